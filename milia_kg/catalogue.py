@@ -1,0 +1,572 @@
+"""The canned-query catalogue: ``queries/*.rq`` files with a grlc-style ``#+`` YAML header.
+
+Each file holds one SPARQL query. Its leading comment lines that start with ``#+`` form a YAML
+mapping (the "decorator syntax" of grlc)::
+
+    #+ summary: Which kinds of milia appear at this site or any part of it?
+    #+ description: ...
+    #+ params:
+    #+   - name: site
+    #+     type: label-or-IRI
+    #+     required: true
+    #+     description: an anatomical site
+    #+ columns: [condition, site]
+    #+ example: [site=face]
+    SELECT ?condition ?site WHERE { ... }
+
+The query name is the file stem. Unlike grlc, a malformed header is an error when the catalogue
+is loaded, and parameter values are never pasted into the query text (see :mod:`milia_kg.params`).
+Files in sub-folders (``queries/checks/``) are not part of the catalogue.
+
+This module also holds the small SPARQL lexer the catalogue needs: it finds the query form, the
+projected variables and the opening brace of the ``WHERE`` clause without a full parser, so that
+loading the catalogue does not import rdflib.
+
+>>> q = parse_query_text('''#+ summary: Labels of everything
+... #+ columns: [s, label]
+... SELECT ?s ?label WHERE { ?s rdfs:label ?label }''', name="labels")
+>>> q.name, q.form, q.columns
+('labels', 'SELECT', ('s', 'label'))
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import re
+import sys
+import textwrap
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from milia_kg.errors import MiliaKGError, UnknownQueryError
+
+__all__ = [
+    "PARAM_TYPES",
+    "Param",
+    "Query",
+    "get_query",
+    "load_catalogue",
+    "parse_query_file",
+    "parse_query_text",
+    "render_markdown",
+    "select_variables",
+    "where_brace_offset",
+]
+
+#: The parameter types a header may declare.
+PARAM_TYPES = ("label-or-IRI", "boolean", "string")
+
+_HEADER_KEYS = frozenset({"summary", "description", "params", "columns", "example"})
+_PARAM_KEYS = frozenset({"name", "type", "required", "description"})
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+README_START = "<!-- catalogue:start -->"
+README_END = "<!-- catalogue:end -->"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter of a canned query."""
+
+    name: str
+    type: str = "label-or-IRI"
+    required: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Query:
+    """A canned query: its header metadata and its SPARQL text.
+
+    ``columns`` are the projected variables of a ``SELECT`` query, in order; ``example`` holds
+    ``(parameter, value)`` pairs for a command that shows the query at work.
+    """
+
+    name: str
+    summary: str
+    text: str
+    form: str
+    description: str = ""
+    params: tuple[Param, ...] = ()
+    columns: tuple[str, ...] = ()
+    example: tuple[tuple[str, str], ...] = ()
+    source: str = ""
+
+    def param(self, name: str) -> Param | None:
+        """Return the declared parameter ``name``, or ``None``."""
+        return next((p for p in self.params if p.name == name), None)
+
+    @property
+    def example_command(self) -> str:
+        """The shell command that runs this query with its example parameters.
+
+        >>> Query("sources", "Where does this come from?", "ASK {}", "ASK").example_command
+        'milia-kg query sources'
+        """
+        args = "".join(f" --param {_shell_quote(f'{k}={v}')}" for k, v in self.example)
+        return f"milia-kg query {self.name}{args}"
+
+
+# ----------------------------------------------------------------------------- SPARQL lexing
+
+_TOKEN_RE = re.compile(
+    r"""
+      (?P<ws>\s+)
+    | (?P<comment>\#[^\n]*)
+    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+                 |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
+    | (?P<word>[A-Za-z_\u00c0-\uffff][\w\-.\u00b7\u00c0-\uffff]*(?::[^\s{}()<>"',;]*)?|:[^\s{}()<>"',;]*)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def _tokens(text: str) -> Iterator[tuple[str, str, int, int]]:
+    """Yield ``(kind, value, start, end)`` for every significant token of ``text``.
+
+    Whitespace and comments are skipped; a keyword is a ``word`` without a colon.
+    """
+    for m in _TOKEN_RE.finditer(text):
+        kind = m.lastgroup or "other"
+        if kind in ("ws", "comment"):
+            continue
+        yield kind, m.group(), m.start(), m.end()
+
+
+def _is_kw(token: tuple[str, str, int, int], *words: str) -> bool:
+    return token[0] == "word" and ":" not in token[1] and token[1].upper() in words
+
+
+def query_form(text: str) -> str:
+    """Return ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` for a SPARQL query.
+
+    >>> query_form("PREFIX ex: <http://example.org/#a> # SELECT\\nASK { ?s ?p ?o }")
+    'ASK'
+
+    :raises ValueError: if no query form keyword is found.
+    """
+    for tok in _tokens(text):
+        if _is_kw(tok, *_FORMS):
+            return tok[1].upper()
+    raise ValueError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+def select_variables(text: str) -> tuple[str, ...] | None:
+    """Return the variables projected by a ``SELECT`` query, or ``None`` for ``SELECT *``.
+
+    Variables inside expressions are not projected; ``(expr AS ?v)`` projects ``v``.
+
+    >>> select_variables('SELECT DISTINCT ?a (GROUP_CONCAT(?b; separator=", ") AS ?bs) WHERE {}')
+    ('a', 'bs')
+
+    :raises ValueError: if ``text`` is not a ``SELECT`` query.
+    """
+    toks = iter(_tokens(text))
+    for tok in toks:
+        if _is_kw(tok, *_FORMS):
+            if tok[1].upper() != "SELECT":
+                raise ValueError(f"not a SELECT query but {tok[1].upper()}")
+            break
+    else:
+        raise ValueError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    names: list[str] = []
+    depth, after_as = 0, False
+    for tok in toks:
+        kind, value = tok[0], tok[1]
+        if depth == 0 and (_is_kw(tok, "WHERE", "FROM") or value == "{"):
+            break
+        if value == "(":
+            depth += 1
+        elif value == ")":
+            depth -= 1
+        elif value == "*" and depth == 0:
+            return None
+        elif kind == "var" and (depth == 0 or (depth == 1 and after_as)):
+            names.append(value[1:])
+        after_as = _is_kw(tok, "AS")
+    return tuple(names)
+
+
+def where_brace_offset(text: str) -> int:
+    """Return the offset just after the ``{`` that opens the query's ``WHERE`` clause.
+
+    Inserting a ``VALUES`` block at this offset binds variables for the whole top-level group
+    graph pattern. Strings, IRIs and comments that contain braces are skipped.
+
+    >>> q = 'SELECT ?s # WHERE {\\nWHERE { ?s ?p "}" }'
+    >>> q[: where_brace_offset(q)]
+    'SELECT ?s # WHERE {\\nWHERE {'
+
+    :raises ValueError: if the query has no group graph pattern a ``VALUES`` block can go into.
+    """
+    toks = list(_tokens(text))
+    for i, tok in enumerate(toks):
+        if _is_kw(tok, "WHERE"):
+            if i + 1 < len(toks) and toks[i + 1][1] == "{":
+                if i > 0 and _is_kw(toks[i - 1], "CONSTRUCT"):
+                    raise ValueError("cannot bind parameters in a CONSTRUCT WHERE short form")
+                return toks[i + 1][3]
+            break
+    # No WHERE keyword: the first top-level brace (the second one after a CONSTRUCT template).
+    form, depth, braces = None, 0, 0
+    for tok in toks:
+        if form is None:
+            form = tok[1].upper() if _is_kw(tok, *_FORMS) else None
+            continue
+        if tok[1] == "(":
+            depth += 1
+        elif tok[1] == ")":
+            depth -= 1
+        elif tok[1] == "{" and depth == 0:
+            braces += 1
+            if form != "CONSTRUCT" or braces == 2:
+                return tok[3]
+        elif tok[1] == "}" and depth == 0 and form == "CONSTRUCT":
+            continue
+    raise ValueError("no WHERE clause to bind parameters in")
+
+
+# ----------------------------------------------------------------------------- header parsing
+
+
+def _split_header(text: str, source: str) -> tuple[str, str]:
+    """Split ``text`` into the YAML of its leading ``#+`` lines and the rest."""
+    header: list[str] = []
+    lines = text.splitlines(keepends=True)
+    i = 0
+    for i, line in enumerate(lines):  # noqa: B007 - i is used after the loop
+        stripped = line.strip()
+        if stripped.startswith("#+"):
+            header.append(stripped[2:] if line.startswith("#+") else line.lstrip()[2:])
+        elif stripped and not stripped.startswith("#"):
+            break
+    else:
+        i = len(lines)
+    for n, line in enumerate(lines[i:], start=i + 1):
+        if line.lstrip().startswith("#+"):
+            raise MiliaKGError(f"{source}:{n}: header line '#+' after the query has started")
+    return textwrap.dedent("\n".join(h.rstrip("\r\n") for h in header)), "".join(lines[i:])
+
+
+def _parse_example(value: Any, where: str) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    if isinstance(value, Mapping):
+        items = [(str(k), _yaml_scalar(v)) for k, v in value.items()]
+    elif isinstance(value, (list, tuple)):
+        items = []
+        for entry in value:
+            if not isinstance(entry, str) or "=" not in entry:
+                raise MiliaKGError(f"{where}: example entry {entry!r} is not 'key=value'")
+            key, _, val = entry.partition("=")
+            items.append((key.strip(), val.strip()))
+    elif isinstance(value, str):
+        return _parse_example([value] if value else [], where)
+    else:
+        raise MiliaKGError(f"{where}: 'example' must be a list of 'key=value' or a mapping")
+    return tuple(items)
+
+
+def _yaml_scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _parse_params(value: Any, where: str) -> tuple[Param, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise MiliaKGError(f"{where}: 'params' must be a list of mappings")
+    params: list[Param] = []
+    for entry in value:
+        if not isinstance(entry, Mapping):
+            raise MiliaKGError(f"{where}: parameter {entry!r} is not a mapping")
+        unknown = sorted(set(map(str, entry)) - _PARAM_KEYS)
+        if unknown:
+            raise MiliaKGError(
+                f"{where}: parameter has unknown key(s) {', '.join(unknown)}; "
+                f"allowed: {', '.join(sorted(_PARAM_KEYS))}"
+            )
+        name, ptype = entry.get("name"), entry.get("type")
+        if not isinstance(name, str) or not _NAME_RE.match(name):
+            raise MiliaKGError(f"{where}: parameter without a valid 'name': {dict(entry)!r}")
+        if ptype not in PARAM_TYPES:
+            raise MiliaKGError(
+                f"{where}: parameter {name!r} has type {ptype!r}; expected one of "
+                f"{', '.join(PARAM_TYPES)}"
+            )
+        required = entry.get("required", False)
+        if not isinstance(required, bool):
+            raise MiliaKGError(f"{where}: parameter {name!r}: 'required' must be true or false")
+        if any(p.name == name for p in params):
+            raise MiliaKGError(f"{where}: parameter {name!r} declared twice")
+        params.append(Param(name, ptype, required, str(entry.get("description") or "")))
+    return tuple(params)
+
+
+def parse_query_text(text: str, name: str, source: str | None = None) -> Query:
+    """Parse the text of one ``.rq`` file into a :class:`Query`.
+
+    :param text: the file content.
+    :param name: the query name (the file stem).
+    :param source: how to name the file in error messages (default: ``name``).
+    :raises MiliaKGError: if the header is malformed: bad YAML, not a mapping, unknown key,
+        no ``summary``, a parameter without a name or type, a parameter the query does not use,
+        an example for an undeclared parameter, or ``columns`` that differ from the variables
+        the ``SELECT`` projects.
+
+    >>> parse_query_text("#+ summary: x\\n#+ colour: red\\nASK {}", "bad")
+    Traceback (most recent call last):
+    ...
+    milia_kg.errors.MiliaKGError: bad: unknown header key(s) colour; allowed: columns, description, example, params, summary
+    """
+    import yaml
+
+    where = source or name
+    header_text, body = _split_header(text, where)
+    try:
+        header = yaml.safe_load(header_text) if header_text.strip() else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" (header line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise MiliaKGError(f"{where}: header is not valid YAML{line}: {problem}") from None
+    if not isinstance(header, Mapping):
+        raise MiliaKGError(f"{where}: no '#+' YAML header mapping (a 'summary' is required)")
+    unknown = sorted(set(map(str, header)) - _HEADER_KEYS)
+    if unknown:
+        raise MiliaKGError(
+            f"{where}: unknown header key(s) {', '.join(unknown)}; "
+            f"allowed: {', '.join(sorted(_HEADER_KEYS))}"
+        )
+    summary = header.get("summary")
+    if not isinstance(summary, str) or not summary.strip():
+        raise MiliaKGError(f"{where}: header has no 'summary'")
+    try:
+        form = query_form(body)
+    except ValueError as exc:
+        raise MiliaKGError(f"{where}: {exc}") from None
+    params = _parse_params(header.get("params"), where)
+    used = {tok[1][1:] for tok in _tokens(body) if tok[0] == "var"}
+    for p in params:
+        if p.name not in used:
+            raise MiliaKGError(f"{where}: parameter {p.name!r} is not a variable of the query")
+    if params:
+        try:
+            where_brace_offset(body)
+        except ValueError as exc:
+            raise MiliaKGError(f"{where}: {exc}") from None
+    columns = _parse_columns(header.get("columns"), body, form, where)
+    example = _parse_example(header.get("example"), where)
+    for key, _ in example:
+        if not any(p.name == key for p in params):
+            raise MiliaKGError(f"{where}: example uses undeclared parameter {key!r}")
+    return Query(
+        name=name,
+        summary=" ".join(summary.split()),
+        text=text,
+        form=form,
+        description=" ".join(str(header.get("description") or "").split()),
+        params=params,
+        columns=columns,
+        example=example,
+        source=where,
+    )
+
+
+def _parse_columns(value: Any, body: str, form: str, where: str) -> tuple[str, ...]:
+    if value is not None and (
+        not isinstance(value, list) or not all(isinstance(c, str) for c in value)
+    ):
+        raise MiliaKGError(f"{where}: 'columns' must be a list of variable names")
+    if form != "SELECT":
+        if value:
+            raise MiliaKGError(f"{where}: 'columns' given for a {form} query")
+        return ()
+    projected = select_variables(body)
+    if projected is None:
+        raise MiliaKGError(f"{where}: catalogue queries must name their variables, not SELECT *")
+    if value is not None and tuple(value) != projected:
+        raise MiliaKGError(
+            f"{where}: columns [{', '.join(value)}] do not match the SELECT variables "
+            f"[{', '.join(projected)}]"
+        )
+    return projected
+
+
+def parse_query_file(path: Path | Traversable) -> Query:
+    """Parse one ``.rq`` file; the query name is the file stem.
+
+    :raises MiliaKGError: if the file cannot be read as UTF-8 or its header is malformed.
+    """
+    name = path.name.removesuffix(".rq")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MiliaKGError(f"{path}: cannot read query file: {exc}") from None
+    return parse_query_text(text, name, source=str(path))
+
+
+# ----------------------------------------------------------------------------- the catalogue
+
+
+def _default_dir() -> Path | Traversable:
+    """The packaged ``milia_kg.queries`` folder, or ``queries/`` of a source checkout."""
+    try:
+        return resources.files("milia_kg.queries")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "queries"
+
+
+@functools.lru_cache(maxsize=8)
+def _load(directory: Path | Traversable) -> dict[str, Query]:
+    if not directory.is_dir():
+        raise MiliaKGError(f"{directory}: query folder not found")
+    files = sorted(
+        (p for p in directory.iterdir() if p.is_file() and p.name.endswith(".rq")),
+        key=lambda p: p.name,
+    )
+    return {q.name: q for q in map(parse_query_file, files)}
+
+
+def load_catalogue(directory: str | Path | None = None) -> dict[str, Query]:
+    """Load every ``*.rq`` file of ``directory`` (default: the packaged catalogue), by name.
+
+    Loading is cached per folder; files in sub-folders are not part of the catalogue.
+
+    :raises MiliaKGError: naming the file, if any header is malformed.
+    """
+    return dict(_load(_default_dir() if directory is None else Path(directory)))
+
+
+def get_query(name: str, directory: str | Path | None = None) -> Query:
+    """Return the catalogue query ``name``.
+
+    :raises UnknownQueryError: if there is no such query; the message lists close matches.
+    """
+    catalogue = load_catalogue(directory)
+    try:
+        return catalogue[name]
+    except KeyError:
+        raise UnknownQueryError(unknown_query_message(name, catalogue)) from None
+
+
+def unknown_query_message(name: str, names: Iterable[str]) -> str:
+    """The one-line message for an unknown query name, with close matches.
+
+    >>> unknown_query_message("subtype", ["subtypes", "synonyms", "sources"])
+    "unknown query 'subtype'; did you mean: subtypes? (see 'milia-kg queries')"
+    """
+    import difflib
+
+    names = sorted(names)
+    close = difflib.get_close_matches(name, names, n=5, cutoff=0.5)
+    hint = f"did you mean: {', '.join(close)}?" if close else f"known: {', '.join(names)}"
+    return f"unknown query {name!r}; {hint} (see 'milia-kg queries')"
+
+
+# ----------------------------------------------------------------------------- README
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _shell_quote(arg: str) -> str:
+    import shlex
+
+    return shlex.quote(arg)
+
+
+def render_markdown(queries: Iterable[Query] | None = None) -> str:
+    """Render the README's catalogue section: one table row per query.
+
+    >>> q = Query("subtypes", "What kinds of milia are there?", "", "SELECT",
+    ...           columns=("subtype", "definition"))
+    >>> print(render_markdown([q]))
+    | query | question | parameters | columns | example |
+    |---|---|---|---|---|
+    | `subtypes` | What kinds of milia are there? | — | subtype, definition | `milia-kg query subtypes` |
+    """
+    if queries is None:
+        queries = load_catalogue().values()
+    lines = [
+        "| query | question | parameters | columns | example |",
+        "|---|---|---|---|---|",
+    ]
+    for q in sorted(queries, key=lambda q: q.name):
+        params = "<br>".join(
+            f"`{p.name}` ({p.type}, {'required' if p.required else 'optional'})"
+            + (f": {_md(p.description)}" if p.description else "")
+            for p in q.params
+        )
+        cells = [
+            f"`{q.name}`",
+            _md(q.summary),
+            params or "—",
+            ", ".join(q.columns) or "—",
+            f"`{q.example_command}`",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def readme_section(readme: str) -> str | None:
+    """Return the text between the catalogue markers of ``readme``, or ``None`` if absent."""
+    start, end = readme.find(README_START), readme.find(README_END)
+    if start < 0 or end < start:
+        return None
+    return readme[start + len(README_START) : end].strip("\n")
+
+
+def replace_readme_section(readme: str, table: str) -> str:
+    """Return ``readme`` with the catalogue section replaced by ``table``.
+
+    :raises MiliaKGError: if the README lacks the catalogue markers.
+    """
+    start, end = readme.find(README_START), readme.find(README_END)
+    if start < 0 or end < start:
+        raise MiliaKGError(f"README has no '{README_START}' ... '{README_END}' section")
+    return readme[: start + len(README_START)] + "\n" + table + "\n" + readme[end:]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m milia_kg.catalogue [--write-readme | --check] [--readme PATH]``."""
+    parser = argparse.ArgumentParser(prog="python -m milia_kg.catalogue", description=__doc__)
+    parser.add_argument("--readme", type=Path, default=Path(__file__).parent.parent / "README.md")
+    parser.add_argument("--queries", type=Path, default=None, help="query folder")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--write-readme", action="store_true", help="regenerate the section")
+    mode.add_argument("--check", action="store_true", help="exit 1 if README is out of date")
+    args = parser.parse_args(argv)
+    try:
+        table = render_markdown(load_catalogue(args.queries).values())
+        if not (args.write_readme or args.check):
+            print(table)
+            return 0
+        readme = args.readme.read_text(encoding="utf-8")
+        updated = replace_readme_section(readme, table)
+    except (MiliaKGError, OSError) as exc:
+        print(f"milia-kg: error: {exc}", file=sys.stderr)
+        return 2
+    if args.check:
+        if updated != readme:
+            print(f"{args.readme}: query catalogue is out of date", file=sys.stderr)
+            return 1
+        return 0
+    if updated != readme:
+        args.readme.write_text(updated, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

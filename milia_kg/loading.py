@@ -1,0 +1,141 @@
+"""Parse the Turtle sources into the asserted graph, and reason over it.
+
+The asserted graph is the union of every Turtle file of ``ontology/`` (the
+shapes excepted), ``ontology/imports/`` and ``data/``.  A syntax error in any of
+them becomes an :class:`~milia_kg.errors.RDFSyntaxError` naming the file and
+line.
+
+>>> g = parse_turtle_text('@prefix mkg: <https://w3id.org/milia-kg/> . mkg:A a mkg:B .', "x.ttl")
+>>> len(g)
+1
+>>> parse_turtle_text('mkg:A a mkg:B .', "x.ttl")
+Traceback (most recent call last):
+...
+milia_kg.errors.RDFSyntaxError: x.ttl:1: Bad syntax (Prefix "mkg:" not bound)
+"""
+
+from __future__ import annotations
+
+import re
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+import rdflib
+import rdflib.exceptions
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from milia_kg import _resources
+from milia_kg.errors import RDFSyntaxError
+
+__all__ = [
+    "ASSERTED_GRAPH",
+    "BASE_IRI",
+    "INFERRED_GRAPH",
+    "MKG",
+    "load_asserted",
+    "load_dataset",
+    "make_dataset",
+    "parse_turtle",
+    "parse_turtle_text",
+]
+
+#: The project namespace.
+MKG = rdflib.Namespace("https://w3id.org/milia-kg/")
+#: Base IRI for relative references in source files, so that they never depend on where the files lie.
+BASE_IRI = str(MKG)
+#: Named graph of the asserted triples in :func:`load_dataset`.
+ASSERTED_GRAPH = rdflib.URIRef(f"{MKG}graph/asserted")
+#: Named graph of the inferred triples in :func:`load_dataset`.
+INFERRED_GRAPH = rdflib.URIRef(f"{MKG}graph/inferred")
+
+_LINE = re.compile(r"at line (\d+)")
+_PARSE_ERRORS = (SyntaxError, ValueError, UnicodeError, rdflib.exceptions.Error)
+
+
+def _syntax_error(display: str, error: Exception) -> RDFSyntaxError:
+    if isinstance(error, BadSyntax):
+        line = _LINE.search(str(error))
+        return RDFSyntaxError(display, int(line.group(1)) if line else None, f"Bad syntax ({error._why})")
+    text = str(error) or type(error).__name__
+    line = _LINE.search(text)
+    return RDFSyntaxError(display, int(line.group(1)) if line else None, text.splitlines()[0])
+
+
+def parse_turtle_text(text: str | bytes, display: str, graph: rdflib.Graph | None = None) -> rdflib.Graph:
+    """Parse Turtle ``text`` into ``graph`` (a new graph if ``None``).
+
+    :param display: the file name to show in an error message.
+    :raises RDFSyntaxError: if ``text`` is not valid Turtle.
+    """
+    graph = rdflib.Graph() if graph is None else graph
+    try:
+        graph.parse(data=text, format="turtle", publicID=BASE_IRI)
+    except _PARSE_ERRORS as error:
+        raise _syntax_error(display, error) from error
+    return graph
+
+
+def parse_turtle(source: Traversable | Path, graph: rdflib.Graph | None = None) -> rdflib.Graph:
+    """Parse the Turtle file ``source`` into ``graph`` (a new graph if ``None``).
+
+    :raises RDFSyntaxError: if the file is not valid Turtle (message ``FILE:LINE: reason``)
+        or cannot be read.
+    """
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise RDFSyntaxError(source, None, error.strerror or str(error)) from error
+    return parse_turtle_text(data, str(source), graph)
+
+
+def load_asserted(
+    ontology_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+) -> rdflib.Graph:
+    """Parse every ontology, import and data Turtle file into one graph.
+
+    :param ontology_dir: a folder to use instead of the packaged ``ontology/``.
+    :param data_dir: a folder to use instead of the packaged ``data/``.
+    :raises RDFSyntaxError: if a file is not valid Turtle.
+    :raises MiliaKGError: if a folder does not exist.
+
+    >>> g = load_asserted()
+    >>> (MKG.Condition, rdflib.RDF.type, rdflib.OWL.Class) in g
+    True
+    """
+    graph = rdflib.Graph(bind_namespaces="core")
+    graph.bind("mkg", MKG)
+    for source in (*_resources.ontology_files(ontology_dir), *_resources.data_files(data_dir)):
+        parse_turtle(source, graph)
+    return graph
+
+
+def make_dataset(asserted: rdflib.Graph, inferred: rdflib.Graph) -> rdflib.Dataset:
+    """Put ``asserted`` and ``inferred`` into the named graphs :data:`ASSERTED_GRAPH` and
+    :data:`INFERRED_GRAPH` of a new dataset whose default graph is their union."""
+    dataset = rdflib.Dataset(default_union=True)
+    for prefix, namespace in asserted.namespaces():
+        dataset.bind(prefix, namespace, override=False)
+    for name, graph in ((ASSERTED_GRAPH, asserted), (INFERRED_GRAPH, inferred)):
+        target = dataset.graph(name)
+        for triple in graph:
+            target.add(triple)
+    return dataset
+
+
+def load_dataset(
+    ontology_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    reasoner: str = "owlrl",
+) -> rdflib.Dataset:
+    """Load the asserted graph, reason over it, and return both as named graphs.
+
+    :raises RDFSyntaxError: if a source file is not valid Turtle.
+    :raises InconsistencyError: if the reasoned graph is inconsistent.
+    """
+    from milia_kg import reasoning
+
+    asserted = load_asserted(ontology_dir, data_dir)
+    inferred = reasoning.infer(asserted, reasoner=reasoner)
+    reasoning.check_consistent(asserted + inferred)
+    return make_dataset(asserted, inferred)

@@ -1,0 +1,354 @@
+"""Query parameters: from what a user types to an RDF term bound with a ``VALUES`` block.
+
+A ``label-or-IRI`` value may be a label or synonym (``rdfs:label``, ``skos:prefLabel``,
+``skos:altLabel``; case and whitespace do not matter), a CURIE (``mkg:Face``, ``UBERON:0001456``)
+or a full IRI (``<https://...>`` or bare ``https://...``). An external IRI that a project entity
+declares as its ``skos:exactMatch`` (or ``skos:closeMatch``) resolves to that project entity.
+``boolean`` values accept true/false/yes/no/1/0; ``string`` values are plain literals.
+
+Values are never pasted into query text. A resolved term is an RDF term (a pyoxigraph
+``NamedNode`` or ``Literal``) and :func:`bind` joins it into the query with a ``VALUES`` block
+inserted at the opening brace of the ``WHERE`` clause, written in N-Triples syntax, whose escaping
+no value can break out of. ``VALUES`` works the same on rdflib, Oxigraph and any SPARQL 1.1
+endpoint.
+
+>>> print(bind("SELECT ?s WHERE { ?s ?p ?o }", {"o": plain_literal('say "}" # DROP')}))
+SELECT ?s WHERE { VALUES (?o) { ("say \\"}\\" # DROP") } ?s ?p ?o }
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Union
+
+import pyoxigraph as ox
+
+from milia_kg.catalogue import Param, Query, where_brace_offset
+from milia_kg.errors import ParameterError
+
+if TYPE_CHECKING:
+    from milia_kg.backends import Backend
+
+__all__ = [
+    "PREFIXES",
+    "Resolver",
+    "Term",
+    "bind",
+    "parse_boolean",
+    "plain_literal",
+    "sparql_term",
+    "values_block",
+]
+
+#: An RDF term a parameter resolves to.
+Term = Union[ox.NamedNode, ox.Literal]
+
+MKG = "https://w3id.org/milia-kg/"
+OBO = "http://purl.obolibrary.org/obo/"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+#: CURIE prefixes understood besides OBO-style ones (``UBERON:0001456``) and the graph's own.
+PREFIXES: dict[str, str] = {
+    "mkg": MKG,
+    "obo": OBO,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": _RDFS,
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": _XSD,
+    "skos": _SKOS,
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "bibo": "http://purl.org/ontology/bibo/",
+    "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
+}
+_OBO_CURIE = re.compile(r"([A-Za-z][A-Za-z0-9]*)[:_]([A-Za-z0-9]+)\Z")
+_CURIE = re.compile(r"([A-Za-z_][\w.-]*)?:([^\s<>\"{}|^`\\]*)\Z")
+_IRI = re.compile(r"(?:https?|ftp|file|urn|tag):\S+\Z", re.IGNORECASE)
+_VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
+
+
+def plain_literal(value: str) -> ox.Literal:
+    """Return a plain ``xsd:string`` literal."""
+    return ox.Literal(value)
+
+
+def parse_boolean(value: object) -> ox.Literal:
+    """Return an ``xsd:boolean`` literal for true/false/yes/no/1/0 (any case) or a bool.
+
+    >>> str(parse_boolean("Yes")), str(parse_boolean(0))
+    ('"true"^^<http://www.w3.org/2001/XMLSchema#boolean>', '"false"^^<http://www.w3.org/2001/XMLSchema#boolean>')
+
+    :raises ValueError: for anything else.
+    """
+    text = str(value).strip().casefold() if not isinstance(value, bool) else str(value).lower()
+    if text in _TRUE or text in _FALSE:
+        return ox.Literal("true" if text in _TRUE else "false", datatype=ox.NamedNode(_XSD + "boolean"))
+    raise ValueError(f"expected true/false/yes/no/1/0, got {value!r}")
+
+
+def sparql_term(term: Any) -> str:
+    """Serialise an IRI or literal as SPARQL/N-Triples, escaping what must be escaped.
+
+    Accepts pyoxigraph terms and rdflib ``URIRef``/``Literal``; IRIs are validated, so a value
+    such as ``http://x> . DROP`` is refused rather than written.
+
+    >>> sparql_term(ox.NamedNode("https://w3id.org/milia-kg/Face"))
+    '<https://w3id.org/milia-kg/Face>'
+
+    :raises ValueError: for an invalid IRI, a blank node or anything that is not a term.
+    """
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return str(term)
+    rdflib = sys.modules.get("rdflib")
+    if rdflib is not None:
+        if isinstance(term, rdflib.URIRef):
+            return str(ox.NamedNode(str(term)))
+        if isinstance(term, rdflib.Literal):
+            if term.language:
+                return str(ox.Literal(str(term), language=term.language))
+            datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+            return str(ox.Literal(str(term), datatype=datatype))
+    raise ValueError(f"cannot bind {term!r}: only IRIs and literals can be bound")
+
+
+def values_block(bindings: Mapping[str, Any]) -> str:
+    """Return ``VALUES (?a ?b) { (t1 t2) }`` for ``bindings``.
+
+    :raises ValueError: for an invalid variable name or term.
+    """
+    names = list(bindings)
+    for name in names:
+        if not _VAR.match(name):
+            raise ValueError(f"invalid variable name {name!r}")
+    variables = " ".join(f"?{n}" for n in names)
+    terms = " ".join(sparql_term(bindings[n]) for n in names)
+    return f"VALUES ({variables}) {{ ({terms}) }}"
+
+
+def bind(query: str, bindings: Mapping[str, Any] | None) -> str:
+    """Return ``query`` with ``bindings`` joined in as a ``VALUES`` block.
+
+    The block is inserted right after the brace that opens the ``WHERE`` clause, so it applies
+    to the whole top-level group; the rest of the text is left untouched.
+
+    :raises ValueError: if the query has no ``WHERE`` group or a term cannot be bound.
+    """
+    if not bindings:
+        return query
+    offset = where_brace_offset(query)
+    return f"{query[:offset]} {values_block(bindings)}{query[offset:]}"
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def shorten(iri: str) -> str:
+    """Return a CURIE for ``iri`` when a known prefix covers it, else ``<iri>``.
+
+    >>> shorten("http://purl.obolibrary.org/obo/UBERON_0001456"), shorten(MKG + "Face")
+    ('UBERON:0001456', 'mkg:Face')
+    """
+    if iri.startswith(OBO):
+        m = _OBO_CURIE.match(iri[len(OBO) :])
+        if m:
+            return f"{m.group(1)}:{m.group(2)}"
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and _VAR.match(iri[len(ns) :].replace("-", "_") or "_"):
+            return f"{prefix}:{iri[len(ns):]}"
+    return f"<{iri}>"
+
+
+@dataclass
+class _Index:
+    """Normalised label -> IRIs, primary labels and synonyms kept apart."""
+
+    primary: dict[str, set[str]] = field(default_factory=dict)
+    synonym: dict[str, set[str]] = field(default_factory=dict)
+    display: dict[str, str] = field(default_factory=dict)  # normalised -> as written
+    label_of: dict[str, str] = field(default_factory=dict)  # IRI -> a primary label
+
+
+_LABELS_QUERY = f"""SELECT ?s ?p ?l WHERE {{
+  VALUES ?p {{ <{_RDFS}label> <{_SKOS}prefLabel> <{_SKOS}altLabel> }}
+  ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l))
+}}"""
+_KNOWN_QUERY = "ASK WHERE { { ?iri ?p ?o } UNION { ?s ?p ?iri } }"
+_MAPPED_QUERY = f"""SELECT DISTINCT ?s ?p WHERE {{
+  VALUES ?p {{ <{_SKOS}exactMatch> <{_SKOS}closeMatch> }}
+  ?s ?p ?iri . FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{MKG}"))
+}}"""
+
+
+class Resolver:
+    """Resolve parameter values against one graph, reached through a backend.
+
+    The label index is built on first use with one query and kept.
+
+    :param backend: where the graph lives.
+    :param prefixes: extra CURIE prefixes (e.g. the namespaces bound in an rdflib graph).
+    """
+
+    def __init__(self, backend: Backend, prefixes: Mapping[str, str] | None = None) -> None:
+        self._backend = backend
+        self._prefixes = {**PREFIXES, **(prefixes or {})}
+        self._index: _Index | None = None
+        self._converter: Any = None
+
+    # -- public ---------------------------------------------------------------------------
+
+    def resolve_all(self, query: Query, given: Mapping[str, object]) -> dict[str, Term]:
+        """Resolve the keyword parameters ``given`` for ``query``; absent optional ones stay unbound.
+
+        ``None`` counts as absent.
+
+        :raises ParameterError: for an unknown or missing required parameter, or a value that
+            matches nothing or more than one entity, or is not a boolean where one is expected.
+        """
+        declared = {p.name: p for p in query.params}
+        for name in given:
+            if name not in declared:
+                takes = (
+                    f"its parameters: {', '.join(declared)}" if declared else "it takes none"
+                )
+                raise _error(f"query {query.name!r} has no parameter {name!r}; {takes}",
+                             query.name, name, given[name])
+        bound: dict[str, Term] = {}
+        for p in query.params:
+            value = given.get(p.name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                if p.required:
+                    raise _error(
+                        f"query {query.name!r} requires parameter {p.name!r} ({p.type})"
+                        + (f": {p.description}" if p.description else ""),
+                        query.name, p.name, value,
+                    )
+                continue
+            bound[p.name] = self.resolve(p, value, query.name)
+        return bound
+
+    def resolve(self, param: Param, value: object, query_name: str = "") -> Term:
+        """Resolve one value for ``param``.
+
+        :raises ParameterError: if the value matches nothing, is ambiguous or is not a boolean.
+        """
+        where = f"parameter {param.name!r}" + (f" of query {query_name!r}" if query_name else "")
+        if param.type == "boolean":
+            try:
+                return parse_boolean(value)
+            except ValueError as exc:
+                raise _error(f"{where}: {exc}", query_name, param.name, value) from None
+        text = value if isinstance(value, str) else str(value)
+        if param.type == "string":
+            return plain_literal(text)
+        return self._resolve_entity(text.strip(), where, query_name, param.name)
+
+    # -- entities -------------------------------------------------------------------------
+
+    def _resolve_entity(self, text: str, where: str, query_name: str, name: str) -> ox.NamedNode:
+        iri = self._as_iri(text)
+        if iri is not None:
+            found = self._resolve_iri(iri, text, where, query_name, name)
+            if found is not None:
+                return found
+        index = self._labels()
+        key = _normalise(text)
+        for table in (index.primary, index.synonym):
+            matches = self._prefer_project(table.get(key, set()))
+            if len(matches) == 1:
+                return ox.NamedNode(next(iter(matches)))
+            if matches:
+                listed = ", ".join(
+                    f"{shorten(m)} ({index.label_of.get(m, '?')})" for m in sorted(matches)
+                )
+                raise _error(f"{where}: {text!r} is ambiguous; it matches {listed}; "
+                             "give a CURIE or IRI", query_name, name, text)
+        raise _error(f"{where}: nothing matches {text!r}; {self._candidates(key)}",
+                     query_name, name, text)
+
+    def _as_iri(self, text: str) -> str | None:
+        """Return the IRI ``text`` denotes as ``<iri>``, bare IRI or CURIE, else ``None``."""
+        if text.startswith("<") and text.endswith(">"):
+            return text[1:-1]
+        if _IRI.match(text):
+            return text
+        m = _CURIE.match(text)
+        if m is None:
+            return None
+        prefix, local = m.group(1) or "", m.group(2)
+        expanded = self._expand(f"{prefix}:{local}")
+        if expanded is None and _OBO_CURIE.match(text) and prefix[:1].isupper():
+            expanded = f"{OBO}{prefix}_{local}"
+        return expanded
+
+    def _expand(self, curie: str) -> str | None:
+        if self._converter is None:
+            import curies
+
+            self._converter = curies.Converter.from_prefix_map(self._prefixes)
+        return self._converter.expand(curie)
+
+    def _resolve_iri(
+        self, iri: str, text: str, where: str, query_name: str, name: str
+    ) -> ox.NamedNode | None:
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            raise _error(f"{where}: {text!r} is not a valid IRI", query_name, name, text) from None
+        _, rows = self._backend.select(_MAPPED_QUERY, {"iri": node})
+        for relation in (_SKOS + "exactMatch", _SKOS + "closeMatch"):
+            targets = sorted({str(s) for s, p in rows if p == relation})
+            if len(targets) == 1:
+                return ox.NamedNode(targets[0])
+            if targets:
+                listed = ", ".join(shorten(t) for t in targets)
+                raise _error(f"{where}: {text!r} is ambiguous; it is mapped from {listed}",
+                             query_name, name, text)
+        if self._backend.ask(_KNOWN_QUERY, {"iri": node}):
+            return node
+        return None
+
+    def _prefer_project(self, matches: set[str]) -> set[str]:
+        """Among several matches, keep the project's own entities if there are any."""
+        if len(matches) > 1:
+            ours = {m for m in matches if m.startswith(MKG)}
+            return ours or matches
+        return matches
+
+    def _labels(self) -> _Index:
+        if self._index is None:
+            index = _Index()
+            _, rows = self._backend.select(_LABELS_QUERY, {})
+            for s, p, label in sorted(rows, key=lambda r: (str(r[0]), str(r[1]), str(r[2]))):
+                key = _normalise(str(label))
+                table = index.synonym if p == _SKOS + "altLabel" else index.primary
+                table.setdefault(key, set()).add(str(s))
+                index.display.setdefault(key, " ".join(str(label).split()))
+                if p == _RDFS + "label":
+                    index.label_of.setdefault(str(s), str(label))
+            self._index = index
+        return self._index
+
+    def _candidates(self, key: str) -> str:
+        import difflib
+
+        index = self._labels()
+        keys = sorted(index.display)
+        close = [k for k in keys if key and key in k][:8]
+        close += [k for k in difflib.get_close_matches(key, keys, n=8, cutoff=0.6) if k not in close]
+        if not close:
+            return "no close labels (see 'milia-kg query subtypes' or use a CURIE)"
+        return "close candidates: " + ", ".join(index.display[k] for k in close[:8])
+
+
+def _error(message: str, query: str, param: str, value: object) -> ParameterError:
+    """A one-line :class:`ParameterError` that keeps the query, parameter and bad value."""
+    err = ParameterError(" ".join(message.split()))
+    err.query, err.param, err.value = query, param, value
+    return err

@@ -37,11 +37,11 @@ import re
 import sys
 import textwrap
 from dataclasses import dataclass
-from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
+from milia_kg import _resources
 from milia_kg.errors import MiliaKGError, UnknownQueryError
 
 __all__ = [
@@ -419,59 +419,39 @@ def parse_query_file(path: Path | Traversable) -> Query:
 # ----------------------------------------------------------------------------- the catalogue
 
 
-def _default_dir() -> Path | Traversable:
-    """The packaged ``milia_kg.queries`` folder, or ``queries/`` of a source checkout."""
-    try:
-        return resources.files("milia_kg.queries")
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "queries"
-
-
 @functools.lru_cache(maxsize=8)
-def _load(directory: Path | Traversable) -> dict[str, Query]:
-    if not directory.is_dir():
-        raise MiliaKGError(f"{directory}: query folder not found")
-    files = sorted(
-        (p for p in directory.iterdir() if p.is_file() and p.name.endswith(".rq")),
-        key=lambda p: p.name,
-    )
-    return {q.name: q for q in map(parse_query_file, files)}
+def _load(directory: str | Path | None) -> dict[str, Query]:
+    return {name: parse_query_file(f) for name, f in _resources.query_files(directory).items()}
 
 
 def load_catalogue(directory: str | Path | None = None) -> dict[str, Query]:
     """Load every ``*.rq`` file of ``directory`` (default: the packaged catalogue), by name.
 
-    Loading is cached per folder; files in sub-folders are not part of the catalogue.
+    Loading is cached per folder; files in sub-folders (``checks/``) are not part of the catalogue.
 
-    :raises MiliaKGError: naming the file, if any header is malformed.
+    :raises MiliaKGError: naming the file, if any header is malformed, or if the folder is missing.
+
+    >>> "subtypes" in load_catalogue()
+    True
     """
-    return dict(_load(_default_dir() if directory is None else Path(directory)))
+    return dict(_load(None if directory is None else str(Path(directory).resolve())))
 
 
 def get_query(name: str, directory: str | Path | None = None) -> Query:
     """Return the catalogue query ``name``.
 
     :raises UnknownQueryError: if there is no such query; the message lists close matches.
+
+    >>> get_query("subtype")
+    Traceback (most recent call last):
+    ...
+    milia_kg.errors.UnknownQueryError: unknown query 'subtype'; did you mean: subtypes?
     """
     catalogue = load_catalogue(directory)
     try:
         return catalogue[name]
     except KeyError:
-        raise UnknownQueryError(unknown_query_message(name, catalogue)) from None
-
-
-def unknown_query_message(name: str, names: Iterable[str]) -> str:
-    """The one-line message for an unknown query name, with close matches.
-
-    >>> unknown_query_message("subtype", ["subtypes", "synonyms", "sources"])
-    "unknown query 'subtype'; did you mean: subtypes? (see 'milia-kg queries')"
-    """
-    import difflib
-
-    names = sorted(names)
-    close = difflib.get_close_matches(name, names, n=5, cutoff=0.5)
-    hint = f"did you mean: {', '.join(close)}?" if close else f"known: {', '.join(names)}"
-    return f"unknown query {name!r}; {hint} (see 'milia-kg queries')"
+        raise UnknownQueryError(name, catalogue) from None
 
 
 # ----------------------------------------------------------------------------- README

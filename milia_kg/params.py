@@ -13,7 +13,7 @@ no value can break out of. ``VALUES`` works the same on rdflib, Oxigraph and any
 endpoint.
 
 >>> print(bind("SELECT ?s WHERE { ?s ?p ?o }", {"o": plain_literal('say "}" # DROP')}))
-SELECT ?s WHERE { VALUES (?o) { ("say \\"}\\" # DROP") } ?s ?p ?o }
+SELECT ?s WHERE { VALUES ?o { "say \\"}\\" # DROP" } ?s ?p ?o }
 """
 
 from __future__ import annotations
@@ -118,17 +118,22 @@ def sparql_term(term: Any) -> str:
 
 
 def values_block(bindings: Mapping[str, Any]) -> str:
-    """Return ``VALUES (?a ?b) { (t1 t2) }`` for ``bindings``.
+    """Return one ``VALUES ?v { ... }`` block per variable of ``bindings``.
+
+    A binding is one term, or a list/tuple/set of terms (one row each).
+
+    >>> values_block({"a": ox.NamedNode("https://example.org/a"), "b": [plain_literal("x")]})
+    'VALUES ?a { <https://example.org/a> } VALUES ?b { "x" }'
 
     :raises ValueError: for an invalid variable name or term.
     """
-    names = list(bindings)
-    for name in names:
+    blocks = []
+    for name, value in bindings.items():
         if not _VAR.match(name):
             raise ValueError(f"invalid variable name {name!r}")
-    variables = " ".join(f"?{n}" for n in names)
-    terms = " ".join(sparql_term(bindings[n]) for n in names)
-    return f"VALUES ({variables}) {{ ({terms}) }}"
+        terms = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+        blocks.append(f"VALUES ?{name} {{ {' '.join(sparql_term(t) for t in terms)} }}")
+    return " ".join(blocks)
 
 
 def bind(query: str, bindings: Mapping[str, Any] | None) -> str:
@@ -197,7 +202,10 @@ class Resolver:
 
     def __init__(self, backend: Backend, prefixes: Mapping[str, str] | None = None) -> None:
         self._backend = backend
-        self._prefixes = {**PREFIXES, **(prefixes or {})}
+        self._prefixes: dict[str, str] = {}
+        for prefix, ns in {**PREFIXES, **(prefixes or {})}.items():
+            if prefix and ns not in self._prefixes.values():  # curies wants a bijection
+                self._prefixes[prefix] = ns
         self._index: _Index | None = None
         self._converter: Any = None
 
@@ -214,20 +222,18 @@ class Resolver:
         declared = {p.name: p for p in query.params}
         for name in given:
             if name not in declared:
-                takes = (
-                    f"its parameters: {', '.join(declared)}" if declared else "it takes none"
+                reason = f"query {query.name!r} has no such parameter" + (
+                    "" if declared else " (it takes none)"
                 )
-                raise _error(f"query {query.name!r} has no parameter {name!r}; {takes}",
-                             query.name, name, given[name])
+                raise ParameterError(name, given[name], reason, tuple(declared))
         bound: dict[str, Term] = {}
         for p in query.params:
             value = given.get(p.name)
             if value is None or (isinstance(value, str) and not value.strip()):
                 if p.required:
-                    raise _error(
-                        f"query {query.name!r} requires parameter {p.name!r} ({p.type})"
-                        + (f": {p.description}" if p.description else ""),
-                        query.name, p.name, value,
+                    raise ParameterError(
+                        p.name, value, f"missing; query {query.name!r} requires it ({p.type}"
+                        + (f": {p.description})" if p.description else ")"),
                     )
                 continue
             bound[p.name] = self.resolve(p, value, query.name)
@@ -238,23 +244,24 @@ class Resolver:
 
         :raises ParameterError: if the value matches nothing, is ambiguous or is not a boolean.
         """
-        where = f"parameter {param.name!r}" + (f" of query {query_name!r}" if query_name else "")
         if param.type == "boolean":
             try:
                 return parse_boolean(value)
-            except ValueError as exc:
-                raise _error(f"{where}: {exc}", query_name, param.name, value) from None
+            except ValueError:
+                raise ParameterError(
+                    param.name, value, "not a boolean", ("true", "false", "yes", "no", "1", "0")
+                ) from None
         text = value if isinstance(value, str) else str(value)
         if param.type == "string":
             return plain_literal(text)
-        return self._resolve_entity(text.strip(), where, query_name, param.name)
+        return self._resolve_entity(param.name, text.strip())
 
     # -- entities -------------------------------------------------------------------------
 
-    def _resolve_entity(self, text: str, where: str, query_name: str, name: str) -> ox.NamedNode:
+    def _resolve_entity(self, name: str, text: str) -> ox.NamedNode:
         iri = self._as_iri(text)
         if iri is not None:
-            found = self._resolve_iri(iri, text, where, query_name, name)
+            found = self._resolve_iri(name, text, iri)
             if found is not None:
                 return found
         index = self._labels()
@@ -264,13 +271,13 @@ class Resolver:
             if len(matches) == 1:
                 return ox.NamedNode(next(iter(matches)))
             if matches:
-                listed = ", ".join(
-                    f"{shorten(m)} ({index.label_of.get(m, '?')})" for m in sorted(matches)
-                )
-                raise _error(f"{where}: {text!r} is ambiguous; it matches {listed}; "
-                             "give a CURIE or IRI", query_name, name, text)
-        raise _error(f"{where}: nothing matches {text!r}; {self._candidates(key)}",
-                     query_name, name, text)
+                listed = [f"{shorten(m)} ({index.label_of.get(m, '?')})" for m in sorted(matches)]
+                raise ParameterError(name, text, "ambiguous label; give a CURIE or IRI", listed)
+        candidates = self._candidates(key)
+        reason = "no label, synonym, CURIE or IRI in the graph matches" + (
+            "" if candidates else " (and no label is close)"
+        )
+        raise ParameterError(name, text, reason, candidates)
 
     def _as_iri(self, text: str) -> str | None:
         """Return the IRI ``text`` denotes as ``<iri>``, bare IRI or CURIE, else ``None``."""
@@ -294,22 +301,19 @@ class Resolver:
             self._converter = curies.Converter.from_prefix_map(self._prefixes)
         return self._converter.expand(curie)
 
-    def _resolve_iri(
-        self, iri: str, text: str, where: str, query_name: str, name: str
-    ) -> ox.NamedNode | None:
+    def _resolve_iri(self, name: str, text: str, iri: str) -> ox.NamedNode | None:
         try:
             node = ox.NamedNode(iri)
         except ValueError:
-            raise _error(f"{where}: {text!r} is not a valid IRI", query_name, name, text) from None
+            raise ParameterError(name, text, "not a valid IRI") from None
         _, rows = self._backend.select(_MAPPED_QUERY, {"iri": node})
         for relation in (_SKOS + "exactMatch", _SKOS + "closeMatch"):
             targets = sorted({str(s) for s, p in rows if p == relation})
             if len(targets) == 1:
                 return ox.NamedNode(targets[0])
             if targets:
-                listed = ", ".join(shorten(t) for t in targets)
-                raise _error(f"{where}: {text!r} is ambiguous; it is mapped from {listed}",
-                             query_name, name, text)
+                listed = [shorten(t) for t in targets]
+                raise ParameterError(name, text, "ambiguous mapping; give one of the mapped", listed)
         if self._backend.ask(_KNOWN_QUERY, {"iri": node}):
             return node
         return None
@@ -335,20 +339,12 @@ class Resolver:
             self._index = index
         return self._index
 
-    def _candidates(self, key: str) -> str:
+    def _candidates(self, key: str) -> list[str]:
+        """Up to 8 labels close to ``key``: those containing it, then difflib's closest."""
         import difflib
 
         index = self._labels()
         keys = sorted(index.display)
         close = [k for k in keys if key and key in k][:8]
         close += [k for k in difflib.get_close_matches(key, keys, n=8, cutoff=0.6) if k not in close]
-        if not close:
-            return "no close labels (see 'milia-kg query subtypes' or use a CURIE)"
-        return "close candidates: " + ", ".join(index.display[k] for k in close[:8])
-
-
-def _error(message: str, query: str, param: str, value: object) -> ParameterError:
-    """A one-line :class:`ParameterError` that keeps the query, parameter and bad value."""
-    err = ParameterError(" ".join(message.split()))
-    err.query, err.param, err.value = query, param, value
-    return err
+        return [index.display[k] for k in close[:8]]

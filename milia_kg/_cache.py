@@ -1,0 +1,131 @@
+"""The on-disk cache of the reasoned graph, so that no command reasons at start-up.
+
+The reasoned graph (asserted + inferred triples) is written once as N-Triples to
+``<cache dir>/reasoned-<reasoner>-<key>.nt``. The key is a SHA-256 over the bytes of every source
+file the graph is built from (``ontology/*.ttl``, ``ontology/imports/*.ttl``, ``data/*.ttl``), of
+the modules that build it (``loading.py``, ``reasoning.py``), the reasoner name and the package
+version. A changed source gives a new key, so a stale file is never read; it is rebuilt and the
+stale files of the same reasoner are removed. Files are written to a temporary name and moved
+into place with :func:`os.replace`, so a reader never sees half a file.
+
+The cache folder is ``$MILIA_KG_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/milia-kg``, else
+``~/.cache/milia-kg``. If it cannot be written, the graph is built in a temporary folder instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from milia_kg import _resources
+
+__all__ = ["cache_dir", "reasoned_graph_file", "source_key"]
+
+_CODE = ("loading.py", "reasoning.py")
+
+
+def cache_dir() -> Path:
+    """The folder of the cache (not created here)."""
+    env = os.environ.get("MILIA_KG_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "milia-kg"
+
+
+def _version() -> str:
+    import milia_kg
+
+    version = getattr(milia_kg, "__version__", None)
+    if version:
+        return str(version)
+    from importlib import metadata
+
+    try:
+        return metadata.version("milia-kg")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def source_key(
+    reasoner: str,
+    ontology_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+) -> str:
+    """The SHA-256 hex digest that names the cached reasoned graph of these sources.
+
+    :raises MiliaKGError: if a source folder is missing.
+    """
+    digest = hashlib.sha256()
+    for tag, value in (("reasoner", reasoner), ("version", _version())):
+        digest.update(f"{tag}\0{value}\0".encode())
+    sources = (*_resources.ontology_files(ontology_dir), *_resources.data_files(data_dir))
+    here = Path(__file__).parent
+    for kind, entry in (*(("source", s) for s in sources), *(("code", here / c) for c in _CODE)):
+        data = entry.read_bytes()
+        digest.update(f"{kind}\0{entry.name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _reason(reasoner: str, ontology_dir: str | Path | None, data_dir: str | Path | None) -> bytes:
+    """Reason over the sources; return asserted + inferred triples as N-Triples."""
+    from milia_kg import loading, reasoning
+
+    asserted = loading.load_asserted(ontology_dir, data_dir)
+    inferred = reasoning.infer(asserted, reasoner=reasoner)
+    closure = asserted + inferred
+    reasoning.check_consistent(closure)
+    return closure.serialize(format="nt", encoding="utf-8")
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file next to ``target``, then move it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def reasoned_graph_file(
+    reasoner: str = "fast",
+    ontology_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    directory: str | Path | None = None,
+) -> Path:
+    """Return the N-Triples file of the reasoned graph of the sources, building it if needed.
+
+    :param reasoner: the reasoner that produced (or will produce) the inferred triples.
+    :param ontology_dir: sources to use instead of the packaged ``ontology/``.
+    :param data_dir: sources to use instead of the packaged ``data/``.
+    :param directory: the cache folder (default: :func:`cache_dir`).
+    :raises RDFSyntaxError: if a source file is not valid Turtle.
+    :raises InconsistencyError: if the reasoned graph is inconsistent.
+    :raises MiliaKGError: for an unknown reasoner or a missing source folder.
+    """
+    key = source_key(reasoner, ontology_dir, data_dir)
+    folder = Path(directory) if directory is not None else cache_dir()
+    stem = f"reasoned-{reasoner}-"
+    target = folder / f"{stem}{key}.nt"
+    if target.is_file():
+        return target
+    data = _reason(reasoner, ontology_dir, data_dir)
+    try:
+        _write_atomic(target, data)
+    except OSError:
+        # The cache folder cannot be written (read-only home, full disk): use a private one.
+        target = Path(tempfile.mkdtemp(prefix="milia-kg-")) / target.name
+        _write_atomic(target, data)
+        return target
+    for stale in folder.glob(f"{stem}*.nt"):
+        if stale != target:
+            stale.unlink(missing_ok=True)
+    return target

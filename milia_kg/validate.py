@@ -1,0 +1,316 @@
+"""Validation: SHACL shapes plus ROBOT-report-style QC checks.
+
+Three kinds of rules, one report:
+
+* **SHACL** (``ontology/shapes.ttl``) over the asserted plus inferred graph, run by
+  pyshacl with no inference of its own (the graph is already reasoned) and SHACL-AF
+  SPARQL targets enabled;
+* **QC checks**, one SPARQL file per rule in ``queries/checks/NAME-violation.rq``, run
+  over the asserted graph: a check passes when it returns no rows; each row names an
+  ``?entity`` and a ``?value`` (further columns are shown in the message);
+* **quote-not-in-seed**, in Python: every ``mkg:quote`` must be a verbatim substring of
+  the seed text (whitespace normalised).
+
+>>> import rdflib
+>>> g = rdflib.Graph().parse(format="turtle", data='''
+...     @prefix mkg: <https://w3id.org/milia-kg/> .
+...     [] mkg:quote "Milia are small,   white or whitish cysts" .
+...     [] mkg:quote "Milia are large" .''')
+>>> [r.value for r in check_quotes(g, "Milia are small, white or whitish cysts on the skin.")]
+['Milia are large']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+import rdflib
+from rdflib import RDF, Literal, URIRef
+from rdflib.namespace import SH
+
+from milia_kg import _resources
+from milia_kg.loading import MKG, parse_turtle
+
+__all__ = [
+    "QUOTE_RULE",
+    "ValidationReport",
+    "ValidationResult",
+    "check_purpose",
+    "check_quotes",
+    "run_check",
+    "run_checks",
+    "run_shacl",
+    "short",
+    "validate",
+    "validate_sources",
+]
+
+#: Rule name of the Python quote check.
+QUOTE_RULE = "quote-not-in-seed"
+
+_SHORT = {
+    "mkg": str(MKG),
+    "mkgsh": f"{MKG}shapes/",
+    "obo": "http://purl.obolibrary.org/obo/",
+    "owl": str(rdflib.OWL),
+    "rdf": str(RDF),
+    "rdfs": str(rdflib.RDFS),
+    "skos": str(rdflib.SKOS),
+    "dcterms": str(rdflib.DCTERMS),
+    "xsd": str(rdflib.XSD),
+    "sh": str(SH),
+}
+
+
+def short(term: object) -> str:
+    """Render an RDF term for a person: a CURIE where a known prefix fits.
+
+    >>> short(URIRef("https://w3id.org/milia-kg/PrimaryMilia"))
+    'mkg:PrimaryMilia'
+    >>> short(Literal("face", lang="en"))
+    '"face"@en'
+    """
+    if isinstance(term, URIRef):
+        text = str(term)
+        for prefix, namespace in _SHORT.items():
+            local = text.removeprefix(namespace)
+            if local != text and re.fullmatch(r"[\w.-]*", local):
+                return f"{prefix}:{local}"
+        return f"<{text}>"
+    if isinstance(term, Literal):
+        return term.n3()
+    if isinstance(term, rdflib.BNode):
+        return "[]"
+    return str(term)
+
+
+@dataclass(frozen=True, order=True)
+class ValidationResult:
+    """One problem: which rule, which entity, what is wrong.
+
+    :ivar rule: the shape (``mkgsh:TermShape-label``) or check (``missing-label``) that failed.
+    :ivar entity: the focus entity, as a CURIE or ``<IRI>`` (``[]`` for a blank node).
+    :ivar message: what is wrong, for a person.
+    :ivar value: the offending value, if any.
+    """
+
+    rule: str
+    entity: str
+    message: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        value = f" (value: {self.value})" if self.value is not None else ""
+        return f"{self.entity}: {self.message}{value} [rule {self.rule}]"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of :func:`validate`.
+
+    >>> ValidationReport().conforms
+    True
+    >>> print(ValidationReport([ValidationResult("missing-label", "mkg:Nose", "no rdfs:label")]).text())
+    validation failed: 1 problem
+      mkg:Nose: no rdfs:label [rule missing-label]
+    """
+
+    results: Sequence[ValidationResult] = field(default_factory=tuple)
+    rules_run: Sequence[str] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "results", tuple(sorted(set(self.results))))
+        object.__setattr__(self, "rules_run", tuple(self.rules_run))
+
+    @property
+    def conforms(self) -> bool:
+        """``True`` when no rule found a problem."""
+        return not self.results
+
+    def text(self) -> str:
+        """A readable report: one line per problem naming the entity and the rule."""
+        if self.conforms:
+            return f"validation passed: {len(self.rules_run)} rules, no problems"
+        n = len(self.results)
+        lines = [f"validation failed: {n} problem{'s' if n != 1 else ''}"]
+        lines += [f"  {result}" for result in self.results]
+        return "\n".join(lines)
+
+    __str__ = text
+
+
+# ---------------------------------------------------------------- SHACL
+
+
+def _shape_name(results: rdflib.Graph, shapes: rdflib.Graph, node: rdflib.term.Node) -> str:
+    shape = results.value(node, SH.sourceShape)
+    if isinstance(shape, rdflib.BNode):  # an anonymous property shape: name it by its node shape and path
+        parent = shapes.value(None, SH.property, shape)
+        path = shapes.value(shape, SH.path)
+        return f"{short(parent)}/{short(path)}"
+    return short(shape)
+
+
+def run_shacl(graph: rdflib.Graph, shapes: rdflib.Graph) -> list[ValidationResult]:
+    """Validate ``graph`` against ``shapes`` with pyshacl (no inference, SHACL-AF enabled)."""
+    import pyshacl
+
+    _conforms, results, _text = pyshacl.validate(
+        graph,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=False,
+    )
+    found = []
+    for node in results.subjects(RDF.type, SH.ValidationResult):
+        component = results.value(node, SH.sourceConstraintComponent)
+        message = results.value(node, SH.resultMessage) or short(component)
+        value = results.value(node, SH.value)
+        found.append(
+            ValidationResult(
+                rule=_shape_name(results, shapes, node),
+                entity=short(results.value(node, SH.focusNode)),
+                message=str(message),
+                value=None if value is None else short(value),
+            )
+        )
+    return found
+
+
+# ---------------------------------------------------------------- SPARQL QC checks
+
+
+def check_purpose(query: str) -> str:
+    """The purpose stated in a check's leading ``# purpose:`` comment.
+
+    >>> check_purpose("# purpose: every class has a label.\\nSELECT ...")
+    'every class has a label.'
+    """
+    lines = query.splitlines()
+    first = lines[0] if lines else ""
+    match = re.match(r"#\s*purpose:\s*(.+)", first)
+    if not match:
+        raise ValueError("a check must start with a '# purpose: ...' comment")
+    purpose = [match.group(1).strip()]
+    for line in lines[1:]:  # continuation lines of the purpose, up to a line saying "Passes"
+        text = line.removeprefix("#").strip()
+        if not line.startswith("#") or text.startswith("Passes") or not text:
+            break
+        purpose.append(text)
+    return " ".join(purpose)
+
+
+def run_check(graph: rdflib.Graph, name: str, query: str) -> list[ValidationResult]:
+    """Run one QC check; each returned row is a problem of rule ``name`` minus ``-violation``."""
+    rule = name.removesuffix("-violation")
+    purpose = check_purpose(query)
+    found = []
+    for row in graph.query(query):
+        bindings = row.asdict()
+        entity = bindings.pop("entity", None)
+        value = bindings.pop("value", None)
+        extra = "".join(f"; {var}: {short(val)}" for var, val in sorted(bindings.items()))
+        found.append(
+            ValidationResult(
+                rule=rule,
+                entity=short(entity),
+                message=f"violates: {purpose}{extra}",
+                value=None if value is None else short(value),
+            )
+        )
+    return found
+
+
+def run_checks(
+    graph: rdflib.Graph,
+    checks: dict[str, Traversable | Path] | None = None,
+) -> list[ValidationResult]:
+    """Run every QC check (default: the packaged ``queries/checks/*-violation.rq``)."""
+    checks = _resources.check_files() if checks is None else checks
+    found: list[ValidationResult] = []
+    for name, path in sorted(checks.items()):
+        found += run_check(graph, name, path.read_text(encoding="utf-8"))
+    return found
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def check_quotes(graph: rdflib.Graph, seed: str) -> list[ValidationResult]:
+    """Every ``mkg:quote`` literal must be a substring of ``seed``, whitespace normalised."""
+    haystack = _normalise(seed)
+    found = []
+    for subject, quote in graph.subject_objects(MKG.quote):
+        if _normalise(str(quote)) not in haystack:
+            source = graph.value(subject, rdflib.OWL.annotatedSource)
+            found.append(
+                ValidationResult(
+                    rule=QUOTE_RULE,
+                    entity=short(source if source is not None else subject),
+                    message="the quote is not a verbatim substring of the seed text",
+                    value=str(quote),
+                )
+            )
+    return found
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def validate(
+    asserted: rdflib.Graph,
+    inferred: rdflib.Graph,
+    *,
+    shapes: rdflib.Graph | None = None,
+    seed: str | None = None,
+    checks: dict[str, Traversable | Path] | None = None,
+) -> ValidationReport:
+    """Validate a reasoned graph: SHACL over asserted + inferred, QC checks and quotes over asserted.
+
+    :param shapes: the SHACL shapes (default: the packaged ``ontology/shapes.ttl``).
+    :param seed: the seed text (default: the packaged one).
+    :param checks: QC check files by name (default: the packaged ones).
+    :returns: the report; it never raises on a violation.
+    """
+    if shapes is None:
+        shapes = parse_turtle(_resources.shapes_file())
+    seed = _resources.seed_text() if seed is None else seed
+    checks = _resources.check_files() if checks is None else checks
+    results = run_shacl(asserted + inferred, shapes)
+    results += run_checks(asserted, checks)
+    results += check_quotes(asserted, seed)
+    shape_names = sorted(short(s) for s in shapes.subjects(RDF.type, SH.NodeShape))
+    return ValidationReport(results, rules_run=[*shape_names, *sorted(checks), QUOTE_RULE])
+
+
+def validate_sources(
+    ontology_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    reasoner: str = "owlrl",
+) -> ValidationReport:
+    """Load, reason over and validate the sources (default: the packaged ones).
+
+    Shapes come from ``ONTOLOGY_DIR/shapes.ttl`` when that file exists, else the
+    packaged shapes; the seed text from ``DATA_DIR/source/`` likewise.
+
+    :raises RDFSyntaxError: if a source file is not valid Turtle.
+    :raises InconsistencyError: if the reasoned graph is inconsistent.
+    """
+    from milia_kg import reasoning
+    from milia_kg.loading import load_asserted
+
+    asserted = load_asserted(ontology_dir, data_dir)
+    inferred = reasoning.infer(asserted, reasoner=reasoner)
+    reasoning.check_consistent(asserted + inferred)
+    shapes_path = _resources.shapes_file(ontology_dir)
+    if not shapes_path.is_file():
+        shapes_path = _resources.shapes_file()
+    data_seed = _resources.data_dir(data_dir).joinpath(_resources.SEED_FILE)
+    seed = _resources.seed_text(data_dir) if data_seed.is_file() else _resources.seed_text()
+    return validate(asserted, inferred, shapes=parse_turtle(shapes_path), seed=seed)

@@ -19,12 +19,14 @@ becomes ``str``, ``int``, ``float`` (also for ``xsd:decimal``), ``bool``, ``date
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
+from milia_kg.catalogue import query_form
 from milia_kg.errors import EndpointError, MiliaKGError
 from milia_kg.params import bind
 
@@ -204,6 +206,8 @@ class OxigraphBackend:
             return self.store.query(bind(query, bindings))
         except SyntaxError as exc:
             raise MiliaKGError(f"invalid SPARQL: {' '.join(str(exc).split())}") from None
+        except OSError as exc:
+            raise MiliaKGError(f"SPARQL evaluation failed in Oxigraph: {exc}") from None
 
     def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> tuple[list[str], list[Row]]:
         """Run a ``SELECT`` query.
@@ -214,7 +218,10 @@ class OxigraphBackend:
         if not isinstance(result, ox.QuerySolutions):
             raise MiliaKGError("not a SELECT query")
         names = [v.value for v in result.variables]
-        return names, [tuple(_ox_value(t) for t in solution) for solution in result]
+        try:
+            return names, [tuple(_ox_value(t) for t in solution) for solution in result]
+        except OSError as exc:  # evaluation is lazy: errors surface while iterating
+            raise MiliaKGError(f"SPARQL evaluation failed in Oxigraph: {exc}") from None
 
     def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool:
         """Run an ``ASK`` query.
@@ -287,49 +294,57 @@ class RdflibBackend:
     def __init__(self, graph: rdflib.Graph) -> None:
         self.graph = graph
 
-    def _run(self, query: str, bindings: Mapping[str, Any] | None) -> Any:
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn rdflib's parse and evaluation errors into one-line :class:`MiliaKGError`."""
         from pyparsing import ParseException
+        from rdflib.plugins.sparql.sparql import SPARQLError
 
         try:
-            return self.graph.query(bind(query, bindings))
+            yield
         except ParseException as exc:
             raise MiliaKGError(f"invalid SPARQL: {' '.join(str(exc).split())}") from None
+        except SPARQLError as exc:
+            raise MiliaKGError(f"SPARQL evaluation failed in rdflib: {' '.join(str(exc).split())}") from None
 
     def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> tuple[list[str], list[Row]]:
         """Run a ``SELECT`` query.
 
-        :raises MiliaKGError: if the query is not valid SPARQL or not a ``SELECT``.
+        :raises MiliaKGError: if the query is not valid SPARQL, fails or is not a ``SELECT``.
         """
-        result = self._run(query, bindings)
-        if result.type != "SELECT":
-            raise MiliaKGError("not a SELECT query")
-        names = [str(v) for v in result.vars]
-        return names, [tuple(_rdflib_value(t) for t in row) for row in result]
+        with self._errors():
+            result = self.graph.query(bind(query, bindings))
+            if result.type != "SELECT":
+                raise MiliaKGError("not a SELECT query")
+            names = [str(v) for v in result.vars]
+            return names, [tuple(_rdflib_value(t) for t in row) for row in result]
 
     def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool:
         """Run an ``ASK`` query.
 
-        :raises MiliaKGError: if the query is not valid SPARQL or not an ``ASK``.
+        :raises MiliaKGError: if the query is not valid SPARQL, fails or is not an ``ASK``.
         """
-        result = self._run(query, bindings)
-        if result.type != "ASK":
-            raise MiliaKGError("not an ASK query")
-        return bool(result.askAnswer)
+        with self._errors():
+            result = self.graph.query(bind(query, bindings))
+            if result.type != "ASK":
+                raise MiliaKGError("not an ASK query")
+            return bool(result.askAnswer)
 
     def construct(self, query: str, bindings: Mapping[str, Any] | None = None) -> rdflib.Graph:
         """Run a ``CONSTRUCT``/``DESCRIBE`` query.
 
-        :raises MiliaKGError: if the query is not valid SPARQL or returns no graph.
+        :raises MiliaKGError: if the query is not valid SPARQL, fails or returns no graph.
         """
         import rdflib
 
-        result = self._run(query, bindings)
-        if result.type not in ("CONSTRUCT", "DESCRIBE"):
-            raise MiliaKGError("not a CONSTRUCT or DESCRIBE query")
-        graph = rdflib.Graph()
-        for triple in result:
-            graph.add(triple)
-        return graph
+        with self._errors():
+            result = self.graph.query(bind(query, bindings))
+            if result.type not in ("CONSTRUCT", "DESCRIBE"):
+                raise MiliaKGError("not a CONSTRUCT or DESCRIBE query")
+            graph = rdflib.Graph()
+            for triple in result:
+                graph.add(triple)
+            return graph
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         """English labels, read from the graph's index."""
@@ -372,6 +387,9 @@ class SparqlEndpointBackend:
         client.setTimeout(int(max(1, self.timeout)))
         client.setReturnFormat(fmt)
         client.setQuery(bind(query, bindings))
+        # SPARQLWrapper guesses the query type with a regex that header comments can fool
+        # (it took "... avoid, the risks ..." for an update); our lexer skips comments.
+        client.queryType = query_form(query)
         try:
             return client.query()
         except SPARQLWrapperException as exc:

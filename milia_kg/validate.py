@@ -267,20 +267,28 @@ def validate(
     asserted: rdflib.Graph,
     inferred: rdflib.Graph,
     *,
+    ontology_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
     shapes: rdflib.Graph | None = None,
     seed: str | None = None,
     checks: dict[str, Traversable | Path] | None = None,
 ) -> ValidationReport:
     """Validate a reasoned graph: SHACL over asserted + inferred, QC checks and quotes over asserted.
 
-    :param shapes: the SHACL shapes (default: the packaged ``ontology/shapes.ttl``).
-    :param seed: the seed text (default: the packaged one).
+    :param ontology_dir: take the shapes from ``ONTOLOGY_DIR/shapes.ttl`` if that file exists.
+    :param data_dir: take the seed text from ``DATA_DIR/source/`` if it exists there.
+    :param shapes: the SHACL shapes (default: from ``ontology_dir``, else the packaged ones).
+    :param seed: the seed text (default: from ``data_dir``, else the packaged one).
     :param checks: QC check files by name (default: the packaged ones).
     :returns: the report; it never raises on a violation.
+    :raises RDFSyntaxError: if the shapes file is not valid Turtle.
     """
     if shapes is None:
-        shapes = parse_turtle(_resources.shapes_file())
-    seed = _resources.seed_text() if seed is None else seed
+        shapes_path = _resources.shapes_file(ontology_dir)
+        shapes = parse_turtle(shapes_path if shapes_path.is_file() else _resources.shapes_file())
+    if seed is None:
+        has_seed = _resources.data_dir(data_dir).joinpath(_resources.SEED_FILE).is_file()
+        seed = _resources.seed_text(data_dir if has_seed else None)
     checks = _resources.check_files() if checks is None else checks
     results = run_shacl(asserted + inferred, shapes)
     results += run_checks(asserted, checks)
@@ -296,9 +304,6 @@ def validate_sources(
 ) -> ValidationReport:
     """Load, reason over and validate the sources (default: the packaged ones).
 
-    Shapes come from ``ONTOLOGY_DIR/shapes.ttl`` when that file exists, else the
-    packaged shapes; the seed text from ``DATA_DIR/source/`` likewise.
-
     :raises RDFSyntaxError: if a source file is not valid Turtle.
     :raises InconsistencyError: if the reasoned graph is inconsistent.
     """
@@ -308,9 +313,4 @@ def validate_sources(
     asserted = load_asserted(ontology_dir, data_dir)
     inferred = reasoning.infer(asserted, reasoner=reasoner)
     reasoning.check_consistent(asserted + inferred)
-    shapes_path = _resources.shapes_file(ontology_dir)
-    if not shapes_path.is_file():
-        shapes_path = _resources.shapes_file()
-    data_seed = _resources.data_dir(data_dir).joinpath(_resources.SEED_FILE)
-    seed = _resources.seed_text(data_dir) if data_seed.is_file() else _resources.seed_text()
-    return validate(asserted, inferred, shapes=parse_turtle(shapes_path), seed=seed)
+    return validate(asserted, inferred, ontology_dir=ontology_dir, data_dir=data_dir)

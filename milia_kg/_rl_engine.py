@@ -1,0 +1,347 @@
+"""The fast OWL 2 RL engine: store, agenda and instance-level rules (private).
+
+Terms are interned to integers.  The store keeps every triple twice, in
+``spo[p][s] -> {o}`` and ``pos[p][o] -> {s}``.  Reasoning is *semi-naive*: a new
+triple is inserted at once (so duplicates are dropped on arrival) and pushed on
+an agenda; when it is popped, every rule is evaluated with this triple in each
+premise position and the store for the other premises.  Each instance of a rule
+is therefore found when the last of its premises is processed, and the store
+reaches the least fixpoint of the rules.  The schema-level handlers live in
+:mod:`milia_kg._rl_schema`, the one-time datatype rules in
+:mod:`milia_kg._rl_datatypes`, the inconsistency checks in :mod:`milia_kg._rl_checks`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from milia_kg._rl_terms import BNODE, LITERAL, TermAdapter, V
+
+__all__ = ["Engine"]
+
+_EMPTY: frozenset[int] = frozenset()
+
+
+class Engine:
+    """Integer-encoded triple store plus the OWL 2 RL fixpoint over it.
+
+    :param adapter: how to read and build terms of the caller's RDF library.
+    """
+
+    def __init__(self, adapter: TermAdapter) -> None:
+        self.adapter = adapter
+        self.ids: dict[Any, int] = {}
+        self.terms: list[Any] = []
+        self.kinds = bytearray()
+        self.spo: dict[int, dict[int, set[int]]] = {}
+        self.pos: dict[int, dict[int, set[int]]] = {}
+        self.agenda: list[tuple[int, int, int]] = []
+        self.derived: list[tuple[int, int, int]] = []
+        self.errors: list[str] = []
+        #: properties with some property axiom: their triples go through :meth:`_on_property`.
+        self.watched: set[int] = set()
+        #: classes whose members need more than (equivalent) superclass propagation.
+        self.special_classes: set[int] = set()
+        #: terms with an owl:sameAs partner other than themselves.
+        self.same_terms: set[int] = set()
+        self.int_lists: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+        self.int_by_member: dict[int, list[tuple[int, tuple[int, ...]]]] = defaultdict(list)
+        self.uni_by_member: dict[int, set[int]] = defaultdict(set)
+        self.chains_by_prop: dict[int, list[tuple[int, tuple[int, ...], int]]] = defaultdict(list)
+        self.v = _Vocab(self)
+        for pred in self.v.predicates():
+            self.spo[pred] = {}
+            self.pos[pred] = {}
+        from milia_kg._rl_schema import class_handlers, predicate_handlers
+
+        self.pred_handlers = predicate_handlers(self)
+        self.class_handlers = class_handlers(self)
+        self.special_classes.update(self.class_handlers)
+
+    # ------------------------------------------------------------------ terms
+    def encode(self, term: Any) -> int:
+        """Return the id of ``term``, interning it if new."""
+        tid = self.ids.get(term)
+        if tid is None:
+            tid = self.ids[term] = len(self.terms)
+            self.terms.append(term)
+            self.kinds.append(self.adapter.kind(term))
+        return tid
+
+    def iri(self, value: str) -> int:
+        """Return the id of the IRI ``value``."""
+        return self.encode(self.adapter.iri(value))
+
+    def read_list(self, head: int) -> tuple[int, ...]:
+        """Members of the RDF collection starting at ``head`` (as far as it is well formed)."""
+        first, rest, nil = self.spo[self.v.FIRST], self.spo[self.v.REST], self.v.NIL
+        items: list[int] = []
+        seen: set[int] = set()
+        node = head
+        while node != nil and node not in seen:
+            seen.add(node)
+            values = first.get(node)
+            if not values:
+                break
+            items.append(min(values))
+            nexts = rest.get(node)
+            if not nexts:
+                break
+            node = min(nexts)
+        return tuple(items)
+
+    # ------------------------------------------------------------------ store
+    def insert(self, s: int, p: int, o: int) -> bool:
+        """Insert a triple without scheduling it; ``False`` if it was there."""
+        if self.kinds[p] == LITERAL:
+            return False
+        by_s = self.spo.get(p)
+        if by_s is None:
+            by_s = self.spo[p] = {}
+            self.pos[p] = {}
+        objects = by_s.get(s)
+        if objects is None:
+            by_s[s] = {o}
+        elif o in objects:
+            return False
+        else:
+            objects.add(o)
+        by_o = self.pos[p]
+        subjects = by_o.get(o)
+        if subjects is None:
+            by_o[o] = {s}
+        else:
+            subjects.add(s)
+        return True
+
+    def add(self, s: int, p: int, o: int) -> None:
+        """Derive a triple: insert it and schedule it for rule evaluation."""
+        if self.insert(s, p, o):
+            triple = (s, p, o)
+            self.agenda.append(triple)
+            self.derived.append(triple)
+
+    def has(self, s: int, p: int, o: int) -> bool:
+        """Whether the store holds the triple."""
+        objects = self.spo.get(p, {}).get(s)
+        return objects is not None and o in objects
+
+    def objects(self, s: int, p: int) -> set[int] | frozenset[int]:
+        """Objects of ``s p ?``; do not mutate."""
+        return self.spo.get(p, {}).get(s, _EMPTY)
+
+    def subjects(self, p: int, o: int) -> set[int] | frozenset[int]:
+        """Subjects of ``? p o``; do not mutate."""
+        return self.pos.get(p, {}).get(o, _EMPTY)
+
+    # ------------------------------------------------------------------ running
+    def load(self, triples: Iterable[tuple[Any, Any, Any]]) -> list[tuple[int, int, int]]:
+        """Intern and insert the asserted triples; return them as ids (duplicates dropped)."""
+        encode, insert = self.encode, self.insert
+        asserted = []
+        for s, p, o in triples:
+            key = (encode(s), encode(p), encode(o))
+            if insert(*key):
+                asserted.append(key)
+        return asserted
+
+    def run(self, asserted: list[tuple[int, int, int]]) -> None:
+        """Compute the closure of the loaded triples (to :attr:`derived`) and the errors."""
+        from milia_kg import _rl_checks, _rl_datatypes
+
+        for triple in _rl_datatypes.one_time_triples(self, asserted):
+            self.add(*triple)
+        self.agenda.extend(reversed(asserted))
+        while True:
+            self._drain()
+            if not _rl_checks.slow_rules(self):
+                break
+        self.errors.extend(_rl_checks.inconsistencies(self))
+
+    def _drain(self) -> None:
+        agenda = self.agenda
+        pop = agenda.pop
+        type_ = self.v.TYPE
+        handlers = self.pred_handlers
+        watched = self.watched
+        same = self.same_terms
+        on_type, on_property, on_same = self._on_type, self._on_property, self._replace_same
+        while agenda:
+            s, p, o = pop()
+            if p == type_:
+                on_type(s, o)
+            else:
+                handler = handlers.get(p)
+                if handler is not None:
+                    handler(s, o)
+            if p in watched:
+                on_property(s, p, o)
+            if same and (s in same or p in same or o in same):
+                on_same(s, p, o)
+
+    # ------------------------------------------------------------------ instance rules
+    def _on_type(self, x: int, c: int) -> None:
+        """``x rdf:type c`` arrived: cax-sco, cax-eqc1/2 and, for special classes, the rest."""
+        v, add, type_ = self.v, self.add, self.v.TYPE
+        supers = self.spo[v.SCO].get(c)
+        if supers:
+            for c2 in supers:
+                if c2 != c:
+                    add(x, type_, c2)
+        for c2 in self.spo[v.EQC].get(c, _EMPTY):
+            if c2 != c:
+                add(x, type_, c2)
+        for c1 in self.pos[v.EQC].get(c, _EMPTY):
+            if c1 != c:
+                add(x, type_, c1)
+        if c in self.special_classes:
+            self._on_special_type(x, c)
+
+    def _on_special_type(self, x: int, c: int) -> None:
+        v, add, type_, spo, pos = self.v, self.add, self.v.TYPE, self.spo, self.pos
+        handler = self.class_handlers.get(c)
+        if handler is not None:
+            handler(x)
+        types = spo[type_].get(x, _EMPTY)
+        for klass, members in self.int_by_member.get(c, ()):  # cls-int1
+            if all(m in types for m in members):
+                add(x, type_, klass)
+        for members in self.int_lists.get(c, ()):  # cls-int2
+            for m in members:
+                add(x, type_, m)
+        for klass in self.uni_by_member.get(c, ()):  # cls-uni
+            add(x, type_, klass)
+        for r in tuple(pos[v.SVF].get(c, ())):  # cls-svf1, x as the filler's member
+            for p in tuple(spo[v.ONP].get(r, ())):
+                for u in tuple(self.subjects(p, x)):
+                    add(u, type_, r)
+        onp = spo[v.ONP].get(c)
+        if onp:
+            for y in tuple(spo[v.AVF].get(c, ())):  # cls-avf, x as the restriction's member
+                for p in tuple(onp):
+                    for value in tuple(self.objects(x, p)):
+                        add(value, type_, y)
+            for y in tuple(spo[v.HV].get(c, ())):  # cls-hv1
+                for p in tuple(onp):
+                    add(x, p, y)
+
+    def _on_property(self, s: int, p: int, o: int) -> None:
+        """``s p o`` arrived and ``p`` has property axioms: the prp-* and cls-* rules on it."""
+        v, add, spo, pos = self.v, self.add, self.spo, self.pos
+        type_ = v.TYPE
+        for c in spo[v.DOMAIN].get(p, _EMPTY):  # prp-dom
+            add(s, type_, c)
+        for c in spo[v.RANGE].get(p, _EMPTY):  # prp-rng
+            add(o, type_, c)
+        for p2 in spo[v.SPO].get(p, _EMPTY):  # prp-spo1
+            add(s, p2, o)
+        for p2 in spo[v.EQP].get(p, _EMPTY):  # prp-eqp1
+            if p2 != p:
+                add(s, p2, o)
+        for p1 in pos[v.EQP].get(p, _EMPTY):  # prp-eqp2
+            if p1 != p:
+                add(s, p1, o)
+        for p2 in spo[v.INV].get(p, _EMPTY):  # prp-inv1
+            add(o, p2, s)
+        for p1 in pos[v.INV].get(p, _EMPTY):  # prp-inv2
+            add(o, p1, s)
+        characteristics = spo[type_].get(p)
+        if characteristics:
+            self._characteristics(s, p, o, characteristics)
+        for target, chain, index in self.chains_by_prop.get(p, ()):  # prp-spo2
+            self._chain(target, chain, index, s, o)
+        restrictions = pos[v.ONP].get(p)
+        if restrictions:
+            types_o = spo[type_].get(o, _EMPTY)
+            for r in tuple(restrictions):
+                for y in spo[v.SVF].get(r, _EMPTY):  # cls-svf1/2
+                    if y == v.THING or y in types_o:
+                        add(s, type_, r)
+                if o in spo[v.HV].get(r, _EMPTY):  # cls-hv2
+                    add(s, type_, r)
+                avf = spo[v.AVF].get(r)
+                if avf and r in spo[type_].get(s, _EMPTY):  # cls-avf
+                    for y in tuple(avf):
+                        add(o, type_, y)
+
+    def _characteristics(self, s: int, p: int, o: int, chars: set[int]) -> None:
+        v, add = self.v, self.add
+        if v.SYMMETRIC in chars:  # prp-symp
+            add(o, p, s)
+        if v.TRANSITIVE in chars:  # prp-trp, the new triple first or second
+            for z in tuple(self.objects(o, p)):
+                add(s, p, z)
+            for x in tuple(self.subjects(p, s)):
+                add(x, p, o)
+        if v.FUNCTIONAL in chars:  # prp-fp
+            for o2 in tuple(self.objects(s, p)):
+                if o2 != o:
+                    add(o, v.SAME, o2)
+                    add(o2, v.SAME, o)
+        if v.INVERSE_FUNCTIONAL in chars:  # prp-ifp
+            for s2 in tuple(self.subjects(p, o)):
+                if s2 != s:
+                    add(s, v.SAME, s2)
+                    add(s2, v.SAME, s)
+
+    def _chain(self, target: int, chain: tuple[int, ...], index: int, s: int, o: int) -> None:
+        """prp-spo2 with ``s chain[index] o`` as the new link: walk left and right."""
+        starts = {s}
+        for j in range(index - 1, -1, -1):
+            by_o = self.pos.get(chain[j], {})
+            starts = {a for b in starts for a in by_o.get(b, ())}
+            if not starts:
+                return
+        ends = {o}
+        for j in range(index + 1, len(chain)):
+            by_s = self.spo.get(chain[j], {})
+            ends = {c for b in ends for c in by_s.get(b, ())}
+            if not ends:
+                return
+        add = self.add
+        for a in starts:
+            for c in ends:
+                add(a, target, c)
+
+    def _replace_same(self, s: int, p: int, o: int) -> None:
+        """eq-rep-s/p/o for a triple mentioning a term with owl:sameAs partners."""
+        add, same = self.add, self.spo[self.v.SAME]
+        for s2 in tuple(same.get(s, ())):
+            add(s2, p, o)
+        for p2 in tuple(same.get(p, ())):
+            add(s, p2, o)
+        for o2 in tuple(same.get(o, ())):
+            add(s, p, o2)
+
+    def is_blank(self, tid: int) -> bool:
+        """Whether the term is a blank node."""
+        return self.kinds[tid] == BNODE
+
+
+class _Vocab:
+    """Ids of the vocabulary terms, as attributes named like :class:`V`'s."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.SCO = engine.iri(V.SCO)
+        self.SPO = engine.iri(V.SPO)
+        self.EQC = engine.iri(V.EQUIVALENT_CLASS)
+        self.EQP = engine.iri(V.EQUIVALENT_PROPERTY)
+        self.INV = engine.iri(V.INVERSE_OF)
+        self.SAME = engine.iri(V.SAME_AS)
+        self.ONP = engine.iri(V.ON_PROPERTY)
+        self.SVF = engine.iri(V.SOME_VALUES_FROM)
+        self.AVF = engine.iri(V.ALL_VALUES_FROM)
+        self.HV = engine.iri(V.HAS_VALUE)
+        for name in dir(V):
+            if name.isupper() and not hasattr(self, name):
+                setattr(self, name, engine.iri(getattr(V, name)))
+
+    def predicates(self) -> list[int]:
+        """Vocabulary predicates whose index dictionaries are created up front."""
+        return [
+            self.TYPE, self.FIRST, self.REST, self.SCO, self.SPO, self.DOMAIN, self.RANGE,
+            self.EQC, self.EQP, self.INV, self.SAME, self.ONP, self.SVF, self.AVF, self.HV,
+            self.CHAIN, self.INTERSECTION_OF, self.UNION_OF, self.ONE_OF, self.DISJOINT_WITH,
+        ]  # fmt: skip

@@ -1,0 +1,145 @@
+"""Term adapters and vocabulary for the fast OWL 2 RL engine (private).
+
+The engine works on integers.  An adapter tells it how to recognise the kind of
+an RDF term of some library (rdflib or pyoxigraph), how to build an IRI term, and
+how to read a literal's lexical form and datatype.  Only the adapter knows the
+term library; everything else in ``milia_kg._rl_*`` sees integer ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["ADAPTERS", "BNODE", "IRI", "LITERAL", "TermAdapter", "V"]
+
+#: Term kinds, as stored per id by the engine.
+IRI, BNODE, LITERAL = 0, 1, 2
+
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL_NS = "http://www.w3.org/2002/07/owl#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD_NS + "string"
+
+
+class V:
+    """IRIs of the vocabulary the rules look at (plain strings)."""
+
+    TYPE = RDF_NS + "type"
+    FIRST = RDF_NS + "first"
+    REST = RDF_NS + "rest"
+    NIL = RDF_NS + "nil"
+    RDF_PROPERTY = RDF_NS + "Property"
+    SCO = RDFS_NS + "subClassOf"
+    SPO = RDFS_NS + "subPropertyOf"
+    DOMAIN = RDFS_NS + "domain"
+    RANGE = RDFS_NS + "range"
+    DATATYPE = RDFS_NS + "Datatype"
+    THING = OWL_NS + "Thing"
+    NOTHING = OWL_NS + "Nothing"
+    CLASS = OWL_NS + "Class"
+    OBJECT_PROPERTY = OWL_NS + "ObjectProperty"
+    DATATYPE_PROPERTY = OWL_NS + "DatatypeProperty"
+    ANNOTATION_PROPERTY = OWL_NS + "AnnotationProperty"
+    FUNCTIONAL = OWL_NS + "FunctionalProperty"
+    INVERSE_FUNCTIONAL = OWL_NS + "InverseFunctionalProperty"
+    SYMMETRIC = OWL_NS + "SymmetricProperty"
+    TRANSITIVE = OWL_NS + "TransitiveProperty"
+    IRREFLEXIVE = OWL_NS + "IrreflexiveProperty"
+    ASYMMETRIC = OWL_NS + "AsymmetricProperty"
+    SAME_AS = OWL_NS + "sameAs"
+    DIFFERENT_FROM = OWL_NS + "differentFrom"
+    ALL_DIFFERENT = OWL_NS + "AllDifferent"
+    MEMBERS = OWL_NS + "members"
+    DISTINCT_MEMBERS = OWL_NS + "distinctMembers"
+    EQUIVALENT_CLASS = OWL_NS + "equivalentClass"
+    EQUIVALENT_PROPERTY = OWL_NS + "equivalentProperty"
+    INVERSE_OF = OWL_NS + "inverseOf"
+    CHAIN = OWL_NS + "propertyChainAxiom"
+    DISJOINT_WITH = OWL_NS + "disjointWith"
+    ALL_DISJOINT_CLASSES = OWL_NS + "AllDisjointClasses"
+    PROPERTY_DISJOINT_WITH = OWL_NS + "propertyDisjointWith"
+    ALL_DISJOINT_PROPERTIES = OWL_NS + "AllDisjointProperties"
+    COMPLEMENT_OF = OWL_NS + "complementOf"
+    INTERSECTION_OF = OWL_NS + "intersectionOf"
+    UNION_OF = OWL_NS + "unionOf"
+    ONE_OF = OWL_NS + "oneOf"
+    ON_PROPERTY = OWL_NS + "onProperty"
+    ON_CLASS = OWL_NS + "onClass"
+    SOME_VALUES_FROM = OWL_NS + "someValuesFrom"
+    ALL_VALUES_FROM = OWL_NS + "allValuesFrom"
+    HAS_VALUE = OWL_NS + "hasValue"
+    MAX_CARDINALITY = OWL_NS + "maxCardinality"
+    MAX_QUALIFIED_CARDINALITY = OWL_NS + "maxQualifiedCardinality"
+    HAS_KEY = OWL_NS + "hasKey"
+    SOURCE_INDIVIDUAL = OWL_NS + "sourceIndividual"
+    ASSERTION_PROPERTY = OWL_NS + "assertionProperty"
+    TARGET_INDIVIDUAL = OWL_NS + "targetIndividual"
+    TARGET_VALUE = OWL_NS + "targetValue"
+
+
+@dataclass(frozen=True)
+class TermAdapter:
+    """How the engine reads and builds terms of one RDF library.
+
+    :param iri: builds an IRI term from a string.
+    :param kind: returns :data:`IRI`, :data:`BNODE` or :data:`LITERAL` for a term.
+    :param datatype: a literal's datatype IRI as a string, or ``None`` for a plain
+        or language-tagged literal (rdflib's view, which owlrl follows).
+    :param text: a literal's lexical form, an IRI or a blank-node label.
+    :param literal: builds a plain literal from a string (for error messages).
+    :param bnode: builds a fresh blank node.
+    """
+
+    iri: Callable[[str], Any]
+    kind: Callable[[Any], int]
+    datatype: Callable[[Any], str | None]
+    text: Callable[[Any], str]
+    literal: Callable[[str], Any]
+    bnode: Callable[[], Any]
+
+
+def _rdflib_adapter() -> TermAdapter:
+    from rdflib import BNode, Literal, URIRef
+
+    def kind(term: Any) -> int:
+        if isinstance(term, Literal):
+            return LITERAL
+        if isinstance(term, BNode):
+            return BNODE
+        return IRI
+
+    def datatype(term: Any) -> str | None:
+        return None if term.datatype is None else str(term.datatype)
+
+    return TermAdapter(URIRef, kind, datatype, str, Literal, BNode)
+
+
+def _oxigraph_adapter() -> TermAdapter:
+    from pyoxigraph import BlankNode, Literal, NamedNode
+
+    def kind(term: Any) -> int:
+        if isinstance(term, Literal):
+            return LITERAL
+        if isinstance(term, BlankNode):
+            return BNODE
+        return IRI
+
+    def datatype(term: Any) -> str | None:
+        # pyoxigraph gives plain literals xsd:string and tagged ones rdf:langString;
+        # rdflib (and so owlrl) sees no datatype on either.
+        if term.language is not None:
+            return None
+        value = term.datatype.value
+        return None if value == XSD_STRING else value
+
+    return TermAdapter(NamedNode, kind, datatype, lambda term: term.value, Literal, BlankNode)
+
+
+#: Adapter factories by name.
+ADAPTERS: dict[str, Callable[[], TermAdapter]] = {
+    "rdflib": _rdflib_adapter,
+    "oxigraph": _oxigraph_adapter,
+}

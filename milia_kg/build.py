@@ -1,0 +1,326 @@
+"""``milia-kg build``: reason, validate and write the release artifacts atomically.
+
+Everything is computed first; the files are written into a temporary folder next
+to ``out_dir`` and the folder is renamed into place only when all of it
+succeeded, so a failed build leaves ``out_dir`` as it was.  The artifacts are
+deterministic: no timestamps (the ontology's own version and dates are used),
+content-derived blank-node labels, sorted output.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import rdflib
+from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
+
+from milia_kg import _resources, _serialize
+from milia_kg.errors import MiliaKGError, ValidationError
+from milia_kg.loading import MKG, load_asserted
+from milia_kg.validate import ValidationReport, short, validate
+
+__all__ = ["ARTIFACTS", "BuildSummary", "build", "entities_by_type", "prefix_map"]
+
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DATASET = URIRef(f"{MKG}dataset")
+CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
+
+#: Artifact file name -> (media type, what it holds).
+ARTIFACTS: dict[str, tuple[str, str]] = {
+    "milia-kg-asserted.ttl": ("text/turtle", "asserted triples (ontology, imports and data)"),
+    "milia-kg-inferred.ttl": ("text/turtle", "triples inferred by OWL 2 RL reasoning only"),
+    "milia-kg-reasoned.ttl": ("text/turtle", "asserted plus inferred triples"),
+    "milia-kg.owl": ("application/rdf+xml", "asserted ontology and data as RDF/XML for OWL tools"),
+    "milia-kg.jsonld": ("application/ld+json", "asserted plus inferred triples as JSON-LD"),
+    "milia-kg.nt": ("application/n-triples", "asserted plus inferred triples, sorted N-Triples"),
+    "context.jsonld": ("application/ld+json", "the JSON-LD context of milia-kg.jsonld"),
+    "prefixes.json": ("application/json", "bioregistry-compatible prefix map"),
+    "void.ttl": ("text/turtle", "VoID/DCAT description of this release"),
+}
+
+#: Prefixes with fixed names, whatever the source files call them.
+PREFERRED_PREFIXES = {
+    "mkg": str(MKG),
+    "obo": "http://purl.obolibrary.org/obo/",
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(rdflib.XSD),
+    "skos": str(rdflib.SKOS),
+    "dcterms": str(rdflib.DCTERMS),
+    "prov": str(rdflib.PROV),
+    "void": str(VOID),
+    "dcat": str(DCAT),
+}
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a build did; :meth:`text` is what ``milia-kg build`` prints."""
+
+    out_dir: Path
+    triples_asserted: int
+    triples_inferred: int
+    entities: Mapping[str, int]
+    validation: ValidationReport
+    seconds: float
+    files: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def triples_total(self) -> int:
+        return self.triples_asserted + self.triples_inferred
+
+    def text(self) -> str:
+        entities = ", ".join(f"{name} {n}" for name, n in self.entities.items())
+        status = "passed" if self.validation.conforms else "FAILED"
+        return "\n".join(
+            [
+                f"milia-kg build: wrote {len(self.files)} files to {self.out_dir}",
+                f"  triples: {self.triples_asserted} asserted, {self.triples_inferred} inferred, "
+                f"{self.triples_total} total",
+                f"  entities by type: {entities}",
+                f"  validation: {status} ({len(self.validation.rules_run)} rules)",
+                f"  time: {self.seconds:.1f} s",
+            ]
+        )
+
+
+def prefix_map(graph: Graph) -> dict[str, str]:
+    """The prefixes to write: :data:`PREFERRED_PREFIXES` plus the sources' own, sorted."""
+    prefixes = dict(PREFERRED_PREFIXES)
+    taken = set(prefixes.values())
+    for prefix, namespace in sorted(graph.namespaces()):
+        if prefix and prefix != "xml" and str(namespace) not in taken and prefix not in prefixes:
+            prefixes[prefix] = str(namespace)
+            taken.add(str(namespace))
+    return dict(sorted(prefixes.items()))
+
+
+def _bioregistry_prefixes(triples: list[tuple], prefixes: Mapping[str, str]) -> dict[str, str]:
+    """Split ``obo:`` into per-ontology prefixes (``RO``, ``BFO``, ``UBERON``...) as the
+    Bioregistry does, and check the map with :mod:`curies`."""
+    import curies
+
+    obo = PREFERRED_PREFIXES["obo"]
+    result = {p: ns for p, ns in prefixes.items() if ns != obo}
+    for term in {t for triple in triples for t in triple if isinstance(t, URIRef)}:
+        local = str(term).removeprefix(obo)
+        if local != str(term) and "_" in local:
+            result.setdefault(local.split("_", 1)[0], f"{obo}{local.split('_', 1)[0]}_")
+    converter = curies.Converter.from_prefix_map(result)
+    return dict(sorted(converter.prefix_map.items()))
+
+
+def entities_by_type(asserted: Graph, reasoned: Graph) -> dict[str, int]:
+    """Count the mkg: entities under each top-level category class.
+
+    A category is an mkg: class with no mkg: superclass in the asserted graph; its
+    entities are the mkg: classes below it (reasoned subclass closure) and the mkg:
+    individuals asserted to be of it or of a class below it.
+    """
+
+    def mkg_iri(term: object) -> bool:
+        return isinstance(term, URIRef) and str(term).startswith(str(MKG))
+
+    classes = {c for c in asserted.subjects(RDF.type, OWL.Class) if mkg_iri(c)}
+    roots = {c for c in classes if not any(mkg_iri(s) for s in asserted.objects(c, RDFS.subClassOf))}
+    counts: dict[str, int] = {}
+    for root in roots:
+        below = {c for c in reasoned.subjects(RDFS.subClassOf, root) if mkg_iri(c) and c != root}
+        members = {i for c in below | {root} for i in asserted.subjects(RDF.type, c) if mkg_iri(i)}
+        if below or members:
+            counts[short(root)] = len(below | members)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _ontology_header(asserted: Graph) -> dict[str, list[rdflib.term.Node]]:
+    ontology = next(iter(sorted(asserted.subjects(RDF.type, OWL.Ontology))), None)
+    if ontology is None:
+        return {}
+    return {short(p): sorted(asserted.objects(ontology, p)) for p in set(asserted.predicates(ontology))}
+
+
+def _void(asserted: Graph, inferred: Graph, reasoned: Graph, files: list[str]) -> Graph:
+    """The VoID/DCAT description of the release."""
+    D = rdflib.DCTERMS
+    void = Graph()
+    header = _ontology_header(asserted)
+    version = str(header.get("owl:versionInfo", ["0.0.0"])[0])
+    release = f"{MKG}release/{version}/"
+    void.add((DATASET, RDF.type, VOID.Dataset))
+    void.add((DATASET, RDF.type, DCAT.Dataset))
+    for key, prop in (
+        ("dcterms:title", D.title),
+        ("dcterms:description", D.description),
+        ("dcterms:creator", D.creator),
+        ("dcterms:created", D.created),
+        ("dcterms:modified", D.modified),
+        ("dcterms:issued", D.issued),
+        ("dcterms:license", D.license),
+    ):
+        for value in header.get(key, []):
+            void.add((DATASET, prop, value))
+    if not header.get("dcterms:license"):
+        void.add((DATASET, D.license, CC_BY_4))
+    void.add((DATASET, OWL.versionInfo, rdflib.Literal(version)))
+    void.add((DATASET, DCAT.version, rdflib.Literal(version)))
+    for ontology in asserted.subjects(RDF.type, OWL.Ontology):
+        void.add((DATASET, D.conformsTo, ontology))
+    for source in set(asserted.objects(None, D.source)):
+        if isinstance(source, URIRef):
+            void.add((DATASET, D.source, source))
+    void.add((DATASET, VOID.uriSpace, rdflib.Literal(str(MKG))))
+    void.add((DATASET, VOID.triples, rdflib.Literal(len(reasoned))))
+    void.add((DATASET, VOID.distinctSubjects, rdflib.Literal(len(set(reasoned.subjects())))))
+    void.add((DATASET, VOID.properties, rdflib.Literal(len(set(reasoned.predicates())))))
+    for name, graph in (("asserted", asserted), ("inferred", inferred)):
+        subset = URIRef(f"{DATASET}/{name}")
+        void.add((DATASET, VOID.subset, subset))
+        void.add((subset, RDF.type, VOID.Dataset))
+        void.add((subset, D.title, rdflib.Literal(f"milia-kg {name} triples", lang="en")))
+        void.add((subset, VOID.triples, rdflib.Literal(len(graph))))
+        void.add((subset, RDFS.seeAlso, URIRef(f"{MKG}graph/{name}")))
+        void.add((subset, VOID.dataDump, URIRef(f"{release}milia-kg-{name}.ttl")))
+    void.add((DATASET, VOID.dataDump, URIRef(f"{release}milia-kg.nt")))
+    type_counts = Counter(o for s, o in reasoned.subject_objects(RDF.type) if isinstance(o, URIRef))
+    for cls, n in sorted(type_counts.items()):
+        partition = rdflib.BNode()
+        void.add((DATASET, VOID.classPartition, partition))
+        void.add((partition, VOID["class"], cls))
+        void.add((partition, VOID.entities, rdflib.Literal(n)))
+    for name in files:
+        distribution = URIRef(f"{release}{name}")
+        media, description = ARTIFACTS.get(name, ("text/plain", "supporting file"))
+        void.add((DATASET, DCAT.distribution, distribution))
+        void.add((distribution, RDF.type, DCAT.Distribution))
+        void.add((distribution, D.title, rdflib.Literal(name)))
+        void.add((distribution, D.description, rdflib.Literal(description, lang="en")))
+        void.add((distribution, DCAT.mediaType, rdflib.Literal(media)))
+        void.add((distribution, DCAT.downloadURL, distribution))
+    return void
+
+
+def _write(tmp: Path, asserted: Graph, inferred: Graph, ontology_dir, data_dir) -> list[str]:
+    prefixes = prefix_map(asserted)
+    asserted_triples, inferred_triples = _serialize.canonical_split(asserted, inferred)
+    reasoned_triples = asserted_triples + inferred_triples
+    g_asserted = _serialize.sorted_graph(asserted_triples, prefixes)
+    g_inferred = _serialize.sorted_graph(inferred_triples, prefixes)
+    g_reasoned = _serialize.sorted_graph(reasoned_triples, prefixes)
+
+    _serialize.write_turtle(g_asserted, tmp / "milia-kg-asserted.ttl")
+    _serialize.write_turtle(g_inferred, tmp / "milia-kg-inferred.ttl")
+    _serialize.write_turtle(g_reasoned, tmp / "milia-kg-reasoned.ttl")
+    _serialize.write_rdfxml(asserted_triples, prefixes, tmp / "milia-kg.owl")
+    _serialize.write_ntriples(g_reasoned, tmp / "milia-kg.nt")
+    context = {p: ns for p, ns in prefixes.items()}
+    _serialize.write_jsonld(g_reasoned, context, tmp / "milia-kg.jsonld")
+    (tmp / "context.jsonld").write_text(
+        json.dumps({"@context": context}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    bioregistry = _bioregistry_prefixes(reasoned_triples, prefixes)
+    (tmp / "prefixes.json").write_text(json.dumps(bioregistry, indent=2) + "\n", encoding="utf-8")
+
+    extra = []
+    mappings = _resources.mappings_file(data_dir)
+    if mappings is not None:
+        (tmp / mappings.name).write_bytes(mappings.read_bytes())
+        extra.append(mappings.name)
+    imports = _resources.import_files(ontology_dir)
+    if imports:
+        (tmp / "imports").mkdir()
+        for source in imports:
+            (tmp / "imports" / source.name).write_bytes(source.read_bytes())
+            extra.append(f"imports/{source.name}")
+
+    files = sorted([*ARTIFACTS, *extra])
+    void = _void(g_asserted, g_inferred, g_reasoned, files)
+    void_triples, _ = _serialize.canonical_split(void, Graph())
+    _serialize.write_turtle(_serialize.sorted_graph(void_triples, prefixes), tmp / "void.ttl")
+    return files
+
+
+def _check_replaceable(out: Path) -> None:
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise MiliaKGError(f"{out}: exists and is not a folder")
+    ours = {*ARTIFACTS, "imports", "mappings.sssom.tsv"}
+    strangers = sorted(p.name for p in out.iterdir() if p.name not in ours)
+    if strangers:
+        raise MiliaKGError(
+            f"{out}: exists and holds files that are not build artifacts ({', '.join(strangers[:3])}); "
+            "choose an empty or new folder"
+        )
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        out.rename(old / out.name)
+    try:
+        tmp.rename(out)
+    except OSError:
+        if old is not None:
+            (old / out.name).rename(out)
+            old.rmdir()
+        raise
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def build(
+    out_dir: str | Path,
+    reasoner: str = "owlrl",
+    *,
+    ontology_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+) -> BuildSummary:
+    """Load, reason, validate and write the release artifacts into ``out_dir``.
+
+    :param out_dir: the release folder; replaced as a whole if it holds a previous build.
+    :param reasoner: passed to :func:`milia_kg.reasoning.infer`.
+    :raises RDFSyntaxError: if a source file is not valid Turtle.
+    :raises InconsistencyError: if the reasoned graph is inconsistent.
+    :raises ValidationError: if SHACL or a QC check fails; nothing is written then.
+    :raises MiliaKGError: if ``out_dir`` exists and is not a build folder.
+    """
+    from milia_kg import reasoning
+
+    started = time.perf_counter()
+    out = Path(out_dir).absolute()
+    _check_replaceable(out)
+    asserted = load_asserted(ontology_dir, data_dir)
+    inferred = reasoning.infer(asserted, reasoner=reasoner)
+    reasoned = asserted + inferred
+    reasoning.check_consistent(reasoned)
+    report = validate(asserted, inferred, ontology_dir=ontology_dir, data_dir=data_dir)
+    if not report.conforms:
+        raise ValidationError(report)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        files = _write(tmp, asserted, inferred, ontology_dir, data_dir)
+        _move_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return BuildSummary(
+        out_dir=out,
+        triples_asserted=len(asserted),
+        triples_inferred=len(inferred),
+        entities=entities_by_type(asserted, reasoned),
+        validation=report,
+        seconds=time.perf_counter() - started,
+        files=tuple(files),
+    )

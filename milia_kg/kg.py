@@ -1,0 +1,343 @@
+"""The Python API: one :class:`KnowledgeGraph` that runs canned queries and arbitrary SPARQL.
+
+>>> kg = KnowledgeGraph.open()                      # the reasoned graph, on Oxigraph
+>>> [q.name for q in kg.queries()][:3]
+['avoid', 'body_sites', 'care_seeking']
+>>> rows = kg.query("conditions_at_site", site="face")
+>>> sorted({r["condition_label"] for r in rows})[:2]
+['juvenile milia', 'milia']
+>>> kg.sparql("ASK { ?s ?p ?o }")
+True
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from milia_kg import catalogue
+from milia_kg.backends import IRI, Backend, OxigraphBackend, Row, Value
+from milia_kg.errors import MiliaKGError
+from milia_kg.params import Resolver
+
+if TYPE_CHECKING:
+    import rdflib
+
+    from milia_kg.catalogue import Query
+
+__all__ = ["ENGINES", "KnowledgeGraph", "Result"]
+
+#: The embedded engines; the first is the default.
+ENGINES = ("oxigraph", "rdflib")
+
+_LABEL = "_label"
+
+
+@dataclass
+class Result:
+    """What a query returned, ready to be formatted.
+
+    ``form`` is ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``. A ``SELECT`` fills ``columns``
+    (the variables, each entity column followed by its ``_label`` companion) and ``rows``; an
+    ``ASK`` fills ``boolean``; a ``CONSTRUCT``/``DESCRIBE`` fills ``graph``.
+    """
+
+    form: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[dict[str, Value]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: rdflib.Graph | None = None
+
+
+class KnowledgeGraph:
+    """The milia knowledge graph behind a query backend.
+
+    Use :meth:`open` for the packaged reasoned graph, :meth:`from_graph` for an rdflib graph of
+    your own, :meth:`from_endpoint` for a remote SPARQL endpoint.
+
+    :param backend: where queries run.
+    :param graph: the rdflib graph, or a function that builds it when :attr:`graph` is first read.
+    :param queries_dir: a folder of ``*.rq`` files to use instead of the packaged catalogue.
+    :param prefixes: CURIE prefixes for parameter values, besides the built-in ones.
+    """
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        graph: rdflib.Graph | Callable[[], rdflib.Graph] | None = None,
+        queries_dir: str | Path | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
+        self.backend = backend
+        self._graph = graph
+        self._queries_dir = queries_dir
+        self._resolver = Resolver(backend, prefixes)
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph engine={self.engine}>"
+
+    # -- constructors ---------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, engine: str = "oxigraph", reasoner: str = "fast") -> KnowledgeGraph:
+        """Open the packaged reasoned graph (asserted + inferred triples).
+
+        Reasoning runs once per change of the sources; the result is cached on disk (see
+        :mod:`milia_kg._cache`), and each process keeps one instance per engine and reasoner,
+        so repeated opens are cheap.
+
+        :param engine: ``"oxigraph"`` (default) or ``"rdflib"``.
+        :param reasoner: the reasoner that produced the inferred triples.
+        :raises MiliaKGError: for an unknown engine or reasoner, or if the sources do not load.
+
+        >>> KnowledgeGraph.open() is KnowledgeGraph.open()
+        True
+        >>> KnowledgeGraph.open(engine="jena")
+        Traceback (most recent call last):
+        ...
+        milia_kg.errors.MiliaKGError: unknown engine 'jena'; choose one of oxigraph, rdflib
+        """
+        _check_engine(engine)
+        return _open(engine, reasoner)
+
+    @classmethod
+    def from_file(
+        cls, path: str | Path, engine: str = "oxigraph", queries_dir: str | Path | None = None
+    ) -> KnowledgeGraph:
+        """Load an N-Triples or Turtle file (no reasoning is done).
+
+        :raises MiliaKGError: for an unknown engine, or if the file cannot be loaded.
+        """
+        _check_engine(engine)
+        path = Path(path)
+        fmt = "nt" if path.suffix == ".nt" else "turtle"
+        loader = functools.partial(_parse_rdflib, path, fmt)
+        if engine == "rdflib":
+            from milia_kg.backends import RdflibBackend
+
+            graph = loader()
+            return cls(RdflibBackend(graph), graph=graph, queries_dir=queries_dir,
+                       prefixes=_prefixes(graph))
+        return cls(OxigraphBackend.from_file(str(path)), graph=loader, queries_dir=queries_dir)
+
+    @classmethod
+    def from_graph(
+        cls, graph: rdflib.Graph, engine: str = "oxigraph", queries_dir: str | Path | None = None
+    ) -> KnowledgeGraph:
+        """Query an rdflib graph of your own (it is copied into Oxigraph for that engine).
+
+        The prefixes bound in ``graph`` are understood in parameter values.
+
+        :raises MiliaKGError: for an unknown engine.
+
+        >>> import rdflib
+        >>> g = rdflib.Graph().parse(format="turtle", data='''
+        ...     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        ...     <https://example.org/Nose> rdfs:label "nose"@en .''')
+        >>> KnowledgeGraph.from_graph(g).sparql("SELECT ?s WHERE { ?s ?p ?o }")
+        [{'s': 'https://example.org/Nose', 's_label': 'nose'}]
+        """
+        _check_engine(engine)
+        if engine == "rdflib":
+            from milia_kg.backends import RdflibBackend
+
+            backend: Backend = RdflibBackend(graph)
+        else:
+            backend = OxigraphBackend.from_graph(graph)
+        return cls(backend, graph=graph, queries_dir=queries_dir, prefixes=_prefixes(graph))
+
+    @classmethod
+    def from_endpoint(
+        cls, url: str, timeout: float = 30.0, queries_dir: str | Path | None = None
+    ) -> KnowledgeGraph:
+        """Run the catalogue against a remote SPARQL endpoint that serves the reasoned graph.
+
+        Nothing is contacted until the first query.
+
+        >>> kg = KnowledgeGraph.from_endpoint("http://127.0.0.1:9/sparql", timeout=2)
+        >>> kg.sparql("ASK { ?s ?p ?o }")
+        Traceback (most recent call last):
+        ...
+        milia_kg.errors.EndpointError: SPARQL endpoint http://127.0.0.1:9/sparql: unreachable (...)
+        """
+        from milia_kg.backends import SparqlEndpointBackend
+
+        return cls(SparqlEndpointBackend(url, timeout), queries_dir=queries_dir)
+
+    # -- metadata -------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> str:
+        """The backend's name: ``oxigraph``, ``rdflib`` or ``endpoint``."""
+        return self.backend.name
+
+    @property
+    def graph(self) -> rdflib.Graph:
+        """The graph as an :class:`rdflib.Graph` (built on first use for the Oxigraph engine).
+
+        :raises MiliaKGError: for a remote endpoint, which has no local graph.
+        """
+        if self._graph is None:
+            raise MiliaKGError("a remote SPARQL endpoint has no local rdflib graph")
+        if callable(self._graph):  # a loader; rdflib graphs are not callable
+            self._graph = self._graph()
+        return self._graph  # type: ignore[return-value]
+
+    def queries(self) -> list[Query]:
+        """The canned queries with their metadata, sorted by name.
+
+        :raises MiliaKGError: if a query file's header is malformed.
+        """
+        return list(catalogue.load_catalogue(self._queries_dir).values())
+
+    def get_query(self, name: str) -> Query:
+        """The canned query ``name``.
+
+        :raises UnknownQueryError: if there is none; the message lists close matches.
+        """
+        return catalogue.get_query(name, self._queries_dir)
+
+    # -- running --------------------------------------------------------------------------
+
+    def query(self, name: str | Query, /, **params: Any) -> list[dict[str, Value]]:
+        """Run the canned query ``name`` with keyword parameters; return its rows.
+
+        ``name`` may also be a :class:`~milia_kg.catalogue.Query` of your own, e.g. from
+        :func:`~milia_kg.catalogue.parse_query_file`.
+
+        Values are plain Python: IRIs as ``str``, literals as ``str``, ``int``, ``float``,
+        ``bool`` or ``datetime.date``, unbound as ``None``. Every column ``X`` that holds IRIs is
+        followed by ``X_label``, the English label of each.
+
+        :param name: the query name (its file stem), or a query.
+        :param params: parameter values: a label or synonym, a CURIE, an IRI, a boolean.
+        :raises UnknownQueryError: for an unknown query name (close matches are listed).
+        :raises ParameterError: for an unknown or missing parameter or a value that matches
+            nothing (candidates are listed) or more than one entity.
+        :raises EndpointError: if a remote endpoint fails.
+
+        >>> kg = KnowledgeGraph.open()
+        >>> kg.query("synonyms", term="traumatic milia")[0]["term_label"]
+        'secondary milia'
+        >>> kg.query("synonyms", term="milia en plaq")
+        Traceback (most recent call last):
+        ...
+        milia_kg.errors.ParameterError: parameter 'term' = 'milia en plaq': no label, ...; expected one of: milia en plaque...
+        """
+        return self.run(name, **params).rows
+
+    def run(self, name: str | Query, /, **params: Any) -> Result:
+        """Like :meth:`query`, but return a :class:`Result` (columns in order, any query form).
+
+        :raises UnknownQueryError: for an unknown query name.
+        :raises ParameterError: for a bad parameter or value.
+        """
+        query = self.get_query(name) if isinstance(name, str) else name
+        bindings = self._resolver.resolve_all(query, params)
+        return self._execute(query.text, query.form, bindings)
+
+    def sparql(self, text: str, labels: bool = True) -> list[dict[str, Value]] | bool | rdflib.Graph:
+        """Run any SPARQL query: rows for ``SELECT``, a bool for ``ASK``, an :class:`rdflib.Graph`
+        for ``CONSTRUCT`` and ``DESCRIBE``.
+
+        :param labels: add the ``X_label`` companion of entity columns to ``SELECT`` rows.
+        :raises MiliaKGError: if ``text`` is not valid SPARQL.
+        :raises EndpointError: if a remote endpoint fails.
+        """
+        result = self.sparql_result(text, labels=labels)
+        if result.form == "SELECT":
+            return result.rows
+        if result.form == "ASK":
+            return bool(result.boolean)
+        assert result.graph is not None
+        return result.graph
+
+    def sparql_result(self, text: str, labels: bool = True) -> Result:
+        """Like :meth:`sparql`, but return a :class:`Result`.
+
+        :raises MiliaKGError: if ``text`` is not valid SPARQL.
+        """
+        try:
+            form = catalogue.query_form(text)
+        except ValueError as exc:
+            raise MiliaKGError(f"invalid SPARQL: {exc}") from None
+        return self._execute(text, form, {}, labels=labels)
+
+    def _execute(self, text: str, form: str, bindings: Mapping[str, Any], labels: bool = True) -> Result:
+        if form == "ASK":
+            return Result(form, boolean=self.backend.ask(text, bindings))
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return Result(form, graph=self.backend.construct(text, bindings))
+        names, rows = self.backend.select(text, bindings)
+        return self._with_labels(names, rows) if labels else Result(
+            form, list(names), [dict(zip(names, row)) for row in rows]
+        )
+
+    def _with_labels(self, names: list[str], rows: list[Row]) -> Result:
+        """Add ``X_label`` after every column ``X`` holding IRIs, from one label lookup."""
+        entity = [
+            i for i, n in enumerate(names)
+            if n + _LABEL not in names and any(isinstance(r[i], IRI) for r in rows)
+        ]
+        iris = {r[i] for r in rows for i in entity if isinstance(r[i], IRI)}
+        found = self.backend.labels(iris) if iris else {}
+        columns: list[str] = []
+        for i, n in enumerate(names):
+            columns.append(n)
+            if i in entity:
+                columns.append(n + _LABEL)
+        out = []
+        for row in rows:
+            record: dict[str, Value] = {}
+            for i, n in enumerate(names):
+                record[n] = row[i]
+                if i in entity:
+                    record[n + _LABEL] = found.get(row[i]) if isinstance(row[i], IRI) else None
+            out.append(record)
+        return Result("SELECT", columns, out)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise MiliaKGError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+
+
+def _prefixes(graph: rdflib.Graph) -> dict[str, str]:
+    return {str(p): str(ns) for p, ns in graph.namespaces() if p}
+
+
+def _parse_rdflib(path: Path, fmt: str) -> rdflib.Graph:
+    import rdflib
+
+    from milia_kg.loading import MKG
+
+    graph = rdflib.Graph(bind_namespaces="core")
+    graph.bind("mkg", MKG)
+    for prefix, ns in _default_prefixes().items():
+        graph.bind(prefix, ns, override=False)
+    try:
+        graph.parse(path, format=fmt)
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise MiliaKGError(f"{path}: cannot load: {' '.join(str(exc).split())}") from None
+    return graph
+
+
+def _default_prefixes() -> dict[str, str]:
+    from milia_kg.params import PREFIXES
+
+    return dict(PREFIXES)
+
+
+@functools.lru_cache(maxsize=None)
+def _open(engine: str, reasoner: str) -> KnowledgeGraph:
+    from milia_kg import _cache
+
+    path = _cache.reasoned_graph_file(reasoner)
+    return KnowledgeGraph.from_file(path, engine=engine)

@@ -1,0 +1,354 @@
+"""One execution seam, identical rows: Oxigraph, rdflib and a SPARQL endpoint; the disk cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from milia_kg import _cache, _resources
+from milia_kg.backends import (
+    IRI,
+    Backend,
+    OxigraphBackend,
+    RdflibBackend,
+    SparqlEndpointBackend,
+    literal_value,
+)
+from milia_kg.catalogue import parse_query_file
+from milia_kg.errors import EndpointError, MiliaKGError
+from milia_kg.kg import KnowledgeGraph
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.mark.parametrize(
+    "lexical, datatype, language, expected",
+    [
+        ("text", None, None, "text"),
+        ("text", None, "en", "text"),
+        ("text", XSD + "string", None, "text"),
+        ("42", XSD + "integer", None, 42),
+        ("-7", XSD + "int", None, -7),
+        ("0042", XSD + "nonNegativeInteger", None, 42),
+        ("0.40", XSD + "decimal", None, 0.4),
+        ("1.5E2", XSD + "double", None, 150.0),
+        ("true", XSD + "boolean", None, True),
+        ("0", XSD + "boolean", None, False),
+        ("2018-10-22", XSD + "date", None, dt.date(2018, 10, 22)),
+        ("2018-10-22Z", XSD + "date", None, dt.date(2018, 10, 22)),
+        ("2018-10-22T10:00:00", XSD + "dateTime", None, dt.datetime(2018, 10, 22, 10)),
+        ("2018", XSD + "gYear", None, "2018"),
+        ("forty", XSD + "integer", None, "forty"),
+        ("maybe", XSD + "boolean", None, "maybe"),
+        ("x", "https://example.org/custom", None, "x"),
+    ],
+)
+def test_literal_value(lexical: str, datatype: str | None, language: str | None, expected: object) -> None:
+    value = literal_value(lexical, datatype, language)
+    assert value == expected and type(value) is type(expected)
+
+
+# ----------------------------------------------------------------------------- a local endpoint
+
+
+class _Endpoint(BaseHTTPRequestHandler):
+    """A minimal SPARQL 1.1 protocol server over a pyoxigraph store (tests only)."""
+
+    store: ox.Store
+    delay = 0.0
+
+    def log_message(self, *args: object) -> None:  # keep test output quiet
+        pass
+
+    def do_GET(self) -> None:
+        self._answer(urllib.parse.urlparse(self.path).query)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        self._answer(self.rfile.read(length).decode())
+
+    def _answer(self, form: str) -> None:
+        time.sleep(self.delay)
+        query = urllib.parse.parse_qs(form).get("query", [""])[0]
+        try:
+            result = self.store.query(query)
+        except SyntaxError as exc:
+            self._send(400, "text/plain", str(exc).encode())
+            return
+        if isinstance(result, ox.QueryTriples):
+            self._send(200, "application/n-triples", ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b"")
+        else:
+            body = result.serialize(format=ox.QueryResultsFormat.JSON)
+            self._send(200, "application/sparql-results+json", body)
+
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _serve(store: ox.Store, delay: float = 0.0) -> tuple[ThreadingHTTPServer, str]:
+    handler = type("Handler", (_Endpoint,), {"store": store, "delay": delay})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/sparql"
+
+
+# ----------------------------------------------------------------------------- engines agree
+
+
+@pytest.fixture(scope="module")
+def engines() -> Iterator[dict[str, KnowledgeGraph]]:
+    oxigraph = KnowledgeGraph.open(engine="oxigraph")
+    server, url = _serve(oxigraph.backend.store)  # type: ignore[attr-defined]
+    yield {
+        "oxigraph": oxigraph,
+        "rdflib": KnowledgeGraph.open(engine="rdflib"),
+        "endpoint": KnowledgeGraph.from_endpoint(url, timeout=10),
+    }
+    server.shutdown()
+    server.server_close()
+
+
+def _cases() -> list[tuple[str, dict[str, str]]]:
+    """Each catalogue query without parameters, and with those of its example."""
+    cases = []
+    for name, path in sorted(_resources.query_files().items()):
+        cases.append((name, {}))
+        try:
+            example = dict(parse_query_file(path).example)
+        except MiliaKGError:  # a malformed header fails in test_catalogue_headers
+            continue
+        if example:
+            cases.append((name, example))
+    return cases
+
+
+def _key(row: dict) -> str:
+    return repr(sorted(row.items()))
+
+
+@pytest.mark.parametrize("name, params", _cases(), ids=[f"{n}-{'-'.join(p) or 'all'}" for n, p in _cases()])
+def test_every_engine_returns_the_same_rows(engines: dict[str, KnowledgeGraph], name: str,
+                                            params: dict[str, str]) -> None:
+    query = parse_query_file(_resources.query_files()[name])
+    if any(p.required for p in query.params if p.name not in params):
+        pytest.skip("needs its required parameters")
+    answers = {engine: kg.query(query, **params) for engine, kg in engines.items()}
+    reference = answers.pop("oxigraph")
+    assert reference, f"{name} {params}: no rows"
+    for engine, rows in answers.items():
+        assert sorted(map(_key, rows)) == sorted(map(_key, reference)), f"{engine} differs"
+        if "ORDER BY" in query.text.upper():
+            assert [r[c] for r in rows for c in query.columns] == [
+                r[c] for r in reference for c in query.columns
+            ], f"{engine} orders differently"
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib", "endpoint"])
+def test_ask_and_construct(engines: dict[str, KnowledgeGraph], engine: str) -> None:
+    kg = engines[engine]
+    assert kg.sparql("ASK { ?s a <http://www.w3.org/2002/07/owl#Class> }") is True
+    graph = kg.sparql(
+        "CONSTRUCT { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } "
+        "WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l . "
+        "FILTER(?s = <https://w3id.org/milia-kg/Milia>) }"
+    )
+    assert isinstance(graph, rdflib.Graph)
+    assert {str(o) for o in graph.objects()} == {"milia"}
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib", "endpoint"])
+def test_invalid_sparql_is_a_clean_error(engines: dict[str, KnowledgeGraph], engine: str) -> None:
+    with pytest.raises(MiliaKGError) as info:
+        engines[engine].sparql("SELECT ?s WHERE { ?s ?p }")
+    assert "\n" not in str(info.value)
+
+
+BACKEND_GRAPH = """
+@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:a rdfs:label "a (en)"@en, "a (fr)"@fr, "a (plain)" ; ex:n 3 ; ex:d "1.50"^^xsd:decimal ;
+     ex:when "2018-10-22"^^xsd:date ; ex:flag true .
+ex:b rdfs:label "b (en-GB)"@en-GB, "b (de)"@de .
+ex:c rdfs:label "c (plain)" .
+ex:d rdfs:label "d (fr)"@fr .
+"""
+
+
+@pytest.fixture(scope="module")
+def small_backends() -> Iterator[list[Backend]]:
+    graph = rdflib.Graph().parse(data=BACKEND_GRAPH, format="turtle")
+    oxigraph = OxigraphBackend.from_graph(graph)
+    server, url = _serve(oxigraph.store)
+    yield [oxigraph, RdflibBackend(graph), SparqlEndpointBackend(url, timeout=10)]
+    server.shutdown()
+    server.server_close()
+
+
+def test_backends_convert_values_alike(small_backends: list[Backend]) -> None:
+    query = (
+        "SELECT ?s ?n ?d ?when ?flag ?missing WHERE { ?s <https://example.org/n> ?n ; "
+        "<https://example.org/d> ?d ; <https://example.org/when> ?when ; "
+        "<https://example.org/flag> ?flag . OPTIONAL { ?s <https://example.org/none> ?missing } }"
+    )
+    expected = (["s", "n", "d", "when", "flag", "missing"],
+                [("https://example.org/a", 3, 1.5, dt.date(2018, 10, 22), True, None)])
+    for backend in small_backends:
+        assert isinstance(backend, Backend)
+        names, rows = backend.select(query)
+        assert (names, rows) == expected, backend.name
+        assert isinstance(rows[0][0], IRI)
+
+
+def test_labels_prefer_english(small_backends: list[Backend]) -> None:
+    iris = [f"https://example.org/{x}" for x in "abcdz"]
+    expected = {iris[0]: "a (en)", iris[1]: "b (en-GB)", iris[2]: "c (plain)"}
+    for backend in small_backends:
+        assert backend.labels(iris) == expected, backend.name
+        assert backend.labels([]) == {}
+
+
+def test_unreachable_endpoint_is_one_clean_error() -> None:
+    backend = SparqlEndpointBackend("http://127.0.0.1:9/sparql", timeout=2)
+    with pytest.raises(EndpointError) as info:
+        backend.select("SELECT ?s WHERE { ?s ?p ?o }")
+    message = str(info.value)
+    assert message.startswith("SPARQL endpoint http://127.0.0.1:9/sparql: unreachable")
+    assert "\n" not in message
+    assert isinstance(info.value, MiliaKGError)
+
+
+def test_slow_endpoint_times_out() -> None:
+    server, url = _serve(ox.Store(), delay=3)
+    try:
+        with pytest.raises(EndpointError, match="no answer within 1 s|timed out"):
+            SparqlEndpointBackend(url, timeout=1).ask("ASK { ?s ?p ?o }")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_endpoint_error_status_is_clean() -> None:
+    server, url = _serve(ox.Store())
+    try:
+        with pytest.raises(EndpointError) as info:
+            SparqlEndpointBackend(url).select("SELECT nonsense")
+        assert "\n" not in str(info.value)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# ----------------------------------------------------------------------------- the cache
+
+TBOX = """@prefix mkg: <https://w3id.org/milia-kg/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+mkg:Milia a owl:Class ; rdfs:label "milia"@en .
+mkg:PrimaryMilia a owl:Class ; rdfs:subClassOf mkg:Milia ; rdfs:label "primary milia"@en .
+"""
+
+
+@pytest.fixture()
+def sources(tmp_path: Path) -> tuple[Path, Path]:
+    ontology, data = tmp_path / "ontology", tmp_path / "data"
+    ontology.mkdir()
+    data.mkdir()
+    (ontology / "milia-kg.ttl").write_text(TBOX, encoding="utf-8")
+    (data / "facts.ttl").write_text(
+        "@prefix mkg: <https://w3id.org/milia-kg/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "mkg:MiliaEnPlaque rdfs:subClassOf mkg:PrimaryMilia .\n",
+        encoding="utf-8",
+    )
+    return ontology, data
+
+
+def _subclasses(path: Path) -> set[str]:
+    graph = rdflib.Graph().parse(path, format="nt")
+    milia = rdflib.URIRef("https://w3id.org/milia-kg/Milia")
+    return {str(s).rsplit("/", 1)[1] for s in graph.subjects(rdflib.RDFS.subClassOf, milia)} - {"Milia"}
+
+
+def test_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("MILIA_KG_CACHE_DIR", str(tmp_path / "c"))
+    assert _cache.cache_dir() == tmp_path / "c"
+    monkeypatch.delenv("MILIA_KG_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert _cache.cache_dir() == tmp_path / "xdg" / "milia-kg"
+
+
+def test_key_depends_on_sources_and_reasoner(sources: tuple[Path, Path]) -> None:
+    ontology, data = sources
+    key = _cache.source_key("fast", ontology, data)
+    assert key == _cache.source_key("fast", ontology, data)
+    assert key != _cache.source_key("owlrl", ontology, data)
+    (data / "facts.ttl").write_text((data / "facts.ttl").read_text() + "\n# a comment\n")
+    assert key != _cache.source_key("fast", ontology, data)
+
+
+def test_stale_cache_is_never_used(sources: tuple[Path, Path], tmp_path: Path) -> None:
+    ontology, data = sources
+    folder = tmp_path / "cache"
+    first = _cache.reasoned_graph_file("fast", ontology, data, folder)
+    assert first.parent == folder and first.is_file()
+    assert _subclasses(first) == {"PrimaryMilia", "MiliaEnPlaque"}  # MiliaEnPlaque inferred
+    assert _cache.reasoned_graph_file("fast", ontology, data, folder) == first  # reused
+
+    # Change a source: a new key, a rebuilt graph, the stale file gone.
+    (data / "facts.ttl").write_text(
+        "@prefix mkg: <https://w3id.org/milia-kg/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "mkg:JuvenileMilia rdfs:subClassOf mkg:PrimaryMilia .\n",
+        encoding="utf-8",
+    )
+    second = _cache.reasoned_graph_file("fast", ontology, data, folder)
+    assert second != first and not first.exists()
+    assert _subclasses(second) == {"PrimaryMilia", "JuvenileMilia"}
+    assert sorted(p.name for p in folder.iterdir()) == [second.name]  # no temporary files left
+
+
+def test_cached_file_with_the_right_key_is_trusted_not_rebuilt(
+    sources: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ontology, data = sources
+    folder = tmp_path / "cache"
+    path = _cache.reasoned_graph_file("fast", ontology, data, folder)
+
+    def no_reasoning(*args: object) -> bytes:
+        raise AssertionError("reasoned again although the cache is fresh")
+
+    monkeypatch.setattr(_cache, "_reason", no_reasoning)
+    assert _cache.reasoned_graph_file("fast", ontology, data, folder) == path
+
+
+def test_unwritable_cache_falls_back_to_a_private_folder(
+    sources: tuple[Path, Path], tmp_path: Path
+) -> None:
+    ontology, data = sources
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    path = _cache.reasoned_graph_file("fast", ontology, data, blocker / "cache")
+    assert path.is_file() and blocker not in path.parents
+    shutil.rmtree(path.parent)
+
+
+def test_packaged_graph_opens_from_the_cache() -> None:
+    kg = KnowledgeGraph.open()
+    assert kg is KnowledgeGraph.open()
+    assert kg.engine == "oxigraph"
+    assert len(kg.graph) == kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]

@@ -1,12 +1,13 @@
 """The on-disk cache of the reasoned graph, so that no command reasons at start-up.
 
 The reasoned graph (asserted + inferred triples) is written once as N-Triples to
-``<cache dir>/reasoned-<reasoner>-<key>.nt``. The key is a SHA-256 over the bytes of every source
-file the graph is built from (``ontology/*.ttl``, ``ontology/imports/*.ttl``, ``data/*.ttl``), of
-the modules that build it (``loading.py``, ``reasoning.py``), the reasoner name and the package
-version. A changed source gives a new key, so a stale file is never read; it is rebuilt and the
-stale files of the same reasoner are removed. Files are written to a temporary name and moved
-into place with :func:`os.replace`, so a reader never sees half a file.
+``<cache dir>/reasoned-<reasoner>-<key>.nt``. The key is a SHA-256 over the names and bytes of
+every packaged source file (everything below ``ontology/`` and ``data/``, so a new kind of
+source such as a mapping table is covered too), of the package's own modules (the loader and
+the reasoner live there: a code change costs one rebuild, never a wrong graph), the reasoner
+name and the package version. A changed source gives a new key, so a stale file is never read:
+the graph is rebuilt and the stale files of the same reasoner are removed. Files are written to
+a temporary name and moved into place with :func:`os.replace`, so no reader sees half a file.
 
 The cache folder is ``$MILIA_KG_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/milia-kg``, else
 ``~/.cache/milia-kg``. If it cannot be written, the graph is built in a temporary folder instead.
@@ -17,14 +18,12 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from milia_kg import _resources
 
 __all__ = ["cache_dir", "reasoned_graph_file", "source_key"]
-
-_CODE = ("loading.py", "reasoning.py")
-
 
 def cache_dir() -> Path:
     """The folder of the cache (not created here)."""
@@ -62,13 +61,31 @@ def source_key(
     digest = hashlib.sha256()
     for tag, value in (("reasoner", reasoner), ("version", _version())):
         digest.update(f"{tag}\0{value}\0".encode())
-    sources = (*_resources.ontology_files(ontology_dir), *_resources.data_files(data_dir))
     here = Path(__file__).parent
-    for kind, entry in (*(("source", s) for s in sources), *(("code", here / c) for c in _CODE)):
+    entries = [
+        *_walk("ontology", _resources.ontology_dir(ontology_dir)),
+        *_walk("data", _resources.data_dir(data_dir)),
+        *((f"code/{c.name}", c) for c in sorted(here.glob("*.py"))),
+    ]
+    for name, entry in entries:
         data = entry.read_bytes()
-        digest.update(f"{kind}\0{entry.name}\0{len(data)}\0".encode())
+        digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
+
+
+def _walk(prefix: str, folder: Traversable) -> list[tuple[str, Traversable]]:
+    """Every file below ``folder`` (hidden ones and ``__pycache__`` aside), by relative name."""
+    found: list[tuple[str, Traversable]] = []
+    for entry in folder.iterdir():
+        if entry.name.startswith(".") or entry.name == "__pycache__":
+            continue
+        name = f"{prefix}/{entry.name}"
+        if entry.is_dir():
+            found.extend(_walk(name, entry))
+        elif entry.is_file():
+            found.append((name, entry))
+    return sorted(found, key=lambda item: item[0])
 
 
 def _reason(reasoner: str, ontology_dir: str | Path | None, data_dir: str | Path | None) -> bytes:

@@ -50,6 +50,10 @@ class Engine:
         self.int_by_member: dict[int, list[tuple[int, tuple[int, ...]]]] = defaultdict(list)
         self.uni_by_member: dict[int, set[int]] = defaultdict(set)
         self.chains_by_prop: dict[int, list[tuple[int, tuple[int, ...], int]]] = defaultdict(list)
+        #: restrictions by property and filler / value / restriction (for the data-triple side of cls-*).
+        self.svf_index: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+        self.hv_index: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+        self.avf_index: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
         self.v = _Vocab(self)
         for pred in self.v.predicates():
             self.spo[pred] = {}
@@ -252,19 +256,22 @@ class Engine:
             self._characteristics(s, p, o, characteristics)
         for target, chain, index in self.chains_by_prop.get(p, ()):  # prp-spo2
             self._chain(target, chain, index, s, o)
-        restrictions = pos[v.ONP].get(p)
-        if restrictions:
-            types_o = spo[type_].get(o, _EMPTY)
-            for r in tuple(restrictions):
-                for y in spo[v.SVF].get(r, _EMPTY):  # cls-svf1/2
-                    if y == v.THING or y in types_o:
-                        add(s, type_, r)
-                if o in spo[v.HV].get(r, _EMPTY):  # cls-hv2
+        some = self.svf_index.get(p)
+        if some:  # cls-svf1/2
+            for y in tuple(spo[type_].get(o, _EMPTY)):
+                for r in tuple(some.get(y, _EMPTY)):
                     add(s, type_, r)
-                avf = spo[v.AVF].get(r)
-                if avf and r in spo[type_].get(s, _EMPTY):  # cls-avf
-                    for y in tuple(avf):
-                        add(o, type_, y)
+            for r in tuple(some.get(v.THING, _EMPTY)):
+                add(s, type_, r)
+        value = self.hv_index.get(p)
+        if value:  # cls-hv2
+            for r in tuple(value.get(o, _EMPTY)):
+                add(s, type_, r)
+        every = self.avf_index.get(p)
+        if every:  # cls-avf
+            for r in tuple(spo[type_].get(s, _EMPTY)):
+                for y in tuple(every.get(r, _EMPTY)):
+                    add(o, type_, y)
 
     def _characteristics(self, s: int, p: int, o: int, chars: set[int]) -> None:
         v, add = self.v, self.add

@@ -210,6 +210,11 @@ def _restriction_part(e: Engine, r: int, o: int, svf_filler: int | None) -> None
     props = tuple(e.spo[v.ONP].get(r, _NONE))
     e.watched.update(props)
     for p in props:
+        for index, part in ((e.svf_index, v.SVF), (e.hv_index, v.HV)):
+            for y in e.objects(r, part):
+                index[p][y].add(r)
+        if e.objects(r, v.AVF):
+            e.avf_index[p][r].update(e.objects(r, v.AVF))
         _restriction_instances(e, r, p)
         _restriction_subsumptions(e, r, p)
 

@@ -11,8 +11,7 @@ becomes ``str``, ``int``, ``float`` (also for ``xsd:decimal``), ``bool``, ``date
 
 >>> import pyoxigraph as ox
 >>> store = ox.Store()
->>> store.load(b'<https://example.org/a> <https://example.org/n> "2"^^<http://www.w3.org/2001/XMLSchema#integer> .',
-...            format=ox.RdfFormat.N_TRIPLES)
+>>> store.load(b'<https://example.org/a> <https://example.org/n> 2 .', format=ox.RdfFormat.TURTLE)
 >>> OxigraphBackend(store).select("SELECT ?s ?n WHERE { ?s ?p ?n }")
 (['s', 'n'], [('https://example.org/a', 2)])
 """
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "IRI",
     "Backend",
+    "Bindings",
     "OxigraphBackend",
     "RdflibBackend",
     "Row",
@@ -70,6 +70,8 @@ class IRI(str):
 Value = IRI | str | int | float | bool | _dt.date | _dt.datetime | None
 #: One result row, aligned with the variables.
 Row = tuple[Value, ...]
+#: Variable name -> an IRI or literal (pyoxigraph or rdflib term), or a list of them.
+Bindings = Mapping[str, Any] | None
 
 
 def literal_value(lexical: str, datatype: str | None = None, language: str | None = None) -> Value:
@@ -107,15 +109,15 @@ class Backend(Protocol):
     #: A short name: ``oxigraph``, ``rdflib`` or ``endpoint``.
     name: str
 
-    def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> tuple[list[str], list[Row]]:
+    def select(self, query: str, bindings: Bindings = None) -> tuple[list[str], list[Row]]:
         """Run a ``SELECT`` query; return its variables and rows."""
         ...
 
-    def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool:
+    def ask(self, query: str, bindings: Bindings = None) -> bool:
         """Run an ``ASK`` query."""
         ...
 
-    def construct(self, query: str, bindings: Mapping[str, Any] | None = None) -> rdflib.Graph:
+    def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
         """Run a ``CONSTRUCT`` or ``DESCRIBE`` query; return the triples as an rdflib graph."""
         ...
 
@@ -201,7 +203,7 @@ class OxigraphBackend:
         store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
         return cls(store)
 
-    def _run(self, query: str, bindings: Mapping[str, Any] | None) -> Any:
+    def _run(self, query: str, bindings: Bindings) -> Any:
         try:
             return self.store.query(bind(query, bindings))
         except SyntaxError as exc:
@@ -209,7 +211,7 @@ class OxigraphBackend:
         except OSError as exc:
             raise MiliaKGError(f"SPARQL evaluation failed in Oxigraph: {exc}") from None
 
-    def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> tuple[list[str], list[Row]]:
+    def select(self, query: str, bindings: Bindings = None) -> tuple[list[str], list[Row]]:
         """Run a ``SELECT`` query.
 
         :raises MiliaKGError: if the query is not valid SPARQL or not a ``SELECT``.
@@ -223,7 +225,7 @@ class OxigraphBackend:
         except OSError as exc:  # evaluation is lazy: errors surface while iterating
             raise MiliaKGError(f"SPARQL evaluation failed in Oxigraph: {exc}") from None
 
-    def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool:
+    def ask(self, query: str, bindings: Bindings = None) -> bool:
         """Run an ``ASK`` query.
 
         :raises MiliaKGError: if the query is not valid SPARQL or not an ``ASK``.
@@ -233,7 +235,7 @@ class OxigraphBackend:
             raise MiliaKGError("not an ASK query")
         return bool(result)
 
-    def construct(self, query: str, bindings: Mapping[str, Any] | None = None) -> rdflib.Graph:
+    def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
         """Run a ``CONSTRUCT``/``DESCRIBE`` query.
 
         :raises MiliaKGError: if the query is not valid SPARQL or returns no triples.
@@ -305,9 +307,10 @@ class RdflibBackend:
         except ParseException as exc:
             raise MiliaKGError(f"invalid SPARQL: {' '.join(str(exc).split())}") from None
         except SPARQLError as exc:
-            raise MiliaKGError(f"SPARQL evaluation failed in rdflib: {' '.join(str(exc).split())}") from None
+            reason = " ".join(str(exc).split())
+            raise MiliaKGError(f"SPARQL evaluation failed in rdflib: {reason}") from None
 
-    def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> tuple[list[str], list[Row]]:
+    def select(self, query: str, bindings: Bindings = None) -> tuple[list[str], list[Row]]:
         """Run a ``SELECT`` query.
 
         :raises MiliaKGError: if the query is not valid SPARQL, fails or is not a ``SELECT``.
@@ -319,7 +322,7 @@ class RdflibBackend:
             names = [str(v) for v in result.vars]
             return names, [tuple(_rdflib_value(t) for t in row) for row in result]
 
-    def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool:
+    def ask(self, query: str, bindings: Bindings = None) -> bool:
         """Run an ``ASK`` query.
 
         :raises MiliaKGError: if the query is not valid SPARQL, fails or is not an ``ASK``.
@@ -330,7 +333,7 @@ class RdflibBackend:
                 raise MiliaKGError("not an ASK query")
             return bool(result.askAnswer)
 
-    def construct(self, query: str, bindings: Mapping[str, Any] | None = None) -> rdflib.Graph:
+    def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
         """Run a ``CONSTRUCT``/``DESCRIBE`` query.
 
         :raises MiliaKGError: if the query is not valid SPARQL, fails or returns no graph.
@@ -402,7 +405,7 @@ class SparqlEndpointBackend:
         except (OSError, ValueError) as exc:
             raise EndpointError(self.url, " ".join(str(exc).split()) or type(exc).__name__) from None
 
-    def _json(self, query: str, bindings: Mapping[str, Any] | None) -> dict[str, Any]:
+    def _json(self, query: str, bindings: Bindings) -> dict[str, Any]:
         import json
 
         response = self._request(query, bindings, "json")
@@ -411,7 +414,7 @@ class SparqlEndpointBackend:
         except (OSError, ValueError) as exc:
             raise EndpointError(self.url, f"unreadable JSON results ({exc})") from None
 
-    def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> tuple[list[str], list[Row]]:
+    def select(self, query: str, bindings: Bindings = None) -> tuple[list[str], list[Row]]:
         """Run a ``SELECT`` query remotely.
 
         :raises EndpointError: if the endpoint is unreachable, times out or answers with an error.
@@ -425,7 +428,7 @@ class SparqlEndpointBackend:
         ]
         return names, rows
 
-    def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool:
+    def ask(self, query: str, bindings: Bindings = None) -> bool:
         """Run an ``ASK`` query remotely.
 
         :raises EndpointError: if the endpoint is unreachable, times out or answers with an error.
@@ -435,7 +438,7 @@ class SparqlEndpointBackend:
             raise MiliaKGError("not an ASK query")
         return bool(data["boolean"])
 
-    def construct(self, query: str, bindings: Mapping[str, Any] | None = None) -> rdflib.Graph:
+    def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
         """Run a ``CONSTRUCT``/``DESCRIBE`` query remotely; the triples come back as N-Triples.
 
         :raises EndpointError: if the endpoint is unreachable, times out or answers with an error.

@@ -208,7 +208,14 @@ def _void(asserted: Graph, inferred: Graph, reasoned: Graph, files: list[str]) -
     return void
 
 
-def _write(tmp: Path, asserted: Graph, inferred: Graph, ontology_dir, data_dir) -> list[str]:
+def _write(
+    tmp: Path,
+    asserted: Graph,
+    inferred: Graph,
+    ontology_dir: str | Path | None,
+    data_dir: str | Path | None,
+) -> list[str]:
+    """Write every artifact into ``tmp``; return the relative names of the files written."""
     prefixes = prefix_map(asserted)
     asserted_triples, inferred_triples = _serialize.canonical_split(asserted, inferred)
     reasoned_triples = asserted_triples + inferred_triples
@@ -221,7 +228,7 @@ def _write(tmp: Path, asserted: Graph, inferred: Graph, ontology_dir, data_dir) 
     _serialize.write_turtle(g_reasoned, tmp / "milia-kg-reasoned.ttl")
     _serialize.write_rdfxml(asserted_triples, prefixes, tmp / "milia-kg.owl")
     _serialize.write_ntriples(g_reasoned, tmp / "milia-kg.nt")
-    context = {p: ns for p, ns in prefixes.items()}
+    context = dict(prefixes)
     _serialize.write_jsonld(g_reasoned, context, tmp / "milia-kg.jsonld")
     (tmp / "context.jsonld").write_text(
         json.dumps({"@context": context}, indent=2, sort_keys=True) + "\n", encoding="utf-8"

@@ -46,13 +46,19 @@ from milia_kg.errors import MiliaKGError, UnknownQueryError
 
 __all__ = [
     "PARAM_TYPES",
+    "README_END",
+    "README_START",
     "Param",
     "Query",
     "get_query",
     "load_catalogue",
+    "main",
     "parse_query_file",
     "parse_query_text",
+    "query_form",
+    "readme_section",
     "render_markdown",
+    "replace_readme_section",
     "select_variables",
     "where_brace_offset",
 ]
@@ -61,7 +67,7 @@ __all__ = [
 PARAM_TYPES = ("label-or-IRI", "boolean", "string")
 
 _HEADER_KEYS = frozenset({"summary", "description", "params", "columns", "example"})
-_PARAM_KEYS = frozenset({"name", "type", "required", "description"})
+_PARAM_KEYS = frozenset({"name", "type", "required", "description", "variable"})
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
@@ -71,12 +77,23 @@ README_END = "<!-- catalogue:end -->"
 
 @dataclass(frozen=True)
 class Param:
-    """One declared parameter of a canned query."""
+    """One declared parameter of a canned query.
+
+    ``variable`` names the query variable the value is bound to when it differs from ``name``
+    (e.g. parameter ``population`` bound to ``?target_population``, so that the query can still
+    return rows whose own ``?population`` is unbound).
+    """
 
     name: str
     type: str = "label-or-IRI"
     required: bool = False
     description: str = ""
+    variable: str = ""
+
+    @property
+    def var(self) -> str:
+        """The query variable this parameter binds (without ``?``)."""
+        return self.variable or self.name
 
 
 @dataclass(frozen=True)
@@ -121,8 +138,8 @@ _TOKEN_RE = re.compile(
     | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
                  |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
     | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
-    | (?P<word>[A-Za-z_\u00c0-\uffff][\w\-.\u00b7\u00c0-\uffff]*(?::[^\s{}()<>"',;]*)?|:[^\s{}()<>"',;]*)
+    | (?P<var>[?$][\w\u00b7]+)
+    | (?P<word>[^\W\d][\w\-.\u00b7]*(?::[^\s{}()<>"',;]*)?|:[^\s{}()<>"',;]*)
     | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
@@ -241,19 +258,18 @@ def _split_header(text: str, source: str) -> tuple[str, str]:
     """Split ``text`` into the YAML of its leading ``#+`` lines and the rest."""
     header: list[str] = []
     lines = text.splitlines(keepends=True)
-    i = 0
-    for i, line in enumerate(lines):  # noqa: B007 - i is used after the loop
+    start = len(lines)  # the first line of the query proper
+    for i, line in enumerate(lines):
         stripped = line.strip()
         if stripped.startswith("#+"):
-            header.append(stripped[2:] if line.startswith("#+") else line.lstrip()[2:])
+            header.append(stripped[2:])
         elif stripped and not stripped.startswith("#"):
+            start = i
             break
-    else:
-        i = len(lines)
-    for n, line in enumerate(lines[i:], start=i + 1):
+    for n, line in enumerate(lines[start:], start=start + 1):
         if line.lstrip().startswith("#+"):
             raise MiliaKGError(f"{source}:{n}: header line '#+' after the query has started")
-    return textwrap.dedent("\n".join(h.rstrip("\r\n") for h in header)), "".join(lines[i:])
+    return textwrap.dedent("\n".join(header)), "".join(lines[start:])
 
 
 def _parse_example(value: Any, where: str) -> tuple[tuple[str, str], ...]:
@@ -307,9 +323,17 @@ def _parse_params(value: Any, where: str) -> tuple[Param, ...]:
         required = entry.get("required", False)
         if not isinstance(required, bool):
             raise MiliaKGError(f"{where}: parameter {name!r}: 'required' must be true or false")
+        variable = entry.get("variable", name)
+        if not isinstance(variable, str) or not _NAME_RE.match(variable):
+            raise MiliaKGError(f"{where}: parameter {name!r} has an invalid 'variable' {variable!r}")
         if any(p.name == name for p in params):
             raise MiliaKGError(f"{where}: parameter {name!r} declared twice")
-        params.append(Param(name, ptype, required, str(entry.get("description") or "")))
+        if any(p.var == variable for p in params):
+            raise MiliaKGError(f"{where}: two parameters bind the variable ?{variable}")
+        params.append(
+            Param(name, ptype, required, str(entry.get("description") or ""),
+                  "" if variable == name else variable)
+        )
     return tuple(params)
 
 
@@ -334,12 +358,14 @@ def parse_query_text(text: str, name: str, source: str | None = None) -> Query:
     where = source or name
     header_text, body = _split_header(text, where)
     try:
-        header = yaml.safe_load(header_text) if header_text.strip() else None
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+        header = yaml.load(header_text, Loader=loader) if header_text.strip() else None  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" (header line {mark.line + 1})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise MiliaKGError(f"{where}: header is not valid YAML{line}: {problem}") from None
+        hint = "; put values that contain ': ' in quotes" if "mapping values" in problem else ""
+        raise MiliaKGError(f"{where}: header is not valid YAML{line}: {problem}{hint}") from None
     if not isinstance(header, Mapping):
         raise MiliaKGError(f"{where}: no '#+' YAML header mapping (a 'summary' is required)")
     unknown = sorted(set(map(str, header)) - _HEADER_KEYS)
@@ -358,8 +384,8 @@ def parse_query_text(text: str, name: str, source: str | None = None) -> Query:
     params = _parse_params(header.get("params"), where)
     used = {tok[1][1:] for tok in _tokens(body) if tok[0] == "var"}
     for p in params:
-        if p.name not in used:
-            raise MiliaKGError(f"{where}: parameter {p.name!r} is not a variable of the query")
+        if p.var not in used:
+            raise MiliaKGError(f"{where}: parameter {p.name!r}: ?{p.var} is not a variable of the query")
     if params:
         try:
             where_brace_offset(body)
@@ -473,6 +499,9 @@ def render_markdown(queries: Iterable[Query] | None = None) -> str:
     >>> q = Query("subtypes", "What kinds of milia are there?", "", "SELECT",
     ...           columns=("subtype", "definition"))
     >>> print(render_markdown([q]))
+    <!-- generated ... -->
+    Every entity column `X` of the output also comes with `X_label`, its English label.
+    <BLANKLINE>
     | query | question | parameters | columns | example |
     |---|---|---|---|---|
     | `subtypes` | What kinds of milia are there? | — | subtype, definition | `milia-kg query subtypes` |
@@ -480,6 +509,10 @@ def render_markdown(queries: Iterable[Query] | None = None) -> str:
     if queries is None:
         queries = load_catalogue().values()
     lines = [
+        "<!-- generated from the '#+' headers of queries/*.rq by "
+        "`python -m milia_kg.catalogue --write-readme`; do not edit -->",
+        "Every entity column `X` of the output also comes with `X_label`, its English label.",
+        "",
         "| query | question | parameters | columns | example |",
         "|---|---|---|---|---|",
     ]

@@ -21,6 +21,7 @@ from typing import Any
 
 import click
 
+from milia_kg import __version__
 from milia_kg.errors import InconsistencyError, MiliaKGError, RDFSyntaxError, ValidationError
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_CHECK_FAILED", "EXIT_OK", "main"]
@@ -81,7 +82,7 @@ reasoner_option = click.option(
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="milia-kg", prog_name=PROG)
+@click.version_option(__version__, prog_name=PROG)
 def main() -> None:
     """milia-kg: an RDF/OWL knowledge graph of milia, every fact with provenance.
 
@@ -125,3 +126,6 @@ def validate(reasoner: str, ontology_dir: Path | None, data_dir: Path | None) ->
 # ---------------------------------------------------------------- query commands
 # The query commands (queries, query, sparql) live in milia_kg/_cli_query.py,
 # owned by the query work; it adds them to this group.
+from milia_kg._cli_query import register  # noqa: E402
+
+register(main)

@@ -73,12 +73,11 @@ class ValidationError(MiliaKGError):
         super().__init__(report)
 
     def __str__(self) -> str:
-        results = list(getattr(self.report, "results", ()))
-        if not results:
+        n = len(getattr(self.report, "results", ()))
+        rules = sorted({result.rule for result in getattr(self.report, "results", ())})
+        if not n:
             return "validation failed"
-        first = results[0]
-        more = f" (and {len(results) - 1} more)" if len(results) > 1 else ""
-        return f"validation failed: {first.rule}: {first.entity}: {first.message}{more}"
+        return f"validation failed: {n} problem{'s' if n != 1 else ''} (rules: {', '.join(rules)})"
 
 
 class InconsistencyError(MiliaKGError):

@@ -37,6 +37,7 @@ resources on graphs without the constructs named:
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -85,8 +86,14 @@ def reason(
     if terms not in ADAPTERS:
         raise ValueError(f"unknown term library {terms!r}; choose one of {', '.join(ADAPTERS)}")
     engine = Engine(ADAPTERS[terms]())
-    asserted = engine.load(triples)
-    engine.run(asserted)
+    collecting = gc.isenabled()
+    gc.disable()  # the engine allocates millions of acyclic containers; collections only cost time
+    try:
+        asserted = engine.load(triples)
+        engine.run(asserted)
+    finally:
+        if collecting:
+            gc.enable()
     decode, kinds = engine.terms, engine.kinds
     inferred = [(decode[s], decode[p], decode[o]) for s, p, o in engine.derived if kinds[p] != BNODE]
     stats = {"terms": len(decode), "derived": len(engine.derived)}

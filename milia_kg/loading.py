@@ -11,7 +11,7 @@ line.
 >>> parse_turtle_text('mkg:A a mkg:B .', "x.ttl")
 Traceback (most recent call last):
 ...
-milia_kg.errors.RDFSyntaxError: x.ttl:1: Bad syntax (Prefix "mkg:" not bound)
+milia_kg.errors.RDFSyntaxError: x.ttl:1: Bad syntax (Prefix "mkg:" not bound); The prefix mkg: has not been declared (column 1)
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import rdflib
-import rdflib.exceptions
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from milia_kg import _resources
@@ -49,10 +48,34 @@ ASSERTED_GRAPH = rdflib.URIRef(f"{MKG}graph/asserted")
 INFERRED_GRAPH = rdflib.URIRef(f"{MKG}graph/inferred")
 
 _LINE = re.compile(r"at line (\d+)")
-_PARSE_ERRORS = (SyntaxError, ValueError, UnicodeError, rdflib.exceptions.Error)
+_OX_LOCATION = re.compile(r"^Parser error (?:at|between) line \d+[^:]*: ")
+_OX_LINE_SUFFIX = re.compile(r"\s*\(line \d+\)$")
 
 
-def _syntax_error(display: str, error: Exception) -> RDFSyntaxError:
+def _oxigraph_error(data: bytes) -> tuple[int, str] | None:
+    """Ask pyoxigraph where ``data`` stops being Turtle: ``(line, message)``, or ``None``.
+
+    rdflib's Turtle parser reports a wrong line at the end of a file and raises bare
+    ``IndexError`` on some truncated input; oxigraph's errors carry a precise position.
+    """
+    import pyoxigraph
+
+    try:
+        for _ in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.TURTLE, base_iri=BASE_IRI):
+            pass
+    except SyntaxError as error:
+        message = _OX_LINE_SUFFIX.sub("", _OX_LOCATION.sub("", str(error)))
+        column = f" (column {error.offset})" if error.offset else ""
+        return (error.lineno or 1), f"{message}{column}"
+    return None
+
+
+def _syntax_error(display: str, data: bytes, error: Exception) -> RDFSyntaxError:
+    located = _oxigraph_error(data)
+    if located is not None:
+        line, message = located
+        why = f"Bad syntax ({error._why}); " if isinstance(error, BadSyntax) else ""
+        return RDFSyntaxError(display, line, f"{why}{message}")
     if isinstance(error, BadSyntax):
         line = _LINE.search(str(error))
         return RDFSyntaxError(display, int(line.group(1)) if line else None, f"Bad syntax ({error._why})")
@@ -68,10 +91,11 @@ def parse_turtle_text(text: str | bytes, display: str, graph: rdflib.Graph | Non
     :raises RDFSyntaxError: if ``text`` is not valid Turtle.
     """
     graph = rdflib.Graph() if graph is None else graph
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        graph.parse(data=text, format="turtle", publicID=BASE_IRI)
-    except _PARSE_ERRORS as error:
-        raise _syntax_error(display, error) from error
+        graph.parse(data=data, format="turtle", publicID=BASE_IRI)
+    except Exception as error:  # noqa: BLE001 - rdflib's parser raises arbitrary types on bad input
+        raise _syntax_error(display, data, error) from error
     return graph
 
 
@@ -107,6 +131,11 @@ def load_asserted(
     graph.bind("mkg", MKG)
     for source in (*_resources.ontology_files(ontology_dir), *_resources.data_files(data_dir)):
         parse_turtle(source, graph)
+    sssom = _resources.mappings_file(data_dir)
+    if sssom is not None:
+        from milia_kg import mappings
+
+        mappings.add_to_graph(mappings.read_sssom(sssom), graph)
     return graph
 
 

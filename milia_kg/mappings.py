@@ -227,6 +227,11 @@ def add_to_graph(mapping_set: MappingSet, graph: rdflib.Graph) -> None:
         raise MappingError(mapping_set.problems)
     set_id = URIRef(str(mapping_set.metadata["mapping_set_id"]))
     graph.bind("sssom", SSSOM)
+    graph.add((set_id, RDF.type, SSSOM.MappingSet))
+    graph.add((set_id, RDFS.label, Literal(f"milia-kg mapping set ({mapping_set.source})", lang="en")))
+    graph.add((set_id, DCTERMS.license, URIRef(str(mapping_set.metadata["license"]))))
+    description = mapping_set.metadata.get("mapping_set_description") or "Cross-references of milia-kg entities."
+    graph.add((set_id, SKOS.definition, Literal(str(description), lang="en")))
     for m in mapping_set.mappings:
         subject, obj = URIRef(m.subject_iri), URIRef(m.object_iri)
         predicate = SKOS[m.predicate_id.split(":", 1)[1]]

@@ -39,6 +39,7 @@ __all__ = [
     "bind",
     "parse_boolean",
     "plain_literal",
+    "shorten",
     "sparql_term",
     "values_block",
 ]
@@ -81,8 +82,8 @@ def plain_literal(value: str) -> ox.Literal:
 def parse_boolean(value: object) -> ox.Literal:
     """Return an ``xsd:boolean`` literal for true/false/yes/no/1/0 (any case) or a bool.
 
-    >>> str(parse_boolean("Yes")), str(parse_boolean(0))
-    ('"true"^^<http://www.w3.org/2001/XMLSchema#boolean>', '"false"^^<http://www.w3.org/2001/XMLSchema#boolean>')
+    >>> parse_boolean("Yes").value, parse_boolean(0).value, parse_boolean(True).datatype.value
+    ('true', 'false', 'http://www.w3.org/2001/XMLSchema#boolean')
 
     :raises ValueError: for anything else.
     """
@@ -214,7 +215,8 @@ class Resolver:
     def resolve_all(self, query: Query, given: Mapping[str, object]) -> dict[str, Term]:
         """Resolve the keyword parameters ``given`` for ``query``; absent optional ones stay unbound.
 
-        ``None`` counts as absent.
+        ``None`` and blank strings count as absent. The result maps query variables (a
+        parameter's ``variable``, by default its name) to terms.
 
         :raises ParameterError: for an unknown or missing required parameter, or a value that
             matches nothing or more than one entity, or is not a boolean where one is expected.
@@ -236,7 +238,7 @@ class Resolver:
                         + (f": {p.description})" if p.description else ")"),
                     )
                 continue
-            bound[p.name] = self.resolve(p, value, query.name)
+            bound[p.var] = self.resolve(p, value, query.name)
         return bound
 
     def resolve(self, param: Param, value: object, query_name: str = "") -> Term:
@@ -290,15 +292,20 @@ class Resolver:
             return None
         prefix, local = m.group(1) or "", m.group(2)
         expanded = self._expand(f"{prefix}:{local}")
-        if expanded is None and _OBO_CURIE.match(text) and prefix[:1].isupper():
-            expanded = f"{OBO}{prefix}_{local}"
+        if expanded is None and _OBO_CURIE.match(text) and local.isdigit():
+            # An OBO-style identifier (UBERON:0001456, hp:0000001) under the OBO PURL space.
+            expanded = f"{OBO}{prefix.upper() if prefix.islower() else prefix}_{local}"
         return expanded
 
     def _expand(self, curie: str) -> str | None:
         if self._converter is None:
             import curies
 
-            self._converter = curies.Converter.from_prefix_map(self._prefixes)
+            prefixes = dict(self._prefixes)
+            for prefix, ns in _mapping_set_prefixes().items():
+                if prefix not in prefixes and ns not in prefixes.values():
+                    prefixes[prefix] = ns
+            self._converter = curies.Converter.from_prefix_map(prefixes)
         return self._converter.expand(curie)
 
     def _resolve_iri(self, name: str, text: str, iri: str) -> ox.NamedNode | None:
@@ -348,3 +355,24 @@ class Resolver:
         close = [k for k in keys if key and key in k][:8]
         close += [k for k in difflib.get_close_matches(key, keys, n=8, cutoff=0.6) if k not in close]
         return [index.display[k] for k in close[:8]]
+
+
+def _mapping_set_prefixes() -> dict[str, str]:
+    """The ``curie_map`` of the packaged SSSOM mapping set (MESH, SNOMEDCT, UMLS, ...), if any."""
+    import yaml
+
+    from milia_kg import _resources
+    from milia_kg.errors import MiliaKGError
+
+    try:
+        path = _resources.mappings_file()
+        if path is None:
+            return {}
+        lines = path.read_text(encoding="utf-8").splitlines()
+        header = yaml.safe_load("\n".join(line[1:] for line in lines if line.startswith("#")))
+    except (MiliaKGError, OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}  # prefixes are a convenience; a broken mapping file is reported by its own checks
+    curie_map = header.get("curie_map") if isinstance(header, dict) else None
+    if not isinstance(curie_map, dict):
+        return {}
+    return {str(k): str(v) for k, v in curie_map.items() if k and v}

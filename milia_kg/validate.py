@@ -44,6 +44,7 @@ __all__ = [
     "run_check",
     "run_checks",
     "run_shacl",
+    "describe",
     "short",
     "validate",
     "validate_sources",
@@ -51,6 +52,8 @@ __all__ = [
 
 #: Rule name of the Python quote check.
 QUOTE_RULE = "quote-not-in-seed"
+
+_IRI = re.compile(r"https?://[^\s<>\"{}|^`]+[^\s<>\"{}|^`.,;:)]")
 
 _SHORT = {
     "mkg": str(MKG),
@@ -147,12 +150,32 @@ class ValidationReport:
 
 
 def _shape_name(results: rdflib.Graph, shapes: rdflib.Graph, node: rdflib.term.Node) -> str:
+    constraint = results.value(node, SH.sourceConstraint)
+    if isinstance(constraint, URIRef):  # a named SPARQL-based constraint
+        return short(constraint)
     shape = results.value(node, SH.sourceShape)
     if isinstance(shape, rdflib.BNode):  # an anonymous property shape: name it by its node shape and path
         parent = shapes.value(None, SH.property, shape)
         path = shapes.value(shape, SH.path)
         return f"{short(parent)}/{short(path)}"
     return short(shape)
+
+
+def describe(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
+    """Like :func:`short`, but a blank-node ``owl:Axiom`` is named by the triple it annotates.
+
+    >>> g = rdflib.Graph().parse(format="turtle", data='''
+    ...     @prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix mkg: <https://w3id.org/milia-kg/> .
+    ...     [] owl:annotatedSource mkg:Milia ; owl:annotatedProperty mkg:hasSite ; owl:annotatedTarget mkg:Face .''')
+    >>> describe(g, next(g.subjects()))
+    'axiom on (mkg:Milia mkg:hasSite mkg:Face)'
+    """
+    if isinstance(node, rdflib.BNode):
+        OWL = rdflib.OWL
+        parts = [graph.value(node, p) for p in (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget)]
+        if all(part is not None for part in parts):
+            return "axiom on (" + " ".join(short(part) for part in parts) + ")"
+    return short(node)
 
 
 def run_shacl(graph: rdflib.Graph, shapes: rdflib.Graph) -> list[ValidationResult]:
@@ -174,9 +197,9 @@ def run_shacl(graph: rdflib.Graph, shapes: rdflib.Graph) -> list[ValidationResul
         found.append(
             ValidationResult(
                 rule=_shape_name(results, shapes, node),
-                entity=short(results.value(node, SH.focusNode)),
-                message=str(message),
-                value=None if value is None else short(value),
+                entity=describe(graph, results.value(node, SH.focusNode)),
+                message=_IRI.sub(lambda m: short(URIRef(m.group(0))), str(message)),
+                value=None if value is None else describe(graph, value),
             )
         )
     return found

@@ -352,3 +352,23 @@ def test_packaged_graph_opens_from_the_cache() -> None:
     assert kg is KnowledgeGraph.open()
     assert kg.engine == "oxigraph"
     assert len(kg.graph) == kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]
+
+
+def test_graph_property(tmp_path: Path) -> None:
+    path = tmp_path / "g.ttl"
+    path.write_text(BACKEND_GRAPH, encoding="utf-8")
+    for engine in ("oxigraph", "rdflib"):
+        kg = KnowledgeGraph.from_file(path, engine=engine)
+        assert isinstance(kg.graph, rdflib.Graph) and len(kg.graph) == 11
+        assert kg.graph is kg.graph  # built once
+    with pytest.raises(MiliaKGError, match="no local rdflib graph"):
+        KnowledgeGraph.from_endpoint("http://127.0.0.1:9/sparql").graph
+
+
+def test_unknown_engine_and_bad_file(tmp_path: Path) -> None:
+    with pytest.raises(MiliaKGError, match="unknown engine 'jena'"):
+        KnowledgeGraph.from_graph(rdflib.Graph(), engine="jena")
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<a> <b> .\n", encoding="utf-8")
+    with pytest.raises(MiliaKGError, match="bad.nt: cannot load"):
+        KnowledgeGraph.from_file(bad)

@@ -55,6 +55,12 @@ GOOD = {
             "example": (("site", "face"), ("strict", "true")),
         },
     ),
+    "param-with-variable": (
+        "#+ summary: s\n#+ params: [{name: population, variable: target, type: label-or-IRI}]\n"
+        "#+ columns: [population]\n"
+        "SELECT ?population WHERE { ?a ?p ?population FILTER(!BOUND(?target) || ?population = ?target) }",
+        {"params": (Param("population", "label-or-IRI", False, "", "target"),)},
+    ),
     "example-mapping": (
         "#+ summary: s\n#+ params: [{name: x, type: string}]\n#+ example: {x: 3}\n"
         "SELECT ?x WHERE { ?s ?p ?x }",
@@ -85,7 +91,9 @@ def test_good_header(tmp_path: Path, text: str, expected: dict) -> None:
 
 
 BAD = {
-    "bad-yaml": ("#+ summary: a: b: c\nASK {}", "not valid YAML"),
+    "bad-yaml": ("#+ summary: s\n#+ description: who (none: all)\nASK {}",
+                 "header is not valid YAML (header line 2): mapping values are not allowed"),
+    "bad-yaml-indentation": ("#+ summary: s\n#+  params:\nASK {}", "not valid YAML"),
     "yaml-not-mapping": ("#+ - just a list\nASK {}", "no '#+' YAML header"),
     "no-header": ("ASK { ?s ?p ?o }", "no '#+' YAML header"),
     "missing-summary": ("#+ description: no summary\nASK {}", "no 'summary'"),
@@ -116,11 +124,24 @@ BAD = {
     ),
     "param-not-in-query": (
         "#+ summary: s\n#+ params: [{name: site, type: string}]\nASK { ?x ?p ?o }",
-        "'site' is not a variable of the query",
+        "'site': ?site is not a variable of the query",
     ),
     "param-only-in-comment": (
         "#+ summary: s\n#+ params: [{name: site, type: string}]\nASK { ?x ?p ?o } # ?site",
-        "'site' is not a variable of the query",
+        "'site': ?site is not a variable of the query",
+    ),
+    "param-variable-not-in-query": (
+        "#+ summary: s\n#+ params: [{name: site, variable: where, type: string}]\nASK { ?site ?p ?o }",
+        "'site': ?where is not a variable of the query",
+    ),
+    "param-variable-invalid": (
+        "#+ summary: s\n#+ params: [{name: site, variable: '?x }', type: string}]\nASK { ?x ?p ?o }",
+        "invalid 'variable'",
+    ),
+    "params-bind-one-variable": (
+        "#+ summary: s\n#+ params: [{name: a, variable: x, type: string}, {name: b, variable: x, type: string}]\n"
+        "ASK { ?x ?p ?o }",
+        "two parameters bind the variable ?x",
     ),
     "columns-mismatch": (
         "#+ summary: s\n#+ columns: [a, c]\nSELECT ?a ?b WHERE { ?a ?p ?b }",

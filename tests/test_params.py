@@ -62,6 +62,16 @@ SELECT ?condition WHERE { ?condition mkg:hasSite ?site } ORDER BY ?condition
 PREFIX mkg: <https://w3id.org/milia-kg/>
 SELECT ?condition ?rare WHERE { ?condition mkg:rare ?rare } ORDER BY ?condition
 """,
+    "sites_or_general": """\
+#+ summary: Where does it appear (with statements about no condition in particular)?
+#+ params:
+#+   - {name: condition, variable: wanted, type: label-or-IRI}
+#+ columns: [condition, site]
+PREFIX mkg: <https://w3id.org/milia-kg/>
+SELECT ?condition ?site WHERE {
+  ?condition mkg:hasSite ?site FILTER(!BOUND(?wanted) || ?condition = ?wanted)
+} ORDER BY ?condition ?site
+""",
     "by_label": """\
 #+ summary: Find by exact English label.
 #+ params:
@@ -103,7 +113,8 @@ RESOLVES = {
     "synonym-case": ("Milk Spots", "Milia"),
     "curie": ("mkg:Face", "Face"),
     "obo-curie-exact-match": ("UBERON:0001456", "Face"),
-    "obo-curie-lower-case": ("obo:UBERON_0001456", "Face"),
+    "obo-curie-obo-prefix": ("obo:UBERON_0001456", "Face"),
+    "obo-curie-lower-case": ("uberon:0001456", "Face"),
     "obo-curie-close-match": ("UBERON:0000004", "Nose"),
     "angle-iri": (f"<{MKG}Face>", "Face"),
     "bare-iri": (f"{MKG}Face", "Face"),
@@ -140,6 +151,11 @@ def test_entity_columns_get_label_companions(kg: KnowledgeGraph) -> None:
         {"condition": MKG + "PrimaryMilia", "condition_label": "primary milia",
          "site": MKG + "Nose", "site_label": "nose"},
     ]
+
+
+def test_parameter_bound_to_another_variable(kg: KnowledgeGraph) -> None:
+    assert conditions(kg.query("sites_or_general", condition="milia en plaque")) == ["MiliaEnPlaque"]
+    assert len(kg.query("sites_or_general")) == 4
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ def seed_sentences(seed: str) -> list[str]:
         line = line.strip().lstrip("•").strip()
         if not line or "Accessed" in line or line.startswith(("Chapter 108", "Berk DR")):
             continue  # empty, or a reference of the reference list
-        sentences += [s.strip() for s in re.split(r"(?<=[.!?][”\"]?)\s+(?=[A-Z“])", line) if s.strip()]
+        sentences += [s.strip() for s in re.split(r"(?:(?<=[.!?])|(?<=[.!?][”\"]))\s+(?=[A-Z“])", line) if s.strip()]
     return sentences
 
 

@@ -1,0 +1,68 @@
+"""milia-kg: an RDF/OWL knowledge graph of milia, every fact with provenance.
+
+This module only re-exports.  The errors are imported eagerly (they are light);
+everything that needs rdflib is imported on first use, so ``import milia_kg``
+and ``milia-kg --help`` stay fast.
+
+>>> import milia_kg
+>>> milia_kg.__version__
+'0.1.0'
+>>> issubclass(milia_kg.UnknownQueryError, KeyError)
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from milia_kg.errors import (
+    EndpointError,
+    InconsistencyError,
+    MiliaKGError,
+    ParameterError,
+    RDFSyntaxError,
+    UnknownQueryError,
+    ValidationError,
+)
+
+__version__ = "0.1.0"
+
+#: Public name -> module that defines it; imported on first access.
+_LAZY = {
+    "KnowledgeGraph": "milia_kg.kg",
+    "load_catalogue": "milia_kg.catalogue",
+    "BuildSummary": "milia_kg.build",
+    "build": "milia_kg.build",
+    "infer": "milia_kg.reasoning",
+    "check_consistent": "milia_kg.reasoning",
+    "load_asserted": "milia_kg.loading",
+    "load_dataset": "milia_kg.loading",
+    "ValidationReport": "milia_kg.validate",
+    "validate": "milia_kg.validate",
+    "validate_sources": "milia_kg.validate",
+}
+
+__all__ = [
+    "EndpointError",
+    "InconsistencyError",
+    "MiliaKGError",
+    "ParameterError",
+    "RDFSyntaxError",
+    "UnknownQueryError",
+    "ValidationError",
+    "__version__",
+    *sorted(_LAZY),
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'milia_kg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

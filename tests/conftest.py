@@ -1,0 +1,172 @@
+"""Shared fixtures.
+
+The real graph is loaded and reasoned once per test run (session scope): owlrl is
+slow and grows faster than linearly.  Session graphs are shared: treat them as
+read-only (copy with ``Graph() + graph`` before changing anything).
+
+``mini_sources`` writes a small, valid ontology/data pair under ``tmp_path`` for
+tests that need sources they can break or that must not depend on the state of
+the real data.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from milia_kg import _resources
+
+REPO = Path(__file__).resolve().parent.parent
+
+#: A tiny but complete source tree: ontology header, TBox, a defined class (blank-node
+#: restriction and RDF list), a medication, one fact with provenance and a seed text.
+MINI_ONTOLOGY = """\
+@prefix mkg: <https://w3id.org/milia-kg/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+<https://w3id.org/milia-kg/ontology> a owl:Ontology ;
+    owl:versionIRI <https://w3id.org/milia-kg/ontology/0.1.0> ;
+    owl:versionInfo "0.1.0" ;
+    dcterms:title "mini milia-kg"@en ;
+    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;
+    dcterms:created "2026-01-01"^^xsd:date .
+
+mkg:quote a owl:AnnotationProperty ; rdfs:label "quote"@en ; skos:definition "Verbatim support."@en .
+mkg:Condition a owl:Class ; rdfs:label "condition"@en ; skos:definition "A condition."@en .
+mkg:AnatomicalSite a owl:Class ; rdfs:label "anatomical site"@en ; skos:definition "A site."@en .
+mkg:Treatment a owl:Class ; rdfs:label "treatment"@en ; skos:definition "A treatment."@en .
+mkg:Medication a owl:Class ; rdfs:subClassOf mkg:Treatment ; rdfs:label "medication"@en ;
+    skos:definition "A drug."@en .
+mkg:Availability a owl:Class ; rdfs:label "availability kind"@en ; skos:definition "How obtained."@en .
+mkg:hasSite a owl:ObjectProperty ; rdfs:label "has site"@en ; skos:definition "Where it appears."@en ;
+    rdfs:domain mkg:Condition ; rdfs:range mkg:AnatomicalSite .
+mkg:treatedWith a owl:ObjectProperty ; rdfs:label "treated with"@en ; skos:definition "A treatment."@en .
+mkg:availability a owl:ObjectProperty ; rdfs:label "has availability"@en ; skos:definition "How obtained."@en .
+"""
+
+MINI_DATA = """\
+@prefix mkg: <https://w3id.org/milia-kg/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix bibo: <http://purl.org/ontology/bibo/> .
+
+mkg:source-page a owl:NamedIndividual, bibo:Webpage ; rdfs:label "the page"@en ; skos:definition "The seed."@en .
+mkg:over-the-counter a owl:NamedIndividual, mkg:Availability ; rdfs:label "over the counter"@en ;
+    skos:definition "No prescription needed."@en .
+mkg:Milia a owl:Class ; rdfs:subClassOf mkg:Condition ; rdfs:label "milia"@en ; skos:definition "Small cysts."@en .
+mkg:Face a owl:Class ; rdfs:subClassOf mkg:AnatomicalSite ; rdfs:label "face"@en ; skos:definition "The face."@en .
+mkg:AdapaleneGel a owl:Class ; rdfs:subClassOf mkg:Medication ; rdfs:label "adapalene gel"@en ;
+    skos:definition "A gel."@en .
+mkg:FacialMilia a owl:Class ; rdfs:label "facial milia"@en ; skos:definition "Milia on the face."@en ;
+    owl:equivalentClass [ a owl:Class ; owl:intersectionOf ( mkg:Milia
+        [ a owl:Restriction ; owl:onProperty mkg:hasSite ; owl:someValuesFrom mkg:Face ] ) ] .
+
+mkg:Milia mkg:hasSite mkg:Face .
+[] a owl:Axiom ; owl:annotatedSource mkg:Milia ; owl:annotatedProperty mkg:hasSite ; owl:annotatedTarget mkg:Face ;
+    mkg:quote "most commonly appear on the face" ; dcterms:source mkg:source-page .
+mkg:Milia mkg:treatedWith mkg:AdapaleneGel .
+[] a owl:Axiom ; owl:annotatedSource mkg:Milia ; owl:annotatedProperty mkg:treatedWith ;
+    owl:annotatedTarget mkg:AdapaleneGel ; mkg:quote "adapalene gel which is over the counter" ;
+    dcterms:source mkg:source-page .
+mkg:AdapaleneGel mkg:availability mkg:over-the-counter .
+[] a owl:Axiom ; owl:annotatedSource mkg:AdapaleneGel ; owl:annotatedProperty mkg:availability ;
+    owl:annotatedTarget mkg:over-the-counter ; mkg:quote "adapalene gel which is over the counter" ;
+    dcterms:source mkg:source-page .
+"""
+
+MINI_SEED = "Milia most commonly appear on the face. Use adapalene gel which is over the counter.\n"
+
+
+def write_mini_sources(root: Path) -> tuple[Path, Path]:
+    """Write the mini source tree under ``root``; return (ontology_dir, data_dir)."""
+    ontology, data = root / "ontology", root / "data"
+    (data / "source").mkdir(parents=True)
+    ontology.mkdir(parents=True)
+    (ontology / "milia-kg.ttl").write_text(MINI_ONTOLOGY, encoding="utf-8")
+    shutil.copyfile(_resources.shapes_file(), ontology / "shapes.ttl")
+    (data / "facts.ttl").write_text(MINI_DATA, encoding="utf-8")
+    (data / "source" / "milia-cleveland-clinic.txt").write_text(MINI_SEED, encoding="utf-8")
+    return ontology, data
+
+
+def copy_real_sources(root: Path) -> tuple[Path, Path]:
+    """Copy the packaged ontology/ and data/ folders under ``root``; return (ontology_dir, data_dir)."""
+    ontology, data = root / "ontology", root / "data"
+    shutil.copytree(_resources.ontology_dir(), ontology, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(_resources.data_dir(), data, ignore=shutil.ignore_patterns("__pycache__"))
+    return ontology, data
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """Environment for running ``python -m milia_kg`` from the source tree in a child process."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [env.get("PYTHONPATH")])])
+    env.update(extra)
+    return env
+
+
+PYTHON = sys.executable
+
+
+@pytest.fixture(scope="session")
+def asserted_graph() -> rdflib.Graph:
+    """The asserted graph of the packaged sources (read-only by convention)."""
+    from milia_kg.loading import load_asserted
+
+    return load_asserted()
+
+
+@pytest.fixture(scope="session")
+def inferred_graph(asserted_graph: rdflib.Graph) -> rdflib.Graph:
+    """Only the triples that OWL 2 RL reasoning (owlrl) adds to :func:`asserted_graph`."""
+    from milia_kg.reasoning import infer
+
+    return infer(asserted_graph, reasoner="owlrl")
+
+
+@pytest.fixture(scope="session")
+def reasoned_graph(asserted_graph: rdflib.Graph, inferred_graph: rdflib.Graph) -> rdflib.Graph:
+    """Asserted plus inferred triples, built once per test run."""
+    return asserted_graph + inferred_graph
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    """The verbatim seed text that every ``mkg:quote`` must be a substring of."""
+    return _resources.seed_text()
+
+
+@pytest.fixture(scope="session")
+def validation_report(asserted_graph: rdflib.Graph, inferred_graph: rdflib.Graph):
+    """The validation report of the packaged sources (SHACL + QC checks + quotes)."""
+    from milia_kg.validate import validate
+
+    return validate(asserted_graph, inferred_graph)
+
+
+@pytest.fixture()
+def mini_sources(tmp_path: Path) -> tuple[Path, Path]:
+    """A small valid (ontology_dir, data_dir) pair under ``tmp_path``."""
+    return write_mini_sources(tmp_path / "src")
+
+
+@pytest.fixture()
+def real_sources_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the packaged (ontology_dir, data_dir) under ``tmp_path``, free to break."""
+    return copy_real_sources(tmp_path / "src")
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")

@@ -1,0 +1,121 @@
+"""The wheel ships the ontology, data and queries, and the installed CLI works from any folder.
+
+A copy of the project is built into a wheel (``python -m build --wheel`` when the
+``build`` package is installed, else ``pip wheel``), installed without
+dependencies into a temporary venv that sees this interpreter's site packages,
+and ``milia-kg validate`` is run from an unrelated folder.  Nothing is written
+into the source tree.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECT_FILES = ["pyproject.toml", "README.md", "milia_kg", "ontology", "data", "queries"]
+
+pytestmark = pytest.mark.slow
+
+#: packaged folder -> glob patterns of the source files that must be in the wheel
+SHIPPED = {
+    "ontology": ["*.ttl", "imports/*.ttl"],
+    "data": ["*.ttl", "*.tsv", "source/*.txt"],
+    "queries": ["*.rq", "checks/*.rq"],
+}
+
+
+def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
+    process = subprocess.run(args, capture_output=True, text=True, **kwargs)
+    assert process.returncode == 0, f"{' '.join(map(str, args))}\n{process.stdout}\n{process.stderr}"
+    return process
+
+
+def _clean_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"}}
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    return env
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("packaging")
+    src = root / "src"
+    src.mkdir()
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", ".pytest_cache")
+    for name in PROJECT_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, src / name, ignore=ignore)
+        else:
+            shutil.copyfile(source, src / name)
+    dist = root / "dist"
+    if importlib.util.find_spec("build") is not None:
+        _run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(src)], env=_clean_env())
+    else:
+        _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(dist), str(src)], env=_clean_env())
+    (built,) = dist.glob("milia_kg-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
+    root = tmp_path_factory.mktemp("venv") / "venv"
+    _run([sys.executable, "-m", "venv", "--system-site-packages", str(root)])
+    python = root / "bin" / "python"
+    _run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)], env=_clean_env())
+    return root
+
+
+@pytest.mark.parametrize("folder", sorted(SHIPPED))
+def test_wheel_ships_resources(folder: str, wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {
+        f"milia_kg/{folder}/{path.relative_to(REPO / folder).as_posix()}"
+        for pattern in SHIPPED[folder]
+        for path in (REPO / folder).glob(pattern)
+    }
+    assert expected, f"no {folder} files found in the source tree"
+    assert expected <= names, sorted(expected - names)
+
+
+def test_wheel_metadata(wheel: Path) -> None:
+    archive = zipfile.ZipFile(wheel)
+    metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+    text = archive.read(metadata).decode()
+    assert "Name: milia-kg" in text and "Version: 0.1.0" in text and "Requires-Python: >=3.11" in text
+    entry_points = archive.read(metadata.replace("METADATA", "entry_points.txt")).decode()
+    assert "milia-kg = milia_kg.cli:main" in entry_points
+
+
+def test_installed_resources_come_from_the_wheel(venv: Path, tmp_path: Path) -> None:
+    code = (
+        "import importlib.resources as r, milia_kg, milia_kg._resources as res;"
+        "print(milia_kg.__file__);"
+        "print(res.ontology_dir());"
+        # the shipped folders also work as namespace packages with importlib.resources
+        "print(r.files('milia_kg.ontology').joinpath('milia-kg.ttl').is_file())"
+    )
+    lines = _run([str(venv / "bin" / "python"), "-c", code], cwd=tmp_path, env=_clean_env()).stdout.splitlines()
+    assert all(str(venv) in line for line in lines[:2]), lines
+    assert lines[2] == "True"
+
+
+def test_cli_runs_from_another_folder(venv: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    process = subprocess.run(
+        [str(venv / "bin" / "milia-kg"), "validate"], cwd=elsewhere, env=_clean_env(), capture_output=True, text=True
+    )
+    # 0 or 1 depending on the data's state; either way the packaged sources were found and read
+    assert process.returncode in (0, 1), process.stderr
+    assert "Traceback" not in process.stderr
+    assert process.stdout.startswith("validation ")
+    assert list(elsewhere.iterdir()) == []

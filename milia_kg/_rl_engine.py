@@ -14,7 +14,7 @@ reaches the least fixpoint of the rules.  The schema-level handlers live in
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from milia_kg._rl_terms import BNODE, LITERAL, TermAdapter, V
@@ -58,6 +58,10 @@ class Engine:
         for pred in self.v.predicates():
             self.spo[pred] = {}
             self.pos[pred] = {}
+        #: insert a triple without scheduling it; ``False`` if it was there.
+        self.insert = self._make_inserter(schedule=False)
+        #: derive a triple: insert it and schedule it for rule evaluation.
+        self.add = self._make_inserter(schedule=True)
         from milia_kg._rl_schema import class_handlers, predicate_handlers
 
         self.pred_handlers = predicate_handlers(self)
@@ -97,35 +101,42 @@ class Engine:
         return tuple(items)
 
     # ------------------------------------------------------------------ store
-    def insert(self, s: int, p: int, o: int) -> bool:
-        """Insert a triple without scheduling it; ``False`` if it was there."""
-        if self.kinds[p] == LITERAL:
-            return False
-        by_s = self.spo.get(p)
-        if by_s is None:
-            by_s = self.spo[p] = {}
-            self.pos[p] = {}
-        objects = by_s.get(s)
-        if objects is None:
-            by_s[s] = {o}
-        elif o in objects:
-            return False
-        else:
-            objects.add(o)
-        by_o = self.pos[p]
-        subjects = by_o.get(o)
-        if subjects is None:
-            by_o[o] = {s}
-        else:
-            subjects.add(s)
-        return True
+    def _make_inserter(self, schedule: bool) -> Callable[[int, int, int], bool]:
+        """A closure inserting a triple (and, if ``schedule``, putting it on the agenda).
 
-    def add(self, s: int, p: int, o: int) -> None:
-        """Derive a triple: insert it and schedule it for rule evaluation."""
-        if self.insert(s, p, o):
-            triple = (s, p, o)
-            self.agenda.append(triple)
-            self.derived.append(triple)
+        The closure returns ``False`` if the triple was already stored.  It is the
+        engine's innermost operation, hence a closure over local names.
+        """
+        spo, pos, kinds = self.spo, self.pos, self.kinds
+        push, record = self.agenda.append, self.derived.append
+
+        def insert(s: int, p: int, o: int) -> bool:
+            by_s = spo.get(p)
+            if by_s is None:
+                if kinds[p] == LITERAL:
+                    return False
+                by_s = spo[p] = {}
+                pos[p] = {}
+            objects = by_s.get(s)
+            if objects is None:
+                by_s[s] = {o}
+            elif o in objects:
+                return False
+            else:
+                objects.add(o)
+            by_o = pos[p]
+            subjects = by_o.get(o)
+            if subjects is None:
+                by_o[o] = {s}
+            else:
+                subjects.add(s)
+            if schedule:
+                triple = (s, p, o)
+                push(triple)
+                record(triple)
+            return True
+
+        return insert
 
     def has(self, s: int, p: int, o: int) -> bool:
         """Whether the store holds the triple."""

@@ -23,7 +23,7 @@ ENGINES = ("oxigraph", "rdflib")
 
 def _readable(rows: list[dict[str, Any]], columns: list[str]) -> list[list[Any]]:
     """Rows as lists of labels (entity columns) or values (literal columns), sorted."""
-    table = [[row.get(f"{c}_label", row[c]) if row[c] is not None else None for c in columns] for row in rows]
+    table = [[(row.get(f"{c}_label") or row[c]) if row[c] is not None else None for c in columns] for row in rows]
     return sorted(table, key=lambda r: [str(x) for x in r])
 
 

@@ -1,0 +1,153 @@
+"""The SSSOM mapping set: valid, verified, honest predicates, agreeing with the graph and the bridge."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import RDFS, SKOS, Graph, URIRef
+
+from milia_kg import _resources
+from milia_kg.mappings import MAPPING_PREDICATES, Coding, codings, read_sssom, read_sssom_text
+
+ROOT = Path(__file__).resolve().parents[1]
+MKG = "https://w3id.org/milia-kg/"
+SUBTYPES = ("NeonatalMilia", "PrimaryMilia", "SecondaryMilia", "JuvenileMilia", "MiliaEnPlaque", "MultipleEruptiveMilia")
+#: HsapDv stage classes that HsapDv itself has made obsolete (docs/identifier-verification.md).
+#: Ontologies whose mapped classes the import module declares (NCIT and DOID ids are cross-references only).
+IMPORTED_PREFIXES = {"UBERON", "HP", "MAXO", "MONDO", "HsapDv", "PATO"}
+OBSOLETE_HSAPDV = {f"HsapDv:{n:07d}" for n in (80, 81, 82, 83, 86, 87, 88, 89, 91, 92, 204)}
+
+
+@pytest.fixture(scope="module")
+def mapping_set():
+    return read_sssom(_resources.mappings_file())
+
+
+def test_sssom_py_accepts_the_file() -> None:
+    sssom_parsers = pytest.importorskip("sssom.parsers")
+    from sssom.validators import validate
+
+    msdf = sssom_parsers.parse_sssom_table(str(ROOT / "data" / "mappings.sssom.tsv"))
+    validate(msdf, fail_on_error=True)
+    assert len(msdf.df) == len(read_sssom(ROOT / "data" / "mappings.sssom.tsv").mappings)
+
+
+def test_the_packaged_file_is_clean(mapping_set) -> None:
+    assert mapping_set.problems == []
+    assert {"curie_map", "mapping_set_id", "license", "mapping_date"} <= set(mapping_set.metadata)
+
+
+def test_every_row_says_where_it_was_verified(mapping_set) -> None:
+    unverified = [m.row for m in mapping_set.mappings if not re.search(r"verified in \S+@[0-9a-f]{8,40}", m.comment)]
+    assert unverified == []
+
+
+def test_graph_and_file_agree(mapping_set, asserted_graph: Graph) -> None:
+    in_file = {(URIRef(m.subject_iri), SKOS[m.predicate_id.split(":")[1]], URIRef(m.object_iri)) for m in mapping_set.mappings}
+    predicates = {SKOS[p.split(":")[1]] for p in MAPPING_PREDICATES}
+    in_graph = {(s, p, o) for s, p, o in asserted_graph if p in predicates}
+    assert in_graph == in_file
+
+
+def test_every_subject_is_in_the_graph(mapping_set, asserted_graph: Graph) -> None:
+    assert mapping_set.check_subjects(asserted_graph) == []
+
+
+def test_obo_objects_are_imported_with_the_verified_label(mapping_set, asserted_graph: Graph) -> None:
+    wrong = [
+        (m.object_id, m.object_label, str(asserted_graph.value(URIRef(m.object_iri), RDFS.label)))
+        for m in mapping_set.mappings
+        if m.object_id.split(":")[0] in IMPORTED_PREFIXES
+        and str(asserted_graph.value(URIRef(m.object_iri), RDFS.label)) != m.object_label
+    ]
+    assert wrong == []
+
+
+def test_bridge_axioms_are_exactly_the_imported_exact_matches(mapping_set) -> None:
+    bridge = Graph().parse(ROOT / "ontology" / "imports" / "mkg-bridge.ttl")
+    imported = Graph().parse(ROOT / "ontology" / "imports" / "obo-import.ttl")
+    declared = set(imported.subjects(RDFS.label, None))
+    expected = {
+        (URIRef(m.subject_iri), URIRef(m.object_iri))
+        for m in mapping_set.mappings
+        if m.predicate_id == "skos:exactMatch" and URIRef(m.object_iri) in declared
+        and m.object_id.split(":")[0] in {"UBERON", "HP", "MAXO", "MONDO"}
+    }
+    assert set(bridge.subject_objects(RDFS.subClassOf)) == expected
+
+
+# ---------------------------------------------------------------- the known traps
+def test_milia_is_not_miliaria(mapping_set) -> None:
+    assert not [m for m in mapping_set.mappings if "miliaria" in f"{m.object_label} {m.object_id}".lower()]
+    milia = {(m.predicate_id, m.object_id, m.object_label) for m in mapping_set.mappings if m.subject_id == "mkg:Milia"}
+    assert ("skos:closeMatch", "HP:0001056", "Milia") in milia
+
+
+@pytest.mark.parametrize("subtype", SUBTYPES)
+def test_a_subtype_is_never_equated_with_the_generic_condition(subtype: str, mapping_set) -> None:
+    generic = {m.object_id for m in mapping_set.mappings if m.subject_id == "mkg:Milia"}
+    for m in mapping_set.mappings:
+        if m.subject_id == f"mkg:{subtype}" and m.object_id in generic:
+            assert m.predicate_id == "skos:broadMatch", f"{subtype} -> {m.object_id} must be broadMatch"
+
+
+def test_the_generic_condition_is_not_mapped_to_a_subtype_class(mapping_set) -> None:
+    subtype_words = ("en plaque", "eruptive", "neonatal", "juvenile", "primary", "secondary", "traumatic")
+    assert not [
+        m for m in mapping_set.mappings
+        if m.subject_id == "mkg:Milia" and any(word in m.object_label.lower() for word in subtype_words)
+    ]
+
+
+def test_no_obsolete_class_is_used(mapping_set) -> None:
+    assert not [m for m in mapping_set.mappings if m.object_label.lower().startswith("obsolete") or m.object_id in OBSOLETE_HSAPDV]
+
+
+@pytest.mark.parametrize(
+    ("subject", "wrong_forms"),
+    [("mkg:TretinoinCream", ("isotretinoin", "13-cis")), ("mkg:Minocycline", ("hydrochloride",)), ("mkg:AdapaleneGel", ("sodium",))],
+)
+def test_a_drug_is_not_mapped_to_an_isomer_or_salt(subject: str, wrong_forms: tuple[str, ...], mapping_set) -> None:
+    labels = [m.object_label.lower() for m in mapping_set.mappings if m.subject_id == subject]
+    assert not [label for label in labels for form in wrong_forms if form in label]
+
+
+# ---------------------------------------------------------------- codings for decision support
+def test_fhir_codings(mapping_set) -> None:
+    assert codings(mapping_set, f"{MKG}Face") == [Coding("http://snomed.info/sct", "302549007", "", "skos:closeMatch")]
+    assert codings(mapping_set, f"{MKG}BabyAcne") == []
+
+
+# ---------------------------------------------------------------- bad input
+HEADER = """#curie_map:
+#  mkg: https://w3id.org/milia-kg/
+#  HP: http://purl.obolibrary.org/obo/HP_
+#  skos: http://www.w3.org/2004/02/skos/core#
+#  semapv: https://w3id.org/semapv/vocab/
+#mapping_set_id: https://example.org/m.sssom.tsv
+#license: https://creativecommons.org/licenses/by/4.0/
+#mapping_date: 2026-11-27
+subject_id\tpredicate_id\tobject_id\tmapping_justification
+"""
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("mkg:Milia\tskos:closeMatch\tMONDO:0000001\tsemapv:ManualMappingCuration", "row 10: undeclared prefix 'MONDO'"),
+        ("mkg:Milia\tskos:closeMatch\tHP 0001056\tsemapv:ManualMappingCuration", "row 10: malformed CURIE in object_id"),
+        ("mkg:Milia\tskos:sameAs\tHP:0001056\tsemapv:ManualMappingCuration", "row 10: unknown predicate 'skos:sameAs'"),
+        ("mkg:Milia\tskos:closeMatch\tHP:0001056\t", "row 10: missing mapping_justification"),
+    ],
+    ids=["undeclared-prefix", "malformed-curie", "unknown-predicate", "missing-justification"],
+)
+def test_bad_rows_are_named(row: str, message: str) -> None:
+    problems = read_sssom_text(HEADER + row + "\n", "bad.sssom.tsv").problems
+    assert len(problems) == 1 and message in problems[0]
+
+
+def test_a_subject_missing_from_the_graph_is_a_violation(asserted_graph: Graph) -> None:
+    mapping_set = read_sssom_text(HEADER + "mkg:NoSuchThing\tskos:closeMatch\tHP:0001056\tsemapv:ManualMappingCuration\n", "m.tsv")
+    assert mapping_set.check_subjects(asserted_graph) == ["m.tsv row 10: subject mkg:NoSuchThing is not in the graph"]

@@ -29,6 +29,11 @@ endpoint_option = click.option(
     "--endpoint", metavar="URL", default=None,
     help="Query a remote SPARQL endpoint instead of the embedded graph.",
 )
+merge_option = click.option(
+    "--merge", "merge", multiple=True, metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Merge an external ontology file (Turtle, RDF/XML .owl, N-Triples) before querying; repeatable.",
+)
 reasoner_option = click.option(
     "--reasoner", type=click.Choice(("fast", "owlrl")), default="fast", show_default=True,
     help="Reasoner whose closure the embedded graph holds.",
@@ -42,11 +47,17 @@ def _fail(message: object) -> NoReturn:
     sys.exit(2)
 
 
-def _open(engine: str, endpoint: str | None, reasoner: str) -> Any:
+def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ...] = ()) -> Any:
     from milia_kg.kg import KnowledgeGraph
 
     if endpoint:
+        if merge:
+            _fail("--merge works on the embedded engines, not with --endpoint")
         return KnowledgeGraph.from_endpoint(endpoint)
+    if merge:
+        from milia_kg.merge import merged_graph
+
+        return KnowledgeGraph.from_graph(merged_graph(merge, reasoner=reasoner), engine=engine)
     return KnowledgeGraph.open(engine=engine, reasoner=reasoner)
 
 
@@ -113,15 +124,16 @@ def queries_command(fmt: str) -> None:
 @engine_option
 @endpoint_option
 @reasoner_option
+@merge_option
 def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
-                  endpoint: str | None, reasoner: str) -> None:
+                  endpoint: str | None, reasoner: str, merge: tuple[str, ...]) -> None:
     """Run the canned query NAME (see 'milia-kg queries')."""
     from milia_kg.errors import MiliaKGError
     from milia_kg.formatting import render
 
     values = _parse_params(params)
     try:
-        kg = _open(engine, endpoint, reasoner)
+        kg = _open(engine, endpoint, reasoner, merge)
         result = kg.run(name, **values)
     except MiliaKGError as exc:
         _fail(exc)
@@ -134,8 +146,9 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
 @engine_option
 @endpoint_option
 @reasoner_option
+@merge_option
 def sparql_command(source: Any, fmt: str, engine: str, endpoint: str | None,
-                   reasoner: str) -> None:
+                   reasoner: str, merge: tuple[str, ...]) -> None:
     """Run the SPARQL query in FILE ('-' reads standard input)."""
     from milia_kg.errors import MiliaKGError
     from milia_kg.formatting import render
@@ -145,7 +158,7 @@ def sparql_command(source: Any, fmt: str, engine: str, endpoint: str | None,
     except UnicodeDecodeError as exc:
         _fail(f"{source.name}: not UTF-8 text ({exc.reason})")
     try:
-        kg = _open(engine, endpoint, reasoner)
+        kg = _open(engine, endpoint, reasoner, merge)
         result = kg.sparql_result(text)
     except MiliaKGError as exc:
         _fail(exc)

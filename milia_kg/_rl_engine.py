@@ -1,7 +1,9 @@
 """The fast OWL 2 RL engine: store, agenda and instance-level rules (private).
 
 Terms are interned to integers.  The store keeps every triple twice, in
-``spo[p][s] -> {o}`` and ``pos[p][o] -> {s}``.  Reasoning is *semi-naive*: a new
+``spo[p][s] -> objects`` and ``pos[p][o] -> subjects``, where the values are
+tuples while they hold a few ids (most do; a tuple of one id takes a fifth of
+the memory of a set) and sets beyond.  Reasoning is *semi-naive*: a new
 triple is inserted at once (so duplicates are dropped on arrival) and pushed on
 an agenda; when it is popped, every rule is evaluated with this triple in each
 premise position and the store for the other premises.  Each instance of a rule
@@ -17,11 +19,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from milia_kg._rl_terms import BNODE, LITERAL, TermAdapter, V
+from milia_kg import _rl_checks, _rl_datatypes
+from milia_kg._rl_schema import class_handlers, predicate_handlers
+from milia_kg._rl_terms import LITERAL, TermAdapter, V
 
 __all__ = ["Engine"]
 
 _EMPTY: frozenset[int] = frozenset()
+#: Up to this many objects (subjects) per key are kept in a tuple, beyond in a set.
+_SMALL = 8
+#: What the indexes hold per key: a tuple while small, then a set.  Never mutate one from outside.
+Values = tuple[int, ...] | set[int] | frozenset[int]
 
 
 class Engine:
@@ -35,8 +43,8 @@ class Engine:
         self.ids: dict[Any, int] = {}
         self.terms: list[Any] = []
         self.kinds = bytearray()
-        self.spo: dict[int, dict[int, set[int]]] = {}
-        self.pos: dict[int, dict[int, set[int]]] = {}
+        self.spo: dict[int, dict[int, Values]] = {}
+        self.pos: dict[int, dict[int, Values]] = {}
         self.agenda: list[tuple[int, int, int]] = []
         self.derived: list[tuple[int, int, int]] = []
         self.errors: list[str] = []
@@ -62,8 +70,6 @@ class Engine:
         self.insert = self._make_inserter(schedule=False)
         #: derive a triple: insert it and schedule it for rule evaluation.
         self.add = self._make_inserter(schedule=True)
-        from milia_kg._rl_schema import class_handlers, predicate_handlers
-
         self.pred_handlers = predicate_handlers(self)
         self.class_handlers = class_handlers(self)
         self.special_classes.update(self.class_handlers)
@@ -119,15 +125,19 @@ class Engine:
                 pos[p] = {}
             objects = by_s.get(s)
             if objects is None:
-                by_s[s] = {o}
+                by_s[s] = (o,)
             elif o in objects:
                 return False
+            elif type(objects) is tuple:
+                by_s[s] = objects + (o,) if len(objects) < _SMALL else {*objects, o}
             else:
                 objects.add(o)
             by_o = pos[p]
             subjects = by_o.get(o)
             if subjects is None:
-                by_o[o] = {s}
+                by_o[o] = (s,)
+            elif type(subjects) is tuple:
+                by_o[o] = subjects + (s,) if len(subjects) < _SMALL else {*subjects, s}
             else:
                 subjects.add(s)
             if schedule:
@@ -143,12 +153,12 @@ class Engine:
         objects = self.spo.get(p, {}).get(s)
         return objects is not None and o in objects
 
-    def objects(self, s: int, p: int) -> set[int] | frozenset[int]:
-        """Objects of ``s p ?``; do not mutate."""
+    def objects(self, s: int, p: int) -> Values:
+        """Objects of ``s p ?``."""
         return self.spo.get(p, {}).get(s, _EMPTY)
 
-    def subjects(self, p: int, o: int) -> set[int] | frozenset[int]:
-        """Subjects of ``? p o``; do not mutate."""
+    def subjects(self, p: int, o: int) -> Values:
+        """Subjects of ``? p o``."""
         return self.pos.get(p, {}).get(o, _EMPTY)
 
     # ------------------------------------------------------------------ running
@@ -164,8 +174,6 @@ class Engine:
 
     def run(self, asserted: list[tuple[int, int, int]]) -> None:
         """Compute the closure of the loaded triples (to :attr:`derived`) and the errors."""
-        from milia_kg import _rl_checks, _rl_datatypes
-
         for triple in _rl_datatypes.one_time_triples(self, asserted):
             self.add(*triple)
         self.agenda.extend(reversed(asserted))
@@ -264,9 +272,9 @@ class Engine:
             add(o, p1, s)
         characteristics = spo[type_].get(p)
         if characteristics:
-            self._characteristics(s, p, o, characteristics)
+            self.apply_characteristics(s, p, o, characteristics)
         for target, chain, index in self.chains_by_prop.get(p, ()):  # prp-spo2
-            self._chain(target, chain, index, s, o)
+            self.extend_chain(target, chain, index, s, o)
         some = self.svf_index.get(p)
         if some:  # cls-svf1/2
             for y in tuple(spo[type_].get(o, _EMPTY)):
@@ -284,7 +292,7 @@ class Engine:
                 for y in tuple(every.get(r, _EMPTY)):
                     add(o, type_, y)
 
-    def _characteristics(self, s: int, p: int, o: int, chars: set[int]) -> None:
+    def apply_characteristics(self, s: int, p: int, o: int, chars: Values) -> None:
         v, add = self.v, self.add
         if v.SYMMETRIC in chars:  # prp-symp
             add(o, p, s)
@@ -304,7 +312,7 @@ class Engine:
                     add(s, v.SAME, s2)
                     add(s2, v.SAME, s)
 
-    def _chain(self, target: int, chain: tuple[int, ...], index: int, s: int, o: int) -> None:
+    def extend_chain(self, target: int, chain: tuple[int, ...], index: int, s: int, o: int) -> None:
         """prp-spo2 with ``s chain[index] o`` as the new link: walk left and right."""
         starts = {s}
         for j in range(index - 1, -1, -1):
@@ -332,10 +340,6 @@ class Engine:
             add(s, p2, o)
         for o2 in tuple(same.get(o, ())):
             add(s, p, o2)
-
-    def is_blank(self, tid: int) -> bool:
-        """Whether the term is a blank node."""
-        return self.kinds[tid] == BNODE
 
 
 class _Vocab:

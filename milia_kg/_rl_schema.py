@@ -88,7 +88,7 @@ def _subclass(e: Engine, c1: int, c2: int) -> None:
             for r1 in tuple(lower):
                 props = onp.get(r1, _NONE)
                 for r2 in tuple(upper):
-                    if not props.isdisjoint(onp.get(r2, _NONE)):
+                    if any(q in props for q in onp.get(r2, _NONE)):
                         add(r1, v.SCO, r2)
 
 
@@ -229,12 +229,12 @@ def _restriction_instances(e: Engine, r: int, p: int) -> None:
                 add(u, v.TYPE, r)
             continue
         members = e.subjects(v.TYPE, y)
-        if len(members) <= len(by_o):
-            pairs = [(u, value) for value in members for u in by_o.get(value, _NONE)]
+        if len(members) <= len(by_o):  # join from the smaller side
+            found = [u for value in members for u in by_o.get(value, _NONE)]
         else:
             types = spo[v.TYPE]
-            pairs = [(u, value) for value, us in by_o.items() if y in types.get(value, _NONE) for u in us]
-        for u, _ in pairs:
+            found = [u for value, us in by_o.items() if y in types.get(value, _NONE) for u in us]
+        for u in found:
             add(u, v.TYPE, r)
     for y in tuple(spo[v.AVF].get(r, _NONE)):
         for u in _members(e, r):
@@ -251,13 +251,13 @@ def _restriction_subsumptions(e: Engine, r: int, p: int) -> None:
     """scm-hv, scm-svf1/2, scm-avf1/2 with ``r`` (on ``p``) as either restriction."""
     v, add, spo, pos = e.v, e.add, e.spo, e.pos
     onp, sco, sco_inv, subprops = spo[v.ONP], spo[v.SCO], pos[v.SCO], spo[v.SPO]
-    below, above = subprops.get(p, _NONE), pos[v.SPO].get(p, _NONE)
+    supers, subs = subprops.get(p, _NONE), pos[v.SPO].get(p, _NONE)  # q with p <= q; q with q <= p
     for i in tuple(spo[v.HV].get(r, _NONE)):  # scm-hv
         for other in tuple(pos[v.HV].get(i, _NONE)):
             for q in tuple(onp.get(other, _NONE)):
-                if q in below:
+                if q in supers:
                     add(r, v.SCO, other)
-                if q in above:
+                if q in subs:
                     add(other, v.SCO, r)
     for filler, swap in ((v.SVF, False), (v.AVF, True)):
         by_filler = pos[filler]
@@ -272,9 +272,9 @@ def _restriction_subsumptions(e: Engine, r: int, p: int) -> None:
                         add(other, v.SCO, r)
             for other in tuple(by_filler.get(y, _NONE)):  # scm-svf2 / scm-avf2
                 for q in tuple(onp.get(other, _NONE)):
-                    if q in below:  # p <= q: svf gives r <= other, avf other <= r
+                    if q in supers:  # p <= q: svf gives r <= other, avf other <= r
                         add(*((other, v.SCO, r) if swap else (r, v.SCO, other)))
-                    if q in above:  # q <= p: svf gives other <= r, avf r <= other
+                    if q in subs:  # q <= p: svf gives other <= r, avf r <= other
                         add(*((r, v.SCO, other) if swap else (other, v.SCO, r)))
 
 
@@ -321,7 +321,7 @@ def _chain_axiom(e: Engine, p: int, head: int) -> None:
         e.watched.add(link)
     for s, objects in list(e.spo.get(chain[0], {}).items()):  # prp-spo2 over what is known
         for o in tuple(objects):
-            e._chain(p, chain, 0, s, o)
+            e.extend_chain(p, chain, 0, s, o)
 
 
 def _declared_class(e: Engine, c: int) -> None:
@@ -343,4 +343,4 @@ def _characteristic(e: Engine, p: int) -> None:
     chars = e.spo[e.v.TYPE].get(p, _NONE)
     for s, objects in list(e.spo.get(p, {}).items()):
         for o in tuple(objects):
-            e._characteristics(s, p, o, chars)
+            e.apply_characteristics(s, p, o, chars)

@@ -53,7 +53,16 @@ from rdflib.namespace import Namespace
 
 from milia_kg.errors import InconsistencyError, ParameterError
 
-__all__ = ["ERR", "REASONERS", "Reasoner", "check_consistent", "infer", "is_noise", "named_closure"]
+__all__ = [
+    "ERR",
+    "REASONERS",
+    "Reasoner",
+    "check_consistent",
+    "infer",
+    "is_noise",
+    "named_closure",
+    "restrict_to_named",
+]
 
 #: The engine names :func:`infer` accepts.
 Reasoner = TypingLiteral["owlrl", "fast"]
@@ -161,30 +170,40 @@ def check_consistent(closure: rdflib.Graph, reasoner: Reasoner | None = None) ->
         raise InconsistencyError(sorted(problems))
 
 
-def named_closure(asserted: rdflib.Graph, reasoner: Reasoner = "fast") -> rdflib.Graph:
-    """The closure (asserted plus inferred) restricted to triples among named resources.
+def restrict_to_named(graph: rdflib.Graph) -> rdflib.Graph:
+    """The triples of ``graph`` among named resources: IRI subject and predicate, IRI or literal object.
 
-    Kept: triples whose subject and predicate are IRIs and whose object is an
-    IRI or a literal, without the noise :func:`infer` strips.  This is the part
-    of the closure on which the engines are compared.
+    >>> from rdflib import Graph, Namespace
+    >>> EX = Namespace("http://example.org/")
+    >>> g = Graph().add((EX.a, EX.p, EX.b)).add((EX.a, EX.p, BNode())).add((BNode(), EX.p, EX.b))
+    >>> len(restrict_to_named(g))
+    1
+    """
+    named = rdflib.Graph()
+    for prefix, namespace in graph.namespaces():
+        named.bind(prefix, namespace, override=False)
+    named.addN(
+        (s, p, o, named)
+        for s, p, o in graph.triples((None, None, None))
+        if isinstance(s, URIRef) and isinstance(p, URIRef) and not isinstance(o, BNode)
+    )
+    return named
+
+
+def named_closure(asserted: rdflib.Graph, reasoner: Reasoner = "fast") -> rdflib.Graph:
+    """The closure (asserted plus :func:`infer`) restricted to triples among named resources.
+
+    This is the part of the closure on which the two engines are compared: no
+    blank-node or literal subjects, no blank-node objects, none of the noise
+    :func:`infer` strips.
 
     :raises ParameterError: for an unknown reasoner name.
 
     >>> from rdflib import Graph, Namespace
     >>> EX = Namespace("http://example.org/")
-    >>> g = Graph()
-    >>> _ = g.add((EX.Nose, EX.partOf, EX.Face)).add((EX.partOf, RDF.type, OWL.TransitiveProperty))
-    >>> _ = g.add((EX.Face, EX.partOf, EX.Head)).add((EX.Face, EX.partOf, BNode()))
+    >>> g = Graph().add((EX.Nose, EX.partOf, EX.Face)).add((EX.Face, EX.partOf, EX.Head))
+    >>> _ = g.add((EX.partOf, RDF.type, OWL.TransitiveProperty)).add((EX.Face, EX.partOf, BNode()))
     >>> (EX.Nose, EX.partOf, EX.Head) in named_closure(g), len(named_closure(g))
     (True, 4)
     """
-    named = rdflib.Graph()
-    for prefix, namespace in asserted.namespaces():
-        named.bind(prefix, namespace, override=False)
-    for graph in (asserted, infer(asserted, reasoner)):
-        named.addN(
-            (s, p, o, named)
-            for s, p, o in graph.triples((None, None, None))
-            if isinstance(s, URIRef) and isinstance(p, URIRef) and not isinstance(o, BNode)
-        )
-    return named
+    return restrict_to_named(asserted + infer(asserted, reasoner))

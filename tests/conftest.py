@@ -129,11 +129,20 @@ def asserted_graph() -> rdflib.Graph:
 
 
 @pytest.fixture(scope="session")
-def inferred_graph(asserted_graph: rdflib.Graph) -> rdflib.Graph:
-    """Only the triples that OWL 2 RL reasoning (owlrl) adds to :func:`asserted_graph`."""
+def owlrl_inferred_graph(asserted_graph: rdflib.Graph) -> rdflib.Graph:
+    """What owlrl (the reference reasoner) adds to :func:`asserted_graph`; run once per session.
+
+    tests/test_reasoning.py compares the fast reasoner with this, so it must stay owlrl.
+    """
     from milia_kg.reasoning import infer
 
     return infer(asserted_graph, reasoner="owlrl")
+
+
+@pytest.fixture(scope="session")
+def inferred_graph(owlrl_inferred_graph: rdflib.Graph) -> rdflib.Graph:
+    """Only the triples that OWL 2 RL reasoning (owlrl) adds to :func:`asserted_graph`."""
+    return owlrl_inferred_graph
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Benchmarks of milia-kg: a scaled-graph generator and a runner (``python -m benchmarks.run``)."""

@@ -2,10 +2,10 @@
 
 Two builds of the same sources must be byte-identical, whatever the hash seed of
 the Python process.  Blank nodes get labels derived from the graph's content
-(:func:`rdflib.compare.to_canonical_graph`, RGDA1 hashing), computed once over the
-asserted and inferred triples together so that a blank node has the same label in
-every artifact; triples are added to fresh graphs in sorted order and N-Triples and
-JSON-LD output are sorted explicitly.
+(:func:`milia_kg._canonical.bnode_labels`), computed once over the asserted and
+inferred triples together so that a blank node has the same label in every artifact;
+triples are added to fresh graphs in sorted order and N-Triples and JSON-LD output
+are sorted explicitly.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import rdflib
 from rdflib import RDF, BNode, Graph, URIRef
-from rdflib.compare import to_canonical_graph
+
+from milia_kg._canonical import bnode_labels
 
 __all__ = [
     "canonical_split",
@@ -29,8 +30,6 @@ __all__ = [
     "write_turtle",
 ]
 
-_INFERRED_MARK = "urn:milia-kg:inferred:"
-
 
 def _key(term: rdflib.term.Node) -> tuple[int, str]:
     return (isinstance(term, BNode), term.n3())
@@ -40,33 +39,21 @@ def _triple_key(triple: tuple) -> tuple:
     return tuple(_key(t) for t in triple)
 
 
-def _short_bnodes(triples: Iterable[tuple]) -> list[tuple]:
-    def relabel(term: rdflib.term.Node) -> rdflib.term.Node:
-        return BNode("b" + str(term)[-16:]) if isinstance(term, BNode) else term
-
-    return [tuple(relabel(t) for t in triple) for triple in triples]
-
-
 def canonical_split(asserted: Graph, inferred: Graph) -> tuple[list[tuple], list[tuple]]:
     """Relabel blank nodes from content, consistently across both graphs.
 
-    The inferred triples are marked (their predicate is prefixed) so that one
-    canonicalisation covers both graphs and can be split again afterwards.
+    One labelling covers both graphs (whether a triple is asserted or inferred is
+    part of what labels its blank nodes), so a blank node has one label everywhere.
 
     :returns: sorted asserted triples and sorted inferred triples.
     """
-    marked = Graph()
-    for triple in asserted:
-        marked.add(triple)
-    for s, p, o in inferred:
-        marked.add((s, URIRef(_INFERRED_MARK + p), o))
-    asserted_out, inferred_out = [], []
-    for s, p, o in _short_bnodes(to_canonical_graph(marked)):
-        if str(p).startswith(_INFERRED_MARK):
-            inferred_out.append((s, URIRef(str(p).removeprefix(_INFERRED_MARK)), o))
-        else:
-            asserted_out.append((s, p, o))
-    return sorted(asserted_out, key=_triple_key), sorted(inferred_out, key=_triple_key)
+    labels = bnode_labels([asserted, inferred])
+
+    def relabel(graph: Graph) -> list[tuple]:
+        triples = ((labels.get(s, s), p, labels.get(o, o)) for s, p, o in graph)
+        return sorted(triples, key=_triple_key)
+
+    return relabel(asserted), relabel(inferred)
 
 
 def sorted_graph(triples: Iterable[tuple], prefixes: Mapping[str, str]) -> Graph:

@@ -211,8 +211,8 @@ class OxigraphBackend:
         except OSError as exc:
             raise MiliaKGError(f"SPARQL evaluation failed in Oxigraph: {exc}") from None
 
-    def select(self, query: str, bindings: Bindings = None) -> tuple[list[str], list[Row]]:
-        """Run a ``SELECT`` query.
+    def solutions(self, query: str, bindings: Bindings = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Run a ``SELECT`` query; return its variables and rows of pyoxigraph terms (``None`` if unbound).
 
         :raises MiliaKGError: if the query is not valid SPARQL or not a ``SELECT``.
         """
@@ -221,9 +221,17 @@ class OxigraphBackend:
             raise MiliaKGError("not a SELECT query")
         names = [v.value for v in result.variables]
         try:
-            return names, [tuple(_ox_value(t) for t in solution) for solution in result]
+            return names, [tuple(solution) for solution in result]
         except OSError as exc:  # evaluation is lazy: errors surface while iterating
             raise MiliaKGError(f"SPARQL evaluation failed in Oxigraph: {exc}") from None
+
+    def select(self, query: str, bindings: Bindings = None) -> tuple[list[str], list[Row]]:
+        """Run a ``SELECT`` query.
+
+        :raises MiliaKGError: if the query is not valid SPARQL or not a ``SELECT``.
+        """
+        names, rows = self.solutions(query, bindings)
+        return names, [tuple(_ox_value(t) for t in row) for row in rows]
 
     def ask(self, query: str, bindings: Bindings = None) -> bool:
         """Run an ``ASK`` query.

@@ -287,7 +287,7 @@ def _move_into_place(tmp: Path, out: Path) -> None:
 
 def build(
     out_dir: str | Path,
-    reasoner: str = "owlrl",
+    reasoner: str = "fast",
     *,
     ontology_dir: str | Path | None = None,
     data_dir: str | Path | None = None,

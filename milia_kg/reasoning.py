@@ -3,8 +3,8 @@
 :func:`infer` returns only what reasoning adds to a graph.  Two engines compute
 the same closure: ``"owlrl"`` (owlrl's ``OWLRL_Semantics``, without axiomatic or
 datatype-axiom triples) and ``"fast"`` (:mod:`milia_kg.fast_reasoner`, a
-semi-naive engine that reproduces owlrl's closure 50-100x faster and scales
-to millions of triples).
+semi-naive engine that reproduces owlrl's closure tens of times faster and
+scales to millions of triples; see docs/benchmarks.md).
 
 **What is stripped.**  OWL 2 RL as implemented by owlrl materialises triples that
 carry no information about the input.  An inferred triple is dropped when
@@ -13,10 +13,14 @@ carry no information about the input.  An inferred triple is dropped when
    ``"1"^^xsd:integer rdf:type xsd:decimal``, and adds ``"x" owl:sameAs "x"``);
 2. it is a reflexive ``x owl:sameAs x`` (rule eq-ref adds one for every term);
 3. its subject is a term of the built-in RDF, RDFS, OWL or XSD vocabularies
-   (IRIs in ``rdf:``, ``rdfs:``, ``owl:``, ``xsd:``): owlrl adds these whatever the
-   input, e.g. ``owl:Thing a owl:Class``, ``rdfs:label a owl:AnnotationProperty``,
-   ``xsd:string a rdfs:Datatype``, ``xsd:date owl:disjointWith xsd:string``,
-   ``owl:Nothing rdfs:subClassOf mkg:Milia`` for every class.
+   (IRIs in ``rdf:``, ``rdfs:``, ``owl:``, ``xsd:``).  owlrl adds these for any
+   input (``owl:Thing a owl:Class``, ``rdfs:label a owl:AnnotationProperty``,
+   ``xsd:string a rdfs:Datatype``, ``owl:Thing owl:sameAs owl:Thing``), for the
+   datatypes in use (``xsd:date owl:disjointWith xsd:decimal``) or for every
+   class (``owl:Nothing rdfs:subClassOf mkg:Milia``).
+
+Triples whose predicate is a blank node are never in the output (owlrl removes
+them itself, and so does the fast engine).
 
 Everything else is kept, including the tautologies that OWL 2 RL entails for
 every declared term and that SPARQL users expect from reflexive closures:

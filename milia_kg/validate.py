@@ -11,6 +11,13 @@ Three kinds of rules, one report:
 * **quote-not-in-seed**, in Python: every ``mkg:quote`` must be a verbatim substring of
   the seed text (whitespace normalised).
 
+Both SPARQL parts run on Oxigraph: the rdflib graphs are copied into an in-memory
+pyoxigraph store (:class:`milia_kg._oxterms.TermMap`, blank nodes keep their ids), the
+checks run there through :class:`milia_kg.backends.OxigraphBackend`, and pyshacl is
+given the store itself, so its SPARQL targets and constraints are evaluated by Oxigraph
+instead of being parsed and run by rdflib once per focus node.  Same shapes, same
+checks, same report; about a hundred times faster.
+
 >>> import rdflib
 >>> g = rdflib.Graph().parse(format="turtle", data='''
 ...     @prefix mkg: <https://w3id.org/milia-kg/> .
@@ -23,16 +30,20 @@ Three kinds of rules, one report:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import SH
 
 from milia_kg import _resources
+from milia_kg._oxterms import TermMap
+from milia_kg.backends import OxigraphBackend
+from milia_kg.errors import MiliaKGError
 from milia_kg.loading import MKG, parse_turtle
 
 __all__ = [
@@ -178,26 +189,52 @@ def describe(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
     return short(node)
 
 
-def run_shacl(graph: rdflib.Graph, shapes: rdflib.Graph) -> list[ValidationResult]:
-    """Validate ``graph`` against ``shapes`` with pyshacl (no inference, SHACL-AF enabled)."""
+def run_shacl(graph: rdflib.Graph | Sequence[rdflib.Graph], shapes: rdflib.Graph) -> list[ValidationResult]:
+    """Validate ``graph`` (or the union of several graphs) against ``shapes`` with pyshacl
+    (no inference, SHACL-AF enabled), on an Oxigraph copy of the data."""
+    graphs = [graph] if isinstance(graph, rdflib.Graph) else list(graph)
+    terms = TermMap()
+    store = terms.store(graphs)
+
+    def union() -> rdflib.Graph:
+        if len(graphs) == 1:
+            return graphs[0]
+        merged = rdflib.Graph()
+        for part in graphs:
+            merged += part
+        return merged
+
+    return _shacl_on_store(store, terms, shapes, union)
+
+
+def _shacl_on_store(
+    store: ox.Store, terms: TermMap, shapes: rdflib.Graph, data: Callable[[], rdflib.Graph]
+) -> list[ValidationResult]:
+    """pyshacl over ``store`` (which it may change: give it a private copy); ``data()`` is the
+    rdflib graph that the terms of the report are described in, built only if there is a report."""
     import pyshacl
 
     _conforms, results, _text = pyshacl.validate(
-        graph,
+        store,
         shacl_graph=shapes,
         inference="none",
         advanced=True,
         allow_warnings=False,
+        inplace=True,
     )
+    nodes = sorted(results.subjects(RDF.type, SH.ValidationResult))
+    if not nodes:
+        return []
+    graph = data()
     found = []
-    for node in results.subjects(RDF.type, SH.ValidationResult):
+    for node in nodes:
         component = results.value(node, SH.sourceConstraintComponent)
         message = results.value(node, SH.resultMessage) or short(component)
-        value = results.value(node, SH.value)
+        value = terms.from_ox(results.value(node, SH.value))
         found.append(
             ValidationResult(
                 rule=_shape_name(results, shapes, node),
-                entity=describe(graph, results.value(node, SH.focusNode)),
+                entity=describe(graph, terms.from_ox(results.value(node, SH.focusNode))),
                 message=_IRI.sub(lambda m: short(URIRef(m.group(0))), str(message)),
                 value=None if value is None else describe(graph, value),
             )
@@ -228,13 +265,30 @@ def check_purpose(query: str) -> str:
     return " ".join(purpose)
 
 
-def run_check(graph: rdflib.Graph, name: str, query: str) -> list[ValidationResult]:
-    """Run one QC check; each returned row is a problem of rule ``name`` minus ``-violation``."""
+def _backend(graph: rdflib.Graph | OxigraphBackend, terms: TermMap) -> OxigraphBackend:
+    return graph if isinstance(graph, OxigraphBackend) else OxigraphBackend(terms.store([graph]))
+
+
+def run_check(
+    graph: rdflib.Graph | OxigraphBackend, name: str, query: str, *, terms: TermMap | None = None
+) -> list[ValidationResult]:
+    """Run one QC check on Oxigraph; each returned row is a problem of rule ``name`` minus ``-violation``.
+
+    :param graph: an rdflib graph (copied into a new store) or a backend holding its copy.
+    :param terms: the map that copied the graph into the backend's store, if one did.
+    :raises MiliaKGError: if the check is not a valid SPARQL ``SELECT`` query.
+    """
+    terms = TermMap() if terms is None else terms
+    backend = _backend(graph, terms)
     rule = name.removesuffix("-violation")
     purpose = check_purpose(query)
+    try:
+        variables, rows = backend.solutions(query)
+    except MiliaKGError as error:
+        raise MiliaKGError(f"QC check {name}: {error}") from None
     found = []
-    for row in graph.query(query):
-        bindings = row.asdict()
+    for row in rows:
+        bindings = {var: terms.from_ox(cell) for var, cell in zip(variables, row) if cell is not None}
         entity = bindings.pop("entity", None)
         value = bindings.pop("value", None)
         extra = "".join(f"; {var}: {short(val)}" for var, val in sorted(bindings.items()))
@@ -250,14 +304,19 @@ def run_check(graph: rdflib.Graph, name: str, query: str) -> list[ValidationResu
 
 
 def run_checks(
-    graph: rdflib.Graph,
+    graph: rdflib.Graph | OxigraphBackend,
     checks: dict[str, Traversable | Path] | None = None,
+    *,
+    terms: TermMap | None = None,
 ) -> list[ValidationResult]:
-    """Run every QC check (default: the packaged ``queries/checks/*-violation.rq``)."""
+    """Run every QC check (default: the packaged ``queries/checks/*-violation.rq``) on one
+    Oxigraph copy of ``graph``."""
     checks = _resources.check_files() if checks is None else checks
+    terms = TermMap() if terms is None else terms
+    backend = _backend(graph, terms)
     found: list[ValidationResult] = []
     for name, path in sorted(checks.items()):
-        found += run_check(graph, name, path.read_text(encoding="utf-8"))
+        found += run_check(backend, name, path.read_text(encoding="utf-8"), terms=terms)
     return found
 
 
@@ -313,9 +372,12 @@ def validate(
         has_seed = _resources.data_dir(data_dir).joinpath(_resources.SEED_FILE).is_file()
         seed = _resources.seed_text(data_dir if has_seed else None)
     checks = _resources.check_files() if checks is None else checks
-    results = run_shacl(asserted + inferred, shapes)
-    results += run_checks(asserted, checks)
+    terms = TermMap()
+    store = terms.store([asserted])
+    results = run_checks(OxigraphBackend(store), checks, terms=terms)  # the checks see the asserted graph
     results += check_quotes(asserted, seed)
+    terms.add(store, inferred)  # SHACL sees asserted + inferred
+    results += _shacl_on_store(store, terms, shapes, lambda: asserted + inferred)
     shape_names = sorted(short(s) for s in shapes.subjects(RDF.type, SH.NodeShape))
     return ValidationReport(results, rules_run=[*shape_names, *sorted(checks), QUOTE_RULE])
 
@@ -323,7 +385,7 @@ def validate(
 def validate_sources(
     ontology_dir: str | Path | None = None,
     data_dir: str | Path | None = None,
-    reasoner: str = "owlrl",
+    reasoner: str = "fast",
 ) -> ValidationReport:
     """Load, reason over and validate the sources (default: the packaged ones).
 

@@ -1,0 +1,70 @@
+"""Heavy modules stay out of the commands that do not need them (issue 5: start-up time).
+
+The query commands read the cached reasoned graph into Oxigraph: no rdflib, owlrl or
+pyshacl.  (``validate`` needs rdflib and pyshacl, and pyshacl imports owlrl itself.)
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import PYTHON, subprocess_env
+
+HEAVY = ("rdflib", "owlrl", "pyshacl")
+
+#: Runs the CLI with the given arguments in-process, then prints its exit code and the heavy modules imported.
+SCRIPT = """
+import json, sys
+from milia_kg.cli import main
+code = 0
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    code = exit.code or 0
+print(json.dumps([code, sorted(m for m in {heavy!r} if m in sys.modules)]), file=sys.stderr)
+"""
+
+
+def _heavy_imports(args: list[str], cache: Path, stdin: str | None = None) -> list[str]:
+    done = subprocess.run(
+        [PYTHON, "-c", SCRIPT.format(heavy=HEAVY), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(MILIA_KG_CACHE_DIR=str(cache)),
+        check=True,
+    )
+    code, modules = json.loads(done.stderr.strip().splitlines()[-1])
+    assert code == 0, done.stderr
+    return modules
+
+
+@pytest.fixture(scope="module")
+def primed_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder that already holds the reasoned graph (building it needs rdflib)."""
+    from milia_kg import _cache
+
+    cache = tmp_path_factory.mktemp("cache")
+    _cache.reasoned_graph_file("fast", directory=cache)
+    return cache
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (["queries"], None),
+        (["query", "subtypes", "--format", "json"], None),
+        (["sparql", "-", "--format", "json"], "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"),
+    ],
+    ids=["queries", "query", "sparql"],
+)
+def test_query_commands_need_no_rdflib(args: list[str], stdin: str | None, primed_cache: Path) -> None:
+    assert _heavy_imports(args, primed_cache, stdin) == []
+
+
+def test_help_needs_no_rdflib(tmp_path: Path) -> None:
+    assert _heavy_imports(["validate", "--help"], tmp_path) == []

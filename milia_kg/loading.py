@@ -115,12 +115,16 @@ def parse_turtle(source: Traversable | Path, graph: rdflib.Graph | None = None) 
 def load_asserted(
     ontology_dir: str | Path | None = None,
     data_dir: str | Path | None = None,
+    *,
+    mappings: bool = True,
 ) -> rdflib.Graph:
     """Parse every ontology, import and data Turtle file into one graph.
 
     :param ontology_dir: a folder to use instead of the packaged ``ontology/``.
     :param data_dir: a folder to use instead of the packaged ``data/``.
+    :param mappings: add the SKOS triples of ``data/mappings.sssom.tsv`` (see :mod:`milia_kg.mappings`).
     :raises RDFSyntaxError: if a file is not valid Turtle.
+    :raises MappingError: if the mapping set has a bad row.
     :raises MiliaKGError: if a folder does not exist.
 
     >>> g = load_asserted()
@@ -131,7 +135,7 @@ def load_asserted(
     graph.bind("mkg", MKG)
     for source in (*_resources.ontology_files(ontology_dir), *_resources.data_files(data_dir)):
         parse_turtle(source, graph)
-    sssom = _resources.mappings_file(data_dir)
+    sssom = _resources.mappings_file(data_dir) if mappings else None
     if sssom is not None:
         from milia_kg import mappings
 

@@ -218,18 +218,20 @@ def read_sssom(path: Traversable | Path) -> MappingSet:
     return read_sssom_text(text, name)
 
 
-def add_to_graph(mapping_set: MappingSet, graph: rdflib.Graph) -> None:
+def add_to_graph(mapping_set: MappingSet, graph: rdflib.Graph, *, strict: bool = True) -> None:
     """Add each mapping as a SKOS triple with an ``owl:Axiom`` carrying its SSSOM metadata.
 
-    :raises MappingError: if the set has problems (a broken file never half-loads).
+    :param strict: refuse a set with problems; ``False`` adds its valid rows (for a validation report).
+    :raises MappingError: if ``strict`` and the set has problems (a broken file never half-loads).
     """
-    if mapping_set.problems:
+    if strict and mapping_set.problems:
         raise MappingError(mapping_set.problems)
-    set_id = URIRef(str(mapping_set.metadata["mapping_set_id"]))
+    set_id = URIRef(str(mapping_set.metadata.get("mapping_set_id") or f"{MKG}{mapping_set.source}"))
     graph.bind("sssom", SSSOM)
     graph.add((set_id, RDF.type, SSSOM.MappingSet))
     graph.add((set_id, RDFS.label, Literal(f"milia-kg mapping set ({mapping_set.source})", lang="en")))
-    graph.add((set_id, DCTERMS.license, URIRef(str(mapping_set.metadata["license"]))))
+    if mapping_set.metadata.get("license"):
+        graph.add((set_id, DCTERMS.license, URIRef(str(mapping_set.metadata["license"]))))
     description = mapping_set.metadata.get("mapping_set_description") or "Cross-references of milia-kg entities."
     graph.add((set_id, SKOS.definition, Literal(str(description), lang="en")))
     for m in mapping_set.mappings:

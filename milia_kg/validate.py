@@ -63,6 +63,8 @@ __all__ = [
 
 #: Rule name of the Python quote check.
 QUOTE_RULE = "quote-not-in-seed"
+#: Rule name of the SSSOM mapping-set check.
+MAPPING_RULE = "sssom-mapping-set"
 
 _IRI = re.compile(r"https?://[^\s<>\"{}|^`]+[^\s<>\"{}|^`.,;:)]")
 
@@ -395,7 +397,26 @@ def validate_sources(
     from milia_kg import reasoning
     from milia_kg.loading import load_asserted
 
-    asserted = load_asserted(ontology_dir, data_dir)
+    asserted = load_asserted(ontology_dir, data_dir, mappings=False)
+    mapping_results = _load_mappings(asserted, data_dir)
     inferred = reasoning.infer(asserted, reasoner=reasoner)
     reasoning.check_consistent(asserted + inferred)
-    return validate(asserted, inferred, ontology_dir=ontology_dir, data_dir=data_dir)
+    report = validate(asserted, inferred, ontology_dir=ontology_dir, data_dir=data_dir)
+    return ValidationReport([*report.results, *mapping_results], rules_run=[*report.rules_run, MAPPING_RULE])
+
+
+def _load_mappings(asserted: rdflib.Graph, data_dir: str | Path | None) -> list[ValidationResult]:
+    """Check the SSSOM mapping set row by row and add it to ``asserted`` when it is clean.
+
+    A bad row (undeclared prefix, malformed CURIE, unknown predicate, missing justification) or a
+    mapping of a subject the graph does not declare is a violation naming the row.
+    """
+    from milia_kg import mappings
+
+    path = _resources.mappings_file(data_dir)
+    if path is None:
+        return []
+    mapping_set = mappings.read_sssom(path)
+    problems = [*mapping_set.problems, *mapping_set.check_subjects(asserted)]
+    mappings.add_to_graph(mapping_set, asserted, strict=False)
+    return [ValidationResult(MAPPING_RULE, mapping_set.source, problem) for problem in problems]

@@ -151,3 +151,50 @@ def test_bad_rows_are_named(row: str, message: str) -> None:
 def test_a_subject_missing_from_the_graph_is_a_violation(asserted_graph: Graph) -> None:
     mapping_set = read_sssom_text(HEADER + "mkg:NoSuchThing\tskos:closeMatch\tHP:0001056\tsemapv:ManualMappingCuration\n", "m.tsv")
     assert mapping_set.check_subjects(asserted_graph) == ["m.tsv row 10: subject mkg:NoSuchThing is not in the graph"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("mkg:Face\tface\tskos:exactMatch\tUBERON:0001456", "mkg:Face\tface\tskos:exactMatch\tFMA:0001456", "undeclared prefix 'FMA'"),
+        ("mkg:Face\tface\tskos:exactMatch\tUBERON:0001456", "mkg:Face\tface\tskos:exactMatch\tUBERON 0001456", "malformed CURIE"),
+        ("mkg:Face\tface\tskos:exactMatch\tUBERON:0001456", "mkg:Face\tface\towl:sameAs\tUBERON:0001456", "unknown predicate 'owl:sameAs'"),
+        ("mkg:Face\tface\tskos:exactMatch\tUBERON:0001456", "mkg:Fase\tface\tskos:exactMatch\tUBERON:0001456", "subject mkg:Fase is not in the graph"),
+    ],
+    ids=["undeclared-prefix", "malformed-curie", "unknown-predicate", "subject-not-in-graph"],
+)
+def test_validate_names_the_bad_mapping_row(old: str, new: str, message: str, tmp_path: Path) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from milia_kg.cli import main
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    sssom = data / "mappings.sssom.tsv"
+    text = sssom.read_text(encoding="utf-8")
+    assert old in text
+    sssom.write_text(text.replace(old, new), encoding="utf-8")
+    row = text.splitlines().index(next(line for line in text.splitlines() if line.startswith(old))) + 1
+    result = CliRunner().invoke(main, ["validate", "--data-dir", str(data)])
+    assert result.exit_code == 1, result.output
+    assert f"mappings.sssom.tsv row {row}: " in result.output and message in result.output
+
+
+def test_validate_reports_a_missing_justification(tmp_path: Path) -> None:
+    import shutil
+
+    from milia_kg.validate import validate_sources
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    sssom = data / "mappings.sssom.tsv"
+    lines = sssom.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("mkg:Nose\t"))
+    cells = lines[index].split("\t")
+    cells[5] = ""
+    lines[index] = "\t".join(cells)
+    sssom.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = validate_sources(data_dir=data)
+    assert [r.message for r in report.results] == [f"mappings.sssom.tsv row {index + 1}: missing mapping_justification"]

@@ -54,9 +54,8 @@ def machine_description() -> dict[str, str]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-        mem_kb = next(
-            int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
-        )
+        meminfo = Path("/proc/meminfo").read_text().splitlines()
+        mem_kb = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
         memory = f"{mem_kb / 1024**2:.1f} GiB"
     except (OSError, StopIteration, ValueError):
         memory = "unknown"
@@ -197,10 +196,12 @@ def render_table(results: list[dict[str, Any]]) -> str:
             )
     notes = []
     for result in results:
-        counts = {task: record["counts"].get("inferred") for task, record in result["tasks"].items() if "counts" in record}
+        tasks = result["tasks"].items()
+        counts = {task: record["counts"].get("inferred") for task, record in tasks if "counts" in record}
         if "owlrl" in counts:
             verdict = "equal" if len({counts["owlrl"], counts["fast"]}) == 1 else "DIFFERENT"
-            notes.append(f"{result['size']}: inferred triples owlrl {counts['owlrl']:,}, fast {counts['fast']:,} ({verdict})")
+            owlrl, fast = counts["owlrl"], counts["fast"]
+            notes.append(f"{result['size']}: inferred triples owlrl {owlrl:,}, fast {fast:,} ({verdict})")
         elif "fast" in counts:
             notes.append(f"{result['size']}: inferred triples fast {counts['fast']:,}")
     return "\n".join(lines) + "\n\n" + "\n".join(notes)
@@ -209,14 +210,14 @@ def render_table(results: list[dict[str, Any]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; prints the machine, the table and (optionally) writes JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="project,1k,3k,10k,100k,1m", help="comma-separated: project, 1k, 10k, 1m ...")
+    parser.add_argument("--sizes", default="project,1k,3k,10k,100k,1m", help="comma-separated: project, 1k, 1m ...")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median reported)")
-    parser.add_argument("--merge", type=Path, help="an ontology file (Turtle, RDF/XML .owl, N-Triples) added to every graph")
+    parser.add_argument("--merge", type=Path, help="ontology file (Turtle, N-Triples, RDF/XML .owl) added to each graph")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--owlrl-max", default="10k", help="largest graph owlrl is run on")
     parser.add_argument("--timeout", type=float, default=600, help="seconds before a measurement is abandoned")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
-    parser.add_argument("--workdir", type=Path, help="where to write the generated graphs (default: a temporary folder)")
+    parser.add_argument("--workdir", type=Path, help="where to write the graphs (default: a temporary folder)")
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     with tempfile.TemporaryDirectory(prefix="milia-kg-bench-") as tmp:

@@ -95,7 +95,9 @@ def inconsistencies(e: Engine) -> list[str]:
         for c2 in c2s:
             for x in e.subjects(v.TYPE, c1):
                 if has_type(x, c2):
-                    found.append(f"Violation of complementarity for classes {show(c1)} and {show(c2)} on element {show(x)}")
+                    found.append(
+                        f"Violation of complementarity for classes {show(c1)} and {show(c2)} on element {show(x)}"
+                    )
     for p in e.subjects(v.TYPE, v.IRREFLEXIVE):  # prp-irp
         for x, objects in e.spo.get(p, {}).items():
             if x in objects:
@@ -111,7 +113,8 @@ def inconsistencies(e: Engine) -> list[str]:
                 for y in objects:
                     if e.has(x, p2, y):
                         found.append(
-                            f"Erroneous usage of disjoint properties {show(p1)} and {show(p2)} on {show(x)} and {show(y)}"
+                            f"Erroneous usage of disjoint properties {show(p1)} and {show(p2)} "
+                            f"on {show(x)} and {show(y)}"
                         )
     for group in e.subjects(v.TYPE, v.ALL_DISJOINT_PROPERTIES):  # prp-adp
         for head in e.objects(group, v.MEMBERS):
@@ -127,14 +130,16 @@ def inconsistencies(e: Engine) -> list[str]:
         for y in ys:
             if e.has(x, v.SAME, y) or e.has(y, v.SAME, x):
                 found.append(
-                    f"'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: ({show(x)}, {show(y)})"
+                    "'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: "
+                    f"({show(x)}, {show(y)})"
                 )
     for group in e.subjects(v.TYPE, v.ALL_DIFFERENT):  # eq-diff2/3
         for head in (*e.objects(group, v.MEMBERS), *e.objects(group, v.DISTINCT_MEMBERS)):
             for x, y in combinations(e.read_list(head), 2):
                 if x != y and (e.has(x, v.SAME, y) or e.has(y, v.SAME, x)):
                     found.append(
-                        f"'sameAs' and 'AllDifferent' cannot be used on the same subject-object pair: ({show(x)}, {show(y)})"
+                        "'sameAs' and 'AllDifferent' cannot be used on the same subject-object pair: "
+                        f"({show(x)}, {show(y)})"
                     )
     for n, individuals in e.spo.get(v.SOURCE_INDIVIDUAL, {}).items():  # prp-npa1/2
         for i1 in individuals:
@@ -143,7 +148,8 @@ def inconsistencies(e: Engine) -> list[str]:
                     for i2 in e.objects(n, target):
                         if e.has(i1, p, i2):
                             found.append(
-                                f"Negative ({kind}) property assertion violated for: ({show(i1)}, {show(p)}, {show(i2)})"
+                                f"Negative ({kind}) property assertion violated for: "
+                                f"({show(i1)}, {show(p)}, {show(i2)})"
                             )
     for r, p in _restrictions_with(e, v.MAX_CARDINALITY, 0):  # cls-maxc1
         for u in e.subjects(v.TYPE, r):
@@ -155,6 +161,7 @@ def inconsistencies(e: Engine) -> list[str]:
                 for y in e.objects(u, p):
                     if klass == v.THING or has_type(y, klass):
                         found.append(
-                            f"Erroneous usage of maximum qualified cardinality with {show(r)}, {show(klass)} and {show(y)}"
+                            "Erroneous usage of maximum qualified cardinality with "
+                            f"{show(r)}, {show(klass)} and {show(y)}"
                         )
     return found

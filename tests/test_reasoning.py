@@ -189,7 +189,8 @@ INCONSISTENT = [
     (
         "disjoint-classes",
         "ex:Milia owl:disjointWith ex:BabyAcne . ex:x a ex:Milia, ex:BabyAcne .",
-        "Disjoint classes http://example.org/Milia and http://example.org/BabyAcne have a common individual http://example.org/x",
+        "Disjoint classes http://example.org/Milia and http://example.org/BabyAcne "
+        "have a common individual http://example.org/x",
     ),
     (
         "disjoint-classes-by-inference",
@@ -236,7 +237,9 @@ def _random_graph(seed: int, size: int = 30) -> rdflib.Graph:
     rnd = random.Random(seed)
     ex = rdflib.Namespace("http://example.org/")
     graph = rdflib.Graph()
-    classes, props, things = [ex[f"C{i}"] for i in range(5)], [ex[f"p{i}"] for i in range(4)], [ex[f"i{i}"] for i in range(5)]
+    classes = [ex[f"C{i}"] for i in range(5)]
+    props = [ex[f"p{i}"] for i in range(4)]
+    things = [ex[f"i{i}"] for i in range(5)]
     literals = [Literal("x"), Literal(1), Literal("2018-10-22", datatype=XSD.date), Literal("y", lang="en")]
 
     def rdf_list(items: list) -> BNode:

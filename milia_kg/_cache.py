@@ -93,9 +93,7 @@ def _reason(reasoner: str, ontology_dir: str | Path | None, data_dir: str | Path
     from milia_kg import loading, reasoning
 
     asserted = loading.load_asserted(ontology_dir, data_dir)
-    inferred = reasoning.infer(asserted, reasoner=reasoner)
-    closure = asserted + inferred
-    reasoning.check_consistent(closure)
+    closure = reasoning.reason(asserted, reasoner=reasoner).closure
     return closure.serialize(format="nt", encoding="utf-8")
 
 

@@ -36,7 +36,7 @@ CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 #: Artifact file name -> (media type, what it holds).
 ARTIFACTS: dict[str, tuple[str, str]] = {
     "milia-kg-asserted.ttl": ("text/turtle", "asserted triples (ontology, imports and data)"),
-    "milia-kg-inferred.ttl": ("text/turtle", "triples inferred by OWL 2 RL reasoning only"),
+    "milia-kg-inferred.ttl": ("text/turtle", "triples inferred by reasoning only (OWL 2 RL, plus part-of edges stated as OBO restrictions)"),
     "milia-kg-reasoned.ttl": ("text/turtle", "asserted plus inferred triples"),
     "milia-kg.owl": ("application/rdf+xml", "asserted ontology and data as RDF/XML for OWL tools"),
     "milia-kg.jsonld": ("application/ld+json", "asserted plus inferred triples as JSON-LD"),
@@ -295,7 +295,7 @@ def build(
     """Load, reason, validate and write the release artifacts into ``out_dir``.
 
     :param out_dir: the release folder; replaced as a whole if it holds a previous build.
-    :param reasoner: passed to :func:`milia_kg.reasoning.infer`.
+    :param reasoner: passed to :func:`milia_kg.reasoning.reason`.
     :raises RDFSyntaxError: if a source file is not valid Turtle.
     :raises InconsistencyError: if the reasoned graph is inconsistent.
     :raises ValidationError: if SHACL or a QC check fails; nothing is written then.
@@ -307,9 +307,7 @@ def build(
     out = Path(out_dir).absolute()
     _check_replaceable(out)
     asserted = load_asserted(ontology_dir, data_dir)
-    inferred = reasoning.infer(asserted, reasoner=reasoner)
-    reasoned = asserted + inferred
-    reasoning.check_consistent(reasoned)
+    inferred, reasoned = reasoning.reason(asserted, reasoner=reasoner)
     report = validate(asserted, inferred, ontology_dir=ontology_dir, data_dir=data_dir)
     if not report.conforms:
         raise ValidationError(report)

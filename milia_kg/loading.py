@@ -169,6 +169,4 @@ def load_dataset(
     from milia_kg import reasoning
 
     asserted = load_asserted(ontology_dir, data_dir)
-    inferred = reasoning.infer(asserted, reasoner=reasoner)
-    reasoning.check_consistent(asserted + inferred)
-    return make_dataset(asserted, inferred)
+    return make_dataset(asserted, reasoning.reason(asserted, reasoner=reasoner).inferred)

@@ -399,8 +399,7 @@ def validate_sources(
 
     asserted = load_asserted(ontology_dir, data_dir, mappings=False)
     mapping_results = _load_mappings(asserted, data_dir)
-    inferred = reasoning.infer(asserted, reasoner=reasoner)
-    reasoning.check_consistent(asserted + inferred)
+    inferred = reasoning.reason(asserted, reasoner=reasoner).inferred
     report = validate(asserted, inferred, ontology_dir=ontology_dir, data_dir=data_dir)
     return ValidationReport([*report.results, *mapping_results], rules_run=[*report.rules_run, MAPPING_RULE])
 

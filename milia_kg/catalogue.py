@@ -297,6 +297,13 @@ def _yaml_scalar(value: Any) -> str:
     return str(value)
 
 
+def _reject_unknown_keys(mapping: Mapping[Any, Any], allowed: frozenset[str], message: str) -> None:
+    """Fail loudly on a misspelt key instead of ignoring it, naming the keys that are allowed."""
+    unknown = sorted(set(map(str, mapping)) - allowed)
+    if unknown:
+        raise MiliaKGError(f"{message} {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+
+
 def _parse_params(value: Any, where: str) -> tuple[Param, ...]:
     if value is None:
         return ()
@@ -306,12 +313,7 @@ def _parse_params(value: Any, where: str) -> tuple[Param, ...]:
     for entry in value:
         if not isinstance(entry, Mapping):
             raise MiliaKGError(f"{where}: parameter {entry!r} is not a mapping")
-        unknown = sorted(set(map(str, entry)) - _PARAM_KEYS)
-        if unknown:
-            raise MiliaKGError(
-                f"{where}: parameter has unknown key(s) {', '.join(unknown)}; "
-                f"allowed: {', '.join(sorted(_PARAM_KEYS))}"
-            )
+        _reject_unknown_keys(entry, _PARAM_KEYS, f"{where}: parameter has unknown key(s)")
         name, ptype = entry.get("name"), entry.get("type")
         if not isinstance(name, str) or not _NAME_RE.match(name):
             raise MiliaKGError(f"{where}: parameter without a valid 'name': {dict(entry)!r}")
@@ -368,12 +370,7 @@ def parse_query_text(text: str, name: str, source: str | None = None) -> Query:
         raise MiliaKGError(f"{where}: header is not valid YAML{line}: {problem}{hint}") from None
     if not isinstance(header, Mapping):
         raise MiliaKGError(f"{where}: no '#+' YAML header mapping (a 'summary' is required)")
-    unknown = sorted(set(map(str, header)) - _HEADER_KEYS)
-    if unknown:
-        raise MiliaKGError(
-            f"{where}: unknown header key(s) {', '.join(unknown)}; "
-            f"allowed: {', '.join(sorted(_HEADER_KEYS))}"
-        )
+    _reject_unknown_keys(header, _HEADER_KEYS, f"{where}: unknown header key(s)")
     summary = header.get("summary")
     if not isinstance(summary, str) or not summary.strip():
         raise MiliaKGError(f"{where}: header has no 'summary'")

@@ -4,7 +4,8 @@
 ``{"task": ..., "seconds": {name: seconds}, "counts": {name: n}, "peak_mb": ...}``.
 Times are wall-clock seconds of the measured step only (parsing for the reasoning
 tasks is done first and not counted); ``peak_mb`` is the process's maximum
-resident set size (``resource.getrusage``), which includes the parsed graph.
+resident set size (``resource.getrusage``), which includes the parsed graph. The runner
+starts this module through :mod:`benchmarks._spawn`, so the figure is this process's own.
 
 Tasks:
 

@@ -1,15 +1,28 @@
-"""Benchmark milia-kg's engines against the rdflib + owlrl baseline, on graphs of growing size.
+"""Benchmark milia-kg against the rdflib + owlrl baseline: issue 5's measurements in one command.
 
 Usage (from the repository root)::
 
-    python -m benchmarks.run [--sizes project,1k,3k,10k,100k,1m] [--repeat 3] [--merge FILE.owl|ttl]
+    python -m benchmarks.run [--only GROUP,...] [--sizes project,1k,3k,10k,100k,1m] [--repeat 3]
+                             [--merge FILE.owl|ttl]
 
-Each size is a graph written by :mod:`benchmarks.generate` (``project`` is the
-project's own ontology and data); ``--merge`` adds a real ontology file to each.
-Every measurement runs in a fresh subprocess (:mod:`benchmarks._measure`) so its
-peak memory is its own; the table shows the median of ``--repeat`` runs and the
-ratio baseline / fast, both measured in the same run.  owlrl is only run up to
-``--owlrl-max`` triples and is stopped after ``--timeout`` seconds.
+Groups (all by default; ``--only`` picks some):
+
+- ``scaling``: parse, OWL 2 RL reasoning, a 2-hop join and a label lookup on each graph of
+  ``--sizes``, each a graph written by :mod:`benchmarks.generate` (``project`` is the
+  project's own ontology and data); ``--merge`` adds a real ontology file to each.
+- ``build``: the ``milia-kg build`` command, ``--reasoner owlrl`` vs ``fast``.
+- ``catalogue``: every catalogue query with its example parameters on the project's reasoned
+  graph, in-process, rdflib (unprepared) vs pyoxigraph, and whether both return the same rows.
+- ``cli``: ``milia-kg query subtypes --format json`` from a cold process vs
+  ``python -c "import rdflib"``, with a warm cache (the run that builds it is reported apart).
+- ``merged``: for each generated size of ``--sizes`` of at least ``--merged-min`` (100k), the
+  project graph merged with it, reasoned once, then loaded into pyoxigraph and queried with the
+  whole catalogue. Leave ``1m`` out of ``--sizes`` to skip the 1M work.
+
+Every measurement runs in a fresh process started through a small launcher
+(:mod:`benchmarks._spawn`), so its peak memory is its own; the tables show medians of
+``--repeat`` runs and the ratio baseline / fast, both measured in the same run.  owlrl is only
+run up to ``--owlrl-max`` triples; a measurement is stopped after ``--timeout`` seconds.
 """
 
 from __future__ import annotations
@@ -19,7 +32,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -28,9 +40,13 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import _groups, _report  # noqa: E402
+from benchmarks._spawn import launch  # noqa: E402
 from benchmarks.generate import generate_turtle, parse_size  # noqa: E402
 
-__all__ = ["machine_description", "main", "prepare_graph", "render_table", "run_benchmarks"]
+__all__ = [
+    "machine_description", "main", "prepare_graph", "render_report", "render_table", "run_benchmarks", "run_groups",
+]  # fmt: skip
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTHETIC_LOOKUP = "https://w3id.org/milia-kg/synthetic/Condition-0"
@@ -112,12 +128,12 @@ def _measure(task: str, path: Path, lookup: str, timeout: float) -> dict[str, An
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH")))))
     command = [sys.executable, "-m", "benchmarks._measure", task, str(path), lookup]
     try:
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=True)
-    except subprocess.TimeoutExpired:
+        record = launch(command, cwd=ROOT, env=env, timeout=timeout)
+    except RuntimeError as error:
+        raise RuntimeError(f"{task} on {path.name} failed: {error}") from error
+    if record is None:
         return None
-    except subprocess.CalledProcessError as error:
-        raise RuntimeError(f"{task} on {path.name} failed:\n{error.stderr}") from error
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(str(record["stdout"]).strip().splitlines()[-1])
 
 
 def run_benchmarks(
@@ -162,16 +178,14 @@ def run_benchmarks(
     return results
 
 
-def _seconds(value: float) -> str:
-    if value >= 1:
-        return f"{value:.2f} s"
-    if value >= 0.001:
-        return f"{value * 1000:.1f} ms"
-    return f"{value * 1000:.3f} ms"
+_seconds = _report.seconds_text
 
 
-def render_table(results: list[dict[str, Any]]) -> str:
-    """A Markdown table: one row per graph and kind of work, medians and ratios."""
+def render_table(results: list[dict[str, Any]], extra: list[str] | None = None) -> str:
+    """A Markdown table: one row per graph and kind of work, medians and ratios.
+
+    ``extra`` rows (in the same columns) are added after those of ``results``.
+    """
     lines = [
         "| graph | triples | work | baseline | fast | ratio | peak MB baseline | peak MB fast |",
         "|---|---:|---|---:|---:|---:|---:|---:|",
@@ -194,6 +208,7 @@ def render_table(results: list[dict[str, Any]]) -> str:
                 f"| {result['size']} | {result['triples']:,} | {label} | {base_text} | {_seconds(fast_s)} "
                 f"| {ratio} | {base_mb} | {fast['peak_mb']:,.0f} |"
             )
+    lines += extra or []
     notes = []
     for result in results:
         tasks = result["tasks"].items()
@@ -207,33 +222,110 @@ def render_table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n\n" + "\n".join(notes)
 
 
+def render_report(report: dict[str, Any]) -> str:
+    """Every table of a run: the main table, then one section per group, then issue 5's targets."""
+    sections = []
+    extra = _report.extra_rows(report)
+    if report.get("scaling") or extra:
+        sections.append(render_table(report.get("scaling", []), extra).rstrip())
+    for key, title, render in (
+        ("catalogue", "Catalogue queries on the project's reasoned graph (in-process)", _report.render_catalogue),
+        ("cli", "Cold command line", _report.render_cli),
+        ("merged", "Catalogue queries on merged graphs (pyoxigraph)", _report.render_merged),
+    ):
+        if report.get(key):
+            sections.append(f"### {title}\n\n{render(report)}")
+    sections.append(f"### Targets of issue 5 measured in this run\n\n{_report.render_targets(report)}")
+    return "\n\n".join(sections)
+
+
+def _merged_sizes(sizes: list[str], smallest: int) -> list[str]:
+    """The generated sizes of at least ``smallest`` triples: the graphs the ``merged`` group uses."""
+    return [s for s in sizes if s != "project" and parse_size(s) >= smallest]
+
+
+def run_groups(
+    groups: list[str],
+    sizes: list[str],
+    repeat: int,
+    workdir: Path,
+    *,
+    seed: int = 42,
+    merge: Path | None = None,
+    owlrl_max: int = 10_000,
+    merged_min: int = 100_000,
+    timeout: float = 600,
+    log: Any = sys.stderr,
+) -> dict[str, Any]:
+    """Run the chosen groups (see the module docstring); return the report :func:`render_report` prints."""
+    ctx = _groups.Context(workdir, timeout=timeout, log=log)
+    report: dict[str, Any] = {}
+    for group in groups:
+        if log is not None:
+            print(f"{group}:", file=log, flush=True)
+        if group == "scaling" and sizes:
+            report["scaling"] = run_benchmarks(
+                sizes, repeat, workdir, seed=seed, merge=merge, owlrl_max=owlrl_max, timeout=timeout, log=log
+            )
+        elif group == "build":
+            report["build"] = _groups.run_build(ctx, repeat)
+        elif group == "catalogue":
+            report["catalogue"] = _groups.run_catalogue(ctx, repeat)
+        elif group == "cli":
+            report["cli"] = _groups.run_cli(ctx, repeat)
+        elif group == "merged":
+            report["merged"] = [
+                _groups.run_merged(ctx, size, parse_size(size), repeat, seed)
+                for size in _merged_sizes(sizes, merged_min)
+            ]
+    return report
+
+
+def _choice_list(allowed: tuple[str, ...]) -> Any:
+    def parse(text: str) -> list[str]:
+        chosen = [g.strip() for g in text.split(",") if g.strip()]
+        unknown = [g for g in chosen if g not in allowed]
+        if unknown or not chosen:
+            raise argparse.ArgumentTypeError(f"unknown group(s) {', '.join(unknown)}; choose from {', '.join(allowed)}")
+        return [g for g in allowed if g in chosen]  # always in the order of GROUPS
+
+    return parse
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point; prints the machine, the table and (optionally) writes JSON."""
+    """Command-line entry point; prints the machine, the tables and (optionally) writes JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="project,1k,3k,10k,100k,1m", help="comma-separated: project, 1k, 1m ...")
+    parser.add_argument("--only", type=_choice_list(_groups.GROUPS), default=list(_groups.GROUPS),
+                        help=f"comma-separated groups to run (default: all): {', '.join(_groups.GROUPS)}")
+    parser.add_argument("--sizes", default="project,1k,3k,10k,100k,1m",
+                        help="comma-separated graphs for the scaling group (project, 1k, 1m ...); "
+                             "the merged group uses those of --merged-min and more")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median reported)")
-    parser.add_argument("--merge", type=Path, help="ontology file (Turtle, N-Triples, RDF/XML .owl) added to each graph")
+    parser.add_argument("--merge", type=Path, help="ontology file (Turtle, N-Triples, RDF/XML .owl) added to each "
+                                                   "graph of the scaling group")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--owlrl-max", default="10k", help="largest graph owlrl is run on")
+    parser.add_argument("--merged-min", default="100k", help="smallest generated graph the merged group uses")
     parser.add_argument("--timeout", type=float, default=600, help="seconds before a measurement is abandoned")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--workdir", type=Path, help="where to write the graphs (default: a temporary folder)")
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    machine = machine_description()
     with tempfile.TemporaryDirectory(prefix="milia-kg-bench-") as tmp:
         workdir = args.workdir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        results = run_benchmarks(
-            sizes, args.repeat, workdir, seed=args.seed, merge=args.merge,
-            owlrl_max=parse_size(args.owlrl_max), timeout=args.timeout,
+        report = run_groups(
+            args.only, sizes, args.repeat, workdir, seed=args.seed, merge=args.merge,
+            owlrl_max=parse_size(args.owlrl_max), merged_min=parse_size(args.merged_min), timeout=args.timeout,
         )  # fmt: skip
-    machine = machine_description()
+    machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print("Machine: " + "; ".join(f"{key}: {value}" for key, value in machine.items()))
     print(f"Command: python -m benchmarks.run {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
     print(f"Medians of {args.repeat} run(s); ratio = baseline / fast.\n")
-    print(render_table(results))
+    print(render_report(report))
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine, "results": results}, indent=2), encoding="utf-8")
+        args.json.write_text(json.dumps({"machine": machine, **report}, indent=2, default=str), encoding="utf-8")
     return 0
 
 

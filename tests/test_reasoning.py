@@ -384,3 +384,24 @@ def test_benchmark_runner_smoke(tmp_path: Path) -> None:
     assert "OWL 2 RL infer() (owlrl vs fast)" in table and "parse Turtle" in table
     tasks = results[0]["tasks"]
     assert tasks["owlrl"]["counts"]["inferred"] == tasks["fast"]["counts"]["inferred"]
+
+
+@pytest.mark.slow
+def test_benchmark_groups_smoke(tmp_path: Path) -> None:
+    """The catalogue, cold-CLI and merged-graph groups run and render (one quick run each)."""
+    from benchmarks import _groups
+    from benchmarks.run import render_report
+
+    ctx = _groups.Context(tmp_path, timeout=120, log=None)
+    report = {
+        "catalogue": _groups.run_catalogue(ctx, 1, passes=1),
+        "cli": _groups.run_cli(ctx, 1),
+        "merged": [_groups.run_merged(ctx, "2k", 2_000, 1, seed=7, passes=1)],
+    }
+    assert report["catalogue"]["different_rows"] == []
+    assert report["cli"]["rows"] > 0 and report["cli"]["first_run"]["seconds"] > 0
+    merged = report["merged"][0]
+    assert merged["prepare"]["triples"] > merged["prepare"]["asserted"] > 2_000
+    text = render_report(report)
+    for heading in ("whole catalogue", "Cold command line", "project + 2k", "Targets of issue 5"):
+        assert heading in text

@@ -102,13 +102,10 @@ def _merge_lines(path: Path) -> str:
 
 
 def _project_turtle() -> str:
-    import rdflib
+    """The project's asserted graph, as the build reasons over it (sources, imports, mappings)."""
+    from milia_kg.loading import load_asserted
 
-    graph = rdflib.Graph()
-    for source in sorted((ROOT / "ontology").rglob("*.ttl")) + sorted((ROOT / "data").glob("*.ttl")):
-        if source.name != "shapes.ttl":
-            graph.parse(source, format="turtle")
-    return graph.serialize(format="nt")
+    return load_asserted().serialize(format="nt")
 
 
 def prepare_graph(size: str, workdir: Path, seed: int, merge: Path | None) -> tuple[Path, str]:

@@ -96,15 +96,14 @@ def _fast_oxigraph(path: str) -> tuple[dict[str, float], dict[str, int]]:
     import pyoxigraph
 
     from milia_kg.fast_reasoner import reason
+    from milia_kg.reasoning import BUILTIN_NAMESPACES as builtin
 
     store = pyoxigraph.Store()
     store.load(path=path, format=pyoxigraph.RdfFormat.TURTLE)
 
-    builtin = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
-               "http://www.w3.org/2002/07/owl#", "http://www.w3.org/2001/XMLSchema#")  # fmt: skip
     same_as = pyoxigraph.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
 
-    def kept(s: Any, p: Any, o: Any) -> bool:  # the noise rule of milia_kg.reasoning.is_noise
+    def kept(s: Any, p: Any, o: Any) -> bool:  # milia_kg.reasoning.is_noise, on pyoxigraph terms
         if isinstance(s, pyoxigraph.Literal) or (p == same_as and s == o):
             return False
         return not (isinstance(s, pyoxigraph.NamedNode) and s.value.startswith(builtin))

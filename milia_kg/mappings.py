@@ -40,6 +40,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from milia_kg.errors import MiliaKGError
+from milia_kg.loading import MKG
 
 __all__ = [
     "FHIR_SYSTEMS",
@@ -55,7 +56,6 @@ __all__ = [
 ]
 
 SSSOM = rdflib.Namespace("https://w3id.org/sssom/")
-MKG = rdflib.Namespace("https://w3id.org/milia-kg/")
 
 #: The SKOS mapping predicates a row may use.
 MAPPING_PREDICATES = frozenset(

@@ -79,7 +79,8 @@ EDGE_RELATIONS: tuple[URIRef, ...] = (URIRef("http://purl.obolibrary.org/obo/BFO
 
 #: owlrl's namespace for error-message nodes.
 ERR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
-_BUILTIN = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
+#: The built-in vocabularies whose terms, as subjects of inferred triples, are owlrl noise.
+BUILTIN_NAMESPACES: tuple[str, ...] = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
 
 
 def is_noise(subject: rdflib.term.Node, predicate: rdflib.term.Node, obj: rdflib.term.Node) -> bool:
@@ -94,7 +95,7 @@ def is_noise(subject: rdflib.term.Node, predicate: rdflib.term.Node, obj: rdflib
         return True
     if predicate == OWL.sameAs and subject == obj:
         return True
-    return isinstance(subject, URIRef) and str.startswith(subject, _BUILTIN)
+    return isinstance(subject, URIRef) and str.startswith(subject, BUILTIN_NAMESPACES)
 
 
 def _checked(reasoner: str) -> str:

@@ -16,6 +16,9 @@ from collections.abc import Iterator
 from itertools import combinations, product
 from typing import TYPE_CHECKING
 
+from milia_kg._rl_terms import IRI, LITERAL
+from milia_kg._rl_valuespace import datatype_clash
+
 if TYPE_CHECKING:
     from milia_kg._rl_engine import Engine
 
@@ -72,12 +75,22 @@ def slow_rules(e: Engine) -> bool:
 
 
 def inconsistencies(e: Engine) -> list[str]:
-    """owlrl's inconsistency messages for the closure in ``e`` (dt-not-type excepted)."""
+    """owlrl's inconsistency messages for the closure in ``e``, and the datatype clashes of
+    literals typed by reasoning (:mod:`milia_kg._rl_valuespace`; owlrl's own dt-not-type check
+    of asserted literals is in :mod:`milia_kg._rl_datatypes`)."""
     v = e.v
     show = lambda tid: e.adapter.text(e.terms[tid])  # noqa: E731
     types = e.spo[v.TYPE]
     has_type = lambda x, c: c in types.get(x, _NONE)  # noqa: E731
     found: list[str] = []
+    for x, classes in types.items():  # dt-not-type, for literals typed by reasoning
+        if e.kinds[x] == LITERAL:
+            term = e.terms[x]
+            literal = (e.adapter.text(term), e.adapter.datatype(term), e.adapter.language(term))
+            for c in classes:
+                clash = datatype_clash(*literal, show(c)) if e.kinds[c] == IRI else None
+                if clash is not None:
+                    found.append(clash)
     for x in e.subjects(v.TYPE, v.NOTHING):  # cls-nothing2
         found.append(f"{show(x)} is defined of type 'Nothing'")
     for c1, c2s in e.spo[v.DISJOINT_WITH].items():  # cax-dw

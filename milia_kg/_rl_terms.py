@@ -2,7 +2,7 @@
 
 The engine works on integers.  An adapter tells it how to recognise the kind of
 an RDF term of some library (rdflib or pyoxigraph), how to build an IRI term, and
-how to read a literal's lexical form and datatype.  Only the adapter knows the
+how to read a literal's lexical form, datatype and language tag.  Only the adapter knows the
 term library; everything else in ``milia_kg._rl_*`` sees integer ids.
 """
 
@@ -91,6 +91,7 @@ class TermAdapter:
     :param text: a literal's lexical form, an IRI or a blank-node label.
     :param literal: builds a plain literal from a string (for error messages).
     :param bnode: builds a fresh blank node.
+    :param language: a literal's language tag, or ``None`` (for datatype clashes).
     """
 
     iri: Callable[[str], Any]
@@ -99,6 +100,11 @@ class TermAdapter:
     text: Callable[[Any], str]
     literal: Callable[[str], Any]
     bnode: Callable[[], Any]
+    language: Callable[[Any], str | None]
+
+
+def _language(term: Any) -> str | None:
+    return term.language or None  # the same attribute on rdflib and pyoxigraph literals
 
 
 def _rdflib_adapter() -> TermAdapter:
@@ -114,7 +120,7 @@ def _rdflib_adapter() -> TermAdapter:
     def datatype(term: Any) -> str | None:
         return None if term.datatype is None else str(term.datatype)
 
-    return TermAdapter(URIRef, kind, datatype, str, Literal, BNode)
+    return TermAdapter(URIRef, kind, datatype, str, Literal, BNode, _language)
 
 
 def _oxigraph_adapter() -> TermAdapter:
@@ -135,7 +141,7 @@ def _oxigraph_adapter() -> TermAdapter:
         value = term.datatype.value
         return None if value == XSD_STRING else value
 
-    return TermAdapter(NamedNode, kind, datatype, lambda term: term.value, Literal, BlankNode)
+    return TermAdapter(NamedNode, kind, datatype, lambda term: term.value, Literal, BlankNode, _language)
 
 
 #: Adapter factories by name.

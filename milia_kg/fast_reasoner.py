@@ -26,6 +26,9 @@ resources on graphs without the constructs named:
   the OWL 2 RL specification; owlrl 7.6 skips the last list member in these rules
   (and, with a one-property key, equates all instances of the class).
 - the ``owl:complementOf`` clash message names the individual (owlrl's names the class).
+- a literal typed by reasoning with a datatype that does not hold it is a clash
+  (dt-not-type); owlrl only checks asserted literals against their own datatype,
+  and :func:`milia_kg.reasoning.infer` adds the same check to its output.
 - RDF collections (``owl:intersectionOf`` lists, property chains ...) are read
   when the triple that uses them is processed; lists are expected to be asserted.
 - with ``terms="oxigraph"``, ``"x"^^xsd:string`` cannot be told from the plain

@@ -33,7 +33,11 @@ nodes (class expressions, axiom annotations) are kept too.
 holds owlrl's error nodes (``[] a err:ErrorMessage ; err:error "message"`` in the
 namespace ``http://www.daml.org/2002/03/agents/agent-ont#``), whichever engine
 ran, so that :func:`check_consistent` on the asserted plus inferred triples sees
-them.  A consistent graph has none.
+them.  A consistent graph has none.  Both engines also report the datatype clashes
+that owlrl derives but does not check (rule dt-not-type for a literal typed by
+reasoning, e.g. ``"x"@en`` as the value of a property with range ``xsd:string``;
+see :mod:`milia_kg._rl_valuespace`): the literal-subject triple itself is noise,
+the clash is not.
 
 >>> from rdflib import Graph, Namespace, OWL, RDF, RDFS
 >>> EX = Namespace("http://example.org/")
@@ -104,6 +108,21 @@ def _checked(reasoner: str) -> str:
     return reasoner
 
 
+def _datatype_clashes(closure: rdflib.Graph) -> list[str]:
+    """dt-not-type for literals typed by reasoning, which owlrl does not check (the fast engine
+    does, with the same function): ``"x"@en rdf:type xsd:string`` from a range is a clash."""
+    from milia_kg._rl_valuespace import datatype_clash
+
+    found = []
+    for literal, datatype in closure.subject_objects(RDF.type):
+        if isinstance(literal, Literal) and isinstance(datatype, URIRef):
+            own = None if literal.datatype is None else str(literal.datatype)
+            clash = datatype_clash(str(literal), own, literal.language, str(datatype))
+            if clash is not None:
+                found.append(clash)
+    return found
+
+
 def _owlrl_inferred(asserted: rdflib.Graph) -> tuple[list[tuple], list[str]]:
     import owlrl
 
@@ -111,6 +130,7 @@ def _owlrl_inferred(asserted: rdflib.Graph) -> tuple[list[tuple], list[str]]:
     closure.addN((s, p, o, closure) for s, p, o in asserted.triples((None, None, None)))
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
     errors = [str(message) for message in closure.objects(None, ERR.error)]
+    errors += _datatype_clashes(closure)
     error_nodes = set(closure.subjects(RDF.type, ERR.ErrorMessage))
     inferred = [t for t in closure if t[0] not in error_nodes and t not in asserted]
     return inferred, errors

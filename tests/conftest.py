@@ -152,6 +152,15 @@ def reasoned_graph(asserted_graph: rdflib.Graph, inferred_graph: rdflib.Graph) -
 
 
 @pytest.fixture(scope="session")
+def release(tmp_path_factory: pytest.TempPathFactory):  # -> tuple[Path, BuildSummary]
+    """The real sources built once per test run (tests/test_build.py, tests/test_owl_dl.py)."""
+    from milia_kg.build import build
+
+    out = tmp_path_factory.mktemp("release") / "release"
+    return out, build(out)
+
+
+@pytest.fixture(scope="session")
 def seed_text() -> str:
     """The verbatim seed text that every ``mkg:quote`` must be a substring of."""
     return _resources.seed_text()

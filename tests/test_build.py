@@ -33,13 +33,6 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="session")
-def release(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildSummary]:
-    """The real sources built once per test run."""
-    out = tmp_path_factory.mktemp("release") / "release"
-    return out, build(out)
-
-
 @pytest.fixture()
 def mini_release(tmp_path: Path, mini_sources: tuple[Path, Path]) -> tuple[Path, BuildSummary]:
     ontology, data = mini_sources

@@ -1,0 +1,109 @@
+"""Datatype clashes (OWL 2 RL rule dt-not-type) for both reasoning engines (private).
+
+Rule dt-not-type makes a graph inconsistent when a literal is an instance of a
+datatype whose value space does not hold it.  owlrl checks it only for a literal
+against its *own* datatype, once, on the asserted graph; a literal typed with
+another datatype by reasoning (``"x"@en rdf:type xsd:string`` from a property's
+``rdfs:range``) is kept as a literal-subject triple, which
+:func:`milia_kg.reasoning.is_noise` then drops.  :func:`datatype_clash` judges
+such a typing; both engines call it on every ``literal rdf:type datatype`` triple
+of their closure, so they report the same messages.
+
+Only definite clashes are reported, for the datatypes of the OWL 2 RL profile
+(owlrl's table) plus ``rdf:langString``; a datatype the function does not know
+is never a clash.  The datatype hierarchy is owlrl's subsumption table, and the
+lexical checks are owlrl's, so the judgement matches owlrl's own dt-not-type.
+
+>>> XSD = "http://www.w3.org/2001/XMLSchema#"
+>>> datatype_clash("cannot be prevented", None, "en", XSD + "string")
+'Datatype clash: the literal "cannot be prevented"@en is not in the value space of http://www.w3.org/2001/XMLSchema#string'
+>>> datatype_clash("40.0", XSD + "decimal", None, XSD + "integer") is None
+True
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+__all__ = ["datatype_clash"]
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+PLAIN_LITERAL = _RDF + "PlainLiteral"
+LANG_STRING = _RDF + "langString"
+LITERAL = "http://www.w3.org/2000/01/rdf-schema#Literal"
+STRING = _XSD + "string"
+DECIMAL = _XSD + "decimal"
+INTEGER = _XSD + "integer"
+
+
+@cache
+def _tables() -> tuple[frozenset[str], dict[str, tuple[str, ...]], dict[str, object]]:
+    """The known datatypes, each one's supertypes, and the lexical checks (all owlrl's)."""
+    from owlrl.DatatypeHandling import AltXSDToPYTHON
+    from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
+
+    known = frozenset({*(str(dt) for dt in OWL_RL_Datatypes), LANG_STRING})
+    supertypes = {str(dt): tuple(str(s) for s in sups) for dt, sups in OWL_Datatype_Subsumptions.items()}
+    checks = {str(dt): check for dt, check in AltXSDToPYTHON.items()}
+    return known, supertypes, checks
+
+
+def _show(lexical: str, datatype: str | None, language: str | None) -> str:
+    text = '"' + lexical.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if language:
+        return f"{text}@{language}"
+    return text if datatype in (None, STRING) else f"{text}^^<{datatype}>"
+
+
+def _in_value_space(lexical: str, own: str, target: str) -> bool:
+    """Whether a literal of the known datatype ``own`` (no language tag) is in ``target``'s value space."""
+    _, supertypes, checks = _tables()
+    ups = (own, *supertypes.get(own, ()))
+    if target in ups:
+        return True  # own's lexical validity is the one-time dt-not-type's business
+    if target == PLAIN_LITERAL:
+        return STRING in ups  # rdf:PlainLiteral holds the strings, tagged or not
+    if target == LANG_STRING:
+        return False
+    family = ups[-1]  # the primitive datatype: the last supertype in owlrl's table
+    if family != supertypes.get(target, (target,))[-1]:
+        return False  # primitive value spaces are disjoint (OWL 2 datatype map)
+    if family == DECIMAL and INTEGER not in ups and INTEGER in supertypes.get(target, ()) + (target,):
+        try:  # a decimal such as 40.0 is the integer 40
+            value = Decimal(lexical.strip())
+        except InvalidOperation:
+            return True  # ill-typed for its own datatype: reported by the one-time rule
+        if value != value.to_integral_value():
+            return False
+        lexical = str(int(value))
+    check = checks.get(target)
+    if check is None:
+        return True
+    try:
+        check(lexical)  # type: ignore[operator]
+    except ValueError:
+        return False
+    return True
+
+
+def datatype_clash(lexical: str, datatype: str | None, language: str | None, target: str) -> str | None:
+    """The inconsistency message if the literal is not in ``target``'s value space, else ``None``.
+
+    :param lexical: the literal's lexical form.
+    :param datatype: its datatype IRI; ``None`` (or ``xsd:string``) for a plain literal.
+    :param language: its language tag, if any.
+    :param target: the datatype the literal was typed with (``literal rdf:type target``).
+    """
+    known, _, _ = _tables()
+    if target not in known or target == LITERAL:
+        return None
+    if language:
+        fits = target in (PLAIN_LITERAL, LANG_STRING)
+    else:
+        own = datatype or STRING
+        fits = own not in known or _in_value_space(lexical, own, target)
+    if fits:
+        return None
+    return f"Datatype clash: the literal {_show(lexical, datatype, language)} is not in the value space of {target}"

@@ -12,6 +12,8 @@ import sys
 from typing import Any, NoReturn
 
 import click
+from milia_kg._reasoners import DEFAULT_REASONER, REASONERS
+
 
 __all__ = ["register"]
 
@@ -35,7 +37,7 @@ merge_option = click.option(
     help="Merge an external ontology file (Turtle, RDF/XML .owl, N-Triples) before querying; repeatable.",
 )
 reasoner_option = click.option(
-    "--reasoner", type=click.Choice(("fast", "owlrl")), default="fast", show_default=True,
+    "--reasoner", type=click.Choice(REASONERS), default=DEFAULT_REASONER, show_default=True,
     help="Reasoner whose closure the embedded graph holds.",
 )
 

@@ -23,6 +23,7 @@ import click
 
 from milia_kg import __version__
 from milia_kg.errors import InconsistencyError, MiliaKGError, RDFSyntaxError, ValidationError
+from milia_kg._reasoners import DEFAULT_REASONER, REASONERS
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_CHECK_FAILED", "EXIT_OK", "main"]
 
@@ -74,8 +75,8 @@ data_dir_option = click.option(
 )
 reasoner_option = click.option(
     "--reasoner",
-    type=click.Choice(["fast", "owlrl"]),
-    default="fast",
+    type=click.Choice(REASONERS),
+    default=DEFAULT_REASONER,
     show_default=True,
     help="OWL 2 RL engine: the fast one, or owlrl, the reference (same triples, much slower).",
 )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from milia_kg import catalogue
+from milia_kg._reasoners import DEFAULT_REASONER
 from milia_kg.backends import IRI, Backend, OxigraphBackend, Row, Value
 from milia_kg.errors import MiliaKGError
 from milia_kg.params import Resolver
@@ -85,7 +86,7 @@ class KnowledgeGraph:
     # -- constructors ---------------------------------------------------------------------
 
     @classmethod
-    def open(cls, engine: str = "oxigraph", reasoner: str = "fast") -> KnowledgeGraph:
+    def open(cls, engine: str = "oxigraph", reasoner: str = DEFAULT_REASONER) -> KnowledgeGraph:
         """Open the packaged reasoned graph (asserted + inferred triples).
 
         Reasoning runs once per change of the sources; the result is cached on disk (see

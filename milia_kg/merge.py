@@ -17,6 +17,7 @@ from pathlib import Path
 import rdflib
 
 from milia_kg import loading, reasoning
+from milia_kg._reasoners import DEFAULT_REASONER
 from milia_kg.errors import RDFSyntaxError
 
 __all__ = ["MKG", "merged_graph", "parse_external"]
@@ -46,7 +47,7 @@ def parse_external(path: str | Path, graph: rdflib.Graph) -> None:
         raise RDFSyntaxError(path, None, str(error).splitlines()[0] if str(error) else type(error).__name__) from error
 
 
-def merged_graph(external: Iterable[str | Path], reasoner: str = "fast") -> rdflib.Graph:
+def merged_graph(external: Iterable[str | Path], reasoner: str = DEFAULT_REASONER) -> rdflib.Graph:
     """The asserted graph plus the ``external`` files, reasoned (see :func:`milia_kg.reasoning.reason`).
 
     :raises RDFSyntaxError: if a file cannot be parsed.

@@ -25,6 +25,7 @@ __all__ = [
     "ParameterError",
     "RDFSyntaxError",
     "UnknownQueryError",
+    "UnsupportedFormatError",
     "ValidationError",
 ]
 
@@ -59,6 +60,22 @@ class RDFSyntaxError(MiliaKGError, ValueError):
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.reason}"
+
+
+class UnsupportedFormatError(RDFSyntaxError):
+    """A file is in an ontology format milia-kg recognises but cannot read yet (OWL/XML, OBO...).
+
+    :param path: the file.
+    :param format_name: the format detected from the file's content.
+    :param hint: how to convert it into a format that is read.
+
+    >>> str(UnsupportedFormatError("hp.owl", "OBO", "convert it first"))
+    'hp.owl: OBO is not supported yet; convert it first'
+    """
+
+    def __init__(self, path: object, format_name: str, hint: str) -> None:
+        self.format_name = format_name
+        super().__init__(path, None, f"{format_name} is not supported yet; {hint}")
 
 
 class ValidationError(MiliaKGError):

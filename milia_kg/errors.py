@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 __all__ = [
+    "CheckFailedError",
     "EndpointError",
     "InconsistencyError",
     "MiliaKGError",
@@ -78,7 +79,14 @@ class UnsupportedFormatError(RDFSyntaxError):
         super().__init__(path, None, f"{format_name} is not supported yet; {hint}")
 
 
-class ValidationError(MiliaKGError):
+class CheckFailedError(MiliaKGError):
+    """The data was read but failed a check (validation, consistency): the CLI exits 1, not 2.
+
+    Subclass this for any new kind of check, so that the CLI's exit code follows.
+    """
+
+
+class ValidationError(CheckFailedError):
     """The graph does not pass SHACL validation or a QC check.
 
     :param report: the :class:`milia_kg.validate.ValidationReport` that failed;
@@ -97,7 +105,7 @@ class ValidationError(MiliaKGError):
         return f"validation failed: {n} problem{'s' if n != 1 else ''} (rules: {', '.join(rules)})"
 
 
-class InconsistencyError(MiliaKGError):
+class InconsistencyError(CheckFailedError):
     """The reasoned graph is inconsistent (owlrl reported a clash, or ``owl:Nothing`` has members).
 
     :param problems: one message per problem found.

@@ -6,6 +6,7 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import click
@@ -14,6 +15,7 @@ import pytest
 import milia_kg
 from milia_kg._reasoners import DEFAULT_REASONER, REASONERS
 from milia_kg.cli import main
+from milia_kg.kg import ENGINES, KnowledgeGraph
 
 #: Functions that must be among those found, so the check below cannot pass by finding nothing.
 KNOWN = {
@@ -67,3 +69,23 @@ def test_every_reasoner_option_has_the_same_default(command: str) -> None:
     (option,) = options
     assert option.default == DEFAULT_REASONER
     assert isinstance(option.type, click.Choice) and tuple(option.type.choices) == REASONERS
+
+
+#: A Turtle file whose own prefix (``ex:``) is none of the built-in ones.
+OWN_PREFIX_TTL = """\
+@prefix ex: <http://example.org/thing/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+ex:Bump rdfs:label "bump"@en ; skos:altLabel "lump"@en .
+"""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("value", ["ex:Bump", "bump", "http://example.org/thing/Bump"])
+def test_from_file_understands_the_files_own_prefixes(engine: str, value: str, tmp_path: Path) -> None:
+    path = tmp_path / "own-prefix.ttl"
+    path.write_text(OWN_PREFIX_TTL, encoding="utf-8")
+    kg = KnowledgeGraph.from_file(path, engine=engine)
+    assert kg.query("synonyms", term=value) == [
+        {"term": "http://example.org/thing/Bump", "term_label": "bump", "synonym": "lump"}
+    ]

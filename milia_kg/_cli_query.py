@@ -138,12 +138,13 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
 def sparql_command(source: Any, fmt: str, engine: str, endpoint: str | None,
                    reasoner: str, merge: tuple[str, ...]) -> None:
     """Run the SPARQL query in FILE ('-' reads standard input)."""
+    from milia_kg.errors import MiliaKGError
     from milia_kg.formatting import render
 
     try:
         text = source.read()
-    except UnicodeDecodeError as exc:  # a typed error; the exit code is decided in milia_kg.cli
-        raise click.FileError(source.name, f"not UTF-8 text ({exc.reason})") from None
+    except UnicodeDecodeError as exc:  # re-raised typed; the exit code is decided in milia_kg.cli
+        raise MiliaKGError(f"{source.name}: not UTF-8 text ({exc.reason})") from None
     result = _open(engine, endpoint, reasoner, merge).sparql_result(text)
     click.echo(render(result, fmt))
 

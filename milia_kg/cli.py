@@ -68,6 +68,8 @@ def exit_code(error: BaseException) -> int | None:
 
 
 def _message(error: BaseException) -> str:
+    if isinstance(error, click.exceptions.NoArgsIsHelpError):
+        return "no command given (see the usage above)"
     if isinstance(error, click.ClickException):
         return error.format_message()
     if isinstance(error, click.exceptions.Abort):
@@ -88,6 +90,8 @@ class _Group(click.Group):
                 raise
             if isinstance(error, ValidationError) and error.report is not None:
                 click.echo(error.report.text(), err=True)
+            if isinstance(error, click.exceptions.NoArgsIsHelpError):
+                click.echo(error.ctx.get_help(), err=True)
             click.echo(f"{PROG}: error: {' '.join(_message(error).split())}", err=True)
             sys.exit(status)
         sys.exit(code if isinstance(code, int) else EXIT_OK)

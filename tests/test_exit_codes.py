@@ -169,3 +169,13 @@ def test_real_entry_point(case: str, code: int, inputs: dict[str, str], tmp_path
     )
     assert process.returncode == code, process.stderr
     assert_one_error_line(process.stderr, process.stdout, CASES[case][4])
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"), [([], "no command given"), (["frobnicate"], "No such command 'frobnicate'")]
+)
+def test_group_usage_errors(args: list[str], fragment: str) -> None:
+    """Usage errors before any command: the same code and shape (the usage, if shown, goes above the error)."""
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert_one_error_line(result.stderr, result.stdout, fragment)

@@ -84,6 +84,7 @@ CASES: dict[str, tuple[tuple[str, ...], list[str], dict[str, str], int, str]] = 
     "inconsistent-union-sources": (SOURCES, ["--data-dir", "{dir}/clash/data"], {}, 1, "inconsistent graph"),
     "validation-failure": (SOURCES, ["--ontology-dir", "{dir}/badquote/ontology", "--data-dir",
                                      "{dir}/badquote/data"], {}, 1, "validation failed"),
+    "bad-sssom-row": (SOURCES, ["--data-dir", "{dir}/badrow/data"], {}, 1, "validation failed"),
     "missing-data-dir": (SOURCES, ["--data-dir", "{dir}/no-such-folder"], {}, 2, "does not exist"),
     "unknown-engine": (EMBEDDED, ["--engine", "jena"], {}, 2, "'--engine'"),
     "unknown-reasoner": (("build", "validate", "query", "sparql"), ["--reasoner", "hermit"], {}, 2,
@@ -93,7 +94,16 @@ CASES: dict[str, tuple[tuple[str, ...], list[str], dict[str, str], int, str]] = 
     "unknown-option": (tuple(COMMANDS), ["--bogus"], {}, 2, "No such option '--bogus'"),
 }
 
+#: Cases another change of issue 8 fixes: build does not run the SSSOM rule yet (the rule registry will).
+PENDING = {("build", "bad-sssom-row"): "build exits 2 on a bad SSSOM row until it runs validate's mapping rule"}
+
 TABLE = [(command, case) for case, (commands, *_) in CASES.items() for command in commands]
+PARAMS = [
+    pytest.param(command, case, id=f"{command}-{case}",
+                 marks=[pytest.mark.xfail(reason=PENDING[command, case], strict=True)]
+                 if (command, case) in PENDING else [])
+    for command, case in TABLE
+]
 
 
 def _free_port() -> int:
@@ -120,6 +130,14 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     assert quote in facts.read_text(encoding="utf-8")
     facts.write_text(facts.read_text(encoding="utf-8").replace(quote, quote.replace("oil seed", "oil drop")),
                      encoding="utf-8")
+    _, data = copy_real_sources(root / "badrow")
+    sssom = data / "mappings.sssom.tsv"
+    rows = sssom.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, row in enumerate(rows) if row.startswith("mkg:Nose\t"))
+    cells = rows[index].split("\t")
+    cells[5] = ""  # no mapping_justification
+    rows[index] = "\t".join(cells)
+    sssom.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return {"dir": str(root), "endpoint": f"http://127.0.0.1:{_free_port()}/sparql"}
 
 
@@ -140,7 +158,7 @@ def assert_one_error_line(stderr: str, stdout: str, fragment: str) -> None:
     assert stdout == ""
 
 
-@pytest.mark.parametrize(("command", "case"), TABLE, ids=[f"{c}-{k}" for c, k in TABLE])
+@pytest.mark.parametrize(("command", "case"), PARAMS)
 def test_exit_code(command: str, case: str, inputs: dict[str, str], tmp_path: Path) -> None:
     values = {**inputs, "out": str(tmp_path / "release")}
     result = CliRunner().invoke(main, _args(command, case, values))

@@ -22,6 +22,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from milia_kg import _resources
+from milia_kg._reasoners import DEFAULT_REASONER
 
 __all__ = ["cache_dir", "reasoned_graph_file", "source_key"]
 
@@ -111,7 +112,7 @@ def _write_atomic(target: Path, data: bytes) -> None:
 
 
 def reasoned_graph_file(
-    reasoner: str = "fast",
+    reasoner: str = DEFAULT_REASONER,
     ontology_dir: str | Path | None = None,
     data_dir: str | Path | None = None,
     directory: str | Path | None = None,

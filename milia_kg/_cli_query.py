@@ -1,17 +1,20 @@
 """The query commands of the ``milia-kg`` CLI: ``queries``, ``query`` and ``sparql``.
 
 :func:`register` adds them to the command group of :mod:`milia_kg.cli`. Heavy modules are imported
-inside the commands, so ``milia-kg --help`` stays fast. Exit codes: 0 success; 2 bad input (an
-unknown query, parameter or value, invalid SPARQL, an unreachable endpoint), reported as one
-line ``milia-kg: error: ...`` on stderr, without a traceback.
+inside the commands, so ``milia-kg --help`` stays fast. The commands raise and never exit: the
+group's boundary in :mod:`milia_kg.cli` turns every error into the one exit-code policy (bad input
+2, an inconsistent ``--merge`` union 1) and a one-line ``milia-kg: error: ...`` on stderr.
 """
 
 from __future__ import annotations
 
-import sys
-from typing import Any, NoReturn
+from typing import Any
 
 import click
+from milia_kg._reasoners import DEFAULT_REASONER, REASONERS
+
+
+from milia_kg._reasoners import DEFAULT_REASONER, REASONERS
 
 __all__ = ["register"]
 
@@ -32,19 +35,13 @@ endpoint_option = click.option(
 merge_option = click.option(
     "--merge", "merge", multiple=True, metavar="FILE",
     type=click.Path(exists=True, dir_okay=False),
-    help="Merge an external ontology file (Turtle, RDF/XML .owl, N-Triples) before querying; repeatable.",
+    help="Merge an external ontology file (RDF/XML, Turtle, N-Triples or JSON-LD, told by its content) "
+    "before querying; repeatable.",
 )
 reasoner_option = click.option(
-    "--reasoner", type=click.Choice(("fast", "owlrl")), default="fast", show_default=True,
+    "--reasoner", type=click.Choice(REASONERS), default=DEFAULT_REASONER, show_default=True,
     help="Reasoner whose closure the embedded graph holds.",
 )
-
-
-def _fail(message: object) -> NoReturn:
-    """Print ``milia-kg: error: MESSAGE`` on one line to stderr and exit with status 2."""
-    text = " ".join(str(message).split())
-    click.echo(f"milia-kg: error: {text}", err=True)
-    sys.exit(2)
 
 
 def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ...] = ()) -> Any:
@@ -52,7 +49,7 @@ def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ..
 
     if endpoint:
         if merge:
-            _fail("--merge works on the embedded engines, not with --endpoint")
+            raise click.UsageError("--merge works on the embedded engines, not with --endpoint")
         return KnowledgeGraph.from_endpoint(endpoint)
     if merge:
         from milia_kg.merge import merged_graph
@@ -67,9 +64,9 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            _fail(f"--param {pair!r} is not KEY=VALUE")
+            raise click.UsageError(f"--param {pair!r} is not KEY=VALUE")
         if key in params:
-            _fail(f"--param {key!r} given twice")
+            raise click.UsageError(f"--param {key!r} given twice")
         params[key] = value
     return params
 
@@ -82,13 +79,9 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 def queries_command(fmt: str) -> None:
     """List the canned queries with their questions and parameters."""
     from milia_kg.catalogue import load_catalogue
-    from milia_kg.errors import MiliaKGError
     from milia_kg.formatting import render_json, render_table
 
-    try:
-        catalogue = load_catalogue()
-    except MiliaKGError as exc:
-        _fail(exc)
+    catalogue = load_catalogue()
     if fmt == "json":
         data = [
             {
@@ -128,15 +121,10 @@ def queries_command(fmt: str) -> None:
 def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
                   endpoint: str | None, reasoner: str, merge: tuple[str, ...]) -> None:
     """Run the canned query NAME (see 'milia-kg queries')."""
-    from milia_kg.errors import MiliaKGError
     from milia_kg.formatting import render
 
     values = _parse_params(params)
-    try:
-        kg = _open(engine, endpoint, reasoner, merge)
-        result = kg.run(name, **values)
-    except MiliaKGError as exc:
-        _fail(exc)
+    result = _open(engine, endpoint, reasoner, merge).run(name, **values)
     click.echo(render(result, fmt))
 
 
@@ -155,13 +143,9 @@ def sparql_command(source: Any, fmt: str, engine: str, endpoint: str | None,
 
     try:
         text = source.read()
-    except UnicodeDecodeError as exc:
-        _fail(f"{source.name}: not UTF-8 text ({exc.reason})")
-    try:
-        kg = _open(engine, endpoint, reasoner, merge)
-        result = kg.sparql_result(text)
-    except MiliaKGError as exc:
-        _fail(exc)
+    except UnicodeDecodeError as exc:  # re-raised typed; the exit code is decided in milia_kg.cli
+        raise MiliaKGError(f"{source.name}: not UTF-8 text ({exc.reason})") from None
+    result = _open(engine, endpoint, reasoner, merge).sparql_result(text)
     click.echo(render(result, fmt))
 
 

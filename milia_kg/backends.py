@@ -41,6 +41,7 @@ __all__ = [
     "Row",
     "SparqlEndpointBackend",
     "Value",
+    "declared_prefixes",
     "literal_value",
 ]
 
@@ -72,6 +73,25 @@ Value = IRI | str | int | float | bool | _dt.date | _dt.datetime | None
 Row = tuple[Value, ...]
 #: Variable name -> an IRI or literal (pyoxigraph or rdflib term), or a list of them.
 Bindings = Mapping[str, Any] | None
+
+
+def declared_prefixes(path: str, format: ox.RdfFormat | None = None) -> dict[str, str]:
+    """The prefixes an RDF file declares (``@prefix``/``PREFIX``, anywhere in it), read with Oxigraph.
+
+    rdflib keeps a parsed file's prefixes on its graph; an Oxigraph store does not, so this gives
+    the Oxigraph engine the same CURIEs in parameter values. N-Triples declares none (not read).
+
+    :raises MiliaKGError: if the file cannot be read or parsed.
+    """
+    if (format or ox.RdfFormat.from_extension(path.rpartition(".")[2])) == ox.RdfFormat.N_TRIPLES:
+        return {}
+    try:
+        parser = ox.parse(path=path, format=format)
+        for _ in parser:
+            pass
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise MiliaKGError(f"{path}: cannot load: {exc}") from None
+    return dict(parser.prefixes)
 
 
 def literal_value(lexical: str, datatype: str | None = None, language: str | None = None) -> Value:

@@ -22,6 +22,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 from milia_kg import _resources, _serialize
+from milia_kg._reasoners import DEFAULT_REASONER
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.loading import MKG, load_asserted
 from milia_kg.validate import ValidationReport, short, validate
@@ -287,7 +288,7 @@ def _move_into_place(tmp: Path, out: Path) -> None:
 
 def build(
     out_dir: str | Path,
-    reasoner: str = "fast",
+    reasoner: str = DEFAULT_REASONER,
     *,
     ontology_dir: str | Path | None = None,
     data_dir: str | Path | None = None,

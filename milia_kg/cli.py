@@ -1,13 +1,26 @@
 """The ``milia-kg`` command line: a thin layer over :mod:`milia_kg.build` and :mod:`milia_kg.validate`.
 
-Exit codes (every command):
+Exit codes, the same for every command, decided in one place (:data:`EXIT_CODES`, applied by the
+group's boundary; commands raise, they never exit):
 
-* **0** success;
-* **1** a check failed: validation found problems (the report is printed) or the
-  reasoned graph is inconsistent;
-* **2** unusable input or usage: a malformed source file, an unknown option, an
-  output folder that cannot be used.  One line ``milia-kg: error: ...`` goes to
-  stderr, with no traceback, and nothing is written to ``--out``.
+====  ==========================================================================================
+code  meaning (exception types, first match wins)
+====  ==========================================================================================
+0     success
+1     a check failed: :class:`~milia_kg.errors.CheckFailedError` (``ValidationError``: SHACL or a
+      QC check; ``InconsistencyError``: the reasoned graph, or a ``--merge`` union, is
+      inconsistent)
+2     bad input or usage: ``click.ClickException`` (unknown command, option or choice such as
+      ``--engine``/``--reasoner``/``--format``, a missing file argument), any other
+      :class:`~milia_kg.errors.MiliaKGError` (unknown query, parameter or value, invalid SPARQL,
+      malformed or unsupported RDF in the sources or ``--merge``, a bad SSSOM file, an
+      unreachable endpoint, an unusable ``--out``), ``OSError`` (a file that cannot be read)
+130   interrupted (Ctrl-C)
+====  ==========================================================================================
+
+A failure prints exactly one line ``milia-kg: error: ...`` to stderr, without a traceback, and
+nothing to stdout; a failed validation prints its report to stderr first.  ``build`` writes
+nothing to ``--out`` unless it succeeds.  Any other exception is a bug and keeps its traceback.
 
 Heavy modules (rdflib, owlrl, pyshacl) are imported inside the commands, so
 ``milia-kg --help`` is quick.
@@ -22,41 +35,65 @@ from typing import Any
 import click
 
 from milia_kg import __version__
-from milia_kg.errors import InconsistencyError, MiliaKGError, RDFSyntaxError, ValidationError
+from milia_kg._reasoners import DEFAULT_REASONER, REASONERS
+from milia_kg.errors import CheckFailedError, MiliaKGError, ValidationError
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_CHECK_FAILED", "EXIT_OK", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_CHECK_FAILED", "EXIT_CODES", "EXIT_INTERRUPTED", "EXIT_OK", "exit_code", "main"]
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+#: The exit-code policy: exception type -> exit code, first match wins (see the module docstring).
+EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (CheckFailedError, EXIT_CHECK_FAILED),
+    (click.ClickException, EXIT_BAD_INPUT),
+    (MiliaKGError, EXIT_BAD_INPUT),
+    (OSError, EXIT_BAD_INPUT),
+    (click.exceptions.Abort, EXIT_INTERRUPTED),
+)
 
 PROG = "milia-kg"
 
 
-def fail(message: object, code: int = EXIT_BAD_INPUT) -> None:
-    """Print ``milia-kg: error: MESSAGE`` on one line to stderr and exit with ``code``."""
-    click.echo(f"{PROG}: error: {' '.join(str(message).split())}", err=True)
-    sys.exit(code)
+def exit_code(error: BaseException) -> int | None:
+    """The exit code of ``error`` under :data:`EXIT_CODES`, or ``None`` for a bug (not handled).
+
+    >>> from milia_kg.errors import InconsistencyError, RDFSyntaxError
+    >>> exit_code(InconsistencyError(["x"])), exit_code(RDFSyntaxError("x.owl", 3, "bad")), exit_code(KeyError())
+    (1, 2, None)
+    """
+    return next((code for kind, code in EXIT_CODES if isinstance(error, kind)), None)
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, click.exceptions.NoArgsIsHelpError):
+        return "no command given (see the usage above)"
+    if isinstance(error, click.ClickException):
+        return error.format_message()
+    if isinstance(error, click.exceptions.Abort):
+        return "interrupted"
+    return str(error) or type(error).__name__
 
 
 class _Group(click.Group):
-    """A click group that reports usage errors and milia-kg errors on one line, no traceback."""
+    """A click group whose :meth:`main` is the one boundary where errors become exit codes."""
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
         extra.pop("standalone_mode", None)
         try:
             code = super().main(args, prog_name or PROG, standalone_mode=False, **extra)
-        except click.ClickException as error:
-            fail(error.format_message(), error.exit_code)
-        except click.exceptions.Abort:
-            fail("interrupted", 130)
-        except (ValidationError, InconsistencyError) as error:
-            report = getattr(error, "report", None)
-            if report is not None:
-                click.echo(report.text())
-            fail(error, EXIT_CHECK_FAILED)
-        except (RDFSyntaxError, MiliaKGError, OSError) as error:
-            fail(error, EXIT_BAD_INPUT)
+        except Exception as error:  # noqa: BLE001 - EXIT_CODES decides; anything unmapped is re-raised
+            status = exit_code(error)
+            if status is None:
+                raise
+            if isinstance(error, ValidationError) and error.report is not None:
+                click.echo(error.report.text(), err=True)
+            if isinstance(error, click.exceptions.NoArgsIsHelpError):
+                click.echo(error.ctx.get_help(), err=True)
+            click.echo(f"{PROG}: error: {' '.join(_message(error).split())}", err=True)
+            sys.exit(status)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
@@ -74,8 +111,8 @@ data_dir_option = click.option(
 )
 reasoner_option = click.option(
     "--reasoner",
-    type=click.Choice(["fast", "owlrl"]),
-    default="fast",
+    type=click.Choice(REASONERS),
+    default=DEFAULT_REASONER,
     show_default=True,
     help="OWL 2 RL engine: the fast one, or owlrl, the reference (same triples, much slower).",
 )
@@ -114,7 +151,7 @@ def build(out: Path, reasoner: str, ontology_dir: Path | None, data_dir: Path | 
 @ontology_dir_option
 @data_dir_option
 def validate(reasoner: str, ontology_dir: Path | None, data_dir: Path | None) -> None:
-    """Run the SHACL shapes and QC checks; exit 1 with a report if anything fails."""
+    """Run the SHACL shapes and QC checks; exit 1 with the report on stderr if anything fails."""
     from milia_kg.validate import validate_sources
 
     report = validate_sources(ontology_dir, data_dir, reasoner=reasoner)

@@ -19,12 +19,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 __all__ = [
+    "CheckFailedError",
     "EndpointError",
     "InconsistencyError",
     "MiliaKGError",
     "ParameterError",
     "RDFSyntaxError",
     "UnknownQueryError",
+    "UnsupportedFormatError",
     "ValidationError",
 ]
 
@@ -61,7 +63,30 @@ class RDFSyntaxError(MiliaKGError, ValueError):
         return f"{where}: {self.reason}"
 
 
-class ValidationError(MiliaKGError):
+class UnsupportedFormatError(RDFSyntaxError):
+    """A file is in an ontology format milia-kg recognises but cannot read yet (OWL/XML, OBO...).
+
+    :param path: the file.
+    :param format_name: the format detected from the file's content.
+    :param hint: how to convert it into a format that is read.
+
+    >>> str(UnsupportedFormatError("hp.owl", "OBO", "convert it first"))
+    'hp.owl: OBO is not supported yet; convert it first'
+    """
+
+    def __init__(self, path: object, format_name: str, hint: str) -> None:
+        self.format_name = format_name
+        super().__init__(path, None, f"{format_name} is not supported yet; {hint}")
+
+
+class CheckFailedError(MiliaKGError):
+    """The data was read but failed a check (validation, consistency): the CLI exits 1, not 2.
+
+    Subclass this for any new kind of check, so that the CLI's exit code follows.
+    """
+
+
+class ValidationError(CheckFailedError):
     """The graph does not pass SHACL validation or a QC check.
 
     :param report: the :class:`milia_kg.validate.ValidationReport` that failed;
@@ -80,7 +105,7 @@ class ValidationError(MiliaKGError):
         return f"validation failed: {n} problem{'s' if n != 1 else ''} (rules: {', '.join(rules)})"
 
 
-class InconsistencyError(MiliaKGError):
+class InconsistencyError(CheckFailedError):
     """The reasoned graph is inconsistent (owlrl reported a clash, or ``owl:Nothing`` has members).
 
     :param problems: one message per problem found.

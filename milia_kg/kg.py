@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from milia_kg import catalogue
-from milia_kg.backends import IRI, Backend, OxigraphBackend, Row, Value
+from milia_kg._reasoners import DEFAULT_REASONER
+from milia_kg.backends import IRI, Backend, OxigraphBackend, Row, Value, declared_prefixes
 from milia_kg.errors import MiliaKGError
 from milia_kg.params import Resolver
 
@@ -85,7 +86,7 @@ class KnowledgeGraph:
     # -- constructors ---------------------------------------------------------------------
 
     @classmethod
-    def open(cls, engine: str = "oxigraph", reasoner: str = "fast") -> KnowledgeGraph:
+    def open(cls, engine: str = "oxigraph", reasoner: str = DEFAULT_REASONER) -> KnowledgeGraph:
         """Open the packaged reasoned graph (asserted + inferred triples).
 
         Reasoning runs once per change of the sources; the result is cached on disk (see
@@ -112,6 +113,8 @@ class KnowledgeGraph:
     ) -> KnowledgeGraph:
         """Load an N-Triples or Turtle file (no reasoning is done).
 
+        The prefixes the file declares are understood in parameter values, on either engine.
+
         :raises MiliaKGError: for an unknown engine, or if the file cannot be loaded.
         """
         _check_engine(engine)
@@ -124,7 +127,8 @@ class KnowledgeGraph:
             graph = loader()
             return cls(RdflibBackend(graph), graph=graph, queries_dir=queries_dir,
                        prefixes=_prefixes(graph))
-        return cls(OxigraphBackend.from_file(str(path)), graph=loader, queries_dir=queries_dir)
+        return cls(OxigraphBackend.from_file(str(path)), graph=loader, queries_dir=queries_dir,
+                   prefixes=declared_prefixes(str(path)))
 
     @classmethod
     def from_graph(

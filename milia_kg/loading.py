@@ -24,6 +24,7 @@ import rdflib
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from milia_kg import _resources
+from milia_kg._reasoners import DEFAULT_REASONER
 from milia_kg.errors import RDFSyntaxError
 
 __all__ = [
@@ -159,7 +160,7 @@ def make_dataset(asserted: rdflib.Graph, inferred: rdflib.Graph) -> rdflib.Datas
 def load_dataset(
     ontology_dir: str | Path | None = None,
     data_dir: str | Path | None = None,
-    reasoner: str = "owlrl",
+    reasoner: str = DEFAULT_REASONER,
 ) -> rdflib.Dataset:
     """Load the asserted graph, reason over it, and return both as named graphs.
 

@@ -16,25 +16,23 @@ from pathlib import Path
 
 import rdflib
 
-from milia_kg import loading, reasoning
+from milia_kg import loading, rdf_formats, reasoning
+from milia_kg._reasoners import DEFAULT_REASONER
 from milia_kg.errors import RDFSyntaxError
 
 __all__ = ["MKG", "merged_graph", "parse_external"]
 
 MKG = loading.MKG
 
-_FORMATS = {".ttl": "turtle", ".owl": "xml", ".rdf": "xml", ".xml": "xml", ".nt": "nt", ".jsonld": "json-ld"}
-
-
 def parse_external(path: str | Path, graph: rdflib.Graph) -> None:
-    """Parse one external ontology file into ``graph``; the format follows the file suffix.
+    """Parse one external ontology file into ``graph``; the format is told from the file's content
+    (see :mod:`milia_kg.rdf_formats`), so an OWL/XML or OBO file named ``.owl`` is not misread.
 
-    :raises RDFSyntaxError: if the file cannot be read or parsed, or its suffix is unknown.
+    :raises UnsupportedFormatError: for OWL/XML, OBO or OWL functional syntax (not read yet).
+    :raises RDFSyntaxError: if the file is missing, empty or cannot be parsed (naming the line if known).
     """
     path = Path(path)
-    fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise RDFSyntaxError(path, None, f"unknown RDF format {path.suffix!r} (use {', '.join(sorted(_FORMATS))})")
+    fmt = rdf_formats.detect(path)
     if fmt == "turtle":
         loading.parse_turtle(path, graph)
         return
@@ -42,11 +40,11 @@ def parse_external(path: str | Path, graph: rdflib.Graph) -> None:
         graph.parse(path, format=fmt)
     except OSError as error:
         raise RDFSyntaxError(path, None, error.strerror or str(error)) from error
-    except (SyntaxError, ValueError, rdflib.exceptions.Error) as error:  # type: ignore[attr-defined]
-        raise RDFSyntaxError(path, None, str(error).splitlines()[0] if str(error) else type(error).__name__) from error
+    except Exception as error:  # noqa: BLE001 - rdflib's parsers raise arbitrary types on bad input
+        raise rdf_formats.parse_error(path, fmt, error) from error
 
 
-def merged_graph(external: Iterable[str | Path], reasoner: str = "fast") -> rdflib.Graph:
+def merged_graph(external: Iterable[str | Path], reasoner: str = DEFAULT_REASONER) -> rdflib.Graph:
     """The asserted graph plus the ``external`` files, reasoned (see :func:`milia_kg.reasoning.reason`).
 
     :raises RDFSyntaxError: if a file cannot be parsed.

@@ -53,16 +53,17 @@ True
 
 from __future__ import annotations
 
-from typing import Literal as TypingLiteral
 from typing import NamedTuple
 
 import rdflib
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
 from rdflib.namespace import Namespace
 
+from milia_kg._reasoners import DEFAULT_REASONER, REASONERS, Reasoner
 from milia_kg.errors import InconsistencyError, ParameterError
 
 __all__ = [
+    "DEFAULT_REASONER",
     "ERR",
     "REASONERS",
     "Reasoner",
@@ -72,10 +73,6 @@ __all__ = [
     "named_closure",
     "restrict_to_named",
 ]
-
-#: The engine names :func:`infer` accepts.
-Reasoner = TypingLiteral["owlrl", "fast"]
-REASONERS: tuple[str, ...] = ("owlrl", "fast")
 
 #: Relations whose ``X rdfs:subClassOf [owl:onProperty R; owl:someValuesFrom Y]`` axioms (the OBO
 #: way of stating part-of) :func:`reason` also states as class-level edges ``X R Y``.
@@ -143,7 +140,7 @@ def _fast_inferred(asserted: rdflib.Graph) -> tuple[list[tuple], list[str]]:
     return result.inferred, list(result.errors)
 
 
-def infer(asserted: rdflib.Graph, reasoner: Reasoner = "fast") -> rdflib.Graph:
+def infer(asserted: rdflib.Graph, reasoner: Reasoner = DEFAULT_REASONER) -> rdflib.Graph:
     """Return only the triples that OWL 2 RL reasoning adds to ``asserted``, noise stripped.
 
     :param asserted: the asserted graph; it is not modified.
@@ -220,7 +217,7 @@ def restrict_to_named(graph: rdflib.Graph) -> rdflib.Graph:
     return named
 
 
-def named_closure(asserted: rdflib.Graph, reasoner: Reasoner = "fast") -> rdflib.Graph:
+def named_closure(asserted: rdflib.Graph, reasoner: Reasoner = DEFAULT_REASONER) -> rdflib.Graph:
     """The closure (asserted plus :func:`infer`) restricted to triples among named resources.
 
     This is the part of the closure on which the two engines are compared: no
@@ -275,7 +272,7 @@ class Reasoned(NamedTuple):
     closure: rdflib.Graph
 
 
-def reason(asserted: rdflib.Graph, reasoner: Reasoner = "fast") -> Reasoned:
+def reason(asserted: rdflib.Graph, reasoner: Reasoner = DEFAULT_REASONER) -> Reasoned:
     """The project's reasoning step: restriction edges, OWL 2 RL, and a consistency check.
 
     Every producer of the reasoned graph (build, validate, the query cache, merges) goes through

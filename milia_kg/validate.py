@@ -41,6 +41,7 @@ from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import SH
 
 from milia_kg import _resources
+from milia_kg._reasoners import DEFAULT_REASONER
 from milia_kg._oxterms import TermMap
 from milia_kg.backends import OxigraphBackend
 from milia_kg.errors import MiliaKGError
@@ -387,7 +388,7 @@ def validate(
 def validate_sources(
     ontology_dir: str | Path | None = None,
     data_dir: str | Path | None = None,
-    reasoner: str = "fast",
+    reasoner: str = DEFAULT_REASONER,
 ) -> ValidationReport:
     """Load, reason over and validate the sources (default: the packaged ones).
 

@@ -1,4 +1,4 @@
-"""Bad input gives one line on stderr and exit 2; a failed check gives a report and exit 1.
+"""Bad input gives one line on stderr and exit 2; a failed check gives a report (on stderr) and exit 1.
 
 The CLI is tested in-process with click's runner, plus once in a child process to
 see the real stderr (no traceback).
@@ -114,9 +114,10 @@ def test_validation_failure(
     extra = ["--out", str(out)] if command == "build" else []
     result = _invoke(command, *extra, "--ontology-dir", str(ontology), "--data-dir", str(data))
     assert result.exit_code == 1
-    report = [line for line in result.stdout.splitlines() if entity in line and f"[rule {rule}]" in line]
-    assert report, result.stdout
-    assert "validation failed" in _one_line_error(result.stderr)
+    *report, error = result.stderr.splitlines()  # the report is a diagnostic: stderr, above the error line
+    assert [line for line in report if entity in line and f"[rule {rule}]" in line], result.stderr
+    assert "validation failed" in _one_line_error(error)
+    assert result.stdout == ""
     assert not out.exists()
 
 

@@ -21,10 +21,10 @@ from pathlib import Path
 import rdflib
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
-from milia_kg import _resources, _serialize
+from milia_kg import _resources, _serialize, pipeline
 from milia_kg.errors import MiliaKGError, ValidationError
-from milia_kg.loading import MKG, load_asserted
-from milia_kg.validate import ValidationReport, short, validate
+from milia_kg.loading import MKG
+from milia_kg.validate import ValidationReport, short
 
 __all__ = ["ARTIFACTS", "BuildSummary", "build", "entities_by_type", "prefix_map"]
 
@@ -287,7 +287,7 @@ def _move_into_place(tmp: Path, out: Path) -> None:
 
 def build(
     out_dir: str | Path,
-    reasoner: str = "fast",
+    reasoner: str = pipeline.DEFAULT_REASONER,
     *,
     ontology_dir: str | Path | None = None,
     data_dir: str | Path | None = None,
@@ -295,20 +295,19 @@ def build(
     """Load, reason, validate and write the release artifacts into ``out_dir``.
 
     :param out_dir: the release folder; replaced as a whole if it holds a previous build.
-    :param reasoner: passed to :func:`milia_kg.reasoning.reason`.
+    :param reasoner: passed to :func:`milia_kg.pipeline.run`.
     :raises RDFSyntaxError: if a source file is not valid Turtle.
     :raises InconsistencyError: if the reasoned graph is inconsistent.
-    :raises ValidationError: if SHACL or a QC check fails; nothing is written then.
+    :raises ValidationError: if a validation rule fails (the same rules as ``milia-kg validate``:
+        :data:`milia_kg.validate.RULES`); nothing is written then.
     :raises MiliaKGError: if ``out_dir`` exists and is not a build folder.
     """
-    from milia_kg import reasoning
-
     started = time.perf_counter()
     out = Path(out_dir).absolute()
     _check_replaceable(out)
-    asserted = load_asserted(ontology_dir, data_dir)
-    inferred, reasoned = reasoning.reason(asserted, reasoner=reasoner)
-    report = validate(asserted, inferred, ontology_dir=ontology_dir, data_dir=data_dir)
+    result = pipeline.run(ontology_dir, data_dir, reasoner=reasoner)
+    asserted, inferred, reasoned, report = result.asserted, result.inferred, result.closure, result.report
+    assert report is not None  # validate=True
     if not report.conforms:
         raise ValidationError(report)
 

@@ -205,7 +205,7 @@ def describe(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
 
 def run_shacl(graph: rdflib.Graph | Sequence[rdflib.Graph], shapes: rdflib.Graph) -> list[ValidationResult]:
     """Validate ``graph`` (or the union of several graphs) against ``shapes`` with pyshacl
-    (no inference, SHACL-AF enabled), on an Oxigraph copy of the data."""
+    (no inference, SHACL Core), on an Oxigraph copy of the data."""
     graphs = [graph] if isinstance(graph, rdflib.Graph) else list(graph)
     terms = TermMap()
     store = terms.store(graphs)
@@ -221,18 +221,46 @@ def run_shacl(graph: rdflib.Graph | Sequence[rdflib.Graph], shapes: rdflib.Graph
     return _shacl_on_store(store, terms, shapes, union)
 
 
+def _memoise_sparql_check() -> None:
+    """Make pyshacl check a SPARQL constraint's text once, not once per focus node.
+
+    pyshacl re-runs its pre-binding checks (nine regular expressions over the query text, no
+    MINUS, VALUES, SERVICE...) before every focus node; on the project's shapes that is most of
+    the SHACL time. The outcome depends only on the text and on which variables may be
+    pre-bound, so it is cached on those; a failing check is not cached and raises every time.
+    """
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    check = SPARQLQueryHelper.check_invalid_sparql
+    if getattr(check, "memoised", False):
+        return
+    passed: set[tuple[str, bool, tuple[str, ...]]] = set()
+
+    def memoised(self: SPARQLQueryHelper, sparql_text: str, valuenode: object = None, extravars: object = None) -> bool:
+        key = (sparql_text, valuenode is not None, tuple(sorted(extravars or ())))  # type: ignore[call-overload]
+        if key not in passed:
+            check(self, sparql_text, valuenode=valuenode, extravars=extravars)
+            passed.add(key)
+        return True
+
+    memoised.memoised = True  # type: ignore[attr-defined]
+    SPARQLQueryHelper.check_invalid_sparql = memoised  # type: ignore[method-assign]
+
+
 def _shacl_on_store(
     store: ox.Store, terms: TermMap, shapes: rdflib.Graph, data: Callable[[], rdflib.Graph]
 ) -> list[ValidationResult]:
     """pyshacl over ``store`` (which it may change: give it a private copy); ``data()`` is the
-    rdflib graph that the terms of the report are described in, built only if there is a report."""
+    rdflib graph that the terms of the report are described in, built only if there is a report.
+    SHACL-AF is off: the shapes are SHACL Core, and run here as any SHACL processor runs them."""
     import pyshacl
 
+    _memoise_sparql_check()
     _conforms, results, _text = pyshacl.validate(
         store,
         shacl_graph=shapes,
         inference="none",
-        advanced=True,
+        advanced=False,
         allow_warnings=False,
         inplace=True,
     )

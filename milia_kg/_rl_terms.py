@@ -2,7 +2,8 @@
 
 The engine works on integers.  An adapter tells it how to recognise the kind of
 an RDF term of some library (rdflib or pyoxigraph), how to build an IRI term, and
-how to read a literal's lexical form and datatype.  Only the adapter knows the
+how to read a literal's lexical form and datatype; the engine needs nothing else
+(its error messages are strings, it mints no terms but IRIs).  Only the adapter knows the
 term library; everything else in ``milia_kg._rl_*`` sees integer ids.
 """
 
@@ -89,16 +90,12 @@ class TermAdapter:
     :param datatype: a literal's datatype IRI as a string, or ``None`` for a plain
         or language-tagged literal (rdflib's view, which owlrl follows).
     :param text: a literal's lexical form, an IRI or a blank-node label.
-    :param literal: builds a plain literal from a string (for error messages).
-    :param bnode: builds a fresh blank node.
     """
 
     iri: Callable[[str], Any]
     kind: Callable[[Any], int]
     datatype: Callable[[Any], str | None]
     text: Callable[[Any], str]
-    literal: Callable[[str], Any]
-    bnode: Callable[[], Any]
 
 
 def _rdflib_adapter() -> TermAdapter:
@@ -114,7 +111,7 @@ def _rdflib_adapter() -> TermAdapter:
     def datatype(term: Any) -> str | None:
         return None if term.datatype is None else str(term.datatype)
 
-    return TermAdapter(URIRef, kind, datatype, str, Literal, BNode)
+    return TermAdapter(URIRef, kind, datatype, str)
 
 
 def _oxigraph_adapter() -> TermAdapter:
@@ -135,7 +132,7 @@ def _oxigraph_adapter() -> TermAdapter:
         value = term.datatype.value
         return None if value == XSD_STRING else value
 
-    return TermAdapter(NamedNode, kind, datatype, lambda term: term.value, Literal, BlankNode)
+    return TermAdapter(NamedNode, kind, datatype, lambda term: term.value)
 
 
 #: Adapter factories by name.

@@ -91,10 +91,9 @@ def _walk(prefix: str, folder: Traversable) -> list[tuple[str, Traversable]]:
 
 def _reason(reasoner: str, ontology_dir: str | Path | None, data_dir: str | Path | None) -> bytes:
     """Reason over the sources; return asserted + inferred triples as N-Triples."""
-    from milia_kg import loading, reasoning
+    from milia_kg import pipeline
 
-    asserted = loading.load_asserted(ontology_dir, data_dir)
-    closure = reasoning.reason(asserted, reasoner=reasoner).closure
+    closure = pipeline.run(ontology_dir, data_dir, reasoner=reasoner, validate=False).closure
     return closure.serialize(format="nt", encoding="utf-8")
 
 

@@ -89,8 +89,6 @@ class TermAdapter:
     :param datatype: a literal's datatype IRI as a string, or ``None`` for a plain
         or language-tagged literal (rdflib's view, which owlrl follows).
     :param text: a literal's lexical form, an IRI or a blank-node label.
-    :param literal: builds a plain literal from a string (for error messages).
-    :param bnode: builds a fresh blank node.
     :param language: a literal's language tag, or ``None`` (for datatype clashes).
     """
 
@@ -98,8 +96,6 @@ class TermAdapter:
     kind: Callable[[Any], int]
     datatype: Callable[[Any], str | None]
     text: Callable[[Any], str]
-    literal: Callable[[str], Any]
-    bnode: Callable[[], Any]
     language: Callable[[Any], str | None]
 
 
@@ -120,7 +116,7 @@ def _rdflib_adapter() -> TermAdapter:
     def datatype(term: Any) -> str | None:
         return None if term.datatype is None else str(term.datatype)
 
-    return TermAdapter(URIRef, kind, datatype, str, Literal, BNode, _language)
+    return TermAdapter(URIRef, kind, datatype, str, _language)
 
 
 def _oxigraph_adapter() -> TermAdapter:
@@ -141,7 +137,7 @@ def _oxigraph_adapter() -> TermAdapter:
         value = term.datatype.value
         return None if value == XSD_STRING else value
 
-    return TermAdapter(NamedNode, kind, datatype, lambda term: term.value, Literal, BlankNode, _language)
+    return TermAdapter(NamedNode, kind, datatype, lambda term: term.value, _language)
 
 
 #: Adapter factories by name.

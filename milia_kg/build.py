@@ -10,6 +10,7 @@ content-derived blank-node labels, sorted output.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -21,30 +22,40 @@ from pathlib import Path
 import rdflib
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
-from milia_kg import _resources, _serialize
+from milia_kg import _resources, _serialize, pipeline
 from milia_kg._reasoners import DEFAULT_REASONER
 from milia_kg.errors import MiliaKGError, ValidationError
-from milia_kg.loading import MKG, load_asserted
-from milia_kg.validate import ValidationReport, short, validate
+from milia_kg.loading import MKG
+from milia_kg.validate import ValidationReport, short
 
-__all__ = ["ARTIFACTS", "BuildSummary", "build", "entities_by_type", "prefix_map"]
+__all__ = ["ARTIFACTS", "MEDIA_TYPES", "BuildSummary", "build", "entities_by_type", "prefix_map"]
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DATASET = URIRef(f"{MKG}dataset")
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
-#: Artifact file name -> (media type, what it holds).
-ARTIFACTS: dict[str, tuple[str, str]] = {
-    "milia-kg-asserted.ttl": ("text/turtle", "asserted triples (ontology, imports and data)"),
-    "milia-kg-inferred.ttl": ("text/turtle", "triples inferred by reasoning only (OWL 2 RL, plus part-of edges stated as OBO restrictions)"),
-    "milia-kg-reasoned.ttl": ("text/turtle", "asserted plus inferred triples"),
-    "milia-kg.owl": ("application/rdf+xml", "asserted ontology and data as RDF/XML for OWL tools"),
-    "milia-kg.jsonld": ("application/ld+json", "asserted plus inferred triples as JSON-LD"),
-    "milia-kg.nt": ("application/n-triples", "asserted plus inferred triples, sorted N-Triples"),
-    "context.jsonld": ("application/ld+json", "the JSON-LD context of milia-kg.jsonld"),
-    "prefixes.json": ("application/json", "bioregistry-compatible prefix map"),
-    "void.ttl": ("text/turtle", "VoID/DCAT description of this release"),
+#: Artifact file name -> what it holds.
+ARTIFACTS: dict[str, str] = {
+    "milia-kg-asserted.ttl": "asserted triples (ontology, imports and data)",
+    "milia-kg-inferred.ttl": "triples inferred by reasoning only (OWL 2 RL, plus part-of edges stated as OBO restrictions)",
+    "milia-kg-reasoned.ttl": "asserted plus inferred triples",
+    "milia-kg.owl": "asserted ontology and data as RDF/XML for OWL tools",
+    "milia-kg.jsonld": "asserted plus inferred triples as JSON-LD",
+    "milia-kg.nt": "asserted plus inferred triples, sorted N-Triples",
+    "context.jsonld": "the JSON-LD context of milia-kg.jsonld",
+    "prefixes.json": "bioregistry-compatible prefix map of every prefix the release uses",
+    "void.ttl": "VoID/DCAT description of this release",
+}
+
+#: File suffix -> registered (IANA) media type, for the DCAT distributions.
+MEDIA_TYPES: dict[str, str] = {
+    ".ttl": "text/turtle",
+    ".owl": "application/rdf+xml",
+    ".nt": "application/n-triples",
+    ".jsonld": "application/ld+json",
+    ".json": "application/json",
+    ".tsv": "text/tab-separated-values",
 }
 
 #: Prefixes with fixed names, whatever the source files call them.
@@ -105,13 +116,18 @@ def prefix_map(graph: Graph) -> dict[str, str]:
     return dict(sorted(prefixes.items()))
 
 
-def _bioregistry_prefixes(triples: list[tuple], prefixes: Mapping[str, str]) -> dict[str, str]:
-    """Split ``obo:`` into per-ontology prefixes (``RO``, ``BFO``, ``UBERON``...) as the
-    Bioregistry does, and check the map with :mod:`curies`."""
+def _bioregistry_prefixes(
+    triples: list[tuple], prefixes: Mapping[str, str], curie_map: Mapping[str, str]
+) -> dict[str, str]:
+    """Every prefix the release uses: the serialisations' own (``prefixes``), the SSSOM file's
+    ``curie_map`` (``SNOMEDCT``, ``semapv``...), and ``obo:`` split into per-ontology prefixes
+    (``RO``, ``BFO``, ``UBERON``...) as the Bioregistry does; checked with :mod:`curies`."""
     import curies
 
     obo = PREFERRED_PREFIXES["obo"]
-    result = {p: ns for p, ns in prefixes.items() if ns != obo}
+    result = dict(prefixes)
+    for prefix, namespace in curie_map.items():
+        result.setdefault(prefix, namespace)
     for term in {t for triple in triples for t in triple if isinstance(t, URIRef)}:
         local = str(term).removeprefix(obo)
         if local != str(term) and "_" in local:
@@ -199,7 +215,8 @@ def _void(asserted: Graph, inferred: Graph, reasoned: Graph, files: list[str]) -
         void.add((partition, VOID.entities, rdflib.Literal(n)))
     for name in files:
         distribution = URIRef(f"{release}{name}")
-        media, description = ARTIFACTS.get(name, ("text/plain", "supporting file"))
+        media = MEDIA_TYPES[Path(name).suffix]
+        description = ARTIFACTS.get(name, "a source file of this release")
         void.add((DATASET, DCAT.distribution, distribution))
         void.add((distribution, RDF.type, DCAT.Distribution))
         void.add((distribution, D.title, rdflib.Literal(name)))
@@ -215,6 +232,7 @@ def _write(
     inferred: Graph,
     ontology_dir: str | Path | None,
     data_dir: str | Path | None,
+    curie_map: Mapping[str, str],
 ) -> list[str]:
     """Write every artifact into ``tmp``; return the relative names of the files written."""
     prefixes = prefix_map(asserted)
@@ -234,7 +252,7 @@ def _write(
     (tmp / "context.jsonld").write_text(
         json.dumps({"@context": context}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
-    bioregistry = _bioregistry_prefixes(reasoned_triples, prefixes)
+    bioregistry = _bioregistry_prefixes(reasoned_triples, prefixes, curie_map)
     (tmp / "prefixes.json").write_text(json.dumps(bioregistry, indent=2) + "\n", encoding="utf-8")
 
     extra = []
@@ -270,6 +288,13 @@ def _check_replaceable(out: Path) -> None:
         )
 
 
+def _umask() -> int:
+    """The process umask (read by setting it, the only portable way, and restoring it at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _move_into_place(tmp: Path, out: Path) -> None:
     old = None
     if out.exists():
@@ -296,27 +321,28 @@ def build(
     """Load, reason, validate and write the release artifacts into ``out_dir``.
 
     :param out_dir: the release folder; replaced as a whole if it holds a previous build.
-    :param reasoner: passed to :func:`milia_kg.reasoning.reason`.
+    :param reasoner: passed to :func:`milia_kg.pipeline.run`.
     :raises RDFSyntaxError: if a source file is not valid Turtle.
     :raises InconsistencyError: if the reasoned graph is inconsistent.
-    :raises ValidationError: if SHACL or a QC check fails; nothing is written then.
+    :raises ValidationError: if a validation rule fails (the same rules as ``milia-kg validate``:
+        :data:`milia_kg.validate.RULES`); nothing is written then.
     :raises MiliaKGError: if ``out_dir`` exists and is not a build folder.
     """
-    from milia_kg import reasoning
-
     started = time.perf_counter()
     out = Path(out_dir).absolute()
     _check_replaceable(out)
-    asserted = load_asserted(ontology_dir, data_dir)
-    inferred, reasoned = reasoning.reason(asserted, reasoner=reasoner)
-    report = validate(asserted, inferred, ontology_dir=ontology_dir, data_dir=data_dir)
+    result = pipeline.run(ontology_dir, data_dir, reasoner=reasoner)
+    asserted, inferred, reasoned, report = result.asserted, result.inferred, result.closure, result.report
+    assert report is not None  # validate=True
     if not report.conforms:
         raise ValidationError(report)
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
-        files = _write(tmp, asserted, inferred, ontology_dir, data_dir)
+        tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; a release folder gets the usual mode
+        curie_map = {} if result.mapping_set is None else dict(result.mapping_set.converter.prefix_map)
+        files = _write(tmp, asserted, inferred, ontology_dir, data_dir, curie_map)
         _move_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

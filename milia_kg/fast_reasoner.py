@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from milia_kg._rl_engine import Engine
@@ -63,13 +63,11 @@ class Inference:
         ``owl:sameAs`` and without owlrl's error-message nodes).
     :param errors: owlrl-style inconsistency messages; empty when consistent.
     :param asserted_count: distinct input triples.
-    :param stats: counters for benchmarks: interned ``terms`` and ``derived`` triples.
     """
 
     inferred: list[tuple[Any, Any, Any]]
     errors: tuple[str, ...] = ()
     asserted_count: int = 0
-    stats: dict[str, int] = field(default_factory=dict)
 
 
 def reason(
@@ -103,5 +101,4 @@ def reason(
             gc.enable()
     decode, kinds = engine.terms, engine.kinds
     inferred = [(decode[s], decode[p], decode[o]) for s, p, o in engine.derived if kinds[p] != BNODE]
-    stats = {"terms": len(decode), "derived": len(engine.derived)}
-    return Inference(inferred, tuple(engine.errors), len(asserted), stats)
+    return Inference(inferred, tuple(engine.errors), len(asserted))

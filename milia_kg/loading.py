@@ -162,12 +162,13 @@ def load_dataset(
     data_dir: str | Path | None = None,
     reasoner: str = DEFAULT_REASONER,
 ) -> rdflib.Dataset:
-    """Load the asserted graph, reason over it, and return both as named graphs.
+    """Load the asserted graph, reason over it (:func:`milia_kg.pipeline.run`, no validation),
+    and return both as named graphs.
 
     :raises RDFSyntaxError: if a source file is not valid Turtle.
     :raises InconsistencyError: if the reasoned graph is inconsistent.
     """
-    from milia_kg import reasoning
+    from milia_kg import pipeline
 
-    asserted = load_asserted(ontology_dir, data_dir)
-    return make_dataset(asserted, reasoning.reason(asserted, reasoner=reasoner).inferred)
+    result = pipeline.run(ontology_dir, data_dir, reasoner=reasoner, validate=False)
+    return make_dataset(result.asserted, result.inferred)

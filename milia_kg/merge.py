@@ -1,5 +1,6 @@
 """Merge the graph with external ontologies (HPO, UBERON, MONDO... files) and reason over the union.
 
+The union goes through :func:`milia_kg.pipeline.run`, like every other producer of the graph.
 OBO ontologies state part-of as existential restrictions; :func:`milia_kg.reasoning.reason` turns
 them into class-level edges before OWL 2 RL closes them, so the merged part-of hierarchy is
 queryable with the same patterns as milia-kg's own facts.
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import rdflib
 
-from milia_kg import loading, rdf_formats, reasoning
+from milia_kg import loading, pipeline, rdf_formats
 from milia_kg._reasoners import DEFAULT_REASONER
 from milia_kg.errors import RDFSyntaxError
 
@@ -50,7 +51,7 @@ def merged_graph(external: Iterable[str | Path], reasoner: str = DEFAULT_REASONE
     :raises RDFSyntaxError: if a file cannot be parsed.
     :raises InconsistencyError: if the union is inconsistent.
     """
-    graph = loading.load_asserted()
+    graph = rdflib.Graph()
     for path in external:
         parse_external(path, graph)
-    return reasoning.reason(graph, reasoner=reasoner).closure
+    return pipeline.run(extra_graphs=[graph], reasoner=reasoner, validate=False).closure

@@ -1,15 +1,18 @@
 """Validation: SHACL shapes plus ROBOT-report-style QC checks.
 
-Three kinds of rules, one report:
+Four kinds of rules, registered in one table (:data:`RULES`) that ``build`` and
+``validate`` both run, one report:
 
-* **SHACL** (``ontology/shapes.ttl``) over the asserted plus inferred graph, run by
-  pyshacl with no inference of its own (the graph is already reasoned) and SHACL-AF
-  SPARQL targets enabled;
+* **SHACL** (``ontology/shapes.ttl``, SHACL Core with SPARQL-based constraints) over the
+  asserted plus inferred graph, run by pyshacl with no inference of its own (the graph
+  is already reasoned); one rule per node shape;
 * **QC checks**, one SPARQL file per rule in ``queries/checks/NAME-violation.rq``, run
   over the asserted graph: a check passes when it returns no rows; each row names an
   ``?entity`` and a ``?value`` (further columns are shown in the message);
 * **quote-not-in-seed**, in Python: every ``mkg:quote`` must be a verbatim substring of
-  the seed text (whitespace normalised).
+  the seed text (whitespace normalised);
+* **sssom-mapping-set**: every row of ``data/mappings.sssom.tsv`` is well formed and maps
+  a subject the graph declares.
 
 Both SPARQL parts run on Oxigraph: the rdflib graphs are copied into an in-memory
 pyoxigraph store (:class:`milia_kg._oxterms.TermMap`, blank nodes keep their ids), the
@@ -30,10 +33,11 @@ checks, same report; about a hundred times faster.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import rdflib
@@ -47,14 +51,22 @@ from milia_kg.backends import OxigraphBackend
 from milia_kg.errors import MiliaKGError
 from milia_kg.loading import MKG, parse_turtle
 
+if TYPE_CHECKING:
+    from milia_kg.mappings import MappingSet
+
 __all__ = [
+    "MAPPING_RULE",
     "QUOTE_RULE",
+    "RULES",
+    "RuleFamily",
+    "RuleInput",
     "ValidationReport",
     "ValidationResult",
     "check_purpose",
     "check_quotes",
     "run_check",
     "run_checks",
+    "rule_names",
     "run_shacl",
     "describe",
     "short",
@@ -194,7 +206,7 @@ def describe(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
 
 def run_shacl(graph: rdflib.Graph | Sequence[rdflib.Graph], shapes: rdflib.Graph) -> list[ValidationResult]:
     """Validate ``graph`` (or the union of several graphs) against ``shapes`` with pyshacl
-    (no inference, SHACL-AF enabled), on an Oxigraph copy of the data."""
+    (no inference, SHACL Core), on an Oxigraph copy of the data."""
     graphs = [graph] if isinstance(graph, rdflib.Graph) else list(graph)
     terms = TermMap()
     store = terms.store(graphs)
@@ -210,18 +222,46 @@ def run_shacl(graph: rdflib.Graph | Sequence[rdflib.Graph], shapes: rdflib.Graph
     return _shacl_on_store(store, terms, shapes, union)
 
 
+def _memoise_sparql_check() -> None:
+    """Make pyshacl check a SPARQL constraint's text once, not once per focus node.
+
+    pyshacl re-runs its pre-binding checks (nine regular expressions over the query text, no
+    MINUS, VALUES, SERVICE...) before every focus node; on the project's shapes that is most of
+    the SHACL time. The outcome depends only on the text and on which variables may be
+    pre-bound, so it is cached on those; a failing check is not cached and raises every time.
+    """
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    check = SPARQLQueryHelper.check_invalid_sparql
+    if getattr(check, "memoised", False):
+        return
+    passed: set[tuple[str, bool, tuple[str, ...]]] = set()
+
+    def memoised(self: SPARQLQueryHelper, sparql_text: str, valuenode: object = None, extravars: object = None) -> bool:
+        key = (sparql_text, valuenode is not None, tuple(sorted(extravars or ())))  # type: ignore[call-overload]
+        if key not in passed:
+            check(self, sparql_text, valuenode=valuenode, extravars=extravars)
+            passed.add(key)
+        return True
+
+    memoised.memoised = True  # type: ignore[attr-defined]
+    SPARQLQueryHelper.check_invalid_sparql = memoised  # type: ignore[method-assign]
+
+
 def _shacl_on_store(
     store: ox.Store, terms: TermMap, shapes: rdflib.Graph, data: Callable[[], rdflib.Graph]
 ) -> list[ValidationResult]:
     """pyshacl over ``store`` (which it may change: give it a private copy); ``data()`` is the
-    rdflib graph that the terms of the report are described in, built only if there is a report."""
+    rdflib graph that the terms of the report are described in, built only if there is a report.
+    SHACL-AF is off: the shapes are SHACL Core, and run here as any SHACL processor runs them."""
     import pyshacl
 
+    _memoise_sparql_check()
     _conforms, results, _text = pyshacl.validate(
         store,
         shacl_graph=shapes,
         inference="none",
-        advanced=True,
+        advanced=False,
         allow_warnings=False,
         inplace=True,
     )
@@ -345,6 +385,66 @@ def check_quotes(graph: rdflib.Graph, seed: str) -> list[ValidationResult]:
     return found
 
 
+# ---------------------------------------------------------------- the rule registry
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    """What the rules look at: the reasoned graph and the side inputs of the sources.
+
+    :ivar mapping_set: the SSSOM mapping set the asserted graph was loaded with, if any.
+    """
+
+    asserted: rdflib.Graph
+    inferred: rdflib.Graph
+    shapes: rdflib.Graph
+    seed: str
+    checks: Mapping[str, Traversable | Path]
+    mapping_set: MappingSet | None = None
+
+
+@dataclass(frozen=True)
+class RuleFamily:
+    """Rules that run together (one pyshacl call, one Oxigraph copy): their names, and how to run them."""
+
+    names: Callable[[RuleInput], list[str]]
+    run: Callable[[RuleInput], list[ValidationResult]]
+
+
+def _shacl_rules(given: RuleInput) -> list[ValidationResult]:
+    return run_shacl([given.asserted, given.inferred], given.shapes)
+
+
+def _mapping_rule(given: RuleInput) -> list[ValidationResult]:
+    """A bad SSSOM row (undeclared prefix, malformed CURIE, unknown predicate, missing justification)
+    or a mapping of a subject the graph does not declare is a violation naming the row."""
+    mapping_set = given.mapping_set
+    if mapping_set is None:
+        return []
+    problems = [*mapping_set.problems, *mapping_set.check_subjects(given.asserted)]
+    return [ValidationResult(MAPPING_RULE, mapping_set.source, problem) for problem in problems]
+
+
+#: Every validation rule, by family, in one table (as sssom-py's validators): ``milia-kg build`` and
+#: ``milia-kg validate`` both run exactly these through :func:`validate`, so they report the same rules.
+RULES: dict[str, RuleFamily] = {
+    "shacl": RuleFamily(
+        lambda given: sorted(short(s) for s in given.shapes.subjects(RDF.type, SH.NodeShape)), _shacl_rules
+    ),
+    "qc-checks": RuleFamily(
+        lambda given: sorted(name.removesuffix("-violation") for name in given.checks),
+        lambda given: run_checks(given.asserted, dict(given.checks)),
+    ),
+    QUOTE_RULE: RuleFamily(lambda given: [QUOTE_RULE], lambda given: check_quotes(given.asserted, given.seed)),
+    MAPPING_RULE: RuleFamily(lambda given: [MAPPING_RULE], _mapping_rule),
+}
+
+
+def rule_names(given: RuleInput) -> list[str]:
+    """The names of the rules :data:`RULES` holds for these inputs, in report order."""
+    return [name for family in RULES.values() for name in family.names(given)]
+
+
 # ---------------------------------------------------------------- entry points
 
 
@@ -357,14 +457,17 @@ def validate(
     shapes: rdflib.Graph | None = None,
     seed: str | None = None,
     checks: dict[str, Traversable | Path] | None = None,
+    mapping_set: MappingSet | None = None,
 ) -> ValidationReport:
-    """Validate a reasoned graph: SHACL over asserted + inferred, QC checks and quotes over asserted.
+    """Validate a reasoned graph with every rule of :data:`RULES`: SHACL over asserted + inferred,
+    QC checks and quotes over asserted, the SSSOM rule over ``mapping_set``.
 
     :param ontology_dir: take the shapes from ``ONTOLOGY_DIR/shapes.ttl`` if that file exists.
     :param data_dir: take the seed text from ``DATA_DIR/source/`` if it exists there.
     :param shapes: the SHACL shapes (default: from ``ontology_dir``, else the packaged ones).
     :param seed: the seed text (default: from ``data_dir``, else the packaged one).
     :param checks: QC check files by name (default: the packaged ones).
+    :param mapping_set: the mapping set the asserted graph was loaded with (none: nothing to check).
     :returns: the report; it never raises on a violation.
     :raises RDFSyntaxError: if the shapes file is not valid Turtle.
     """
@@ -375,14 +478,9 @@ def validate(
         has_seed = _resources.data_dir(data_dir).joinpath(_resources.SEED_FILE).is_file()
         seed = _resources.seed_text(data_dir if has_seed else None)
     checks = _resources.check_files() if checks is None else checks
-    terms = TermMap()
-    store = terms.store([asserted])
-    results = run_checks(OxigraphBackend(store), checks, terms=terms)  # the checks see the asserted graph
-    results += check_quotes(asserted, seed)
-    terms.add(store, inferred)  # SHACL sees asserted + inferred
-    results += _shacl_on_store(store, terms, shapes, lambda: asserted + inferred)
-    shape_names = sorted(short(s) for s in shapes.subjects(RDF.type, SH.NodeShape))
-    return ValidationReport(results, rules_run=[*shape_names, *sorted(checks), QUOTE_RULE])
+    given = RuleInput(asserted, inferred, shapes, seed, checks, mapping_set)
+    results = [result for family in RULES.values() for result in family.run(given)]
+    return ValidationReport(results, rules_run=rule_names(given))
 
 
 def validate_sources(
@@ -390,33 +488,13 @@ def validate_sources(
     data_dir: str | Path | None = None,
     reasoner: str = DEFAULT_REASONER,
 ) -> ValidationReport:
-    """Load, reason over and validate the sources (default: the packaged ones).
+    """Load, reason over and validate the sources (default: the packaged ones); see :func:`milia_kg.pipeline.run`.
 
     :raises RDFSyntaxError: if a source file is not valid Turtle.
     :raises InconsistencyError: if the reasoned graph is inconsistent.
     """
-    from milia_kg import reasoning
-    from milia_kg.loading import load_asserted
+    from milia_kg import pipeline
 
-    asserted = load_asserted(ontology_dir, data_dir, mappings=False)
-    mapping_results = _load_mappings(asserted, data_dir)
-    inferred = reasoning.reason(asserted, reasoner=reasoner).inferred
-    report = validate(asserted, inferred, ontology_dir=ontology_dir, data_dir=data_dir)
-    return ValidationReport([*report.results, *mapping_results], rules_run=[*report.rules_run, MAPPING_RULE])
-
-
-def _load_mappings(asserted: rdflib.Graph, data_dir: str | Path | None) -> list[ValidationResult]:
-    """Check the SSSOM mapping set row by row and add it to ``asserted`` when it is clean.
-
-    A bad row (undeclared prefix, malformed CURIE, unknown predicate, missing justification) or a
-    mapping of a subject the graph does not declare is a violation naming the row.
-    """
-    from milia_kg import mappings
-
-    path = _resources.mappings_file(data_dir)
-    if path is None:
-        return []
-    mapping_set = mappings.read_sssom(path)
-    problems = [*mapping_set.problems, *mapping_set.check_subjects(asserted)]
-    mappings.add_to_graph(mapping_set, asserted, strict=False)
-    return [ValidationResult(MAPPING_RULE, mapping_set.source, problem) for problem in problems]
+    report = pipeline.run(ontology_dir, data_dir, reasoner=reasoner).report
+    assert report is not None  # validate=True
+    return report

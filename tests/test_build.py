@@ -192,3 +192,90 @@ def test_real_build_is_byte_identical(tmp_path: Path, release: tuple[Path, Build
     )
     different = sorted(name for name, content in _files(second).items() if _files(first).get(name) != content)
     assert not different
+
+
+# ---------------------------------------------------------------- release details
+
+#: suffix -> the registered media type a DCAT distribution of that file must declare
+EXPECTED_MEDIA_TYPES = {
+    ".ttl": "text/turtle",
+    ".owl": "application/rdf+xml",
+    ".nt": "application/n-triples",
+    ".jsonld": "application/ld+json",
+    ".json": "application/json",
+    ".tsv": "text/tab-separated-values",
+}
+
+
+def _used_prefixes(path: Path) -> dict[str, str | None]:
+    """The CURIE prefixes an artifact declares or uses: prefix -> namespace (``None`` if not declared)."""
+    import re
+
+    import yaml
+
+    text = path.read_text(encoding="utf-8")
+    found: dict[str, str | None] = {}
+    if path.suffix == ".ttl":
+        found.update(re.findall(r"^@prefix\s+([\w.-]*):\s*<([^>]*)>", text, re.MULTILINE))
+    elif path.suffix == ".owl":
+        found.update(re.findall(r'xmlns:([\w.-]+)="([^"]*)"', text))
+        found.pop("xml", None)
+    elif path.suffix in (".jsonld", ".json"):
+        data = json.loads(text)
+        context = data.get("@context", data) if path.name != "prefixes.json" else data
+        found.update({k: v for k, v in context.items() if isinstance(v, str) and not k.startswith("@")})
+    elif path.suffix == ".tsv":
+        header = "\n".join(line[1:] for line in text.splitlines() if line.startswith("#"))
+        found.update(yaml.safe_load(header)["curie_map"])
+        body = [line.split("\t") for line in text.splitlines() if not line.startswith("#")]
+        for row in body[1:]:
+            for cell, column in zip(row, body[0]):
+                if column.endswith("_id") or column == "mapping_justification":
+                    found.setdefault(cell.split(":", 1)[0], None)
+    # CURIE-valued literals (sssom:object_id "SNOMEDCT:...") in the RDF artifacts
+    for prefix in re.findall(r'object_id[">\s:]+"?([A-Za-z][\w.-]*):', text):
+        found.setdefault(prefix, None)
+    return found
+
+
+@pytest.mark.slow
+def test_every_prefix_used_is_in_prefixes_json(release: tuple[Path, BuildSummary]) -> None:
+    out, _ = release
+    prefixes = json.loads((out / "prefixes.json").read_text(encoding="utf-8"))
+    used = {str(p.relative_to(out)): _used_prefixes(p) for p in sorted(out.rglob("*")) if p.is_file()}
+    assert {"SNOMEDCT", "UMLS", "MESH", "semapv"} <= set(used["mappings.sssom.tsv"])
+    missing = {
+        name: sorted(f"{p} {ns}" for p, ns in found.items() if p not in prefixes or ns not in (None, prefixes[p]))
+        for name, found in used.items()
+    }
+    assert {name: m for name, m in missing.items() if m} == {}
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o077])
+def test_release_modes_follow_the_umask(umask: int, tmp_path: Path, mini_sources: tuple[Path, Path]) -> None:
+    import os
+    import stat
+
+    ontology, data = mini_sources
+    out = tmp_path / "out"
+    old = os.umask(umask)
+    try:
+        build(out, ontology_dir=ontology, data_dir=data)
+    finally:
+        os.umask(old)
+    modes = {str(p.relative_to(out)): stat.S_IMODE(p.stat().st_mode) for p in [out, *out.rglob("*")]}
+    expected = {name: (0o777 if (out / name).is_dir() else 0o666) & ~umask for name in modes}
+    assert modes == expected
+
+
+@pytest.mark.slow
+def test_void_media_types_by_suffix(release: tuple[Path, BuildSummary]) -> None:
+    out, summary = release
+    void = rdflib.Graph().parse(out / "void.ttl")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    declared = {
+        str(d).split("/release/0.1.0/", 1)[1]: str(void.value(d, dcat.mediaType))
+        for d in void.subjects(rdflib.RDF.type, dcat.Distribution)
+    }
+    assert set(declared) == set(summary.files) >= {"mappings.sssom.tsv", "imports/obo-import.ttl"}
+    assert declared == {name: EXPECTED_MEDIA_TYPES[Path(name).suffix] for name in declared}

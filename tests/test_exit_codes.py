@@ -94,16 +94,8 @@ CASES: dict[str, tuple[tuple[str, ...], list[str], dict[str, str], int, str]] = 
     "unknown-option": (tuple(COMMANDS), ["--bogus"], {}, 2, "No such option '--bogus'"),
 }
 
-#: Cases another change of issue 8 fixes: build does not run the SSSOM rule yet (the rule registry will).
-PENDING = {("build", "bad-sssom-row"): "build exits 2 on a bad SSSOM row until it runs validate's mapping rule"}
-
 TABLE = [(command, case) for case, (commands, *_) in CASES.items() for command in commands]
-PARAMS = [
-    pytest.param(command, case, id=f"{command}-{case}",
-                 marks=[pytest.mark.xfail(reason=PENDING[command, case], strict=True)]
-                 if (command, case) in PENDING else [])
-    for command, case in TABLE
-]
+PARAMS = [pytest.param(command, case, id=f"{command}-{case}") for command, case in TABLE]
 
 
 def _free_port() -> int:

@@ -1,0 +1,88 @@
+"""Load, reason and validate, composed once.
+
+Every producer of the reasoned graph (``build``, ``validate``, the query cache, ``--merge``
+and :func:`milia_kg.loading.load_dataset`) calls :func:`run`, so they load the same
+triples in the same order, reason the same way and, when they validate, run the same
+rules (:data:`milia_kg.validate.RULES`).
+
+The SSSOM mapping set is read once. With ``validate=True`` a bad row becomes a result of
+the ``sssom-mapping-set`` rule (its valid rows are loaded); without validation a bad row
+raises :class:`~milia_kg.mappings.MappingError`, so a broken file never half-loads.
+
+>>> result = run(validate=False)
+>>> (MKG.NeonatalMilia, MKG.hasSite, MKG.Face) in result.closure, result.report is None
+(True, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import rdflib
+
+from milia_kg import _resources, loading, reasoning
+from milia_kg._reasoners import DEFAULT_REASONER
+from milia_kg.loading import MKG
+
+if TYPE_CHECKING:
+    from milia_kg.mappings import MappingSet
+    from milia_kg.validate import ValidationReport
+
+__all__ = ["MKG", "Pipeline", "run"]
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The outcome of :func:`run`.
+
+    :ivar asserted: the sources' triples (Turtle files, mapping set, extra graphs).
+    :ivar inferred: what reasoning added (see :func:`milia_kg.reasoning.reason`).
+    :ivar closure: asserted plus inferred.
+    :ivar mapping_set: the SSSOM mapping set, if the data folder has one.
+    :ivar report: the validation report, or ``None`` when validation was not asked for.
+    """
+
+    asserted: rdflib.Graph
+    inferred: rdflib.Graph
+    closure: rdflib.Graph
+    mapping_set: MappingSet | None
+    report: ValidationReport | None
+
+
+def run(
+    ontology_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    extra_graphs: Iterable[rdflib.Graph] = (),
+    reasoner: reasoning.Reasoner | str = DEFAULT_REASONER,
+    validate: bool = True,
+) -> Pipeline:
+    """Load the sources (default: the packaged ones) plus ``extra_graphs``, reason, and validate.
+
+    :param extra_graphs: graphs added to the asserted graph before reasoning (external ontologies).
+    :param validate: run every validation rule; the report is returned, never raised.
+    :raises RDFSyntaxError: if a source file is not valid Turtle.
+    :raises MappingError: if ``validate`` is false and the mapping set has a bad row.
+    :raises InconsistencyError: if the reasoned graph is inconsistent.
+    :raises ParameterError: for an unknown reasoner name.
+    """
+    from milia_kg import mappings
+
+    asserted = loading.load_asserted(ontology_dir, data_dir, mappings=False)
+    sssom = _resources.mappings_file(data_dir)
+    mapping_set = mappings.read_sssom(sssom) if sssom is not None else None
+    if mapping_set is not None:
+        mappings.add_to_graph(mapping_set, asserted, strict=not validate)
+    for extra in extra_graphs:
+        for prefix, namespace in extra.namespaces():
+            asserted.bind(prefix, namespace, override=False)
+        asserted += extra
+    inferred, closure = reasoning.reason(asserted, reasoner=reasoner)  # type: ignore[arg-type]
+    report = None
+    if validate:
+        from milia_kg.validate import validate as run_rules
+
+        report = run_rules(asserted, inferred, ontology_dir=ontology_dir, data_dir=data_dir, mapping_set=mapping_set)
+    return Pipeline(asserted, inferred, closure, mapping_set, report)

@@ -229,10 +229,15 @@ def _memoise_sparql_check() -> None:
     MINUS, VALUES, SERVICE...) before every focus node; on the project's shapes that is most of
     the SHACL time. The outcome depends only on the text and on which variables may be
     pre-bound, so it is cached on those; a failing check is not cached and raises every time.
+    This reaches into pyshacl's internals, so where a pyshacl release moves them the step is
+    skipped: validation is then slower, never different.
     """
-    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+    try:
+        from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 
-    check = SPARQLQueryHelper.check_invalid_sparql
+        check = SPARQLQueryHelper.check_invalid_sparql
+    except (ImportError, AttributeError):
+        return
     if getattr(check, "memoised", False):
         return
     passed: set[tuple[str, bool, tuple[str, ...]]] = set()

@@ -11,8 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from milia_kg._reasoners import DEFAULT_REASONER, REASONERS
-
 
 from milia_kg._reasoners import DEFAULT_REASONER, REASONERS
 
@@ -38,24 +36,39 @@ merge_option = click.option(
     help="Merge an external ontology file (RDF/XML, Turtle, N-Triples or JSON-LD, told by its content) "
     "before querying; repeatable.",
 )
+timeout_option = click.option(
+    "--timeout", metavar="SECONDS", type=float, default=30.0, show_default=True,
+    help="Stop a query that runs longer (an arbitrary SPARQL query runs in a child process that is killed).",
+)
+max_rows_option = click.option(
+    "--max-rows", metavar="N", type=int, default=100_000, show_default=True,
+    help="Stop a query that returns more rows (or triples).",
+)
+allow_service_option = click.option(
+    "--allow-service", "allow_service", multiple=True, metavar="URL",
+    help="Let a SERVICE clause call this endpoint IRI (refused by default: no outbound requests). Repeatable.",
+)
 reasoner_option = click.option(
     "--reasoner", type=click.Choice(REASONERS), default=DEFAULT_REASONER, show_default=True,
     help="Reasoner whose closure the embedded graph holds.",
 )
 
 
-def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ...] = ()) -> Any:
+def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ...] = (),
+          limits: dict[str, Any] | None = None) -> Any:
     from milia_kg.kg import KnowledgeGraph
 
+    limits = limits or {}
     if endpoint:
         if merge:
             raise click.UsageError("--merge works on the embedded engines, not with --endpoint")
-        return KnowledgeGraph.from_endpoint(endpoint)
+        return KnowledgeGraph.from_endpoint(endpoint).with_limits(**limits)
     if merge:
         from milia_kg.merge import merged_graph
 
-        return KnowledgeGraph.from_graph(merged_graph(merge, reasoner=reasoner), engine=engine)
-    return KnowledgeGraph.open(engine=engine, reasoner=reasoner)
+        kg = KnowledgeGraph.from_graph(merged_graph(merge, reasoner=reasoner), engine=engine)
+        return kg.with_limits(**limits)
+    return KnowledgeGraph.open(engine=engine, reasoner=reasoner).with_limits(**limits)
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -118,13 +131,19 @@ def queries_command(fmt: str) -> None:
 @endpoint_option
 @reasoner_option
 @merge_option
+@timeout_option
+@max_rows_option
+@allow_service_option
 def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
-                  endpoint: str | None, reasoner: str, merge: tuple[str, ...]) -> None:
+                  endpoint: str | None, reasoner: str, merge: tuple[str, ...],
+                  timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the canned query NAME (see 'milia-kg queries')."""
     from milia_kg.formatting import render
 
     values = _parse_params(params)
-    result = _open(engine, endpoint, reasoner, merge).run(name, **values)
+    kg = _open(engine, endpoint, reasoner, merge,
+               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service})
+    result = kg.run(name, **values)
     click.echo(render(result, fmt))
 
 
@@ -135,8 +154,12 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
 @endpoint_option
 @reasoner_option
 @merge_option
+@timeout_option
+@max_rows_option
+@allow_service_option
 def sparql_command(source: Any, fmt: str, engine: str, endpoint: str | None,
-                   reasoner: str, merge: tuple[str, ...]) -> None:
+                   reasoner: str, merge: tuple[str, ...],
+                   timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the SPARQL query in FILE ('-' reads standard input)."""
     from milia_kg.errors import MiliaKGError
     from milia_kg.formatting import render
@@ -145,7 +168,9 @@ def sparql_command(source: Any, fmt: str, engine: str, endpoint: str | None,
         text = source.read()
     except UnicodeDecodeError as exc:  # re-raised typed; the exit code is decided in milia_kg.cli
         raise MiliaKGError(f"{source.name}: not UTF-8 text ({exc.reason})") from None
-    result = _open(engine, endpoint, reasoner, merge).sparql_result(text)
+    kg = _open(engine, endpoint, reasoner, merge,
+               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service})
+    result = kg.sparql_result(text)
     click.echo(render(result, fmt))
 
 

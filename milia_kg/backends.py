@@ -9,6 +9,13 @@ understand. Result cells are plain Python values: an IRI is an :class:`IRI` (a `
 becomes ``str``, ``int``, ``float`` (also for ``xsd:decimal``), ``bool``, ``datetime.date`` or
 ``datetime.datetime``, an unbound variable is ``None``.
 
+The embedded engines take ``max_rows`` (a cap on rows or triples, checked while iterating, so a
+huge result is never built) and ``deadline`` (a :func:`time.monotonic` instant, checked between
+rows); errors are the package's typed ones (:class:`~milia_kg.errors.InvalidQueryError`,
+:class:`~milia_kg.errors.RowLimitError`, :class:`~milia_kg.errors.QueryTimeoutError`...), never an
+engine's own exception. Untrusted text is checked (size, nesting, ``SERVICE``) by
+:mod:`milia_kg.query_limits` before it reaches a backend.
+
 >>> import pyoxigraph as ox
 >>> store = ox.Store()
 >>> store.load(b'<https://example.org/a> <https://example.org/n> 2 .', format=ox.RdfFormat.TURTLE)
@@ -20,13 +27,24 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import sys
+import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
 from milia_kg.catalogue import query_form
-from milia_kg.errors import EndpointError, MiliaKGError
+from milia_kg.errors import (
+    EndpointError,
+    InvalidQueryError,
+    MemoryLimitError,
+    MiliaKGError,
+    QueryTimeoutError,
+    QueryTooComplexError,
+    RowLimitError,
+)
 from milia_kg.params import bind
 
 if TYPE_CHECKING:
@@ -169,6 +187,18 @@ def _english(language: str | None) -> bool:
     return lang in ("", "en") or lang.startswith("en-")
 
 
+def _capped(rows: Iterable[Any], max_rows: int | None, deadline: float | None,
+            timeout: float | None = None) -> Iterator[Any]:
+    """Yield ``rows``, raising :class:`RowLimitError` past ``max_rows`` and
+    :class:`QueryTimeoutError` once ``deadline`` (a :func:`time.monotonic` instant) has passed."""
+    for n, row in enumerate(rows, start=1):
+        if max_rows is not None and n > max_rows:
+            raise RowLimitError(max_rows)
+        if deadline is not None and n % 256 == 0 and time.monotonic() > deadline:
+            raise QueryTimeoutError(timeout if timeout is not None else 0)
+        yield row
+
+
 def _labels_via_select(backend: Backend, iris: Iterable[str]) -> dict[str, str]:
     """Fetch labels with one ``SELECT`` whose ``VALUES`` block lists the IRIs."""
     nodes = [ox.NamedNode(i) for i in sorted({str(i) for i in iris})]
@@ -223,34 +253,54 @@ class OxigraphBackend:
         store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
         return cls(store)
 
-    def _run(self, query: str, bindings: Bindings) -> Any:
+    @staticmethod
+    @contextlib.contextmanager
+    def _errors() -> Iterator[None]:
+        """Turn Oxigraph's parse and evaluation errors (also raised lazily, while iterating)
+        into one-line :class:`InvalidQueryError`."""
         try:
-            return self.store.query(bind(query, bindings))
+            yield
+        except MiliaKGError:
+            raise
         except SyntaxError as exc:
-            raise MiliaKGError(f"invalid SPARQL: {' '.join(str(exc).split())}") from None
-        except OSError as exc:
-            raise MiliaKGError(f"SPARQL evaluation failed in Oxigraph: {exc}") from None
+            raise InvalidQueryError(f"invalid SPARQL: {' '.join(str(exc).split())}") from None
+        except (OSError, RuntimeError, ValueError, TypeError) as exc:
+            reason = " ".join(str(exc).split())[:300]
+            raise InvalidQueryError(f"SPARQL evaluation failed in Oxigraph: {reason}") from None
 
-    def solutions(self, query: str, bindings: Bindings = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+    def _run(self, query: str, bindings: Bindings) -> Any:
+        with self._errors():
+            return self.store.query(bind(query, bindings))
+
+    def solutions(
+        self, query: str, bindings: Bindings = None, *, max_rows: int | None = None,
+        deadline: float | None = None, timeout: float | None = None,
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Run a ``SELECT`` query; return its variables and rows of pyoxigraph terms (``None`` if unbound).
 
-        :raises MiliaKGError: if the query is not valid SPARQL or not a ``SELECT``.
+        Oxigraph evaluates lazily, so ``max_rows`` and ``deadline`` stop it while iterating.
+
+        :raises InvalidQueryError: if the query is not valid SPARQL or not a ``SELECT``.
+        :raises RowLimitError: past ``max_rows`` rows.
+        :raises QueryTimeoutError: past ``deadline`` (``timeout`` is the figure to report).
         """
         result = self._run(query, bindings)
         if not isinstance(result, ox.QuerySolutions):
-            raise MiliaKGError("not a SELECT query")
+            raise InvalidQueryError("not a SELECT query")
         names = [v.value for v in result.variables]
-        try:
-            return names, [tuple(solution) for solution in result]
-        except OSError as exc:  # evaluation is lazy: errors surface while iterating
-            raise MiliaKGError(f"SPARQL evaluation failed in Oxigraph: {exc}") from None
+        with self._errors():
+            return names, [tuple(s) for s in _capped(result, max_rows, deadline, timeout)]
 
-    def select(self, query: str, bindings: Bindings = None) -> tuple[list[str], list[Row]]:
-        """Run a ``SELECT`` query.
+    def select(
+        self, query: str, bindings: Bindings = None, *, max_rows: int | None = None,
+        deadline: float | None = None, timeout: float | None = None,
+    ) -> tuple[list[str], list[Row]]:
+        """Run a ``SELECT`` query (limits as in :meth:`solutions`).
 
-        :raises MiliaKGError: if the query is not valid SPARQL or not a ``SELECT``.
+        :raises InvalidQueryError: if the query is not valid SPARQL or not a ``SELECT``.
         """
-        names, rows = self.solutions(query, bindings)
+        names, rows = self.solutions(query, bindings, max_rows=max_rows, deadline=deadline,
+                                     timeout=timeout)
         return names, [tuple(_ox_value(t) for t in row) for row in rows]
 
     def ask(self, query: str, bindings: Bindings = None) -> bool:
@@ -260,18 +310,23 @@ class OxigraphBackend:
         """
         result = self._run(query, bindings)
         if not isinstance(result, ox.QueryBoolean):
-            raise MiliaKGError("not an ASK query")
+            raise InvalidQueryError("not an ASK query")
         return bool(result)
 
-    def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
-        """Run a ``CONSTRUCT``/``DESCRIBE`` query.
+    def construct(
+        self, query: str, bindings: Bindings = None, *, max_rows: int | None = None,
+        deadline: float | None = None, timeout: float | None = None,
+    ) -> rdflib.Graph:
+        """Run a ``CONSTRUCT``/``DESCRIBE`` query; ``max_rows`` caps the triples.
 
-        :raises MiliaKGError: if the query is not valid SPARQL or returns no triples.
+        :raises InvalidQueryError: if the query is not valid SPARQL or returns no triples.
         """
         result = self._run(query, bindings)
         if not isinstance(result, ox.QueryTriples):
-            raise MiliaKGError("not a CONSTRUCT or DESCRIBE query")
-        data = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b""
+            raise InvalidQueryError("not a CONSTRUCT or DESCRIBE query")
+        with self._errors():
+            triples = list(_capped(result, max_rows, deadline, timeout))
+            data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         return _graph_from_ntriples(data)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
@@ -324,56 +379,83 @@ class RdflibBackend:
     def __init__(self, graph: rdflib.Graph) -> None:
         self.graph = graph
 
+    @staticmethod
     @contextlib.contextmanager
-    def _errors(self) -> Iterator[None]:
-        """Turn rdflib's parse and evaluation errors into one-line :class:`MiliaKGError`."""
-        from pyparsing import ParseException
-        from rdflib.plugins.sparql.sparql import SPARQLError
+    def _errors() -> Iterator[None]:
+        """Turn rdflib's parse and evaluation errors into one-line :class:`InvalidQueryError`.
+
+        rdflib raises bare ``Exception`` for some errors (an undeclared prefix, ``GRAPH`` on a
+        plain graph), so everything but the package's own errors is caught here. Parsing and
+        evaluation recurse in Python; :func:`_recursion_headroom` lets every query within
+        :mod:`milia_kg.query_limits` finish, and a ``RecursionError`` beyond them is typed too.
+        """
+        from pyparsing import ParseBaseException
 
         try:
-            yield
-        except ParseException as exc:
-            raise MiliaKGError(f"invalid SPARQL: {' '.join(str(exc).split())}") from None
-        except SPARQLError as exc:
-            reason = " ".join(str(exc).split())
-            raise MiliaKGError(f"SPARQL evaluation failed in rdflib: {reason}") from None
+            with _recursion_headroom():
+                yield
+        except MiliaKGError:
+            raise
+        except ParseBaseException as exc:
+            raise InvalidQueryError(f"invalid SPARQL: {' '.join(str(exc).split())[:300]}") from None
+        except RecursionError:
+            raise QueryTooComplexError("query nests too deeply for the rdflib engine") from None
+        except MemoryError:
+            raise MemoryLimitError("query stopped: out of memory in the rdflib engine") from None
+        except Exception as exc:  # noqa: BLE001 - rdflib's evaluation errors are untyped
+            reason = " ".join(str(exc).split())[:300] or type(exc).__name__
+            raise InvalidQueryError(f"SPARQL evaluation failed in rdflib: {reason}") from None
 
-    def select(self, query: str, bindings: Bindings = None) -> tuple[list[str], list[Row]]:
-        """Run a ``SELECT`` query.
+    def _run(self, query: str, bindings: Bindings, form: tuple[str, ...]) -> Any:
+        from milia_kg.catalogue import _is_kw, _tokens
 
-        :raises MiliaKGError: if the query is not valid SPARQL, fails or is not a ``SELECT``.
+        text = bind(query, bindings)
+        if any(_is_kw(tok, "FROM") for tok in _tokens(text)):
+            # rdflib would load the named IRIs (from the web) into a dataset; this engine has one graph.
+            raise InvalidQueryError("FROM / FROM NAMED is not supported by the rdflib engine "
+                                    "(it queries one default graph)")
+        result = self.graph.query(text)
+        if result.type not in form:
+            raise InvalidQueryError(f"not a {' or '.join(form)} query")
+        return result
+
+    def select(
+        self, query: str, bindings: Bindings = None, *, max_rows: int | None = None,
+        deadline: float | None = None, timeout: float | None = None,
+    ) -> tuple[list[str], list[Row]]:
+        """Run a ``SELECT`` query; ``max_rows`` and ``deadline`` are checked between rows.
+
+        :raises InvalidQueryError: if the query is not valid SPARQL, fails or is not a ``SELECT``.
+        :raises RowLimitError: past ``max_rows`` rows.
         """
         with self._errors():
-            result = self.graph.query(bind(query, bindings))
-            if result.type != "SELECT":
-                raise MiliaKGError("not a SELECT query")
+            result = self._run(query, bindings, ("SELECT",))
             names = [str(v) for v in result.vars]
-            return names, [tuple(_rdflib_value(t) for t in row) for row in result]
+            rows = _capped(result, max_rows, deadline, timeout)
+            return names, [tuple(_rdflib_value(t) for t in row) for row in rows]
 
     def ask(self, query: str, bindings: Bindings = None) -> bool:
         """Run an ``ASK`` query.
 
-        :raises MiliaKGError: if the query is not valid SPARQL, fails or is not an ``ASK``.
+        :raises InvalidQueryError: if the query is not valid SPARQL, fails or is not an ``ASK``.
         """
         with self._errors():
-            result = self.graph.query(bind(query, bindings))
-            if result.type != "ASK":
-                raise MiliaKGError("not an ASK query")
-            return bool(result.askAnswer)
+            return bool(self._run(query, bindings, ("ASK",)).askAnswer)
 
-    def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
-        """Run a ``CONSTRUCT``/``DESCRIBE`` query.
+    def construct(
+        self, query: str, bindings: Bindings = None, *, max_rows: int | None = None,
+        deadline: float | None = None, timeout: float | None = None,
+    ) -> rdflib.Graph:
+        """Run a ``CONSTRUCT``/``DESCRIBE`` query; ``max_rows`` caps the triples.
 
-        :raises MiliaKGError: if the query is not valid SPARQL, fails or returns no graph.
+        :raises InvalidQueryError: if the query is not valid SPARQL, fails or returns no graph.
         """
         import rdflib
 
         with self._errors():
-            result = self.graph.query(bind(query, bindings))
-            if result.type not in ("CONSTRUCT", "DESCRIBE"):
-                raise MiliaKGError("not a CONSTRUCT or DESCRIBE query")
+            result = self._run(query, bindings, ("CONSTRUCT", "DESCRIBE"))
             graph = rdflib.Graph()
-            for triple in result:
+            for triple in _capped(result, max_rows, deadline, timeout):
                 graph.add(triple)
             return graph
 
@@ -388,6 +470,35 @@ class RdflibBackend:
                 if isinstance(lit, rdflib.Literal) and _english(lit.language):
                     rows.append((iri, str(lit), lit.language or ""))
         return _pick_labels(rows)
+
+
+_RECURSION_LIMIT = 20_000
+_recursion_lock = threading.Lock()
+_recursion_users = 0
+_recursion_saved = 0
+
+
+@contextlib.contextmanager
+def _recursion_headroom() -> Iterator[None]:
+    """Raise the recursion limit to 20,000 while rdflib parses and evaluates (restored after).
+
+    rdflib's parser needs ~35 Python frames per nested parenthesis and its evaluator 2-4 per
+    ``UNION`` branch or triple pattern; measured, 20,000 lets every query within the limits of
+    :mod:`milia_kg.query_limits` finish on the main thread's stack.
+    """
+    global _recursion_users, _recursion_saved
+    with _recursion_lock:
+        if _recursion_users == 0:
+            _recursion_saved = sys.getrecursionlimit()
+            sys.setrecursionlimit(max(_recursion_saved, _RECURSION_LIMIT))
+        _recursion_users += 1
+    try:
+        yield
+    finally:
+        with _recursion_lock:
+            _recursion_users -= 1
+            if _recursion_users == 0:
+                sys.setrecursionlimit(_recursion_saved)
 
 
 # ----------------------------------------------------------------------------- endpoint

@@ -22,13 +22,35 @@ __all__ = [
     "CheckFailedError",
     "EndpointError",
     "InconsistencyError",
+    "InvalidQueryError",
+    "MemoryLimitError",
     "MiliaKGError",
     "ParameterError",
+    "QueryLimitError",
+    "QueryTimeoutError",
+    "QueryTooComplexError",
+    "QueryTypeError",
     "RDFSyntaxError",
+    "RowLimitError",
+    "ServiceNotAllowedError",
     "UnknownQueryError",
     "UnsupportedFormatError",
     "ValidationError",
+    "clip",
 ]
+
+#: The longest shown form of a value quoted in an error message (a 100 KB parameter is not repeated).
+CLIP = 80
+
+
+def clip(value: object, limit: int = CLIP) -> str:
+    """Return ``repr(value)`` cut to ``limit`` characters with an ellipsis, for error messages.
+
+    >>> clip("nose"), clip("x" * 200, 12)
+    ("'nose'", "'xxxxxxxxxx…")
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 class MiliaKGError(Exception):
@@ -136,7 +158,7 @@ class UnknownQueryError(MiliaKGError, KeyError):
         super().__init__(name)
 
     def __str__(self) -> str:
-        message = f"unknown query {self.name!r}"
+        message = f"unknown query {clip(self.name)}"
         if self.candidates:
             message += "; did you mean: " + ", ".join(self.candidates) + "?"
         elif self.available:
@@ -171,7 +193,7 @@ class ParameterError(MiliaKGError, ValueError):
         super().__init__(parameter, value, reason)
 
     def __str__(self) -> str:
-        message = f"parameter {self.parameter!r} = {self.value!r}: {self.reason}"
+        message = f"parameter {clip(self.parameter)} = {clip(self.value)}: {self.reason}"
         if self.candidates:
             message += "; expected one of: " + ", ".join(self.candidates)
         return message
@@ -194,3 +216,88 @@ class EndpointError(MiliaKGError, ConnectionError):
 
     def __str__(self) -> str:
         return f"SPARQL endpoint {self.endpoint}: {self.reason}"
+
+
+class QueryTypeError(MiliaKGError, TypeError):
+    """A query (or query name) is not a ``str``: ``None``, ``bytes``, a number...
+
+    >>> str(QueryTypeError("query text", b"ASK {}"))
+    "query text must be a str, not bytes (b'ASK {}')"
+    """
+
+    def __init__(self, what: str, value: object) -> None:
+        self.what = what
+        self.value = value
+        super().__init__(what, value)
+
+    def __str__(self) -> str:
+        return f"{self.what} must be a str, not {type(self.value).__name__} ({clip(self.value)})"
+
+
+class InvalidQueryError(MiliaKGError, ValueError):
+    """SPARQL text that cannot be run: a syntax error, a wrong query form, text that is not
+    valid Unicode (a lone surrogate), a construct an engine does not support."""
+
+
+class QueryTooComplexError(InvalidQueryError):
+    """SPARQL text over one of the limits checked before an engine sees it
+    (:mod:`milia_kg.query_limits`): its size, bracket nesting or number of tokens."""
+
+
+class ServiceNotAllowedError(MiliaKGError, PermissionError):
+    """A query asks the engine to call another endpoint (``SERVICE``) that the caller did not allow.
+
+    :param clause: the clause as written, e.g. ``SERVICE <http://127.0.0.1:8080/sparql>``.
+
+    >>> str(ServiceNotAllowedError("SERVICE ?endpoint"))
+    'SERVICE ?endpoint: federated queries are refused (no outbound requests); allow an endpoint IRI explicitly (allow_service=, --allow-service URL)'
+    """
+
+    def __init__(self, clause: str) -> None:
+        self.clause = clause
+        super().__init__(clause)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.clause[:CLIP]}: federated queries are refused (no outbound requests); "
+            "allow an endpoint IRI explicitly (allow_service=, --allow-service URL)"
+        )
+
+
+class QueryLimitError(MiliaKGError, RuntimeError):
+    """A query went over a run-time limit (time, rows, memory) or crashed its engine; the
+    evaluation was stopped and the process is still usable."""
+
+
+class QueryTimeoutError(QueryLimitError, TimeoutError):
+    """A query ran longer than its time limit.
+
+    >>> str(QueryTimeoutError(30))
+    'query stopped: no answer within the time limit of 30 s (--timeout)'
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(seconds)
+
+    def __str__(self) -> str:
+        return f"query stopped: no answer within the time limit of {self.seconds:g} s (--timeout)"
+
+
+class RowLimitError(QueryLimitError):
+    """A query returned more rows (or triples) than its cap.
+
+    >>> str(RowLimitError(100000))
+    'query stopped: more than 100000 result rows (--max-rows)'
+    """
+
+    def __init__(self, max_rows: int) -> None:
+        self.max_rows = max_rows
+        super().__init__(max_rows)
+
+    def __str__(self) -> str:
+        return f"query stopped: more than {self.max_rows} result rows (--max-rows)"
+
+
+class MemoryLimitError(QueryLimitError, MemoryError):
+    """A query needed more memory than the limit of its evaluation."""

@@ -10,26 +10,42 @@ True
 True
 >>> kg.sparql("ASK { ?s ?p ?o }")
 True
+
+Untrusted input: query text is checked before any engine sees it (size, nesting, ``SERVICE``;
+see :mod:`milia_kg.query_limits`), and every query has a time limit and a row cap
+(:class:`~milia_kg.query_limits.Limits`: 30 s and 100,000 rows by default; ``timeout=`` and
+``max_rows=`` on the constructors, :meth:`KnowledgeGraph.with_limits` and :meth:`~KnowledgeGraph.sparql`).
+Arbitrary SPARQL (:meth:`~KnowledgeGraph.sparql`) on an embedded engine is evaluated in a forked,
+memory-bounded child process that is killed at the deadline (:mod:`milia_kg._isolate`); canned
+catalogue queries run in-process, the cap and deadline checked while rows are read.
+
+>>> kg.sparql("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", max_rows=10)
+Traceback (most recent call last):
+...
+milia_kg.errors.RowLimitError: query stopped: more than 10 result rows (--max-rows)
 """
 
 from __future__ import annotations
 
+import copy
 import functools
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from milia_kg import catalogue
+from milia_kg._isolate import can_fork, run_isolated
 from milia_kg._reasoners import DEFAULT_REASONER
 from milia_kg.backends import IRI, Backend, OxigraphBackend, Row, Value, declared_prefixes
-from milia_kg.errors import MiliaKGError
+from milia_kg.catalogue import Query
+from milia_kg.errors import MiliaKGError, ParameterError, RowLimitError
 from milia_kg.params import Resolver
+from milia_kg.query_limits import Limits, check_query, check_text
 
 if TYPE_CHECKING:
     import rdflib
-
-    from milia_kg.catalogue import Query
 
 __all__ = ["ENGINES", "KnowledgeGraph", "Result"]
 
@@ -65,6 +81,8 @@ class KnowledgeGraph:
     :param graph: the rdflib graph, or a function that builds it when :attr:`graph` is first read.
     :param queries_dir: a folder of ``*.rq`` files to use instead of the packaged catalogue.
     :param prefixes: CURIE prefixes for parameter values, besides the built-in ones.
+    :param limits: time limit, row cap, memory budget and allowed ``SERVICE`` endpoints
+        (default: :class:`~milia_kg.query_limits.Limits`, 30 s, 100,000 rows, no ``SERVICE``).
     """
 
     def __init__(
@@ -74,11 +92,38 @@ class KnowledgeGraph:
         graph: rdflib.Graph | Callable[[], rdflib.Graph] | None = None,
         queries_dir: str | Path | None = None,
         prefixes: Mapping[str, str] | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.backend = backend
         self._graph = graph
         self._queries_dir = queries_dir
         self._resolver = Resolver(backend, prefixes)
+        self.limits = limits or Limits()
+
+    def with_limits(
+        self, *, timeout: float | None = None, max_rows: int | None = None,
+        max_memory: int | None = None, allow_service: Iterable[str] | None = None,
+    ) -> KnowledgeGraph:
+        """A view of the same graph and backend with other limits (``None`` keeps a limit).
+
+        :param timeout: seconds a query may run.
+        :param max_rows: result rows (or triples) a query may return.
+        :param max_memory: bytes a query evaluated in a child process may add.
+        :param allow_service: endpoint IRIs ``SERVICE`` may call.
+        :raises ParameterError: for a limit that is not a positive number.
+
+        >>> KnowledgeGraph.open().with_limits(timeout=5).limits.timeout
+        5
+        """
+        limits = self.limits.replace(
+            timeout=timeout, max_rows=max_rows, max_memory=max_memory,
+            allow_service=None if allow_service is None else tuple(allow_service),
+        )
+        if limits == self.limits:
+            return self
+        view = copy.copy(self)
+        view.limits = limits
+        return view
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph engine={self.engine}>"
@@ -86,7 +131,10 @@ class KnowledgeGraph:
     # -- constructors ---------------------------------------------------------------------
 
     @classmethod
-    def open(cls, engine: str = "oxigraph", reasoner: str = DEFAULT_REASONER) -> KnowledgeGraph:
+    def open(
+        cls, engine: str = "oxigraph", reasoner: str = DEFAULT_REASONER, *, timeout: float | None = None,
+        max_rows: int | None = None, allow_service: Iterable[str] | None = None,
+    ) -> KnowledgeGraph:
         """Open the packaged reasoned graph (asserted + inferred triples).
 
         Reasoning runs once per change of the sources; the result is cached on disk (see
@@ -95,6 +143,9 @@ class KnowledgeGraph:
 
         :param engine: ``"oxigraph"`` (default) or ``"rdflib"``.
         :param reasoner: the reasoner that produced the inferred triples.
+        :param timeout: seconds a query may run (default 30).
+        :param max_rows: result rows a query may return (default 100,000).
+        :param allow_service: endpoint IRIs a ``SERVICE`` clause may call (default: none).
         :raises MiliaKGError: for an unknown engine or reasoner, or if the sources do not load.
 
         >>> KnowledgeGraph.open() is KnowledgeGraph.open()
@@ -105,13 +156,16 @@ class KnowledgeGraph:
         milia_kg.errors.MiliaKGError: unknown engine 'jena'; choose one of oxigraph, rdflib
         """
         _check_engine(engine)
-        return _open(engine, reasoner)
+        return _open(engine, reasoner).with_limits(
+            timeout=timeout, max_rows=max_rows, allow_service=allow_service
+        )
 
     @classmethod
     def from_file(
-        cls, path: str | Path, engine: str = "oxigraph", queries_dir: str | Path | None = None
+        cls, path: str | Path, engine: str = "oxigraph", queries_dir: str | Path | None = None,
+        *, limits: Limits | None = None,
     ) -> KnowledgeGraph:
-        """Load an N-Triples or Turtle file (no reasoning is done).
+        """Load an N-Triples or Turtle file (no reasoning is done); ``limits`` as in the constructor.
 
         The prefixes the file declares are understood in parameter values, on either engine.
 
@@ -126,15 +180,17 @@ class KnowledgeGraph:
 
             graph = loader()
             return cls(RdflibBackend(graph), graph=graph, queries_dir=queries_dir,
-                       prefixes=_prefixes(graph))
+                       prefixes=_prefixes(graph), limits=limits)
         return cls(OxigraphBackend.from_file(str(path)), graph=loader, queries_dir=queries_dir,
-                   prefixes=declared_prefixes(str(path)))
+                   prefixes=declared_prefixes(str(path)), limits=limits)
 
     @classmethod
     def from_graph(
-        cls, graph: rdflib.Graph, engine: str = "oxigraph", queries_dir: str | Path | None = None
+        cls, graph: rdflib.Graph, engine: str = "oxigraph", queries_dir: str | Path | None = None,
+        *, limits: Limits | None = None,
     ) -> KnowledgeGraph:
-        """Query an rdflib graph of your own (it is copied into Oxigraph for that engine).
+        """Query an rdflib graph of your own (it is copied into Oxigraph for that engine);
+        ``limits`` as in the constructor.
 
         The prefixes bound in ``graph`` are understood in parameter values.
 
@@ -154,15 +210,18 @@ class KnowledgeGraph:
             backend: Backend = RdflibBackend(graph)
         else:
             backend = OxigraphBackend.from_graph(graph)
-        return cls(backend, graph=graph, queries_dir=queries_dir, prefixes=_prefixes(graph))
+        return cls(backend, graph=graph, queries_dir=queries_dir, prefixes=_prefixes(graph),
+                   limits=limits)
 
     @classmethod
     def from_endpoint(
-        cls, url: str, timeout: float = 30.0, queries_dir: str | Path | None = None
+        cls, url: str, timeout: float = 30.0, queries_dir: str | Path | None = None,
+        *, max_rows: int | None = None, allow_service: Iterable[str] | None = None,
     ) -> KnowledgeGraph:
         """Run the catalogue against a remote SPARQL endpoint that serves the reasoned graph.
 
-        Nothing is contacted until the first query.
+        Nothing is contacted until the first query. ``SERVICE`` is refused here too unless
+        allowed (the endpoint would make the call); ``max_rows`` is checked on each answer.
 
         >>> kg = KnowledgeGraph.from_endpoint("http://127.0.0.1:9/sparql", timeout=2)
         >>> kg.sparql("ASK { ?s ?p ?o }")
@@ -172,7 +231,10 @@ class KnowledgeGraph:
         """
         from milia_kg.backends import SparqlEndpointBackend
 
-        return cls(SparqlEndpointBackend(url, timeout), queries_dir=queries_dir)
+        limits = Limits(timeout=timeout).replace(
+            max_rows=max_rows, allow_service=None if allow_service is None else tuple(allow_service)
+        )
+        return cls(SparqlEndpointBackend(url, timeout), queries_dir=queries_dir, limits=limits)
 
     # -- metadata -------------------------------------------------------------------------
 
@@ -204,8 +266,9 @@ class KnowledgeGraph:
         """The canned query ``name``.
 
         :raises UnknownQueryError: if there is none; the message lists close matches.
+        :raises QueryTypeError: if ``name`` is not a ``str``.
         """
-        return catalogue.get_query(name, self._queries_dir)
+        return catalogue.get_query(check_text(name, "query name"), self._queries_dir)
 
     # -- running --------------------------------------------------------------------------
 
@@ -240,21 +303,45 @@ class KnowledgeGraph:
         """Like :meth:`query`, but return a :class:`Result` (columns in order, any query form).
 
         :raises UnknownQueryError: for an unknown query name.
-        :raises ParameterError: for a bad parameter or value.
+        :raises QueryTypeError: if ``name`` is neither a ``str`` nor a :class:`Query`.
+        :raises ParameterError: for a bad parameter or value (one that is not valid Unicode too).
+        :raises QueryLimitError: if the query goes over the row cap or the time limit.
         """
-        query = self.get_query(name) if isinstance(name, str) else name
+        query = name if isinstance(name, Query) else self.get_query(name)
+        for key, value in params.items():
+            if isinstance(value, str):
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise ParameterError(key, value, "not valid Unicode (a lone surrogate)") from None
+        check_query(query.text, self.limits.allow_service)
         bindings = self._resolver.resolve_all(query, params)
-        return self._execute(query.text, query.form, bindings)
+        return self._execute(query.text, query.form, bindings, limits=self.limits)
 
-    def sparql(self, text: str, labels: bool = True) -> list[dict[str, Value]] | bool | rdflib.Graph:
+    def sparql(
+        self, text: str, labels: bool = True, *, timeout: float | None = None,
+        max_rows: int | None = None, allow_service: Iterable[str] | None = None,
+    ) -> list[dict[str, Value]] | bool | rdflib.Graph:
         """Run any SPARQL query: rows for ``SELECT``, a bool for ``ASK``, an :class:`rdflib.Graph`
         for ``CONSTRUCT`` and ``DESCRIBE``.
 
+        The text is untrusted: it is checked first (:func:`~milia_kg.query_limits.check_query`),
+        then, on an embedded engine, evaluated in a forked child process with a deadline and a
+        memory budget; the library's process survives whatever the query does.
+
         :param labels: add the ``X_label`` companion of entity columns to ``SELECT`` rows.
-        :raises MiliaKGError: if ``text`` is not valid SPARQL.
+        :param timeout: seconds the query may run (default: this graph's :attr:`limits`).
+        :param max_rows: result rows (or triples) it may return.
+        :param allow_service: endpoint IRIs a ``SERVICE`` clause may call (default: none).
+        :raises QueryTypeError: if ``text`` is not a ``str``.
+        :raises InvalidQueryError: if ``text`` is not valid SPARQL (or not valid Unicode).
+        :raises QueryTooComplexError: if it is over the size, nesting or token limit.
+        :raises ServiceNotAllowedError: for a ``SERVICE`` to an endpoint not allowed.
+        :raises QueryLimitError: if it runs out of time, rows or memory.
         :raises EndpointError: if a remote endpoint fails.
         """
-        result = self.sparql_result(text, labels=labels)
+        result = self.sparql_result(text, labels=labels, timeout=timeout, max_rows=max_rows,
+                                    allow_service=allow_service)
         if result.form == "SELECT":
             return result.rows
         if result.form == "ASK":
@@ -262,23 +349,57 @@ class KnowledgeGraph:
         assert result.graph is not None
         return result.graph
 
-    def sparql_result(self, text: str, labels: bool = True) -> Result:
+    def sparql_result(
+        self, text: str, labels: bool = True, *, timeout: float | None = None,
+        max_rows: int | None = None, allow_service: Iterable[str] | None = None,
+    ) -> Result:
         """Like :meth:`sparql`, but return a :class:`Result`.
 
-        :raises MiliaKGError: if ``text`` is not valid SPARQL.
+        :raises MiliaKGError: as :meth:`sparql`.
         """
-        try:
-            form = catalogue.query_form(text)
-        except ValueError as exc:
-            raise MiliaKGError(f"invalid SPARQL: {exc}") from None
-        return self._execute(text, form, {}, labels=labels)
+        limits = self.limits.replace(
+            timeout=timeout, max_rows=max_rows,
+            allow_service=None if allow_service is None else tuple(allow_service),
+        )
+        form = check_query(text, limits.allow_service)
+        if self.engine in ENGINES and can_fork():
+            if self.engine == "rdflib":
+                _warm_rdflib()
+            result = run_isolated(
+                functools.partial(self._portable, text, form, labels, limits),
+                limits.timeout, limits.max_memory,
+            )
+            if isinstance(result.graph, bytes):
+                from milia_kg.backends import _graph_from_ntriples
 
-    def _execute(self, text: str, form: str, bindings: Mapping[str, Any], labels: bool = True) -> Result:
+                result.graph = _graph_from_ntriples(result.graph)
+            return result
+        return self._execute(text, form, {}, labels=labels, limits=limits)
+
+    def _portable(self, text: str, form: str, labels: bool, limits: Limits) -> Result:
+        """Evaluate in the child process; a graph travels back as N-Triples bytes."""
+        result = self._execute(text, form, {}, labels=labels, limits=limits)
+        if result.graph is not None:
+            result.graph = result.graph.serialize(format="nt", encoding="utf-8")  # type: ignore[assignment]
+        return result
+
+    def _execute(self, text: str, form: str, bindings: Mapping[str, Any], labels: bool = True,
+                 limits: Limits | None = None) -> Result:
+        limits = limits or self.limits
+        caps: dict[str, Any] = {}
+        if self.engine in ENGINES:  # the embedded engines stop while iterating
+            caps = {"max_rows": limits.max_rows, "timeout": limits.timeout,
+                    "deadline": time.monotonic() + limits.timeout}
         if form == "ASK":
             return Result(form, boolean=self.backend.ask(text, bindings))
         if form in ("CONSTRUCT", "DESCRIBE"):
-            return Result(form, graph=self.backend.construct(text, bindings))
-        names, rows = self.backend.select(text, bindings)
+            graph = self.backend.construct(text, bindings, **caps)
+            if len(graph) > limits.max_rows:
+                raise RowLimitError(limits.max_rows)
+            return Result(form, graph=graph)
+        names, rows = self.backend.select(text, bindings, **caps)
+        if len(rows) > limits.max_rows:
+            raise RowLimitError(limits.max_rows)
         return self._with_labels(names, rows) if labels else Result(
             form, list(names), [dict(zip(names, row)) for row in rows]
         )
@@ -339,6 +460,15 @@ def _default_prefixes() -> dict[str, str]:
     from milia_kg.params import PREFIXES
 
     return dict(PREFIXES)
+
+
+@functools.lru_cache(maxsize=None)
+def _warm_rdflib() -> None:
+    """Import rdflib's SPARQL engine and let pyparsing streamline its grammar once, in the parent,
+    instead of in every forked child (that took 35-130 ms a query)."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    parseQuery("ASK {}")
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,0 +1,135 @@
+"""Run one query evaluation in a forked child process that can be stopped and is memory-bounded.
+
+Neither pyoxigraph nor rdflib can be interrupted mid-evaluation from Python, and Oxigraph aborts
+the whole process when an allocation fails. So arbitrary SPARQL (:meth:`KnowledgeGraph.sparql`)
+is evaluated in a child made with ``os.fork``: it inherits the loaded store copy-on-write (nothing
+is reloaded), lowers its own ``RLIMIT_AS`` to what it already maps plus the memory budget, and
+sends its pickled result back through a pipe. The parent waits until the deadline, then kills it.
+A child that dies (allocation failure, stack overflow) becomes a typed error in the parent, which
+carries on. The child's stderr goes to ``/dev/null``, so an engine's own abort message never
+reaches the user's terminal.
+
+Cost, measured on the project graph (median of 50 runs of ``ASK {}``, graph loaded, 2 cores):
+a bare fork 2.6-6 ms; ``sparql`` through the child 5 ms on Oxigraph (0.014 ms in-process) and
+15 ms on rdflib (0.7 ms in-process, the parser warmed once in the parent); a catalogue query takes
+0.42 ms in-process (median, 1.25 ms the slowest). Forking would break the 2 ms budget of a
+catalogue query, so canned
+catalogue queries, whose text ships with the package or is the caller's own ``queries_dir``, run
+in-process with the row cap and a deadline checked while iterating (see
+:meth:`milia_kg.backends.OxigraphBackend.solutions`).
+
+Only POSIX systems can fork; elsewhere queries run in-process with the same row cap.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import select
+import signal
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from milia_kg.errors import MemoryLimitError, MiliaKGError, QueryLimitError, QueryTimeoutError, QueryTooComplexError
+
+__all__ = ["can_fork", "run_isolated"]
+
+T = TypeVar("T")
+
+
+def can_fork() -> bool:
+    """True where :func:`run_isolated` can fork (Linux, macOS), not on Windows."""
+    return hasattr(os, "fork") and hasattr(os, "pipe")
+
+
+def _mapped_bytes() -> int:
+    """The process's current virtual size, the base of the child's ``RLIMIT_AS``."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _child(func: Callable[[], object], write_fd: int, max_memory: int) -> None:
+    """Body of the child: limit memory, run ``func``, send ``("ok", value)`` or ``("error", exc)``."""
+    try:
+        gc.disable()  # a collection would touch (and so copy) every page of the parent's objects
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        import resource
+
+        limit = _mapped_bytes() + max_memory
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        try:
+            message: tuple[str, object] = ("ok", func())
+        except MiliaKGError as exc:
+            message = ("error", exc)
+        except MemoryError:
+            message = ("error", MemoryLimitError(_memory_message(max_memory)))
+        except RecursionError:
+            message = ("error", QueryTooComplexError("query nests too deeply for the engine"))
+        except Exception as exc:  # noqa: BLE001 - reported in the parent as one line
+            message = ("error", QueryLimitError(f"query failed in the engine: {type(exc).__name__}: "
+                                                f"{' '.join(str(exc).split())[:200]}"))
+        try:
+            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # noqa: BLE001
+            data = pickle.dumps(("error", QueryLimitError(f"unsendable result: {exc}")))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write_fd, view):]
+    finally:
+        os._exit(0)
+
+
+def _memory_message(max_memory: int) -> str:
+    return f"query stopped: it needed more than the memory limit of {max_memory // (1 << 20)} MiB"
+
+
+def run_isolated(func: Callable[[], T], timeout: float, max_memory: int) -> T:
+    """Run ``func`` in a forked child; return its value or raise its :class:`MiliaKGError`.
+
+    :raises QueryTimeoutError: if no answer came within ``timeout`` seconds (the child is killed).
+    :raises MemoryLimitError: if the child ran out of its memory budget.
+    :raises QueryLimitError: if the child died otherwise (e.g. the engine crashed).
+    """
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child exits inside _child
+        os.close(read_fd)
+        _child(func, write_fd, max_memory)
+    os.close(write_fd)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([read_fd], [], [], left)[0]:
+                os.kill(pid, signal.SIGKILL)
+                raise QueryTimeoutError(timeout)
+            chunk = os.read(read_fd, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_fd)
+        _, status = os.waitpid(pid, 0)
+    data = b"".join(chunks)
+    if not data:
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGABRT:
+            raise MemoryLimitError(_memory_message(max_memory))
+        how = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
+               else f"status {os.WEXITSTATUS(status)}")
+        raise QueryLimitError(f"query stopped: the engine crashed ({how})")
+    kind, value = pickle.loads(data)  # noqa: S301 - our own child's bytes
+    if kind == "error":
+        raise value  # type: ignore[misc]
+    return value  # type: ignore[return-value]

@@ -1,0 +1,194 @@
+"""Limits on untrusted SPARQL, and the check of its text made before any engine sees it.
+
+Query text is checked on the token stream of the catalogue's own lexer
+(:func:`milia_kg.catalogue._tokens`), so a keyword inside a string literal, a comment or an IRI
+does not count:
+
+* **size**: at most :data:`MAX_QUERY_CHARS` (100,000) characters;
+* **nesting**: at most :data:`MAX_DEPTH` (32) levels of ``(``, ``[`` and ``{``;
+* **length**: at most :data:`MAX_TOKENS` (4,000) tokens (terms, keywords and operators).
+
+Why these figures: Oxigraph's parser and evaluator recurse on the native stack and kill the
+process (SIGSEGV) on 4,000 nested braces or 10,000 ``UNION`` branches; rdflib recurses in Python,
+about 35 frames per nested parenthesis and 2-4 per ``UNION`` branch, triple pattern or
+``OPTIONAL``, and raised ``RecursionError`` from 20 nested parentheses, 300 triple patterns or
+500 ``UNION`` branches under the default recursion limit. Measured on the project graph, every
+query within these limits runs on both engines (rdflib with the recursion head-room that
+:class:`milia_kg.backends.RdflibBackend` gives it), and every catalogue query is far inside them.
+
+**No outbound requests.** ``SERVICE`` (also ``SERVICE SILENT`` and ``SERVICE ?var``) would make
+the engine, or a remote endpoint, send an HTTP request chosen by the query's author. It is
+refused unless its endpoint IRI is in ``allow_service`` (exact match); ``SERVICE ?var`` and a
+prefixed name are always refused. SPARQL's ``\\uXXXX`` escapes, which rdflib expands before
+parsing, are expanded before the check too.
+
+Run-time limits (:class:`Limits`): a time limit (:data:`DEFAULT_TIMEOUT`, 30 s), a cap on result
+rows or triples (:data:`DEFAULT_MAX_ROWS`, 100,000) and, for queries evaluated in a child process
+(:mod:`milia_kg._isolate`), a memory budget (:data:`DEFAULT_MAX_MEMORY`, 1 GiB).
+
+>>> check_query('ASK { ?s ?p "SERVICE <http://127.0.0.1:9/>" } # SERVICE <http://x/>')
+'ASK'
+>>> check_query("SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+Traceback (most recent call last):
+...
+milia_kg.errors.ServiceNotAllowedError: SERVICE SILENT <http://127.0.0.1:9/sparql>: federated queries are refused ...
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from milia_kg.catalogue import _is_kw, _tokens, query_form
+from milia_kg.errors import (
+    InvalidQueryError,
+    ParameterError,
+    QueryTooComplexError,
+    QueryTypeError,
+    ServiceNotAllowedError,
+)
+
+__all__ = [
+    "DEFAULT_MAX_MEMORY",
+    "DEFAULT_MAX_ROWS",
+    "DEFAULT_TIMEOUT",
+    "MAX_DEPTH",
+    "MAX_QUERY_CHARS",
+    "MAX_TOKENS",
+    "Limits",
+    "check_query",
+    "check_text",
+]
+
+MAX_QUERY_CHARS = 100_000
+MAX_DEPTH = 32
+MAX_TOKENS = 4_000
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_MEMORY = 1 << 30
+
+_OPEN, _CLOSE = "([{", ")]}"
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The run-time limits of one query.
+
+    :param timeout: seconds of evaluation before the query is stopped.
+    :param max_rows: result rows (or triples) before the query is stopped.
+    :param max_memory: bytes of memory a query evaluated in a child process may add.
+    :param allow_service: endpoint IRIs a ``SERVICE`` clause may call (none by default).
+    :raises ParameterError: for a limit that is not a positive number.
+    """
+
+    timeout: float = DEFAULT_TIMEOUT
+    max_rows: int = DEFAULT_MAX_ROWS
+    max_memory: int = DEFAULT_MAX_MEMORY
+    allow_service: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("timeout", "max_rows", "max_memory"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ParameterError(name, value, "must be a positive number")
+            if name != "timeout" and not isinstance(value, int):
+                raise ParameterError(name, value, "must be a whole number")
+        allowed = self.allow_service
+        if isinstance(allowed, str) or not all(isinstance(a, str) for a in allowed):
+            raise ParameterError("allow_service", allowed, "must be a list of endpoint IRIs")
+        object.__setattr__(self, "allow_service", tuple(allowed))
+
+    def replace(self, **changes: object) -> Limits:
+        """A copy with the limits in ``changes`` that are not ``None`` replaced."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        return Limits(**{**self.__dict__, **given}) if given else self
+
+
+def check_text(text: object, what: str = "query text") -> str:
+    """Return ``text`` if it is a ``str`` that can be encoded as UTF-8.
+
+    :raises QueryTypeError: if it is not a ``str``.
+    :raises InvalidQueryError: if it holds a lone surrogate.
+    """
+    if not isinstance(text, str):
+        raise QueryTypeError(what, text)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidQueryError(
+            f"{what} is not valid Unicode: lone surrogate {text[exc.start]!r} at offset {exc.start}"
+        ) from None
+    return text
+
+
+def _expand_escapes(text: str) -> str:
+    """Expand SPARQL's ``\\uXXXX``/``\\UXXXXXXXX`` escapes, as rdflib does before parsing."""
+
+    def char(m: re.Match[str]) -> str:
+        try:
+            return chr(int(m.group(1) or m.group(2), 16))
+        except ValueError:  # beyond U+10FFFF
+            return m.group()
+
+    return _ESCAPE.sub(char, text)
+
+
+def check_query(text: object, allow_service: Iterable[str] = ()) -> str:
+    """Check untrusted SPARQL text against the limits above; return its form (``SELECT``...).
+
+    :raises QueryTypeError: if ``text`` is not a ``str``.
+    :raises InvalidQueryError: if it is not valid Unicode or has no query form.
+    :raises QueryTooComplexError: if it is over a size, nesting or token limit.
+    :raises ServiceNotAllowedError: for a ``SERVICE`` clause whose IRI is not allowed.
+    """
+    query = check_text(text)
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryTooComplexError(
+            f"query text has {len(query)} characters; the limit is {MAX_QUERY_CHARS}"
+        )
+    allowed = frozenset(allow_service)
+    texts = [query] if "\\u" not in query and "\\U" not in query else [query, _expand_escapes(query)]
+    for candidate in texts:
+        _check_tokens(candidate, allowed)
+    try:
+        return query_form(query)
+    except ValueError as exc:
+        raise InvalidQueryError(f"invalid SPARQL: {exc}") from None
+
+
+def _check_tokens(query: str, allowed: frozenset[str]) -> None:
+    depth = 0
+    tokens: list[tuple[str, str, int, int]] = []
+    for tok in _tokens(query):
+        tokens.append(tok)
+        if tok[1] in _OPEN:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise QueryTooComplexError(
+                    f"brackets nested deeper than {MAX_DEPTH} levels (at offset {tok[2]})"
+                )
+        elif tok[1] in _CLOSE:
+            depth -= 1
+    if len(tokens) > MAX_TOKENS:
+        raise QueryTooComplexError(
+            f"query has {len(tokens)} tokens (terms and operators); the limit is {MAX_TOKENS}"
+        )
+    for i, tok in enumerate(tokens):
+        if _is_kw(tok, "SERVICE"):
+            _check_service(query, tokens, i, allowed)
+
+
+def _check_service(query: str, tokens: list[tuple[str, str, int, int]], i: int,
+                   allowed: frozenset[str]) -> None:
+    """Refuse the ``SERVICE`` clause starting at token ``i`` unless its IRI is allowed."""
+    j = i + 1
+    if j < len(tokens) and _is_kw(tokens[j], "SILENT"):
+        j += 1
+    target = tokens[j] if j < len(tokens) else None
+    end = target[3] if target else tokens[i][3]
+    clause = " ".join(query[tokens[i][2]:end].split())
+    if target is not None and target[0] == "iri" and target[1][1:-1] in allowed:
+        return
+    raise ServiceNotAllowedError(clause)

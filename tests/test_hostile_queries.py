@@ -1,0 +1,422 @@
+"""Hostile and careless SPARQL through the API and the CLI (issue 9, the query half).
+
+Every case ends in a typed error from :mod:`milia_kg.errors` (one stderr line, exit 2 on the
+CLI) or in a correct answer: no outbound connection (a loopback listener records any), no
+crash, no hang past the time limit, no traceback.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from milia_kg import catalogue, errors
+from milia_kg.backends import OxigraphBackend
+from milia_kg.cli import main
+from milia_kg.kg import KnowledgeGraph
+
+ENGINES = ("oxigraph", "rdflib")
+FIVE_WAY = "?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o"
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records (and at once closes) every connection."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture()
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    yield server
+    server.close()
+
+
+def _kg(engine: str, url: str) -> KnowledgeGraph:
+    if engine == "endpoint":
+        return KnowledgeGraph.from_endpoint(url, timeout=2)
+    return KnowledgeGraph.open(engine=engine)
+
+
+def _one_line_error(stderr: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("milia-kg: error: ") and "Traceback" not in stderr
+    return lines[0]
+
+
+# ----------------------------------------------------------------------------- 1. SERVICE
+
+#: id -> (query with {url} for the listener, the clause the error must name)
+SERVICE = {
+    "iri": ("SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", "SERVICE <{url}>"),
+    "silent": ("SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}", "SERVICE SILENT <{url}>"),
+    "variable": ("SELECT * WHERE {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}", "SERVICE ?e"),
+    "lower-case": ("ASK {{ service <{url}> {{ ?s ?p ?o }} }}", "service <{url}>"),
+    "in-exists": ("ASK {{ ?x ?y ?z FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}", "SERVICE <{url}>"),
+    "unicode-escape": ("ASK {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}", "SERVICE <{url}>"),
+}
+#: Queries that only mention SERVICE where it is no clause: they run, with these answers.
+NOT_SERVICE = {
+    "string": ('ASK {{ FILTER("SERVICE <{url}> {{ }}" != "") }}', True),
+    "comment": ("ASK {{ # SERVICE <{url}> {{ ?s ?p ?o }}\n FILTER(true) }}", True),
+    "iri": ("ASK {{ FILTER(<{url}#SERVICE> != <urn:x>) }}", True),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SERVICE))
+@pytest.mark.parametrize("engine", [*ENGINES, "endpoint"])
+def test_service_refused_before_anything_is_sent(engine: str, case: str, listener: Listener) -> None:
+    text, clause = SERVICE[case]
+    with pytest.raises(errors.ServiceNotAllowedError) as caught:
+        _kg(engine, listener.url).sparql(text.format(url=listener.url))
+    assert str(caught.value).startswith(clause.format(url=listener.url) + ": federated queries are refused")
+    assert isinstance(caught.value, PermissionError)
+    time.sleep(0.05)
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize("case", sorted(NOT_SERVICE))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_service_in_string_comment_or_iri_is_no_clause(engine: str, case: str, listener: Listener) -> None:
+    text, answer = NOT_SERVICE[case]
+    assert KnowledgeGraph.open(engine=engine).sparql(text.format(url=listener.url)) is answer
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_service_allowed_only_for_listed_endpoints(engine: str, listener: Listener) -> None:
+    kg = KnowledgeGraph.open(engine=engine)
+    query = f"SELECT * WHERE {{ SERVICE SILENT <{listener.url}> {{ ?s ?p ?o }} }}"
+    with pytest.raises(errors.ServiceNotAllowedError):
+        kg.sparql(query, allow_service=[listener.url + "/other"])
+    assert listener.connections == 0
+    kg.sparql(query, allow_service=[listener.url], timeout=5)  # SILENT: the closed connection is no error
+    if engine == "oxigraph":  # rdflib gives up before connecting here; Oxigraph does call
+        assert listener.connections >= 1
+
+
+@pytest.mark.parametrize("allow", [(), ("--allow-service", "http://127.0.0.1:1/elsewhere")])
+def test_cli_refuses_service(listener: Listener, allow: tuple[str, ...]) -> None:
+    query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+    result = CliRunner().invoke(main, ["sparql", *allow, "-"], input=query)
+    assert result.exit_code == 2
+    assert f"SERVICE <{listener.url}>: federated queries are refused" in _one_line_error(result.stderr)
+    assert listener.connections == 0
+
+
+# ----------------------------------------------------------------------------- 2. query text bounded
+
+
+def _parens(n: int) -> str:
+    return "SELECT ?x WHERE { BIND(" + "(" * n + "1" + ")" * n + " AS ?x) }"
+
+
+def _braces(n: int) -> str:
+    return "SELECT * WHERE " + "{" * n + " ?s <urn:none> ?o " + "}" * n
+
+
+def _unions(n: int) -> str:
+    return "SELECT * WHERE { " + " UNION ".join(["{ ?s <urn:none> ?o }"] * n) + " }"
+
+
+def _triples(n: int) -> str:
+    return "SELECT * WHERE { " + " . ".join(f"?s <urn:none> ?o{i}" for i in range(n)) + " }"
+
+
+def _exists(n: int) -> str:
+    return "ASK " + "{ ?s ?p ?o FILTER EXISTS " * n + "{ ?s ?p ?o }" + " }" * n
+
+
+#: id -> (query, the start of the error message)
+TOO_COMPLEX = {
+    "5000-parentheses": (_parens(5000), "brackets nested deeper than 32 levels"),
+    "31-parentheses": (_parens(31), "brackets nested deeper than 32 levels"),
+    "33-braces": (_braces(33), "brackets nested deeper than 32 levels"),
+    "10000-unions": (_unions(10_000), "query text has 270012 characters"),
+    "500-unions-padded": (_unions(700), "query has 4204 tokens"),
+    "100KB-comment": ("ASK {}#" + "x" * 100_000, "query text has 100007 characters"),
+}
+#: Queries just within the limits: each runs on both engines, with this answer.
+WITHIN = {
+    "32-braces": (_braces(32), []),
+    "600-unions": (_unions(600), []),
+    "100-triple-patterns": (_triples(100), []),
+    "16-nested-exists": (_exists(16), True),
+    "30-parentheses": (_parens(30), [{"x": 1}]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TOO_COMPLEX))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_query_over_limits_refused(engine: str, case: str) -> None:
+    text, message = TOO_COMPLEX[case]
+    with pytest.raises(errors.QueryTooComplexError) as caught:
+        KnowledgeGraph.open(engine=engine).sparql(text)
+    assert str(caught.value).startswith(message)
+    assert isinstance(caught.value, ValueError) and len(str(caught.value)) < 200
+
+
+@pytest.mark.parametrize("case", sorted(WITHIN))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_query_within_limits_runs(engine: str, case: str) -> None:
+    text, answer = WITHIN[case]
+    assert KnowledgeGraph.open(engine=engine).sparql(text, timeout=20) == answer
+
+
+def test_query_over_limits_refused_on_cli() -> None:
+    result = CliRunner().invoke(main, ["sparql", "-"], input=_parens(5000))
+    assert result.exit_code == 2
+    assert "brackets nested deeper than 32 levels" in _one_line_error(result.stderr)
+
+
+@pytest.mark.parametrize("name", sorted(catalogue.load_catalogue()))
+def test_catalogue_queries_within_limits(name: str) -> None:
+    from milia_kg.query_limits import check_query
+
+    query = catalogue.get_query(name)
+    assert check_query(query.text) == query.form
+
+
+#: id -> a call whose error message must not repeat a 100 KB value whole
+LONG_VALUES = {
+    "parameter": lambda kg: kg.query("synonyms", term="x" * 100_000),
+    "unknown-parameter": lambda kg: kg.query("synonyms", **{"t" * 100_000: "x"}),
+    "query-name": lambda kg: kg.query("q" * 100_000),
+    "query-type": lambda kg: kg.sparql(b"A" * 100_000),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LONG_VALUES))
+def test_error_messages_truncate_long_values(case: str) -> None:
+    with pytest.raises(errors.MiliaKGError) as caught:
+        LONG_VALUES[case](KnowledgeGraph.open())
+    message = str(caught.value)
+    assert len(message) < 600, len(message)
+    assert "\u2026" in message
+
+
+# ----------------------------------------------------------------------------- 3. time, rows, memory
+
+#: id -> (query, limits, the error type)
+RUNAWAY = {
+    "five-way-cartesian": (f"SELECT * WHERE {{ {FIVE_WAY} }}", {"max_rows": 1000}, "RowLimitError"),
+    "five-way-count": (f"SELECT (COUNT(*) AS ?n) WHERE {{ {FIVE_WAY} }}", {"timeout": 1}, "QueryTimeoutError"),
+    "path-count": ("SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:x>)* ?b . ?c (!<urn:x>)* ?d }",
+                   {"timeout": 1}, "QueryTimeoutError"),
+    # rdflib builds the whole graph before the first triple: the time limit stops it there
+    "construct": (f"CONSTRUCT {{ ?a ?b ?o }} WHERE {{ {FIVE_WAY} }}", {"max_rows": 50, "timeout": 2},
+                  "QueryLimitError"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RUNAWAY))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_runaway_query_stopped_and_process_survives(engine: str, case: str) -> None:
+    text, limits, error = RUNAWAY[case]
+    kg = KnowledgeGraph.open(engine=engine)
+    start = time.monotonic()
+    with pytest.raises(getattr(errors, error)) as caught:
+        kg.sparql(text, **limits)
+    assert time.monotonic() - start < 5
+    assert str(caught.value).startswith("query stopped: ")
+    assert kg.sparql("ASK { ?s ?p ?o }") is True  # the next query runs
+
+
+def test_memory_limit_stops_oxigraph_in_its_child() -> None:
+    kg = KnowledgeGraph.open().with_limits(max_memory=64 << 20, timeout=20)
+    with pytest.raises(errors.MemoryLimitError) as caught:
+        kg.sparql(f"SELECT * WHERE {{ {FIVE_WAY} }} ORDER BY ?a ?o")
+    assert str(caught.value) == "query stopped: it needed more than the memory limit of 64 MiB"
+    assert kg.sparql("ASK { ?s ?p ?o }") is True
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_row_cap_on_canned_queries(engine: str) -> None:
+    kg = KnowledgeGraph.open(engine=engine)
+    assert len(kg.query("subtypes")) > 2
+    with pytest.raises(errors.RowLimitError):
+        kg.with_limits(max_rows=2).query("subtypes")
+
+
+#: id -> (command-line arguments, stdin, the message)
+CLI_LIMITS = {
+    "sparql-timeout": (["sparql", "--timeout", "1", "-"], f"SELECT (COUNT(*) AS ?n) WHERE {{ {FIVE_WAY} }}",
+                       "query stopped: no answer within the time limit of 1 s (--timeout)"),
+    "sparql-max-rows": (["sparql", "--max-rows", "3", "-"], "SELECT * WHERE { ?s ?p ?o }",
+                        "query stopped: more than 3 result rows (--max-rows)"),
+    "query-max-rows": (["query", "subtypes", "--max-rows", "2"], None,
+                       "query stopped: more than 2 result rows (--max-rows)"),
+    "bad-timeout": (["query", "subtypes", "--timeout", "0"], None, "parameter 'timeout' = 0.0: must be a positive number"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLI_LIMITS))
+def test_cli_limits(case: str) -> None:
+    args, stdin, message = CLI_LIMITS[case]
+    result = CliRunner().invoke(main, args, input=stdin)
+    assert result.exit_code == 2
+    assert _one_line_error(result.stderr) == f"milia-kg: error: {message}"
+    assert result.stdout == ""
+
+
+# ----------------------------------------------------------------------------- 4. API types
+
+#: id -> (call, the typed error, its built-in base)
+API_TYPES = {
+    "query-int": (lambda kg: kg.query(123), "QueryTypeError", TypeError),
+    "query-none": (lambda kg: kg.query(None), "QueryTypeError", TypeError),
+    "sparql-none": (lambda kg: kg.sparql(None), "QueryTypeError", TypeError),
+    "sparql-bytes": (lambda kg: kg.sparql(b"ASK {}"), "QueryTypeError", TypeError),
+    "sparql-int": (lambda kg: kg.sparql(42), "QueryTypeError", TypeError),
+    "sparql-surrogate": (lambda kg: kg.sparql('ASK { ?s ?p "\udc80" }'), "InvalidQueryError", ValueError),
+    "query-name-surrogate": (lambda kg: kg.query("sub\udc80types"), "InvalidQueryError", ValueError),
+    "param-surrogate": (lambda kg: kg.query("synonyms", term="milia\udc80"), "ParameterError", ValueError),
+    "timeout-string": (lambda kg: kg.sparql("ASK {}", timeout="soon"), "ParameterError", ValueError),
+}
+
+
+@pytest.mark.parametrize("case", sorted(API_TYPES))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_api_types(engine: str, case: str) -> None:
+    call, error, builtin = API_TYPES[case]
+    with pytest.raises(getattr(errors, error)) as caught:
+        call(KnowledgeGraph.open(engine=engine))
+    assert isinstance(caught.value, builtin)
+    str(caught.value).encode("utf-8", "backslashreplace")
+
+
+# ----------------------------------------------------------------------------- 5. engine-specific errors
+
+#: id -> (engine, query, the start of the message)
+ENGINE_ERRORS = {
+    "rdflib-undeclared-prefix": ("rdflib", "SELECT * WHERE { ?s ex:p ?o }",
+                                 "SPARQL evaluation failed in rdflib: Unknown namespace prefix : ex"),
+    "rdflib-graph": ("rdflib", "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }",
+                     "SPARQL evaluation failed in rdflib: You performed a query operation requiring a dataset"),
+    "rdflib-from-named": ("rdflib", "SELECT * FROM NAMED <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }",
+                          "FROM / FROM NAMED is not supported by the rdflib engine"),
+    "rdflib-from": ("rdflib", "SELECT * FROM <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }",
+                    "FROM / FROM NAMED is not supported by the rdflib engine"),
+    "oxigraph-syntax": ("oxigraph", "SELECT * WHERE { ?s ?p }", "invalid SPARQL: "),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ENGINE_ERRORS))
+def test_engine_errors_are_typed(case: str) -> None:
+    engine, text, message = ENGINE_ERRORS[case]
+    with pytest.raises(errors.InvalidQueryError) as caught:
+        KnowledgeGraph.open(engine=engine).sparql(text)
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+def test_oxigraph_service_variable_is_typed_even_past_the_check() -> None:
+    backend = KnowledgeGraph.open().backend
+    assert isinstance(backend, OxigraphBackend)
+    with pytest.raises(errors.InvalidQueryError, match="SPARQL evaluation failed in Oxigraph"):
+        backend.select("SELECT * WHERE { SERVICE ?e { ?s ?p ?o } }")
+
+
+@pytest.mark.parametrize("case", ["rdflib-undeclared-prefix", "rdflib-from-named"])
+def test_engine_errors_on_cli(case: str) -> None:
+    engine, text, message = ENGINE_ERRORS[case]
+    result = CliRunner().invoke(main, ["sparql", "--engine", engine, "-"], input=text)
+    assert result.exit_code == 2
+    assert _one_line_error(result.stderr).startswith(f"milia-kg: error: {message}")
+
+
+# ----------------------------------------------------------------------------- 6. property-based
+
+_ECHO = catalogue.parse_query_text(
+    "#+ summary: echo\n#+ params:\n#+   - name: v\n#+     type: string\n#+     required: true\n"
+    "SELECT ?v WHERE { }", "echo",
+)
+_FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+_ANY_TEXT = st.text() | st.text(st.characters(codec=None, categories=None), max_size=40)
+
+
+@_FUZZ
+@given(value=_ANY_TEXT)
+def test_parameter_values_never_change_the_query(value: str) -> None:
+    kg = KnowledgeGraph.open()
+    try:
+        rows = kg.query(_ECHO, v=value)
+    except errors.ParameterError:
+        return  # blank (a missing required value) or a lone surrogate
+    assert rows == [{"v": value}]
+
+
+@_FUZZ
+@given(value=_ANY_TEXT)
+def test_label_parameters_resolve_or_raise_typed(value: str) -> None:
+    try:
+        rows = KnowledgeGraph.open().query("synonyms", term=value)
+    except errors.ParameterError:
+        return
+    assert all(set(row) >= {"term", "term_label"} for row in rows)
+
+
+_CATALOGUE_TEXTS = [q.text for q in catalogue.load_catalogue().values()]
+_SNIPPETS = ["{", "}", "(", ")", "[", "]", " UNION ", " OPTIONAL ", " SERVICE <http://127.0.0.1:9/> ",
+             "\\u0053ERVICE <http://127.0.0.1:9/>", " ?x ", " . ", '"', "'", "#", "<", ">", " GRAPH ?g ",
+             " FROM NAMED <urn:g> ", " FILTER(", " * ", " ex:p ", "\udc80", "\x00", " VALUES ?x { 1 } "]
+
+
+@st.composite
+def _mutated_query(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from(_CATALOGUE_TEXTS))
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(text)))
+        kind = draw(st.sampled_from(["insert", "delete", "repeat"]))
+        if kind == "insert":
+            text = text[:at] + draw(st.sampled_from(_SNIPPETS) | st.text(max_size=5)) + text[at:]
+        elif kind == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 30)):]
+        else:
+            piece = text[at:at + draw(st.integers(1, 40))]
+            text = text[:at] + piece * draw(st.integers(2, 50)) + text[at:]
+    return text
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(text=_mutated_query() | _ANY_TEXT)
+def test_fuzzed_sparql_gives_answers_or_typed_errors(engine: str, text: str) -> None:
+    kg = KnowledgeGraph.open(engine=engine)
+    try:
+        kg.sparql(text, timeout=2, max_rows=1000)
+    except errors.MiliaKGError as exc:
+        assert "\n" not in " ".join(str(exc).split())

@@ -144,3 +144,7 @@ def reasoned_graph_file(
         if stale != target:
             stale.unlink(missing_ok=True)
     return target
+
+
+def sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")

@@ -70,6 +70,10 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
             _fail(f"--param {pair!r} is not KEY=VALUE")
         if key in params:
             _fail(f"--param {key!r} given twice")
+        try:  # argv bytes that are not UTF-8 arrive as lone surrogates (surrogateescape)
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            _fail(f"--param {key!r}: value is not valid UTF-8 (byte {exc.start})")
         params[key] = value
     return params
 
@@ -141,7 +145,7 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
 
 
 @click.command("sparql")
-@click.argument("source", metavar="FILE", type=click.File("r", encoding="utf-8"))
+@click.argument("source", metavar="FILE")
 @format_option
 @engine_option
 @endpoint_option
@@ -153,10 +157,18 @@ def sparql_command(source: Any, fmt: str, engine: str, endpoint: str | None,
     from milia_kg.errors import MiliaKGError
     from milia_kg.formatting import render
 
-    try:
-        text = source.read()
-    except UnicodeDecodeError as exc:
-        _fail(f"{source.name}: not UTF-8 text ({exc.reason})")
+    from milia_kg import _files
+
+    try:  # a regular file of bounded size only: /dev/zero or a FIFO must not hang the command
+        if source == "-":
+            data = sys.stdin.buffer.read(_files.MAX_QUERY_FILE_BYTES + 1)
+            if len(data) > _files.MAX_QUERY_FILE_BYTES:
+                _fail(f"standard input: too large (more than {_files.MAX_QUERY_FILE_BYTES} bytes)")
+        else:
+            data = _files.read_limited(source, _files.MAX_QUERY_FILE_BYTES)
+        text = _files.decode_utf8(data, source)
+    except MiliaKGError as exc:
+        _fail(exc)
     try:
         kg = _open(engine, endpoint, reasoner, merge)
         result = kg.sparql_result(text)

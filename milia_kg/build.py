@@ -329,3 +329,4 @@ def build(
         seconds=time.perf_counter() - started,
         files=tuple(files),
     )
+RELEASE_MARKER = ".milia-kg-release"

@@ -21,6 +21,7 @@ from typing import Any
 __all__ = [
     "EndpointError",
     "InconsistencyError",
+    "InputFileError",
     "MiliaKGError",
     "ParameterError",
     "RDFSyntaxError",
@@ -169,3 +170,23 @@ class EndpointError(MiliaKGError, ConnectionError):
 
     def __str__(self) -> str:
         return f"SPARQL endpoint {self.endpoint}: {self.reason}"
+
+
+
+class InputFileError(MiliaKGError, ValueError):
+    """An input file is refused before it is read: not a regular file, too large, or not UTF-8.
+
+    :param path: the file, as given.
+    :param reason: why it is refused.
+
+    >>> str(InputFileError("/dev/zero", "not a regular file"))
+    '/dev/zero: not a regular file'
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(self.path, reason)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"

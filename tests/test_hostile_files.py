@@ -212,7 +212,7 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 def _serve(body: object) -> Iterator[str]:
-    server = _QuietServer(("127.0.0.1", 0), type("H", (_Canned,), {"body": body}))
+    server = _QuietServer(("127.0.0.1", 0), type("H", (_Canned,), {"body": staticmethod(body) if callable(body) else body}))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/sparql"

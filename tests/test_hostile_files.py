@@ -127,6 +127,12 @@ def test_cache_writes_a_checksum_sidecar(cached: tuple[Path, bytes]) -> None:
     assert sorted(p.name for p in folder.iterdir()) == sorted([path.name, _cache.sidecar(path).name])
 
 
+def _ground(data: bytes) -> tuple[int, list[bytes]]:
+    """The number of triples and the sorted triples without blank nodes."""
+    lines = [line for line in data.splitlines() if line.strip()]
+    return len(lines), sorted(line for line in lines if b"_:" not in line)
+
+
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
 def test_damaged_cache_is_rebuilt(damage: str, cached: tuple[Path, bytes], tmp_path: Path,
                                   caplog: pytest.LogCaptureFixture) -> None:
@@ -140,7 +146,7 @@ def test_damaged_cache_is_rebuilt(damage: str, cached: tuple[Path, bytes], tmp_p
     with caplog.at_level(logging.WARNING, logger="milia_kg"):
         again = _cache.reasoned_graph_file("fast", directory=folder)
     assert again == path
-    assert again.read_bytes() == data
+    assert _ground(again.read_bytes()) == _ground(data)  # blank-node labels differ between runs
     assert [r.getMessage() for r in caplog.records] == [f"milia-kg: warning: cache {path} was damaged; rebuilt"]
 
 

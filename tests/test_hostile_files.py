@@ -486,7 +486,7 @@ def test_build_refuses_a_folder_that_is_not_a_release(case: str, tmp_path: Path,
     assert "not a milia-kg release" in _one_line_error(result.stderr)
     assert {str(p.relative_to(out)): p.read_text(encoding="utf-8")
             for p in out.rglob("*") if p.is_file()} == USER_FOLDERS[case]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "ontology", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "src"]
 
 
 @pytest.mark.parametrize("state", ["missing", "empty", "previous-release"])
@@ -502,13 +502,14 @@ def test_build_accepts_missing_empty_or_release_folder(state: str, tmp_path: Pat
     build(out, ontology_dir=ontology, data_dir=data)
     assert (out / RELEASE_MARKER).read_text(encoding="utf-8") == f"milia-kg {__version__}\n"
     assert (out / "milia-kg.nt").read_text(encoding="utf-8") != "stale"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "ontology", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "src"]
 
 
 _SLOW_BUILD = """
 import sys, time
 from pathlib import Path
-from milia_kg import build as b
+import importlib
+b = importlib.import_module("milia_kg.build")
 original = b._write
 def slow(tmp, *args, **kwargs):
     files = original(tmp, *args, **kwargs)
@@ -543,7 +544,7 @@ def _interrupted_build(tmp_path: Path, mini_sources: tuple[Path, Path], signum: 
 def test_interrupted_build_cleans_its_temporary_folder(signum: int, tmp_path: Path,
                                                        mini_sources: tuple[Path, Path]) -> None:
     _interrupted_build(tmp_path, mini_sources, signum)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "ontology"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
 
 
 def test_next_build_removes_the_folder_of_a_killed_build(tmp_path: Path, mini_sources: tuple[Path, Path]) -> None:
@@ -553,7 +554,7 @@ def test_next_build_removes_the_folder_of_a_killed_build(tmp_path: Path, mini_so
     live.mkdir()
     ontology, data = mini_sources
     build(tmp_path / "out", ontology_dir=ontology, data_dir=data)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["data", "ontology", "out", live.name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out", "src", live.name])
 
 
 def test_file_limits_are_documented() -> None:

@@ -141,7 +141,7 @@ def _store(target: Path, data: bytes, triples: int) -> None:
 
 def _private_folder() -> Path:
     """A temporary folder for a cache that cannot be written, removed when the process exits."""
-    folder = tempfile.TemporaryDirectory(prefix="milia-kg-")
+    folder = tempfile.TemporaryDirectory(prefix="milia-kg-", ignore_cleanup_errors=True)
     _PRIVATE_DIRS.append(folder)
     return Path(folder.name)
 

@@ -154,7 +154,7 @@ def _subtypes(stdout: str) -> list[str]:
     return sorted(row["subtype"] for row in json.loads(stdout))
 
 
-@pytest.mark.parametrize("damage", ["truncated", "zero-bytes", "garbage"])
+@pytest.mark.parametrize("damage", ["truncated"])  # the other damage kinds: in-process above
 def test_cli_rebuilds_a_damaged_cache(damage: str, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     first = _cli("query", "subtypes", "-f", "json", cwd=tmp_path, MILIA_KG_CACHE_DIR=str(cache))

@@ -9,13 +9,23 @@ name and the package version. A changed source gives a new key, so a stale file 
 the graph is rebuilt and the stale files of the same reasoner are removed. Files are written to
 a temporary name and moved into place with :func:`os.replace`, so no reader sees half a file.
 
+A damaged file is never served: beside the closure lies ``<name>.sha256``, a JSON record of its
+SHA-256, byte count and triple count, written after the closure (so a closure without a matching
+record is never trusted). On open the closure is checked against it; a mismatch (a truncated,
+emptied, poisoned or garbled file, a missing record) means the graph is rebuilt, with one warning
+``milia-kg: warning: cache FILE was damaged; rebuilt`` logged to the ``milia_kg`` logger (stderr
+when logging is not configured).
+
 The cache folder is ``$MILIA_KG_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/milia-kg``, else
-``~/.cache/milia-kg``. If it cannot be written, the graph is built in a temporary folder instead.
+``~/.cache/milia-kg``. If it cannot be written, the graph is built in a private temporary folder
+instead, removed when the process exits.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
 import tempfile
 from importlib.resources.abc import Traversable
@@ -24,7 +34,11 @@ from pathlib import Path
 from milia_kg import _resources
 from milia_kg._reasoners import DEFAULT_REASONER
 
-__all__ = ["cache_dir", "reasoned_graph_file", "source_key"]
+__all__ = ["cache_dir", "reasoned_graph_file", "sidecar", "source_key"]
+
+_LOG = logging.getLogger("milia_kg")
+#: Private folders used when the cache folder cannot be written; each is removed at exit.
+_PRIVATE_DIRS: list[tempfile.TemporaryDirectory[str]] = []
 
 def cache_dir() -> Path:
     """The folder of the cache (not created here)."""
@@ -89,12 +103,47 @@ def _walk(prefix: str, folder: Traversable) -> list[tuple[str, Traversable]]:
     return sorted(found, key=lambda item: item[0])
 
 
-def _reason(reasoner: str, ontology_dir: str | Path | None, data_dir: str | Path | None) -> bytes:
-    """Reason over the sources; return asserted + inferred triples as N-Triples."""
+def _reason(reasoner: str, ontology_dir: str | Path | None, data_dir: str | Path | None) -> tuple[bytes, int]:
+    """Reason over the sources; return asserted + inferred triples as N-Triples, and their count."""
     from milia_kg import pipeline
 
     closure = pipeline.run(ontology_dir, data_dir, reasoner=reasoner, validate=False).closure
-    return closure.serialize(format="nt", encoding="utf-8")
+    return closure.serialize(format="nt", encoding="utf-8"), len(closure)
+
+
+def sidecar(path: Path) -> Path:
+    """The checksum record that vouches for the closure file ``path``."""
+    return path.with_name(f"{path.name}.sha256")
+
+
+def _record(data: bytes, triples: int) -> dict[str, object]:
+    return {"sha256": hashlib.sha256(data).hexdigest(), "triples": triples, "bytes": len(data)}
+
+
+def _verified(target: Path) -> bool:
+    """Whether ``target`` matches its checksum record (one N-Triples line per triple)."""
+    try:
+        record = json.loads(sidecar(target).read_bytes())
+        data = target.read_bytes()
+    except (OSError, ValueError):
+        return False
+    if not isinstance(record, dict) or not isinstance(record.get("triples"), int):
+        return False
+    lines = sum(1 for line in data.splitlines() if line.strip())
+    return lines == record["triples"] and record == _record(data, record["triples"])
+
+
+def _store(target: Path, data: bytes, triples: int) -> None:
+    """Write the closure, then its record: a reader trusts the closure only once both are in place."""
+    _write_atomic(target, data)
+    _write_atomic(sidecar(target), json.dumps(_record(data, triples), sort_keys=True).encode() + b"\n")
+
+
+def _private_folder() -> Path:
+    """A temporary folder for a cache that cannot be written, removed when the process exits."""
+    folder = tempfile.TemporaryDirectory(prefix="milia-kg-", ignore_cleanup_errors=True)
+    _PRIVATE_DIRS.append(folder)
+    return Path(folder.name)
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
@@ -130,17 +179,21 @@ def reasoned_graph_file(
     folder = Path(directory) if directory is not None else cache_dir()
     stem = f"reasoned-{reasoner}-"
     target = folder / f"{stem}{key}.nt"
-    if target.is_file():
+    damaged = target.exists() or sidecar(target).exists()
+    if damaged and _verified(target):
         return target
-    data = _reason(reasoner, ontology_dir, data_dir)
+    data, triples = _reason(reasoner, ontology_dir, data_dir)
     try:
-        _write_atomic(target, data)
+        _store(target, data, triples)
     except OSError:
         # The cache folder cannot be written (read-only home, full disk): use a private one.
-        target = Path(tempfile.mkdtemp(prefix="milia-kg-")) / target.name
-        _write_atomic(target, data)
+        target = _private_folder() / target.name
+        _store(target, data, triples)
         return target
-    for stale in folder.glob(f"{stem}*.nt"):
-        if stale != target:
+    if damaged:
+        _LOG.warning("milia-kg: warning: cache %s was damaged; rebuilt", target)
+    for stale in folder.glob(f"{stem}*.nt*"):
+        if stale not in (target, sidecar(target)):
             stale.unlink(missing_ok=True)
     return target
+

@@ -8,6 +8,7 @@ group's boundary in :mod:`milia_kg.cli` turns every error into the one exit-code
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -80,6 +81,10 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.UsageError(f"--param {pair!r} is not KEY=VALUE")
         if key in params:
             raise click.UsageError(f"--param {key!r} given twice")
+        try:  # argv bytes that are not UTF-8 arrive as lone surrogates (surrogateescape)
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise click.UsageError(f"--param {key!r}: value is not valid UTF-8 (byte {exc.start})") from None
         params[key] = value
     return params
 
@@ -148,7 +153,7 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
 
 
 @click.command("sparql")
-@click.argument("source", metavar="FILE", type=click.File("r", encoding="utf-8"))
+@click.argument("source", metavar="FILE")
 @format_option
 @engine_option
 @endpoint_option
@@ -164,10 +169,16 @@ def sparql_command(source: Any, fmt: str, engine: str, endpoint: str | None,
     from milia_kg.errors import MiliaKGError
     from milia_kg.formatting import render
 
-    try:
-        text = source.read()
-    except UnicodeDecodeError as exc:  # re-raised typed; the exit code is decided in milia_kg.cli
-        raise MiliaKGError(f"{source.name}: not UTF-8 text ({exc.reason})") from None
+    from milia_kg import _files
+
+    # a regular file of bounded size only: /dev/zero or a FIFO must not hang the command
+    if source == "-":
+        data = sys.stdin.buffer.read(_files.MAX_QUERY_FILE_BYTES + 1)
+        if len(data) > _files.MAX_QUERY_FILE_BYTES:
+            raise MiliaKGError(f"standard input: too large (more than {_files.MAX_QUERY_FILE_BYTES} bytes)")
+    else:
+        data = _files.read_limited(source, _files.MAX_QUERY_FILE_BYTES)
+    text = _files.decode_utf8(data, source)
     kg = _open(engine, endpoint, reasoner, merge,
                {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service})
     result = kg.sparql_result(text)

@@ -504,18 +504,53 @@ def _recursion_headroom() -> Iterator[None]:
 # ----------------------------------------------------------------------------- endpoint
 
 
+#: Largest endpoint response read (64 MiB): an endless answer ends in :class:`EndpointError`.
+MAX_RESPONSE_BYTES = 64 * 2**20
+
+
+def _check_url(url: object) -> str:
+    """``url`` if it is an absolute http(s) URL with a host and no whitespace or control character.
+
+    Checked before any request: a space or CR/LF would be sent into the request line (header
+    injection), and urllib would read a ``file:`` or ``ftp:`` URL as happily as an endpoint.
+    """
+    from urllib.parse import urlsplit
+
+    text = url if isinstance(url, str) else repr(url)
+    shown = text[:200]
+    if not isinstance(url, str) or not url:
+        raise EndpointError(shown, "not a URL")
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise EndpointError(repr(shown), "the URL holds whitespace or a control character")
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise EndpointError(shown, f"not a URL ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise EndpointError(shown, "only http:// and https:// endpoints are accepted")
+    if not parts.hostname:
+        raise EndpointError(shown, "the URL names no host")
+    return url
+
+
 class SparqlEndpointBackend:
     """Queries on a remote SPARQL 1.1 endpoint, through SPARQLWrapper with JSON results.
 
-    :param url: the query endpoint.
+    Every answer is checked against the SPARQL 1.1 JSON results format before use; a body that
+    does not follow it, or one larger than ``max_bytes``, raises :class:`EndpointError`.
+
+    :param url: the query endpoint (http or https).
     :param timeout: seconds to wait for an answer.
+    :param max_bytes: the largest response read (default :data:`MAX_RESPONSE_BYTES`, 64 MiB).
+    :raises EndpointError: if ``url`` is not an http(s) URL, before anything is sent.
     """
 
     name = "endpoint"
 
-    def __init__(self, url: str, timeout: float = 30.0) -> None:
-        self.url = url
+    def __init__(self, url: str, timeout: float = 30.0, max_bytes: int = MAX_RESPONSE_BYTES) -> None:
+        self.url = _check_url(url)
         self.timeout = timeout
+        self.max_bytes = max_bytes
 
     def _request(self, query: str, bindings: Mapping[str, Any] | None, fmt: str) -> Any:
         import socket
@@ -544,14 +579,42 @@ class SparqlEndpointBackend:
         except (OSError, ValueError) as exc:
             raise EndpointError(self.url, " ".join(str(exc).split()) or type(exc).__name__) from None
 
+    def _read(self, response: Any) -> bytes:
+        """The body, read in chunks and refused past :attr:`max_bytes` (no MemoryError)."""
+        import http.client
+        import socket
+
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            while True:
+                chunk = response.response.read(min(2**20, self.max_bytes + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > self.max_bytes:
+                    break
+        except (socket.timeout, TimeoutError):
+            raise EndpointError(self.url, f"no answer within {self.timeout:g} s") from None
+        except (OSError, ValueError, http.client.HTTPException) as exc:
+            raise EndpointError(self.url, f"unreadable response ({' '.join(str(exc).split())[:200]})") from None
+        if size > self.max_bytes:
+            response.response.close()
+            raise EndpointError(self.url, f"response larger than {self.max_bytes} bytes")
+        return b"".join(chunks)
+
     def _json(self, query: str, bindings: Bindings) -> dict[str, Any]:
         import json
 
-        response = self._request(query, bindings, "json")
+        body = self._read(self._request(query, bindings, "json"))
         try:
-            return json.loads(response.response.read())
-        except (OSError, ValueError) as exc:
-            raise EndpointError(self.url, f"unreadable JSON results ({exc})") from None
+            data = json.loads(body)
+        except (ValueError, RecursionError) as exc:
+            raise EndpointError(self.url, f"results are not JSON ({' '.join(str(exc).split())[:200]})") from None
+        if not isinstance(data, dict):
+            raise EndpointError(self.url, f"results are not a JSON object (got {type(data).__name__})")
+        return data
 
     def select(self, query: str, bindings: Bindings = None) -> tuple[list[str], list[Row]]:
         """Run a ``SELECT`` query remotely.
@@ -559,13 +622,12 @@ class SparqlEndpointBackend:
         :raises EndpointError: if the endpoint is unreachable, times out or answers with an error.
         """
         data = self._json(query, bindings)
-        if "results" not in data:
+        if "boolean" in data and "results" not in data:
             raise MiliaKGError("not a SELECT query")
-        names = list(data.get("head", {}).get("vars", []))
-        rows = [
-            tuple(_json_value(b.get(n)) for n in names) for b in data["results"].get("bindings", [])
-        ]
-        return names, rows
+        try:
+            return _json_select(data)
+        except _Malformed as exc:
+            raise EndpointError(self.url, f"malformed SPARQL JSON results: {exc}") from None
 
     def ask(self, query: str, bindings: Bindings = None) -> bool:
         """Run an ``ASK`` query remotely.
@@ -573,9 +635,12 @@ class SparqlEndpointBackend:
         :raises EndpointError: if the endpoint is unreachable, times out or answers with an error.
         """
         data = self._json(query, bindings)
-        if "boolean" not in data:
+        if "results" in data and "boolean" not in data:
             raise MiliaKGError("not an ASK query")
-        return bool(data["boolean"])
+        answer = data.get("boolean")
+        if not isinstance(answer, bool):  # "false" is a true string: only JSON true/false count
+            raise EndpointError(self.url, f"malformed SPARQL JSON results: boolean is {_shown(answer)}, not true or false")
+        return answer
 
     def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
         """Run a ``CONSTRUCT``/``DESCRIBE`` query remotely; the triples come back as N-Triples.
@@ -585,8 +650,8 @@ class SparqlEndpointBackend:
         import rdflib
 
         response = self._request(query, bindings, "turtle")
+        data = self._read(response)
         try:
-            data = response.response.read()
             graph = rdflib.Graph()
             content_type = response.response.headers.get("Content-Type", "")
             fmt = "xml" if "xml" in content_type else "turtle"
@@ -600,12 +665,55 @@ class SparqlEndpointBackend:
         return _labels_via_select(self, iris)
 
 
-def _json_value(cell: Mapping[str, str] | None) -> Value:
+class _Malformed(ValueError):
+    """A results body that does not follow the SPARQL 1.1 JSON results format."""
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _json_select(data: Mapping[str, Any]) -> tuple[list[str], list[Row]]:
+    """Variables and rows of a SPARQL JSON SELECT answer, checked against the format."""
+    head = data.get("head")
+    if not isinstance(head, dict):
+        raise _Malformed(f"head is {_shown(head)}, not an object")
+    names = head.get("vars")
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise _Malformed(f"head.vars is {_shown(names)}, not a list of names")
+    results = data.get("results")
+    if not isinstance(results, dict):
+        raise _Malformed(f"results is {_shown(results)}, not an object")
+    bindings = results.get("bindings")
+    if not isinstance(bindings, list):
+        raise _Malformed(f"results.bindings is {_shown(bindings)}, not a list")
+    rows: list[Row] = []
+    for binding in bindings:
+        if not isinstance(binding, dict):
+            raise _Malformed(f"a binding is {_shown(binding)}, not an object")
+        rows.append(tuple(_json_value(binding.get(n)) for n in names))
+    return names, rows
+
+
+def _json_value(cell: object) -> Value:
+    """One cell of a binding (``None`` when the variable is unbound)."""
     if cell is None:
         return None
-    kind, value = cell.get("type"), cell.get("value", "")
+    if not isinstance(cell, dict):
+        raise _Malformed(f"a binding cell is {_shown(cell)}, not an object")
+    kind, value = cell.get("type"), cell.get("value")
+    if not isinstance(kind, str):
+        raise _Malformed(f"a binding cell has no type: {_shown(cell)}")
+    if not isinstance(value, str):
+        raise _Malformed(f"a binding cell has no string value: {_shown(cell)}")
     if kind == "uri":
         return IRI(value)
     if kind == "bnode":
         return f"_:{value}"
-    return literal_value(value, cell.get("datatype"), cell.get("xml:lang"))
+    if kind not in ("literal", "typed-literal"):
+        raise _Malformed(f"unknown term type {_shown(kind)}")
+    datatype, language = cell.get("datatype"), cell.get("xml:lang")
+    if not isinstance(datatype, (str, type(None))) or not isinstance(language, (str, type(None))):
+        raise _Malformed(f"a literal's datatype or language is not a string: {_shown(cell)}")
+    return literal_value(value, datatype, language)

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import signal
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,13 +27,19 @@ from pathlib import Path
 import rdflib
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
-from milia_kg import _resources, _serialize, pipeline
+from milia_kg import __version__, _resources, _serialize, pipeline
 from milia_kg._reasoners import DEFAULT_REASONER
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.loading import MKG
 from milia_kg.validate import ValidationReport, short
 
-__all__ = ["ARTIFACTS", "MEDIA_TYPES", "BuildSummary", "build", "entities_by_type", "prefix_map"]
+__all__ = ["ARTIFACTS", "MEDIA_TYPES", "RELEASE_MARKER", "BuildSummary", "build", "entities_by_type", "prefix_map"]
+
+#: Written into every release folder: only a folder holding it is replaced by a new build.
+RELEASE_MARKER = ".milia-kg-release"
+#: A temporary folder whose process is gone is removed by the next build; one without a
+#: process id (older builds) only once it is this old, in seconds.
+STALE_AFTER = 3600
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -275,17 +286,69 @@ def _write(
 
 
 def _check_replaceable(out: Path) -> None:
+    """Refuse ``out`` unless it is missing, empty, or a previous release (it holds the marker)."""
     if not out.exists():
         return
     if not out.is_dir():
         raise MiliaKGError(f"{out}: exists and is not a folder")
-    ours = {*ARTIFACTS, "imports", "mappings.sssom.tsv"}
-    strangers = sorted(p.name for p in out.iterdir() if p.name not in ours)
-    if strangers:
-        raise MiliaKGError(
-            f"{out}: exists and holds files that are not build artifacts ({', '.join(strangers[:3])}); "
-            "choose an empty or new folder"
-        )
+    if (out / RELEASE_MARKER).is_file() or not any(out.iterdir()):
+        return
+    found = sorted(p.name for p in out.iterdir())
+    raise MiliaKGError(
+        f"{out}: not a milia-kg release (no {RELEASE_MARKER}) and not empty ({', '.join(found[:3])}"
+        f"{', ...' if len(found) > 3 else ''}); choose an empty or new folder"
+    )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def _remove_stale(out: Path) -> None:
+    """Remove the temporary folders of builds of ``out`` that were killed (SIGKILL, power loss).
+
+    They are named ``.OUT.tmp-PID-XXXX``; one whose process is gone is removed, a running
+    build's is left alone. A ``.OUT.old-PID-XXXX`` holds a previous release, removed only
+    when ``out`` itself exists.
+    """
+    pattern = re.compile(rf"^\.{re.escape(out.name)}\.(tmp|old)-(?:(\d+)-)?[^/]*$")
+    for path in out.parent.iterdir():
+        match = pattern.match(path.name)
+        if match is None or not path.is_dir() or path.is_symlink():
+            continue
+        kind, pid = match.group(1), match.group(2)
+        if pid is not None:
+            stale = int(pid) != os.getpid() and not _alive(int(pid))
+        else:
+            stale = time.time() - path.stat().st_mtime > STALE_AFTER
+        if stale and (kind == "tmp" or out.is_dir()):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """Within the block, SIGTERM raises :class:`SystemExit` (so ``finally`` clauses run and
+    the temporary folder is removed), as SIGINT raises KeyboardInterrupt; the previous
+    handler is restored after. Only where Python lets us (the main thread) and only if the
+    default handler is in place (an application's own handler is left alone)."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _umask() -> int:
@@ -298,7 +361,7 @@ def _umask() -> int:
 def _move_into_place(tmp: Path, out: Path) -> None:
     old = None
     if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-", dir=out.parent))
         out.rename(old / out.name)
     try:
         tmp.rename(out)
@@ -320,13 +383,14 @@ def build(
 ) -> BuildSummary:
     """Load, reason, validate and write the release artifacts into ``out_dir``.
 
-    :param out_dir: the release folder; replaced as a whole if it holds a previous build.
+    :param out_dir: the release folder: missing, empty, or a previous release (marked by
+        :data:`RELEASE_MARKER`, written into every release), which is replaced as a whole.
     :param reasoner: passed to :func:`milia_kg.pipeline.run`.
     :raises RDFSyntaxError: if a source file is not valid Turtle.
     :raises InconsistencyError: if the reasoned graph is inconsistent.
     :raises ValidationError: if a validation rule fails (the same rules as ``milia-kg validate``:
         :data:`milia_kg.validate.RULES`); nothing is written then.
-    :raises MiliaKGError: if ``out_dir`` exists and is not a build folder.
+    :raises MiliaKGError: if ``out_dir`` exists and is neither empty nor a previous release.
     """
     started = time.perf_counter()
     out = Path(out_dir).absolute()
@@ -338,15 +402,19 @@ def build(
         raise ValidationError(report)
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
-        tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; a release folder gets the usual mode
-        curie_map = {} if result.mapping_set is None else dict(result.mapping_set.converter.prefix_map)
-        files = _write(tmp, asserted, inferred, ontology_dir, data_dir, curie_map)
-        _move_into_place(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    _remove_stale(out)
+    with _sigterm_raises():
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+        try:
+            tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; a release folder gets the usual mode
+            curie_map = {} if result.mapping_set is None else dict(result.mapping_set.converter.prefix_map)
+            files = _write(tmp, asserted, inferred, ontology_dir, data_dir, curie_map)
+            (tmp / RELEASE_MARKER).write_text(f"milia-kg {__version__}\n", encoding="utf-8")
+            _check_replaceable(out)  # again: the folder may have been filled while we reasoned
+            _move_into_place(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     return BuildSummary(
         out_dir=out,
         triples_asserted=len(asserted),

@@ -22,6 +22,7 @@ __all__ = [
     "CheckFailedError",
     "EndpointError",
     "InconsistencyError",
+    "InputFileError",
     "InvalidQueryError",
     "MemoryLimitError",
     "MiliaKGError",
@@ -301,3 +302,22 @@ class RowLimitError(QueryLimitError):
 
 class MemoryLimitError(QueryLimitError, MemoryError):
     """A query needed more memory than the limit of its evaluation."""
+
+
+class InputFileError(MiliaKGError, ValueError):
+    """An input file is refused before it is read: not a regular file, too large, or not UTF-8.
+
+    :param path: the file, as given.
+    :param reason: why it is refused.
+
+    >>> str(InputFileError("/dev/zero", "not a regular file"))
+    '/dev/zero: not a regular file'
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(self.path, reason)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"

@@ -39,7 +39,8 @@ from curies import Converter
 from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from milia_kg.errors import MiliaKGError
+from milia_kg import _files
+from milia_kg.errors import InputFileError, MiliaKGError
 from milia_kg.loading import MKG
 
 __all__ = [
@@ -212,9 +213,13 @@ def read_sssom(path: Traversable | Path) -> MappingSet:
     """Parse the SSSOM file at ``path`` (see :func:`read_sssom_text`)."""
     name = getattr(path, "name", str(path))
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as error:
         raise MappingError([f"{name}: {error.strerror or error}"]) from error
+    try:  # one line naming the byte, not a UnicodeDecodeError traceback in every command
+        text = _files.decode_utf8(data, path)
+    except InputFileError as error:
+        raise MappingError([str(error)]) from None
     return read_sssom_text(text, name)
 
 

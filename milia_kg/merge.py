@@ -17,7 +17,7 @@ from pathlib import Path
 
 import rdflib
 
-from milia_kg import loading, pipeline, rdf_formats
+from milia_kg import _files, _rdf_guards, loading, pipeline, rdf_formats
 from milia_kg._reasoners import DEFAULT_REASONER
 from milia_kg.errors import RDFSyntaxError
 
@@ -29,16 +29,27 @@ def parse_external(path: str | Path, graph: rdflib.Graph) -> None:
     """Parse one external ontology file into ``graph``; the format is told from the file's content
     (see :mod:`milia_kg.rdf_formats`), so an OWL/XML or OBO file named ``.owl`` is not misread.
 
+    The file is read once, bounded (:func:`milia_kg._files.read_limited`), and checked
+    before rdflib sees it: no XML entity declarations or external DTDs, no remote JSON-LD
+    contexts (:mod:`milia_kg._rdf_guards`), so parsing never expands without end nor fetches.
+
     :raises UnsupportedFormatError: for OWL/XML, OBO or OWL functional syntax (not read yet).
     :raises RDFSyntaxError: if the file is missing, empty or cannot be parsed (naming the line if known).
+    :raises InputFileError: if it is not a regular file (after symlinks) or is larger than
+        :data:`milia_kg._files.MAX_RDF_FILE_BYTES`.
     """
     path = Path(path)
-    fmt = rdf_formats.detect(path)
+    data = _files.read_limited(path, _files.MAX_RDF_FILE_BYTES)
+    fmt = rdf_formats.detect(path, data)
     if fmt == "turtle":
-        loading.parse_turtle(path, graph)
+        loading.parse_turtle_text(data, str(path), graph)
         return
+    if fmt == "xml":
+        _rdf_guards.check_rdfxml(data, path)
+    elif fmt == "json-ld":
+        _rdf_guards.check_jsonld(data, path)
     try:
-        graph.parse(path, format=fmt)
+        graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
     except OSError as error:
         raise RDFSyntaxError(path, None, error.strerror or str(error)) from error
     except Exception as error:  # noqa: BLE001 - rdflib's parsers raise arbitrary types on bad input

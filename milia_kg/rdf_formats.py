@@ -108,17 +108,21 @@ def sniff(head: bytes, suffix: str = "") -> str:
     return "Turtle" if suffix.lower() in TURTLE_SUFFIXES else "unknown"
 
 
-def detect(path: Path) -> str:
-    """The rdflib parser for ``path``, told from its first bytes.
+def detect(path: Path, data: bytes | None = None) -> str:
+    """The rdflib parser for ``path``, told from its first bytes (those of ``data`` if the file
+    was read already).
 
     :raises UnsupportedFormatError: for OWL/XML, OBO, functional or Manchester syntax.
     :raises RDFSyntaxError: if the file cannot be read, is empty, compressed or unknown XML.
     """
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(HEAD_BYTES)
-    except OSError as error:
-        raise RDFSyntaxError(path, None, error.strerror or str(error)) from error
+    if data is not None:
+        head = data[:HEAD_BYTES]
+    else:
+        try:
+            with path.open("rb") as stream:
+                head = stream.read(HEAD_BYTES)
+        except OSError as error:
+            raise RDFSyntaxError(path, None, error.strerror or str(error)) from error
     found = sniff(head, path.suffix)
     if found in UNSUPPORTED:
         target = path.with_suffix(".ttl" if path.suffix != ".ttl" else ".converted.ttl")

@@ -329,7 +329,7 @@ def test_stale_cache_is_never_used(sources: tuple[Path, Path], tmp_path: Path) -
     second = _cache.reasoned_graph_file("fast", ontology, data, folder)
     assert second != first and not first.exists()
     assert _subclasses(second) == {"PrimaryMilia", "JuvenileMilia"}
-    assert sorted(p.name for p in folder.iterdir()) == [second.name]  # no temporary files left
+    assert sorted(p.name for p in folder.iterdir()) == [second.name, _cache.sidecar(second).name]  # no temporary files left
 
 
 def test_cached_file_with_the_right_key_is_trusted_not_rebuilt(

@@ -159,7 +159,7 @@ def test_out_with_foreign_files_is_refused(tmp_path: Path, mini_sources: tuple[P
     out = tmp_path / "home"
     out.mkdir()
     (out / "thesis.docx").write_text("precious", encoding="utf-8")
-    with pytest.raises(MiliaKGError, match="not build artifacts"):
+    with pytest.raises(MiliaKGError, match="not a milia-kg release"):
         build(out, ontology_dir=ontology, data_dir=data)
     assert [p.name for p in out.iterdir()] == ["thesis.docx"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from milia_kg.errors import RDFSyntaxError, UnsupportedFormatError
+from milia_kg.errors import InputFileError, RDFSyntaxError, UnsupportedFormatError
 from milia_kg.merge import parse_external
 from milia_kg.rdf_formats import sniff
 
@@ -122,7 +122,7 @@ TWO_NODES = (
         ("two-nodes.owl", TWO_NODES, "two-nodes.owl:5: Repeat node-elements inside property elements: "
                                      f"{OWL}Class"),
         ("broken.nt", "<http://x.org/a> <http://x.org/p> .\n", "broken.nt: not valid N-Triples: "),
-        ("broken.jsonld", '{"@id": ', "broken.jsonld: not valid JSON-LD: "),
+        ("broken.jsonld", '{"@id": ', "broken.jsonld:1: not JSON (Expecting value"),
         ("broken.ttl", "@prefix x: <http://x.org/> .\nx:a x:b\n", "broken.ttl:3: "),
         ("empty.owl", "", "empty.owl: empty file, no ontology to merge"),
         ("page.owl", SAMPLES["html"][1], "page.owl: XML, but neither RDF/XML (rdf:RDF root) nor OWL/XML"),
@@ -140,11 +140,11 @@ def test_bad_files_give_one_line_naming_file_and_line(name: str, content: str | 
     assert text.startswith(f"{tmp_path}/{message}"), text
 
 
-@pytest.mark.parametrize(("what", "reason"), [("missing", "No such file or directory"), ("folder", "Is a directory")])
+@pytest.mark.parametrize(("what", "reason"), [("missing", "No such file or directory"), ("folder", "not a regular file")])
 def test_missing_file_or_folder(what: str, reason: str, tmp_path: Path) -> None:
     path = tmp_path / "x.owl"
     if what == "folder":
         path.mkdir()
-    with pytest.raises(RDFSyntaxError) as caught:
+    with pytest.raises(InputFileError) as caught:
         parse_external(path, rdflib.Graph())
     assert str(caught.value) == f"{path}: {reason}"

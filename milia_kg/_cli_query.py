@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from milia_kg._reasoners import DEFAULT_REASONER, REASONERS
+from milia_kg.reasoner import DEFAULT_REASONER, REASONERS
 
 
-from milia_kg._reasoners import DEFAULT_REASONER, REASONERS
+from milia_kg.reasoner import DEFAULT_REASONER, REASONERS
 
 __all__ = ["register"]
 
@@ -45,7 +45,7 @@ reasoner_option = click.option(
 
 
 def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ...] = ()) -> Any:
-    from milia_kg.kg import KnowledgeGraph
+    from milia_kg.query.kg import KnowledgeGraph
 
     if endpoint:
         if merge:
@@ -78,8 +78,8 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 )
 def queries_command(fmt: str) -> None:
     """List the canned queries with their questions and parameters."""
-    from milia_kg.catalogue import load_catalogue
-    from milia_kg.formatting import render_json, render_table
+    from milia_kg.query.catalogue import load_catalogue
+    from milia_kg.query.formatting import render_json, render_table
 
     catalogue = load_catalogue()
     if fmt == "json":
@@ -121,7 +121,7 @@ def queries_command(fmt: str) -> None:
 def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
                   endpoint: str | None, reasoner: str, merge: tuple[str, ...]) -> None:
     """Run the canned query NAME (see 'milia-kg queries')."""
-    from milia_kg.formatting import render
+    from milia_kg.query.formatting import render
 
     values = _parse_params(params)
     result = _open(engine, endpoint, reasoner, merge).run(name, **values)
@@ -139,7 +139,7 @@ def sparql_command(source: Any, fmt: str, engine: str, endpoint: str | None,
                    reasoner: str, merge: tuple[str, ...]) -> None:
     """Run the SPARQL query in FILE ('-' reads standard input)."""
     from milia_kg.errors import MiliaKGError
-    from milia_kg.formatting import render
+    from milia_kg.query.formatting import render
 
     try:
         text = source.read()

@@ -23,7 +23,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 from milia_kg import _resources, _serialize, pipeline
-from milia_kg._reasoners import DEFAULT_REASONER
+from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.loading import MKG
 from milia_kg.validate import ValidationReport, short

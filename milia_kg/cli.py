@@ -35,7 +35,7 @@ from typing import Any
 import click
 
 from milia_kg import __version__
-from milia_kg._reasoners import DEFAULT_REASONER, REASONERS
+from milia_kg.reasoner import DEFAULT_REASONER, REASONERS
 from milia_kg.errors import CheckFailedError, MiliaKGError, ValidationError
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_CHECK_FAILED", "EXIT_CODES", "EXIT_INTERRUPTED", "EXIT_OK", "exit_code", "main"]

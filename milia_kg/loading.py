@@ -24,7 +24,7 @@ import rdflib
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from milia_kg import _resources
-from milia_kg._reasoners import DEFAULT_REASONER
+from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.errors import RDFSyntaxError
 
 __all__ = [

@@ -16,7 +16,7 @@ Four kinds of rules, registered in one table (:data:`RULES`) that ``build`` and
 
 Both SPARQL parts run on Oxigraph: the rdflib graphs are copied into an in-memory
 pyoxigraph store (:class:`milia_kg._oxterms.TermMap`, blank nodes keep their ids), the
-checks run there through :class:`milia_kg.backends.OxigraphBackend`, and pyshacl is
+checks run there through :class:`milia_kg.query.backends.OxigraphBackend`, and pyshacl is
 given the store itself, so its SPARQL targets and constraints are evaluated by Oxigraph
 instead of being parsed and run by rdflib once per focus node.  Same shapes, same
 checks, same report; about a hundred times faster.
@@ -45,9 +45,9 @@ from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import SH
 
 from milia_kg import _resources
-from milia_kg._reasoners import DEFAULT_REASONER
+from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg._oxterms import TermMap
-from milia_kg.backends import OxigraphBackend
+from milia_kg.query.backends import OxigraphBackend
 from milia_kg.errors import MiliaKGError
 from milia_kg.loading import MKG, parse_turtle
 

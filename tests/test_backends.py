@@ -16,7 +16,7 @@ import pytest
 import rdflib
 
 from milia_kg import _cache, _resources
-from milia_kg.backends import (
+from milia_kg.query.backends import (
     IRI,
     Backend,
     OxigraphBackend,
@@ -24,9 +24,9 @@ from milia_kg.backends import (
     SparqlEndpointBackend,
     literal_value,
 )
-from milia_kg.catalogue import parse_query_file
+from milia_kg.query.catalogue import parse_query_file
 from milia_kg.errors import EndpointError, MiliaKGError
-from milia_kg.kg import KnowledgeGraph
+from milia_kg.query.kg import KnowledgeGraph
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -382,3 +382,16 @@ def test_unknown_engine_and_bad_file(tmp_path: Path) -> None:
     bad.write_text("<a> <b> .\n", encoding="utf-8")
     with pytest.raises(MiliaKGError, match="bad.nt: cannot load"):
         KnowledgeGraph.from_file(bad)
+
+
+@pytest.mark.parametrize("module", ["_cache.py", "query/catalogue.py", "reasoner/_engine.py"])
+def test_key_depends_on_every_module_of_the_package(
+    module: str, sources: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The code is hashed recursively: an edit in a subpackage (the reasoner's rules) is a new key."""
+    code = tmp_path / "milia_kg"
+    shutil.copytree(Path(_cache.__file__).parent, code, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(_cache, "__file__", str(code / "_cache.py"))
+    key = _cache.source_key("fast", *sources)
+    (code / module).write_text((code / module).read_text() + "\n# an edit\n")
+    assert key != _cache.source_key("fast", *sources)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from milia_kg import _resources, catalogue
-from milia_kg.catalogue import (
+from milia_kg import _resources
+from milia_kg.query import catalogue
+from milia_kg.query.catalogue import (
     Param,
     load_catalogue,
     parse_query_file,
@@ -285,7 +286,7 @@ def test_readme_catalogue_is_generated_from_the_headers() -> None:
         pytest.skip(f"README.md has no {catalogue.README_START} ... {catalogue.README_END} section")
     assert section == render_markdown(), (
         "README's query catalogue differs from the .rq headers; "
-        "run: python -m milia_kg.catalogue --write-readme"
+        "run: python -m milia_kg.query.catalogue --write-readme"
     )
 
 

@@ -16,9 +16,9 @@ import rdflib
 from click.testing import CliRunner, Result
 
 from milia_kg import _cli_query, _resources
-from milia_kg.catalogue import load_catalogue, parse_query_file
+from milia_kg.query.catalogue import load_catalogue, parse_query_file
 from milia_kg.errors import MiliaKGError
-from milia_kg.kg import KnowledgeGraph
+from milia_kg.query.kg import KnowledgeGraph
 
 REPO = Path(__file__).resolve().parent.parent
 

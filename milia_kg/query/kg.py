@@ -20,16 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from milia_kg import catalogue
-from milia_kg._reasoners import DEFAULT_REASONER
-from milia_kg.backends import IRI, Backend, OxigraphBackend, Row, Value, declared_prefixes
+from milia_kg.query import catalogue
+from milia_kg.reasoner import DEFAULT_REASONER
+from milia_kg.query.backends import IRI, Backend, OxigraphBackend, Row, Value, declared_prefixes
 from milia_kg.errors import MiliaKGError
-from milia_kg.params import Resolver
+from milia_kg.query.params import Resolver
 
 if TYPE_CHECKING:
     import rdflib
 
-    from milia_kg.catalogue import Query
+    from milia_kg.query.catalogue import Query
 
 __all__ = ["ENGINES", "KnowledgeGraph", "Result"]
 
@@ -122,7 +122,7 @@ class KnowledgeGraph:
         fmt = "nt" if path.suffix == ".nt" else "turtle"
         loader = functools.partial(_parse_rdflib, path, fmt)
         if engine == "rdflib":
-            from milia_kg.backends import RdflibBackend
+            from milia_kg.query.backends import RdflibBackend
 
             graph = loader()
             return cls(RdflibBackend(graph), graph=graph, queries_dir=queries_dir,
@@ -149,7 +149,7 @@ class KnowledgeGraph:
         """
         _check_engine(engine)
         if engine == "rdflib":
-            from milia_kg.backends import RdflibBackend
+            from milia_kg.query.backends import RdflibBackend
 
             backend: Backend = RdflibBackend(graph)
         else:
@@ -170,7 +170,7 @@ class KnowledgeGraph:
         ...
         milia_kg.errors.EndpointError: SPARQL endpoint http://127.0.0.1:9/sparql: unreachable (...)
         """
-        from milia_kg.backends import SparqlEndpointBackend
+        from milia_kg.query.backends import SparqlEndpointBackend
 
         return cls(SparqlEndpointBackend(url, timeout), queries_dir=queries_dir)
 
@@ -212,8 +212,8 @@ class KnowledgeGraph:
     def query(self, name: str | Query, /, **params: Any) -> list[dict[str, Value]]:
         """Run the canned query ``name`` with keyword parameters; return its rows.
 
-        ``name`` may also be a :class:`~milia_kg.catalogue.Query` of your own, e.g. from
-        :func:`~milia_kg.catalogue.parse_query_file`.
+        ``name`` may also be a :class:`~milia_kg.query.catalogue.Query` of your own, e.g. from
+        :func:`~milia_kg.query.catalogue.parse_query_file`.
 
         Values are plain Python: IRIs as ``str``, literals as ``str``, ``int``, ``float``,
         ``bool`` or ``datetime.date``, unbound as ``None``. Every column ``X`` that holds IRIs is
@@ -336,7 +336,7 @@ def _parse_rdflib(path: Path, fmt: str) -> rdflib.Graph:
 
 
 def _default_prefixes() -> dict[str, str]:
-    from milia_kg.params import PREFIXES
+    from milia_kg.query.params import PREFIXES
 
     return dict(PREFIXES)
 

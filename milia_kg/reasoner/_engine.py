@@ -9,8 +9,8 @@ an agenda; when it is popped, every rule is evaluated with this triple in each
 premise position and the store for the other premises.  Each instance of a rule
 is therefore found when the last of its premises is processed, and the store
 reaches the least fixpoint of the rules.  The schema-level handlers live in
-:mod:`milia_kg._rl_schema`, the one-time datatype rules in
-:mod:`milia_kg._rl_datatypes`, the inconsistency checks in :mod:`milia_kg._rl_checks`.
+:mod:`milia_kg.reasoner._schema`, the one-time datatype rules in
+:mod:`milia_kg.reasoner._datatypes`, the inconsistency checks in :mod:`milia_kg.reasoner._checks`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from milia_kg import _rl_checks, _rl_datatypes
-from milia_kg._rl_schema import class_handlers, predicate_handlers
-from milia_kg._rl_terms import LITERAL, TermAdapter, V
+from milia_kg.reasoner import _checks, _datatypes
+from milia_kg.reasoner._schema import class_handlers, predicate_handlers
+from milia_kg.reasoner._terms import LITERAL, TermAdapter, V
 
 __all__ = ["Engine"]
 
@@ -174,14 +174,14 @@ class Engine:
 
     def run(self, asserted: list[tuple[int, int, int]]) -> None:
         """Compute the closure of the loaded triples (to :attr:`derived`) and the errors."""
-        for triple in _rl_datatypes.one_time_triples(self, asserted):
+        for triple in _datatypes.one_time_triples(self, asserted):
             self.add(*triple)
         self.agenda.extend(reversed(asserted))
         while True:
             self._drain()
-            if not _rl_checks.slow_rules(self):
+            if not _checks.slow_rules(self):
                 break
-        self.errors.extend(_rl_checks.inconsistencies(self))
+        self.errors.extend(_checks.inconsistencies(self))
 
     def _drain(self) -> None:
         agenda = self.agenda

@@ -15,7 +15,7 @@ mapping (the "decorator syntax" of grlc)::
     SELECT ?condition ?site WHERE { ... }
 
 The query name is the file stem. Unlike grlc, a malformed header is an error when the catalogue
-is loaded, and parameter values are never pasted into the query text (see :mod:`milia_kg.params`).
+is loaded, and parameter values are never pasted into the query text (see :mod:`milia_kg.query.params`).
 Files in sub-folders (``queries/checks/``) are not part of the catalogue.
 
 This module also holds the small SPARQL lexer the catalogue needs: it finds the query form, the
@@ -507,7 +507,7 @@ def render_markdown(queries: Iterable[Query] | None = None) -> str:
         queries = load_catalogue().values()
     lines = [
         "<!-- generated from the '#+' headers of queries/*.rq by "
-        "`python -m milia_kg.catalogue --write-readme`; do not edit -->",
+        "`python -m milia_kg.query.catalogue --write-readme`; do not edit -->",
         "Every entity column `X` of the output also comes with `X_label`, its English label.",
         "",
         "| query | question | parameters | columns | example |",
@@ -550,9 +550,9 @@ def replace_readme_section(readme: str, table: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m milia_kg.catalogue [--write-readme | --check] [--readme PATH]``."""
-    parser = argparse.ArgumentParser(prog="python -m milia_kg.catalogue", description=__doc__)
-    parser.add_argument("--readme", type=Path, default=Path(__file__).parent.parent / "README.md")
+    """``python -m milia_kg.query.catalogue [--write-readme | --check] [--readme PATH]``."""
+    parser = argparse.ArgumentParser(prog="python -m milia_kg.query.catalogue", description=__doc__)
+    parser.add_argument("--readme", type=Path, default=Path(__file__).parents[2] / "README.md")
     parser.add_argument("--queries", type=Path, default=None, help="query folder")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--write-readme", action="store_true", help="regenerate the section")

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
-from milia_kg._rl_terms import LITERAL
+from milia_kg.reasoner._terms import LITERAL
 
 if TYPE_CHECKING:
-    from milia_kg._rl_engine import Engine
+    from milia_kg.reasoner._engine import Engine
 
 __all__ = ["one_time_triples"]
 

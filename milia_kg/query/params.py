@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, Any, Union
 
 import pyoxigraph as ox
 
-from milia_kg.catalogue import Param, Query, where_brace_offset
+from milia_kg.query.catalogue import Param, Query, where_brace_offset
 from milia_kg.errors import ParameterError
 
 if TYPE_CHECKING:
-    from milia_kg.backends import Backend
+    from milia_kg.query.backends import Backend
 
 __all__ = [
     "PREFIXES",

@@ -3,7 +3,7 @@
 The engine works on integers.  An adapter tells it how to recognise the kind of
 an RDF term of some library (rdflib or pyoxigraph), how to build an IRI term, and
 how to read a literal's lexical form, datatype and language tag.  Only the adapter knows the
-term library; everything else in ``milia_kg._rl_*`` sees integer ids.
+term library; everything else in ``milia_kg.reasoner`` sees integer ids.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ datatype whose value space does not hold it.  owlrl checks it only for a literal
 against its *own* datatype, once, on the asserted graph; a literal typed with
 another datatype by reasoning (``"x"@en rdf:type xsd:string`` from a property's
 ``rdfs:range``) is kept as a literal-subject triple, which
-:func:`milia_kg.reasoning.is_noise` then drops.  :func:`datatype_clash` judges
+:func:`milia_kg.reasoner.is_noise` then drops.  :func:`datatype_clash` judges
 such a typing; both engines call it on every ``literal rdf:type datatype`` triple
 of their closure, so they report the same messages.
 

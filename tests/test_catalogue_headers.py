@@ -13,9 +13,8 @@ from milia_kg.query.catalogue import (
     load_catalogue,
     parse_query_file,
     render_markdown,
-    select_variables,
-    where_brace_offset,
 )
+from milia_kg.query.sparql_text import select_variables, where_brace_offset
 from milia_kg.errors import MiliaKGError, UnknownQueryError
 
 README = Path(__file__).resolve().parent.parent / "README.md"

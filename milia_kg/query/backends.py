@@ -4,7 +4,7 @@
 * :class:`RdflibBackend` — an :class:`rdflib.Graph` in memory, unprepared queries;
 * :class:`SparqlEndpointBackend` — a remote SPARQL 1.1 endpoint through SPARQLWrapper (JSON).
 
-Parameters are joined in with a ``VALUES`` block (:func:`milia_kg.query.params.bind`), which all three
+Parameters are joined in with a ``VALUES`` block (:func:`milia_kg.query.sparql_text.bind`), which all three
 understand. Result cells are plain Python values: an IRI is an :class:`IRI` (a ``str``), a literal
 becomes ``str``, ``int``, ``float`` (also for ``xsd:decimal``), ``bool``, ``datetime.date`` or
 ``datetime.datetime``, an unbound variable is ``None``.
@@ -25,9 +25,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
-from milia_kg.query.catalogue import query_form
 from milia_kg.errors import EndpointError, MiliaKGError
-from milia_kg.query.params import bind
+from milia_kg.query.sparql_text import bind, query_form
 
 if TYPE_CHECKING:
     import rdflib

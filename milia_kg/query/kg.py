@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from milia_kg.query import catalogue
+from milia_kg.query import catalogue, sparql_text
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.query.backends import IRI, Backend, OxigraphBackend, Row, Value, declared_prefixes
 from milia_kg.errors import MiliaKGError
@@ -268,7 +268,7 @@ class KnowledgeGraph:
         :raises MiliaKGError: if ``text`` is not valid SPARQL.
         """
         try:
-            form = catalogue.query_form(text)
+            form = sparql_text.query_form(text)
         except ValueError as exc:
             raise MiliaKGError(f"invalid SPARQL: {exc}") from None
         return self._execute(text, form, {}, labels=labels)

@@ -7,11 +7,12 @@ declares as its ``skos:exactMatch`` (or ``skos:closeMatch``) resolves to that pr
 ``boolean`` values accept true/false/yes/no/1/0; ``string`` values are plain literals.
 
 Values are never pasted into query text. A resolved term is an RDF term (a pyoxigraph
-``NamedNode`` or ``Literal``) and :func:`bind` joins it into the query with a ``VALUES`` block
+``NamedNode`` or ``Literal``) and :func:`milia_kg.query.sparql_text.bind` joins it into the query with a ``VALUES`` block
 inserted at the opening brace of the ``WHERE`` clause, written in N-Triples syntax, whose escaping
 no value can break out of. ``VALUES`` works the same on rdflib, Oxigraph and any SPARQL 1.1
 endpoint.
 
+>>> from milia_kg.query.sparql_text import bind
 >>> print(bind("SELECT ?s WHERE { ?s ?p ?o }", {"o": plain_literal('say "}" # DROP')}))
 SELECT ?s WHERE { VALUES ?o { "say \\"}\\" # DROP" } ?s ?p ?o }
 """
@@ -19,14 +20,14 @@ SELECT ?s WHERE { VALUES ?o { "say \\"}\\" # DROP" } ?s ?p ?o }
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
 import pyoxigraph as ox
 
-from milia_kg.query.catalogue import Param, Query, where_brace_offset
+from milia_kg.query.catalogue import Param, Query
+from milia_kg.query.sparql_text import VARIABLE
 from milia_kg.errors import ParameterError
 
 if TYPE_CHECKING:
@@ -36,12 +37,9 @@ __all__ = [
     "PREFIXES",
     "Resolver",
     "Term",
-    "bind",
     "parse_boolean",
     "plain_literal",
     "shorten",
-    "sparql_term",
-    "values_block",
 ]
 
 #: An RDF term a parameter resolves to.
@@ -70,7 +68,6 @@ PREFIXES: dict[str, str] = {
 _OBO_CURIE = re.compile(r"([A-Za-z][A-Za-z0-9]*)[:_]([A-Za-z0-9]+)\Z")
 _CURIE = re.compile(r"([A-Za-z_][\w.-]*)?:([^\s<>\"{}|^`\\]*)\Z")
 _IRI = re.compile(r"(?:https?|ftp|file|urn|tag):\S+\Z", re.IGNORECASE)
-_VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
 
 
@@ -93,64 +90,6 @@ def parse_boolean(value: object) -> ox.Literal:
     raise ValueError(f"expected true/false/yes/no/1/0, got {value!r}")
 
 
-def sparql_term(term: Any) -> str:
-    """Serialise an IRI or literal as SPARQL/N-Triples, escaping what must be escaped.
-
-    Accepts pyoxigraph terms and rdflib ``URIRef``/``Literal``; IRIs are validated, so a value
-    such as ``http://x> . DROP`` is refused rather than written.
-
-    >>> sparql_term(ox.NamedNode("https://w3id.org/milia-kg/Face"))
-    '<https://w3id.org/milia-kg/Face>'
-
-    :raises ValueError: for an invalid IRI, a blank node or anything that is not a term.
-    """
-    if isinstance(term, (ox.NamedNode, ox.Literal)):
-        return str(term)
-    rdflib = sys.modules.get("rdflib")
-    if rdflib is not None:
-        if isinstance(term, rdflib.URIRef):
-            return str(ox.NamedNode(str(term)))
-        if isinstance(term, rdflib.Literal):
-            if term.language:
-                return str(ox.Literal(str(term), language=term.language))
-            datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
-            return str(ox.Literal(str(term), datatype=datatype))
-    raise ValueError(f"cannot bind {term!r}: only IRIs and literals can be bound")
-
-
-def values_block(bindings: Mapping[str, Any]) -> str:
-    """Return one ``VALUES ?v { ... }`` block per variable of ``bindings``.
-
-    A binding is one term, or a list/tuple/set of terms (one row each).
-
-    >>> values_block({"a": ox.NamedNode("https://example.org/a"), "b": [plain_literal("x")]})
-    'VALUES ?a { <https://example.org/a> } VALUES ?b { "x" }'
-
-    :raises ValueError: for an invalid variable name or term.
-    """
-    blocks = []
-    for name, value in bindings.items():
-        if not _VAR.match(name):
-            raise ValueError(f"invalid variable name {name!r}")
-        terms = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
-        blocks.append(f"VALUES ?{name} {{ {' '.join(sparql_term(t) for t in terms)} }}")
-    return " ".join(blocks)
-
-
-def bind(query: str, bindings: Mapping[str, Any] | None) -> str:
-    """Return ``query`` with ``bindings`` joined in as a ``VALUES`` block.
-
-    The block is inserted right after the brace that opens the ``WHERE`` clause, so it applies
-    to the whole top-level group; the rest of the text is left untouched.
-
-    :raises ValueError: if the query has no ``WHERE`` group or a term cannot be bound.
-    """
-    if not bindings:
-        return query
-    offset = where_brace_offset(query)
-    return f"{query[:offset]} {values_block(bindings)}{query[offset:]}"
-
-
 def _normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -166,7 +105,7 @@ def shorten(iri: str) -> str:
         if m:
             return f"{m.group(1)}:{m.group(2)}"
     for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and _VAR.match(iri[len(ns) :].replace("-", "_") or "_"):
+        if iri.startswith(ns) and VARIABLE.match(iri[len(ns) :].replace("-", "_") or "_"):
             return f"{prefix}:{iri[len(ns):]}"
     return f"<{iri}>"
 

@@ -1,4 +1,5 @@
-"""The ``milia-kg`` command line: a thin layer over :mod:`milia_kg.build` and :mod:`milia_kg.validate`.
+"""The ``milia-kg`` command line: a thin layer over :mod:`milia_kg.build`, :mod:`milia_kg.validate` and
+:mod:`milia_kg.query` (``queries``, ``query``, ``sparql``).
 
 Exit codes, the same for every command, decided in one place (:data:`EXIT_CODES`, applied by the
 group's boundary; commands raise, they never exit):
@@ -29,6 +30,7 @@ Heavy modules (rdflib, owlrl, pyshacl) are imported inside the commands, so
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,7 @@ import click
 from milia_kg import __version__
 from milia_kg.reasoner import DEFAULT_REASONER, REASONERS
 from milia_kg.errors import CheckFailedError, MiliaKGError, ValidationError
+from milia_kg.query.formatting import FORMATS
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_CHECK_FAILED", "EXIT_CODES", "EXIT_INTERRUPTED", "EXIT_OK", "exit_code", "main"]
 
@@ -109,13 +112,15 @@ data_dir_option = click.option(
     default=None,
     help="Use this folder instead of the packaged data/ (*.ttl, source/).",
 )
-reasoner_option = click.option(
-    "--reasoner",
-    type=click.Choice(REASONERS),
-    default=DEFAULT_REASONER,
-    show_default=True,
-    help="OWL 2 RL engine: the fast one, or owlrl, the reference (same triples, much slower).",
-)
+
+
+def _reasoner_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--reasoner", type=click.Choice(REASONERS), default=DEFAULT_REASONER, show_default=True, help=help_text
+    )
+
+
+reasoner_option = _reasoner_option("OWL 2 RL engine: the fast one, or owlrl, the reference (same triples, much slower).")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -160,9 +165,128 @@ def validate(reasoner: str, ontology_dir: Path | None, data_dir: Path | None) ->
     click.echo(report.text())
 
 
-# ---------------------------------------------------------------- query commands
-# The query commands (queries, query, sparql) live in milia_kg/_cli_query.py,
-# owned by the query work; it adds them to this group.
-from milia_kg._cli_query import register  # noqa: E402
+# ----------------------------------------------------------------------------- query commands
 
-register(main)
+format_option = click.option(
+    "--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+    help="Output format of the rows (ASK answers true/false; CONSTRUCT gives Turtle).",
+)
+engine_option = click.option(
+    "--engine", type=click.Choice(("oxigraph", "rdflib")), default="oxigraph", show_default=True,
+    help="Embedded engine over the packaged reasoned graph.",
+)
+endpoint_option = click.option(
+    "--endpoint", metavar="URL", default=None,
+    help="Query a remote SPARQL endpoint instead of the embedded graph.",
+)
+merge_option = click.option(
+    "--merge", "merge", multiple=True, metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Merge an external ontology file (RDF/XML, Turtle, N-Triples or JSON-LD, told by its content) "
+    "before querying; repeatable.",
+)
+query_reasoner_option = _reasoner_option("Reasoner whose closure the embedded graph holds.")
+
+
+def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ...] = ()) -> Any:
+    from milia_kg.query.kg import KnowledgeGraph
+
+    if endpoint:
+        if merge:
+            raise click.UsageError("--merge works on the embedded engines, not with --endpoint")
+        return KnowledgeGraph.from_endpoint(endpoint)
+    if merge:
+        from milia_kg.merge import merged_graph
+
+        return KnowledgeGraph.from_graph(merged_graph(merge, reasoner=reasoner), engine=engine)
+    return KnowledgeGraph.open(engine=engine, reasoner=reasoner)
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise click.UsageError(f"--param {pair!r} is not KEY=VALUE")
+        if key in params:
+            raise click.UsageError(f"--param {key!r} given twice")
+        params[key] = value
+    return params
+
+
+@main.command("queries")
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(("table", "json")), default="table",
+    show_default=True, help="Output format.",
+)
+def queries_command(fmt: str) -> None:
+    """List the canned queries with their questions and parameters."""
+    from milia_kg.query.catalogue import load_catalogue
+    from milia_kg.query.formatting import render_json, render_table
+
+    catalogue = load_catalogue()
+    if fmt == "json":
+        data = [
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "description": q.description,
+                "params": [vars(p) for p in q.params],
+                "columns": list(q.columns),
+                "example": q.example_command,
+            }
+            for q in catalogue.values()
+        ]
+        click.echo(render_json(data))
+        return
+    rows = [
+        {
+            "query": q.name,
+            "question": q.summary,
+            "parameters": ", ".join(p.name + ("" if p.required else "?") for p in q.params),
+        }
+        for q in catalogue.values()
+    ]
+    click.echo(render_table(["query", "question", "parameters"], rows, width=80))
+
+
+@main.command("query")
+@click.argument("name")
+@click.option(
+    "--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+    help="A parameter value: a label or synonym, a CURIE, an IRI, or true/false. Repeatable.",
+)
+@format_option
+@engine_option
+@endpoint_option
+@query_reasoner_option
+@merge_option
+def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
+                  endpoint: str | None, reasoner: str, merge: tuple[str, ...]) -> None:
+    """Run the canned query NAME (see 'milia-kg queries')."""
+    from milia_kg.query.formatting import render
+
+    values = _parse_params(params)
+    result = _open(engine, endpoint, reasoner, merge).run(name, **values)
+    click.echo(render(result, fmt))
+
+
+@main.command("sparql")
+@click.argument("source", metavar="FILE", type=click.File("r", encoding="utf-8"))
+@format_option
+@engine_option
+@endpoint_option
+@query_reasoner_option
+@merge_option
+def sparql_command(source: Any, fmt: str, engine: str, endpoint: str | None,
+                   reasoner: str, merge: tuple[str, ...]) -> None:
+    """Run the SPARQL query in FILE ('-' reads standard input)."""
+    from milia_kg.query.formatting import render
+
+    try:
+        text = source.read()
+    except UnicodeDecodeError as exc:  # re-raised typed; the exit code is decided at the boundary
+        raise MiliaKGError(f"{source.name}: not UTF-8 text ({exc.reason})") from None
+    result = _open(engine, endpoint, reasoner, merge).sparql_result(text)
+    click.echo(render(result, fmt))

@@ -22,7 +22,7 @@ from pathlib import Path
 import rdflib
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
-from milia_kg import _resources, _serialize, pipeline
+from milia_kg import _resources, _serialize, pipeline, vocab
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.loading import MKG
@@ -30,8 +30,8 @@ from milia_kg.validate import ValidationReport, short
 
 __all__ = ["ARTIFACTS", "MEDIA_TYPES", "BuildSummary", "build", "entities_by_type", "prefix_map"]
 
-VOID = Namespace("http://rdfs.org/ns/void#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
+VOID = Namespace(vocab.VOID)
+DCAT = Namespace(vocab.DCAT)
 DATASET = URIRef(f"{MKG}dataset")
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
@@ -58,20 +58,6 @@ MEDIA_TYPES: dict[str, str] = {
     ".tsv": "text/tab-separated-values",
 }
 
-#: Prefixes with fixed names, whatever the source files call them.
-PREFERRED_PREFIXES = {
-    "mkg": str(MKG),
-    "obo": "http://purl.obolibrary.org/obo/",
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(rdflib.XSD),
-    "skos": str(rdflib.SKOS),
-    "dcterms": str(rdflib.DCTERMS),
-    "prov": str(rdflib.PROV),
-    "void": str(VOID),
-    "dcat": str(DCAT),
-}
 
 
 @dataclass(frozen=True)
@@ -106,8 +92,8 @@ class BuildSummary:
 
 
 def prefix_map(graph: Graph) -> dict[str, str]:
-    """The prefixes to write: :data:`PREFERRED_PREFIXES` plus the sources' own, sorted."""
-    prefixes = dict(PREFERRED_PREFIXES)
+    """The prefixes to write: :data:`milia_kg.vocab.RELEASE_PREFIXES` plus the sources' own, sorted."""
+    prefixes = dict(vocab.RELEASE_PREFIXES)
     taken = set(prefixes.values())
     for prefix, namespace in sorted(graph.namespaces()):
         if prefix and prefix != "xml" and str(namespace) not in taken and prefix not in prefixes:
@@ -122,9 +108,7 @@ def _bioregistry_prefixes(
     """Every prefix the release uses: the serialisations' own (``prefixes``), the SSSOM file's
     ``curie_map`` (``SNOMEDCT``, ``semapv``...), and ``obo:`` split into per-ontology prefixes
     (``RO``, ``BFO``, ``UBERON``...) as the Bioregistry does; checked with :mod:`curies`."""
-    import curies
-
-    obo = PREFERRED_PREFIXES["obo"]
+    obo = vocab.OBO
     result = dict(prefixes)
     for prefix, namespace in curie_map.items():
         result.setdefault(prefix, namespace)
@@ -132,7 +116,7 @@ def _bioregistry_prefixes(
         local = str(term).removeprefix(obo)
         if local != str(term) and "_" in local:
             result.setdefault(local.split("_", 1)[0], f"{obo}{local.split('_', 1)[0]}_")
-    converter = curies.Converter.from_prefix_map(result)
+    converter = vocab.converter(result)
     return dict(sorted(converter.prefix_map.items()))
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import rdflib
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from milia_kg import _resources
+from milia_kg import _resources, vocab
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.errors import RDFSyntaxError
 
@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 #: The project namespace.
-MKG = rdflib.Namespace("https://w3id.org/milia-kg/")
+MKG = rdflib.Namespace(vocab.MKG)
 #: Base IRI for relative references in source files, so that they never depend on where the files lie.
 BASE_IRI = str(MKG)
 #: Named graph of the asserted triples in :func:`load_dataset`.

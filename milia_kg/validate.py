@@ -44,7 +44,7 @@ import rdflib
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import SH
 
-from milia_kg import _resources
+from milia_kg import _resources, vocab
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg._oxterms import TermMap
 from milia_kg.query.backends import OxigraphBackend
@@ -81,20 +81,6 @@ MAPPING_RULE = "sssom-mapping-set"
 
 _IRI = re.compile(r"https?://[^\s<>\"{}|^`]+[^\s<>\"{}|^`.,;:)]")
 
-_SHORT = {
-    "mkg": str(MKG),
-    "mkgsh": f"{MKG}shapes/",
-    "obo": "http://purl.obolibrary.org/obo/",
-    "owl": str(rdflib.OWL),
-    "rdf": str(RDF),
-    "rdfs": str(rdflib.RDFS),
-    "skos": str(rdflib.SKOS),
-    "dcterms": str(rdflib.DCTERMS),
-    "xsd": str(rdflib.XSD),
-    "sh": str(SH),
-}
-
-
 def short(term: object) -> str:
     """Render an RDF term for a person: a CURIE where a known prefix fits.
 
@@ -104,12 +90,7 @@ def short(term: object) -> str:
     '"face"@en'
     """
     if isinstance(term, URIRef):
-        text = str(term)
-        for prefix, namespace in _SHORT.items():
-            local = text.removeprefix(namespace)
-            if local != text and re.fullmatch(r"[\w.-]*", local):
-                return f"{prefix}:{local}"
-        return f"<{text}>"
+        return vocab.shorten(str(term), vocab.REPORT_PREFIXES, style="report")
     if isinstance(term, Literal):
         return term.n3()
     if isinstance(term, rdflib.BNode):

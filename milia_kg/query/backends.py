@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
+from milia_kg import vocab
 from milia_kg.errors import EndpointError, MiliaKGError
 from milia_kg.query.sparql_text import bind, query_form
 
@@ -44,8 +45,8 @@ __all__ = [
     "literal_value",
 ]
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_XSD = vocab.XSD
+_RDFS_LABEL = f"{vocab.RDFS}label"
 _INTEGERS = frozenset(
     _XSD + t
     for t in (

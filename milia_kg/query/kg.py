@@ -322,7 +322,7 @@ def _prefixes(graph: rdflib.Graph) -> dict[str, str]:
 def _parse_rdflib(path: Path, fmt: str) -> rdflib.Graph:
     import rdflib
 
-    from milia_kg.loading import MKG
+    from milia_kg.vocab import MKG
 
     graph = rdflib.Graph(bind_namespaces="core")
     graph.bind("mkg", MKG)
@@ -336,9 +336,9 @@ def _parse_rdflib(path: Path, fmt: str) -> rdflib.Graph:
 
 
 def _default_prefixes() -> dict[str, str]:
-    from milia_kg.query.params import PREFIXES
+    from milia_kg.vocab import QUERY_PREFIXES
 
-    return dict(PREFIXES)
+    return dict(QUERY_PREFIXES)
 
 
 @functools.lru_cache(maxsize=None)

@@ -27,46 +27,25 @@ from typing import TYPE_CHECKING, Any, Union
 import pyoxigraph as ox
 
 from milia_kg.query.catalogue import Param, Query
-from milia_kg.query.sparql_text import VARIABLE
+from milia_kg.vocab import CURIE, MKG, OBO, OBO_ID, QUERY_PREFIXES, converter, shorten
+from milia_kg.vocab import RDFS as _RDFS
+from milia_kg.vocab import SKOS as _SKOS
+from milia_kg.vocab import XSD as _XSD
 from milia_kg.errors import ParameterError
 
 if TYPE_CHECKING:
     from milia_kg.query.backends import Backend
 
 __all__ = [
-    "PREFIXES",
     "Resolver",
     "Term",
     "parse_boolean",
     "plain_literal",
-    "shorten",
 ]
 
 #: An RDF term a parameter resolves to.
 Term = Union[ox.NamedNode, ox.Literal]
 
-MKG = "https://w3id.org/milia-kg/"
-OBO = "http://purl.obolibrary.org/obo/"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-
-#: CURIE prefixes understood besides OBO-style ones (``UBERON:0001456``) and the graph's own.
-PREFIXES: dict[str, str] = {
-    "mkg": MKG,
-    "obo": OBO,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": _RDFS,
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": _XSD,
-    "skos": _SKOS,
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "bibo": "http://purl.org/ontology/bibo/",
-    "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
-}
-_OBO_CURIE = re.compile(r"([A-Za-z][A-Za-z0-9]*)[:_]([A-Za-z0-9]+)\Z")
-_CURIE = re.compile(r"([A-Za-z_][\w.-]*)?:([^\s<>\"{}|^`\\]*)\Z")
 _IRI = re.compile(r"(?:https?|ftp|file|urn|tag):\S+\Z", re.IGNORECASE)
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
 
@@ -92,22 +71,6 @@ def parse_boolean(value: object) -> ox.Literal:
 
 def _normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
-
-
-def shorten(iri: str) -> str:
-    """Return a CURIE for ``iri`` when a known prefix covers it, else ``<iri>``.
-
-    >>> shorten("http://purl.obolibrary.org/obo/UBERON_0001456"), shorten(MKG + "Face")
-    ('UBERON:0001456', 'mkg:Face')
-    """
-    if iri.startswith(OBO):
-        m = _OBO_CURIE.match(iri[len(OBO) :])
-        if m:
-            return f"{m.group(1)}:{m.group(2)}"
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and VARIABLE.match(iri[len(ns) :].replace("-", "_") or "_"):
-            return f"{prefix}:{iri[len(ns):]}"
-    return f"<{iri}>"
 
 
 @dataclass
@@ -143,7 +106,7 @@ class Resolver:
     def __init__(self, backend: Backend, prefixes: Mapping[str, str] | None = None) -> None:
         self._backend = backend
         self._prefixes: dict[str, str] = {}
-        for prefix, ns in {**PREFIXES, **(prefixes or {})}.items():
+        for prefix, ns in {**QUERY_PREFIXES, **(prefixes or {})}.items():
             if prefix and ns not in self._prefixes.values():  # curies wants a bijection
                 self._prefixes[prefix] = ns
         self._index: _Index | None = None
@@ -226,25 +189,23 @@ class Resolver:
             return text[1:-1]
         if _IRI.match(text):
             return text
-        m = _CURIE.match(text)
+        m = CURIE.match(text)
         if m is None:
             return None
         prefix, local = m.group(1) or "", m.group(2)
         expanded = self._expand(f"{prefix}:{local}")
-        if expanded is None and _OBO_CURIE.match(text) and local.isdigit():
+        if expanded is None and OBO_ID.match(text) and local.isdigit():
             # An OBO-style identifier (UBERON:0001456, hp:0000001) under the OBO PURL space.
             expanded = f"{OBO}{prefix.upper() if prefix.islower() else prefix}_{local}"
         return expanded
 
     def _expand(self, curie: str) -> str | None:
         if self._converter is None:
-            import curies
-
             prefixes = dict(self._prefixes)
             for prefix, ns in _mapping_set_prefixes().items():
                 if prefix not in prefixes and ns not in prefixes.values():
                     prefixes[prefix] = ns
-            self._converter = curies.Converter.from_prefix_map(prefixes)
+            self._converter = converter(prefixes)
         return self._converter.expand(curie)
 
     def _resolve_iri(self, name: str, text: str, iri: str) -> ox.NamedNode | None:

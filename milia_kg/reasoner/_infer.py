@@ -59,6 +59,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
 from rdflib.namespace import Namespace
 
+from milia_kg import vocab
 from milia_kg.reasoner._names import DEFAULT_REASONER, REASONERS, Reasoner
 from milia_kg.errors import InconsistencyError, ParameterError
 
@@ -76,7 +77,7 @@ __all__ = [
 
 #: Relations whose ``X rdfs:subClassOf [owl:onProperty R; owl:someValuesFrom Y]`` axioms (the OBO
 #: way of stating part-of) :func:`reason` also states as class-level edges ``X R Y``.
-EDGE_RELATIONS: tuple[URIRef, ...] = (URIRef("http://purl.obolibrary.org/obo/BFO_0000050"),)
+EDGE_RELATIONS: tuple[URIRef, ...] = (URIRef(f"{vocab.OBO}BFO_0000050"),)
 
 #: owlrl's namespace for error-message nodes.
 ERR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")

@@ -26,13 +26,15 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from milia_kg import vocab
+
 __all__ = ["datatype_clash"]
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF = vocab.RDF
+_XSD = vocab.XSD
 PLAIN_LITERAL = _RDF + "PlainLiteral"
 LANG_STRING = _RDF + "langString"
-LITERAL = "http://www.w3.org/2000/01/rdf-schema#Literal"
+LITERAL = f"{vocab.RDFS}Literal"
 STRING = _XSD + "string"
 DECIMAL = _XSD + "decimal"
 INTEGER = _XSD + "integer"

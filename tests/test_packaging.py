@@ -101,6 +101,7 @@ def test_wheel_ships_every_module(wheel: Path) -> None:
     expected = {
         f"milia_kg/{path.relative_to(code).as_posix()}" for path in code.rglob("*.py") if "__pycache__" not in path.parts
     }
+    expected.add("milia_kg/py.typed")  # PEP 561: the package's type hints are for its users too
     assert {"milia_kg/query/kg.py", "milia_kg/reasoner/fast.py"} <= expected
     assert expected <= names, sorted(expected - names)
 

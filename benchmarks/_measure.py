@@ -95,8 +95,8 @@ def _reasoner(path: str, reasoner: str) -> tuple[dict[str, float], dict[str, int
 def _fast_oxigraph(path: str) -> tuple[dict[str, float], dict[str, int]]:
     import pyoxigraph
 
-    from milia_kg.reasoner.fast import reason
     from milia_kg.reasoner import BUILTIN_NAMESPACES as builtin
+    from milia_kg.reasoner.fast import reason
 
     store = pyoxigraph.Store()
     store.load(path=path, format=pyoxigraph.RdfFormat.TURTLE)

@@ -57,10 +57,7 @@ def queries(
 
     catalogue = {name: q for name, q in load_catalogue().items() if name not in skip}
     start = time.perf_counter()
-    if source == "project":
-        kg = KnowledgeGraph.open(engine=engine)
-    else:
-        kg = KnowledgeGraph.from_file(source, engine=engine)
+    kg = KnowledgeGraph.open(engine=engine) if source == "project" else KnowledgeGraph.from_file(source, engine=engine)
     load_seconds = time.perf_counter() - start
     triples = len(kg.backend.store) if engine == "oxigraph" else len(kg.graph)  # type: ignore[attr-defined]
 

@@ -23,9 +23,9 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 from milia_kg import _resources, _serialize, pipeline, vocab
-from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.loading import MKG
+from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.validate import ValidationReport, short
 
 __all__ = ["ARTIFACTS", "MEDIA_TYPES", "BuildSummary", "build", "entities_by_type", "prefix_map"]
@@ -38,7 +38,9 @@ CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 #: Artifact file name -> what it holds.
 ARTIFACTS: dict[str, str] = {
     "milia-kg-asserted.ttl": "asserted triples (ontology, imports and data)",
-    "milia-kg-inferred.ttl": "triples inferred by reasoning only (OWL 2 RL, plus part-of edges stated as OBO restrictions)",
+    "milia-kg-inferred.ttl": (
+        "triples inferred by reasoning only (OWL 2 RL, plus part-of edges stated as OBO restrictions)"
+    ),
     "milia-kg-reasoned.ttl": "asserted plus inferred triples",
     "milia-kg.owl": "asserted ontology and data as RDF/XML for OWL tools",
     "milia-kg.jsonld": "asserted plus inferred triples as JSON-LD",

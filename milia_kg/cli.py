@@ -37,9 +37,9 @@ from typing import Any
 import click
 
 from milia_kg import __version__
-from milia_kg.reasoner import DEFAULT_REASONER, REASONERS
 from milia_kg.errors import CheckFailedError, MiliaKGError, ValidationError
 from milia_kg.query.formatting import FORMATS
+from milia_kg.reasoner import DEFAULT_REASONER, REASONERS
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_CHECK_FAILED", "EXIT_CODES", "EXIT_INTERRUPTED", "EXIT_OK", "exit_code", "main"]
 
@@ -87,7 +87,7 @@ class _Group(click.Group):
         extra.pop("standalone_mode", None)
         try:
             code = super().main(args, prog_name or PROG, standalone_mode=False, **extra)
-        except Exception as error:  # noqa: BLE001 - EXIT_CODES decides; anything unmapped is re-raised
+        except Exception as error:
             status = exit_code(error)
             if status is None:
                 raise
@@ -120,7 +120,9 @@ def _reasoner_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[
     )
 
 
-reasoner_option = _reasoner_option("OWL 2 RL engine: the fast one, or owlrl, the reference (same triples, much slower).")
+reasoner_option = _reasoner_option(
+    "OWL 2 RL engine: the fast one, or owlrl, the reference (same triples, much slower)."
+)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

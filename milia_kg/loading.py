@@ -11,7 +11,7 @@ line.
 >>> parse_turtle_text('mkg:A a mkg:B .', "x.ttl")
 Traceback (most recent call last):
 ...
-milia_kg.errors.RDFSyntaxError: x.ttl:1: Bad syntax (Prefix "mkg:" not bound); The prefix mkg: has not been declared (column 1)
+milia_kg.errors.RDFSyntaxError: x.ttl:1: Bad syntax (Prefix "mkg:" not bound); ... (column 1)
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import rdflib
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from milia_kg import _resources, vocab
-from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.errors import RDFSyntaxError
+from milia_kg.reasoner import DEFAULT_REASONER
 
 __all__ = [
     "ASSERTED_GRAPH",
@@ -95,7 +95,7 @@ def parse_turtle_text(text: str | bytes, display: str, graph: rdflib.Graph | Non
     data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         graph.parse(data=data, format="turtle", publicID=BASE_IRI)
-    except Exception as error:  # noqa: BLE001 - rdflib's parser raises arbitrary types on bad input
+    except Exception as error:
         raise _syntax_error(display, data, error) from error
     return graph
 

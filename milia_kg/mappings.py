@@ -145,7 +145,9 @@ def _expand(converter: Converter, curie: str, what: str, where: str, problems: l
     return iri
 
 
-def _read_row(number: int, row: dict[str, str], converter: Converter, where: str, problems: list[str]) -> Mapping | None:
+def _read_row(
+    number: int, row: dict[str, str], converter: Converter, where: str, problems: list[str]
+) -> Mapping | None:
     before = len(problems)
     cells = {key: (value or "").strip() for key, value in row.items() if key is not None}
     for column in _REQUIRED_COLUMNS:
@@ -154,7 +156,8 @@ def _read_row(number: int, row: dict[str, str], converter: Converter, where: str
     if len(problems) > before:
         return None
     if cells["predicate_id"] not in MAPPING_PREDICATES:
-        problems.append(f"{where}: unknown predicate {cells['predicate_id']!r} (use one of {', '.join(sorted(MAPPING_PREDICATES))})")
+        allowed = ", ".join(sorted(MAPPING_PREDICATES))
+        problems.append(f"{where}: unknown predicate {cells['predicate_id']!r} (use one of {allowed})")
     subject = _expand(converter, cells["subject_id"], "subject_id", where, problems)
     obj = _expand(converter, cells["object_id"], "object_id", where, problems)
     justification = _expand(converter, cells["mapping_justification"], "mapping_justification", where, problems)

@@ -18,8 +18,8 @@ from pathlib import Path
 import rdflib
 
 from milia_kg import loading, pipeline, rdf_formats
-from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.errors import RDFSyntaxError
+from milia_kg.reasoner import DEFAULT_REASONER
 
 __all__ = ["MKG", "merged_graph", "parse_external"]
 
@@ -41,7 +41,7 @@ def parse_external(path: str | Path, graph: rdflib.Graph) -> None:
         graph.parse(path, format=fmt)
     except OSError as error:
         raise RDFSyntaxError(path, None, error.strerror or str(error)) from error
-    except Exception as error:  # noqa: BLE001 - rdflib's parsers raise arbitrary types on bad input
+    except Exception as error:
         raise rdf_formats.parse_error(path, fmt, error) from error
 
 

@@ -25,8 +25,8 @@ import rdflib
 
 from milia_kg import _resources, loading
 from milia_kg import reasoner as reasoning
-from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.loading import MKG
+from milia_kg.reasoner import DEFAULT_REASONER
 
 if TYPE_CHECKING:
     from milia_kg.mappings import MappingSet

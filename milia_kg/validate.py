@@ -45,11 +45,11 @@ from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import SH
 
 from milia_kg import _resources, vocab
-from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg._oxterms import TermMap
-from milia_kg.query.backends import OxigraphBackend
 from milia_kg.errors import MiliaKGError
 from milia_kg.loading import MKG, parse_turtle
+from milia_kg.query.backends import OxigraphBackend
+from milia_kg.reasoner import DEFAULT_REASONER
 
 if TYPE_CHECKING:
     from milia_kg.mappings import MappingSet
@@ -64,11 +64,11 @@ __all__ = [
     "ValidationResult",
     "check_purpose",
     "check_quotes",
+    "describe",
+    "rule_names",
     "run_check",
     "run_checks",
-    "rule_names",
     "run_shacl",
-    "describe",
     "short",
     "validate",
     "validate_sources",
@@ -317,7 +317,7 @@ def run_check(
         raise MiliaKGError(f"QC check {name}: {error}") from None
     found = []
     for row in rows:
-        bindings = {var: terms.from_ox(cell) for var, cell in zip(variables, row) if cell is not None}
+        bindings = {var: terms.from_ox(cell) for var, cell in zip(variables, row, strict=True) if cell is not None}
         entity = bindings.pop("entity", None)
         value = bindings.pop("value", None)
         extra = "".join(f"; {var}: {short(val)}" for var, val in sorted(bindings.items()))

@@ -16,6 +16,7 @@ import pytest
 import rdflib
 
 from milia_kg import _cache, _resources
+from milia_kg.errors import EndpointError, MiliaKGError
 from milia_kg.query.backends import (
     IRI,
     Backend,
@@ -25,7 +26,6 @@ from milia_kg.query.backends import (
     literal_value,
 )
 from milia_kg.query.catalogue import parse_query_file
-from milia_kg.errors import EndpointError, MiliaKGError
 from milia_kg.query.kg import KnowledgeGraph
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -245,7 +245,7 @@ def test_unreachable_endpoint_is_one_clean_error() -> None:
 def test_slow_endpoint_times_out() -> None:
     server, url = _serve(ox.Store(), delay=3)
     try:
-        with pytest.raises(EndpointError, match="no answer within 1 s|timed out"):
+        with pytest.raises(EndpointError, match=r"no answer within 1 s|timed out"):
             SparqlEndpointBackend(url, timeout=1).ask("ASK { ?s ?p ?o }")
     finally:
         server.shutdown()
@@ -372,7 +372,7 @@ def test_graph_property(tmp_path: Path) -> None:
         assert isinstance(kg.graph, rdflib.Graph) and len(kg.graph) == 11
         assert kg.graph is kg.graph  # built once
     with pytest.raises(MiliaKGError, match="no local rdflib graph"):
-        KnowledgeGraph.from_endpoint("http://127.0.0.1:9/sparql").graph
+        _ = KnowledgeGraph.from_endpoint("http://127.0.0.1:9/sparql").graph
 
 
 def test_unknown_engine_and_bad_file(tmp_path: Path) -> None:
@@ -380,7 +380,7 @@ def test_unknown_engine_and_bad_file(tmp_path: Path) -> None:
         KnowledgeGraph.from_graph(rdflib.Graph(), engine="jena")
     bad = tmp_path / "bad.nt"
     bad.write_text("<a> <b> .\n", encoding="utf-8")
-    with pytest.raises(MiliaKGError, match="bad.nt: cannot load"):
+    with pytest.raises(MiliaKGError, match=r"bad\.nt: cannot load"):
         KnowledgeGraph.from_file(bad)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from milia_kg import _resources
+from milia_kg.errors import MiliaKGError, UnknownQueryError
 from milia_kg.query import catalogue
 from milia_kg.query.catalogue import (
     Param,
@@ -15,7 +16,6 @@ from milia_kg.query.catalogue import (
     render_markdown,
 )
 from milia_kg.query.sparql_text import select_variables, where_brace_offset
-from milia_kg.errors import MiliaKGError, UnknownQueryError
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -16,8 +16,8 @@ import rdflib
 from click.testing import CliRunner, Result
 
 from milia_kg import _resources, cli
-from milia_kg.query.catalogue import load_catalogue, parse_query_file
 from milia_kg.errors import MiliaKGError
+from milia_kg.query.catalogue import load_catalogue, parse_query_file
 from milia_kg.query.kg import KnowledgeGraph
 
 REPO = Path(__file__).resolve().parent.parent

@@ -11,7 +11,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import PYTHON, subprocess_env
 
 HEAVY = ("rdflib", "owlrl", "pyshacl")

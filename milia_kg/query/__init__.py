@@ -48,9 +48,9 @@ _LAZY = {
 }
 
 __all__ = [
-    "Backend",
     "ENGINES",
     "FORMATS",
+    "Backend",
     "KnowledgeGraph",
     "OxigraphBackend",
     "Param",

@@ -50,9 +50,9 @@ _RDFS_LABEL = f"{vocab.RDFS}label"
 _INTEGERS = frozenset(
     _XSD + t
     for t in (
-        "integer int long short byte nonNegativeInteger positiveInteger negativeInteger "
-        "nonPositiveInteger unsignedLong unsignedInt unsignedShort unsignedByte"
-    ).split()
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "negativeInteger",
+        "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+    )
 )
 _FLOATS = frozenset(_XSD + t for t in ("decimal", "double", "float"))
 
@@ -407,7 +407,6 @@ class SparqlEndpointBackend:
         self.timeout = timeout
 
     def _request(self, query: str, bindings: Mapping[str, Any] | None, fmt: str) -> Any:
-        import socket
         import urllib.error
 
         from SPARQLWrapper import POST, SPARQLWrapper
@@ -428,7 +427,7 @@ class SparqlEndpointBackend:
             raise EndpointError(self.url, reason[:300]) from None
         except urllib.error.URLError as exc:
             raise EndpointError(self.url, f"unreachable ({exc.reason})") from None
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             raise EndpointError(self.url, f"no answer within {self.timeout:g} s") from None
         except (OSError, ValueError) as exc:
             raise EndpointError(self.url, " ".join(str(exc).split()) or type(exc).__name__) from None

@@ -36,10 +36,11 @@ import functools
 import re
 import sys
 import textwrap
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from milia_kg import _resources
 from milia_kg.errors import MiliaKGError, UnknownQueryError
@@ -228,7 +229,7 @@ def parse_query_text(text: str, name: str, source: str | None = None) -> Query:
     >>> parse_query_text("#+ summary: x\\n#+ colour: red\\nASK {}", "bad")
     Traceback (most recent call last):
     ...
-    milia_kg.errors.MiliaKGError: bad: unknown header key(s) colour; allowed: columns, description, example, params, summary
+    milia_kg.errors.MiliaKGError: bad: unknown header key(s) colour; allowed: columns, description, ..., summary
     """
     import yaml
 
@@ -236,7 +237,7 @@ def parse_query_text(text: str, name: str, source: str | None = None) -> Query:
     header_text, body = _split_header(text, where)
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
-        header = yaml.load(header_text, Loader=loader) if header_text.strip() else None  # noqa: S506
+        header = yaml.load(header_text, Loader=loader) if header_text.strip() else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" (header line {mark.line + 1})" if mark is not None else ""

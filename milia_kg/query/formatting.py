@@ -72,7 +72,7 @@ def render_table(columns: list[str], rows: list[dict[str, Any]], width: int = TA
     cells = [[cell(row.get(c)) for c in columns] for row in rows]
     widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
     lines = [columns, ["-" * w for w in widths], *cells]
-    out = ["  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip() for line in lines]
+    out = ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in lines]
     if not rows:
         out.append("(no rows)")
     return "\n".join(out)

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from milia_kg.query import catalogue, sparql_text
-from milia_kg.reasoner import DEFAULT_REASONER
-from milia_kg.query.backends import IRI, Backend, OxigraphBackend, Row, Value, declared_prefixes
 from milia_kg.errors import MiliaKGError
+from milia_kg.query import catalogue, sparql_text
+from milia_kg.query.backends import IRI, Backend, OxigraphBackend, Row, Value, declared_prefixes
 from milia_kg.query.params import Resolver
+from milia_kg.reasoner import DEFAULT_REASONER
 
 if TYPE_CHECKING:
     import rdflib
@@ -232,7 +232,7 @@ class KnowledgeGraph:
         >>> kg.query("synonyms", term="milia en plaq")
         Traceback (most recent call last):
         ...
-        milia_kg.errors.ParameterError: parameter 'term' = 'milia en plaq': no label, ...; expected one of: milia en plaque...
+        milia_kg.errors.ParameterError: parameter 'term' = 'milia en plaq': no label, ...; expected one of: ...
         """
         return self.run(name, **params).rows
 
@@ -280,7 +280,7 @@ class KnowledgeGraph:
             return Result(form, graph=self.backend.construct(text, bindings))
         names, rows = self.backend.select(text, bindings)
         return self._with_labels(names, rows) if labels else Result(
-            form, list(names), [dict(zip(names, row)) for row in rows]
+            form, list(names), [dict(zip(names, row, strict=True)) for row in rows]
         )
 
     def _with_labels(self, names: list[str], rows: list[Row]) -> Result:
@@ -341,7 +341,7 @@ def _default_prefixes() -> dict[str, str]:
     return dict(QUERY_PREFIXES)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _open(engine: str, reasoner: str) -> KnowledgeGraph:
     from milia_kg import _cache
 

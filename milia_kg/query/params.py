@@ -7,9 +7,9 @@ declares as its ``skos:exactMatch`` (or ``skos:closeMatch``) resolves to that pr
 ``boolean`` values accept true/false/yes/no/1/0; ``string`` values are plain literals.
 
 Values are never pasted into query text. A resolved term is an RDF term (a pyoxigraph
-``NamedNode`` or ``Literal``) and :func:`milia_kg.query.sparql_text.bind` joins it into the query with a ``VALUES`` block
-inserted at the opening brace of the ``WHERE`` clause, written in N-Triples syntax, whose escaping
-no value can break out of. ``VALUES`` works the same on rdflib, Oxigraph and any SPARQL 1.1
+``NamedNode`` or ``Literal``) and :func:`milia_kg.query.sparql_text.bind` joins it into the query
+with a ``VALUES`` block inserted at the opening brace of the ``WHERE`` clause, written in N-Triples
+syntax, whose escaping no value can break out of. ``VALUES`` works the same on rdflib, Oxigraph and any SPARQL 1.1
 endpoint.
 
 >>> from milia_kg.query.sparql_text import bind
@@ -22,16 +22,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from milia_kg.errors import ParameterError
 from milia_kg.query.catalogue import Param, Query
 from milia_kg.vocab import CURIE, MKG, OBO, OBO_ID, QUERY_PREFIXES, converter, shorten
 from milia_kg.vocab import RDFS as _RDFS
 from milia_kg.vocab import SKOS as _SKOS
 from milia_kg.vocab import XSD as _XSD
-from milia_kg.errors import ParameterError
 
 if TYPE_CHECKING:
     from milia_kg.query.backends import Backend
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: An RDF term a parameter resolves to.
-Term = Union[ox.NamedNode, ox.Literal]
+Term = ox.NamedNode | ox.Literal
 
 _IRI = re.compile(r"(?:https?|ftp|file|urn|tag):\S+\Z", re.IGNORECASE)
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}

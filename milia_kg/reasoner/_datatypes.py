@@ -23,10 +23,10 @@ __all__ = ["one_time_triples"]
 
 def one_time_triples(e: Engine, asserted: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """Triples owlrl adds before its first cycle; lexical errors go to ``e.errors``."""
+    from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
     from owlrl.DatatypeHandling import AltXSDToPYTHON
     from owlrl.OWLRL import OWLRL_Annotation_properties
     from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
-    from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
 
     v = e.v
     out = [(v.THING, v.TYPE, v.CLASS), (v.NOTHING, v.TYPE, v.CLASS)]  # cls-thing, cls-nothing1

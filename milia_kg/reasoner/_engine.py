@@ -129,7 +129,7 @@ class Engine:
             elif o in objects:
                 return False
             elif type(objects) is tuple:
-                by_s[s] = objects + (o,) if len(objects) < _SMALL else {*objects, o}
+                by_s[s] = (*objects, o) if len(objects) < _SMALL else {*objects, o}
             else:
                 objects.add(o)
             by_o = pos[p]
@@ -137,7 +137,7 @@ class Engine:
             if subjects is None:
                 by_o[o] = (s,)
             elif type(subjects) is tuple:
-                by_o[o] = subjects + (s,) if len(subjects) < _SMALL else {*subjects, s}
+                by_o[o] = (*subjects, s) if len(subjects) < _SMALL else {*subjects, s}
             else:
                 subjects.add(s)
             if schedule:

@@ -60,8 +60,8 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
 from rdflib.namespace import Namespace
 
 from milia_kg import vocab
-from milia_kg.reasoner._names import DEFAULT_REASONER, REASONERS, Reasoner
 from milia_kg.errors import InconsistencyError, ParameterError
+from milia_kg.reasoner._names import DEFAULT_REASONER, REASONERS, Reasoner
 
 __all__ = [
     "DEFAULT_REASONER",
@@ -186,7 +186,7 @@ def check_consistent(closure: rdflib.Graph, reasoner: Reasoner | None = None) ->
     >>> check_consistent(g, reasoner="fast")
     Traceback (most recent call last):
     ...
-    milia_kg.errors.InconsistencyError: inconsistent graph: Disjoint classes http://example.org/Milia and http://example.org/BabyAcne have a common individual http://example.org/x
+    milia_kg.errors.InconsistencyError: inconsistent graph: Disjoint classes ... have a common individual http://example.org/x
     """
     if reasoner is not None:
         closure = closure + infer(closure, reasoner)

@@ -72,7 +72,7 @@ def _in_value_space(lexical: str, own: str, target: str) -> bool:
     family = ups[-1]  # the primitive datatype: the last supertype in owlrl's table
     if family != supertypes.get(target, (target,))[-1]:
         return False  # primitive value spaces are disjoint (OWL 2 datatype map)
-    if family == DECIMAL and INTEGER not in ups and INTEGER in supertypes.get(target, ()) + (target,):
+    if family == DECIMAL and INTEGER not in ups and INTEGER in (*supertypes.get(target, ()), target):
         try:  # a decimal such as 40.0 is the integer 40
             value = Decimal(lexical.strip())
         except InvalidOperation:

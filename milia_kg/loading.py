@@ -78,11 +78,11 @@ def _syntax_error(display: str, data: bytes, error: Exception) -> RDFSyntaxError
         why = f"Bad syntax ({error._why}); " if isinstance(error, BadSyntax) else ""
         return RDFSyntaxError(display, line, f"{why}{message}")
     if isinstance(error, BadSyntax):
-        line = _LINE.search(str(error))
-        return RDFSyntaxError(display, int(line.group(1)) if line else None, f"Bad syntax ({error._why})")
+        found = _LINE.search(str(error))
+        return RDFSyntaxError(display, int(found.group(1)) if found else None, f"Bad syntax ({error._why})")
     text = str(error) or type(error).__name__
-    line = _LINE.search(text)
-    return RDFSyntaxError(display, int(line.group(1)) if line else None, text.splitlines()[0])
+    found = _LINE.search(text)
+    return RDFSyntaxError(display, int(found.group(1)) if found else None, text.splitlines()[0])
 
 
 def parse_turtle_text(text: str | bytes, display: str, graph: rdflib.Graph | None = None) -> rdflib.Graph:
@@ -138,9 +138,9 @@ def load_asserted(
         parse_turtle(source, graph)
     sssom = _resources.mappings_file(data_dir) if mappings else None
     if sssom is not None:
-        from milia_kg import mappings
+        from milia_kg import mappings as sssom_mappings
 
-        mappings.add_to_graph(mappings.read_sssom(sssom), graph)
+        sssom_mappings.add_to_graph(sssom_mappings.read_sssom(sssom), graph)
     return graph
 
 

@@ -65,8 +65,8 @@ def slow_rules(e: Engine) -> bool:
                 continue
             groups: dict[tuple[int, ...], set[int]] = defaultdict(set)
             for x in tuple(e.subjects(v.TYPE, klass)):
-                for values in product(*(sorted(e.objects(x, key)) for key in keys)):
-                    groups[values].add(x)
+                for key_values in product(*(sorted(e.objects(x, key)) for key in keys)):
+                    groups[key_values].add(x)
             for members in groups.values():
                 for x, y in combinations(sorted(members), 2):
                     add(x, v.SAME, y)

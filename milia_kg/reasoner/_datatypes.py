@@ -40,9 +40,9 @@ def one_time_triples(e: Engine, asserted: list[tuple[int, int, int]]) -> list[tu
     implicit: dict[int, int] = {}  # literal -> its datatype (dt-type2)
     for _, _, o in asserted:
         if e.kinds[o] == LITERAL and o not in implicit:
-            datatype = e.adapter.datatype(e.terms[o])
-            if datatype in rl_datatypes:
-                implicit[o] = e.iri(datatype)
+            name = e.adapter.datatype(e.terms[o])
+            if name in rl_datatypes:
+                implicit[o] = e.iri(name)
     used = set(implicit.values())
     for literal, datatype in implicit.items():
         out.append((literal, v.TYPE, datatype))

@@ -130,8 +130,8 @@ class Engine:
                 return False
             elif type(objects) is tuple:
                 by_s[s] = (*objects, o) if len(objects) < _SMALL else {*objects, o}
-            else:
-                objects.add(o)
+            else:  # a set: the frozenset in Values is only the shared empty default, never stored
+                objects.add(o)  # type: ignore[union-attr]
             by_o = pos[p]
             subjects = by_o.get(o)
             if subjects is None:
@@ -139,7 +139,7 @@ class Engine:
             elif type(subjects) is tuple:
                 by_o[o] = (*subjects, s) if len(subjects) < _SMALL else {*subjects, s}
             else:
-                subjects.add(s)
+                subjects.add(s)  # type: ignore[union-attr]
             if schedule:
                 triple = (s, p, o)
                 push(triple)
@@ -343,7 +343,67 @@ class Engine:
 
 
 class _Vocab:
-    """Ids of the vocabulary terms, as attributes named like :class:`V`'s."""
+    """Ids of the vocabulary terms, as attributes named like :class:`V`'s (declared for the type checker)."""
+
+    ALL_DIFFERENT: int
+    ALL_DISJOINT_CLASSES: int
+    ALL_DISJOINT_PROPERTIES: int
+    ALL_VALUES_FROM: int
+    ANNOTATION_PROPERTY: int
+    ASSERTION_PROPERTY: int
+    ASYMMETRIC: int
+    AVF: int
+    CHAIN: int
+    CLASS: int
+    COMPLEMENT_OF: int
+    DATATYPE: int
+    DATATYPE_PROPERTY: int
+    DIFFERENT_FROM: int
+    DISJOINT_WITH: int
+    DISTINCT_MEMBERS: int
+    DOMAIN: int
+    EQC: int
+    EQP: int
+    EQUIVALENT_CLASS: int
+    EQUIVALENT_PROPERTY: int
+    FIRST: int
+    FUNCTIONAL: int
+    HAS_KEY: int
+    HAS_VALUE: int
+    HV: int
+    INTERSECTION_OF: int
+    INV: int
+    INVERSE_FUNCTIONAL: int
+    INVERSE_OF: int
+    IRREFLEXIVE: int
+    MAX_CARDINALITY: int
+    MAX_QUALIFIED_CARDINALITY: int
+    MEMBERS: int
+    NIL: int
+    NOTHING: int
+    OBJECT_PROPERTY: int
+    ONE_OF: int
+    ONP: int
+    ON_CLASS: int
+    ON_PROPERTY: int
+    PROPERTY_DISJOINT_WITH: int
+    RANGE: int
+    RDF_PROPERTY: int
+    REST: int
+    SAME: int
+    SAME_AS: int
+    SCO: int
+    SOME_VALUES_FROM: int
+    SOURCE_INDIVIDUAL: int
+    SPO: int
+    SVF: int
+    SYMMETRIC: int
+    TARGET_INDIVIDUAL: int
+    TARGET_VALUE: int
+    THING: int
+    TRANSITIVE: int
+    TYPE: int
+    UNION_OF: int
 
     def __init__(self, engine: Engine) -> None:
         self.SCO = engine.iri(V.SCO)

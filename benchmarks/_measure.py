@@ -12,7 +12,7 @@ Tasks:
 - ``rdflib``: parse the Turtle file into an ``rdflib.Graph``; run the 2-hop join;
   look a label up 50 times unprepared and 50 times prepared (medians).
 - ``oxigraph``: the same on a ``pyoxigraph.Store``.
-- ``owlrl`` / ``fast``: parse with rdflib, then ``milia_kg.reasoning.infer`` with
+- ``owlrl`` / ``fast``: parse with rdflib, then ``milia_kg.reasoner.infer`` with
   that reasoner (inferred triples as an ``rdflib.Graph``, noise stripped).
 - ``fast-oxigraph``: parse into a pyoxigraph store, run the fast engine on
   pyoxigraph terms and add the inferred triples to the store.
@@ -85,7 +85,7 @@ def _oxigraph(path: str, iri: str) -> tuple[dict[str, float], dict[str, int]]:
 def _reasoner(path: str, reasoner: str) -> tuple[dict[str, float], dict[str, int]]:
     import rdflib
 
-    from milia_kg.reasoning import infer
+    from milia_kg.reasoner import infer
 
     graph = rdflib.Graph().parse(path, format="turtle")
     seconds, inferred = _timed(lambda: infer(graph, reasoner=reasoner))
@@ -95,15 +95,15 @@ def _reasoner(path: str, reasoner: str) -> tuple[dict[str, float], dict[str, int
 def _fast_oxigraph(path: str) -> tuple[dict[str, float], dict[str, int]]:
     import pyoxigraph
 
-    from milia_kg.fast_reasoner import reason
-    from milia_kg.reasoning import BUILTIN_NAMESPACES as builtin
+    from milia_kg.reasoner import BUILTIN_NAMESPACES as builtin
+    from milia_kg.reasoner.fast import reason
 
     store = pyoxigraph.Store()
     store.load(path=path, format=pyoxigraph.RdfFormat.TURTLE)
 
     same_as = pyoxigraph.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
 
-    def kept(s: Any, p: Any, o: Any) -> bool:  # milia_kg.reasoning.is_noise, on pyoxigraph terms
+    def kept(s: Any, p: Any, o: Any) -> bool:  # milia_kg.reasoner.is_noise, on pyoxigraph terms
         if isinstance(s, pyoxigraph.Literal) or (p == same_as and s == o):
             return False
         return not (isinstance(s, pyoxigraph.NamedNode) and s.value.startswith(builtin))
@@ -121,7 +121,7 @@ def measure(task: str, path: str, iri: str) -> dict[str, Any]:
     """Run one task on one file and return its record (see the module docstring)."""
     import owlrl  # noqa: F401  imported up front: neither engine's time includes imports
 
-    import milia_kg.fast_reasoner  # noqa: F401
+    import milia_kg.reasoner.fast  # noqa: F401
     if task == "rdflib":
         seconds, counts = _rdflib(path, iri)
     elif task == "oxigraph":

@@ -23,7 +23,7 @@ is reported apart; the first call with a label parameter also builds the label i
 asserted graph with ``GENERATED.ttl`` and reasons over the union with the fast reasoner (the
 steps of :func:`milia_kg.merge.merged_graph`, what ``milia-kg query --merge`` does), then writes
 the closure as N-Triples. It prints ``{"parse_seconds", "reason_seconds", "write_seconds",
-"asserted", "triples"}`` (rdflib parse, :func:`milia_kg.reasoning.reason`, N-Triples output).
+"asserted", "triples"}`` (rdflib parse, :func:`milia_kg.reasoner.reason`, N-Triples output).
 """
 
 from __future__ import annotations
@@ -53,14 +53,11 @@ def queries(
     import rdflib  # noqa: F401  imported before the clock starts, as the runner's other tasks do
 
     from milia_kg import KnowledgeGraph
-    from milia_kg.catalogue import load_catalogue
+    from milia_kg.query.catalogue import load_catalogue
 
     catalogue = {name: q for name, q in load_catalogue().items() if name not in skip}
     start = time.perf_counter()
-    if source == "project":
-        kg = KnowledgeGraph.open(engine=engine)
-    else:
-        kg = KnowledgeGraph.from_file(source, engine=engine)
+    kg = KnowledgeGraph.open(engine=engine) if source == "project" else KnowledgeGraph.from_file(source, engine=engine)
     load_seconds = time.perf_counter() - start
     triples = len(kg.backend.store) if engine == "oxigraph" else len(kg.graph)  # type: ignore[attr-defined]
 
@@ -106,7 +103,8 @@ def queries(
 
 def merge(generated: str, out: str) -> dict[str, Any]:
     """Merge, reason and write the closure (see the module docstring)."""
-    from milia_kg import loading, reasoning
+    from milia_kg import loading
+    from milia_kg import reasoner as reasoning
     from milia_kg.merge import parse_external
 
     # The steps of milia_kg.merge.merged_graph, timed one by one.

@@ -51,10 +51,7 @@ PREFIXES = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 QUALIFIERS = ("usually", "often", "sometimes", "mostly, but not exclusively", "rare", "unusual", "can be permanent")
-WORDS = (
-    "small white cysts appear on the skin when dead skin cells get trapped under the surface and "
-    "often go away on their own within weeks or months although some forms can be permanent"
-).split()
+WORDS = ["small", "white", "cysts", "appear", "on", "the", "skin", "when", "dead", "skin", "cells", "get", "trapped", "under", "the", "surface", "and", "often", "go", "away", "on", "their", "own", "within", "weeks", "or", "months", "although", "some", "forms", "can", "be", "permanent"]
 SUBTYPES = ("Neonatal", "Primary", "Eruptive")
 CATEGORY_CLASSES = (
     "Condition", "AnatomicalSite", "Population", "OnsetPattern", "CauseOrRiskFactor", "ClinicalFeature",

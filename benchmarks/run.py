@@ -40,9 +40,9 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import _groups, _report  # noqa: E402
-from benchmarks._spawn import launch  # noqa: E402
-from benchmarks.generate import generate_turtle, parse_size  # noqa: E402
+from benchmarks import _groups, _report
+from benchmarks._spawn import launch
+from benchmarks.generate import generate_turtle, parse_size
 
 __all__ = [
     "machine_description", "main", "prepare_graph", "render_report", "render_table", "run_benchmarks", "run_groups",

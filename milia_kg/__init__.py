@@ -30,12 +30,12 @@ __version__ = "0.1.0"
 
 #: Public name -> module that defines it; imported on first access.
 _LAZY = {
-    "KnowledgeGraph": "milia_kg.kg",
-    "load_catalogue": "milia_kg.catalogue",
+    "KnowledgeGraph": "milia_kg.query.kg",
+    "load_catalogue": "milia_kg.query.catalogue",
     "BuildSummary": "milia_kg.build",
     "build": "milia_kg.build",
-    "infer": "milia_kg.reasoning",
-    "check_consistent": "milia_kg.reasoning",
+    "infer": "milia_kg.reasoner",
+    "check_consistent": "milia_kg.reasoner",
     "load_asserted": "milia_kg.loading",
     "load_dataset": "milia_kg.loading",
     "ValidationReport": "milia_kg.validate",

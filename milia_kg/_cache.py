@@ -32,7 +32,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from milia_kg import _resources
-from milia_kg._reasoners import DEFAULT_REASONER
+from milia_kg.reasoner import DEFAULT_REASONER
 
 __all__ = ["cache_dir", "reasoned_graph_file", "sidecar", "source_key"]
 
@@ -80,7 +80,7 @@ def source_key(
     entries = [
         *_walk("ontology", _resources.ontology_dir(ontology_dir)),
         *_walk("data", _resources.data_dir(data_dir)),
-        *((f"code/{c.name}", c) for c in sorted(here.glob("*.py"))),
+        *((f"code/{c.relative_to(here).as_posix()}", c) for c in sorted(here.rglob("*.py"))),
     ]
     for name, entry in entries:
         data = entry.read_bytes()

@@ -16,7 +16,7 @@ a bare fork 2.6-6 ms; ``sparql`` through the child 5 ms on Oxigraph (0.014 ms in
 catalogue query, so canned
 catalogue queries, whose text ships with the package or is the caller's own ``queries_dir``, run
 in-process with the row cap and a deadline checked while iterating (see
-:meth:`milia_kg.backends.OxigraphBackend.solutions`).
+:meth:`milia_kg.query.backends.OxigraphBackend.solutions`).
 
 Only POSIX systems can fork; elsewhere queries run in-process with the same row cap.
 """
@@ -76,12 +76,12 @@ def _child(func: Callable[[], object], write_fd: int, max_memory: int) -> None:
             message = ("error", MemoryLimitError(_memory_message(max_memory)))
         except RecursionError:
             message = ("error", QueryTooComplexError("query nests too deeply for the engine"))
-        except Exception as exc:  # noqa: BLE001 - reported in the parent as one line
+        except Exception as exc:
             message = ("error", QueryLimitError(f"query failed in the engine: {type(exc).__name__}: "
                                                 f"{' '.join(str(exc).split())[:200]}"))
         try:
             data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             data = pickle.dumps(("error", QueryLimitError(f"unsendable result: {exc}")))
         view = memoryview(data)
         while view:
@@ -129,7 +129,7 @@ def run_isolated(func: Callable[[], T], timeout: float, max_memory: int) -> T:
         how = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
                else f"status {os.WEXITSTATUS(status)}")
         raise QueryLimitError(f"query stopped: the engine crashed ({how})")
-    kind, value = pickle.loads(data)  # noqa: S301 - our own child's bytes
+    kind, value = pickle.loads(data)
     if kind == "error":
         raise value  # type: ignore[misc]
     return value  # type: ignore[return-value]

@@ -24,11 +24,12 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 import rdflib
 
+from milia_kg import vocab
 from milia_kg.errors import MiliaKGError
 
 __all__ = ["TermMap"]
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = f"{vocab.XSD}string"
 
 
 class TermMap:

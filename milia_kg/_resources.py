@@ -55,7 +55,7 @@ MAPPINGS_FILE = "mappings.sssom.tsv"
 Folder = Traversable | Path
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _packaged(name: str) -> Traversable:
     """Return the packaged folder ``name`` (``ontology``, ``data`` or ``queries``)."""
     installed = importlib.resources.files("milia_kg").joinpath(name)

@@ -17,20 +17,19 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
-from milia_kg import __version__, _resources, _serialize, pipeline
-from milia_kg._reasoners import DEFAULT_REASONER
+from milia_kg import __version__, _resources, _serialize, pipeline, vocab
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.loading import MKG
+from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.validate import ValidationReport, short
 
 __all__ = ["ARTIFACTS", "MEDIA_TYPES", "RELEASE_MARKER", "BuildSummary", "build", "entities_by_type", "prefix_map"]
@@ -41,15 +40,17 @@ RELEASE_MARKER = ".milia-kg-release"
 #: process id (older builds) only once it is this old, in seconds.
 STALE_AFTER = 3600
 
-VOID = Namespace("http://rdfs.org/ns/void#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
+VOID = Namespace(vocab.VOID)
+DCAT = Namespace(vocab.DCAT)
 DATASET = URIRef(f"{MKG}dataset")
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 #: Artifact file name -> what it holds.
 ARTIFACTS: dict[str, str] = {
     "milia-kg-asserted.ttl": "asserted triples (ontology, imports and data)",
-    "milia-kg-inferred.ttl": "triples inferred by reasoning only (OWL 2 RL, plus part-of edges stated as OBO restrictions)",
+    "milia-kg-inferred.ttl": (
+        "triples inferred by reasoning only (OWL 2 RL, plus part-of edges stated as OBO restrictions)"
+    ),
     "milia-kg-reasoned.ttl": "asserted plus inferred triples",
     "milia-kg.owl": "asserted ontology and data as RDF/XML for OWL tools",
     "milia-kg.jsonld": "asserted plus inferred triples as JSON-LD",
@@ -69,20 +70,6 @@ MEDIA_TYPES: dict[str, str] = {
     ".tsv": "text/tab-separated-values",
 }
 
-#: Prefixes with fixed names, whatever the source files call them.
-PREFERRED_PREFIXES = {
-    "mkg": str(MKG),
-    "obo": "http://purl.obolibrary.org/obo/",
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(rdflib.XSD),
-    "skos": str(rdflib.SKOS),
-    "dcterms": str(rdflib.DCTERMS),
-    "prov": str(rdflib.PROV),
-    "void": str(VOID),
-    "dcat": str(DCAT),
-}
 
 
 @dataclass(frozen=True)
@@ -117,8 +104,8 @@ class BuildSummary:
 
 
 def prefix_map(graph: Graph) -> dict[str, str]:
-    """The prefixes to write: :data:`PREFERRED_PREFIXES` plus the sources' own, sorted."""
-    prefixes = dict(PREFERRED_PREFIXES)
+    """The prefixes to write: :data:`milia_kg.vocab.RELEASE_PREFIXES` plus the sources' own, sorted."""
+    prefixes = dict(vocab.RELEASE_PREFIXES)
     taken = set(prefixes.values())
     for prefix, namespace in sorted(graph.namespaces()):
         if prefix and prefix != "xml" and str(namespace) not in taken and prefix not in prefixes:
@@ -133,9 +120,7 @@ def _bioregistry_prefixes(
     """Every prefix the release uses: the serialisations' own (``prefixes``), the SSSOM file's
     ``curie_map`` (``SNOMEDCT``, ``semapv``...), and ``obo:`` split into per-ontology prefixes
     (``RO``, ``BFO``, ``UBERON``...) as the Bioregistry does; checked with :mod:`curies`."""
-    import curies
-
-    obo = PREFERRED_PREFIXES["obo"]
+    obo = vocab.OBO
     result = dict(prefixes)
     for prefix, namespace in curie_map.items():
         result.setdefault(prefix, namespace)
@@ -143,7 +128,7 @@ def _bioregistry_prefixes(
         local = str(term).removeprefix(obo)
         if local != str(term) and "_" in local:
             result.setdefault(local.split("_", 1)[0], f"{obo}{local.split('_', 1)[0]}_")
-    converter = curies.Converter.from_prefix_map(result)
+    converter = vocab.converter(result)
     return dict(sorted(converter.prefix_map.items()))
 
 

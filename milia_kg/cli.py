@@ -1,4 +1,5 @@
-"""The ``milia-kg`` command line: a thin layer over :mod:`milia_kg.build` and :mod:`milia_kg.validate`.
+"""The ``milia-kg`` command line: a thin layer over :mod:`milia_kg.build`, :mod:`milia_kg.validate` and
+:mod:`milia_kg.query` (``queries``, ``query``, ``sparql``).
 
 Exit codes, the same for every command, decided in one place (:data:`EXIT_CODES`, applied by the
 group's boundary; commands raise, they never exit):
@@ -29,14 +30,16 @@ Heavy modules (rdflib, owlrl, pyshacl) are imported inside the commands, so
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from milia_kg import __version__
-from milia_kg._reasoners import DEFAULT_REASONER, REASONERS
 from milia_kg.errors import CheckFailedError, MiliaKGError, ValidationError
+from milia_kg.query.formatting import FORMATS
+from milia_kg.reasoner import DEFAULT_REASONER, REASONERS
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_CHECK_FAILED", "EXIT_CODES", "EXIT_INTERRUPTED", "EXIT_OK", "exit_code", "main"]
 
@@ -84,7 +87,7 @@ class _Group(click.Group):
         extra.pop("standalone_mode", None)
         try:
             code = super().main(args, prog_name or PROG, standalone_mode=False, **extra)
-        except Exception as error:  # noqa: BLE001 - EXIT_CODES decides; anything unmapped is re-raised
+        except Exception as error:
             status = exit_code(error)
             if status is None:
                 raise
@@ -109,12 +112,16 @@ data_dir_option = click.option(
     default=None,
     help="Use this folder instead of the packaged data/ (*.ttl, source/).",
 )
-reasoner_option = click.option(
-    "--reasoner",
-    type=click.Choice(REASONERS),
-    default=DEFAULT_REASONER,
-    show_default=True,
-    help="OWL 2 RL engine: the fast one, or owlrl, the reference (same triples, much slower).",
+
+
+def _reasoner_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--reasoner", type=click.Choice(REASONERS), default=DEFAULT_REASONER, show_default=True, help=help_text
+    )
+
+
+reasoner_option = _reasoner_option(
+    "OWL 2 RL engine: the fast one, or owlrl, the reference (same triples, much slower)."
 )
 
 
@@ -160,9 +167,162 @@ def validate(reasoner: str, ontology_dir: Path | None, data_dir: Path | None) ->
     click.echo(report.text())
 
 
-# ---------------------------------------------------------------- query commands
-# The query commands (queries, query, sparql) live in milia_kg/_cli_query.py,
-# owned by the query work; it adds them to this group.
-from milia_kg._cli_query import register  # noqa: E402
+# ----------------------------------------------------------------------------- query commands
 
-register(main)
+format_option = click.option(
+    "--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+    help="Output format of the rows (ASK answers true/false; CONSTRUCT gives Turtle).",
+)
+engine_option = click.option(
+    "--engine", type=click.Choice(("oxigraph", "rdflib")), default="oxigraph", show_default=True,
+    help="Embedded engine over the packaged reasoned graph.",
+)
+endpoint_option = click.option(
+    "--endpoint", metavar="URL", default=None,
+    help="Query a remote SPARQL endpoint instead of the embedded graph.",
+)
+merge_option = click.option(
+    "--merge", "merge", multiple=True, metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Merge an external ontology file (RDF/XML, Turtle, N-Triples or JSON-LD, told by its content) "
+    "before querying; repeatable.",
+)
+query_reasoner_option = _reasoner_option("Reasoner whose closure the embedded graph holds.")
+timeout_option = click.option(
+    "--timeout", metavar="SECONDS", type=float, default=30.0, show_default=True,
+    help="Stop a query that runs longer (an arbitrary SPARQL query runs in a child process that is killed).",
+)
+max_rows_option = click.option(
+    "--max-rows", metavar="N", type=int, default=100_000, show_default=True,
+    help="Stop a query that returns more rows (or triples).",
+)
+allow_service_option = click.option(
+    "--allow-service", "allow_service", multiple=True, metavar="URL",
+    help="Let a SERVICE clause call this endpoint IRI (refused by default: no outbound requests). Repeatable.",
+)
+
+
+def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ...] = (),
+          limits: dict[str, Any] | None = None) -> Any:
+    from milia_kg.query.kg import KnowledgeGraph
+
+    limits = limits or {}
+    if endpoint:
+        if merge:
+            raise click.UsageError("--merge works on the embedded engines, not with --endpoint")
+        return KnowledgeGraph.from_endpoint(endpoint).with_limits(**limits)
+    if merge:
+        from milia_kg.merge import merged_graph
+
+        kg = KnowledgeGraph.from_graph(merged_graph(merge, reasoner=reasoner), engine=engine)
+        return kg.with_limits(**limits)
+    return KnowledgeGraph.open(engine=engine, reasoner=reasoner).with_limits(**limits)
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise click.UsageError(f"--param {pair!r} is not KEY=VALUE")
+        if key in params:
+            raise click.UsageError(f"--param {key!r} given twice")
+        try:  # argv bytes that are not UTF-8 arrive as lone surrogates (surrogateescape)
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise click.UsageError(f"--param {key!r}: value is not valid UTF-8 (byte {exc.start})") from None
+        params[key] = value
+    return params
+
+
+@main.command("queries")
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(("table", "json")), default="table",
+    show_default=True, help="Output format.",
+)
+def queries_command(fmt: str) -> None:
+    """List the canned queries with their questions and parameters."""
+    from milia_kg.query.catalogue import load_catalogue
+    from milia_kg.query.formatting import render_json, render_table
+
+    catalogue = load_catalogue()
+    if fmt == "json":
+        data = [
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "description": q.description,
+                "params": [vars(p) for p in q.params],
+                "columns": list(q.columns),
+                "example": q.example_command,
+            }
+            for q in catalogue.values()
+        ]
+        click.echo(render_json(data))
+        return
+    rows = [
+        {
+            "query": q.name,
+            "question": q.summary,
+            "parameters": ", ".join(p.name + ("" if p.required else "?") for p in q.params),
+        }
+        for q in catalogue.values()
+    ]
+    click.echo(render_table(["query", "question", "parameters"], rows, width=80))
+
+
+@main.command("query")
+@click.argument("name")
+@click.option(
+    "--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+    help="A parameter value: a label or synonym, a CURIE, an IRI, or true/false. Repeatable.",
+)
+@format_option
+@engine_option
+@endpoint_option
+@query_reasoner_option
+@merge_option
+@timeout_option
+@max_rows_option
+@allow_service_option
+def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
+                  endpoint: str | None, reasoner: str, merge: tuple[str, ...],
+                  timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
+    """Run the canned query NAME (see 'milia-kg queries')."""
+    from milia_kg.query.formatting import render
+
+    values = _parse_params(params)
+    kg = _open(engine, endpoint, reasoner, merge,
+               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service})
+    click.echo(render(kg.run(name, **values), fmt))
+
+
+@main.command("sparql")
+@click.argument("source", metavar="FILE")
+@format_option
+@engine_option
+@endpoint_option
+@query_reasoner_option
+@merge_option
+@timeout_option
+@max_rows_option
+@allow_service_option
+def sparql_command(source: str, fmt: str, engine: str, endpoint: str | None,
+                   reasoner: str, merge: tuple[str, ...],
+                   timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
+    """Run the SPARQL query in FILE ('-' reads standard input)."""
+    from milia_kg import _files
+    from milia_kg.query.formatting import render
+
+    # a regular file of bounded size only: /dev/zero or a FIFO must not hang the command
+    if source == "-":
+        data = sys.stdin.buffer.read(_files.MAX_QUERY_FILE_BYTES + 1)
+        if len(data) > _files.MAX_QUERY_FILE_BYTES:
+            raise MiliaKGError(f"standard input: too large (more than {_files.MAX_QUERY_FILE_BYTES} bytes)")
+    else:
+        data = _files.read_limited(source, _files.MAX_QUERY_FILE_BYTES)
+    text = _files.decode_utf8(data, source)
+    kg = _open(engine, endpoint, reasoner, merge,
+               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service})
+    click.echo(render(kg.sparql_result(text), fmt))

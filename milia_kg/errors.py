@@ -242,7 +242,7 @@ class InvalidQueryError(MiliaKGError, ValueError):
 
 class QueryTooComplexError(InvalidQueryError):
     """SPARQL text over one of the limits checked before an engine sees it
-    (:mod:`milia_kg.query_limits`): its size, bracket nesting or number of tokens."""
+    (:mod:`milia_kg.query.limits`): its size, bracket nesting or number of tokens."""
 
 
 class ServiceNotAllowedError(MiliaKGError, PermissionError):
@@ -250,8 +250,9 @@ class ServiceNotAllowedError(MiliaKGError, PermissionError):
 
     :param clause: the clause as written, e.g. ``SERVICE <http://127.0.0.1:8080/sparql>``.
 
-    >>> str(ServiceNotAllowedError("SERVICE ?endpoint"))
-    'SERVICE ?endpoint: federated queries are refused (no outbound requests); allow an endpoint IRI explicitly (allow_service=, --allow-service URL)'
+    >>> print(ServiceNotAllowedError("SERVICE ?endpoint"))  # doctest: +NORMALIZE_WHITESPACE
+    SERVICE ?endpoint: federated queries are refused (no outbound requests); allow an endpoint
+    IRI explicitly (allow_service=, --allow-service URL)
     """
 
     def __init__(self, clause: str) -> None:

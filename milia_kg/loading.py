@@ -11,7 +11,7 @@ line.
 >>> parse_turtle_text('mkg:A a mkg:B .', "x.ttl")
 Traceback (most recent call last):
 ...
-milia_kg.errors.RDFSyntaxError: x.ttl:1: Bad syntax (Prefix "mkg:" not bound); The prefix mkg: has not been declared (column 1)
+milia_kg.errors.RDFSyntaxError: x.ttl:1: Bad syntax (Prefix "mkg:" not bound); ... (column 1)
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from pathlib import Path
 import rdflib
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from milia_kg import _resources
-from milia_kg._reasoners import DEFAULT_REASONER
+from milia_kg import _resources, vocab
 from milia_kg.errors import RDFSyntaxError
+from milia_kg.reasoner import DEFAULT_REASONER
 
 __all__ = [
     "ASSERTED_GRAPH",
@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 #: The project namespace.
-MKG = rdflib.Namespace("https://w3id.org/milia-kg/")
+MKG = rdflib.Namespace(vocab.MKG)
 #: Base IRI for relative references in source files, so that they never depend on where the files lie.
 BASE_IRI = str(MKG)
 #: Named graph of the asserted triples in :func:`load_dataset`.
@@ -78,11 +78,11 @@ def _syntax_error(display: str, data: bytes, error: Exception) -> RDFSyntaxError
         why = f"Bad syntax ({error._why}); " if isinstance(error, BadSyntax) else ""
         return RDFSyntaxError(display, line, f"{why}{message}")
     if isinstance(error, BadSyntax):
-        line = _LINE.search(str(error))
-        return RDFSyntaxError(display, int(line.group(1)) if line else None, f"Bad syntax ({error._why})")
+        found = _LINE.search(str(error))
+        return RDFSyntaxError(display, int(found.group(1)) if found else None, f"Bad syntax ({error._why})")
     text = str(error) or type(error).__name__
-    line = _LINE.search(text)
-    return RDFSyntaxError(display, int(line.group(1)) if line else None, text.splitlines()[0])
+    found = _LINE.search(text)
+    return RDFSyntaxError(display, int(found.group(1)) if found else None, text.splitlines()[0])
 
 
 def parse_turtle_text(text: str | bytes, display: str, graph: rdflib.Graph | None = None) -> rdflib.Graph:
@@ -95,7 +95,7 @@ def parse_turtle_text(text: str | bytes, display: str, graph: rdflib.Graph | Non
     data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         graph.parse(data=data, format="turtle", publicID=BASE_IRI)
-    except Exception as error:  # noqa: BLE001 - rdflib's parser raises arbitrary types on bad input
+    except Exception as error:
         raise _syntax_error(display, data, error) from error
     return graph
 
@@ -138,9 +138,9 @@ def load_asserted(
         parse_turtle(source, graph)
     sssom = _resources.mappings_file(data_dir) if mappings else None
     if sssom is not None:
-        from milia_kg import mappings
+        from milia_kg import mappings as sssom_mappings
 
-        mappings.add_to_graph(mappings.read_sssom(sssom), graph)
+        sssom_mappings.add_to_graph(sssom_mappings.read_sssom(sssom), graph)
     return graph
 
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -39,7 +38,7 @@ from curies import Converter
 from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from milia_kg import _files
+from milia_kg import _files, vocab
 from milia_kg.errors import InputFileError, MiliaKGError
 from milia_kg.loading import MKG
 
@@ -56,7 +55,7 @@ __all__ = [
     "read_sssom_text",
 ]
 
-SSSOM = rdflib.Namespace("https://w3id.org/sssom/")
+SSSOM = rdflib.Namespace(vocab.SSSOM)
 
 #: The SKOS mapping predicates a row may use.
 MAPPING_PREDICATES = frozenset(
@@ -67,7 +66,6 @@ FHIR_SYSTEMS = {"SNOMEDCT": "http://snomed.info/sct", "ICD10CM": "http://hl7.org
 
 _REQUIRED_HEADER = ("curie_map", "mapping_set_id", "license", "mapping_date")
 _REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
-_CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*:[^\s:][^\s]*$")
 
 
 class MappingError(MiliaKGError, ValueError):
@@ -136,7 +134,9 @@ def _split(text: str) -> tuple[str, str]:
 
 
 def _expand(converter: Converter, curie: str, what: str, where: str, problems: list[str]) -> str | None:
-    if not _CURIE.match(curie):
+    match = vocab.CURIE.match(curie)
+    # a CURIE with a prefix that starts with a letter and a local part that does not start with ':'
+    if match is None or not (match["prefix"] or "")[:1].isalpha() or match["local"][:1] in ("", ":"):
         problems.append(f"{where}: malformed CURIE in {what}: {curie!r}")
         return None
     iri = converter.expand(curie)
@@ -145,7 +145,9 @@ def _expand(converter: Converter, curie: str, what: str, where: str, problems: l
     return iri
 
 
-def _read_row(number: int, row: dict[str, str], converter: Converter, where: str, problems: list[str]) -> Mapping | None:
+def _read_row(
+    number: int, row: dict[str, str], converter: Converter, where: str, problems: list[str]
+) -> Mapping | None:
     before = len(problems)
     cells = {key: (value or "").strip() for key, value in row.items() if key is not None}
     for column in _REQUIRED_COLUMNS:
@@ -154,7 +156,8 @@ def _read_row(number: int, row: dict[str, str], converter: Converter, where: str
     if len(problems) > before:
         return None
     if cells["predicate_id"] not in MAPPING_PREDICATES:
-        problems.append(f"{where}: unknown predicate {cells['predicate_id']!r} (use one of {', '.join(sorted(MAPPING_PREDICATES))})")
+        allowed = ", ".join(sorted(MAPPING_PREDICATES))
+        problems.append(f"{where}: unknown predicate {cells['predicate_id']!r} (use one of {allowed})")
     subject = _expand(converter, cells["subject_id"], "subject_id", where, problems)
     obj = _expand(converter, cells["object_id"], "object_id", where, problems)
     justification = _expand(converter, cells["mapping_justification"], "mapping_justification", where, problems)
@@ -194,7 +197,7 @@ def read_sssom_text(text: str, source: str) -> MappingSet:
     if missing:
         problems.append(f"{source}: header: missing {', '.join(missing)}")
     curie_map = metadata.get("curie_map") or {}
-    converter = Converter.from_prefix_map({str(k): str(v) for k, v in curie_map.items()})
+    converter = vocab.converter({str(k): str(v) for k, v in curie_map.items()})
     mapping_set = MappingSet(source, metadata, converter, problems=problems)
     reader = csv.DictReader(io.StringIO(body), delimiter="\t")
     absent = [c for c in _REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]

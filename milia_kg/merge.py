@@ -1,7 +1,7 @@
 """Merge the graph with external ontologies (HPO, UBERON, MONDO... files) and reason over the union.
 
 The union goes through :func:`milia_kg.pipeline.run`, like every other producer of the graph.
-OBO ontologies state part-of as existential restrictions; :func:`milia_kg.reasoning.reason` turns
+OBO ontologies state part-of as existential restrictions; :func:`milia_kg.reasoner.reason` turns
 them into class-level edges before OWL 2 RL closes them, so the merged part-of hierarchy is
 queryable with the same patterns as milia-kg's own facts.
 
@@ -18,8 +18,8 @@ from pathlib import Path
 import rdflib
 
 from milia_kg import _files, _rdf_guards, loading, pipeline, rdf_formats
-from milia_kg._reasoners import DEFAULT_REASONER
 from milia_kg.errors import RDFSyntaxError
+from milia_kg.reasoner import DEFAULT_REASONER
 
 __all__ = ["MKG", "merged_graph", "parse_external"]
 
@@ -52,12 +52,12 @@ def parse_external(path: str | Path, graph: rdflib.Graph) -> None:
         graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
     except OSError as error:
         raise RDFSyntaxError(path, None, error.strerror or str(error)) from error
-    except Exception as error:  # noqa: BLE001 - rdflib's parsers raise arbitrary types on bad input
+    except Exception as error:
         raise rdf_formats.parse_error(path, fmt, error) from error
 
 
 def merged_graph(external: Iterable[str | Path], reasoner: str = DEFAULT_REASONER) -> rdflib.Graph:
-    """The asserted graph plus the ``external`` files, reasoned (see :func:`milia_kg.reasoning.reason`).
+    """The asserted graph plus the ``external`` files, reasoned (see :func:`milia_kg.reasoner.reason`).
 
     :raises RDFSyntaxError: if a file cannot be parsed.
     :raises InconsistencyError: if the union is inconsistent.

@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING
 
 import rdflib
 
-from milia_kg import _resources, loading, reasoning
-from milia_kg._reasoners import DEFAULT_REASONER
+from milia_kg import _resources, loading
+from milia_kg import reasoner as reasoning
 from milia_kg.loading import MKG
+from milia_kg.reasoner import DEFAULT_REASONER
 
 if TYPE_CHECKING:
     from milia_kg.mappings import MappingSet
@@ -39,7 +40,7 @@ class Pipeline:
     """The outcome of :func:`run`.
 
     :ivar asserted: the sources' triples (Turtle files, mapping set, extra graphs).
-    :ivar inferred: what reasoning added (see :func:`milia_kg.reasoning.reason`).
+    :ivar inferred: what reasoning added (see :func:`milia_kg.reasoner.reason`).
     :ivar closure: asserted plus inferred.
     :ivar mapping_set: the SSSOM mapping set, if the data folder has one.
     :ivar report: the validation report, or ``None`` when validation was not asked for.

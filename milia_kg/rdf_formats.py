@@ -29,12 +29,13 @@ import re
 import xml.sax
 from pathlib import Path
 
+from milia_kg import vocab
 from milia_kg.errors import RDFSyntaxError, UnsupportedFormatError
 
 __all__ = ["RDFLIB_PARSERS", "TURTLE_SUFFIXES", "UNSUPPORTED", "detect", "parse_error", "sniff"]
 
-RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-OWL_NS = "http://www.w3.org/2002/07/owl#"
+RDF_NS = vocab.RDF
+OWL_NS = vocab.OWL
 
 #: The formats that are read, with their rdflib parser.
 RDFLIB_PARSERS: dict[str, str] = {"RDF/XML": "xml", "Turtle": "turtle", "N-Triples": "nt", "JSON-LD": "json-ld"}

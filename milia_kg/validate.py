@@ -16,7 +16,7 @@ Four kinds of rules, registered in one table (:data:`RULES`) that ``build`` and
 
 Both SPARQL parts run on Oxigraph: the rdflib graphs are copied into an in-memory
 pyoxigraph store (:class:`milia_kg._oxterms.TermMap`, blank nodes keep their ids), the
-checks run there through :class:`milia_kg.backends.OxigraphBackend`, and pyshacl is
+checks run there through :class:`milia_kg.query.backends.OxigraphBackend`, and pyshacl is
 given the store itself, so its SPARQL targets and constraints are evaluated by Oxigraph
 instead of being parsed and run by rdflib once per focus node.  Same shapes, same
 checks, same report; about a hundred times faster.
@@ -44,12 +44,12 @@ import rdflib
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import SH
 
-from milia_kg import _resources
-from milia_kg._reasoners import DEFAULT_REASONER
+from milia_kg import _resources, vocab
 from milia_kg._oxterms import TermMap
-from milia_kg.backends import OxigraphBackend
 from milia_kg.errors import MiliaKGError
 from milia_kg.loading import MKG, parse_turtle
+from milia_kg.query.backends import OxigraphBackend
+from milia_kg.reasoner import DEFAULT_REASONER
 
 if TYPE_CHECKING:
     from milia_kg.mappings import MappingSet
@@ -64,11 +64,11 @@ __all__ = [
     "ValidationResult",
     "check_purpose",
     "check_quotes",
+    "describe",
+    "rule_names",
     "run_check",
     "run_checks",
-    "rule_names",
     "run_shacl",
-    "describe",
     "short",
     "validate",
     "validate_sources",
@@ -81,20 +81,6 @@ MAPPING_RULE = "sssom-mapping-set"
 
 _IRI = re.compile(r"https?://[^\s<>\"{}|^`]+[^\s<>\"{}|^`.,;:)]")
 
-_SHORT = {
-    "mkg": str(MKG),
-    "mkgsh": f"{MKG}shapes/",
-    "obo": "http://purl.obolibrary.org/obo/",
-    "owl": str(rdflib.OWL),
-    "rdf": str(RDF),
-    "rdfs": str(rdflib.RDFS),
-    "skos": str(rdflib.SKOS),
-    "dcterms": str(rdflib.DCTERMS),
-    "xsd": str(rdflib.XSD),
-    "sh": str(SH),
-}
-
-
 def short(term: object) -> str:
     """Render an RDF term for a person: a CURIE where a known prefix fits.
 
@@ -104,12 +90,7 @@ def short(term: object) -> str:
     '"face"@en'
     """
     if isinstance(term, URIRef):
-        text = str(term)
-        for prefix, namespace in _SHORT.items():
-            local = text.removeprefix(namespace)
-            if local != text and re.fullmatch(r"[\w.-]*", local):
-                return f"{prefix}:{local}"
-        return f"<{text}>"
+        return vocab.shorten(str(term), vocab.REPORT_PREFIXES, style="report")
     if isinstance(term, Literal):
         return term.n3()
     if isinstance(term, rdflib.BNode):
@@ -336,7 +317,7 @@ def run_check(
         raise MiliaKGError(f"QC check {name}: {error}") from None
     found = []
     for row in rows:
-        bindings = {var: terms.from_ox(cell) for var, cell in zip(variables, row) if cell is not None}
+        bindings = {var: terms.from_ox(cell) for var, cell in zip(variables, row, strict=True) if cell is not None}
         entity = bindings.pop("entity", None)
         value = bindings.pop("value", None)
         extra = "".join(f"; {var}: {short(val)}" for var, val in sorted(bindings.items()))

@@ -134,7 +134,7 @@ def owlrl_inferred_graph(asserted_graph: rdflib.Graph) -> rdflib.Graph:
 
     tests/test_reasoning.py compares the fast reasoner with this, so it must stay owlrl.
     """
-    from milia_kg.reasoning import infer
+    from milia_kg.reasoner import infer
 
     return infer(asserted_graph, reasoner="owlrl")
 

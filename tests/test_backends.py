@@ -16,7 +16,8 @@ import pytest
 import rdflib
 
 from milia_kg import _cache, _resources
-from milia_kg.backends import (
+from milia_kg.errors import EndpointError, MiliaKGError
+from milia_kg.query.backends import (
     IRI,
     Backend,
     OxigraphBackend,
@@ -24,9 +25,8 @@ from milia_kg.backends import (
     SparqlEndpointBackend,
     literal_value,
 )
-from milia_kg.catalogue import parse_query_file
-from milia_kg.errors import EndpointError, MiliaKGError
-from milia_kg.kg import KnowledgeGraph
+from milia_kg.query.catalogue import parse_query_file
+from milia_kg.query.kg import KnowledgeGraph
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -245,7 +245,7 @@ def test_unreachable_endpoint_is_one_clean_error() -> None:
 def test_slow_endpoint_times_out() -> None:
     server, url = _serve(ox.Store(), delay=3)
     try:
-        with pytest.raises(EndpointError, match="no answer within 1 s|timed out"):
+        with pytest.raises(EndpointError, match=r"no answer within 1 s|timed out"):
             SparqlEndpointBackend(url, timeout=1).ask("ASK { ?s ?p ?o }")
     finally:
         server.shutdown()
@@ -372,7 +372,7 @@ def test_graph_property(tmp_path: Path) -> None:
         assert isinstance(kg.graph, rdflib.Graph) and len(kg.graph) == 11
         assert kg.graph is kg.graph  # built once
     with pytest.raises(MiliaKGError, match="no local rdflib graph"):
-        KnowledgeGraph.from_endpoint("http://127.0.0.1:9/sparql").graph
+        _ = KnowledgeGraph.from_endpoint("http://127.0.0.1:9/sparql").graph
 
 
 def test_unknown_engine_and_bad_file(tmp_path: Path) -> None:
@@ -380,5 +380,18 @@ def test_unknown_engine_and_bad_file(tmp_path: Path) -> None:
         KnowledgeGraph.from_graph(rdflib.Graph(), engine="jena")
     bad = tmp_path / "bad.nt"
     bad.write_text("<a> <b> .\n", encoding="utf-8")
-    with pytest.raises(MiliaKGError, match="bad.nt: cannot load"):
+    with pytest.raises(MiliaKGError, match=r"bad\.nt: cannot load"):
         KnowledgeGraph.from_file(bad)
+
+
+@pytest.mark.parametrize("module", ["_cache.py", "query/catalogue.py", "reasoner/_engine.py"])
+def test_key_depends_on_every_module_of_the_package(
+    module: str, sources: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The code is hashed recursively: an edit in a subpackage (the reasoner's rules) is a new key."""
+    code = tmp_path / "milia_kg"
+    shutil.copytree(Path(_cache.__file__).parent, code, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(_cache, "__file__", str(code / "_cache.py"))
+    key = _cache.source_key("fast", *sources)
+    (code / module).write_text((code / module).read_text() + "\n# an edit\n")
+    assert key != _cache.source_key("fast", *sources)

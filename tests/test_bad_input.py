@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import PYTHON, subprocess_env
+
 from milia_kg.cli import main
 
 #: id -> (folder, file, text appended to it, the parser's complaint, error line counted from the first new line)
@@ -77,7 +77,7 @@ def test_malformed_turtle_in_real_sources(tmp_path: Path, real_sources_copy: tup
 
 
 def test_malformed_turtle_subprocess(tmp_path: Path, mini_sources: tuple[Path, Path]) -> None:
-    path, line = _break(mini_sources, "data-missing-dot")
+    path, _line = _break(mini_sources, "data-missing-dot")
     ontology, data = mini_sources
     out = tmp_path / "out"
     process = subprocess.run(

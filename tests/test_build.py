@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from conftest import PYTHON, subprocess_env
 from rdflib.compare import isomorphic
 from rdflib.namespace import VOID
 
-from conftest import PYTHON, subprocess_env
 from milia_kg.build import ARTIFACTS, BuildSummary, build
 from milia_kg.errors import MiliaKGError, RDFSyntaxError, ValidationError
 
@@ -229,7 +229,7 @@ def _used_prefixes(path: Path) -> dict[str, str | None]:
         found.update(yaml.safe_load(header)["curie_map"])
         body = [line.split("\t") for line in text.splitlines() if not line.startswith("#")]
         for row in body[1:]:
-            for cell, column in zip(row, body[0]):
+            for cell, column in zip(row, body[0], strict=True):
                 if column.endswith("_id") or column == "mapping_justification":
                     found.setdefault(cell.split(":", 1)[0], None)
     # CURIE-valued literals (sssom:object_id "SNOMEDCT:...") in the RDF artifacts

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from milia_kg import _resources, catalogue
-from milia_kg.catalogue import (
+from milia_kg import _resources
+from milia_kg.errors import MiliaKGError, UnknownQueryError
+from milia_kg.query import catalogue
+from milia_kg.query.catalogue import (
     Param,
     load_catalogue,
     parse_query_file,
     render_markdown,
-    select_variables,
-    where_brace_offset,
 )
-from milia_kg.errors import MiliaKGError, UnknownQueryError
+from milia_kg.query.sparql_text import select_variables, where_brace_offset
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -285,7 +285,7 @@ def test_readme_catalogue_is_generated_from_the_headers() -> None:
         pytest.skip(f"README.md has no {catalogue.README_START} ... {catalogue.README_END} section")
     assert section == render_markdown(), (
         "README's query catalogue differs from the .rq headers; "
-        "run: python -m milia_kg.catalogue --write-readme"
+        "run: python -m milia_kg.query.catalogue --write-readme"
     )
 
 

@@ -15,21 +15,17 @@ import pytest
 import rdflib
 from click.testing import CliRunner, Result
 
-from milia_kg import _cli_query, _resources
-from milia_kg.catalogue import load_catalogue, parse_query_file
+from milia_kg import _resources, cli
 from milia_kg.errors import MiliaKGError
-from milia_kg.kg import KnowledgeGraph
+from milia_kg.query.catalogue import load_catalogue, parse_query_file
+from milia_kg.query.kg import KnowledgeGraph
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def main() -> click.Group:
-    from milia_kg.cli import main as group
-
-    if "query" not in group.commands:  # cli.py not wired yet; test_cli_is_wired says so
-        _cli_query.register(group)
-    return group
+    return cli.main
 
 
 def run(main: click.Group, *args: str, stdin: str | None = None) -> Result:
@@ -167,7 +163,7 @@ def test_ambiguous_value(main: click.Group, monkeypatch: pytest.MonkeyPatch, tmp
         encoding="utf-8",
     )
     kg = KnowledgeGraph.from_graph(graph, queries_dir=tmp_path)
-    monkeypatch.setattr(_cli_query, "_open", lambda *args: kg)
+    monkeypatch.setattr(cli, "_open", lambda *args: kg)
     assert_clean_error(run(main, "query", "q", "-p", "x=Bump"), "ambiguous", "mkg:A", "mkg:B")
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import PYTHON, copy_real_sources, subprocess_env
+
 from milia_kg.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, main
 
 #: External files for ``--merge`` (name, content); all but ``clash.ttl`` are unusable input.

@@ -24,14 +24,14 @@ from pathlib import Path
 import pytest
 import rdflib
 from click.testing import CliRunner
-
 from conftest import PYTHON, subprocess_env
+
 from milia_kg import __version__, _cache, _files, merge
-from milia_kg.backends import SparqlEndpointBackend
 from milia_kg.build import RELEASE_MARKER, build
 from milia_kg.cli import main
 from milia_kg.errors import EndpointError, InputFileError, MiliaKGError, RDFSyntaxError
 from milia_kg.mappings import MappingError, read_sssom
+from milia_kg.query.backends import SparqlEndpointBackend
 
 #: Seconds any single hostile case may take (the bugs made them hang past a minute).
 BOUND = 30
@@ -189,7 +189,7 @@ class _Canned(BaseHTTPRequestHandler):
     body: object = b""
     protocol_version = "HTTP/1.1"
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")

@@ -17,10 +17,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from milia_kg import catalogue, errors
-from milia_kg.backends import OxigraphBackend
+from milia_kg import errors
 from milia_kg.cli import main
-from milia_kg.kg import KnowledgeGraph
+from milia_kg.query import catalogue
+from milia_kg.query.backends import OxigraphBackend
+from milia_kg.query.kg import KnowledgeGraph
 
 ENGINES = ("oxigraph", "rdflib")
 FIVE_WAY = "?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o"
@@ -203,7 +204,7 @@ def test_query_over_limits_refused_on_cli() -> None:
 
 @pytest.mark.parametrize("name", sorted(catalogue.load_catalogue()))
 def test_catalogue_queries_within_limits(name: str) -> None:
-    from milia_kg.query_limits import check_query
+    from milia_kg.query.limits import check_query
 
     query = catalogue.get_query(name)
     assert check_query(query.text) == query.form

@@ -11,7 +11,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import PYTHON, subprocess_env
 
 HEAVY = ("rdflib", "owlrl", "pyshacl")
@@ -68,3 +67,21 @@ def test_query_commands_need_no_rdflib(args: list[str], stdin: str | None, prime
 
 def test_help_needs_no_rdflib(tmp_path: Path) -> None:
     assert _heavy_imports(["validate", "--help"], tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        # every public name of the query package, so a lazy re-export cannot hide an rdflib import
+        "import milia_kg.query as q; [getattr(q, name) for name in q.__all__]",
+        "import milia_kg.query.kg, milia_kg.query.formatting",
+        "from milia_kg.reasoner import DEFAULT_REASONER, REASONERS",
+        "import milia_kg.cli",
+    ],
+    ids=["query", "query-modules", "reasoner-names", "cli"],
+)
+def test_package_import_needs_no_rdflib(statement: str) -> None:
+    """The query package, the reasoner's names and the CLI import no rdflib, owlrl or pyshacl."""
+    code = f"import sys; {statement}; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    done = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, env=subprocess_env(), check=True)
+    assert done.stdout.strip() == "[]", done.stderr

@@ -11,11 +11,12 @@ import pytest
 import rdflib
 
 from milia_kg import _resources
-from milia_kg.backends import OxigraphBackend, RdflibBackend
-from milia_kg.catalogue import Query, parse_query_file
 from milia_kg.errors import ParameterError
-from milia_kg.kg import KnowledgeGraph
-from milia_kg.params import bind, plain_literal
+from milia_kg.query.backends import OxigraphBackend, RdflibBackend
+from milia_kg.query.catalogue import Query, parse_query_file
+from milia_kg.query.kg import KnowledgeGraph
+from milia_kg.query.params import plain_literal
+from milia_kg.query.sparql_text import bind
 
 ATTACKS = [
     "face }",

@@ -36,7 +36,7 @@ def test_resources_listing() -> None:
 
 
 def test_resources_override(mini_sources: tuple[Path, Path]) -> None:
-    ontology, data = mini_sources
+    _, data = mini_sources
     assert [f.name for f in _resources.data_files(data)] == ["facts.ttl"]
     assert _resources.seed_text(data).startswith("Milia most commonly")
     with pytest.raises(MiliaKGError, match="not a folder"):

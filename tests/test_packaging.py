@@ -94,6 +94,18 @@ def test_wheel_ships_resources(folder: str, wheel: Path) -> None:
     assert expected <= names, sorted(expected - names)
 
 
+def test_wheel_ships_every_module(wheel: Path) -> None:
+    """Subpackages are listed by hand in pyproject.toml: one left out would ship without its modules."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    code = REPO / "milia_kg"
+    expected = {
+        f"milia_kg/{path.relative_to(code).as_posix()}" for path in code.rglob("*.py") if "__pycache__" not in path.parts
+    }
+    expected.add("milia_kg/py.typed")  # PEP 561: the package's type hints are for its users too
+    assert {"milia_kg/query/kg.py", "milia_kg/reasoner/fast.py"} <= expected
+    assert expected <= names, sorted(expected - names)
+
+
 def test_wheel_metadata(wheel: Path) -> None:
     archive = zipfile.ZipFile(wheel)
     metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
@@ -105,7 +117,7 @@ def test_wheel_metadata(wheel: Path) -> None:
 
 def test_installed_resources_come_from_the_wheel(venv: Path, tmp_path: Path) -> None:
     code = (
-        "import importlib.resources as r, milia_kg, milia_kg._resources as res;"
+        "import importlib.resources as r, milia_kg, milia_kg._resources as res, milia_kg.query, milia_kg.reasoner.fast;"
         "print(milia_kg.__file__);"
         "print(res.ontology_dir());"
         # the shipped folders also work as namespace packages with importlib.resources

@@ -8,8 +8,9 @@ import pytest
 import rdflib
 
 from milia_kg.errors import ParameterError
-from milia_kg.kg import KnowledgeGraph
-from milia_kg.params import bind, parse_boolean, values_block
+from milia_kg.query.kg import KnowledgeGraph
+from milia_kg.query.params import parse_boolean
+from milia_kg.query.sparql_text import bind, values_block
 
 MKG = "https://w3id.org/milia-kg/"
 UBERON_FACE = "http://purl.obolibrary.org/obo/UBERON_0001456"

@@ -15,8 +15,8 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
 from rdflib.collection import Collection
 
 from milia_kg.errors import InconsistencyError, ParameterError
-from milia_kg.fast_reasoner import reason
-from milia_kg.reasoning import ERR, check_consistent, infer, is_noise, named_closure, restrict_to_named
+from milia_kg.reasoner import ERR, check_consistent, infer, is_noise, named_closure, restrict_to_named
+from milia_kg.reasoner.fast import reason
 
 REPO = Path(__file__).resolve().parent.parent
 REASONERS = ("owlrl", "fast")

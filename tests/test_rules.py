@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 import rdflib
-
 from conftest import copy_real_sources
+from test_checks import BROKEN_CHECKS, BROKEN_SHAPES, PREFIXES
+
 from milia_kg import _resources
 from milia_kg.build import build
 from milia_kg.errors import ValidationError
 from milia_kg.loading import parse_turtle
 from milia_kg.validate import MAPPING_RULE, QUOTE_RULE, RuleInput, rule_names, validate_sources
-from test_checks import BROKEN_CHECKS, BROKEN_SHAPES, PREFIXES
 
 #: Every rule the registry holds for the packaged shapes and checks.
 RULES = rule_names(

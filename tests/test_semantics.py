@@ -8,7 +8,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Namespace
 
 from milia_kg.errors import InconsistencyError
 from milia_kg.loading import parse_turtle_text
-from milia_kg.reasoning import REASONERS, reason
+from milia_kg.reasoner import REASONERS, reason
 
 MKG = Namespace("https://w3id.org/milia-kg/")
 SUBTYPES = {"NeonatalMilia", "PrimaryMilia", "SecondaryMilia", "JuvenileMilia", "MiliaEnPlaque", "MultipleEruptiveMilia"}

@@ -4,7 +4,7 @@
 * :class:`RdflibBackend` — an :class:`rdflib.Graph` in memory, unprepared queries;
 * :class:`SparqlEndpointBackend` — a remote SPARQL 1.1 endpoint through SPARQLWrapper (JSON).
 
-Parameters are joined in with a ``VALUES`` block (:func:`milia_kg.params.bind`), which all three
+Parameters are joined in with a ``VALUES`` block (:func:`milia_kg.query.sparql_text.bind`), which all three
 understand. Result cells are plain Python values: an IRI is an :class:`IRI` (a ``str``), a literal
 becomes ``str``, ``int``, ``float`` (also for ``xsd:decimal``), ``bool``, ``datetime.date`` or
 ``datetime.datetime``, an unbound variable is ``None``.
@@ -14,7 +14,7 @@ huge result is never built) and ``deadline`` (a :func:`time.monotonic` instant, 
 rows); errors are the package's typed ones (:class:`~milia_kg.errors.InvalidQueryError`,
 :class:`~milia_kg.errors.RowLimitError`, :class:`~milia_kg.errors.QueryTimeoutError`...), never an
 engine's own exception. Untrusted text is checked (size, nesting, ``SERVICE``) by
-:mod:`milia_kg.query_limits` before it reaches a backend.
+:mod:`milia_kg.query.limits` before it reaches a backend.
 
 >>> import pyoxigraph as ox
 >>> store = ox.Store()
@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
-from milia_kg.catalogue import query_form
+from milia_kg import vocab
 from milia_kg.errors import (
     EndpointError,
     InvalidQueryError,
@@ -45,7 +45,7 @@ from milia_kg.errors import (
     QueryTooComplexError,
     RowLimitError,
 )
-from milia_kg.params import bind
+from milia_kg.query.sparql_text import bind, query_form
 
 if TYPE_CHECKING:
     import rdflib
@@ -63,14 +63,14 @@ __all__ = [
     "literal_value",
 ]
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_XSD = vocab.XSD
+_RDFS_LABEL = f"{vocab.RDFS}label"
 _INTEGERS = frozenset(
     _XSD + t
     for t in (
-        "integer int long short byte nonNegativeInteger positiveInteger negativeInteger "
-        "nonPositiveInteger unsignedLong unsignedInt unsignedShort unsignedByte"
-    ).split()
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "negativeInteger",
+        "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+    )
 )
 _FLOATS = frozenset(_XSD + t for t in ("decimal", "double", "float"))
 
@@ -387,7 +387,7 @@ class RdflibBackend:
         rdflib raises bare ``Exception`` for some errors (an undeclared prefix, ``GRAPH`` on a
         plain graph), so everything but the package's own errors is caught here. Parsing and
         evaluation recurse in Python; :func:`_recursion_headroom` lets every query within
-        :mod:`milia_kg.query_limits` finish, and a ``RecursionError`` beyond them is typed too.
+        :mod:`milia_kg.query.limits` finish, and a ``RecursionError`` beyond them is typed too.
         """
         from pyparsing import ParseBaseException
 
@@ -402,15 +402,15 @@ class RdflibBackend:
             raise QueryTooComplexError("query nests too deeply for the rdflib engine") from None
         except MemoryError:
             raise MemoryLimitError("query stopped: out of memory in the rdflib engine") from None
-        except Exception as exc:  # noqa: BLE001 - rdflib's evaluation errors are untyped
+        except Exception as exc:
             reason = " ".join(str(exc).split())[:300] or type(exc).__name__
             raise InvalidQueryError(f"SPARQL evaluation failed in rdflib: {reason}") from None
 
     def _run(self, query: str, bindings: Bindings, form: tuple[str, ...]) -> Any:
-        from milia_kg.catalogue import _is_kw, _tokens
+        from milia_kg.query.sparql_text import is_keyword, tokens
 
         text = bind(query, bindings)
-        if any(_is_kw(tok, "FROM") for tok in _tokens(text)):
+        if any(is_keyword(tok, "FROM") for tok in tokens(text)):
             # rdflib would load the named IRIs (from the web) into a dataset; this engine has one graph.
             raise InvalidQueryError("FROM / FROM NAMED is not supported by the rdflib engine "
                                     "(it queries one default graph)")
@@ -484,7 +484,7 @@ def _recursion_headroom() -> Iterator[None]:
 
     rdflib's parser needs ~35 Python frames per nested parenthesis and its evaluator 2-4 per
     ``UNION`` branch or triple pattern; measured, 20,000 lets every query within the limits of
-    :mod:`milia_kg.query_limits` finish on the main thread's stack.
+    :mod:`milia_kg.query.limits` finish on the main thread's stack.
     """
     global _recursion_users, _recursion_saved
     with _recursion_lock:
@@ -553,7 +553,6 @@ class SparqlEndpointBackend:
         self.max_bytes = max_bytes
 
     def _request(self, query: str, bindings: Mapping[str, Any] | None, fmt: str) -> Any:
-        import socket
         import urllib.error
 
         from SPARQLWrapper import POST, SPARQLWrapper
@@ -574,7 +573,7 @@ class SparqlEndpointBackend:
             raise EndpointError(self.url, reason[:300]) from None
         except urllib.error.URLError as exc:
             raise EndpointError(self.url, f"unreachable ({exc.reason})") from None
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             raise EndpointError(self.url, f"no answer within {self.timeout:g} s") from None
         except (OSError, ValueError) as exc:
             raise EndpointError(self.url, " ".join(str(exc).split()) or type(exc).__name__) from None
@@ -582,7 +581,6 @@ class SparqlEndpointBackend:
     def _read(self, response: Any) -> bytes:
         """The body, read in chunks and refused past :attr:`max_bytes` (no MemoryError)."""
         import http.client
-        import socket
 
         chunks: list[bytes] = []
         size = 0
@@ -595,7 +593,7 @@ class SparqlEndpointBackend:
                 size += len(chunk)
                 if size > self.max_bytes:
                     break
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             raise EndpointError(self.url, f"no answer within {self.timeout:g} s") from None
         except (OSError, ValueError, http.client.HTTPException) as exc:
             raise EndpointError(self.url, f"unreadable response ({' '.join(str(exc).split())[:200]})") from None
@@ -639,7 +637,9 @@ class SparqlEndpointBackend:
             raise MiliaKGError("not an ASK query")
         answer = data.get("boolean")
         if not isinstance(answer, bool):  # "false" is a true string: only JSON true/false count
-            raise EndpointError(self.url, f"malformed SPARQL JSON results: boolean is {_shown(answer)}, not true or false")
+            raise EndpointError(
+                self.url, f"malformed SPARQL JSON results: boolean is {_shown(answer)}, not true or false"
+            )
         return answer
 
     def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:

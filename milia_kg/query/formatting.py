@@ -1,7 +1,7 @@
 """Render query results for people and programs: table, JSON, CSV, TSV; Turtle for graphs.
 
->>> from milia_kg.backends import IRI
->>> from milia_kg.kg import Result
+>>> from milia_kg.query.backends import IRI
+>>> from milia_kg.query.kg import Result
 >>> result = Result("SELECT", ["site", "site_label"],
 ...                 [{"site": IRI("https://w3id.org/milia-kg/Nose"), "site_label": "nose"}])
 >>> print(render(result, "table"))
@@ -25,7 +25,7 @@ import datetime as _dt
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from milia_kg.kg import Result
+    from milia_kg.query.kg import Result
 
 __all__ = ["FORMATS", "TABLE_WIDTH", "render", "render_json", "render_table"]
 
@@ -61,8 +61,8 @@ def render_json(data: Any) -> str:
 
 def render_table(columns: list[str], rows: list[dict[str, Any]], width: int = TABLE_WIDTH) -> str:
     """Aligned columns with a header rule; IRIs shortened to CURIEs, long cells cut."""
-    from milia_kg.backends import IRI
-    from milia_kg.params import shorten
+    from milia_kg.query.backends import IRI
+    from milia_kg.vocab import shorten
 
     def cell(value: Any) -> str:
         text = shorten(value).strip("<>") if isinstance(value, IRI) else _text(value)
@@ -72,7 +72,7 @@ def render_table(columns: list[str], rows: list[dict[str, Any]], width: int = TA
     cells = [[cell(row.get(c)) for c in columns] for row in rows]
     widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
     lines = [columns, ["-" * w for w in widths], *cells]
-    out = ["  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip() for line in lines]
+    out = ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in lines]
     if not rows:
         out.append("(no rows)")
     return "\n".join(out)
@@ -91,7 +91,7 @@ def _delimited(columns: list[str], rows: list[dict[str, Any]], delimiter: str) -
 
 
 def render(result: Result, fmt: str = "table") -> str:
-    """Render a :class:`~milia_kg.kg.Result`.
+    """Render a :class:`~milia_kg.query.kg.Result`.
 
     ``SELECT`` rows go out as ``table``, ``json`` (a list of row objects, one key per column),
     ``csv`` or ``tsv``; an ``ASK`` answer as ``true``/``false``; a ``CONSTRUCT``/``DESCRIBE``

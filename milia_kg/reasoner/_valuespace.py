@@ -5,7 +5,7 @@ datatype whose value space does not hold it.  owlrl checks it only for a literal
 against its *own* datatype, once, on the asserted graph; a literal typed with
 another datatype by reasoning (``"x"@en rdf:type xsd:string`` from a property's
 ``rdfs:range``) is kept as a literal-subject triple, which
-:func:`milia_kg.reasoning.is_noise` then drops.  :func:`datatype_clash` judges
+:func:`milia_kg.reasoner.is_noise` then drops.  :func:`datatype_clash` judges
 such a typing; both engines call it on every ``literal rdf:type datatype`` triple
 of their closure, so they report the same messages.
 
@@ -26,13 +26,15 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from milia_kg import vocab
+
 __all__ = ["datatype_clash"]
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF = vocab.RDF
+_XSD = vocab.XSD
 PLAIN_LITERAL = _RDF + "PlainLiteral"
 LANG_STRING = _RDF + "langString"
-LITERAL = "http://www.w3.org/2000/01/rdf-schema#Literal"
+LITERAL = f"{vocab.RDFS}Literal"
 STRING = _XSD + "string"
 DECIMAL = _XSD + "decimal"
 INTEGER = _XSD + "integer"
@@ -70,7 +72,7 @@ def _in_value_space(lexical: str, own: str, target: str) -> bool:
     family = ups[-1]  # the primitive datatype: the last supertype in owlrl's table
     if family != supertypes.get(target, (target,))[-1]:
         return False  # primitive value spaces are disjoint (OWL 2 datatype map)
-    if family == DECIMAL and INTEGER not in ups and INTEGER in supertypes.get(target, ()) + (target,):
+    if family == DECIMAL and INTEGER not in ups and INTEGER in (*supertypes.get(target, ()), target):
         try:  # a decimal such as 40.0 is the integer 40
             value = Decimal(lexical.strip())
         except InvalidOperation:

@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from itertools import combinations, product
 from typing import TYPE_CHECKING
 
-from milia_kg._rl_terms import IRI, LITERAL
-from milia_kg._rl_valuespace import datatype_clash
+from milia_kg.reasoner._terms import IRI, LITERAL
+from milia_kg.reasoner._valuespace import datatype_clash
 
 if TYPE_CHECKING:
-    from milia_kg._rl_engine import Engine
+    from milia_kg.reasoner._engine import Engine
 
 __all__ = ["inconsistencies", "slow_rules"]
 
@@ -65,8 +65,8 @@ def slow_rules(e: Engine) -> bool:
                 continue
             groups: dict[tuple[int, ...], set[int]] = defaultdict(set)
             for x in tuple(e.subjects(v.TYPE, klass)):
-                for values in product(*(sorted(e.objects(x, key)) for key in keys)):
-                    groups[values].add(x)
+                for key_values in product(*(sorted(e.objects(x, key)) for key in keys)):
+                    groups[key_values].add(x)
             for members in groups.values():
                 for x, y in combinations(sorted(members), 2):
                     add(x, v.SAME, y)
@@ -76,8 +76,8 @@ def slow_rules(e: Engine) -> bool:
 
 def inconsistencies(e: Engine) -> list[str]:
     """owlrl's inconsistency messages for the closure in ``e``, and the datatype clashes of
-    literals typed by reasoning (:mod:`milia_kg._rl_valuespace`; owlrl's own dt-not-type check
-    of asserted literals is in :mod:`milia_kg._rl_datatypes`)."""
+    literals typed by reasoning (:mod:`milia_kg.reasoner._valuespace`; owlrl's own dt-not-type check
+    of asserted literals is in :mod:`milia_kg.reasoner._datatypes`)."""
     v = e.v
     show = lambda tid: e.adapter.text(e.terms[tid])  # noqa: E731
     types = e.spo[v.TYPE]

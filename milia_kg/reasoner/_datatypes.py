@@ -13,20 +13,20 @@ from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
-from milia_kg._rl_terms import LITERAL
+from milia_kg.reasoner._terms import LITERAL
 
 if TYPE_CHECKING:
-    from milia_kg._rl_engine import Engine
+    from milia_kg.reasoner._engine import Engine
 
 __all__ = ["one_time_triples"]
 
 
 def one_time_triples(e: Engine, asserted: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """Triples owlrl adds before its first cycle; lexical errors go to ``e.errors``."""
+    from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
     from owlrl.DatatypeHandling import AltXSDToPYTHON
     from owlrl.OWLRL import OWLRL_Annotation_properties
     from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
-    from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
 
     v = e.v
     out = [(v.THING, v.TYPE, v.CLASS), (v.NOTHING, v.TYPE, v.CLASS)]  # cls-thing, cls-nothing1
@@ -40,9 +40,9 @@ def one_time_triples(e: Engine, asserted: list[tuple[int, int, int]]) -> list[tu
     implicit: dict[int, int] = {}  # literal -> its datatype (dt-type2)
     for _, _, o in asserted:
         if e.kinds[o] == LITERAL and o not in implicit:
-            datatype = e.adapter.datatype(e.terms[o])
-            if datatype in rl_datatypes:
-                implicit[o] = e.iri(datatype)
+            name = e.adapter.datatype(e.terms[o])
+            if name in rl_datatypes:
+                implicit[o] = e.iri(name)
     used = set(implicit.values())
     for literal, datatype in implicit.items():
         out.append((literal, v.TYPE, datatype))

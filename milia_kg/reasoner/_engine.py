@@ -9,8 +9,8 @@ an agenda; when it is popped, every rule is evaluated with this triple in each
 premise position and the store for the other premises.  Each instance of a rule
 is therefore found when the last of its premises is processed, and the store
 reaches the least fixpoint of the rules.  The schema-level handlers live in
-:mod:`milia_kg._rl_schema`, the one-time datatype rules in
-:mod:`milia_kg._rl_datatypes`, the inconsistency checks in :mod:`milia_kg._rl_checks`.
+:mod:`milia_kg.reasoner._schema`, the one-time datatype rules in
+:mod:`milia_kg.reasoner._datatypes`, the inconsistency checks in :mod:`milia_kg.reasoner._checks`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from milia_kg import _rl_checks, _rl_datatypes
-from milia_kg._rl_schema import class_handlers, predicate_handlers
-from milia_kg._rl_terms import LITERAL, TermAdapter, V
+from milia_kg.reasoner import _checks, _datatypes
+from milia_kg.reasoner._schema import class_handlers, predicate_handlers
+from milia_kg.reasoner._terms import LITERAL, TermAdapter, V
 
 __all__ = ["Engine"]
 
@@ -129,17 +129,17 @@ class Engine:
             elif o in objects:
                 return False
             elif type(objects) is tuple:
-                by_s[s] = objects + (o,) if len(objects) < _SMALL else {*objects, o}
-            else:
-                objects.add(o)
+                by_s[s] = (*objects, o) if len(objects) < _SMALL else {*objects, o}
+            else:  # a set: the frozenset in Values is only the shared empty default, never stored
+                objects.add(o)  # type: ignore[union-attr]
             by_o = pos[p]
             subjects = by_o.get(o)
             if subjects is None:
                 by_o[o] = (s,)
             elif type(subjects) is tuple:
-                by_o[o] = subjects + (s,) if len(subjects) < _SMALL else {*subjects, s}
+                by_o[o] = (*subjects, s) if len(subjects) < _SMALL else {*subjects, s}
             else:
-                subjects.add(s)
+                subjects.add(s)  # type: ignore[union-attr]
             if schedule:
                 triple = (s, p, o)
                 push(triple)
@@ -174,14 +174,14 @@ class Engine:
 
     def run(self, asserted: list[tuple[int, int, int]]) -> None:
         """Compute the closure of the loaded triples (to :attr:`derived`) and the errors."""
-        for triple in _rl_datatypes.one_time_triples(self, asserted):
+        for triple in _datatypes.one_time_triples(self, asserted):
             self.add(*triple)
         self.agenda.extend(reversed(asserted))
         while True:
             self._drain()
-            if not _rl_checks.slow_rules(self):
+            if not _checks.slow_rules(self):
                 break
-        self.errors.extend(_rl_checks.inconsistencies(self))
+        self.errors.extend(_checks.inconsistencies(self))
 
     def _drain(self) -> None:
         agenda = self.agenda
@@ -343,7 +343,67 @@ class Engine:
 
 
 class _Vocab:
-    """Ids of the vocabulary terms, as attributes named like :class:`V`'s."""
+    """Ids of the vocabulary terms, as attributes named like :class:`V`'s (declared for the type checker)."""
+
+    ALL_DIFFERENT: int
+    ALL_DISJOINT_CLASSES: int
+    ALL_DISJOINT_PROPERTIES: int
+    ALL_VALUES_FROM: int
+    ANNOTATION_PROPERTY: int
+    ASSERTION_PROPERTY: int
+    ASYMMETRIC: int
+    AVF: int
+    CHAIN: int
+    CLASS: int
+    COMPLEMENT_OF: int
+    DATATYPE: int
+    DATATYPE_PROPERTY: int
+    DIFFERENT_FROM: int
+    DISJOINT_WITH: int
+    DISTINCT_MEMBERS: int
+    DOMAIN: int
+    EQC: int
+    EQP: int
+    EQUIVALENT_CLASS: int
+    EQUIVALENT_PROPERTY: int
+    FIRST: int
+    FUNCTIONAL: int
+    HAS_KEY: int
+    HAS_VALUE: int
+    HV: int
+    INTERSECTION_OF: int
+    INV: int
+    INVERSE_FUNCTIONAL: int
+    INVERSE_OF: int
+    IRREFLEXIVE: int
+    MAX_CARDINALITY: int
+    MAX_QUALIFIED_CARDINALITY: int
+    MEMBERS: int
+    NIL: int
+    NOTHING: int
+    OBJECT_PROPERTY: int
+    ONE_OF: int
+    ONP: int
+    ON_CLASS: int
+    ON_PROPERTY: int
+    PROPERTY_DISJOINT_WITH: int
+    RANGE: int
+    RDF_PROPERTY: int
+    REST: int
+    SAME: int
+    SAME_AS: int
+    SCO: int
+    SOME_VALUES_FROM: int
+    SOURCE_INDIVIDUAL: int
+    SPO: int
+    SVF: int
+    SYMMETRIC: int
+    TARGET_INDIVIDUAL: int
+    TARGET_VALUE: int
+    THING: int
+    TRANSITIVE: int
+    TYPE: int
+    UNION_OF: int
 
     def __init__(self, engine: Engine) -> None:
         self.SCO = engine.iri(V.SCO)

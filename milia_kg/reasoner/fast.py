@@ -19,7 +19,7 @@ Deliberate differences from owlrl, none of which touch triples among named
 resources on graphs without the constructs named:
 
 - reflexive ``x owl:sameAs x`` (rule eq-ref, one per term) is never materialised;
-  owlrl adds it for every term and :func:`milia_kg.reasoning.infer` strips it.
+  owlrl adds it for every term and :func:`milia_kg.reasoner.infer` strips it.
 - inconsistency messages are returned in :attr:`Inference.errors`, not as
   triples; clash rules are evaluated once on the fixpoint.
 - ``owl:hasKey``, ``owl:AllDifferent`` and ``owl:AllDisjointProperties`` follow
@@ -28,7 +28,7 @@ resources on graphs without the constructs named:
 - the ``owl:complementOf`` clash message names the individual (owlrl's names the class).
 - a literal typed by reasoning with a datatype that does not hold it is a clash
   (dt-not-type); owlrl only checks asserted literals against their own datatype,
-  and :func:`milia_kg.reasoning.infer` adds the same check to its output.
+  and :func:`milia_kg.reasoner.infer` adds the same check to its output.
 - RDF collections (``owl:intersectionOf`` lists, property chains ...) are read
   when the triple that uses them is processed; lists are expected to be asserted.
 - with ``terms="oxigraph"``, ``"x"^^xsd:string`` cannot be told from the plain
@@ -48,8 +48,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from milia_kg._rl_engine import Engine
-from milia_kg._rl_terms import ADAPTERS, BNODE
+from milia_kg.reasoner._engine import Engine
+from milia_kg.reasoner._terms import ADAPTERS, BNODE
 
 __all__ = ["Inference", "reason"]
 

@@ -3,7 +3,7 @@
 The engine works on integers.  An adapter tells it how to recognise the kind of
 an RDF term of some library (rdflib or pyoxigraph), how to build an IRI term, and
 how to read a literal's lexical form, datatype and language tag.  Only the adapter knows the
-term library; everything else in ``milia_kg._rl_*`` sees integer ids.
+term library; everything else in ``milia_kg.reasoner`` sees integer ids.
 """
 
 from __future__ import annotations
@@ -12,15 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from milia_kg import vocab
+
 __all__ = ["ADAPTERS", "BNODE", "IRI", "LITERAL", "TermAdapter", "V"]
 
 #: Term kinds, as stored per id by the engine.
 IRI, BNODE, LITERAL = 0, 1, 2
 
-RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL_NS = "http://www.w3.org/2002/07/owl#"
-XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+RDF_NS = vocab.RDF
+RDFS_NS = vocab.RDFS
+OWL_NS = vocab.OWL
+XSD_NS = vocab.XSD
 XSD_STRING = XSD_NS + "string"
 
 

@@ -4,7 +4,7 @@ Each handler runs when a triple with a schema predicate (``rdfs:subClassOf``,
 ``owl:onProperty``, ...) or a typing with a meta class (``owl:Class``,
 ``owl:TransitiveProperty``, ...) is popped from the agenda.  It evaluates every
 rule in which that triple is a premise, joining the other premises against the
-store, so together with :mod:`milia_kg._rl_engine` each rule instance is found
+store, so together with :mod:`milia_kg.reasoner._engine` each rule instance is found
 once its last premise arrives.  Rule names are those of the OWL 2 RL profile
 (tables 4-9); the guards (``c1 != c2`` ...) are owlrl's, so the closure equals
 owlrl's.
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from milia_kg._rl_engine import Engine
+    from milia_kg.reasoner._engine import Engine
 
 __all__ = ["class_handlers", "predicate_handlers"]
 

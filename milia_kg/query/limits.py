@@ -1,7 +1,7 @@
 """Limits on untrusted SPARQL, and the check of its text made before any engine sees it.
 
 Query text is checked on the token stream of the catalogue's own lexer
-(:func:`milia_kg.catalogue._tokens`), so a keyword inside a string literal, a comment or an IRI
+(:func:`milia_kg.query.sparql_text.tokens`), so a keyword inside a string literal, a comment or an IRI
 does not count:
 
 * **size**: at most :data:`MAX_QUERY_CHARS` (100,000) characters;
@@ -14,7 +14,7 @@ about 35 frames per nested parenthesis and 2-4 per ``UNION`` branch, triple patt
 ``OPTIONAL``, and raised ``RecursionError`` from 20 nested parentheses, 300 triple patterns or
 500 ``UNION`` branches under the default recursion limit. Measured on the project graph, every
 query within these limits runs on both engines (rdflib with the recursion head-room that
-:class:`milia_kg.backends.RdflibBackend` gives it), and every catalogue query is far inside them.
+:class:`milia_kg.query.backends.RdflibBackend` gives it), and every catalogue query is far inside them.
 
 **No outbound requests.** ``SERVICE`` (also ``SERVICE SILENT`` and ``SERVICE ?var``) would make
 the engine, or a remote endpoint, send an HTTP request chosen by the query's author. It is
@@ -40,7 +40,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from milia_kg.catalogue import _is_kw, _tokens, query_form
 from milia_kg.errors import (
     InvalidQueryError,
     ParameterError,
@@ -48,6 +47,7 @@ from milia_kg.errors import (
     QueryTypeError,
     ServiceNotAllowedError,
 )
+from milia_kg.query.sparql_text import is_keyword, query_form, tokens
 
 __all__ = [
     "DEFAULT_MAX_MEMORY",
@@ -160,9 +160,9 @@ def check_query(text: object, allow_service: Iterable[str] = ()) -> str:
 
 def _check_tokens(query: str, allowed: frozenset[str]) -> None:
     depth = 0
-    tokens: list[tuple[str, str, int, int]] = []
-    for tok in _tokens(query):
-        tokens.append(tok)
+    seen: list[tuple[str, str, int, int]] = []
+    for tok in tokens(query):
+        seen.append(tok)
         if tok[1] in _OPEN:
             depth += 1
             if depth > MAX_DEPTH:
@@ -171,20 +171,20 @@ def _check_tokens(query: str, allowed: frozenset[str]) -> None:
                 )
         elif tok[1] in _CLOSE:
             depth -= 1
-    if len(tokens) > MAX_TOKENS:
+    if len(seen) > MAX_TOKENS:
         raise QueryTooComplexError(
-            f"query has {len(tokens)} tokens (terms and operators); the limit is {MAX_TOKENS}"
+            f"query has {len(seen)} tokens (terms and operators); the limit is {MAX_TOKENS}"
         )
-    for i, tok in enumerate(tokens):
-        if _is_kw(tok, "SERVICE"):
-            _check_service(query, tokens, i, allowed)
+    for i, tok in enumerate(seen):
+        if is_keyword(tok, "SERVICE"):
+            _check_service(query, seen, i, allowed)
 
 
 def _check_service(query: str, tokens: list[tuple[str, str, int, int]], i: int,
                    allowed: frozenset[str]) -> None:
     """Refuse the ``SERVICE`` clause starting at token ``i`` unless its IRI is allowed."""
     j = i + 1
-    if j < len(tokens) and _is_kw(tokens[j], "SILENT"):
+    if j < len(tokens) and is_keyword(tokens[j], "SILENT"):
         j += 1
     target = tokens[j] if j < len(tokens) else None
     end = target[3] if target else tokens[i][3]

@@ -7,11 +7,12 @@ declares as its ``skos:exactMatch`` (or ``skos:closeMatch``) resolves to that pr
 ``boolean`` values accept true/false/yes/no/1/0; ``string`` values are plain literals.
 
 Values are never pasted into query text. A resolved term is an RDF term (a pyoxigraph
-``NamedNode`` or ``Literal``) and :func:`bind` joins it into the query with a ``VALUES`` block
-inserted at the opening brace of the ``WHERE`` clause, written in N-Triples syntax, whose escaping
-no value can break out of. ``VALUES`` works the same on rdflib, Oxigraph and any SPARQL 1.1
+``NamedNode`` or ``Literal``) and :func:`milia_kg.query.sparql_text.bind` joins it into the query
+with a ``VALUES`` block inserted at the opening brace of the ``WHERE`` clause, written in N-Triples
+syntax, whose escaping no value can break out of. ``VALUES`` works the same on rdflib, Oxigraph and any SPARQL 1.1
 endpoint.
 
+>>> from milia_kg.query.sparql_text import bind
 >>> print(bind("SELECT ?s WHERE { ?s ?p ?o }", {"o": plain_literal('say "}" # DROP')}))
 SELECT ?s WHERE { VALUES ?o { "say \\"}\\" # DROP" } ?s ?p ?o }
 """
@@ -19,58 +20,33 @@ SELECT ?s WHERE { VALUES ?o { "say \\"}\\" # DROP" } ?s ?p ?o }
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from milia_kg.catalogue import Param, Query, where_brace_offset
 from milia_kg.errors import ParameterError
+from milia_kg.query.catalogue import Param, Query
+from milia_kg.vocab import CURIE, MKG, OBO, OBO_ID, QUERY_PREFIXES, converter, shorten
+from milia_kg.vocab import RDFS as _RDFS
+from milia_kg.vocab import SKOS as _SKOS
+from milia_kg.vocab import XSD as _XSD
 
 if TYPE_CHECKING:
-    from milia_kg.backends import Backend
+    from milia_kg.query.backends import Backend
 
 __all__ = [
-    "PREFIXES",
     "Resolver",
     "Term",
-    "bind",
     "parse_boolean",
     "plain_literal",
-    "shorten",
-    "sparql_term",
-    "values_block",
 ]
 
 #: An RDF term a parameter resolves to.
-Term = Union[ox.NamedNode, ox.Literal]
+Term = ox.NamedNode | ox.Literal
 
-MKG = "https://w3id.org/milia-kg/"
-OBO = "http://purl.obolibrary.org/obo/"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-
-#: CURIE prefixes understood besides OBO-style ones (``UBERON:0001456``) and the graph's own.
-PREFIXES: dict[str, str] = {
-    "mkg": MKG,
-    "obo": OBO,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": _RDFS,
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": _XSD,
-    "skos": _SKOS,
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "bibo": "http://purl.org/ontology/bibo/",
-    "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
-}
-_OBO_CURIE = re.compile(r"([A-Za-z][A-Za-z0-9]*)[:_]([A-Za-z0-9]+)\Z")
-_CURIE = re.compile(r"([A-Za-z_][\w.-]*)?:([^\s<>\"{}|^`\\]*)\Z")
 _IRI = re.compile(r"(?:https?|ftp|file|urn|tag):\S+\Z", re.IGNORECASE)
-_VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
 
 
@@ -93,82 +69,8 @@ def parse_boolean(value: object) -> ox.Literal:
     raise ValueError(f"expected true/false/yes/no/1/0, got {value!r}")
 
 
-def sparql_term(term: Any) -> str:
-    """Serialise an IRI or literal as SPARQL/N-Triples, escaping what must be escaped.
-
-    Accepts pyoxigraph terms and rdflib ``URIRef``/``Literal``; IRIs are validated, so a value
-    such as ``http://x> . DROP`` is refused rather than written.
-
-    >>> sparql_term(ox.NamedNode("https://w3id.org/milia-kg/Face"))
-    '<https://w3id.org/milia-kg/Face>'
-
-    :raises ValueError: for an invalid IRI, a blank node or anything that is not a term.
-    """
-    if isinstance(term, (ox.NamedNode, ox.Literal)):
-        return str(term)
-    rdflib = sys.modules.get("rdflib")
-    if rdflib is not None:
-        if isinstance(term, rdflib.URIRef):
-            return str(ox.NamedNode(str(term)))
-        if isinstance(term, rdflib.Literal):
-            if term.language:
-                return str(ox.Literal(str(term), language=term.language))
-            datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
-            return str(ox.Literal(str(term), datatype=datatype))
-    raise ValueError(f"cannot bind {term!r}: only IRIs and literals can be bound")
-
-
-def values_block(bindings: Mapping[str, Any]) -> str:
-    """Return one ``VALUES ?v { ... }`` block per variable of ``bindings``.
-
-    A binding is one term, or a list/tuple/set of terms (one row each).
-
-    >>> values_block({"a": ox.NamedNode("https://example.org/a"), "b": [plain_literal("x")]})
-    'VALUES ?a { <https://example.org/a> } VALUES ?b { "x" }'
-
-    :raises ValueError: for an invalid variable name or term.
-    """
-    blocks = []
-    for name, value in bindings.items():
-        if not _VAR.match(name):
-            raise ValueError(f"invalid variable name {name!r}")
-        terms = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
-        blocks.append(f"VALUES ?{name} {{ {' '.join(sparql_term(t) for t in terms)} }}")
-    return " ".join(blocks)
-
-
-def bind(query: str, bindings: Mapping[str, Any] | None) -> str:
-    """Return ``query`` with ``bindings`` joined in as a ``VALUES`` block.
-
-    The block is inserted right after the brace that opens the ``WHERE`` clause, so it applies
-    to the whole top-level group; the rest of the text is left untouched.
-
-    :raises ValueError: if the query has no ``WHERE`` group or a term cannot be bound.
-    """
-    if not bindings:
-        return query
-    offset = where_brace_offset(query)
-    return f"{query[:offset]} {values_block(bindings)}{query[offset:]}"
-
-
 def _normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
-
-
-def shorten(iri: str) -> str:
-    """Return a CURIE for ``iri`` when a known prefix covers it, else ``<iri>``.
-
-    >>> shorten("http://purl.obolibrary.org/obo/UBERON_0001456"), shorten(MKG + "Face")
-    ('UBERON:0001456', 'mkg:Face')
-    """
-    if iri.startswith(OBO):
-        m = _OBO_CURIE.match(iri[len(OBO) :])
-        if m:
-            return f"{m.group(1)}:{m.group(2)}"
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and _VAR.match(iri[len(ns) :].replace("-", "_") or "_"):
-            return f"{prefix}:{iri[len(ns):]}"
-    return f"<{iri}>"
 
 
 @dataclass
@@ -204,7 +106,7 @@ class Resolver:
     def __init__(self, backend: Backend, prefixes: Mapping[str, str] | None = None) -> None:
         self._backend = backend
         self._prefixes: dict[str, str] = {}
-        for prefix, ns in {**PREFIXES, **(prefixes or {})}.items():
+        for prefix, ns in {**QUERY_PREFIXES, **(prefixes or {})}.items():
             if prefix and ns not in self._prefixes.values():  # curies wants a bijection
                 self._prefixes[prefix] = ns
         self._index: _Index | None = None
@@ -287,25 +189,23 @@ class Resolver:
             return text[1:-1]
         if _IRI.match(text):
             return text
-        m = _CURIE.match(text)
+        m = CURIE.match(text)
         if m is None:
             return None
         prefix, local = m.group(1) or "", m.group(2)
         expanded = self._expand(f"{prefix}:{local}")
-        if expanded is None and _OBO_CURIE.match(text) and local.isdigit():
+        if expanded is None and OBO_ID.match(text) and local.isdigit():
             # An OBO-style identifier (UBERON:0001456, hp:0000001) under the OBO PURL space.
             expanded = f"{OBO}{prefix.upper() if prefix.islower() else prefix}_{local}"
         return expanded
 
     def _expand(self, curie: str) -> str | None:
         if self._converter is None:
-            import curies
-
             prefixes = dict(self._prefixes)
             for prefix, ns in _mapping_set_prefixes().items():
                 if prefix not in prefixes and ns not in prefixes.values():
                     prefixes[prefix] = ns
-            self._converter = curies.Converter.from_prefix_map(prefixes)
+            self._converter = converter(prefixes)
         return self._converter.expand(curie)
 
     def _resolve_iri(self, name: str, text: str, iri: str) -> ox.NamedNode | None:

@@ -2,7 +2,7 @@
 
 Every function and CLI option that takes a reasoner defaults to :data:`DEFAULT_REASONER`;
 the CLI imports this module without loading rdflib, so ``milia-kg --help`` stays quick.
-:mod:`milia_kg.reasoning` re-exports these names.
+:mod:`milia_kg.reasoner` re-exports these names.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Literal
 
 __all__ = ["DEFAULT_REASONER", "REASONERS", "Reasoner"]
 
-#: The engine names :func:`milia_kg.reasoning.infer` accepts.
+#: The engine names :func:`milia_kg.reasoner.infer` accepts.
 Reasoner = Literal["owlrl", "fast"]
 REASONERS: tuple[str, ...] = ("owlrl", "fast")
 #: The reasoner used when none is named: the fast engine (same triples as owlrl, much quicker).

@@ -2,7 +2,7 @@
 
 :func:`infer` returns only what reasoning adds to a graph.  Two engines compute
 the same closure: ``"owlrl"`` (owlrl's ``OWLRL_Semantics``, without axiomatic or
-datatype-axiom triples) and ``"fast"`` (:mod:`milia_kg.fast_reasoner`, a
+datatype-axiom triples) and ``"fast"`` (:mod:`milia_kg.reasoner.fast`, a
 semi-naive engine that reproduces owlrl's closure tens of times faster and
 scales to millions of triples; see docs/benchmarks.md).
 
@@ -36,7 +36,7 @@ ran, so that :func:`check_consistent` on the asserted plus inferred triples sees
 them.  A consistent graph has none.  Both engines also report the datatype clashes
 that owlrl derives but does not check (rule dt-not-type for a literal typed by
 reasoning, e.g. ``"x"@en`` as the value of a property with range ``xsd:string``;
-see :mod:`milia_kg._rl_valuespace`): the literal-subject triple itself is noise,
+see :mod:`milia_kg.reasoner._valuespace`): the literal-subject triple itself is noise,
 the clash is not.
 
 >>> from rdflib import Graph, Namespace, OWL, RDF, RDFS
@@ -59,8 +59,9 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
 from rdflib.namespace import Namespace
 
-from milia_kg._reasoners import DEFAULT_REASONER, REASONERS, Reasoner
+from milia_kg import vocab
 from milia_kg.errors import InconsistencyError, ParameterError
+from milia_kg.reasoner._names import DEFAULT_REASONER, REASONERS, Reasoner
 
 __all__ = [
     "DEFAULT_REASONER",
@@ -76,7 +77,7 @@ __all__ = [
 
 #: Relations whose ``X rdfs:subClassOf [owl:onProperty R; owl:someValuesFrom Y]`` axioms (the OBO
 #: way of stating part-of) :func:`reason` also states as class-level edges ``X R Y``.
-EDGE_RELATIONS: tuple[URIRef, ...] = (URIRef("http://purl.obolibrary.org/obo/BFO_0000050"),)
+EDGE_RELATIONS: tuple[URIRef, ...] = (URIRef(f"{vocab.OBO}BFO_0000050"),)
 
 #: owlrl's namespace for error-message nodes.
 ERR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
@@ -108,7 +109,7 @@ def _checked(reasoner: str) -> str:
 def _datatype_clashes(closure: rdflib.Graph) -> list[str]:
     """dt-not-type for literals typed by reasoning, which owlrl does not check (the fast engine
     does, with the same function): ``"x"@en rdf:type xsd:string`` from a range is a clash."""
-    from milia_kg._rl_valuespace import datatype_clash
+    from milia_kg.reasoner._valuespace import datatype_clash
 
     found = []
     for literal, datatype in closure.subject_objects(RDF.type):
@@ -134,7 +135,7 @@ def _owlrl_inferred(asserted: rdflib.Graph) -> tuple[list[tuple], list[str]]:
 
 
 def _fast_inferred(asserted: rdflib.Graph) -> tuple[list[tuple], list[str]]:
-    from milia_kg.fast_reasoner import reason
+    from milia_kg.reasoner.fast import reason
 
     result = reason(asserted.triples((None, None, None)))
     return result.inferred, list(result.errors)
@@ -185,7 +186,7 @@ def check_consistent(closure: rdflib.Graph, reasoner: Reasoner | None = None) ->
     >>> check_consistent(g, reasoner="fast")
     Traceback (most recent call last):
     ...
-    milia_kg.errors.InconsistencyError: inconsistent graph: Disjoint classes http://example.org/Milia and http://example.org/BabyAcne have a common individual http://example.org/x
+    milia_kg.errors.InconsistencyError: inconsistent graph: Disjoint classes ... have a common individual http://example.org/x
     """
     if reasoner is not None:
         closure = closure + infer(closure, reasoner)

@@ -12,8 +12,8 @@ True
 True
 
 Untrusted input: query text is checked before any engine sees it (size, nesting, ``SERVICE``;
-see :mod:`milia_kg.query_limits`), and every query has a time limit and a row cap
-(:class:`~milia_kg.query_limits.Limits`: 30 s and 100,000 rows by default; ``timeout=`` and
+see :mod:`milia_kg.query.limits`), and every query has a time limit and a row cap
+(:class:`~milia_kg.query.limits.Limits`: 30 s and 100,000 rows by default; ``timeout=`` and
 ``max_rows=`` on the constructors, :meth:`KnowledgeGraph.with_limits` and :meth:`~KnowledgeGraph.sparql`).
 Arbitrary SPARQL (:meth:`~KnowledgeGraph.sparql`) on an embedded engine is evaluated in a forked,
 memory-bounded child process that is killed at the deadline (:mod:`milia_kg._isolate`); canned
@@ -35,14 +35,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from milia_kg import catalogue
 from milia_kg._isolate import can_fork, run_isolated
-from milia_kg._reasoners import DEFAULT_REASONER
-from milia_kg.backends import IRI, Backend, OxigraphBackend, Row, Value, declared_prefixes
-from milia_kg.catalogue import Query
 from milia_kg.errors import MiliaKGError, ParameterError, RowLimitError
-from milia_kg.params import Resolver
-from milia_kg.query_limits import Limits, check_query, check_text
+from milia_kg.query import catalogue
+from milia_kg.query.backends import IRI, Backend, OxigraphBackend, Row, Value, declared_prefixes
+from milia_kg.query.catalogue import Query
+from milia_kg.query.limits import Limits, check_query, check_text
+from milia_kg.query.params import Resolver
+from milia_kg.reasoner import DEFAULT_REASONER
 
 if TYPE_CHECKING:
     import rdflib
@@ -82,7 +82,7 @@ class KnowledgeGraph:
     :param queries_dir: a folder of ``*.rq`` files to use instead of the packaged catalogue.
     :param prefixes: CURIE prefixes for parameter values, besides the built-in ones.
     :param limits: time limit, row cap, memory budget and allowed ``SERVICE`` endpoints
-        (default: :class:`~milia_kg.query_limits.Limits`, 30 s, 100,000 rows, no ``SERVICE``).
+        (default: :class:`~milia_kg.query.limits.Limits`, 30 s, 100,000 rows, no ``SERVICE``).
     """
 
     def __init__(
@@ -176,7 +176,7 @@ class KnowledgeGraph:
         fmt = "nt" if path.suffix == ".nt" else "turtle"
         loader = functools.partial(_parse_rdflib, path, fmt)
         if engine == "rdflib":
-            from milia_kg.backends import RdflibBackend
+            from milia_kg.query.backends import RdflibBackend
 
             graph = loader()
             return cls(RdflibBackend(graph), graph=graph, queries_dir=queries_dir,
@@ -205,7 +205,7 @@ class KnowledgeGraph:
         """
         _check_engine(engine)
         if engine == "rdflib":
-            from milia_kg.backends import RdflibBackend
+            from milia_kg.query.backends import RdflibBackend
 
             backend: Backend = RdflibBackend(graph)
         else:
@@ -229,7 +229,7 @@ class KnowledgeGraph:
         ...
         milia_kg.errors.EndpointError: SPARQL endpoint http://127.0.0.1:9/sparql: unreachable (...)
         """
-        from milia_kg.backends import SparqlEndpointBackend
+        from milia_kg.query.backends import SparqlEndpointBackend
 
         limits = Limits(timeout=timeout).replace(
             max_rows=max_rows, allow_service=None if allow_service is None else tuple(allow_service)
@@ -275,8 +275,8 @@ class KnowledgeGraph:
     def query(self, name: str | Query, /, **params: Any) -> list[dict[str, Value]]:
         """Run the canned query ``name`` with keyword parameters; return its rows.
 
-        ``name`` may also be a :class:`~milia_kg.catalogue.Query` of your own, e.g. from
-        :func:`~milia_kg.catalogue.parse_query_file`.
+        ``name`` may also be a :class:`~milia_kg.query.catalogue.Query` of your own, e.g. from
+        :func:`~milia_kg.query.catalogue.parse_query_file`.
 
         Values are plain Python: IRIs as ``str``, literals as ``str``, ``int``, ``float``,
         ``bool`` or ``datetime.date``, unbound as ``None``. Every column ``X`` that holds IRIs is
@@ -295,7 +295,7 @@ class KnowledgeGraph:
         >>> kg.query("synonyms", term="milia en plaq")
         Traceback (most recent call last):
         ...
-        milia_kg.errors.ParameterError: parameter 'term' = 'milia en plaq': no label, ...; expected one of: milia en plaque...
+        milia_kg.errors.ParameterError: parameter 'term' = 'milia en plaq': no label, ...; expected one of: ...
         """
         return self.run(name, **params).rows
 
@@ -325,7 +325,7 @@ class KnowledgeGraph:
         """Run any SPARQL query: rows for ``SELECT``, a bool for ``ASK``, an :class:`rdflib.Graph`
         for ``CONSTRUCT`` and ``DESCRIBE``.
 
-        The text is untrusted: it is checked first (:func:`~milia_kg.query_limits.check_query`),
+        The text is untrusted: it is checked first (:func:`~milia_kg.query.limits.check_query`),
         then, on an embedded engine, evaluated in a forked child process with a deadline and a
         memory budget; the library's process survives whatever the query does.
 
@@ -370,7 +370,7 @@ class KnowledgeGraph:
                 limits.timeout, limits.max_memory,
             )
             if isinstance(result.graph, bytes):
-                from milia_kg.backends import _graph_from_ntriples
+                from milia_kg.query.backends import _graph_from_ntriples
 
                 result.graph = _graph_from_ntriples(result.graph)
             return result
@@ -401,7 +401,7 @@ class KnowledgeGraph:
         if len(rows) > limits.max_rows:
             raise RowLimitError(limits.max_rows)
         return self._with_labels(names, rows) if labels else Result(
-            form, list(names), [dict(zip(names, row)) for row in rows]
+            form, list(names), [dict(zip(names, row, strict=True)) for row in rows]
         )
 
     def _with_labels(self, names: list[str], rows: list[Row]) -> Result:
@@ -443,7 +443,7 @@ def _prefixes(graph: rdflib.Graph) -> dict[str, str]:
 def _parse_rdflib(path: Path, fmt: str) -> rdflib.Graph:
     import rdflib
 
-    from milia_kg.loading import MKG
+    from milia_kg.vocab import MKG
 
     graph = rdflib.Graph(bind_namespaces="core")
     graph.bind("mkg", MKG)
@@ -457,12 +457,12 @@ def _parse_rdflib(path: Path, fmt: str) -> rdflib.Graph:
 
 
 def _default_prefixes() -> dict[str, str]:
-    from milia_kg.params import PREFIXES
+    from milia_kg.vocab import QUERY_PREFIXES
 
-    return dict(PREFIXES)
+    return dict(QUERY_PREFIXES)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _warm_rdflib() -> None:
     """Import rdflib's SPARQL engine and let pyparsing streamline its grammar once, in the parent,
     instead of in every forked child (that took 35-130 ms a query)."""
@@ -471,7 +471,7 @@ def _warm_rdflib() -> None:
     parseQuery("ASK {}")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _open(engine: str, reasoner: str) -> KnowledgeGraph:
     from milia_kg import _cache
 

@@ -15,7 +15,7 @@ mapping (the "decorator syntax" of grlc)::
     SELECT ?condition ?site WHERE { ... }
 
 The query name is the file stem. Unlike grlc, a malformed header is an error when the catalogue
-is loaded, and parameter values are never pasted into the query text (see :mod:`milia_kg.params`).
+is loaded, and parameter values are never pasted into the query text (see :mod:`milia_kg.query.params`).
 Files in sub-folders (``queries/checks/``) are not part of the catalogue.
 
 This module also holds the small SPARQL lexer the catalogue needs: it finds the query form, the
@@ -36,13 +36,15 @@ import functools
 import re
 import sys
 import textwrap
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from milia_kg import _resources
 from milia_kg.errors import MiliaKGError, UnknownQueryError
+from milia_kg.query.sparql_text import query_form, select_variables, tokens, where_brace_offset
 
 __all__ = [
     "PARAM_TYPES",
@@ -55,12 +57,9 @@ __all__ = [
     "main",
     "parse_query_file",
     "parse_query_text",
-    "query_form",
     "readme_section",
     "render_markdown",
     "replace_readme_section",
-    "select_variables",
-    "where_brace_offset",
 ]
 
 #: The parameter types a header may declare.
@@ -69,7 +68,6 @@ PARAM_TYPES = ("label-or-IRI", "boolean", "string")
 _HEADER_KEYS = frozenset({"summary", "description", "params", "columns", "example"})
 _PARAM_KEYS = frozenset({"name", "type", "required", "description", "variable"})
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 README_START = "<!-- catalogue:start -->"
 README_END = "<!-- catalogue:end -->"
@@ -127,128 +125,6 @@ class Query:
         """
         args = "".join(f" --param {_shell_quote(f'{k}={v}')}" for k, v in self.example)
         return f"milia-kg query {self.name}{args}"
-
-
-# ----------------------------------------------------------------------------- SPARQL lexing
-
-_TOKEN_RE = re.compile(
-    r"""
-      (?P<ws>\s+)
-    | (?P<comment>\#[^\n]*)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-                 |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$][\w\u00b7]+)
-    | (?P<word>[^\W\d][\w\-.\u00b7]*(?::[^\s{}()<>"',;]*)?|:[^\s{}()<>"',;]*)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-
-def _tokens(text: str) -> Iterator[tuple[str, str, int, int]]:
-    """Yield ``(kind, value, start, end)`` for every significant token of ``text``.
-
-    Whitespace and comments are skipped; a keyword is a ``word`` without a colon.
-    """
-    for m in _TOKEN_RE.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind in ("ws", "comment"):
-            continue
-        yield kind, m.group(), m.start(), m.end()
-
-
-def _is_kw(token: tuple[str, str, int, int], *words: str) -> bool:
-    return token[0] == "word" and ":" not in token[1] and token[1].upper() in words
-
-
-def query_form(text: str) -> str:
-    """Return ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` for a SPARQL query.
-
-    >>> query_form("PREFIX ex: <http://example.org/#a> # SELECT\\nASK { ?s ?p ?o }")
-    'ASK'
-
-    :raises ValueError: if no query form keyword is found.
-    """
-    for tok in _tokens(text):
-        if _is_kw(tok, *_FORMS):
-            return tok[1].upper()
-    raise ValueError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
-
-
-def select_variables(text: str) -> tuple[str, ...] | None:
-    """Return the variables projected by a ``SELECT`` query, or ``None`` for ``SELECT *``.
-
-    Variables inside expressions are not projected; ``(expr AS ?v)`` projects ``v``.
-
-    >>> select_variables('SELECT DISTINCT ?a (GROUP_CONCAT(?b; separator=", ") AS ?bs) WHERE {}')
-    ('a', 'bs')
-
-    :raises ValueError: if ``text`` is not a ``SELECT`` query.
-    """
-    toks = iter(_tokens(text))
-    for tok in toks:
-        if _is_kw(tok, *_FORMS):
-            if tok[1].upper() != "SELECT":
-                raise ValueError(f"not a SELECT query but {tok[1].upper()}")
-            break
-    else:
-        raise ValueError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
-    names: list[str] = []
-    depth, after_as = 0, False
-    for tok in toks:
-        kind, value = tok[0], tok[1]
-        if depth == 0 and (_is_kw(tok, "WHERE", "FROM") or value == "{"):
-            break
-        if value == "(":
-            depth += 1
-        elif value == ")":
-            depth -= 1
-        elif value == "*" and depth == 0:
-            return None
-        elif kind == "var" and (depth == 0 or (depth == 1 and after_as)):
-            names.append(value[1:])
-        after_as = _is_kw(tok, "AS")
-    return tuple(names)
-
-
-def where_brace_offset(text: str) -> int:
-    """Return the offset just after the ``{`` that opens the query's ``WHERE`` clause.
-
-    Inserting a ``VALUES`` block at this offset binds variables for the whole top-level group
-    graph pattern. Strings, IRIs and comments that contain braces are skipped.
-
-    >>> q = 'SELECT ?s # WHERE {\\nWHERE { ?s ?p "}" }'
-    >>> q[: where_brace_offset(q)]
-    'SELECT ?s # WHERE {\\nWHERE {'
-
-    :raises ValueError: if the query has no group graph pattern a ``VALUES`` block can go into.
-    """
-    toks = list(_tokens(text))
-    for i, tok in enumerate(toks):
-        if _is_kw(tok, "WHERE"):
-            if i + 1 < len(toks) and toks[i + 1][1] == "{":
-                if i > 0 and _is_kw(toks[i - 1], "CONSTRUCT"):
-                    raise ValueError("cannot bind parameters in a CONSTRUCT WHERE short form")
-                return toks[i + 1][3]
-            break
-    # No WHERE keyword: the first top-level brace (the second one after a CONSTRUCT template).
-    form, depth, braces = None, 0, 0
-    for tok in toks:
-        if form is None:
-            form = tok[1].upper() if _is_kw(tok, *_FORMS) else None
-            continue
-        if tok[1] == "(":
-            depth += 1
-        elif tok[1] == ")":
-            depth -= 1
-        elif tok[1] == "{" and depth == 0:
-            braces += 1
-            if form != "CONSTRUCT" or braces == 2:
-                return tok[3]
-        elif tok[1] == "}" and depth == 0 and form == "CONSTRUCT":
-            continue
-    raise ValueError("no WHERE clause to bind parameters in")
 
 
 # ----------------------------------------------------------------------------- header parsing
@@ -353,7 +229,7 @@ def parse_query_text(text: str, name: str, source: str | None = None) -> Query:
     >>> parse_query_text("#+ summary: x\\n#+ colour: red\\nASK {}", "bad")
     Traceback (most recent call last):
     ...
-    milia_kg.errors.MiliaKGError: bad: unknown header key(s) colour; allowed: columns, description, example, params, summary
+    milia_kg.errors.MiliaKGError: bad: unknown header key(s) colour; allowed: columns, description, ..., summary
     """
     import yaml
 
@@ -361,7 +237,7 @@ def parse_query_text(text: str, name: str, source: str | None = None) -> Query:
     header_text, body = _split_header(text, where)
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
-        header = yaml.load(header_text, Loader=loader) if header_text.strip() else None  # noqa: S506
+        header = yaml.load(header_text, Loader=loader) if header_text.strip() else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" (header line {mark.line + 1})" if mark is not None else ""
@@ -379,7 +255,7 @@ def parse_query_text(text: str, name: str, source: str | None = None) -> Query:
     except ValueError as exc:
         raise MiliaKGError(f"{where}: {exc}") from None
     params = _parse_params(header.get("params"), where)
-    used = {tok[1][1:] for tok in _tokens(body) if tok[0] == "var"}
+    used = {tok[1][1:] for tok in tokens(body) if tok[0] == "var"}
     for p in params:
         if p.var not in used:
             raise MiliaKGError(f"{where}: parameter {p.name!r}: ?{p.var} is not a variable of the query")
@@ -507,7 +383,7 @@ def render_markdown(queries: Iterable[Query] | None = None) -> str:
         queries = load_catalogue().values()
     lines = [
         "<!-- generated from the '#+' headers of queries/*.rq by "
-        "`python -m milia_kg.catalogue --write-readme`; do not edit -->",
+        "`python -m milia_kg.query.catalogue --write-readme`; do not edit -->",
         "Every entity column `X` of the output also comes with `X_label`, its English label.",
         "",
         "| query | question | parameters | columns | example |",
@@ -550,9 +426,9 @@ def replace_readme_section(readme: str, table: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m milia_kg.catalogue [--write-readme | --check] [--readme PATH]``."""
-    parser = argparse.ArgumentParser(prog="python -m milia_kg.catalogue", description=__doc__)
-    parser.add_argument("--readme", type=Path, default=Path(__file__).parent.parent / "README.md")
+    """``python -m milia_kg.query.catalogue [--write-readme | --check] [--readme PATH]``."""
+    parser = argparse.ArgumentParser(prog="python -m milia_kg.query.catalogue", description=__doc__)
+    parser.add_argument("--readme", type=Path, default=Path(__file__).parents[2] / "README.md")
     parser.add_argument("--queries", type=Path, default=None, help="query folder")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--write-readme", action="store_true", help="regenerate the section")

@@ -30,6 +30,10 @@ endpoint_option = click.option(
     "--endpoint", metavar="URL", default=None,
     help="Query a remote SPARQL endpoint instead of the embedded graph.",
 )
+graph_option = click.option(
+    "--graph", metavar="IRI", default=None,
+    help="With --endpoint: query this named graph of the store (sent as default-graph-uri).",
+)
 merge_option = click.option(
     "--merge", "merge", multiple=True, metavar="FILE",
     type=click.Path(exists=True, dir_okay=False),
@@ -55,14 +59,17 @@ reasoner_option = click.option(
 
 
 def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ...] = (),
-          limits: dict[str, Any] | None = None) -> Any:
+          limits: dict[str, Any] | None = None, graph: str | None = None) -> Any:
     from milia_kg.kg import KnowledgeGraph
 
     limits = limits or {}
+    if graph and not endpoint:
+        raise click.UsageError("--graph names a graph of a remote store: give --endpoint too")
     if endpoint:
         if merge:
             raise click.UsageError("--merge works on the embedded engines, not with --endpoint")
-        return KnowledgeGraph.from_endpoint(endpoint).with_limits(**limits)
+        kg = KnowledgeGraph.from_endpoint(endpoint, timeout=limits.get("timeout", 30.0), graph=graph)
+        return kg.with_limits(**limits)
     if merge:
         from milia_kg.merge import merged_graph
 
@@ -129,20 +136,21 @@ def queries_command(fmt: str) -> None:
 @format_option
 @engine_option
 @endpoint_option
+@graph_option
 @reasoner_option
 @merge_option
 @timeout_option
 @max_rows_option
 @allow_service_option
 def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
-                  endpoint: str | None, reasoner: str, merge: tuple[str, ...],
+                  endpoint: str | None, graph: str | None, reasoner: str, merge: tuple[str, ...],
                   timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the canned query NAME (see 'milia-kg queries')."""
     from milia_kg.formatting import render
 
     values = _parse_params(params)
     kg = _open(engine, endpoint, reasoner, merge,
-               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service})
+               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph)
     result = kg.run(name, **values)
     click.echo(render(result, fmt))
 
@@ -152,13 +160,14 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
 @format_option
 @engine_option
 @endpoint_option
+@graph_option
 @reasoner_option
 @merge_option
 @timeout_option
 @max_rows_option
 @allow_service_option
 def sparql_command(source: Any, fmt: str, engine: str, endpoint: str | None,
-                   reasoner: str, merge: tuple[str, ...],
+                   graph: str | None, reasoner: str, merge: tuple[str, ...],
                    timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the SPARQL query in FILE ('-' reads standard input)."""
     from milia_kg.errors import MiliaKGError
@@ -169,7 +178,7 @@ def sparql_command(source: Any, fmt: str, engine: str, endpoint: str | None,
     except UnicodeDecodeError as exc:  # re-raised typed; the exit code is decided in milia_kg.cli
         raise MiliaKGError(f"{source.name}: not UTF-8 text ({exc.reason})") from None
     kg = _open(engine, endpoint, reasoner, merge,
-               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service})
+               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph)
     result = kg.sparql_result(text)
     click.echo(render(result, fmt))
 

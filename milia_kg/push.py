@@ -97,7 +97,14 @@ class Credentials:
         return bool(self.user or self.token)
 
     def secrets(self) -> list[str]:
-        return [s for s in (self.password, self.token) if s]
+        """Every form in which a secret may come back in an answer: as given, and as the
+        base64 of a Basic ``Authorization`` header (an error page may quote the request)."""
+        import base64
+
+        found = [s for s in (self.password, self.token) if s]
+        if self.user and self.password:
+            found.append(base64.b64encode(f"{self.user}:{self.password}".encode()).decode())
+        return found
 
 
 @dataclass

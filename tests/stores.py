@@ -250,10 +250,17 @@ class _FaultHandler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             return
         if mode.isdigit():
+            authorization = self.headers.get("Authorization", "")
+            if not authorization and server.challenge:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="test"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             # An error page that quotes the request's credentials, as a careless proxy might.
-            echo = base64.b64decode(self.headers.get("Authorization", "Basic ").split()[-1] + "==")
-            payload = b"failure; you sent " + echo + b" " + self.headers.get("Authorization", "").encode()
-            self._send(int(mode), "text/plain", payload)
+            scheme, _, value = authorization.partition(" ")
+            echo = base64.b64decode(value + "==") if scheme == "Basic" else value.encode()
+            self._send(int(mode), "text/plain", b"failure; you sent " + echo + b" " + authorization.encode())
             return
         self._send(200, "application/sparql-results+json", b'{"head": {"vars": ["s"]}, "results": ')
 
@@ -268,13 +275,15 @@ class _FaultHandler(BaseHTTPRequestHandler):
 class FaultyServer(ThreadingHTTPServer):
     """A loopback HTTP server that fails on purpose: ``mode`` is an HTTP status (``"503"``),
     ``"hang"`` (accepts, never answers), ``"close"`` (hangs up without an answer) or
-    ``"malformed"`` (200 with truncated SPARQL JSON). ``requests`` records what arrived."""
+    ``"malformed"`` (200 with truncated SPARQL JSON). ``requests`` records what arrived. With
+    ``challenge``, a request without credentials gets ``401`` and a Basic challenge first."""
 
     daemon_threads = True
 
-    def __init__(self, mode: str) -> None:
+    def __init__(self, mode: str, challenge: bool = False) -> None:
         super().__init__(("127.0.0.1", 0), _FaultHandler)
         self.mode = mode
+        self.challenge = challenge
         self.requests: list[tuple[str, str, dict, bytes]] = []
         self.release = threading.Event()
         threading.Thread(target=self.serve_forever, daemon=True).start()

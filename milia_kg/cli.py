@@ -36,7 +36,7 @@ from typing import Any
 
 import click
 
-from milia_kg import __version__
+from milia_kg import __version__, vocab
 from milia_kg.errors import CheckFailedError, MiliaKGError, ValidationError
 from milia_kg.query.formatting import FORMATS
 from milia_kg.reasoner import DEFAULT_REASONER, REASONERS
@@ -181,6 +181,10 @@ endpoint_option = click.option(
     "--endpoint", metavar="URL", default=None,
     help="Query a remote SPARQL endpoint instead of the embedded graph.",
 )
+graph_option = click.option(
+    "--graph", metavar="IRI", default=None,
+    help="With --endpoint: query this named graph of the store (sent as default-graph-uri).",
+)
 merge_option = click.option(
     "--merge", "merge", multiple=True, metavar="FILE",
     type=click.Path(exists=True, dir_okay=False),
@@ -203,14 +207,17 @@ allow_service_option = click.option(
 
 
 def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ...] = (),
-          limits: dict[str, Any] | None = None) -> Any:
+          limits: dict[str, Any] | None = None, graph: str | None = None) -> Any:
     from milia_kg.query.kg import KnowledgeGraph
 
     limits = limits or {}
+    if graph and not endpoint:
+        raise click.UsageError("--graph names a graph of a remote store: give --endpoint too")
     if endpoint:
         if merge:
             raise click.UsageError("--merge works on the embedded engines, not with --endpoint")
-        return KnowledgeGraph.from_endpoint(endpoint).with_limits(**limits)
+        kg = KnowledgeGraph.from_endpoint(endpoint, timeout=limits.get("timeout", 30.0), graph=graph)
+        return kg.with_limits(**limits)
     if merge:
         from milia_kg.merge import merged_graph
 
@@ -281,20 +288,21 @@ def queries_command(fmt: str) -> None:
 @format_option
 @engine_option
 @endpoint_option
+@graph_option
 @query_reasoner_option
 @merge_option
 @timeout_option
 @max_rows_option
 @allow_service_option
 def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
-                  endpoint: str | None, reasoner: str, merge: tuple[str, ...],
+                  endpoint: str | None, graph: str | None, reasoner: str, merge: tuple[str, ...],
                   timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the canned query NAME (see 'milia-kg queries')."""
     from milia_kg.query.formatting import render
 
     values = _parse_params(params)
     kg = _open(engine, endpoint, reasoner, merge,
-               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service})
+               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph)
     click.echo(render(kg.run(name, **values), fmt))
 
 
@@ -303,13 +311,14 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
 @format_option
 @engine_option
 @endpoint_option
+@graph_option
 @query_reasoner_option
 @merge_option
 @timeout_option
 @max_rows_option
 @allow_service_option
 def sparql_command(source: str, fmt: str, engine: str, endpoint: str | None,
-                   reasoner: str, merge: tuple[str, ...],
+                   graph: str | None, reasoner: str, merge: tuple[str, ...],
                    timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the SPARQL query in FILE ('-' reads standard input)."""
     from milia_kg import _files
@@ -324,5 +333,37 @@ def sparql_command(source: str, fmt: str, engine: str, endpoint: str | None,
         data = _files.read_limited(source, _files.MAX_QUERY_FILE_BYTES)
     text = _files.decode_utf8(data, source)
     kg = _open(engine, endpoint, reasoner, merge,
-               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service})
+               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph)
     click.echo(render(kg.sparql_result(text), fmt))
+
+
+# ------------------------------------------------------------------------------ store commands
+
+
+@main.command("push")
+@click.option("--endpoint", metavar="URL", required=True,
+              help="The store's SPARQL query URL (Oxigraph: …/query; Virtuoso: …/sparql).")
+@click.option("--graph", metavar="IRI", default=None,
+              help=f"Target named graph, replaced whole [default: {vocab.REASONED_GRAPH}].")
+@click.option("--with-asserted", is_flag=True,
+              help=f"Also replace {vocab.ASSERTED_GRAPH} with the asserted triples alone.")
+@click.option("--update-url", metavar="URL", default=None,
+              help="SPARQL Update URL, when not the one guessed from --endpoint.")
+@click.option("--store-url", metavar="URL", default=None,
+              help="Graph Store Protocol URL, when not the one guessed from --endpoint "
+                   "('' for none: SPARQL Update INSERT DATA instead).")
+@click.option("--timeout", metavar="SECONDS", type=float, default=60.0, show_default=True,
+              help="Seconds each HTTP request may take.")
+@_reasoner_option("Reasoner whose closure is pushed.")
+def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_url: str | None,
+                 store_url: str | None, timeout: float, reasoner: str) -> None:
+    """Load the reasoned graph into a store, atomically (temporary graph, count, MOVE).
+
+    Credentials come from MILIA_KG_ENDPOINT_USER and MILIA_KG_ENDPOINT_PASSWORD (basic or
+    digest) or MILIA_KG_ENDPOINT_TOKEN (bearer); they are never printed.
+    """
+    from milia_kg.push import push_release
+
+    summary = push_release(endpoint, graph, with_asserted, reasoner, update_url=update_url,
+                           store_url=store_url, timeout=timeout)
+    click.echo(summary.text())

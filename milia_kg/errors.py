@@ -27,6 +27,7 @@ __all__ = [
     "MemoryLimitError",
     "MiliaKGError",
     "ParameterError",
+    "PushError",
     "QueryLimitError",
     "QueryTimeoutError",
     "QueryTooComplexError",
@@ -217,6 +218,22 @@ class EndpointError(MiliaKGError, ConnectionError):
 
     def __str__(self) -> str:
         return f"SPARQL endpoint {self.endpoint}: {self.reason}"
+
+
+class PushError(EndpointError):
+    """``milia-kg push`` failed; the message says the target graph's state and what is left.
+
+    >>> str(PushError("push to <https://example.org/g> failed: ...; target graphs unchanged"))
+    'push to <https://example.org/g> failed: ...; target graphs unchanged'
+    """
+
+    def __init__(self, message: str) -> None:
+        MiliaKGError.__init__(self, message)
+        self.endpoint = ""
+        self.reason = message
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 class QueryTypeError(MiliaKGError, TypeError):

@@ -44,9 +44,9 @@ MKG = rdflib.Namespace(vocab.MKG)
 #: Base IRI for relative references in source files, so that they never depend on where the files lie.
 BASE_IRI = str(MKG)
 #: Named graph of the asserted triples in :func:`load_dataset`.
-ASSERTED_GRAPH = rdflib.URIRef(f"{MKG}graph/asserted")
+ASSERTED_GRAPH = rdflib.URIRef(vocab.ASSERTED_GRAPH)
 #: Named graph of the inferred triples in :func:`load_dataset`.
-INFERRED_GRAPH = rdflib.URIRef(f"{MKG}graph/inferred")
+INFERRED_GRAPH = rdflib.URIRef(vocab.INFERRED_GRAPH)
 
 _LINE = re.compile(r"at line (\d+)")
 _OX_LOCATION = re.compile(r"^Parser error (?:at|between) line \d+[^:]*: ")

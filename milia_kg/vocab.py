@@ -26,10 +26,12 @@ if TYPE_CHECKING:
     import curies
 
 __all__ = [
+    "ASSERTED_GRAPH",
     "BIBO",
     "CURIE",
     "DCAT",
     "DCTERMS",
+    "INFERRED_GRAPH",
     "MKG",
     "MKGSH",
     "OBO",
@@ -41,6 +43,7 @@ __all__ = [
     "QUERY_PREFIXES",
     "RDF",
     "RDFS",
+    "REASONED_GRAPH",
     "RELEASE_PREFIXES",
     "REPORT_PREFIXES",
     "SH",
@@ -55,6 +58,10 @@ __all__ = [
 
 MKG = "https://w3id.org/milia-kg/"
 MKGSH = f"{MKG}shapes/"
+#: The named graphs of a store that holds the release (``milia-kg push``, the datasets).
+ASSERTED_GRAPH = f"{MKG}graph/asserted"
+INFERRED_GRAPH = f"{MKG}graph/inferred"
+REASONED_GRAPH = f"{MKG}graph/reasoned"
 OBO = "http://purl.obolibrary.org/obo/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -22,6 +22,8 @@ import rdflib
 
 from milia_kg import _resources
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/stores.py
+
 REPO = Path(__file__).resolve().parent.parent
 
 #: A tiny but complete source tree: ontology header, TBox, a defined class (blank-node
@@ -188,3 +190,47 @@ def real_sources_copy(tmp_path: Path) -> tuple[Path, Path]:
 
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
+
+
+# ----------------------------------------------------------------------------- real stores
+# tests/stores.py starts them; the catalogue graph is loaded into both the default graph and
+# STORE_GRAPH (Oxigraph) or into STORE_GRAPH alone (Virtuoso, whose default graph is the union of
+# all its graphs, system graphs included).
+
+STORE_GRAPH = "https://example.org/milia-kg-under-test"
+
+
+@pytest.fixture(scope="session")
+def reasoned_file() -> Path:
+    """The N-Triples file of the packaged reasoned graph (what the embedded engines load)."""
+    from milia_kg import _cache
+
+    return _cache.reasoned_graph_file()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory, reasoned_file: Path):
+    """``oxigraph serve`` holding the reasoned graph; never skipped."""
+    from stores import OxigraphServer, free_port, running
+
+    server = OxigraphServer(folder=tmp_path_factory.mktemp("oxigraph"), port=free_port())
+    server.load(reasoned_file)
+    server.load(reasoned_file, graph=STORE_GRAPH)
+    with running(server):
+        yield server
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory, reasoned_file: Path):
+    """Virtuoso Open Source 7 holding the reasoned graph in :data:`STORE_GRAPH`; skipped, saying
+    why, where it is not installed."""
+    from stores import VirtuosoServer, free_port, running, virtuoso_missing
+
+    reason = virtuoso_missing()
+    if reason:
+        pytest.skip(reason)
+    server = VirtuosoServer(folder=tmp_path_factory.mktemp("virtuoso"), port=free_port(),
+                            sql_port=free_port())
+    with running(server):
+        server.load(reasoned_file, STORE_GRAPH)
+        yield server

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import pyoxigraph as ox
 
 from milia_kg import vocab
+from milia_kg._http_retry import describe_failure, retrying
 from milia_kg.errors import (
     EndpointError,
     InvalidQueryError,
@@ -543,18 +544,20 @@ class SparqlEndpointBackend:
     :param timeout: seconds to wait for an answer.
     :param max_bytes: the largest response read (default :data:`MAX_RESPONSE_BYTES`, 64 MiB).
     :raises EndpointError: if ``url`` is not an http(s) URL, before anything is sent.
+    :param graph: a named graph to query as the default graph (``default-graph-uri``); the
+        store's own default graph when ``None``.
     """
 
     name = "endpoint"
 
-    def __init__(self, url: str, timeout: float = 30.0, max_bytes: int = MAX_RESPONSE_BYTES) -> None:
+    def __init__(self, url: str, timeout: float = 30.0, graph: str | None = None,
+                 max_bytes: int = MAX_RESPONSE_BYTES) -> None:
         self.url = _check_url(url)
         self.timeout = timeout
+        self.graph = graph
         self.max_bytes = max_bytes
 
     def _request(self, query: str, bindings: Mapping[str, Any] | None, fmt: str) -> Any:
-        import urllib.error
-
         from SPARQLWrapper import POST, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
@@ -563,20 +566,18 @@ class SparqlEndpointBackend:
         client.setTimeout(int(max(1, self.timeout)))
         client.setReturnFormat(fmt)
         client.setQuery(bind(query, bindings))
+        if self.graph:
+            client.addDefaultGraph(self.graph)
         # SPARQLWrapper guesses the query type with a regex that header comments can fool
         # (it took "... avoid, the risks ..." for an update); our lexer skips comments.
         client.queryType = query_form(query)
-        try:
-            return client.query()
+        try:  # a query is an idempotent read: retried on a refused connection or a 502/503/504
+            return retrying(client.query)
         except SPARQLWrapperException as exc:
             reason = " ".join(str(exc).split())
             raise EndpointError(self.url, reason[:300]) from None
-        except urllib.error.URLError as exc:
-            raise EndpointError(self.url, f"unreachable ({exc.reason})") from None
-        except TimeoutError:
-            raise EndpointError(self.url, f"no answer within {self.timeout:g} s") from None
         except (OSError, ValueError) as exc:
-            raise EndpointError(self.url, " ".join(str(exc).split()) or type(exc).__name__) from None
+            raise EndpointError(self.url, describe_failure(exc, self.timeout)) from None
 
     def _read(self, response: Any) -> bytes:
         """The body, read in chunks and refused past :attr:`max_bytes` (no MemoryError)."""

@@ -217,9 +217,12 @@ class KnowledgeGraph:
     def from_endpoint(
         cls, url: str, timeout: float = 30.0, queries_dir: str | Path | None = None,
         *, max_rows: int | None = None, allow_service: Iterable[str] | None = None,
+        graph: str | None = None,
     ) -> KnowledgeGraph:
         """Run the catalogue against a remote SPARQL endpoint that serves the reasoned graph.
 
+        ``graph`` names the graph that holds it (sent as ``default-graph-uri``, so the catalogue
+        reads that graph alone); without it the store's default graph is queried.
         Nothing is contacted until the first query. ``SERVICE`` is refused here too unless
         allowed (the endpoint would make the call); ``max_rows`` is checked on each answer.
 
@@ -234,7 +237,7 @@ class KnowledgeGraph:
         limits = Limits(timeout=timeout).replace(
             max_rows=max_rows, allow_service=None if allow_service is None else tuple(allow_service)
         )
-        return cls(SparqlEndpointBackend(url, timeout), queries_dir=queries_dir, limits=limits)
+        return cls(SparqlEndpointBackend(url, timeout, graph), queries_dir=queries_dir, limits=limits)
 
     # -- metadata -------------------------------------------------------------------------
 

@@ -1,0 +1,87 @@
+"""The whole catalogue on real triple stores: an Oxigraph server and Virtuoso Open Source 7.
+
+Every query, with no parameters and with its example's, must give the same rows, in the same
+order, with the same Python types, as the embedded engine. The stores are started by the fixtures
+in conftest.py (tests/stores.py); Virtuoso's cases skip, saying why, where it is not installed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import STORE_GRAPH
+from test_backends import _cases
+
+from milia_kg import KnowledgeGraph, _resources
+from milia_kg.cli import main
+from milia_kg.query.catalogue import parse_query_file
+
+#: store -> (fixture, whether the catalogue is read from STORE_GRAPH through --graph)
+STORES = {
+    "oxigraph-default-graph": ("oxigraph_server", False),
+    "oxigraph-named-graph": ("oxigraph_server", True),
+    "virtuoso-named-graph": ("virtuoso_server", True),
+}
+
+
+def _typed(rows: list[dict[str, Any]]) -> list[list[tuple[str, str, Any]]]:
+    """Rows with each cell's Python type, so that 1, 1.0, True and "1" all differ."""
+    return [[(k, type(v).__name__, v) for k, v in row.items()] for row in rows]
+
+
+@pytest.fixture(scope="module")
+def remote(request: pytest.FixtureRequest) -> dict[str, KnowledgeGraph]:
+    """One KnowledgeGraph per store, created when a test first asks for it."""
+    return {}
+
+
+def _open(request: pytest.FixtureRequest, cache: dict[str, KnowledgeGraph], store: str) -> KnowledgeGraph:
+    if store not in cache:
+        fixture, named = STORES[store]
+        server = request.getfixturevalue(fixture)
+        cache[store] = KnowledgeGraph.from_endpoint(server.query_url, timeout=20,
+                                                    graph=STORE_GRAPH if named else None)
+    return cache[store]
+
+
+CASES = _cases()
+
+
+@pytest.mark.parametrize("store", list(STORES))
+@pytest.mark.parametrize("name, params", CASES, ids=[f"{n}-{'-'.join(p) or 'all'}" for n, p in CASES])
+def test_catalogue_rows_equal_embedded(request: pytest.FixtureRequest, remote: dict[str, KnowledgeGraph],
+                                       store: str, name: str, params: dict[str, str]) -> None:
+    query = parse_query_file(_resources.query_files()[name])
+    if any(p.required for p in query.params if p.name not in params):
+        pytest.skip("needs its required parameters")
+    expected = KnowledgeGraph.open().query(query, **params)
+    assert expected, f"{name} {params}: no rows"
+    assert _typed(_open(request, remote, store).query(query, **params)) == _typed(expected)
+
+
+@pytest.mark.parametrize("store", list(STORES))
+def test_ask_and_count_on_the_store(request: pytest.FixtureRequest, remote: dict[str, KnowledgeGraph],
+                                    store: str, reasoned_file) -> None:
+    kg = _open(request, remote, store)
+    assert kg.sparql("ASK { <https://w3id.org/milia-kg/Milia> ?p ?o }") is True
+    triples = sum(1 for line in reasoned_file.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"] == triples
+
+
+@pytest.mark.parametrize("store", ["oxigraph-named-graph", "virtuoso-named-graph"])
+def test_cli_endpoint_and_graph(request: pytest.FixtureRequest, store: str) -> None:
+    server = request.getfixturevalue(STORES[store][0])
+    result = CliRunner().invoke(main, ["query", "synonyms", "-p", "term=milia", "-f", "json",
+                                       "--endpoint", server.query_url, "--graph", STORE_GRAPH])
+    assert result.exit_code == 0, result.output
+    expected = KnowledgeGraph.open().query("synonyms", term="milia")
+    assert json.loads(result.output) == json.loads(json.dumps(expected, default=str))
+
+
+def test_graph_needs_an_endpoint() -> None:
+    result = CliRunner().invoke(main, ["query", "synonyms", "-p", "term=milia", "--graph", STORE_GRAPH])
+    assert result.exit_code == 2
+    assert "--graph names a graph of a remote store" in result.output

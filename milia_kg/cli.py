@@ -166,3 +166,7 @@ def validate(reasoner: str, ontology_dir: Path | None, data_dir: Path | None) ->
 from milia_kg._cli_query import register  # noqa: E402
 
 register(main)
+
+from milia_kg._cli_serve import register as register_serve  # noqa: E402
+
+register_serve(main)

@@ -6,8 +6,12 @@ The socket is bound here, before uvicorn starts, so a busy port or a bad address
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import socket
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 import click
 
@@ -38,6 +42,25 @@ def _listen(host: str, port: int) -> socket.socket:
         raise MiliaKGError(f"cannot listen on {host}:{port}: {reason}") from None
     sock.set_inheritable(True)
     return sock
+
+
+def _server(config: Any) -> Any:
+    """A uvicorn server that stops gracefully on SIGINT/SIGTERM and then exits 0: uvicorn's own
+    re-raises the signal after shutting down, so a plain ``kill`` would look like a crash."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            handled = (signal.SIGINT, signal.SIGTERM)
+            previous = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+    return Server(config)
 
 
 @click.command("serve")
@@ -71,7 +94,7 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int | N
     click.echo(f"milia-kg serve: listening on http://{shown}:{bound}/ (SPARQL at /sparql; "
                f"{kg.limits.timeout:g} s and {kg.limits.max_rows} rows a query)", err=True)
     config = uvicorn.Config(create_app(kg), log_level="warning", access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
+    server = _server(config)
     try:
         server.run(sockets=[sock])
     finally:

@@ -60,6 +60,7 @@ from milia_kg.sparql_results import (
     serialize_graph,
     serialize_select,
     term,
+    warm_up,
 )
 
 if TYPE_CHECKING:
@@ -165,6 +166,17 @@ def evaluate(kg: KnowledgeGraph, text: str) -> tuple[str, Any]:
     return "SELECT", (names, [tuple(term(c) for c in row) for row in cells])
 
 
+def _detached(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``func``; re-raise its typed error with the traceback dropped here. Its frames hold
+    pyoxigraph query results, which may only be freed on the thread that made them (dropping
+    them on the event loop's thread raised "PyQuerySolutions is unsendable")."""
+    try:
+        return func(*args, **kwargs)
+    except MiliaKGError as error:
+        error.__traceback__ = None
+        raise error from None
+
+
 # ----------------------------------------------------------------------------- requests
 
 
@@ -258,6 +270,7 @@ def create_app(kg: KnowledgeGraph) -> FastAPI:
     from milia_kg._serve_page import render_page
     from milia_kg.formatting import render
 
+    warm_up()
     app = FastAPI(
         title="milia-kg",
         version=__version__,
@@ -333,7 +346,7 @@ def create_app(kg: KnowledgeGraph) -> FastAPI:
             if len(request.query_params.getlist(key)) > 1:
                 raise ParameterError(key, request.query_params.getlist(key), "given more than once")
         media = _negotiate(request, _REST_TYPES, _REST_ALIASES)
-        result = kg.run(name, **params)
+        result = _detached(kg.run, name, **params)
         if media == "text/csv":
             return Response((render(result, "csv") + "\n").encode(), media_type="text/csv")
         return _json({"query": name, "params": params, "columns": result.columns, "rows": result.rows})

@@ -7,7 +7,7 @@ which rdflib does not write, is N-Triples terms joined by tabs (SPARQL 1.1 TSV).
 >>> pick("text/csv;q=0.5, application/sparql-results+json", SELECT_TYPES)
 'application/sparql-results+json'
 >>> pick("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", SELECT_TYPES)
-'application/sparql-results+xml'
+'application/xml'
 >>> pick("image/png", SELECT_TYPES) is None
 True
 """
@@ -15,10 +15,10 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import rdflib
+import rdflib
+from rdflib.query import Result
 
 __all__ = [
     "ASK_TYPES",
@@ -30,6 +30,7 @@ __all__ = [
     "serialize_graph",
     "serialize_select",
     "term",
+    "warm_up",
 ]
 
 #: Media types of SELECT results, the first the default; value: the rdflib serializer (or ``tsv``).
@@ -112,8 +113,6 @@ def term(cell: Sequence[str] | None) -> rdflib.term.Node | None:
     >>> term(("literal", "milk spots", None, "en")).n3()
     '"milk spots"@en'
     """
-    import rdflib
-
     if cell is None:
         return None
     kind, value = cell[0], cell[1]
@@ -135,9 +134,6 @@ def serialize_select(variables: list[str], rows: list[tuple[Any, ...]], fmt: str
         lines = ["\t".join("?" + v for v in variables)]
         lines += ["\t".join("" if t is None else t.n3() for t in row) for row in rows]
         return ("\n".join(lines) + "\n").encode("utf-8")
-    import rdflib
-    from rdflib.query import Result
-
     result = Result("SELECT")
     result.vars = [rdflib.Variable(v) for v in variables]
     result.bindings = [
@@ -148,8 +144,6 @@ def serialize_select(variables: list[str], rows: list[tuple[Any, ...]], fmt: str
 
 def serialize_ask(answer: bool, fmt: str) -> bytes:
     """An ASK answer as SPARQL JSON or XML."""
-    from rdflib.query import Result
-
     result = Result("ASK")
     result.askAnswer = answer
     return result.serialize(format=fmt, encoding="utf-8")  # type: ignore[return-value]
@@ -158,3 +152,17 @@ def serialize_ask(answer: bool, fmt: str) -> bytes:
 def serialize_graph(graph: rdflib.Graph, fmt: str) -> bytes:
     """A CONSTRUCT/DESCRIBE graph as Turtle, N-Triples, JSON-LD or RDF/XML."""
     return graph.serialize(format=fmt, encoding="utf-8")
+
+
+def warm_up() -> None:
+    """Load every serializer plugin once, before requests arrive: rdflib imports its plugins on
+    first use, and two threads importing them at once saw half-initialised modules (measured:
+    ``AttributeError: partially initialized module 'rdflib'`` under the load test)."""
+    for fmt in set(SELECT_TYPES.values()):
+        serialize_select(["x"], [(rdflib.Literal(1),)], fmt)
+    for fmt in set(ASK_TYPES.values()):
+        serialize_ask(True, fmt)
+    graph = rdflib.Graph()
+    graph.add((rdflib.URIRef("urn:x:s"), rdflib.URIRef("urn:x:p"), rdflib.Literal("o", lang="en")))
+    for fmt in GRAPH_TYPES.values():
+        serialize_graph(graph, fmt)

@@ -367,3 +367,35 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
     summary = push_release(endpoint, graph, with_asserted, reasoner, update_url=update_url,
                            store_url=store_url, timeout=timeout)
     click.echo(summary.text())
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback by default; the service has no authentication).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0 picks a free one and prints it).")
+@click.option("--timeout", metavar="SECONDS", type=float, default=None,
+              help="Stop a query that runs longer (default 10).")
+@click.option("--max-rows", metavar="N", type=int, default=None,
+              help="Refuse an answer with more rows or triples (default 10000).")
+@query_reasoner_option
+def serve_command(host: str, port: int, timeout: float | None, max_rows: int | None, reasoner: str) -> None:
+    """Serve the graph read-only over HTTP: SPARQL at /sparql, the catalogue at /api/queries, a web page at /."""
+    try:
+        from milia_kg import serve
+    except ImportError as exc:
+        raise MiliaKGError(f"serve needs FastAPI and uvicorn ({exc.name} is missing): "
+                           "pip install 'milia-kg[serve]'") from None
+    from milia_kg.query.kg import KnowledgeGraph
+
+    kg = KnowledgeGraph.open(reasoner=reasoner).with_limits(
+        timeout=serve.DEFAULT_TIMEOUT if timeout is None else timeout,
+        max_rows=serve.DEFAULT_MAX_ROWS if max_rows is None else max_rows,
+    )
+    sock = serve.listen(host, port)  # bound here, so a busy port is one error line and exit 2
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"milia-kg serve: listening on http://{shown}:{sock.getsockname()[1]}/ (SPARQL at /sparql; "
+               f"{kg.limits.timeout:g} s and {kg.limits.max_rows} rows a query)", err=True)
+    serve.run(kg, sock)
+    click.echo("milia-kg serve: stopped", err=True)
+    sys.stdout.flush()

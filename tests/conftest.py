@@ -26,6 +26,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/stores.py
 
 REPO = Path(__file__).resolve().parent.parent
 
+_SESSION_CACHE: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give the run a cache folder of its own: the user's cache is neither read nor written, and
+    two runs side by side (two checkouts) cannot remove each other's cached graph as stale."""
+    import tempfile
+
+    _SESSION_CACHE.append(tempfile.mkdtemp(prefix="milia-kg-test-cache-"))
+    os.environ["MILIA_KG_CACHE_DIR"] = _SESSION_CACHE[0]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _SESSION_CACHE:
+        shutil.rmtree(folder, ignore_errors=True)
+
 #: A tiny but complete source tree: ontology header, TBox, a defined class (blank-node
 #: restriction and RDF list), a medication, one fact with provenance and a seed text.
 MINI_ONTOLOGY = """\

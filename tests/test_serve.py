@@ -1,0 +1,470 @@
+"""``milia-kg serve``: the SPARQL 1.1 Protocol, the catalogue routes, limits, errors, OpenAPI, the
+page and the request log, in-process through FastAPI's TestClient; one test of the real command.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import socket
+import subprocess
+import sys
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rdflib
+
+pytest.importorskip("fastapi", reason="milia-kg serve needs the 'serve' extra (FastAPI, uvicorn)")
+
+from fastapi.testclient import TestClient
+from test_catalogue_answers import CASES, _readable
+
+from benchmarks.serve_load import load, served
+from milia_kg.query.catalogue import load_catalogue
+from milia_kg.query.kg import KnowledgeGraph
+from milia_kg.serve import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, create_app
+
+REPO = Path(__file__).resolve().parent.parent
+MKG = "https://w3id.org/milia-kg/"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: A SELECT whose full answer is known: the literals of mkg:Face, with their language tags.
+FACE = f"""SELECT ?p ?o WHERE {{ <{MKG}Face> ?p ?o FILTER(isLiteral(?o)) }} ORDER BY ?p"""
+FACE_ROWS = [
+    (RDFS_LABEL, "face", "en"),
+    (SKOS + "definition", "The face, where milia most commonly appear.", "en"),
+    (SKOS + "prefLabel", "face", "en"),
+]
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def client_for(**limits: Any) -> TestClient:
+    kg = KnowledgeGraph.open().with_limits(**limits) if limits else KnowledgeGraph.open().with_limits(
+        timeout=DEFAULT_TIMEOUT, max_rows=DEFAULT_MAX_ROWS)
+    return TestClient(create_app(kg))
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return client_for()
+
+
+def error_of(response: Any, status: int, kind: str) -> str:
+    """Check a JSON error answer; return its message."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"error", "message", "status"}
+    assert (body["error"], body["status"]) == (kind, status)
+    assert "\n" not in body["message"]
+    return body["message"]
+
+
+# ----------------------------------------------------------------------------- SPARQL results
+
+
+def _json_rows(text: str) -> list[tuple[str, str, str]]:
+    data = json.loads(text)
+    assert data["head"]["vars"] == ["p", "o"]
+    return [(b["p"]["value"], b["o"]["value"], b["o"].get("xml:lang", "")) for b in data["results"]["bindings"]
+            if b["p"]["type"] == "uri" and b["o"]["type"] == "literal"]
+
+
+def _xml_rows(text: str) -> list[tuple[str, str, str]]:
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    root = ET.fromstring(text)
+    assert [v.get("name") for v in root.findall("r:head/r:variable", ns)] == ["p", "o"]
+    rows = []
+    for result in root.findall("r:results/r:result", ns):
+        p = result.find("r:binding[@name='p']/r:uri", ns)
+        o = result.find("r:binding[@name='o']/r:literal", ns)
+        rows.append((p.text, o.text, o.get("{http://www.w3.org/XML/1998/namespace}lang", "")))
+    return rows
+
+
+def _csv_rows(text: str) -> list[tuple[str, str, str]]:
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0] == ["p", "o"]
+    return [(p, o, "en") for p, o in table[1:]]  # CSV drops the language tag: SPARQL 1.1 CSV
+
+
+def _tsv_rows(text: str) -> list[tuple[str, str, str]]:
+    lines = text.rstrip("\n").split("\n")
+    assert lines[0] == "?p\t?o"
+    rows = []
+    for line in lines[1:]:
+        p, o = line.split("\t")
+        literal = rdflib.util.from_n3(o)
+        rows.append((p.strip("<>"), str(literal), literal.language or ""))
+    return rows
+
+
+SELECT_FORMATS = [
+    ("application/sparql-results+json", "application/sparql-results+json", _json_rows),
+    ("application/json", "application/json", _json_rows),
+    ("application/sparql-results+xml", "application/sparql-results+xml", _xml_rows),
+    ("text/csv", "text/csv; charset=utf-8", _csv_rows),
+    ("text/tab-separated-values", "text/tab-separated-values; charset=utf-8", _tsv_rows),
+    (None, "application/sparql-results+json", _json_rows),  # no Accept: the default
+    ("*/*", "application/sparql-results+json", _json_rows),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/xml", _xml_rows),
+    ("text/csv;q=0.2, text/tab-separated-values;q=0.9", "text/tab-separated-values; charset=utf-8", _tsv_rows),
+]
+
+
+@pytest.mark.parametrize(("accept", "content_type", "parse"), SELECT_FORMATS, ids=[str(f[0]) for f in SELECT_FORMATS])
+def test_select_by_accept(client: TestClient, accept: str | None, content_type: str, parse: Any) -> None:
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/sparql", params={"query": FACE}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == content_type
+    assert parse(response.text) == FACE_ROWS
+
+
+@pytest.mark.parametrize(("fmt", "parse"), [("json", _json_rows), ("xml", _xml_rows), ("csv", _csv_rows),
+                                            ("tsv", _tsv_rows), ("text/csv", _csv_rows)])
+def test_select_by_format_parameter(client: TestClient, fmt: str, parse: Any) -> None:
+    response = client.get("/sparql", params={"query": FACE, "format": fmt}, headers={"Accept": "text/turtle"})
+    assert response.status_code == 200, response.text
+    assert parse(response.text) == FACE_ROWS
+
+
+@pytest.mark.parametrize("how", ["get", "post-form", "post-query"])
+def test_get_and_both_posts_agree(client: TestClient, how: str) -> None:
+    if how == "get":
+        response = client.get("/sparql", params={"query": FACE})
+    elif how == "post-form":
+        response = client.post("/sparql", data={"query": FACE})
+    else:
+        response = client.post("/sparql", content=FACE.encode(),
+                               headers={"Content-Type": "application/sparql-query; charset=utf-8"})
+    assert response.status_code == 200, response.text
+    assert _json_rows(response.text) == FACE_ROWS
+
+
+def test_select_keeps_datatypes_unbound_and_blank_nodes(client: TestClient) -> None:
+    query = f"""SELECT ?n ?d ?missing ?b WHERE {{
+        BIND(3 AS ?n) BIND("2018-10-22"^^<{XSD}date> AS ?d) BIND(BNODE("x") AS ?b) }}"""
+    data = client.get("/sparql", params={"query": query}).json()
+    assert data["head"]["vars"] == ["n", "d", "missing", "b"]
+    [row] = data["results"]["bindings"]
+    assert row["n"] == {"type": "literal", "value": "3", "datatype": XSD + "integer"}
+    assert row["d"] == {"type": "literal", "value": "2018-10-22", "datatype": XSD + "date"}
+    assert "missing" not in row
+    assert row["b"]["type"] == "bnode"
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    ("application/sparql-results+json", {"head": {}, "boolean": True}),
+    ("application/sparql-results+xml", True),
+])
+def test_ask(client: TestClient, accept: str, expected: Any) -> None:
+    response = client.post("/sparql", data={"query": f"ASK {{ <{MKG}Face> ?p ?o }}"}, headers={"Accept": accept})
+    assert response.status_code == 200, response.text
+    if accept.endswith("json"):
+        assert response.json() == expected
+    else:
+        root = ET.fromstring(response.text)
+        assert root.find("{http://www.w3.org/2005/sparql-results#}boolean").text == "true"
+
+
+def test_ask_as_csv_is_not_acceptable(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "text/csv"})
+    assert "application/sparql-results+json" in error_of(response, 406, "not_acceptable")
+
+
+CONSTRUCT = f"CONSTRUCT {{ <{MKG}Face> ?p ?o }} WHERE {{ <{MKG}Face> ?p ?o }}"
+
+
+@pytest.mark.parametrize(("accept", "content_type", "rdflib_format"), [
+    ("text/turtle", "text/turtle; charset=utf-8", "turtle"),
+    ("application/n-triples", "application/n-triples", "nt"),
+    ("application/ld+json", "application/ld+json", "json-ld"),
+    ("application/rdf+xml", "application/rdf+xml", "xml"),
+    (None, "text/turtle; charset=utf-8", "turtle"),
+])
+@pytest.mark.parametrize("form", ["CONSTRUCT", "DESCRIBE"])
+def test_graphs_by_accept(client: TestClient, accept: str | None, content_type: str, rdflib_format: str,
+                          form: str) -> None:
+    query = CONSTRUCT if form == "CONSTRUCT" else f"DESCRIBE <{MKG}Face>"
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/sparql", params={"query": query}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == content_type
+    got = rdflib.Graph().parse(data=response.text, format=rdflib_format)
+    expected = KnowledgeGraph.open().sparql(query)
+    assert len(got) == len(expected) > 5
+    assert set(got) == set(expected)
+    assert (rdflib.URIRef(MKG + "Face"), rdflib.URIRef(RDFS_LABEL), rdflib.Literal("face", lang="en")) in got
+
+
+# ----------------------------------------------------------------------------- read-only, refusals
+
+
+@pytest.mark.parametrize("how", ["post-form", "post-update", "get"])
+def test_update_refused(client: TestClient, how: str) -> None:
+    update = f"INSERT DATA {{ <{MKG}Face> <{RDFS_LABEL}> \"hacked\" }}"
+    if how == "post-form":
+        response = client.post("/sparql", data={"update": update})
+    elif how == "post-update":
+        response = client.post("/sparql", content=update, headers={"Content-Type": "application/sparql-update"})
+    else:
+        response = client.get("/sparql", params={"update": update})
+    assert "read-only" in error_of(response, 403, "update_refused")
+    check = client.get("/sparql", params={"query": 'ASK { ?s ?p "hacked" }'})
+    assert check.json()["boolean"] is False
+
+
+def test_update_as_query_is_a_bad_query(client: TestClient) -> None:
+    response = client.post("/sparql", data={"query": f"DELETE WHERE {{ <{MKG}Face> ?p ?o }}"})
+    error_of(response, 400, "bad_query")
+
+
+@pytest.mark.parametrize("clause", ["SERVICE <http://127.0.0.1:9/sparql>", "SERVICE SILENT <http://127.0.0.1:9/sparql>",
+                                    "SERVICE ?endpoint"])
+def test_service_refused(client: TestClient, clause: str) -> None:
+    response = client.get("/sparql", params={"query": f"SELECT * WHERE {{ {clause} {{ ?s ?p ?o }} }}"})
+    assert "federated queries are refused" in error_of(response, 403, "service_refused")
+
+
+@pytest.mark.parametrize(("kwargs", "status", "kind", "fragment"), [
+    ({"params": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, "bad_query", "invalid SPARQL"),
+    ({"params": {"query": "{" * 40 + "}" * 40}}, 400, "bad_query", "nested deeper"),
+    ({}, 400, "bad_request", "no query"),
+    ({"params": {"query": "  "}}, 400, "bad_request", "no query"),
+    ({"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "bad_request", "more than one"),
+    ({"params": {"query": "ASK {}", "default-graph-uri": MKG}}, 400, "bad_request", "default-graph-uri"),
+    ({"params": {"query": "ASK {}", "format": "yaml"}}, 406, "not_acceptable", "'yaml'"),
+    ({"params": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}}, 406, "not_acceptable", "image/png"),
+])
+def test_bad_requests(client: TestClient, kwargs: dict[str, Any], status: int, kind: str, fragment: str) -> None:
+    assert fragment in error_of(client.get("/sparql", **kwargs), status, kind)
+
+
+def test_post_with_another_content_type(client: TestClient) -> None:
+    response = client.post("/sparql", content=b"{}", headers={"Content-Type": "application/json"})
+    assert "application/sparql-query" in error_of(response, 415, "unsupported_media_type")
+
+
+def test_method_not_allowed(client: TestClient) -> None:
+    error_of(client.delete("/sparql"), 405, "method_not_allowed")
+
+
+# ----------------------------------------------------------------------------- limits
+
+
+def test_timeout_enforced() -> None:
+    import time
+
+    slow = client_for(timeout=0.3, max_rows=10)
+    start = time.monotonic()
+    response = slow.get("/sparql", params={"query": CARTESIAN})
+    assert time.monotonic() - start < 5
+    assert "0.3 s" in error_of(response, 503, "timeout")
+    assert response.headers["retry-after"] == "1"
+    assert slow.get("/health").status_code == 200  # the service carries on
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 100", 200),   # at the cap
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 101", 400),   # one over
+    ("CONSTRUCT WHERE { ?s ?p ?o }", 400),            # triples count too
+])
+def test_row_cap_enforced(query: str, status: int) -> None:
+    capped = client_for(timeout=10, max_rows=100)
+    response = capped.get("/sparql", params={"query": query})
+    if status == 200:
+        assert len(response.json()["results"]["bindings"]) == 100
+    else:
+        assert error_of(response, 400, "row_limit") == "query stopped: more than 100 result rows (--max-rows)"
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_row_cap_on_catalogue_route() -> None:
+    """Also: the stopped query's pyoxigraph results are freed on their own thread (no warning)."""
+    capped = client_for(timeout=10, max_rows=3)
+    response = capped.get("/api/queries/conditions_at_site", params={"site": "face"})
+    error_of(response, 400, "row_limit")
+
+
+# ----------------------------------------------------------------------------- catalogue routes
+
+
+def test_list_queries(client: TestClient) -> None:
+    body = client.get("/api/queries").json()
+    catalogue = load_catalogue()
+    assert [q["name"] for q in body] == list(catalogue)
+    for entry in body:
+        query = catalogue[entry["name"]]
+        assert entry["summary"] == query.summary
+        assert [p["name"] for p in entry["params"]] == [p.name for p in query.params]
+        assert entry["example"] == dict(query.example)
+        assert entry["url"] == f"/api/queries/{query.name}"
+
+
+def _query_params(case: dict[str, Any]) -> dict[str, str]:
+    return {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in case["params"].items()}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_every_catalogue_answer_as_json(client: TestClient, case: dict[str, Any]) -> None:
+    response = client.get(f"/api/queries/{case['query']}", params=_query_params(case))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["query"] == case["query"]
+    assert body["params"] == _query_params(case)
+    assert _readable(body["rows"], case["columns"]) == json.loads(json.dumps(case["rows"], default=str))
+    assert body["columns"] == KnowledgeGraph.open().run(case["query"], **case["params"]).columns
+
+
+CSV_FACE = """\
+condition_label,stated_site_label
+milia,face
+milia en plaque,cheek
+milia en plaque,eyelid
+milia en plaque,jaw
+multiple eruptive milia,face
+neonatal milia,nose
+primary milia,cheek
+primary milia,eyelid
+primary milia,forehead
+"""
+
+
+@pytest.mark.parametrize(("params", "headers"), [
+    ({"site": "face", "format": "csv"}, {}),
+    ({"site": "face"}, {"Accept": "text/csv"}),
+    ({"site": "face", "format": "csv"}, {"Accept": "application/json"}),  # ?format= wins
+])
+def test_catalogue_as_csv(client: TestClient, params: dict[str, str], headers: dict[str, str]) -> None:
+    response = client.get("/api/queries/conditions_at_site", params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    table = list(csv.DictReader(io.StringIO(response.text)))
+    assert list(table[0]) == ["condition", "condition_label", "site", "site_label", "stated_site", "stated_site_label"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["condition_label", "stated_site_label"])
+    writer.writerows([r["condition_label"], r["stated_site_label"]] for r in table)
+    assert out.getvalue() == CSV_FACE
+    assert {r["site"] for r in table} == {MKG + "Face"}
+
+
+@pytest.mark.parametrize(("path", "params", "status", "kind", "fragment"), [
+    ("/api/queries/conditions_at_sites", {}, 404, "unknown_query", "did you mean: conditions_at_site"),
+    ("/api/queries/conditions_at_site", {}, 400, "bad_parameter", "'site'"),
+    ("/api/queries/conditions_at_site", {"site": "elbow"}, 400, "bad_parameter", "'elbow'"),
+    ("/api/queries/conditions_at_site", {"site": "face", "colour": "red"}, 400, "bad_parameter", "'colour'"),
+    ("/api/queries/conditions_at_site", [("site", "face"), ("site", "nose")], 400, "bad_parameter", "more than once"),
+    ("/api/queries/conditions_at_site", {"site": "face", "format": "xml"}, 406, "not_acceptable", "'xml'"),
+    ("/no/such/route", {}, 404, "not_found", "/no/such/route"),
+])
+def test_catalogue_errors(client: TestClient, path: str, params: Any, status: int, kind: str, fragment: str) -> None:
+    assert fragment in error_of(client.get(path, params=params), status, kind)
+
+
+# ----------------------------------------------------------------------------- the rest
+
+
+def test_health(client: TestClient) -> None:
+    assert client.get("/health").json() == {
+        "status": "ok", "triples": len(KnowledgeGraph.open().backend.store),
+        "timeout": DEFAULT_TIMEOUT, "max_rows": DEFAULT_MAX_ROWS,
+    }
+
+
+def test_openapi_is_valid_and_lists_every_route(client: TestClient) -> None:
+    from openapi_spec_validator import validate
+
+    document = client.get("/openapi.json").json()
+    validate(document)
+    listed = {(path, method.upper()) for path, item in document["paths"].items() for method in item}
+    assert listed == {
+        ("/sparql", "GET"), ("/sparql", "POST"), ("/api/queries", "GET"),
+        ("/api/queries/{name}", "GET"), ("/health", "GET"), ("/", "GET"),
+    }
+    served = {(route.path, m) for route in client.app.routes for m in getattr(route, "methods", ())
+              if route.path not in ("/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc")}
+    assert served - {(p, "HEAD") for p, _ in served} == listed
+
+
+def test_page(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    page = response.text
+    for name in load_catalogue():
+        assert f'id="form-{name}"' in page
+        assert f'<option value="{name}">' in page
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing fetched from elsewhere
+    first = next(iter(load_catalogue().values()))
+    assert f'spellcheck="false">{html.escape(first.text)}</textarea>' in page  # the editor, pre-filled
+
+
+def test_one_log_line_per_request(client: TestClient, capsys: pytest.CaptureFixture[str]) -> None:
+    client.get("/health")
+    client.get("/api/queries/nope")
+    client.post("/sparql", data={"update": "CLEAR ALL"})
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 3
+    for line, (method, path, status) in zip(lines, [("GET", "/health", 200), ("GET", "/api/queries/nope", 404),
+                                                   ("POST", "/sparql", 403)], strict=True):
+        assert re.fullmatch(rf"milia-kg serve: {method} {re.escape(path)} {status} \d+\.\d ms", line), line
+
+
+# ----------------------------------------------------------------------------- the real command
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "milia_kg", *args], capture_output=True, text=True,
+                          timeout=60, cwd=REPO)
+
+
+def test_serve_command_starts_answers_and_stops() -> None:
+    with served("--timeout", "5", "--max-rows", "500") as server:
+        assert server.url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(server.url + "/health", timeout=10) as response:
+            health = json.load(response)
+        assert (health["status"], health["timeout"], health["max_rows"]) == ("ok", 5, 500)
+        process = server.process
+    assert process.returncode == 0
+    assert server.log[0] == f"milia-kg serve: listening on {server.url}/ (SPARQL at /sparql; 5 s and 500 rows a query)"
+    assert re.fullmatch(r"milia-kg serve: GET /health 200 \d+\.\d ms", server.log[-2])
+    assert server.log[-1] == "milia-kg serve: stopped"
+
+
+def test_serve_refuses_a_busy_port() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = _cli("serve", "--port", str(port))
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == f"milia-kg: error: cannot listen on 127.0.0.1:{port}: Address already in use"
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["--timeout", "0"], "parameter 'timeout' = 0.0: must be a positive number"),
+    (["--max-rows", "-1"], "parameter 'max_rows' = -1: must be a positive number"),
+    (["--port", "70000"], "70000 is not in the range 0<=x<=65535"),
+])
+def test_serve_bad_options(args: list[str], fragment: str) -> None:
+    result = _cli("serve", "--port", "0", *args)
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("milia-kg: error: ") and fragment in line
+
+
+@pytest.mark.slow
+def test_short_load_has_no_errors() -> None:
+    with served() as server:
+        report = load(server.url, clients=4, seconds=3)
+    assert report.errors == [], [line for line in server.log if " 200 " not in line][:20]
+    assert report.requests > 20

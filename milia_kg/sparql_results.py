@@ -20,6 +20,8 @@ from typing import Any
 import rdflib
 from rdflib.query import Result
 
+from milia_kg import vocab
+
 __all__ = [
     "ASK_TYPES",
     "FORMAT_ALIASES",
@@ -123,7 +125,7 @@ def term(cell: Sequence[str] | None) -> rdflib.term.Node | None:
     datatype, language = cell[2], cell[3]
     if language:
         return rdflib.Literal(value, lang=language)
-    if datatype in (None, "http://www.w3.org/2001/XMLSchema#string"):
+    if datatype in (None, f"{vocab.XSD}string"):
         return rdflib.Literal(value)
     return rdflib.Literal(value, datatype=rdflib.URIRef(datatype))
 

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import rdflib
 
-from milia_kg import loading, pipeline, rdf_formats
+from milia_kg import loading, pipeline, readers
 from milia_kg._reasoners import DEFAULT_REASONER
-from milia_kg.errors import RDFSyntaxError
 
 __all__ = ["MKG", "merged_graph", "parse_external"]
 
@@ -27,22 +26,12 @@ MKG = loading.MKG
 
 def parse_external(path: str | Path, graph: rdflib.Graph) -> None:
     """Parse one external ontology file into ``graph``; the format is told from the file's content
-    (see :mod:`milia_kg.rdf_formats`), so an OWL/XML or OBO file named ``.owl`` is not misread.
+    (see :mod:`milia_kg.readers`), so an OWL/XML or OBO file named ``.owl`` is not misread.
 
-    :raises UnsupportedFormatError: for OWL/XML, OBO or OWL functional syntax (not read yet).
-    :raises RDFSyntaxError: if the file is missing, empty or cannot be parsed (naming the line if known).
+    :raises UnsupportedFormatError: for OWL functional or Manchester syntax.
+    :raises RDFSyntaxError: if the file is missing, empty, in no known format or cannot be parsed.
     """
-    path = Path(path)
-    fmt = rdf_formats.detect(path)
-    if fmt == "turtle":
-        loading.parse_turtle(path, graph)
-        return
-    try:
-        graph.parse(path, format=fmt)
-    except OSError as error:
-        raise RDFSyntaxError(path, None, error.strerror or str(error)) from error
-    except Exception as error:  # noqa: BLE001 - rdflib's parsers raise arbitrary types on bad input
-        raise rdf_formats.parse_error(path, fmt, error) from error
+    readers.read(path, graph)
 
 
 def merged_graph(external: Iterable[str | Path], reasoner: str = DEFAULT_REASONER) -> rdflib.Graph:

@@ -9,11 +9,15 @@ file as a few junk triples without complaint, and fails on the others with an un
   ``Ontology`` in the OWL namespace (and that does not bind RDF) is OWL/XML;
 * ``format-version:`` or a ``[Term]``/``[Typedef]``/``[Instance]`` stanza is OBO;
 * ``Prefix(`` / ``Ontology(`` is OWL functional syntax, ``Prefix:`` / ``Ontology:`` Manchester;
-* a JSON object or array is JSON-LD; any other text is N-Triples (``.nt``) or Turtle (``.ttl``,
-  or a suffix of the formats above), since the text alone does not tell them from prose.
+* a JSON object whose first key is ``"graphs"`` is OBO Graphs JSON (ROBOT and the OBO releases
+  write that key first), any other JSON object or array is JSON-LD; any other text is N-Triples
+  (``.nt``) or Turtle (``.ttl``, or a suffix of the formats above), since the text alone does not
+  tell them from prose;
+* gzip is told by its magic bytes; the decompressed head is sniffed the same way (the ``.gz``
+  suffix aside).
 
-Formats that are recognised but not read (OWL/XML, OBO, functional and Manchester syntax) raise
-:class:`~milia_kg.errors.UnsupportedFormatError` with a ROBOT command that converts them.
+Formats that are recognised but not read (functional and Manchester syntax: no maintained Python
+reader) raise :class:`~milia_kg.errors.UnsupportedFormatError` with a ROBOT command that converts them.
 
 >>> sniff(b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', ".owl")
 'RDF/XML'
@@ -21,25 +25,32 @@ Formats that are recognised but not read (OWL/XML, OBO, functional and Mancheste
 'OWL/XML'
 >>> sniff(b"format-version: 1.2\\n", ".owl"), sniff(b"Prefix(:=<http://x.org/>)", ".owl")
 ('OBO', 'OWL functional syntax')
+>>> sniff(b'{ "graphs" : [ { "id" : "http://purl.obolibrary.org/obo/hp.json" } ] }', ".json")
+'OBO Graphs JSON'
 """
 
 from __future__ import annotations
 
+import gzip
 import re
 import xml.sax
+import zlib
 from pathlib import Path
 
 from milia_kg.errors import RDFSyntaxError, UnsupportedFormatError
 
-__all__ = ["RDFLIB_PARSERS", "TURTLE_SUFFIXES", "UNSUPPORTED", "detect", "parse_error", "sniff"]
+__all__ = ["READABLE", "RDFLIB_PARSERS", "TURTLE_SUFFIXES", "UNSUPPORTED", "detect", "parse_error", "read_source",
+           "sniff"]
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 OWL_NS = "http://www.w3.org/2002/07/owl#"
 
 #: The formats that are read, with their rdflib parser.
 RDFLIB_PARSERS: dict[str, str] = {"RDF/XML": "xml", "Turtle": "turtle", "N-Triples": "nt", "JSON-LD": "json-ld"}
-#: Recognised formats that are not read yet.
-UNSUPPORTED: tuple[str, ...] = ("OWL/XML", "OBO", "OWL functional syntax", "OWL Manchester syntax")
+#: Every format that is read: rdflib's, and those read by fastobo (OBO) or py-horned-owl (OWL/XML).
+READABLE: tuple[str, ...] = (*RDFLIB_PARSERS, "OBO", "OBO Graphs JSON", "OWL/XML")
+#: Recognised formats that are not read.
+UNSUPPORTED: tuple[str, ...] = ("OWL functional syntax", "OWL Manchester syntax")
 
 #: Suffixes under which text that is not recognised otherwise is read as Turtle.
 TURTLE_SUFFIXES: tuple[str, ...] = (".ttl", ".owl", ".rdf", ".xml", ".n3", ".jsonld")
@@ -53,6 +64,7 @@ _ENTITY = re.compile(r"""<!ENTITY\s+([\w.-]+)\s+["']([^"']*)["']""")
 _OBO = re.compile(r"\A(?:format-version|data-version|ontology):|^\[(?:Term|Typedef|Instance)\]\s*$", re.M)
 _XML_START = re.compile(r"<(?:\?xml|!--|!DOCTYPE|[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?[\s/>])")  # not <http://...>
 _JSON_START = re.compile(r"\{|\[\s*[{\]]")
+_OBO_GRAPHS = re.compile(r'\{\s*"graphs"\s*:\s*\[')
 _FUNCTIONAL = re.compile(r"\A(?:#[^\n]*\n|\s)*(?:Prefix|Ontology)\s*\(")
 _MANCHESTER = re.compile(r"\A(?:#[^\n]*\n|\s)*(?:Prefix|Ontology):")
 _RDFLIB_LOCATION = re.compile(r"^\S*?:(\d+):(\d+): ")  # "file:///x.owl:4:50: message"
@@ -101,6 +113,8 @@ def sniff(head: bytes, suffix: str = "") -> str:
         return "OWL functional syntax"
     if _MANCHESTER.match(text):
         return "OWL Manchester syntax"
+    if _OBO_GRAPHS.match(text):
+        return "OBO Graphs JSON"
     if _JSON_START.match(text):
         return "JSON-LD"
     if suffix.lower() == ".nt":
@@ -108,18 +122,8 @@ def sniff(head: bytes, suffix: str = "") -> str:
     return "Turtle" if suffix.lower() in TURTLE_SUFFIXES else "unknown"
 
 
-def detect(path: Path) -> str:
-    """The rdflib parser for ``path``, told from its first bytes.
-
-    :raises UnsupportedFormatError: for OWL/XML, OBO, functional or Manchester syntax.
-    :raises RDFSyntaxError: if the file cannot be read, is empty, compressed or unknown XML.
-    """
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(HEAD_BYTES)
-    except OSError as error:
-        raise RDFSyntaxError(path, None, error.strerror or str(error)) from error
-    found = sniff(head, path.suffix)
+def _refuse(path: Path, found: str, suffix: str) -> None:
+    """Raise the one-line error for a format in none of :data:`READABLE`."""
     if found in UNSUPPORTED:
         target = path.with_suffix(".ttl" if path.suffix != ".ttl" else ".converted.ttl")
         hint = f"convert it to RDF/XML or Turtle first, e.g. with ROBOT: robot convert --input {path} --output {target}"
@@ -127,13 +131,44 @@ def detect(path: Path) -> str:
     if found == "empty":
         raise RDFSyntaxError(path, None, "empty file, no ontology to merge")
     if found == "gzip":
-        raise RDFSyntaxError(path, None, "gzip-compressed; decompress it first (gunzip)")
+        raise RDFSyntaxError(path, None, "gzip-compressed twice; decompress it first (gunzip)")
     if found == "XML":
         raise RDFSyntaxError(path, None, "XML, but neither RDF/XML (rdf:RDF root) nor OWL/XML (owl:Ontology root)")
     if found == "unknown":
-        raise RDFSyntaxError(path, None, f"unknown RDF format {path.suffix!r}: not XML, JSON-LD, OBO or OWL syntax "
+        raise RDFSyntaxError(path, None, f"unknown RDF format {suffix!r}: not XML, JSON, OBO or OWL syntax "
                              "by content; name Turtle .ttl and N-Triples .nt")
-    return RDFLIB_PARSERS[found]
+
+
+def read_source(path: Path) -> tuple[str, bytes]:
+    """The format of ``path`` (a member of :data:`READABLE`, told from its content) and its bytes,
+    decompressed if the file is gzip-compressed.
+
+    :raises UnsupportedFormatError: for OWL functional or Manchester syntax.
+    :raises RDFSyntaxError: if the file cannot be read or decompressed, is empty or unknown XML.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise RDFSyntaxError(path, None, error.strerror or str(error)) from error
+    suffix = path.suffix
+    if data.startswith(_GZIP):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as error:
+            raise RDFSyntaxError(path, None, f"gzip-compressed but not readable: {error}") from error
+        suffix = Path(path.stem).suffix
+    found = sniff(data[:HEAD_BYTES], suffix)
+    _refuse(path, found, suffix)
+    return found, data
+
+
+def detect(path: Path) -> str:
+    """The format of ``path`` (see :func:`read_source`).
+
+    :raises UnsupportedFormatError: for OWL functional or Manchester syntax.
+    :raises RDFSyntaxError: if the file cannot be read, is empty or unknown XML.
+    """
+    return read_source(path)[0]
 
 
 def parse_error(path: Path, fmt: str, error: Exception) -> RDFSyntaxError:
@@ -145,4 +180,5 @@ def parse_error(path: Path, fmt: str, error: Exception) -> RDFSyntaxError:
     if located:
         return RDFSyntaxError(path, int(located.group(1)), text[located.end():])
     name = next((k for k, v in RDFLIB_PARSERS.items() if v == fmt), fmt)
-    return RDFSyntaxError(path, None, f"not valid {name}: {text}")
+    line = getattr(error, "lineno", None) if isinstance(error, SyntaxError) else None
+    return RDFSyntaxError(path, line, f"not valid {name}: {text}")

@@ -27,12 +27,12 @@ MERGE_FILES = {
         '         xmlns:owl="http://www.w3.org/2002/07/owl#">\n'
         '  <owl:Class rdf:about="http://example.org/A">\n'
     ),
-    "obo-text.owl": "format-version: 1.2\nontology: ex\n\n[Term]\nid: EX:0000001\nname: thing\n",
+    "obo-text.owl": "format-version: 1.2\nontology: ex\n\n[Term]\nid: EX:0000001\nname thing\n",
     "owl-xml.owl": (
         '<?xml version="1.0"?>\n'
         '<Ontology xmlns="http://www.w3.org/2002/07/owl#" ontologyIRI="http://example.org/o">\n'
         '    <Declaration><Class IRI="http://example.org/A"/></Declaration>\n'
-        '    <SubClassOf><Class IRI="http://example.org/A"/><Class IRI="http://example.org/B"/></SubClassOf>\n'
+        '    <SubClassOf><Class IRI="http://example.org/A"/><Class IRI="http://example.org/B"/>\n'
         "</Ontology>\n"
     ),
     "functional.owl": (
@@ -71,8 +71,8 @@ CASES: dict[str, tuple[tuple[str, ...], list[str], dict[str, str], int, str]] = 
     "sparql-file-not-utf8": (("sparql",), [], {"rq": "{dir}/latin1.rq"}, 2, "not UTF-8"),
     "merge-malformed-turtle": (EMBEDDED, ["--merge", "{dir}/broken.ttl"], {}, 2, "broken.ttl:3:"),
     "merge-truncated-rdfxml": (EMBEDDED, ["--merge", "{dir}/truncated.owl"], {}, 2, "truncated.owl:5:"),
-    "merge-obo-named-owl": (EMBEDDED, ["--merge", "{dir}/obo-text.owl"], {}, 2, "obo-text.owl: OBO"),
-    "merge-owl-xml": (EMBEDDED, ["--merge", "{dir}/owl-xml.owl"], {}, 2, "owl-xml.owl: OWL/XML"),
+    "merge-bad-obo-named-owl": (EMBEDDED, ["--merge", "{dir}/obo-text.owl"], {}, 2, "obo-text.owl:6: not valid OBO"),
+    "merge-bad-owl-xml": (EMBEDDED, ["--merge", "{dir}/owl-xml.owl"], {}, 2, "owl-xml.owl: not valid OWL/XML"),
     "merge-functional-syntax": (EMBEDDED, ["--merge", "{dir}/functional.owl"], {}, 2,
                                 "functional.owl: OWL functional syntax"),
     "merge-empty-file": (EMBEDDED, ["--merge", "{dir}/empty.owl"], {}, 2, "empty.owl: empty file"),

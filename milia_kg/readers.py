@@ -1,0 +1,70 @@
+"""Read one external ontology file, in any format of :data:`milia_kg.rdf_formats.READABLE`, into RDF.
+
+Each format goes to a maintained parser: rdflib for RDF/XML, Turtle, N-Triples and JSON-LD;
+fastobo for OBO 1.4 and OBO Graphs JSON (then :mod:`milia_kg.obo_owl` applies the OBO-to-OWL
+mapping); py-horned-owl for OWL/XML (it writes the ontology back as RDF/XML, which rdflib reads).
+The format is told from the content (:func:`milia_kg.rdf_formats.read_source`), gzip included.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import rdflib
+
+from milia_kg import loading, rdf_formats
+from milia_kg.errors import RDFSyntaxError
+
+__all__ = ["read"]
+
+
+def _obo(path: Path, fmt: str, data: bytes, graph: rdflib.Graph) -> None:
+    import fastobo
+
+    from milia_kg.obo_owl import translate
+
+    try:
+        doc = fastobo.load(io.BytesIO(data)) if fmt == "OBO" else fastobo.load_graph(io.BytesIO(data))
+    except SyntaxError as error:
+        raise RDFSyntaxError(path, error.lineno, f"not valid {fmt}: {' '.join(str(error.msg).split())}") from error
+    except (ValueError, TypeError, OSError) as error:  # fastobo: not an OBO graph, or bad bytes
+        raise RDFSyntaxError(path, None, f"not valid {fmt}: {' '.join(str(error).split())}") from error
+    translate(doc, graph)
+
+
+def _owl_xml(path: Path, data: bytes) -> bytes:
+    """OWL/XML rewritten as RDF/XML by py-horned-owl."""
+    import pyhornedowl
+
+    try:
+        ontology = pyhornedowl.open_ontology_from_string(data.decode("utf-8"), "owx")
+        return ontology.save_to_string("owl").encode("utf-8")
+    except (ValueError, UnicodeDecodeError) as error:
+        reason = " ".join(str(error).split())[:300]
+        raise RDFSyntaxError(path, None, f"not valid OWL/XML: {reason}") from error
+
+
+def read(path: str | Path, graph: rdflib.Graph) -> str:
+    """Parse the ontology file ``path`` into ``graph``; return the format it was read as.
+
+    :raises UnsupportedFormatError: for OWL functional or Manchester syntax.
+    :raises RDFSyntaxError: if the file is missing, empty, in no known format or cannot be parsed
+        (naming the line if known).
+    """
+    path = Path(path)
+    fmt, data = rdf_formats.read_source(path)
+    if fmt in ("OBO", "OBO Graphs JSON"):
+        _obo(path, fmt, data, graph)
+        return fmt
+    if fmt == "Turtle":
+        loading.parse_turtle_text(data, str(path), graph)
+        return fmt
+    if fmt == "OWL/XML":
+        data = _owl_xml(path, data)
+    parser = rdf_formats.RDFLIB_PARSERS["RDF/XML" if fmt == "OWL/XML" else fmt]
+    try:
+        graph.parse(data=data, format=parser, publicID=path.resolve().as_uri())
+    except Exception as error:  # noqa: BLE001 - rdflib's parsers raise arbitrary types on bad input
+        raise rdf_formats.parse_error(path, parser, error) from error
+    return fmt

@@ -33,8 +33,13 @@ endpoint_option = click.option(
 merge_option = click.option(
     "--merge", "merge", multiple=True, metavar="FILE",
     type=click.Path(exists=True, dir_okay=False),
-    help="Merge an external ontology file (RDF/XML, Turtle, N-Triples or JSON-LD, told by its content) "
-    "before querying; repeatable.",
+    help="Merge an external ontology file (OBO, OBO Graphs JSON, OWL/XML, RDF/XML, Turtle, N-Triples or "
+    "JSON-LD, gzipped or not, told by its content) before querying; repeatable. The reasoned merge is "
+    "kept in the cache, so the next query on the same files opens it.",
+)
+store_option = click.option(
+    "--store", "store", metavar="DIR", default=None, type=click.Path(file_okay=False),
+    help="Query a merge kept by 'milia-kg merge FILE... --out DIR' instead of the packaged graph.",
 )
 timeout_option = click.option(
     "--timeout", metavar="SECONDS", type=float, default=30.0, show_default=True,
@@ -55,18 +60,20 @@ reasoner_option = click.option(
 
 
 def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ...] = (),
-          limits: dict[str, Any] | None = None) -> Any:
+          limits: dict[str, Any] | None = None, store: str | None = None) -> Any:
     from milia_kg.kg import KnowledgeGraph
 
     limits = limits or {}
+    if store and (merge or endpoint):
+        raise click.UsageError("--store is a merged graph already; it takes neither --merge nor --endpoint")
     if endpoint:
         if merge:
             raise click.UsageError("--merge works on the embedded engines, not with --endpoint")
         return KnowledgeGraph.from_endpoint(endpoint).with_limits(**limits)
-    if merge:
-        from milia_kg.merge import merged_graph
+    if merge or store:
+        from milia_kg.kept_store import open_merged, open_store
 
-        kg = KnowledgeGraph.from_graph(merged_graph(merge, reasoner=reasoner), engine=engine)
+        kg = open_store(store, engine=engine) if store else open_merged(merge, reasoner=reasoner, engine=engine)
         return kg.with_limits(**limits)
     return KnowledgeGraph.open(engine=engine, reasoner=reasoner).with_limits(**limits)
 
@@ -131,18 +138,19 @@ def queries_command(fmt: str) -> None:
 @endpoint_option
 @reasoner_option
 @merge_option
+@store_option
 @timeout_option
 @max_rows_option
 @allow_service_option
 def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
-                  endpoint: str | None, reasoner: str, merge: tuple[str, ...],
+                  endpoint: str | None, reasoner: str, merge: tuple[str, ...], store: str | None,
                   timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the canned query NAME (see 'milia-kg queries')."""
     from milia_kg.formatting import render
 
     values = _parse_params(params)
     kg = _open(engine, endpoint, reasoner, merge,
-               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service})
+               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, store)
     result = kg.run(name, **values)
     click.echo(render(result, fmt))
 
@@ -154,11 +162,12 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
 @endpoint_option
 @reasoner_option
 @merge_option
+@store_option
 @timeout_option
 @max_rows_option
 @allow_service_option
 def sparql_command(source: Any, fmt: str, engine: str, endpoint: str | None,
-                   reasoner: str, merge: tuple[str, ...],
+                   reasoner: str, merge: tuple[str, ...], store: str | None,
                    timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the SPARQL query in FILE ('-' reads standard input)."""
     from milia_kg.errors import MiliaKGError
@@ -169,7 +178,7 @@ def sparql_command(source: Any, fmt: str, engine: str, endpoint: str | None,
     except UnicodeDecodeError as exc:  # re-raised typed; the exit code is decided in milia_kg.cli
         raise MiliaKGError(f"{source.name}: not UTF-8 text ({exc.reason})") from None
     kg = _open(engine, endpoint, reasoner, merge,
-               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service})
+               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, store)
     result = kg.sparql_result(text)
     click.echo(render(result, fmt))
 

@@ -166,3 +166,6 @@ def validate(reasoner: str, ontology_dir: Path | None, data_dir: Path | None) ->
 from milia_kg._cli_query import register  # noqa: E402
 
 register(main)
+from milia_kg import _cli_merge  # noqa: E402  (the merge command)
+
+_cli_merge.register(main)

@@ -12,7 +12,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import rdflib
@@ -34,13 +34,20 @@ def parse_external(path: str | Path, graph: rdflib.Graph) -> None:
     readers.read(path, graph)
 
 
-def merged_graph(external: Iterable[str | Path], reasoner: str = DEFAULT_REASONER) -> rdflib.Graph:
+def merged_graph(external: Iterable[str | Path], reasoner: str = DEFAULT_REASONER,
+                 step: Callable[[str], None] | None = None) -> rdflib.Graph:
     """The asserted graph plus the ``external`` files, reasoned (see :func:`milia_kg.reasoning.reason`).
 
+    :param step: called with what is being done before each file is parsed and before reasoning
+        (a progress bar, see :mod:`milia_kg._progress`).
     :raises RDFSyntaxError: if a file cannot be parsed.
     :raises InconsistencyError: if the union is inconsistent.
     """
     graph = rdflib.Graph()
     for path in external:
+        if step is not None:
+            step(f"parsing {Path(path).name}")
         parse_external(path, graph)
+    if step is not None:
+        step("reasoning")
     return pipeline.run(extra_graphs=[graph], reasoner=reasoner, validate=False).closure

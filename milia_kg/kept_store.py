@@ -5,6 +5,7 @@ external ontologies is written to a persistent :class:`pyoxigraph.Store` in the 
 (:func:`milia_kg._cache.cache_dir`), named by a key over the *content* of every input file (in any
 order), the packaged sources, the package's code and the reasoner (:func:`milia_kg._cache.source_key`).
 The next query on the same merge opens that store read-only: no parsing, no reasoning, no loading.
+Building a store removes the kept stores of older sources or code (as the packaged graph's cache does).
 
 A kept store is a folder holding Oxigraph's files and ``milia-kg-store.json`` (the key, the
 reasoner, the inputs, the triple count and the CURIE prefixes of the merge); a folder without that
@@ -57,7 +58,7 @@ def merge_key(files: Iterable[str | Path], reasoner: str = DEFAULT_REASONER) -> 
     :raises RDFSyntaxError: if an input file cannot be read.
     """
     digest = hashlib.sha256(f"layout\0{_LAYOUT}\0".encode())
-    digest.update(_cache.source_key(reasoner).encode())
+    digest.update(_cache.source_key(reasoner).encode())  # the packaged sources, code and reasoner
     for file_digest in sorted({_file_digest(Path(f)) for f in files}):
         digest.update(f"\0input\0{file_digest}".encode())
     return digest.hexdigest()
@@ -93,7 +94,7 @@ def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str) -
         triples = len(store)
         del store
     meta = {
-        "layout": _LAYOUT, "key": key, "reasoner": reasoner, "triples": triples,
+        "layout": _LAYOUT, "key": key, "sources": _cache.source_key(reasoner), "reasoner": reasoner, "triples": triples,
         "inputs": [{"name": Path(f).name, "sha256": _file_digest(Path(f))} for f in files],
         "prefixes": {str(p): str(ns) for p, ns in closure.namespaces() if p},
     }
@@ -113,6 +114,18 @@ def _build_beside(files: Sequence[str | Path], reasoner: str, target: Path, key:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _remove_stale(folder: Path, reasoner: str) -> None:
+    """Remove the kept stores of an older state of the packaged sources or code: no key can reach them."""
+    current = _cache.source_key(reasoner)
+    for store in folder.glob(f"merged-{reasoner}-*"):
+        try:
+            sources = json.loads((store / MARKER).read_text(encoding="utf-8")).get("sources")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if sources != current:
+            shutil.rmtree(store, ignore_errors=True)
 
 
 def kept_store(files: Sequence[str | Path], reasoner: str = DEFAULT_REASONER,
@@ -135,6 +148,7 @@ def kept_store(files: Sequence[str | Path], reasoner: str = DEFAULT_REASONER,
         with _locked(lock):
             if not _is_store(target):  # another process may have built it while we waited
                 _build_beside(files, reasoner, target, key)
+                _remove_stale(folder, reasoner)
         lock.unlink(missing_ok=True)
     except PermissionError:
         target = Path(tempfile.mkdtemp(prefix="milia-kg-")) / target.name

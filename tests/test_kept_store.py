@@ -48,6 +48,16 @@ def test_second_merge_opens_the_kept_store(tmp_path: Path, monkeypatch: pytest.M
     assert [p.name for p in tmp_path.iterdir()] == [f"merged-fast-{merge_key([OBO])}"]
 
 
+def test_stores_of_older_code_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = keep([OBO], directory=tmp_path)
+    other = keep([FIXTURES / "obo-slice.json"], directory=tmp_path)
+    real_key = kept_store._cache.source_key
+    monkeypatch.setattr(kept_store._cache, "source_key", lambda reasoner: real_key(reasoner) + "-changed code")
+    new = keep([OBO], directory=tmp_path)
+    assert new != old and [p.name for p in tmp_path.iterdir()] == [new.name]
+    assert not other.exists()
+
+
 def test_key_is_the_inputs_content(tmp_path: Path) -> None:
     renamed = tmp_path / "copy-of-slice.txt"
     renamed.write_bytes(OBO.read_bytes())

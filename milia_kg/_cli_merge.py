@@ -21,8 +21,8 @@ __all__ = ["register"]
 @click.option("--reasoner", type=click.Choice(REASONERS), default=DEFAULT_REASONER, show_default=True,
               help="Reasoner that closes the union.")
 def merge_command(files: tuple[str, ...], out: str, reasoner: str) -> None:
-    """Merge the graph with ontology FILEs (OBO, OBO Graphs JSON, OWL/XML, RDF/XML, Turtle, N-Triples,
-    JSON-LD, gzipped or not), reason, and keep the result as an Oxigraph store in DIR."""
+    """Merge the graph with ontology FILEs (OBO, OBO Graphs JSON, OWL/XML, OWL functional syntax, RDF/XML,
+    Turtle, N-Triples, JSON-LD, gzipped or not), reason, and keep the result as an Oxigraph store in DIR."""
     import json
 
     from milia_kg.kept_store import MARKER, build_store

@@ -33,8 +33,8 @@ endpoint_option = click.option(
 merge_option = click.option(
     "--merge", "merge", multiple=True, metavar="FILE",
     type=click.Path(exists=True, dir_okay=False),
-    help="Merge an external ontology file (OBO, OBO Graphs JSON, OWL/XML, RDF/XML, Turtle, N-Triples or "
-    "JSON-LD, gzipped or not, told by its content) before querying; repeatable. The reasoned merge is "
+    help="Merge an external ontology file (OBO, OBO Graphs JSON, OWL/XML, OWL functional syntax, RDF/XML, "
+    "Turtle, N-Triples or JSON-LD, gzipped or not, told by its content) before querying; repeatable. The reasoned merge is "
     "kept in the cache, so the next query on the same files opens it.",
 )
 store_option = click.option(

@@ -87,8 +87,7 @@ class RDFSyntaxError(MiliaKGError, ValueError):
 
 
 class UnsupportedFormatError(RDFSyntaxError):
-    """A file is in an ontology format milia-kg recognises but cannot read (OWL functional or
-    Manchester syntax).
+    """A file is in an ontology format milia-kg recognises but cannot read (OWL Manchester syntax).
 
     :param path: the file.
     :param format_name: the format detected from the file's content.

@@ -28,7 +28,7 @@ def parse_external(path: str | Path, graph: rdflib.Graph) -> None:
     """Parse one external ontology file into ``graph``; the format is told from the file's content
     (see :mod:`milia_kg.readers`), so an OWL/XML or OBO file named ``.owl`` is not misread.
 
-    :raises UnsupportedFormatError: for OWL functional or Manchester syntax.
+    :raises UnsupportedFormatError: for OWL Manchester syntax.
     :raises RDFSyntaxError: if the file is missing, empty, in no known format or cannot be parsed.
     """
     readers.read(path, graph)

@@ -16,8 +16,8 @@ file as a few junk triples without complaint, and fails on the others with an un
 * gzip is told by its magic bytes; the decompressed head is sniffed the same way (the ``.gz``
   suffix aside).
 
-Formats that are recognised but not read (functional and Manchester syntax: no maintained Python
-reader) raise :class:`~milia_kg.errors.UnsupportedFormatError` with a ROBOT command that converts them.
+The one format that is recognised but not read (Manchester syntax: no maintained Python reader)
+raises :class:`~milia_kg.errors.UnsupportedFormatError` with a ROBOT command that converts it.
 
 >>> sniff(b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', ".owl")
 'RDF/XML'
@@ -39,7 +39,7 @@ from pathlib import Path
 
 from milia_kg.errors import RDFSyntaxError, UnsupportedFormatError
 
-__all__ = ["READABLE", "RDFLIB_PARSERS", "TURTLE_SUFFIXES", "UNSUPPORTED", "detect", "parse_error", "read_source",
+__all__ = ["HORNED_PARSERS", "READABLE", "RDFLIB_PARSERS", "TURTLE_SUFFIXES", "UNSUPPORTED", "detect", "parse_error", "read_source",
            "sniff"]
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -47,10 +47,12 @@ OWL_NS = "http://www.w3.org/2002/07/owl#"
 
 #: The formats that are read, with their rdflib parser.
 RDFLIB_PARSERS: dict[str, str] = {"RDF/XML": "xml", "Turtle": "turtle", "N-Triples": "nt", "JSON-LD": "json-ld"}
-#: Every format that is read: rdflib's, and those read by fastobo (OBO) or py-horned-owl (OWL/XML).
-READABLE: tuple[str, ...] = (*RDFLIB_PARSERS, "OBO", "OBO Graphs JSON", "OWL/XML")
+#: py-horned-owl's name of the OWL syntaxes it reads (and rewrites as RDF/XML for rdflib).
+HORNED_PARSERS: dict[str, str] = {"OWL/XML": "owx", "OWL functional syntax": "ofn"}
+#: Every format that is read: rdflib's, fastobo's (OBO) and py-horned-owl's.
+READABLE: tuple[str, ...] = (*RDFLIB_PARSERS, "OBO", "OBO Graphs JSON", *HORNED_PARSERS)
 #: Recognised formats that are not read.
-UNSUPPORTED: tuple[str, ...] = ("OWL functional syntax", "OWL Manchester syntax")
+UNSUPPORTED: tuple[str, ...] = ("OWL Manchester syntax",)
 
 #: Suffixes under which text that is not recognised otherwise is read as Turtle.
 TURTLE_SUFFIXES: tuple[str, ...] = (".ttl", ".owl", ".rdf", ".xml", ".n3", ".jsonld")
@@ -143,7 +145,7 @@ def read_source(path: Path) -> tuple[str, bytes]:
     """The format of ``path`` (a member of :data:`READABLE`, told from its content) and its bytes,
     decompressed if the file is gzip-compressed.
 
-    :raises UnsupportedFormatError: for OWL functional or Manchester syntax.
+    :raises UnsupportedFormatError: for OWL Manchester syntax.
     :raises RDFSyntaxError: if the file cannot be read or decompressed, is empty or unknown XML.
     """
     try:
@@ -165,7 +167,7 @@ def read_source(path: Path) -> tuple[str, bytes]:
 def detect(path: Path) -> str:
     """The format of ``path`` (see :func:`read_source`).
 
-    :raises UnsupportedFormatError: for OWL functional or Manchester syntax.
+    :raises UnsupportedFormatError: for OWL Manchester syntax.
     :raises RDFSyntaxError: if the file cannot be read, is empty or unknown XML.
     """
     return read_source(path)[0]

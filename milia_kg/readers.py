@@ -2,7 +2,8 @@
 
 Each format goes to a maintained parser: rdflib for RDF/XML, Turtle, N-Triples and JSON-LD;
 fastobo for OBO 1.4 and OBO Graphs JSON (then :mod:`milia_kg.obo_owl` applies the OBO-to-OWL
-mapping); py-horned-owl for OWL/XML (it writes the ontology back as RDF/XML, which rdflib reads).
+mapping); py-horned-owl for OWL/XML and OWL functional syntax (it writes the ontology back as
+RDF/XML, which rdflib reads).
 The format is told from the content (:func:`milia_kg.rdf_formats.read_source`), gzip included.
 """
 
@@ -33,22 +34,22 @@ def _obo(path: Path, fmt: str, data: bytes, graph: rdflib.Graph) -> None:
     translate(doc, graph)
 
 
-def _owl_xml(path: Path, data: bytes) -> bytes:
-    """OWL/XML rewritten as RDF/XML by py-horned-owl."""
+def _horned(path: Path, fmt: str, data: bytes) -> bytes:
+    """OWL/XML or functional syntax rewritten as RDF/XML by py-horned-owl."""
     import pyhornedowl
 
     try:
-        ontology = pyhornedowl.open_ontology_from_string(data.decode("utf-8"), "owx")
+        ontology = pyhornedowl.open_ontology_from_string(data.decode("utf-8"), rdf_formats.HORNED_PARSERS[fmt])
         return ontology.save_to_string("owl").encode("utf-8")
     except (ValueError, UnicodeDecodeError) as error:
         reason = " ".join(str(error).split())[:300]
-        raise RDFSyntaxError(path, None, f"not valid OWL/XML: {reason}") from error
+        raise RDFSyntaxError(path, None, f"not valid {fmt}: {reason}") from error
 
 
 def read(path: str | Path, graph: rdflib.Graph) -> str:
     """Parse the ontology file ``path`` into ``graph``; return the format it was read as.
 
-    :raises UnsupportedFormatError: for OWL functional or Manchester syntax.
+    :raises UnsupportedFormatError: for OWL Manchester syntax.
     :raises RDFSyntaxError: if the file is missing, empty, in no known format or cannot be parsed
         (naming the line if known).
     """
@@ -60,9 +61,9 @@ def read(path: str | Path, graph: rdflib.Graph) -> str:
     if fmt == "Turtle":
         loading.parse_turtle_text(data, str(path), graph)
         return fmt
-    if fmt == "OWL/XML":
-        data = _owl_xml(path, data)
-    parser = rdf_formats.RDFLIB_PARSERS["RDF/XML" if fmt == "OWL/XML" else fmt]
+    if fmt in rdf_formats.HORNED_PARSERS:
+        data = _horned(path, fmt, data)
+    parser = rdf_formats.RDFLIB_PARSERS["RDF/XML" if fmt in rdf_formats.HORNED_PARSERS else fmt]
     try:
         graph.parse(data=data, format=parser, publicID=path.resolve().as_uri())
     except Exception as error:  # noqa: BLE001 - rdflib's parsers raise arbitrary types on bad input

@@ -36,8 +36,9 @@ MERGE_FILES = {
         "</Ontology>\n"
     ),
     "functional.owl": (
-        "Prefix(:=<http://example.org/>)\nOntology(<http://example.org/o>\nDeclaration(Class(:A))\n)\n"
+        "Prefix(:=<http://example.org/>)\nOntology(<http://example.org/o>\nDeclaration(Class(:A)\n)\n"
     ),
+    "manchester.owl": "Prefix: : <http://example.org/>\nOntology: <http://example.org/o>\n",
     "empty.owl": "",
     # mkg:over-the-counter is an mkg:Availability; a class disjoint with it makes the union inconsistent.
     "clash.ttl": (
@@ -73,8 +74,10 @@ CASES: dict[str, tuple[tuple[str, ...], list[str], dict[str, str], int, str]] = 
     "merge-truncated-rdfxml": (EMBEDDED, ["--merge", "{dir}/truncated.owl"], {}, 2, "truncated.owl:5:"),
     "merge-bad-obo-named-owl": (EMBEDDED, ["--merge", "{dir}/obo-text.owl"], {}, 2, "obo-text.owl:6: not valid OBO"),
     "merge-bad-owl-xml": (EMBEDDED, ["--merge", "{dir}/owl-xml.owl"], {}, 2, "owl-xml.owl: not valid OWL/XML"),
-    "merge-functional-syntax": (EMBEDDED, ["--merge", "{dir}/functional.owl"], {}, 2,
-                                "functional.owl: OWL functional syntax"),
+    "merge-bad-functional-syntax": (EMBEDDED, ["--merge", "{dir}/functional.owl"], {}, 2,
+                                    "functional.owl: not valid OWL functional syntax"),
+    "merge-manchester-syntax": (EMBEDDED, ["--merge", "{dir}/manchester.owl"], {}, 2,
+                                "manchester.owl: OWL Manchester syntax is not supported yet"),
     "merge-empty-file": (EMBEDDED, ["--merge", "{dir}/empty.owl"], {}, 2, "empty.owl: empty file"),
     "merge-missing-file": (EMBEDDED, ["--merge", "{dir}/absent.owl"], {}, 2, "absent.owl"),
     "merge-directory": (EMBEDDED, ["--merge", "{dir}"], {}, 2, "is a directory"),

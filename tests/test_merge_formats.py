@@ -1,4 +1,4 @@
-"""``--merge`` reads OBO, OBO Graphs JSON, OWL/XML, RDF/XML, Turtle, N-Triples, JSON-LD, gzipped or not,
+"""``--merge`` reads OBO, OBO Graphs JSON, OWL/XML, OWL functional syntax, RDF/XML, Turtle, N-Triples, JSON-LD, gzipped or not,
 and the same terms in any of them give the same merged answers (part-of reasoning included)."""
 
 from __future__ import annotations
@@ -36,10 +36,11 @@ def _write(tmp: Path, name: str, fmt: str) -> Path:
         return SLICE
     graph = rdflib.Graph().parse(SLICE)
     path = tmp / name
-    if fmt == "owl-xml":
+    if fmt in ("owl-xml", "owl-functional"):
         rdfxml = tmp / "via.owl"
         graph.serialize(rdfxml, format="xml")
-        pyhornedowl.open_ontology_from_file(str(rdfxml), "owl").save_to_file(str(path), "owx")
+        syntax = "owx" if fmt == "owl-xml" else "ofn"
+        pyhornedowl.open_ontology_from_file(str(rdfxml), "owl").save_to_file(str(path), syntax)
     else:
         graph.serialize(path, format={"rdf-xml": "xml", "n-triples": "nt", "json-ld": "json-ld"}[fmt])
     return path
@@ -49,6 +50,7 @@ FORMATS = {  # id -> (file name, format); every name ends in a suffix that does 
     "obo": ("slice.obo", "obo"),
     "obo-graphs-json": ("slice.json", "obo-graphs-json"),
     "owl-xml": ("slice.owl", "owl-xml"),
+    "owl-functional": ("slice.owl", "owl-functional"),
     "rdf-xml": ("slice.owl", "rdf-xml"),
     "n-triples": ("slice.nt", "n-triples"),
     "json-ld": ("slice.jsonld", "json-ld"),

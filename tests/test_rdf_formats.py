@@ -83,6 +83,8 @@ def _file(tmp_path: Path, name: str, content: str | bytes) -> Path:
     [("rdfxml-obo-release", 1), ("rdfxml-single-node", 1), ("jsonld", 1), ("turtle-named-owl", 1), ("ntriples", 1),
      # OWL/XML: A declared, A SubClassOf B, the ontology header
      ("owlxml-named-owl", 3),
+     # OWL functional syntax: the ontology header, and with an Ontology IRI only, that alone
+     ("functional-named-owl", 1), ("functional-ontology-first", 1),
      # OBO, OBO Graphs JSON: no ontology clause, so no header; a Term is a class with an id and a label
      ("obo-named-owl", 0), ("obo-graphs-json", 3)],
 )
@@ -99,7 +101,7 @@ def test_readable_formats_are_parsed(sample: str, triples: int, compressed: bool
 
 @pytest.mark.parametrize(
     ("sample", "format_name"),
-    [("functional-named-owl", "OWL functional syntax"), ("manchester", "OWL Manchester syntax")],
+    [("manchester", "OWL Manchester syntax")],
 )
 def test_unsupported_formats_are_named_with_a_conversion(sample: str, format_name: str, tmp_path: Path) -> None:
     name, content, _ = SAMPLES[sample]
@@ -141,6 +143,8 @@ TWO_NODES = (
         ("bad.obo", "format-version: 1.4\n\n[Term]\nid: HP:1\nnot a clause\n", "bad.obo:5: not valid OBO: "),
         ("bad.json", '{"graphs": [{"nodes": 3}]}', "bad.json: not valid OBO Graphs JSON: "),
         ("bad-owlxml.owl", OWL_XML.replace("</Ontology>", ""), "bad-owlxml.owl: not valid OWL/XML: "),
+        ("bad.ofn", "Prefix(:=<http://x.org/>)\nOntology(<http://x.org/o>\nDeclaration(Class(:A)\n",
+         "bad.ofn: not valid OWL functional syntax: "),
         ("notes.txt", "hello", "notes.txt: unknown RDF format '.txt'"),
     ],
 )

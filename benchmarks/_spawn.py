@@ -51,6 +51,7 @@ def run(command: list[str], timeout: float | None = None) -> dict[str, object]:
         return {
             "seconds": seconds,
             "peak_mb": round(usage.ru_maxrss / 1024, 1),
+            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
             "returncode": child.returncode,
             "stdout": out.read().decode("utf-8", "replace")[-_KEEP:],
             "stderr": err.read().decode("utf-8", "replace")[-4_000:],

@@ -188,8 +188,13 @@ graph_option = click.option(
 merge_option = click.option(
     "--merge", "merge", multiple=True, metavar="FILE",
     type=click.Path(exists=True, dir_okay=False),
-    help="Merge an external ontology file (RDF/XML, Turtle, N-Triples or JSON-LD, told by its content) "
-    "before querying; repeatable.",
+    help="Merge an external ontology file (OBO, OBO Graphs JSON, OWL/XML, OWL functional syntax, RDF/XML, "
+    "Turtle, N-Triples or JSON-LD, gzipped or not, told by its content) before querying; repeatable. The "
+    "reasoned merge is kept in the cache, so the next query on the same files opens it.",
+)
+store_option = click.option(
+    "--store", "store", metavar="DIR", default=None, type=click.Path(file_okay=False),
+    help="Query a merge kept by 'milia-kg merge FILE... --out DIR' instead of the packaged graph.",
 )
 query_reasoner_option = _reasoner_option("Reasoner whose closure the embedded graph holds.")
 timeout_option = click.option(
@@ -207,10 +212,12 @@ allow_service_option = click.option(
 
 
 def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ...] = (),
-          limits: dict[str, Any] | None = None, graph: str | None = None) -> Any:
+          limits: dict[str, Any] | None = None, graph: str | None = None, store: str | None = None) -> Any:
     from milia_kg.query.kg import KnowledgeGraph
 
     limits = limits or {}
+    if store and (merge or endpoint):
+        raise click.UsageError("--store is a merged graph already; it takes neither --merge nor --endpoint")
     if graph and not endpoint:
         raise click.UsageError("--graph names a graph of a remote store: give --endpoint too")
     if endpoint:
@@ -218,10 +225,10 @@ def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ..
             raise click.UsageError("--merge works on the embedded engines, not with --endpoint")
         kg = KnowledgeGraph.from_endpoint(endpoint, timeout=limits.get("timeout", 30.0), graph=graph)
         return kg.with_limits(**limits)
-    if merge:
-        from milia_kg.merge import merged_graph
+    if merge or store:
+        from milia_kg.kept_store import open_merged, open_store
 
-        kg = KnowledgeGraph.from_graph(merged_graph(merge, reasoner=reasoner), engine=engine)
+        kg = open_store(store, engine=engine) if store else open_merged(merge, reasoner=reasoner, engine=engine)
         return kg.with_limits(**limits)
     return KnowledgeGraph.open(engine=engine, reasoner=reasoner).with_limits(**limits)
 
@@ -291,18 +298,19 @@ def queries_command(fmt: str) -> None:
 @graph_option
 @query_reasoner_option
 @merge_option
+@store_option
 @timeout_option
 @max_rows_option
 @allow_service_option
 def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
                   endpoint: str | None, graph: str | None, reasoner: str, merge: tuple[str, ...],
-                  timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
+                  store: str | None, timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the canned query NAME (see 'milia-kg queries')."""
     from milia_kg.query.formatting import render
 
     values = _parse_params(params)
     kg = _open(engine, endpoint, reasoner, merge,
-               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph)
+               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store)
     click.echo(render(kg.run(name, **values), fmt))
 
 
@@ -314,11 +322,12 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
 @graph_option
 @query_reasoner_option
 @merge_option
+@store_option
 @timeout_option
 @max_rows_option
 @allow_service_option
 def sparql_command(source: str, fmt: str, engine: str, endpoint: str | None,
-                   graph: str | None, reasoner: str, merge: tuple[str, ...],
+                   graph: str | None, reasoner: str, merge: tuple[str, ...], store: str | None,
                    timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the SPARQL query in FILE ('-' reads standard input)."""
     from milia_kg import _files
@@ -333,11 +342,29 @@ def sparql_command(source: str, fmt: str, engine: str, endpoint: str | None,
         data = _files.read_limited(source, _files.MAX_QUERY_FILE_BYTES)
     text = _files.decode_utf8(data, source)
     kg = _open(engine, endpoint, reasoner, merge,
-               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph)
+               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store)
     click.echo(render(kg.sparql_result(text), fmt))
 
 
 # ------------------------------------------------------------------------------ store commands
+
+
+@main.command("merge")
+@click.argument("files", metavar="FILE...", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out", metavar="DIR", required=True, type=click.Path(),
+              help="The store folder to create (new or empty).")
+@_reasoner_option("Reasoner that closes the union.")
+def merge_command(files: tuple[str, ...], out: str, reasoner: str) -> None:
+    """Merge the graph with ontology FILEs (OBO, OBO Graphs JSON, OWL/XML, OWL functional syntax, RDF/XML,
+    Turtle, N-Triples, JSON-LD, gzipped or not), reason, and keep the result as an Oxigraph store in DIR."""
+    import json
+
+    from milia_kg.kept_store import MARKER, build_store
+
+    folder = build_store(files, out, reasoner=reasoner)
+    meta = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    click.echo(f"{folder}: {meta['triples']} triples ({reasoner} closure of the graph and {len(files)} file(s))")
 
 
 @main.command("push")

@@ -35,6 +35,7 @@ __all__ = [
     "RDFSyntaxError",
     "RowLimitError",
     "ServiceNotAllowedError",
+    "StoreError",
     "UnknownQueryError",
     "UnsupportedFormatError",
     "ValidationError",
@@ -88,7 +89,7 @@ class RDFSyntaxError(MiliaKGError, ValueError):
 
 
 class UnsupportedFormatError(RDFSyntaxError):
-    """A file is in an ontology format milia-kg recognises but cannot read yet (OWL/XML, OBO...).
+    """A file is in an ontology format milia-kg recognises but cannot read (OWL Manchester syntax).
 
     :param path: the file.
     :param format_name: the format detected from the file's content.
@@ -101,6 +102,19 @@ class UnsupportedFormatError(RDFSyntaxError):
     def __init__(self, path: object, format_name: str, hint: str) -> None:
         self.format_name = format_name
         super().__init__(path, None, f"{format_name} is not supported yet; {hint}")
+
+
+class StoreError(MiliaKGError, ValueError):
+    """A folder given as a kept merge store (``--store``) is not one, or ``--out`` cannot take one.
+
+    >>> str(StoreError("/tmp/x", "not a milia-kg store (no milia-kg-store.json)"))
+    '/tmp/x: not a milia-kg store (no milia-kg-store.json)'
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
 
 
 class CheckFailedError(MiliaKGError):

@@ -12,13 +12,12 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import rdflib
 
-from milia_kg import _files, _rdf_guards, loading, pipeline, rdf_formats
-from milia_kg.errors import RDFSyntaxError
+from milia_kg import loading, pipeline, readers
 from milia_kg.reasoner import DEFAULT_REASONER
 
 __all__ = ["MKG", "merged_graph", "parse_external"]
@@ -27,42 +26,28 @@ MKG = loading.MKG
 
 def parse_external(path: str | Path, graph: rdflib.Graph) -> None:
     """Parse one external ontology file into ``graph``; the format is told from the file's content
-    (see :mod:`milia_kg.rdf_formats`), so an OWL/XML or OBO file named ``.owl`` is not misread.
+    (see :mod:`milia_kg.readers`), so an OWL/XML or OBO file named ``.owl`` is not misread.
 
-    The file is read once, bounded (:func:`milia_kg._files.read_limited`), and checked
-    before rdflib sees it: no XML entity declarations or external DTDs, no remote JSON-LD
-    contexts (:mod:`milia_kg._rdf_guards`), so parsing never expands without end nor fetches.
-
-    :raises UnsupportedFormatError: for OWL/XML, OBO or OWL functional syntax (not read yet).
-    :raises RDFSyntaxError: if the file is missing, empty or cannot be parsed (naming the line if known).
-    :raises InputFileError: if it is not a regular file (after symlinks) or is larger than
-        :data:`milia_kg._files.MAX_RDF_FILE_BYTES`.
+    :raises UnsupportedFormatError: for OWL Manchester syntax.
+    :raises RDFSyntaxError: if the file is missing, empty, in no known format or cannot be parsed.
     """
-    path = Path(path)
-    data = _files.read_limited(path, _files.MAX_RDF_FILE_BYTES)
-    fmt = rdf_formats.detect(path, data)
-    if fmt == "turtle":
-        loading.parse_turtle_text(data, str(path), graph)
-        return
-    if fmt == "xml":
-        _rdf_guards.check_rdfxml(data, path)
-    elif fmt == "json-ld":
-        _rdf_guards.check_jsonld(data, path)
-    try:
-        graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
-    except OSError as error:
-        raise RDFSyntaxError(path, None, error.strerror or str(error)) from error
-    except Exception as error:
-        raise rdf_formats.parse_error(path, fmt, error) from error
+    readers.read(path, graph)
 
 
-def merged_graph(external: Iterable[str | Path], reasoner: str = DEFAULT_REASONER) -> rdflib.Graph:
+def merged_graph(external: Iterable[str | Path], reasoner: str = DEFAULT_REASONER,
+                 step: Callable[[str], None] | None = None) -> rdflib.Graph:
     """The asserted graph plus the ``external`` files, reasoned (see :func:`milia_kg.reasoner.reason`).
 
+    :param step: called with what is being done before each file is parsed and before reasoning
+        (a progress bar, see :mod:`milia_kg._progress`).
     :raises RDFSyntaxError: if a file cannot be parsed.
     :raises InconsistencyError: if the union is inconsistent.
     """
     graph = rdflib.Graph()
     for path in external:
+        if step is not None:
+            step(f"parsing {Path(path).name}")
         parse_external(path, graph)
+    if step is not None:
+        step("reasoning")
     return pipeline.run(extra_graphs=[graph], reasoner=reasoner, validate=False).closure

@@ -9,11 +9,15 @@ file as a few junk triples without complaint, and fails on the others with an un
   ``Ontology`` in the OWL namespace (and that does not bind RDF) is OWL/XML;
 * ``format-version:`` or a ``[Term]``/``[Typedef]``/``[Instance]`` stanza is OBO;
 * ``Prefix(`` / ``Ontology(`` is OWL functional syntax, ``Prefix:`` / ``Ontology:`` Manchester;
-* a JSON object or array is JSON-LD; any other text is N-Triples (``.nt``) or Turtle (``.ttl``,
-  or a suffix of the formats above), since the text alone does not tell them from prose.
+* a JSON object whose first key is ``"graphs"`` is OBO Graphs JSON (ROBOT and the OBO releases
+  write that key first), any other JSON object or array is JSON-LD; any other text is N-Triples
+  (``.nt``) or Turtle (``.ttl``, or a suffix of the formats above), since the text alone does not
+  tell them from prose;
+* gzip is told by its magic bytes; the decompressed head is sniffed the same way (the ``.gz``
+  suffix aside).
 
-Formats that are recognised but not read (OWL/XML, OBO, functional and Manchester syntax) raise
-:class:`~milia_kg.errors.UnsupportedFormatError` with a ROBOT command that converts them.
+The one format that is recognised but not read (Manchester syntax: no maintained Python reader)
+raises :class:`~milia_kg.errors.UnsupportedFormatError` with a ROBOT command that converts it.
 
 >>> sniff(b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', ".owl")
 'RDF/XML'
@@ -21,26 +25,43 @@ Formats that are recognised but not read (OWL/XML, OBO, functional and Mancheste
 'OWL/XML'
 >>> sniff(b"format-version: 1.2\\n", ".owl"), sniff(b"Prefix(:=<http://x.org/>)", ".owl")
 ('OBO', 'OWL functional syntax')
+>>> sniff(b'{ "graphs" : [ { "id" : "http://purl.obolibrary.org/obo/hp.json" } ] }', ".json")
+'OBO Graphs JSON'
 """
 
 from __future__ import annotations
 
 import re
 import xml.sax
+import zlib
 from pathlib import Path
 
-from milia_kg import vocab
-from milia_kg.errors import RDFSyntaxError, UnsupportedFormatError
+from milia_kg import _files, vocab
+from milia_kg.errors import InputFileError, RDFSyntaxError, UnsupportedFormatError
 
-__all__ = ["RDFLIB_PARSERS", "TURTLE_SUFFIXES", "UNSUPPORTED", "detect", "parse_error", "sniff"]
+__all__ = [
+    "HORNED_PARSERS",
+    "RDFLIB_PARSERS",
+    "READABLE",
+    "TURTLE_SUFFIXES",
+    "UNSUPPORTED",
+    "detect",
+    "parse_error",
+    "read_source",
+    "sniff",
+]
 
 RDF_NS = vocab.RDF
 OWL_NS = vocab.OWL
 
 #: The formats that are read, with their rdflib parser.
 RDFLIB_PARSERS: dict[str, str] = {"RDF/XML": "xml", "Turtle": "turtle", "N-Triples": "nt", "JSON-LD": "json-ld"}
-#: Recognised formats that are not read yet.
-UNSUPPORTED: tuple[str, ...] = ("OWL/XML", "OBO", "OWL functional syntax", "OWL Manchester syntax")
+#: py-horned-owl's name of the OWL syntaxes it reads (and rewrites as RDF/XML for rdflib).
+HORNED_PARSERS: dict[str, str] = {"OWL/XML": "owx", "OWL functional syntax": "ofn"}
+#: Every format that is read: rdflib's, fastobo's (OBO) and py-horned-owl's.
+READABLE: tuple[str, ...] = (*RDFLIB_PARSERS, "OBO", "OBO Graphs JSON", *HORNED_PARSERS)
+#: Recognised formats that are not read.
+UNSUPPORTED: tuple[str, ...] = ("OWL Manchester syntax",)
 
 #: Suffixes under which text that is not recognised otherwise is read as Turtle.
 TURTLE_SUFFIXES: tuple[str, ...] = (".ttl", ".owl", ".rdf", ".xml", ".n3", ".jsonld")
@@ -54,6 +75,7 @@ _ENTITY = re.compile(r"""<!ENTITY\s+([\w.-]+)\s+["']([^"']*)["']""")
 _OBO = re.compile(r"\A(?:format-version|data-version|ontology):|^\[(?:Term|Typedef|Instance)\]\s*$", re.M)
 _XML_START = re.compile(r"<(?:\?xml|!--|!DOCTYPE|[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?[\s/>])")  # not <http://...>
 _JSON_START = re.compile(r"\{|\[\s*[{\]]")
+_OBO_GRAPHS = re.compile(r'\{\s*"graphs"\s*:\s*\[')
 _FUNCTIONAL = re.compile(r"\A(?:#[^\n]*\n|\s)*(?:Prefix|Ontology)\s*\(")
 _MANCHESTER = re.compile(r"\A(?:#[^\n]*\n|\s)*(?:Prefix|Ontology):")
 _RDFLIB_LOCATION = re.compile(r"^\S*?:(\d+):(\d+): ")  # "file:///x.owl:4:50: message"
@@ -102,6 +124,8 @@ def sniff(head: bytes, suffix: str = "") -> str:
         return "OWL functional syntax"
     if _MANCHESTER.match(text):
         return "OWL Manchester syntax"
+    if _OBO_GRAPHS.match(text):
+        return "OBO Graphs JSON"
     if _JSON_START.match(text):
         return "JSON-LD"
     if suffix.lower() == ".nt":
@@ -109,22 +133,8 @@ def sniff(head: bytes, suffix: str = "") -> str:
     return "Turtle" if suffix.lower() in TURTLE_SUFFIXES else "unknown"
 
 
-def detect(path: Path, data: bytes | None = None) -> str:
-    """The rdflib parser for ``path``, told from its first bytes (those of ``data`` if the file
-    was read already).
-
-    :raises UnsupportedFormatError: for OWL/XML, OBO, functional or Manchester syntax.
-    :raises RDFSyntaxError: if the file cannot be read, is empty, compressed or unknown XML.
-    """
-    if data is not None:
-        head = data[:HEAD_BYTES]
-    else:
-        try:
-            with path.open("rb") as stream:
-                head = stream.read(HEAD_BYTES)
-        except OSError as error:
-            raise RDFSyntaxError(path, None, error.strerror or str(error)) from error
-    found = sniff(head, path.suffix)
+def _refuse(path: Path, found: str, suffix: str) -> None:
+    """Raise the one-line error for a format in none of :data:`READABLE`."""
     if found in UNSUPPORTED:
         target = path.with_suffix(".ttl" if path.suffix != ".ttl" else ".converted.ttl")
         hint = f"convert it to RDF/XML or Turtle first, e.g. with ROBOT: robot convert --input {path} --output {target}"
@@ -132,13 +142,60 @@ def detect(path: Path, data: bytes | None = None) -> str:
     if found == "empty":
         raise RDFSyntaxError(path, None, "empty file, no ontology to merge")
     if found == "gzip":
-        raise RDFSyntaxError(path, None, "gzip-compressed; decompress it first (gunzip)")
+        raise RDFSyntaxError(path, None, "gzip-compressed twice; decompress it first (gunzip)")
     if found == "XML":
         raise RDFSyntaxError(path, None, "XML, but neither RDF/XML (rdf:RDF root) nor OWL/XML (owl:Ontology root)")
     if found == "unknown":
-        raise RDFSyntaxError(path, None, f"unknown RDF format {path.suffix!r}: not XML, JSON-LD, OBO or OWL syntax "
+        raise RDFSyntaxError(path, None, f"unknown RDF format {suffix!r}: not XML, JSON, OBO or OWL syntax "
                              "by content; name Turtle .ttl and N-Triples .nt")
-    return RDFLIB_PARSERS[found]
+
+
+def _gunzip(path: Path, data: bytes, limit: int) -> bytes:
+    """``data`` decompressed, refused past ``limit`` bytes (a small gzip bomb must not fill memory).
+
+    :raises InputFileError: if the content is larger than ``limit``.
+    :raises RDFSyntaxError: if it is not readable gzip.
+    """
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error as error:
+        raise RDFSyntaxError(path, None, f"gzip-compressed but not readable: {error}") from error
+    if len(out) > limit:
+        raise InputFileError(path, f"larger than {limit} bytes once decompressed")
+    if not inflater.eof:
+        raise RDFSyntaxError(path, None, "gzip-compressed but not readable: the stream is truncated")
+    return out
+
+
+def read_source(path: Path) -> tuple[str, bytes]:
+    """The format of ``path`` (a member of :data:`READABLE`, told from its content) and its bytes,
+    decompressed if the file is gzip-compressed.
+
+    The file is read bounded (:func:`milia_kg._files.read_limited`: a regular file, at most
+    :data:`milia_kg._files.MAX_RDF_FILE_BYTES`, also once decompressed).
+
+    :raises UnsupportedFormatError: for OWL Manchester syntax.
+    :raises RDFSyntaxError: if the file cannot be read or decompressed, is empty or unknown XML.
+    :raises InputFileError: if it is not a regular file or is too large.
+    """
+    data = _files.read_limited(path, _files.MAX_RDF_FILE_BYTES)
+    suffix = path.suffix
+    if data.startswith(_GZIP):
+        data = _gunzip(path, data, _files.MAX_RDF_FILE_BYTES)
+        suffix = Path(path.stem).suffix
+    found = sniff(data[:HEAD_BYTES], suffix)
+    _refuse(path, found, suffix)
+    return found, data
+
+
+def detect(path: Path) -> str:
+    """The format of ``path`` (see :func:`read_source`).
+
+    :raises UnsupportedFormatError: for OWL Manchester syntax.
+    :raises RDFSyntaxError: if the file cannot be read, is empty or unknown XML.
+    """
+    return read_source(path)[0]
 
 
 def parse_error(path: Path, fmt: str, error: Exception) -> RDFSyntaxError:
@@ -150,4 +207,5 @@ def parse_error(path: Path, fmt: str, error: Exception) -> RDFSyntaxError:
     if located:
         return RDFSyntaxError(path, int(located.group(1)), text[located.end():])
     name = next((k for k, v in RDFLIB_PARSERS.items() if v == fmt), fmt)
-    return RDFSyntaxError(path, None, f"not valid {name}: {text}")
+    line = getattr(error, "lineno", None) if isinstance(error, SyntaxError) else None
+    return RDFSyntaxError(path, line, f"not valid {name}: {text}")

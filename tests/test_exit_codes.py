@@ -27,17 +27,18 @@ MERGE_FILES = {
         '         xmlns:owl="http://www.w3.org/2002/07/owl#">\n'
         '  <owl:Class rdf:about="http://example.org/A">\n'
     ),
-    "obo-text.owl": "format-version: 1.2\nontology: ex\n\n[Term]\nid: EX:0000001\nname: thing\n",
+    "obo-text.owl": "format-version: 1.2\nontology: ex\n\n[Term]\nid: EX:0000001\nname thing\n",
     "owl-xml.owl": (
         '<?xml version="1.0"?>\n'
         '<Ontology xmlns="http://www.w3.org/2002/07/owl#" ontologyIRI="http://example.org/o">\n'
         '    <Declaration><Class IRI="http://example.org/A"/></Declaration>\n'
-        '    <SubClassOf><Class IRI="http://example.org/A"/><Class IRI="http://example.org/B"/></SubClassOf>\n'
+        '    <SubClassOf><Class IRI="http://example.org/A"/><Class IRI="http://example.org/B"/>\n'
         "</Ontology>\n"
     ),
     "functional.owl": (
-        "Prefix(:=<http://example.org/>)\nOntology(<http://example.org/o>\nDeclaration(Class(:A))\n)\n"
+        "Prefix(:=<http://example.org/>)\nOntology(<http://example.org/o>\nDeclaration(Class(:A)\n)\n"
     ),
+    "manchester.owl": "Prefix: : <http://example.org/>\nOntology: <http://example.org/o>\n",
     "empty.owl": "",
     # mkg:over-the-counter is an mkg:Availability; a class disjoint with it makes the union inconsistent.
     "clash.ttl": (
@@ -71,10 +72,12 @@ CASES: dict[str, tuple[tuple[str, ...], list[str], dict[str, str], int, str]] = 
     "sparql-file-not-utf8": (("sparql",), [], {"rq": "{dir}/latin1.rq"}, 2, "not UTF-8"),
     "merge-malformed-turtle": (EMBEDDED, ["--merge", "{dir}/broken.ttl"], {}, 2, "broken.ttl:3:"),
     "merge-truncated-rdfxml": (EMBEDDED, ["--merge", "{dir}/truncated.owl"], {}, 2, "truncated.owl:5:"),
-    "merge-obo-named-owl": (EMBEDDED, ["--merge", "{dir}/obo-text.owl"], {}, 2, "obo-text.owl: OBO"),
-    "merge-owl-xml": (EMBEDDED, ["--merge", "{dir}/owl-xml.owl"], {}, 2, "owl-xml.owl: OWL/XML"),
-    "merge-functional-syntax": (EMBEDDED, ["--merge", "{dir}/functional.owl"], {}, 2,
-                                "functional.owl: OWL functional syntax"),
+    "merge-bad-obo-named-owl": (EMBEDDED, ["--merge", "{dir}/obo-text.owl"], {}, 2, "obo-text.owl:6: not valid OBO"),
+    "merge-bad-owl-xml": (EMBEDDED, ["--merge", "{dir}/owl-xml.owl"], {}, 2, "owl-xml.owl: not valid OWL/XML"),
+    "merge-bad-functional-syntax": (EMBEDDED, ["--merge", "{dir}/functional.owl"], {}, 2,
+                                    "functional.owl: not valid OWL functional syntax"),
+    "merge-manchester-syntax": (EMBEDDED, ["--merge", "{dir}/manchester.owl"], {}, 2,
+                                "manchester.owl: OWL Manchester syntax is not supported yet"),
     "merge-empty-file": (EMBEDDED, ["--merge", "{dir}/empty.owl"], {}, 2, "empty.owl: empty file"),
     "merge-missing-file": (EMBEDDED, ["--merge", "{dir}/absent.owl"], {}, 2, "absent.owl"),
     "merge-directory": (EMBEDDED, ["--merge", "{dir}"], {}, 2, "is a directory"),

@@ -102,7 +102,8 @@ def test_cli_merge_gives_the_api_rows(merged: Graph, tmp_path: Path) -> None:
 
     from milia_kg.cli import main
 
-    result = CliRunner().invoke(main, ["query", "external_ancestors", "-p", "entity=nose", "--merge", str(SLICE), "-f", "json"])
+    result = CliRunner().invoke(main, ["query", "external_ancestors", "-p", "entity=nose", "--merge", str(SLICE), "-f", "json"],
+                                env={"MILIA_KG_CACHE_DIR": str(tmp_path)})
     assert result.exit_code == 0, result.output
     api = KnowledgeGraph.from_graph(merged).query("external_ancestors", entity="nose")
     assert json.loads(result.output) == json.loads(json.dumps(api))

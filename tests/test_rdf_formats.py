@@ -55,6 +55,9 @@ SAMPLES: dict[str, tuple[str, str | bytes, str]] = {
     "ntriples-named-ttl": ("o.ttl", "<http://x.org/a> <http://x.org/p> <http://x.org/b> .\n", "Turtle"),
     "html": ("page.owl", "<!DOCTYPE html>\n<html><body>404</body></html>\n", "XML"),
     "gzip": ("hp.owl.gz", gzip.compress(OBO_RDFXML.encode()), "gzip"),
+    "obo-graphs-json": ("hp.json", '{\n  "graphs" : [ {\n    "id" : "http://purl.obolibrary.org/obo/hp.owl",\n'
+                        '    "nodes" : [ { "id" : "http://purl.obolibrary.org/obo/HP_0000001", "lbl" : "All",'
+                        ' "type" : "CLASS" } ], "edges" : [ ] } ]\n}\n', "OBO Graphs JSON"),
     "empty": ("e.owl", " \n", "empty"),
     "prose": ("notes.txt", "hello", "unknown"),
 }
@@ -77,19 +80,28 @@ def _file(tmp_path: Path, name: str, content: str | bytes) -> Path:
 
 @pytest.mark.parametrize(
     ("sample", "triples"),
-    [("rdfxml-obo-release", 1), ("rdfxml-single-node", 1), ("jsonld", 1), ("turtle-named-owl", 1), ("ntriples", 1)],
+    [("rdfxml-obo-release", 1), ("rdfxml-single-node", 1), ("jsonld", 1), ("turtle-named-owl", 1), ("ntriples", 1),
+     # OWL/XML: A declared, A SubClassOf B, the ontology header
+     ("owlxml-named-owl", 3),
+     # OWL functional syntax: the ontology header, and with an Ontology IRI only, that alone
+     ("functional-named-owl", 1), ("functional-ontology-first", 1),
+     # OBO, OBO Graphs JSON: no ontology clause, so no header; a Term is a class with an id and a label
+     ("obo-named-owl", 0), ("obo-graphs-json", 3)],
 )
-def test_readable_formats_are_parsed(sample: str, triples: int, tmp_path: Path) -> None:
+@pytest.mark.parametrize("compressed", [False, True], ids=["plain", "gzip"])
+def test_readable_formats_are_parsed(sample: str, triples: int, compressed: bool, tmp_path: Path) -> None:
     name, content, _ = SAMPLES[sample]
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if compressed:
+        name, data = f"{name}.gz", gzip.compress(data)
     graph = rdflib.Graph()
-    parse_external(_file(tmp_path, name, content), graph)
+    parse_external(_file(tmp_path, name, data), graph)
     assert len(graph) == triples
 
 
 @pytest.mark.parametrize(
     ("sample", "format_name"),
-    [("owlxml-named-owl", "OWL/XML"), ("obo-named-owl", "OBO"), ("functional-named-owl", "OWL functional syntax"),
-     ("manchester", "OWL Manchester syntax")],
+    [("manchester", "OWL Manchester syntax")],
 )
 def test_unsupported_formats_are_named_with_a_conversion(sample: str, format_name: str, tmp_path: Path) -> None:
     name, content, _ = SAMPLES[sample]
@@ -126,7 +138,13 @@ TWO_NODES = (
         ("broken.ttl", "@prefix x: <http://x.org/> .\nx:a x:b\n", "broken.ttl:3: "),
         ("empty.owl", "", "empty.owl: empty file, no ontology to merge"),
         ("page.owl", SAMPLES["html"][1], "page.owl: XML, but neither RDF/XML (rdf:RDF root) nor OWL/XML"),
-        ("hp.owl.gz", SAMPLES["gzip"][1], "hp.owl.gz: gzip-compressed; decompress it first"),
+        ("notes.txt.gz", gzip.compress(b"hello"), "notes.txt.gz: unknown RDF format '.txt'"),
+        ("cut.owl.gz", gzip.compress(OBO_RDFXML.encode())[:30], "cut.owl.gz: gzip-compressed but not readable: "),
+        ("bad.obo", "format-version: 1.4\n\n[Term]\nid: HP:1\nnot a clause\n", "bad.obo:5: not valid OBO: "),
+        ("bad.json", '{"graphs": [{"nodes": 3}]}', "bad.json: not valid OBO Graphs JSON: "),
+        ("bad-owlxml.owl", OWL_XML.replace("</Ontology>", ""), "bad-owlxml.owl: not valid OWL/XML: "),
+        ("bad.ofn", "Prefix(:=<http://x.org/>)\nOntology(<http://x.org/o>\nDeclaration(Class(:A)\n",
+         "bad.ofn: not valid OWL functional syntax: "),
         ("notes.txt", "hello", "notes.txt: unknown RDF format '.txt'"),
     ],
 )

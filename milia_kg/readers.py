@@ -1,0 +1,77 @@
+"""Read one external ontology file, in any format of :data:`milia_kg.rdf_formats.READABLE`, into RDF.
+
+Each format goes to a maintained parser: rdflib for RDF/XML, Turtle, N-Triples and JSON-LD;
+fastobo for OBO 1.4 and OBO Graphs JSON (then :mod:`milia_kg.obo_owl` applies the OBO-to-OWL
+mapping); py-horned-owl for OWL/XML and OWL functional syntax (it writes the ontology back as
+RDF/XML, which rdflib reads).
+The format is told from the content (:func:`milia_kg.rdf_formats.read_source`), gzip included;
+XML and JSON-LD are checked first (:mod:`milia_kg._rdf_guards`: no entity expansion, no external
+DTD, no remote context), so reading never expands without end nor fetches.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import rdflib
+
+from milia_kg import _rdf_guards, loading, rdf_formats
+from milia_kg.errors import RDFSyntaxError
+
+__all__ = ["read"]
+
+
+def _obo(path: Path, fmt: str, data: bytes, graph: rdflib.Graph) -> None:
+    import fastobo
+
+    from milia_kg.obo_owl import translate
+
+    try:
+        doc = fastobo.load(io.BytesIO(data)) if fmt == "OBO" else fastobo.load_graph(io.BytesIO(data))
+    except SyntaxError as error:
+        raise RDFSyntaxError(path, error.lineno, f"not valid {fmt}: {' '.join(str(error.msg).split())}") from error
+    except (ValueError, TypeError, OSError) as error:  # fastobo: not an OBO graph, or bad bytes
+        raise RDFSyntaxError(path, None, f"not valid {fmt}: {' '.join(str(error).split())}") from error
+    translate(doc, graph)
+
+
+def _horned(path: Path, fmt: str, data: bytes) -> bytes:
+    """OWL/XML or functional syntax rewritten as RDF/XML by py-horned-owl."""
+    import pyhornedowl
+
+    try:
+        ontology = pyhornedowl.open_ontology_from_string(data.decode("utf-8"), rdf_formats.HORNED_PARSERS[fmt])
+        return ontology.save_to_string("owl").encode("utf-8")
+    except (ValueError, UnicodeDecodeError) as error:
+        reason = " ".join(str(error).split())[:300]
+        raise RDFSyntaxError(path, None, f"not valid {fmt}: {reason}") from error
+
+
+def read(path: str | Path, graph: rdflib.Graph) -> str:
+    """Parse the ontology file ``path`` into ``graph``; return the format it was read as.
+
+    :raises UnsupportedFormatError: for OWL Manchester syntax.
+    :raises RDFSyntaxError: if the file is missing, empty, in no known format or cannot be parsed
+        (naming the line if known).
+    """
+    path = Path(path)
+    fmt, data = rdf_formats.read_source(path)
+    if fmt in ("OBO", "OBO Graphs JSON"):
+        _obo(path, fmt, data, graph)
+        return fmt
+    if fmt == "Turtle":
+        loading.parse_turtle_text(data, str(path), graph)
+        return fmt
+    if fmt in ("RDF/XML", "OWL/XML"):  # before any XML parser expands or fetches anything
+        _rdf_guards.check_rdfxml(data, path)
+    elif fmt == "JSON-LD":
+        _rdf_guards.check_jsonld(data, path)
+    if fmt in rdf_formats.HORNED_PARSERS:
+        data = _horned(path, fmt, data)
+    parser = rdf_formats.RDFLIB_PARSERS["RDF/XML" if fmt in rdf_formats.HORNED_PARSERS else fmt]
+    try:
+        graph.parse(data=data, format=parser, publicID=path.resolve().as_uri())
+    except Exception as error:
+        raise rdf_formats.parse_error(path, parser, error) from error
+    return fmt

@@ -133,16 +133,21 @@ def engines() -> Iterator[dict[str, KnowledgeGraph]]:
 
 
 def _cases() -> list[tuple[str, dict[str, str]]]:
-    """Each catalogue query without parameters, and with those of its example."""
+    """Each catalogue query without parameters, with those of its example, and with each of its
+    boolean parameters not in the example set to false on top of it (e.g. ``inherit=false``)."""
     cases = []
     for name, path in sorted(_resources.query_files().items()):
         cases.append((name, {}))
         try:
-            example = dict(parse_query_file(path).example)
+            query = parse_query_file(path)
         except MiliaKGError:  # a malformed header fails in test_catalogue_headers
             continue
+        example = dict(query.example)
         if example:
             cases.append((name, example))
+        for param in query.params:
+            if param.type == "boolean" and param.name not in example:
+                cases.append((name, {**example, param.name: "false"}))
     return cases
 
 
@@ -150,7 +155,7 @@ def _key(row: dict) -> str:
     return repr(sorted(row.items()))
 
 
-@pytest.mark.parametrize("name, params", _cases(), ids=[f"{n}-{'-'.join(p) or 'all'}" for n, p in _cases()])
+@pytest.mark.parametrize("name, params", _cases(), ids=[f"{n}-{'-'.join(f'{k}={v}' for k, v in p.items()) or 'all'}" for n, p in _cases()])
 def test_every_engine_returns_the_same_rows(engines: dict[str, KnowledgeGraph], name: str,
                                             params: dict[str, str]) -> None:
     query = parse_query_file(_resources.query_files()[name])

@@ -69,14 +69,15 @@ class _Refiner:
 
         for index, graph in enumerate(graphs):
             for s, p, o in graph:
-                s_blank, o_blank = isinstance(s, BNode), isinstance(o, BNode)
-                if not (s_blank or o_blank):
+                s_blank = s if isinstance(s, BNode) else None
+                o_blank = o if isinstance(o, BNode) else None
+                if s_blank is None and o_blank is None:
                     continue
                 predicate = f"{index}{key(p)}"
-                if s_blank:
-                    self.out[s].append((predicate, o, "") if o_blank else (predicate, None, key(o)))
-                if o_blank:
-                    self.into[o].append((predicate, s, "") if s_blank else (predicate, None, key(s)))
+                if s_blank is not None:
+                    self.out[s_blank].append((predicate, o_blank, "" if o_blank is not None else key(o)))
+                if o_blank is not None:
+                    self.into[o_blank].append((predicate, s_blank, "" if s_blank is not None else key(s)))
         self.nodes = sorted(set(self.out) | set(self.into))  # sorted only to fix the iteration order
 
     def _round(self, colour: dict[BNode, str]) -> dict[BNode, str]:

@@ -131,5 +131,5 @@ def run_isolated(func: Callable[[], T], timeout: float, max_memory: int) -> T:
         raise QueryLimitError(f"query stopped: the engine crashed ({how})")
     kind, value = pickle.loads(data)
     if kind == "error":
-        raise value  # type: ignore[misc]
-    return value  # type: ignore[return-value]
+        raise value
+    return value

@@ -86,7 +86,7 @@ class TermMap:
             term = ox.BlankNode(str(term))
         elif isinstance(term, rdflib.term.Node):
             return term
-        found = self._back.get(term)  # type: ignore[call-overload]
+        found = self._back.get(term)  # type: ignore[call-overload]  # any object may be looked up
         if found is not None:
             return found
         if isinstance(term, ox.NamedNode):
@@ -103,7 +103,10 @@ class TermMap:
     def add(self, store: ox.Store, triples: Iterable[tuple[rdflib.term.Node, ...]]) -> ox.Store:
         """Add rdflib triples to the default graph of ``store``; return the store."""
         convert = self.to_ox
-        store.bulk_extend(ox.Quad(convert(s), convert(p), convert(o)) for s, p, o in triples)
+        store.bulk_extend(
+            ox.Quad(convert(s), convert(p), convert(o))  # type: ignore[arg-type]  # pyoxigraph types each Quad slot; to_ox's is wider
+            for s, p, o in triples
+        )
         return store
 
     def store(self, graphs: Iterable[Iterable[tuple[rdflib.term.Node, ...]]]) -> ox.Store:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
@@ -147,6 +147,8 @@ def seed_text(data: str | Path | None = None) -> str:
     folder = data_dir(data)
     if not folder.joinpath(SEED_FILE).is_file():
         raise MiliaKGError(f"{folder}/{SEED_FILE}: seed text is missing")
+    if not isinstance(folder, Hashable):  # Path and zipfile.Path are; Traversable does not promise it
+        return _read_text.__wrapped__(folder, SEED_FILE)
     return _read_text(folder, SEED_FILE)
 
 

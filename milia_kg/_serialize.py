@@ -49,8 +49,11 @@ def canonical_split(asserted: Graph, inferred: Graph) -> tuple[list[tuple], list
     """
     labels = bnode_labels([asserted, inferred])
 
+    def label(term: rdflib.term.Node) -> rdflib.term.Node:
+        return labels.get(term, term) if isinstance(term, BNode) else term
+
     def relabel(graph: Graph) -> list[tuple]:
-        triples = ((labels.get(s, s), p, labels.get(o, o)) for s, p, o in graph)
+        triples = ((label(s), p, label(o)) for s, p, o in graph)
         return sorted(triples, key=_triple_key)
 
     return relabel(asserted), relabel(inferred)
@@ -159,8 +162,9 @@ def _normalise_jsonld(value: object, in_list: bool = False) -> object:
     return value
 
 
-def _node_key(node: dict) -> tuple[str, str]:
-    return (str(node.get("@id", "")), json.dumps(node, sort_keys=True, ensure_ascii=False))
+def _node_key(node: object) -> tuple[str, str]:
+    ident = node.get("@id", "") if isinstance(node, dict) else ""  # nodes of "@graph" are objects
+    return (str(ident), json.dumps(node, sort_keys=True, ensure_ascii=False))
 
 
 def write_jsonld(graph: Graph, context: Mapping[str, str], path: Path) -> None:

@@ -155,10 +155,13 @@ def entities_by_type(asserted: Graph, reasoned: Graph) -> dict[str, int]:
 
 
 def _ontology_header(asserted: Graph) -> dict[str, list[rdflib.term.Node]]:
-    ontology = next(iter(sorted(asserted.subjects(RDF.type, OWL.Ontology))), None)
+    ontology = next(iter(sorted(asserted.subjects(RDF.type, OWL.Ontology))), None)  # type: ignore[type-var]  # rdflib: Node
     if ontology is None:
         return {}
-    return {short(p): sorted(asserted.objects(ontology, p)) for p in set(asserted.predicates(ontology))}
+    return {
+        short(p): sorted(asserted.objects(ontology, p))  # type: ignore[type-var]  # rdflib: Node, yet str-ordered
+        for p in set(asserted.predicates(ontology))
+    }
 
 
 def _void(asserted: Graph, inferred: Graph, reasoned: Graph, files: list[str]) -> Graph:

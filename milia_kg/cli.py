@@ -30,9 +30,9 @@ Heavy modules (rdflib, owlrl, pyshacl) are imported inside the commands, so
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -83,10 +83,17 @@ def _message(error: BaseException) -> str:
 class _Group(click.Group):
     """A click group whose :meth:`main` is the one boundary where errors become exit codes."""
 
-    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
-        extra.pop("standalone_mode", None)
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> NoReturn:
+        # standalone_mode is accepted and ignored: errors always end here, as exit codes
         try:
-            code = super().main(args, prog_name or PROG, standalone_mode=False, **extra)
+            code = super().main(args, prog_name or PROG, complete_var, standalone_mode=False, **extra)
         except Exception as error:
             status = exit_code(error)
             if status is None:

@@ -127,7 +127,8 @@ class Coding:
 
 
 def _split(text: str) -> tuple[str, str]:
-    header, body = [], []
+    header: list[str] = []
+    body: list[str] = []
     for line in text.splitlines(keepends=True):
         (header if line.startswith("#") and not body else body).append(line)
     return "".join(line[1:] for line in header), "".join(body)
@@ -244,7 +245,7 @@ def add_to_graph(mapping_set: MappingSet, graph: rdflib.Graph, *, strict: bool =
     graph.add((set_id, SKOS.definition, Literal(str(description), lang="en")))
     for m in mapping_set.mappings:
         subject, obj = URIRef(m.subject_iri), URIRef(m.object_iri)
-        predicate = SKOS[m.predicate_id.split(":", 1)[1]]
+        predicate: URIRef = SKOS[m.predicate_id.split(":", 1)[1]]
         graph.add((subject, predicate, obj))
         axiom = rdflib.BNode(f"mapping{m.row}")
         graph.add((axiom, RDF.type, OWL.Axiom))

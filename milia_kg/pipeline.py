@@ -80,7 +80,7 @@ def run(
         for prefix, namespace in extra.namespaces():
             asserted.bind(prefix, namespace, override=False)
         asserted += extra
-    inferred, closure = reasoning.reason(asserted, reasoner=reasoner)  # type: ignore[arg-type]
+    inferred, closure = reasoning.reason(asserted, reasoner=reasoner)  # type: ignore[arg-type]  # a str is checked there
     report = None
     if validate:
         from milia_kg.validate import validate as run_rules

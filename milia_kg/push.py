@@ -161,7 +161,7 @@ class _Client:
         handlers: list[urllib.request.BaseHandler] = []
         if credentials.user:
             manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            for url in {routes.query, routes.update, routes.store} - {None}:
+            for url in {u for u in (routes.query, routes.update, routes.store) if u is not None}:
                 manager.add_password(None, url, credentials.user, credentials.password or "")
             handlers += [urllib.request.HTTPBasicAuthHandler(manager),
                          urllib.request.HTTPDigestAuthHandler(manager)]
@@ -318,4 +318,4 @@ def push_release(endpoint: str, graph: str | None = None, with_asserted: bool = 
         from milia_kg.loading import ASSERTED_GRAPH, load_asserted
 
         graphs[str(ASSERTED_GRAPH)] = load_asserted().serialize(format="nt", encoding="utf-8")
-    return push(graphs, endpoint, **options)  # type: ignore[arg-type]
+    return push(graphs, endpoint, **options)  # type: ignore[arg-type]  # options are push()'s keywords

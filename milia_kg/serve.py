@@ -144,7 +144,7 @@ def _cell(value: Any) -> tuple[str, ...] | None:
 
 def _select_cells(kg: KnowledgeGraph, text: str, limits: Limits) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Evaluate a SELECT with the row cap and deadline checked while iterating (in the child)."""
-    names, rows = kg.backend.solutions(  # type: ignore[attr-defined]
+    names, rows = kg.backend.solutions(  # type: ignore[attr-defined]  # serve runs on Oxigraph
         text, max_rows=limits.max_rows, timeout=limits.timeout,
         deadline=time.monotonic() + limits.timeout,
     )
@@ -193,12 +193,12 @@ def _negotiate(request: Request, offered: Mapping[str, str],
             raise HTTPError(406, "not_acceptable",
                             f"format {fmt!r} is not offered here; choose one of {', '.join(offered)}")
         return media
-    media = pick(request.headers.get("accept"), offered)
-    if media is None:
+    picked = pick(request.headers.get("accept"), offered)
+    if picked is None:
         raise HTTPError(406, "not_acceptable",
                         f"none of Accept: {request.headers.get('accept')!r} is offered here; "
                         f"choose one of {', '.join(offered)}")
-    return media
+    return picked
 
 
 async def _query_text(request: Request) -> str:
@@ -235,7 +235,8 @@ async def _query_text(request: Request) -> str:
 def _sparql_response(request: Request, form: str, answer: Any) -> Response:
     if form == "SELECT":
         media = _negotiate(request, SELECT_TYPES)
-        body = serialize_select(*answer, SELECT_TYPES[media])
+        variables, rows = answer
+        body = serialize_select(variables, rows, SELECT_TYPES[media])
     elif form == "ASK":
         media = _negotiate(request, ASK_TYPES)
         body = serialize_ask(answer, ASK_TYPES[media])
@@ -314,7 +315,7 @@ def create_app(kg: KnowledgeGraph) -> FastAPI:
         return await http_error(request, HTTPError(
             405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}"))
 
-    sparql_doc = {
+    sparql_doc: dict[str, Any] = {
         "summary": "SPARQL 1.1 Protocol query (read-only)",
         "description": "query= (URL or form) or an application/sparql-query body. SELECT: SPARQL "
         "JSON, XML, CSV, TSV; ASK: JSON, XML; CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, "

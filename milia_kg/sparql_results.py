@@ -141,14 +141,14 @@ def serialize_select(variables: list[str], rows: list[tuple[Any, ...]], fmt: str
     result.bindings = [
         {rdflib.Variable(v): t for v, t in zip(variables, row, strict=True) if t is not None} for row in rows
     ]
-    return result.serialize(format=fmt, encoding="utf-8")  # type: ignore[return-value]
+    return result.serialize(format=fmt, encoding="utf-8")  # type: ignore[return-value]  # rdflib: bytes with encoding
 
 
 def serialize_ask(answer: bool, fmt: str) -> bytes:
     """An ASK answer as SPARQL JSON or XML."""
     result = Result("ASK")
     result.askAnswer = answer
-    return result.serialize(format=fmt, encoding="utf-8")  # type: ignore[return-value]
+    return result.serialize(format=fmt, encoding="utf-8")  # type: ignore[return-value]  # rdflib: bytes with encoding
 
 
 def serialize_graph(graph: rdflib.Graph, fmt: str) -> bytes:

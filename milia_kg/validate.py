@@ -168,7 +168,7 @@ def _shape_name(results: rdflib.Graph, shapes: rdflib.Graph, node: rdflib.term.N
     return short(shape)
 
 
-def describe(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
+def describe(graph: rdflib.Graph, node: rdflib.term.Node | None) -> str:
     """Like :func:`short`, but a blank-node ``owl:Axiom`` is named by the triple it annotates.
 
     >>> g = rdflib.Graph().parse(format="turtle", data='''
@@ -224,14 +224,14 @@ def _memoise_sparql_check() -> None:
     passed: set[tuple[str, bool, tuple[str, ...]]] = set()
 
     def memoised(self: SPARQLQueryHelper, sparql_text: str, valuenode: object = None, extravars: object = None) -> bool:
-        key = (sparql_text, valuenode is not None, tuple(sorted(extravars or ())))  # type: ignore[call-overload]
+        key = (sparql_text, valuenode is not None, tuple(sorted(extravars or ())))  # type: ignore[call-overload]  # pyshacl: str names
         if key not in passed:
             check(self, sparql_text, valuenode=valuenode, extravars=extravars)
             passed.add(key)
         return True
 
-    memoised.memoised = True  # type: ignore[attr-defined]
-    SPARQLQueryHelper.check_invalid_sparql = memoised  # type: ignore[method-assign]
+    memoised.memoised = True  # type: ignore[attr-defined]  # a marker on the function object
+    SPARQLQueryHelper.check_invalid_sparql = memoised  # type: ignore[method-assign]  # the patch, on purpose
 
 
 def _shacl_on_store(
@@ -244,7 +244,7 @@ def _shacl_on_store(
 
     _memoise_sparql_check()
     _conforms, results, _text = pyshacl.validate(
-        store,
+        store,  # type: ignore[arg-type]  # pyshacl reads pyoxigraph stores natively; its hints omit them
         shacl_graph=shapes,
         inference="none",
         advanced=False,

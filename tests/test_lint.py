@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -27,3 +28,16 @@ def test_ruff_is_clean() -> None:
         cwd=REPO, capture_output=True, text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_is_clean(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """mypy with the [tool.mypy] settings of pyproject.toml; its cache in a fresh folder (about 5 s cold)."""
+    if importlib.util.find_spec("mypy") is None:
+        pytest.skip("mypy is not installed (pip install -e '.[test]')")
+    cache = tmp_path_factory.mktemp("mypy-cache")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", "pyproject.toml", "--cache-dir", str(cache)],
+        cwd=REPO, capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("Success: no issues found"), done.stdout

@@ -256,7 +256,7 @@ class KnowledgeGraph:
             raise MiliaKGError("a remote SPARQL endpoint has no local rdflib graph")
         if callable(self._graph):  # a loader; rdflib graphs are not callable
             self._graph = self._graph()
-        return self._graph  # type: ignore[return-value]
+        return self._graph
 
     def queries(self) -> list[Query]:
         """The canned queries with their metadata, sorted by name.
@@ -383,7 +383,7 @@ class KnowledgeGraph:
         """Evaluate in the child process; a graph travels back as N-Triples bytes."""
         result = self._execute(text, form, {}, labels=labels, limits=limits)
         if result.graph is not None:
-            result.graph = result.graph.serialize(format="nt", encoding="utf-8")  # type: ignore[assignment]
+            result.graph = result.graph.serialize(format="nt", encoding="utf-8")  # type: ignore[assignment]  # bytes cross the pipe
         return result
 
     def _execute(self, text: str, form: str, bindings: Mapping[str, Any], labels: bool = True,
@@ -413,7 +413,7 @@ class KnowledgeGraph:
             i for i, n in enumerate(names)
             if n + _LABEL not in names and any(isinstance(r[i], IRI) for r in rows)
         ]
-        iris = {r[i] for r in rows for i in entity if isinstance(r[i], IRI)}
+        iris = {v for r in rows for i in entity if isinstance(v := r[i], IRI)}
         found = self.backend.labels(iris) if iris else {}
         columns: list[str] = []
         for i, n in enumerate(names):
@@ -424,9 +424,9 @@ class KnowledgeGraph:
         for row in rows:
             record: dict[str, Value] = {}
             for i, n in enumerate(names):
-                record[n] = row[i]
+                value = record[n] = row[i]
                 if i in entity:
-                    record[n + _LABEL] = found.get(row[i]) if isinstance(row[i], IRI) else None
+                    record[n + _LABEL] = found.get(value) if isinstance(value, IRI) else None
             out.append(record)
         return Result("SELECT", columns, out)
 

@@ -131,7 +131,7 @@ class Engine:
             elif type(objects) is tuple:
                 by_s[s] = (*objects, o) if len(objects) < _SMALL else {*objects, o}
             else:  # a set: the frozenset in Values is only the shared empty default, never stored
-                objects.add(o)  # type: ignore[union-attr]
+                objects.add(o)  # type: ignore[union-attr]  # a set: type() is tuple does not narrow the else
             by_o = pos[p]
             subjects = by_o.get(o)
             if subjects is None:
@@ -139,7 +139,7 @@ class Engine:
             elif type(subjects) is tuple:
                 by_o[o] = (*subjects, s) if len(subjects) < _SMALL else {*subjects, s}
             else:
-                subjects.add(s)  # type: ignore[union-attr]
+                subjects.add(s)  # type: ignore[union-attr]  # a set, as above
             if schedule:
                 triple = (s, p, o)
                 push(triple)

@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
@@ -41,7 +42,7 @@ INTEGER = _XSD + "integer"
 
 
 @cache
-def _tables() -> tuple[frozenset[str], dict[str, tuple[str, ...]], dict[str, object]]:
+def _tables() -> tuple[frozenset[str], dict[str, tuple[str, ...]], dict[str, Callable[[str], object]]]:
     """The known datatypes, each one's supertypes, and the lexical checks (all owlrl's)."""
     from owlrl.DatatypeHandling import AltXSDToPYTHON
     from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
@@ -84,7 +85,7 @@ def _in_value_space(lexical: str, own: str, target: str) -> bool:
     if check is None:
         return True
     try:
-        check(lexical)  # type: ignore[operator]
+        check(lexical)
     except ValueError:
         return False
     return True

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import rdflib
 
-from milia_kg import loading, pipeline, rdf_formats
+from milia_kg import hpoa, loading, pipeline, rdf_formats
 from milia_kg._reasoners import DEFAULT_REASONER
 from milia_kg.errors import RDFSyntaxError
 
@@ -33,6 +33,9 @@ def parse_external(path: str | Path, graph: rdflib.Graph) -> None:
     :raises RDFSyntaxError: if the file is missing, empty or cannot be parsed (naming the line if known).
     """
     path = Path(path)
+    if hpoa.is_hpoa(path):  # an HPO annotation table, not RDF: converted by milia_kg.hpoa
+        hpoa.parse_hpoa(path, graph)
+        return
     fmt = rdf_formats.detect(path)
     if fmt == "turtle":
         loading.parse_turtle(path, graph)

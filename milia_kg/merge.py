@@ -17,7 +17,7 @@ from pathlib import Path
 
 import rdflib
 
-from milia_kg import loading, pipeline, readers
+from milia_kg import hpoa, loading, pipeline, readers
 from milia_kg.reasoner import DEFAULT_REASONER
 
 __all__ = ["MKG", "merged_graph", "parse_external"]
@@ -31,6 +31,9 @@ def parse_external(path: str | Path, graph: rdflib.Graph) -> None:
     :raises UnsupportedFormatError: for OWL Manchester syntax.
     :raises RDFSyntaxError: if the file is missing, empty, in no known format or cannot be parsed.
     """
+    if hpoa.is_hpoa(Path(path)):  # an HPO annotation table, not RDF: converted by milia_kg.hpoa
+        hpoa.parse_hpoa(Path(path), graph)
+        return
     readers.read(path, graph)
 
 

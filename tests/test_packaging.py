@@ -31,7 +31,7 @@ pytestmark = pytest.mark.slow
 #: packaged folder -> glob patterns of the source files that must be in the wheel
 SHIPPED = {
     "ontology": ["*.ttl", "imports/*.ttl"],
-    "data": ["*.ttl", "*.tsv", "source/*.txt"],
+    "data": ["*.ttl", "*.tsv", "source/*.txt", "hpo/*.hpoa"],
     "queries": ["*.rq", "checks/*.rq"],
 }
 

@@ -41,7 +41,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from milia_kg import _files
+from milia_kg import _files, vocab
 from milia_kg.errors import RDFSyntaxError
 from milia_kg.loading import MKG
 
@@ -64,7 +64,7 @@ COLUMNS = ("database_id", "disease_name", "qualifier", "hpo_id", "reference", "e
 #: MONDO's ``mondo_exactmatch_omim.sssom.tsv``; ORPHA as Orphanet's ORDO class IRIs (the ``ordo``
 #: file MONDO names as ``object_source_version``).
 DISEASE_PREFIXES = {"OMIM": "https://omim.org/entry/", "ORPHA": "http://www.orpha.net/ORDO/Orphanet_"}
-OBO = rdflib.Namespace("http://purl.obolibrary.org/obo/")
+OBO = rdflib.Namespace(vocab.OBO)
 #: RO "has phenotype", already imported by milia-kg (ontology/imports/obo-import.ttl).
 HAS_PHENOTYPE = OBO.RO_0002200
 HPOA_EVIDENCE = MKG.hpoaEvidence

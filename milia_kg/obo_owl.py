@@ -272,7 +272,7 @@ class _Translator:
     def _chain(self, subject: URIRef, first: URIRef, last: URIRef) -> None:
         self.add((subject, OWL.propertyChainAxiom, self._list([first, last])))
 
-    _typedef_handlers: ClassVar[dict[str, Callable[[_Translator, URIRef, Any], None]]] = {
+    _typedef_handlers: ClassVar[dict[str, Callable[[_Translator, URIRef, Any], object]]] = {
         **dict.fromkeys(_CHARACTERISTICS, _characteristic),
         "is_a": lambda self, s, c: self.add((s, RDFS.subPropertyOf, self.iri(c.typedef))),
         "inverse_of": lambda self, s, c: self.add((s, OWL.inverseOf, self.iri(c.typedef))),

@@ -35,6 +35,7 @@ import re
 import xml.sax
 import zlib
 from pathlib import Path
+from typing import Literal
 
 from milia_kg import _files, vocab
 from milia_kg.errors import InputFileError, RDFSyntaxError, UnsupportedFormatError
@@ -57,7 +58,7 @@ OWL_NS = vocab.OWL
 #: The formats that are read, with their rdflib parser.
 RDFLIB_PARSERS: dict[str, str] = {"RDF/XML": "xml", "Turtle": "turtle", "N-Triples": "nt", "JSON-LD": "json-ld"}
 #: py-horned-owl's name of the OWL syntaxes it reads (and rewrites as RDF/XML for rdflib).
-HORNED_PARSERS: dict[str, str] = {"OWL/XML": "owx", "OWL functional syntax": "ofn"}
+HORNED_PARSERS: dict[str, Literal["owx", "ofn"]] = {"OWL/XML": "owx", "OWL functional syntax": "ofn"}
 #: Every format that is read: rdflib's, fastobo's (OBO) and py-horned-owl's.
 READABLE: tuple[str, ...] = (*RDFLIB_PARSERS, "OBO", "OBO Graphs JSON", *HORNED_PARSERS)
 #: Recognised formats that are not read.

@@ -313,7 +313,11 @@ def _query_params(case: dict[str, Any]) -> dict[str, str]:
     return {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in case["params"].items()}
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+#: ``serve`` holds the packaged graph: the cases that merge other files (HPO annotations) are left out.
+SERVED_CASES = [case for case in CASES if not case.get("merge")]
+
+
+@pytest.mark.parametrize("case", SERVED_CASES, ids=[c["id"] for c in SERVED_CASES])
 def test_every_catalogue_answer_as_json(client: TestClient, case: dict[str, Any]) -> None:
     response = client.get(f"/api/queries/{case['query']}", params=_query_params(case))
     assert response.status_code == 200, response.text

@@ -218,6 +218,15 @@ allow_service_option = click.option(
 )
 
 
+def graph_source_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that ``query`` and ``sparql`` share: output format, the graph to ask (engine,
+    endpoint and graph, reasoner, merges, a kept store) and the limits of one query."""
+    for option in reversed((format_option, engine_option, endpoint_option, graph_option, query_reasoner_option,
+                            merge_option, store_option, timeout_option, max_rows_option, allow_service_option)):
+        command = option(command)
+    return command
+
+
 def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ...] = (),
           limits: dict[str, Any] | None = None, graph: str | None = None, store: str | None = None) -> Any:
     from milia_kg.query.kg import KnowledgeGraph
@@ -299,16 +308,7 @@ def queries_command(fmt: str) -> None:
     "--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
     help="A parameter value: a label or synonym, a CURIE, an IRI, or true/false. Repeatable.",
 )
-@format_option
-@engine_option
-@endpoint_option
-@graph_option
-@query_reasoner_option
-@merge_option
-@store_option
-@timeout_option
-@max_rows_option
-@allow_service_option
+@graph_source_options
 def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
                   endpoint: str | None, graph: str | None, reasoner: str, merge: tuple[str, ...],
                   store: str | None, timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
@@ -323,16 +323,7 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
 
 @main.command("sparql")
 @click.argument("source", metavar="FILE")
-@format_option
-@engine_option
-@endpoint_option
-@graph_option
-@query_reasoner_option
-@merge_option
-@store_option
-@timeout_option
-@max_rows_option
-@allow_service_option
+@graph_source_options
 def sparql_command(source: str, fmt: str, engine: str, endpoint: str | None,
                    graph: str | None, reasoner: str, merge: tuple[str, ...], store: str | None,
                    timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:

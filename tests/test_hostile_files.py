@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import signal
-import socket
 import subprocess
 import textwrap
 import threading
@@ -25,6 +24,7 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 from conftest import PYTHON, subprocess_env
+from listener import Listener
 
 from milia_kg import __version__, _cache, _files, merge
 from milia_kg.build import RELEASE_MARKER, build
@@ -51,35 +51,6 @@ def _cli(*args: str | bytes, cwd: Path, timeout: float = BOUND, **env: str) -> s
         [PYTHON, "-m", "milia_kg", *args], cwd=cwd, env=subprocess_env(**env),
         capture_output=True, text=True, timeout=timeout,
     )
-
-
-class Listener:
-    """A loopback TCP listener that records every connection made to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.1)
-        self.connections = 0
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
 
 
 @pytest.fixture()

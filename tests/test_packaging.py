@@ -76,9 +76,16 @@ def venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
     python = root / "bin" / "python"
     purelib = _run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip()
     # the dependencies come from the environment running the tests, whatever its base interpreter has
-    parents = dict.fromkeys([*site.getsitepackages(), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
+    # (its site folders, and the folders its own .pth files added, which a .pth line does not expand)
+    site_dirs = [*site.getsitepackages(), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
+    added = [p for p in sys.path if p and Path(p).is_dir() and not Path(p).resolve().is_relative_to(REPO)
+             and "site-packages" in Path(p).parts]
+    parents = dict.fromkeys([*site_dirs, *added])
     Path(purelib, "_milia_kg_test_parent.pth").write_text("".join(f"{p}\n" for p in parents))
-    _run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)], env=_clean_env())
+    # --ignore-installed: the milia-kg installed in the environment running the tests is visible
+    # through the .pth file, and pip would otherwise take it as already satisfied
+    _run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "--ignore-installed", str(wheel)],
+         env=_clean_env())
     return root
 
 

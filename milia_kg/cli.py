@@ -29,6 +29,7 @@ Heavy modules (rdflib, owlrl, pyshacl) are imported inside the commands, so
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -37,7 +38,7 @@ from typing import Any, NoReturn
 import click
 
 from milia_kg import __version__, vocab
-from milia_kg.errors import CheckFailedError, MiliaKGError, ValidationError
+from milia_kg.errors import CaseProfileError, CheckFailedError, MiliaKGError, ValidationError
 from milia_kg.query.formatting import FORMATS
 from milia_kg.reasoner import DEFAULT_REASONER, REASONERS
 
@@ -342,6 +343,43 @@ def sparql_command(source: str, fmt: str, engine: str, endpoint: str | None,
     kg = _open(engine, endpoint, reasoner, merge,
                {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store)
     click.echo(render(kg.sparql_result(text), fmt))
+
+
+@main.command("classify")
+@click.argument("source", metavar="FILE")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True,
+              help="Output format.")
+@click.option("--jsonl", is_flag=True,
+              help="FILE holds one profile per line; one result per line (a bad line gets an error object).")
+def classify_command(source: str, fmt: str, jsonl: bool) -> None:
+    """Classify the case profile in FILE ('-' reads standard input) into milia subtypes, with advice."""
+    from milia_kg import _files
+    from milia_kg.decision import api, render
+
+    if source == "-":
+        data = sys.stdin.buffer.read(_files.MAX_QUERY_FILE_BYTES + 1)
+        if len(data) > _files.MAX_QUERY_FILE_BYTES:
+            raise MiliaKGError(f"standard input: too large (more than {_files.MAX_QUERY_FILE_BYTES} bytes)")
+    else:
+        data = _files.read_limited(source, _files.MAX_QUERY_FILE_BYTES)
+    text = _files.decode_utf8(data, source)
+    show = render.to_text if fmt == "text" else render.to_json
+    if not jsonl:
+        click.echo(show(api.classify(render.parse_profile(text))))
+        return
+    failed = 0
+    for number, line in render.jsonl_lines(text):
+        try:
+            result = api.classify(render.parse_profile(line, number))
+        except CaseProfileError as error:
+            failed += 1
+            message = str(CaseProfileError(error.field, error.reason, line=number))
+            click.echo(f"{PROG}: error: {message}", err=True)
+            click.echo(json.dumps({"line": number, "error": message}, ensure_ascii=False))
+            continue
+        click.echo(render.to_json(result, indent=None) if fmt == "json" else show(result))
+    if failed:
+        raise CaseProfileError("", f"{failed} line(s) of {source} failed (see above)")
 
 
 # ------------------------------------------------------------------------------ store commands

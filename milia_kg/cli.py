@@ -347,11 +347,12 @@ def sparql_command(source: str, fmt: str, engine: str, endpoint: str | None,
 
 @main.command("classify")
 @click.argument("source", metavar="FILE")
-@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["json", "text", "cards"]), default="json",
+              show_default=True, help="Output format (cards: CDS Hooks cards).")
 @click.option("--jsonl", is_flag=True,
               help="FILE holds one profile per line; one result per line (a bad line gets an error object).")
-def classify_command(source: str, fmt: str, jsonl: bool) -> None:
+@query_reasoner_option
+def classify_command(source: str, fmt: str, jsonl: bool, reasoner: str) -> None:
     """Classify the case profile in FILE ('-' reads standard input) into milia subtypes, with advice."""
     from milia_kg import _files
     from milia_kg.decision import api, render
@@ -363,21 +364,22 @@ def classify_command(source: str, fmt: str, jsonl: bool) -> None:
     else:
         data = _files.read_limited(source, _files.MAX_QUERY_FILE_BYTES)
     text = _files.decode_utf8(data, source)
-    show = render.to_text if fmt == "text" else render.to_json
+    show = {"json": render.to_json, "text": render.to_text, "cards": render.to_cards_json}[fmt]
     if not jsonl:
-        click.echo(show(api.classify(render.parse_profile(text))))
+        click.echo(show(api.classify(render.parse_profile(text), reasoner)))
         return
     failed = 0
     for number, line in render.jsonl_lines(text):
         try:
-            result = api.classify(render.parse_profile(line, number))
+            result = api.classify(render.parse_profile(line, number), reasoner)
         except CaseProfileError as error:
             failed += 1
             message = str(CaseProfileError(error.field, error.reason, line=number))
             click.echo(f"{PROG}: error: {message}", err=True)
             click.echo(json.dumps({"line": number, "error": message}, ensure_ascii=False))
             continue
-        click.echo(render.to_json(result, indent=None) if fmt == "json" else show(result))
+        click.echo({"json": render.to_json, "cards": render.to_cards_json}[fmt](result, None)
+                   if fmt != "text" else show(result))
     if failed:
         raise CaseProfileError("", f"{failed} line(s) of {source} failed (see above)")
 

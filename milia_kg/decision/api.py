@@ -22,6 +22,7 @@ from milia_kg.decision.profile import check_profile
 from milia_kg.errors import CaseProfileError, MiliaKGError
 from milia_kg.loading import MKG
 from milia_kg.query.kg import KnowledgeGraph
+from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.vocab import shorten
 
 DISCLAIMER = (
@@ -53,8 +54,8 @@ class Result:
 class _Context:
     """What every case needs, loaded once: the graph, its schema module and the mapping set."""
 
-    def __init__(self) -> None:
-        self.kg = KnowledgeGraph.open()
+    def __init__(self, reasoner: str) -> None:
+        self.kg = KnowledgeGraph.open(reasoner=reasoner)
         self.closure = self.kg.graph
         self.classifier = Classifier(self.closure)
         sssom = _resources.mappings_file()
@@ -68,19 +69,20 @@ class _Context:
 
 
 @functools.cache
-def _context() -> _Context:
-    return _Context()
+def _context(reasoner: str = DEFAULT_REASONER) -> _Context:
+    return _Context(reasoner)
 
 
-def classify(profile: object) -> Result:
+def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
     """Classify one case profile (a dict as in the case-profile JSON Schema).
 
+    :param reasoner: the reasoner whose closure of the graph the schema module is taken from.
     :raises CaseProfileError: for a profile that breaks the schema, or names an unknown site or
         disorder, naming the field.
     :raises InconsistencyError: if the observations contradict the ontology.
     """
     checked = check_profile(profile)
-    ctx = _context()
+    ctx = _context(reasoner)
     case = case_graph(checked, ctx.resolve)
     matches = ctx.classifier.classify(case)
     populations = [o.filler for o in case.observations if o.property == MKG.occursIn]
@@ -110,12 +112,14 @@ def classify(profile: object) -> Result:
     )
 
 
-def classify_many(profiles: Iterable[object]) -> Iterator[Result | CaseProfileError]:
+def classify_many(
+    profiles: Iterable[object], reasoner: str = DEFAULT_REASONER,
+) -> Iterator[Result | CaseProfileError]:
     """Classify each profile; a bad one yields its :class:`CaseProfileError` (with its 1-based
     position as ``line``) instead of stopping the others."""
     for number, profile in enumerate(profiles, 1):
         try:
-            yield classify(profile)
+            yield classify(profile, reasoner)
         except CaseProfileError as error:
             yield CaseProfileError(error.field, error.reason, line=number)
 

@@ -322,6 +322,20 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
     click.echo(render(kg.run(name, **values), fmt))
 
 
+def _read_text(source: str, limit: int) -> str:
+    """The UTF-8 text of FILE or standard input ('-'), at most ``limit`` bytes: a regular file of
+    bounded size only, so /dev/zero or a FIFO cannot hang the command."""
+    from milia_kg import _files
+
+    if source == "-":
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            raise MiliaKGError(f"standard input: too large (more than {limit} bytes)")
+    else:
+        data = _files.read_limited(source, limit)
+    return _files.decode_utf8(data, source)
+
+
 @main.command("sparql")
 @click.argument("source", metavar="FILE")
 @graph_source_options
@@ -332,14 +346,7 @@ def sparql_command(source: str, fmt: str, engine: str, endpoint: str | None,
     from milia_kg import _files
     from milia_kg.query.formatting import render
 
-    # a regular file of bounded size only: /dev/zero or a FIFO must not hang the command
-    if source == "-":
-        data = sys.stdin.buffer.read(_files.MAX_QUERY_FILE_BYTES + 1)
-        if len(data) > _files.MAX_QUERY_FILE_BYTES:
-            raise MiliaKGError(f"standard input: too large (more than {_files.MAX_QUERY_FILE_BYTES} bytes)")
-    else:
-        data = _files.read_limited(source, _files.MAX_QUERY_FILE_BYTES)
-    text = _files.decode_utf8(data, source)
+    text = _read_text(source, _files.MAX_QUERY_FILE_BYTES)
     kg = _open(engine, endpoint, reasoner, merge,
                {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store)
     click.echo(render(kg.sparql_result(text), fmt))
@@ -357,13 +364,7 @@ def classify_command(source: str, fmt: str, jsonl: bool, reasoner: str) -> None:
     from milia_kg import _files
     from milia_kg.decision import api, render
 
-    if source == "-":
-        data = sys.stdin.buffer.read(_files.MAX_QUERY_FILE_BYTES + 1)
-        if len(data) > _files.MAX_QUERY_FILE_BYTES:
-            raise MiliaKGError(f"standard input: too large (more than {_files.MAX_QUERY_FILE_BYTES} bytes)")
-    else:
-        data = _files.read_limited(source, _files.MAX_QUERY_FILE_BYTES)
-    text = _files.decode_utf8(data, source)
+    text = _read_text(source, _files.MAX_RDF_FILE_BYTES if jsonl else _files.MAX_QUERY_FILE_BYTES)
     show = {"json": render.to_json, "text": render.to_text, "cards": render.to_cards_json}[fmt]
     if not jsonl:
         click.echo(show(api.classify(render.parse_profile(text), reasoner)))

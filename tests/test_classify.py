@@ -275,3 +275,13 @@ def test_cli_cards_format() -> None:
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["cards"][0]["summary"] == (
         "Milia: the observations meet the definition of neonatal milia")
+
+
+def test_cli_reads_a_file_and_refuses_a_missing_one(tmp_path: Any) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(CASES["juvenile-child-inherited"][0]), encoding="utf-8")
+    found = CliRunner().invoke(main, ["classify", str(path)])
+    assert found.exit_code == 0 and [s["id"] for s in json.loads(found.stdout)["subtypes"]] == ["mkg:JuvenileMilia"]
+    missing = CliRunner().invoke(main, ["classify", str(tmp_path / "absent.json")])
+    assert missing.exit_code == 2 and missing.stdout == ""
+    assert missing.stderr.startswith("milia-kg: error: ") and missing.stderr.count("\n") == 1

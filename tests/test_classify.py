@@ -285,3 +285,10 @@ def test_cli_reads_a_file_and_refuses_a_missing_one(tmp_path: Any) -> None:
     missing = CliRunner().invoke(main, ["classify", str(tmp_path / "absent.json")])
     assert missing.exit_code == 2 and missing.stdout == ""
     assert missing.stderr.startswith("milia-kg: error: ") and missing.stderr.count("\n") == 1
+
+
+def test_build_publishes_the_case_profile_schema(release: tuple[Any, Any]) -> None:
+    out, _ = release
+    packaged = resources.files("milia_kg.decision").joinpath("schemas", "case-profile.schema.json").read_bytes()
+    assert (out / "schemas" / "case-profile.schema.json").read_bytes() == packaged
+    assert "schemas/case-profile.schema.json" in (out / "void.ttl").read_text(encoding="utf-8")

@@ -18,11 +18,15 @@ from milia_kg.errors import CaseProfileError
 SCHEMA_FILE = "case-profile.schema.json"
 
 
+def schema_bytes() -> bytes:
+    """The schema file as shipped (``milia-kg build`` publishes it verbatim)."""
+    return resources.files("milia_kg.decision").joinpath("schemas", SCHEMA_FILE).read_bytes()
+
+
 @functools.cache
 def schema() -> dict[str, Any]:
     """The case-profile JSON Schema, read once from the package."""
-    text = resources.files("milia_kg.decision").joinpath("schemas", SCHEMA_FILE).read_text(encoding="utf-8")
-    loaded: dict[str, Any] = json.loads(text)
+    loaded: dict[str, Any] = json.loads(schema_bytes().decode("utf-8"))
     return loaded
 
 

@@ -35,9 +35,10 @@ CASES: dict[str, tuple[dict[str, Any], set[str]]] = {
     "secondary-child-blisters": ({"age_years": 6, "preceding_skin_damage": ["blister", "rash"]}, {"SecondaryMilia"}),
     "secondary-sun": ({"age_group": "older adult", "sites": ["face"], "preceding_skin_damage": ["sun exposure"]},
                       {"SecondaryMilia"}),
-    "juvenile-child-inherited": ({"age_years": 5, "inherited_disorder": True, "present_at_birth": True},
-                                 {"JuvenileMilia"}),
-    "juvenile-adolescent-by-label": ({"age_years": 14, "inherited_disorder": "inherited disorder"}, {"JuvenileMilia"}),
+    # juvenile milia have no definition (the source's "commonly linked to an inherited disorder" is a
+    # tendency, not a condition): an inherited disorder alone classifies no subtype
+    "juvenile-child-inherited": ({"age_years": 5, "inherited_disorder": True, "present_at_birth": True}, set()),
+    "juvenile-adolescent-by-label": ({"age_years": 14, "inherited_disorder": "inherited disorder"}, set()),
     "en-plaque-middle-aged-woman": ({"age_years": 52, "sex": "female", "sites": ["behind the ear"],
                                      "arrangement": "clustered on a raised patch"}, {"MiliaEnPlaque"}),
     "en-plaque-man": ({"age_years": 38, "sex": "male", "sites": ["jaw"], "arrangement": "clustered on a raised patch"},
@@ -279,9 +280,9 @@ def test_cli_cards_format() -> None:
 
 def test_cli_reads_a_file_and_refuses_a_missing_one(tmp_path: Any) -> None:
     path = tmp_path / "case.json"
-    path.write_text(json.dumps(CASES["juvenile-child-inherited"][0]), encoding="utf-8")
+    path.write_text(json.dumps(CASES["en-plaque-man"][0]), encoding="utf-8")
     found = CliRunner().invoke(main, ["classify", str(path)])
-    assert found.exit_code == 0 and [s["id"] for s in json.loads(found.stdout)["subtypes"]] == ["mkg:JuvenileMilia"]
+    assert found.exit_code == 0 and [s["id"] for s in json.loads(found.stdout)["subtypes"]] == ["mkg:MiliaEnPlaque"]
     missing = CliRunner().invoke(main, ["classify", str(tmp_path / "absent.json")])
     assert missing.exit_code == 2 and missing.stdout == ""
     assert missing.stderr.startswith("milia-kg: error: ") and missing.stderr.count("\n") == 1

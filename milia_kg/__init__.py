@@ -32,6 +32,8 @@ __version__ = "0.1.0"
 _LAZY = {
     "KnowledgeGraph": "milia_kg.query.kg",
     "load_catalogue": "milia_kg.query.catalogue",
+    "classify": "milia_kg.decision.api",
+    "classify_many": "milia_kg.decision.api",
     "BuildSummary": "milia_kg.build",
     "build": "milia_kg.build",
     "infer": "milia_kg.reasoner",

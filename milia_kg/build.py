@@ -266,6 +266,12 @@ def _write(
             (tmp / "imports" / source.name).write_bytes(source.read_bytes())
             extra.append(f"imports/{source.name}")
 
+    from milia_kg.decision.profile import SCHEMA_FILE, schema_bytes
+
+    (tmp / "schemas").mkdir()  # the decision-support case-profile contract (milia-kg classify)
+    (tmp / "schemas" / SCHEMA_FILE).write_bytes(schema_bytes())
+    extra.append(f"schemas/{SCHEMA_FILE}")
+
     files = sorted([*ARTIFACTS, *extra])
     void = _void(g_asserted, g_inferred, g_reasoned, files)
     void_triples, _ = _serialize.canonical_split(void, Graph())

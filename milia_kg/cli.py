@@ -29,6 +29,7 @@ Heavy modules (rdflib, owlrl, pyshacl) are imported inside the commands, so
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -37,7 +38,7 @@ from typing import Any, NoReturn
 import click
 
 from milia_kg import __version__, vocab
-from milia_kg.errors import CheckFailedError, MiliaKGError, ValidationError
+from milia_kg.errors import CaseProfileError, CheckFailedError, MiliaKGError, ValidationError
 from milia_kg.query.formatting import FORMATS
 from milia_kg.reasoner import DEFAULT_REASONER, REASONERS
 
@@ -321,6 +322,20 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
     click.echo(render(kg.run(name, **values), fmt))
 
 
+def _read_text(source: str, limit: int) -> str:
+    """The UTF-8 text of FILE or standard input ('-'), at most ``limit`` bytes: a regular file of
+    bounded size only, so /dev/zero or a FIFO cannot hang the command."""
+    from milia_kg import _files
+
+    if source == "-":
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            raise MiliaKGError(f"standard input: too large (more than {limit} bytes)")
+    else:
+        data = _files.read_limited(source, limit)
+    return _files.decode_utf8(data, source)
+
+
 @main.command("sparql")
 @click.argument("source", metavar="FILE")
 @graph_source_options
@@ -331,17 +346,43 @@ def sparql_command(source: str, fmt: str, engine: str, endpoint: str | None,
     from milia_kg import _files
     from milia_kg.query.formatting import render
 
-    # a regular file of bounded size only: /dev/zero or a FIFO must not hang the command
-    if source == "-":
-        data = sys.stdin.buffer.read(_files.MAX_QUERY_FILE_BYTES + 1)
-        if len(data) > _files.MAX_QUERY_FILE_BYTES:
-            raise MiliaKGError(f"standard input: too large (more than {_files.MAX_QUERY_FILE_BYTES} bytes)")
-    else:
-        data = _files.read_limited(source, _files.MAX_QUERY_FILE_BYTES)
-    text = _files.decode_utf8(data, source)
+    text = _read_text(source, _files.MAX_QUERY_FILE_BYTES)
     kg = _open(engine, endpoint, reasoner, merge,
                {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store)
     click.echo(render(kg.sparql_result(text), fmt))
+
+
+@main.command("classify")
+@click.argument("source", metavar="FILE")
+@click.option("--format", "fmt", type=click.Choice(["json", "text", "cards"]), default="json",
+              show_default=True, help="Output format (cards: CDS Hooks cards).")
+@click.option("--jsonl", is_flag=True,
+              help="FILE holds one profile per line; one result per line (a bad line gets an error object).")
+@query_reasoner_option
+def classify_command(source: str, fmt: str, jsonl: bool, reasoner: str) -> None:
+    """Classify the case profile in FILE ('-' reads standard input) into milia subtypes, with advice."""
+    from milia_kg import _files
+    from milia_kg.decision import api, render
+
+    text = _read_text(source, _files.MAX_RDF_FILE_BYTES if jsonl else _files.MAX_QUERY_FILE_BYTES)
+    show = {"json": render.to_json, "text": render.to_text, "cards": render.to_cards_json}[fmt]
+    if not jsonl:
+        click.echo(show(api.classify(render.parse_profile(text), reasoner)))
+        return
+    failed = 0
+    for number, line in render.jsonl_lines(text):
+        try:
+            result = api.classify(render.parse_profile(line, number), reasoner)
+        except CaseProfileError as error:
+            failed += 1
+            message = str(CaseProfileError(error.field, error.reason, line=number))
+            click.echo(f"{PROG}: error: {message}", err=True)
+            click.echo(json.dumps({"line": number, "error": message}, ensure_ascii=False))
+            continue
+        click.echo({"json": render.to_json, "cards": render.to_cards_json}[fmt](result, None)
+                   if fmt != "text" else show(result))
+    if failed:
+        raise CaseProfileError("", f"{failed} line(s) of {source} failed (see above)")
 
 
 # ------------------------------------------------------------------------------ store commands

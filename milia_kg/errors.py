@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 __all__ = [
+    "CaseProfileError",
     "CheckFailedError",
     "EndpointError",
     "InconsistencyError",
@@ -353,3 +354,27 @@ class InputFileError(MiliaKGError, ValueError):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+class CaseProfileError(MiliaKGError, ValueError):
+    """A case profile for decision support is not valid: the field and why, never a guess.
+
+    :param field: the offending field as a path (``sites[1]``), or ``""`` for the profile as a whole.
+    :param reason: why it is refused.
+    :param line: the 1-based line of a JSON Lines input, if any.
+
+    >>> str(CaseProfileError("age_years", "-1 is less than the minimum of 0"))
+    'case profile: age_years: -1 is less than the minimum of 0'
+    >>> str(CaseProfileError("sex", "not one of ...", line=3))
+    'line 3: case profile: sex: not one of ...'
+    """
+
+    def __init__(self, field: str, reason: str, line: int | None = None) -> None:
+        self.field = field
+        self.reason = reason
+        self.line = line
+        super().__init__(field, reason, line)
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line is not None else ""
+        return f"{where}case profile: {self.field + ': ' if self.field else ''}{self.reason}"

@@ -220,7 +220,7 @@ def _used_prefixes(path: Path) -> dict[str, str | None]:
     elif path.suffix == ".owl":
         found.update(re.findall(r'xmlns:([\w.-]+)="([^"]*)"', text))
         found.pop("xml", None)
-    elif path.suffix in (".jsonld", ".json"):
+    elif path.suffix == ".jsonld" or path.name == "prefixes.json":  # not schemas/*.json (JSON Schema)
         data = json.loads(text)
         context = data.get("@context", data) if path.name != "prefixes.json" else data
         found.update({k: v for k, v in context.items() if isinstance(v, str) and not k.startswith("@")})

@@ -321,6 +321,20 @@ class KnowledgeGraph:
         bindings = self._resolver.resolve_all(query, params)
         return self._execute(query.text, query.form, bindings, limits=self.limits)
 
+    def resolve(self, name: str | Query, parameter: str, value: object) -> str:
+        """The IRI that ``value`` denotes for ``parameter`` of query ``name``, resolved as the
+        query itself would resolve it (label, synonym, CURIE or IRI); for callers that check a
+        value before using it elsewhere (decision-support case profiles).
+
+        :raises ParameterError: if the query has no such entity parameter or nothing (or more
+            than one entity) matches.
+        """
+        query = name if isinstance(name, Query) else self.get_query(name)
+        for param in query.params:
+            if param.name == parameter and param.type == "label-or-IRI":
+                return str(self._resolver.resolve(param, value, query.name).value)
+        raise ParameterError(parameter, value, f"query {query.name!r} has no such entity parameter")
+
     def sparql(
         self, text: str, labels: bool = True, *, timeout: float | None = None,
         max_rows: int | None = None, allow_service: Iterable[str] | None = None,

@@ -1,0 +1,27 @@
+"""Decision support: classify a patient case into milia subtypes by OWL 2 RL reasoning over the
+ontology's defined classes, and gather the advice the catalogue queries give for those subtypes.
+
+- :mod:`~milia_kg.decision.profile`: the case profile (JSON Schema shipped in ``schemas/``) and its checks;
+- :mod:`~milia_kg.decision.case_graph`: a checked profile as RDF individuals (age groups by threshold);
+- :mod:`~milia_kg.decision.classifier`: the schema module reasoned once, each case against it;
+- :mod:`~milia_kg.decision.advice`: the catalogue answers for the subtypes found, with quotes;
+- :mod:`~milia_kg.decision.api`: :func:`classify`, :func:`classify_many` and :class:`Result`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_LAZY = {"classify": "milia_kg.decision.api", "classify_many": "milia_kg.decision.api",
+         "Result": "milia_kg.decision.api", "check_profile": "milia_kg.decision.profile"}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'milia_kg.decision' has no attribute {name!r}")

@@ -1,0 +1,126 @@
+"""The advice for a classified case, gathered from the catalogue queries (no fact lookup of its own).
+
+Per subtype found (or for milia in general when none is): ``course``, ``treatments``,
+``prevention`` and ``differential`` give rows with ``stated_for``, ``scope`` (direct, inherited,
+population) and the verbatim ``quote``.  ``home_care`` (with polarity), ``avoid`` and
+``care_seeking`` are stated of milia in general: their quote and source come from the ``evidence``
+query.  Rows for a population the case is not in are left out; without an age, all are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from milia_kg.query.kg import KnowledgeGraph
+
+Row = dict[str, Any]
+#: section -> (query, column of the item, extra columns kept)
+CONDITION_SECTIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "course": ("course", "course", ("qualifier", "population")),
+    "management": ("treatments", "treatment", ("kind", "availability", "performed_by", "qualifier")),
+    "prevention": ("prevention", "measure", ("qualifier",)),
+    "differential": ("differential", "differs_from", ("distinguishing_feature", "qualifier")),
+}
+
+
+def gather(
+    kg: KnowledgeGraph, conditions: list[str], milia: str, in_population: Callable[[str | None], bool],
+) -> dict[str, list[Row]]:
+    """The advice sections for ``conditions`` (subtype IRIs; empty: ``milia`` in general).
+
+    :param in_population: whether a statement for this population (``None``: everyone) fits the case.
+    """
+    targets = conditions or [milia]
+    sources = _Sources(kg)
+    out: dict[str, list[Row]] = {name: [] for name in (*CONDITION_SECTIONS, "avoid", "care_seeking")}
+    for section, (query, column, extra) in CONDITION_SECTIONS.items():
+        for condition in targets:
+            for row in _rows(kg, query, condition=condition):
+                if not in_population(row.get("population")):
+                    continue
+                if column == "measure" and row.get("measure") is None:
+                    column_value: Any = None  # preventability in general: the quote carries it
+                else:
+                    column_value = row.get(column)
+                item = {"for": condition, "item": column_value, "item_label": row.get(f"{column}_label"),
+                        **{k: row.get(f"{k}_label") or row.get(k) for k in extra},
+                        "stated_for": row["stated_for"], "scope": row["scope"], "quote": row["quote"],
+                        "source": sources.source(row["stated_for"], column_value, row["quote"])}
+                out[section].append(item)
+    scope = "direct" if not conditions else "inherited"
+    for row in _rows(kg, "home_care"):
+        if in_population(row["population"]):
+            for quote, source in sources.evidence(milia, row["measure"]):
+                out["management" if row["polarity"] == "do" else "avoid"].append(
+                    {"for": milia, "item": row["measure"], "item_label": row["measure_label"],
+                     "polarity": row["polarity"], "population": row["population_label"],
+                     "qualifier": row["qualifier"], "stated_for": milia,
+                     "scope": _scope(scope, row["population"]), "quote": quote, "source": source})
+    for row in _rows(kg, "avoid"):
+        if in_population(row["population"]) and row["risk"] is not None:
+            for quote, source in sources.evidence(row["action"], row["risk"]):
+                out["avoid"].append(
+                    {"for": milia, "item": row["action"], "item_label": row["action_label"],
+                     "risk": row["risk_label"], "population": row["population_label"],
+                     "qualifier": row["qualifier"], "stated_for": milia,
+                     "scope": _scope(scope, row["population"]), "quote": quote, "source": source})
+    for row in _rows(kg, "care_seeking"):
+        if in_population(row["population"]):
+            for quote, source in sources.evidence(milia, row["advice"]):
+                out["care_seeking"].append(
+                    {"for": milia, "item": row["advice"], "item_label": row["advice_label"],
+                     "provider": row["provider_label"], "when": row["when"],
+                     "population": row["population_label"], "stated_for": milia,
+                     "scope": _scope(scope, row["population"]), "quote": quote, "source": source})
+    merged = {name: _merge(rows) for name, rows in out.items()}
+    for rows in merged.values():  # what is stated of milia in general applies to every subtype found
+        for row in rows:
+            if row["for"] == [milia]:
+                row["for"] = list(targets)
+    return merged
+
+
+def _rows(kg: KnowledgeGraph, query: str, **params: str) -> list[Row]:
+    """The rows of a catalogue query, as plain dicts (values are IRIs and strings here)."""
+    return [dict(row) for row in kg.query(query, **params)]
+
+
+def _scope(scope: str, population: str | None) -> str:
+    return "population" if scope == "inherited" and population is not None else scope
+
+
+def _merge(rows: Iterable[Row]) -> list[Row]:
+    """One item per (item, quote, scope): the subtypes it applies to listed in ``for``."""
+    merged: dict[tuple[Any, ...], Row] = {}
+    for row in rows:
+        key = tuple((k, str(v)) for k, v in row.items() if k != "for")
+        if key in merged:
+            if row["for"] not in merged[key]["for"]:
+                merged[key]["for"].append(row["for"])
+        else:
+            merged[key] = {**row, "for": [row["for"]]}
+    return list(merged.values())
+
+
+class _Sources:
+    """The ``evidence`` query per subject, kept: (object, quote) -> source."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self._kg = kg
+        self._rows: dict[str, list[Row]] = {}
+
+    def _of(self, subject: str) -> list[Row]:
+        if subject not in self._rows:
+            self._rows[subject] = _rows(self._kg, "evidence", subject=subject)
+        return self._rows[subject]
+
+    def evidence(self, subject: str, obj: str) -> list[tuple[str, str]]:
+        """The (quote, source) pairs of the facts ``subject ? obj``."""
+        return sorted({(r["quote"], r["source"]) for r in self._of(subject) if r["object"] == obj and r["quote"]})
+
+    def source(self, subject: str, obj: str | None, quote: str) -> str | None:
+        """The source of the fact of ``subject`` about ``obj`` quoted by ``quote``."""
+        found = {r["source"] for r in self._of(subject) if r["quote"] == quote and (obj is None or r["object"] == obj)}
+        found = found or {r["source"] for r in self._of(subject) if r["quote"] == quote}
+        return min(found) if found else None

@@ -1,0 +1,182 @@
+"""A checked case profile as RDF individuals: the case (an instance of mkg:Milia) and one
+individual per observation, typed with the graph's classes, e.g. ``case mkg:hasSite [a mkg:Nose]``.
+
+No classification happens here: the triples only say what was observed; the ontology's defined
+classes decide the subtype.  Age maps to an age group by the thresholds in :data:`AGE_GROUPS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import rdflib
+from rdflib import RDF, RDFS
+
+from milia_kg.errors import CaseProfileError, ParameterError
+from milia_kg.loading import MKG
+
+#: Age (years) below which a case is in each age group, tried in order; the last group has no bound.
+#: newborn: the neonatal period, the first 28 days; infant: the first year; child (mkg:OlderChild, a
+#: child past infancy): to 12; adolescent: to 18; adult after that.
+AGE_GROUPS: tuple[tuple[float, str], ...] = (
+    (28 / 365.25, "newborn"), (1.0, "infant"), (12.0, "child"), (18.0, "adolescent"),
+    (float("inf"), "adult"),
+)
+#: Middle age for the source's "middle-aged women" (milia en plaque): 40 to 65 years.
+MIDDLE_AGE = (40.0, 65.0)
+
+AGE_GROUP_CLASSES = {
+    "newborn": MKG.Newborn, "infant": MKG.Infant, "child": MKG.OlderChild,
+    "adolescent": MKG.Adolescent, "adult": MKG.Adult, "older adult": MKG.Adult,
+}
+SKIN_DAMAGE_CLASSES = {
+    "burn": MKG.Burn, "rash": MKG.Rash, "blister": MKG.Blister,
+    "sun exposure": MKG.ExcessiveSunExposure, "other": MKG.SkinDamage,
+}
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One observed fact: ``case property [a filler]``, and the profile field it came from."""
+
+    field: str
+    value: object
+    property: rdflib.URIRef
+    filler: rdflib.URIRef
+
+
+@dataclass
+class CaseGraph:
+    """The case individual, its triples, and the observations and ignored fields behind them."""
+
+    case: rdflib.BNode
+    triples: list[tuple[Any, Any, Any]] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    ignored: list[dict[str, object]] = field(default_factory=list)
+
+    def observe(self, name: str, value: object, prop: rdflib.URIRef, filler: rdflib.URIRef) -> None:
+        """Add ``case prop [a filler]`` for the profile field ``name``."""
+        node = rdflib.BNode()
+        self.triples += [(self.case, prop, node), (node, RDF.type, filler)]
+        self.observations.append(Observation(name, value, prop, filler))
+
+    def ignore(self, name: str, value: object, reason: str) -> None:
+        """Record a field the ontology does not use, so the output lists it instead of dropping it."""
+        self.ignored.append({"field": name, "value": value, "reason": reason})
+
+
+def age_group(age_years: float) -> str:
+    """The age group of an age, by :data:`AGE_GROUPS`.
+
+    >>> age_group(0.01), age_group(0.5), age_group(7), age_group(15), age_group(45)
+    ('newborn', 'infant', 'child', 'adolescent', 'adult')
+    """
+    return next(name for bound, name in AGE_GROUPS if age_years < bound)
+
+
+def case_graph(
+    profile: dict[str, Any], resolve: Callable[[str, str, str], rdflib.URIRef],
+) -> CaseGraph:
+    """The RDF individuals of a profile checked by :func:`~milia_kg.decision.profile.check_profile`.
+
+    :param resolve: ``resolve(field, value, category)`` -> the class IRI a site or disorder names,
+        raising :class:`CaseProfileError` when it names nothing of that category.
+    """
+    graph = CaseGraph(rdflib.BNode())
+    graph.triples.append((graph.case, RDF.type, MKG.Milia))
+    _age(graph, profile)
+    for i, site in enumerate(profile.get("sites", ())):
+        graph.observe(f"sites[{i}]", site, MKG.hasSite, resolve(f"sites[{i}]", site, "AnatomicalSite"))
+    if profile.get("present_at_birth") is True:
+        graph.observe("present_at_birth", True, MKG.hasOnset, MKG.PresentAtBirth)
+    elif "present_at_birth" in profile:
+        graph.ignore("present_at_birth", False, "the ontology has no class for milia absent at birth")
+    onset = profile.get("onset_pattern")
+    if onset == "eruptive over weeks or months":
+        graph.observe("onset_pattern", onset, MKG.hasOnset, MKG.EruptionOverWeeksOrMonths)
+    elif onset is not None:
+        graph.ignore("onset_pattern", onset, "no onset pattern of the source matches")
+    _skin_damage(graph, profile)
+    if "heavy_cream_or_ointment_use" in profile:
+        graph.ignore(
+            "heavy_cream_or_ointment_use", profile["heavy_cream_or_ointment_use"],
+            "the source names a reaction to a heavy skin cream or ointment as a cause, not its use;"
+            " used for prevention advice only",
+        )
+    _inherited(graph, profile, resolve)
+    arrangement = profile.get("arrangement")
+    if arrangement == "clustered on a raised patch":
+        graph.observe("arrangement", arrangement, MKG.hasFeature, MKG.ClumpedOnRaisedPatch)
+    elif arrangement is not None:
+        graph.ignore("arrangement", arrangement, "no feature of the source matches")
+    if profile.get("itchy") is True:
+        graph.observe("itchy", True, MKG.hasFeature, MKG.Itch)
+    elif "itchy" in profile:
+        graph.ignore("itchy", False, "the ontology has no class for the absence of itching")
+    return graph
+
+
+def _age(graph: CaseGraph, profile: dict[str, Any]) -> None:
+    years = profile.get("age_years")
+    group = profile.get("age_group")
+    if years is not None:
+        derived = age_group(float(years))
+        if group is not None and AGE_GROUP_CLASSES[group] != AGE_GROUP_CLASSES[derived]:
+            raise CaseProfileError("age_group", f"{group!r} contradicts age_years {years} ({derived})")
+        group = derived if group is None else group
+    if group is None:
+        if "sex" in profile:
+            graph.ignore("sex", profile["sex"], "used only with an age (middle-aged women)")
+        return
+    name = "age_years" if years is not None else "age_group"
+    graph.observe(name, years if years is not None else group, MKG.occursIn, AGE_GROUP_CLASSES[group])
+    sex = profile.get("sex")
+    if sex == "female" and AGE_GROUP_CLASSES[group] == MKG.Adult:
+        middle = years is not None and MIDDLE_AGE[0] <= float(years) < MIDDLE_AGE[1]
+        graph.observe("sex", sex, MKG.occursIn, MKG.MiddleAgedWoman if middle else MKG.Woman)
+    elif sex is not None:
+        graph.ignore("sex", sex, "the source names no population for it at this age")
+
+
+def _skin_damage(graph: CaseGraph, profile: dict[str, Any]) -> None:
+    if "preceding_skin_damage" not in profile:
+        return
+    kinds: Sequence[str] = profile["preceding_skin_damage"]
+    if not kinds:  # stated absence: the open-world assertion primary milia are defined by
+        graph.observe("preceding_skin_damage", [], MKG.notAssociatedWith, MKG.SkinDamage)
+    for i, kind in enumerate(kinds):
+        graph.observe(f"preceding_skin_damage[{i}]", kind, MKG.developsAfter, SKIN_DAMAGE_CLASSES[kind])
+
+
+def _inherited(
+    graph: CaseGraph, profile: dict[str, Any], resolve: Callable[[str, str, str], rdflib.URIRef],
+) -> None:
+    value = profile.get("inherited_disorder")
+    if value is None:
+        return
+    if value is False:
+        graph.ignore("inherited_disorder", False, "the ontology has no class for the absence of one")
+        return
+    disorder = MKG.InheritedDisorder if value is True else resolve("inherited_disorder", value, "InheritedDisorder")
+    graph.observe("inherited_disorder", value, MKG.associatedWith, disorder)
+
+
+def graph_resolver(
+    resolve_label: Callable[[str, str], str], closure: rdflib.Graph,
+) -> Callable[[str, str, str], rdflib.URIRef]:
+    """A ``resolve`` for :func:`case_graph`: ``resolve_label(query parameter kind, text)`` resolves
+    like query parameters; the result must be a subclass of ``mkg:<category>`` in ``closure``."""
+
+    def resolve(name: str, value: str, category: str) -> rdflib.URIRef:
+        try:
+            iri = rdflib.URIRef(resolve_label(category, value))
+        except ParameterError as error:
+            offer = f"; expected one of: {', '.join(error.candidates)}" if error.candidates else ""
+            raise CaseProfileError(name, f"{value!r}: {error.reason}{offer}") from None
+        if (iri, RDFS.subClassOf, MKG[category]) not in closure:
+            raise CaseProfileError(name, f"{value!r} is not a kind of {category}")
+        return iri
+
+    return resolve

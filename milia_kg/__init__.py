@@ -13,9 +13,7 @@ True
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from milia_kg._lazy import lazy_exports
 from milia_kg.errors import (
     EndpointError,
     InconsistencyError,
@@ -58,13 +56,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'milia_kg' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

@@ -10,8 +10,7 @@ ontology's defined classes, and gather the advice the catalogue queries give for
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from milia_kg._lazy import lazy_exports
 
 _LAZY = {"classify": "milia_kg.decision.api", "classify_many": "milia_kg.decision.api",
          "Result": "milia_kg.decision.api", "check_profile": "milia_kg.decision.profile"}
@@ -19,9 +18,4 @@ _LAZY = {"classify": "milia_kg.decision.api", "classify_many": "milia_kg.decisio
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'milia_kg.decision' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

@@ -114,9 +114,9 @@ scm-uni       _schema._union
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from milia_kg._lazy import lazy_exports
 from milia_kg.reasoner._names import DEFAULT_REASONER, REASONERS, Reasoner
 
 if TYPE_CHECKING:
@@ -167,13 +167,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module("milia_kg.reasoner._infer"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'milia_kg.reasoner' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(_LAZY, "milia_kg.reasoner._infer"))

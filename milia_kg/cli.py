@@ -29,7 +29,10 @@ Heavy modules (rdflib, owlrl, pyshacl) are imported inside the commands, so
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,7 +41,7 @@ from typing import Any, NoReturn
 import click
 
 from milia_kg import __version__, vocab
-from milia_kg.errors import CaseProfileError, CheckFailedError, MiliaKGError, ValidationError
+from milia_kg.errors import CaseProfileError, CheckFailedError, MiliaKGError, OutputError, ValidationError
 from milia_kg.query.formatting import FORMATS
 from milia_kg.reasoner import DEFAULT_REASONER, REASONERS
 
@@ -81,6 +84,24 @@ def _message(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+def _flush_stdout() -> None:
+    """Flush standard output, so that a write that fails is reported before the exit code is 0."""
+    try:
+        sys.stdout.flush()
+    except OSError as error:
+        raise OutputError(f"cannot write to standard output ({error.strerror or error})") from error
+
+
+def _stdout_failed(error: OSError) -> bool:
+    """Whether ``error`` came from writing standard output (then Python's own flush at exit would
+    fail again and print a second message: standard output is pointed at the null device)."""
+    if not isinstance(error, BrokenPipeError) and error.errno not in (errno.EBADF, errno.EPIPE):
+        return False
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return True
+
+
 class _Group(click.Group):
     """A click group whose :meth:`main` is the one boundary where errors become exit codes."""
 
@@ -94,8 +115,13 @@ class _Group(click.Group):
     ) -> NoReturn:
         # standalone_mode is accepted and ignored: errors always end here, as exit codes
         try:
+            if sys.stdout is None:  # started with file descriptor 1 closed: click would drop the output
+                raise OutputError("standard output is closed: the answer cannot be written")
             code = super().main(args, prog_name or PROG, complete_var, standalone_mode=False, **extra)
+            _flush_stdout()
         except Exception as error:
+            if isinstance(error, OSError) and not isinstance(error, MiliaKGError) and _stdout_failed(error):
+                error = OutputError(f"cannot write to standard output ({error.strerror or error})")
             status = exit_code(error)
             if status is None:
                 raise

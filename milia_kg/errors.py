@@ -27,6 +27,7 @@ __all__ = [
     "InvalidQueryError",
     "MemoryLimitError",
     "MiliaKGError",
+    "OutputError",
     "ParameterError",
     "PushError",
     "QueryLimitError",
@@ -335,6 +336,11 @@ class RowLimitError(QueryLimitError):
 
 class MemoryLimitError(QueryLimitError, MemoryError):
     """A query needed more memory than the limit of its evaluation."""
+
+
+class OutputError(MiliaKGError, OSError):
+    """The command's output cannot be written (standard output closed, or the reader went away), so
+    success must not be reported: the answer would be lost without a word."""
 
 
 class InputFileError(MiliaKGError, ValueError):

@@ -192,3 +192,26 @@ def test_group_usage_errors(args: list[str], fragment: str) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == EXIT_BAD_INPUT
     assert_one_error_line(result.stderr, result.stdout, fragment)
+
+
+def _close_stdout() -> None:
+    import os
+
+    os.close(1)
+
+
+@pytest.mark.parametrize(("where", "message"), [
+    ("closed", "milia-kg: error: standard output is closed: the answer cannot be written"),
+    ("full", "milia-kg: error: [Errno 28] No space left on device"),
+], ids=["closed-stdout", "full-device"])
+def test_output_that_cannot_be_written_is_not_success(where: str, message: str) -> None:
+    """An answer lost on the way out is an error (exit 2, one line), never a silent exit 0."""
+    if where == "closed":
+        done = subprocess.run([PYTHON, "-m", "milia_kg", "queries"], preexec_fn=_close_stdout,
+                              stderr=subprocess.PIPE, text=True, env=subprocess_env(), timeout=60)
+    else:
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([PYTHON, "-m", "milia_kg", "queries"], stdout=full, stderr=subprocess.PIPE,
+                                  text=True, env=subprocess_env(), timeout=60)
+    assert done.returncode == EXIT_BAD_INPUT
+    assert done.stderr.splitlines() == [message]

@@ -17,6 +17,7 @@ from test_backends import MERGED, _cases
 
 from milia_kg import KnowledgeGraph, _resources
 from milia_kg.cli import main
+from milia_kg.errors import EndpointError
 from milia_kg.query.catalogue import parse_query_file
 
 #: store -> (fixture, whether the catalogue is read from STORE_GRAPH through --graph)
@@ -61,7 +62,16 @@ def test_catalogue_rows_equal_embedded(request: pytest.FixtureRequest, remote: d
         pytest.skip("needs its required parameters")
     expected = KnowledgeGraph.open().query(query, **params)
     assert expected, f"{name} {params}: no rows"
-    assert _typed(_open(request, remote, store).query(query, **params)) == _typed(expected)
+    kg = _open(request, remote, store)
+    try:
+        answer = kg.query(query, **params)
+    except EndpointError as error:
+        # Seen once in six full runs on a loaded machine: Virtuoso left one 10 ms query unanswered
+        # for 20 s (each of these queries answers in 5-50 ms, 60 repeats measured); asked once more.
+        if "no answer within" not in str(error):
+            raise
+        answer = kg.query(query, **params)
+    assert _typed(answer) == _typed(expected)
 
 
 @pytest.mark.parametrize("store", list(STORES))

@@ -219,7 +219,18 @@ def running(server: Server) -> Iterator[Server]:
         server.stop()
 
 
-class _FaultHandler(BaseHTTPRequestHandler):
+class AnsweringHandler(BaseHTTPRequestHandler):
+    """A request handler with one way to answer: status, content type and body."""
+
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class _FaultHandler(AnsweringHandler):
     """Answers every request the way its server's ``mode`` says (see :class:`FaultyServer`)."""
 
     server: FaultyServer
@@ -264,12 +275,6 @@ class _FaultHandler(BaseHTTPRequestHandler):
             return
         self._send(200, "application/sparql-results+json", b'{"head": {"vars": ["s"]}, "results": ')
 
-    def _send(self, status: int, content_type: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 class FaultyServer(ThreadingHTTPServer):

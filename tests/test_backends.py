@@ -8,13 +8,14 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 import yaml
+from stores import AnsweringHandler
 
 from milia_kg import _cache, _resources
 from milia_kg.errors import EndpointError, MiliaKGError
@@ -63,7 +64,7 @@ def test_literal_value(lexical: str, datatype: str | None, language: str | None,
 # ----------------------------------------------------------------------------- a local endpoint
 
 
-class _Endpoint(BaseHTTPRequestHandler):
+class _Endpoint(AnsweringHandler):
     """A minimal SPARQL 1.1 protocol server over a pyoxigraph store (tests only)."""
 
     store: ox.Store
@@ -93,12 +94,6 @@ class _Endpoint(BaseHTTPRequestHandler):
             body = result.serialize(format=ox.QueryResultsFormat.JSON)
             self._send(200, "application/sparql-results+json", body)
 
-    def _send(self, status: int, content_type: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 class _QuietServer(ThreadingHTTPServer):

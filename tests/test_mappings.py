@@ -109,12 +109,54 @@ def test_no_obsolete_class_is_used(mapping_set) -> None:
 
 
 @pytest.mark.parametrize(
-    ("subject", "wrong_forms"),
-    [("mkg:TretinoinCream", ("isotretinoin", "13-cis")), ("mkg:Minocycline", ("hydrochloride",)), ("mkg:AdapaleneGel", ("sodium",))],
+    ("subject", "wrong_ids", "wrong_forms"),
+    [
+        # CHEBI:6067 'isotretinoin' (13-cis) was read in the same ChEBI import module as all-trans-retinoic acid.
+        ("mkg:TretinoinCream", {"CHEBI:6067"}, ("isotretinoin", "13-cis")),
+        ("mkg:Minocycline", set(), ("hydrochloride",)),
+        ("mkg:AdapaleneGel", set(), ("sodium",)),
+    ],
 )
-def test_a_drug_is_not_mapped_to_an_isomer_or_salt(subject: str, wrong_forms: tuple[str, ...], mapping_set) -> None:
-    labels = [m.object_label.lower() for m in mapping_set.mappings if m.subject_id == subject]
-    assert not [label for label in labels for form in wrong_forms if form in label]
+def test_a_drug_is_not_mapped_to_an_isomer_or_salt(
+    subject: str, wrong_ids: set[str], wrong_forms: tuple[str, ...], mapping_set
+) -> None:
+    rows = [m for m in mapping_set.mappings if m.subject_id == subject]
+    assert not [m.object_id for m in rows if m.object_id in wrong_ids]
+    assert not [m.object_label for m in rows for form in wrong_forms if form in m.object_label.lower()]
+
+
+#: The ChEBI import module the drug rows were read in (docs/identifier-verification.md, key EFO-CHEBI).
+CHEBI_SOURCE = "verified in EBISPOT/efo/src/ontology/imports/chebi_import.owl@4859731b76e42bea24c0079b7a00ec8b4885bf93"
+
+
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        # a cream is a preparation that contains the chemical: related, neither the same nor a kind of it
+        ("mkg:TretinoinCream", {("skos:relatedMatch", "CHEBI:15367", "all-trans-retinoic acid", "semapv:ManualMappingCuration")}),
+        # the medication named by the page and ChEBI's neutral molecule (not a salt): close, not exact
+        ("mkg:Minocycline", {("skos:closeMatch", "CHEBI:50694", "minocycline", "semapv:ManualMappingCuration")}),
+        # no import module read holds adapalene: left out, never guessed
+        ("mkg:AdapaleneGel", set()),
+        ("mkg:MedicatedCream", set()),
+    ],
+    ids=["tretinoin-cream", "minocycline", "adapalene-gel-unverified", "medicated-cream-unnamed"],
+)
+def test_drug_mappings_to_chebi(subject: str, expected: set[tuple[str, str, str, str]], mapping_set) -> None:
+    found = {
+        (m.predicate_id, m.object_id, m.object_label, m.mapping_justification)
+        for m in mapping_set.mappings
+        if m.subject_id == subject
+    }
+    assert found == expected
+
+
+def test_chebi_rows_name_the_import_module_and_its_commit(mapping_set) -> None:
+    rows = [m for m in mapping_set.mappings if m.object_id.startswith("CHEBI:")]
+    assert sorted((m.object_id, m.comment.startswith(CHEBI_SOURCE + ":")) for m in rows) == [
+        ("CHEBI:15367", True),
+        ("CHEBI:50694", True),
+    ]
 
 
 # ---------------------------------------------------------------- codings for decision support

@@ -1,103 +1,82 @@
-"""The web page of ``milia-kg serve``: a SPARQL editor pre-filled with the catalogue, and a form
-per canned query, rendering answers as a table.
+"""The web page of ``milia-kg serve`` and its static files: a SPARQL editor (YASGUI, shipped in
+``milia_kg/web/vendor/yasgui``) pre-filled with the catalogue, a form per canned query, and a case
+profile form for decision support.
 
-Self-contained (inline CSS and script, no asset from a CDN): the service must work on a machine
-without internet access. YASGUI is not used because no well-kept PyPI package ships its assets
-(rdflib-endpoint's page loads them from a CDN at run time); the editor is a plain textarea.
+The page is a template (``milia_kg/web/page.html``) filled here; its script, style and the editor
+are static files under ``milia_kg/web`` served at ``/static/...``. Nothing comes from a CDN: the
+service must work on a machine without internet access.
 
 >>> from milia_kg.query.catalogue import load_catalogue
 >>> page = render_page(load_catalogue().values())
 >>> 'id="form-conditions_at_site"' in page and "https://" not in page.split("<body>")[0]
 True
+>>> static_file("vendor/yasgui/yasgui.min.css")[1]
+'text/css; charset=utf-8'
+>>> static_file("../page.html") is None and static_file("page.html") is None
+True
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import importlib.resources
 import json
+import string
 from collections.abc import Iterable
+from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from milia_kg.query.catalogue import Query
 
-__all__ = ["render_page"]
+__all__ = ["EXAMPLE_PROFILE", "STATIC_TYPES", "render_page", "static_file", "static_files"]
 
-_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 72rem; padding: 0 1rem; }
-textarea { width: 100%; height: 16rem; font-family: ui-monospace, monospace; font-size: 0.85rem; }
-table { border-collapse: collapse; margin-top: 0.5rem; font-size: 0.85rem; }
-th, td { border: 1px solid #bbb; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
-th { background: #eee; }
-fieldset { margin: 0.5rem 0; border: 1px solid #ccc; }
-legend { font-weight: bold; }
-.error { color: #a00; }
-details { margin: 0.3rem 0; }
-"""
+#: The page's template, in ``milia_kg/web``.
+TEMPLATE = "page.html"
+#: Served file suffix -> media type; files of other kinds under ``milia_kg/web`` are not served.
+STATIC_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+}
+#: The profile the page's decision-support form starts with (a newborn with milia on the nose).
+EXAMPLE_PROFILE = {"age_years": 0.02, "sites": ["nose"], "present_at_birth": True}
 
-_SCRIPT = """
-const catalogue = JSON.parse(document.getElementById('catalogue').textContent);
-const statusLine = document.getElementById('status');
-function show(columns, rows) {
-  const table = document.getElementById('results');
-  table.replaceChildren();
-  const head = table.createTHead().insertRow();
-  for (const c of columns) { const th = document.createElement('th'); th.textContent = c; head.appendChild(th); }
-  const body = table.createTBody();
-  for (const row of rows) {
-    const tr = body.insertRow();
-    for (const c of columns) {
-      tr.insertCell().textContent = row[c] === null || row[c] === undefined ? '' : String(row[c]);
-    }
-  }
-  statusLine.className = '';
-  statusLine.textContent = rows.length + ' row' + (rows.length === 1 ? '' : 's');
-}
-function fail(message) {
-  document.getElementById('results').replaceChildren();
-  statusLine.className = 'error';
-  statusLine.textContent = message;
-}
-async function answer(response) {
-  const type = response.headers.get('content-type') || '';
-  if (!response.ok) {
-    const body = type.includes('json') ? await response.json() : {message: await response.text()};
-    fail(response.status + ': ' + body.message);
-    return null;
-  }
-  return type.includes('json') ? response.json() : response.text();
-}
-document.getElementById('catalogue-select').addEventListener('change', (event) => {
-  document.getElementById('sparql-editor').value = catalogue[event.target.value].text;
-});
-document.getElementById('sparql-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  statusLine.textContent = 'running...';
-  const response = await fetch('sparql', {method: 'POST',
-    headers: {'Content-Type': 'application/sparql-query',
-              'Accept': 'application/sparql-results+json, text/turtle;q=0.9'},
-    body: document.getElementById('sparql-editor').value});
-  const data = await answer(response);
-  if (data === null) return;
-  if (typeof data === 'string') { show(['graph (Turtle)'], [{'graph (Turtle)': data}]); return; }
-  if ('boolean' in data) { show(['answer'], [{answer: data.boolean}]); return; }
-  const rows = data.results.bindings.map((b) => Object.fromEntries(
-    data.head.vars.map((v) => [v, b[v] ? b[v].value : null])));
-  show(data.head.vars, rows);
-});
-for (const form of document.querySelectorAll('form.query-form')) {
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    statusLine.textContent = 'running...';
-    const params = new URLSearchParams();
-    for (const [key, value] of new FormData(form)) { if (value !== '') params.append(key, value); }
-    const response = await fetch('api/queries/' + form.dataset.query + '?' + params,
-      {headers: {'Accept': 'application/json'}});
-    const data = await answer(response);
-    if (data !== null) show(data.columns, data.rows);
-  });
-}
-"""
+
+def _web() -> Traversable:
+    return importlib.resources.files("milia_kg").joinpath("web")
+
+
+def _walk(folder: Traversable, prefix: str = "") -> Iterable[tuple[str, Traversable]]:
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            yield from _walk(entry, f"{prefix}{entry.name}/")
+        elif entry.is_file():
+            yield prefix + entry.name, entry
+
+
+@functools.cache
+def static_files() -> dict[str, Traversable]:
+    """Served path (below ``/static/``) -> packaged file: every file of a kind in :data:`STATIC_TYPES`.
+    A fixed table, so a request's path is looked up, never joined onto a folder."""
+    return {path: entry for path, entry in sorted(_walk(_web()))
+            if any(path.endswith(suffix) for suffix in STATIC_TYPES)}
+
+
+def static_file(path: str) -> tuple[bytes, str] | None:
+    """The bytes and media type of the static file at ``path``, or ``None`` if there is none."""
+    entry = static_files().get(path)
+    if entry is None:
+        return None
+    media = next(media for suffix, media in STATIC_TYPES.items() if path.endswith(suffix))
+    return entry.read_bytes(), media
+
+
+@functools.cache
+def _template() -> string.Template:
+    return string.Template(_web().joinpath(TEMPLATE).read_text(encoding="utf-8"))
 
 
 def _form(query: Query) -> str:
@@ -119,35 +98,18 @@ def _form(query: Query) -> str:
 
 def render_page(queries: Iterable[Query]) -> str:
     """The HTML page for the catalogue ``queries``."""
+    from milia_kg import __version__
+
     queries = list(queries)
-    data = json.dumps({q.name: {"summary": q.summary, "text": q.text} for q in queries})
+    catalogue = json.dumps({q.name: {"summary": q.summary, "text": q.text} for q in queries})
     options = "".join(
         f'<option value="{html.escape(q.name)}">{html.escape(q.name)}: {html.escape(q.summary)}</option>'
         for q in queries
     )
-    data = data.replace("</", "<\\/")  # no "</script>" inside the JSON island
-    first = html.escape(queries[0].text) if queries else "SELECT * WHERE { ?s ?p ?o } LIMIT 25"
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>milia-kg</title><style>{_STYLE}</style></head>
-<body>
-<h1>milia-kg</h1>
-<p>A read-only SPARQL endpoint at <code>/sparql</code> over the milia knowledge graph;
-the catalogue as REST at <code>/api/queries</code>; the <a href="docs">API documentation</a>
-(<a href="openapi.json">OpenAPI</a>).</p>
-<h2>SPARQL</h2>
-<form id="sparql-form">
-<label>Start from a canned query <select id="catalogue-select">{options}</select></label>
-<textarea id="sparql-editor" name="query" spellcheck="false">{first}</textarea>
-<button type="submit" id="sparql-run">Run SPARQL</button>
-</form>
-<h2>Canned queries</h2>
-{"".join(_form(q) for q in queries)}
-<h2>Results</h2>
-<p id="status"></p>
-<table id="results"></table>
-<script type="application/json" id="catalogue">{data}</script>
-<script>{_SCRIPT}</script>
-</body>
-</html>
-"""
+    return _template().substitute(
+        options=options,
+        forms="\n".join(_form(q) for q in queries),
+        profile=html.escape(json.dumps(EXAMPLE_PROFILE, indent=2)),
+        version=html.escape(__version__),
+        catalogue=catalogue.replace("</", "<\\/"),  # no "</script>" inside the JSON island
+    )

@@ -472,7 +472,8 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
               help="Refuse an answer with more rows or triples (default 10000).")
 @query_reasoner_option
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int | None, reasoner: str) -> None:
-    """Serve the graph read-only over HTTP: SPARQL at /sparql, the catalogue at /api/queries, a web page at /."""
+    """Serve the graph read-only over HTTP: SPARQL at /sparql, the catalogue at /api/queries, decision
+    support at /api/classify and /cds-services (CDS Hooks), a web page at /."""
     try:
         from milia_kg import serve
     except ImportError as exc:
@@ -488,6 +489,6 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int | N
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"milia-kg serve: listening on http://{shown}:{sock.getsockname()[1]}/ (SPARQL at /sparql; "
                f"{kg.limits.timeout:g} s and {kg.limits.max_rows} rows a query)", err=True)
-    serve.run(kg, sock)
+    serve.run(kg, sock, reasoner)
     click.echo("milia-kg serve: stopped", err=True)
     sys.stdout.flush()

@@ -9,7 +9,13 @@ Routes (see README.md, "Serving the graph"):
   N-Triples, JSON-LD or RDF/XML. Updates (``update=``, ``application/sparql-update``) are refused.
 * ``GET /api/queries``: the catalogue; ``GET /api/queries/{name}?param=value``: one canned query, as
   JSON (default) or CSV (``Accept: text/csv`` or ``?format=csv``).
-* ``GET /health``, ``GET /openapi.json`` (FastAPI's own), ``GET /docs`` and ``GET /`` (the page).
+* ``POST /api/classify``: decision support for a case profile (or JSON Lines of them), as JSON,
+  CDS Hooks cards or text; ``GET /cds-services`` and ``POST /cds-services/{id}``: the CDS Hooks
+  service (CORS open, as the CDS Hooks spec asks for browser-based clients). See
+  :mod:`milia_kg._serve_decision`.
+* ``GET /health``, ``GET /openapi.json`` (FastAPI's own), ``GET /docs``, ``GET /`` (the page, with
+  the YASGUI editor) and ``GET /static/{path}`` (the page's script, style and the editor, packaged
+  in ``milia_kg/web``).
 
 Every query has the service's time limit and row cap (:class:`~milia_kg.query_limits.Limits`;
 defaults :data:`DEFAULT_TIMEOUT` and :data:`DEFAULT_MAX_ROWS`). Arbitrary SPARQL is checked by
@@ -41,6 +47,7 @@ from starlette.concurrency import run_in_threadpool
 
 from milia_kg._isolate import can_fork, run_isolated
 from milia_kg.errors import (
+    CaseProfileError,
     InvalidQueryError,
     MemoryLimitError,
     MiliaKGError,
@@ -53,6 +60,7 @@ from milia_kg.errors import (
     UnknownQueryError,
 )
 from milia_kg.query.limits import Limits, check_query
+from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.sparql_results import (
     ASK_TYPES,
     FORMAT_ALIASES,
@@ -82,6 +90,7 @@ DEFAULT_MAX_ROWS = 10_000
 ERROR_STATUS: tuple[tuple[str, int, tuple[type[BaseException], ...]], ...] = (
     ("unknown_query", 404, (UnknownQueryError,)),
     ("bad_parameter", 400, (ParameterError,)),
+    ("bad_profile", 400, (CaseProfileError,)),
     ("service_refused", 403, (ServiceNotAllowedError,)),
     ("bad_query", 400, (InvalidQueryError, QueryTypeError)),
     ("timeout", 503, (QueryTimeoutError,)),
@@ -99,10 +108,11 @@ _REST_ALIASES = {"json": "application/json", "csv": "text/csv"}
 
 
 class HTTPError(Exception):
-    """A request the service refuses, with its status and error kind."""
+    """A request the service refuses, with its status, error kind and extra fields for the JSON
+    error (``field``: the offending field of a case profile or CDS Hooks request)."""
 
-    def __init__(self, status: int, kind: str, message: str) -> None:
-        self.status, self.kind, self.message = status, kind, message
+    def __init__(self, status: int, kind: str, message: str, **extra: Any) -> None:
+        self.status, self.kind, self.message, self.extra = status, kind, message, extra
         super().__init__(message)
 
 
@@ -115,15 +125,16 @@ def log_line(method: str, path: str, status: int, seconds: float) -> str:
     return f"milia-kg serve: {method} {path[:200]} {status} {seconds * 1000:.1f} ms"
 
 
-def _error_body(status: int, kind: str, message: str) -> bytes:
+def _error_body(status: int, kind: str, message: str, **extra: Any) -> bytes:
     from milia_kg.query.formatting import render_json
 
-    return render_json({"error": kind, "message": " ".join(message.split()), "status": status}).encode()
+    return render_json({"error": kind, "message": " ".join(message.split()), "status": status, **extra}).encode()
 
 
 def _classify(error: MiliaKGError) -> HTTPError:
     kind, status = next((k, s) for k, s, types in ERROR_STATUS if isinstance(error, types))
-    return HTTPError(status, kind, str(error))
+    extra = {"field": error.field} if isinstance(error, CaseProfileError) else {}
+    return HTTPError(status, kind, str(error), **extra)
 
 
 # ----------------------------------------------------------------------------- evaluation
@@ -268,10 +279,12 @@ def _json(data: Any, status: int = 200) -> Response:
 # ----------------------------------------------------------------------------- the app
 
 
-def create_app(kg: KnowledgeGraph) -> FastAPI:
-    """The FastAPI application serving ``kg`` under its limits (``kg.with_limits(...)`` first)."""
+def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER) -> FastAPI:
+    """The FastAPI application serving ``kg`` under its limits (``kg.with_limits(...)`` first);
+    decision support classifies with ``reasoner`` (that of ``kg``)."""
     from milia_kg import __version__
-    from milia_kg._serve_page import render_page
+    from milia_kg._serve_decision import CDS_CORS_HEADERS, add_decision_routes
+    from milia_kg._serve_page import render_page, static_file
     from milia_kg.query.formatting import render
 
     warm_up()
@@ -285,21 +298,27 @@ def create_app(kg: KnowledgeGraph) -> FastAPI:
     @app.middleware("http")
     async def log_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         start = time.perf_counter()
+        cds = request.url.path == "/cds-services" or request.url.path.startswith("/cds-services/")
         try:
-            response = await call_next(request)
+            if cds and request.method == "OPTIONS":  # a CORS preflight from a browser-based CDS client
+                response = Response(status_code=204)
+            else:
+                response = await call_next(request)
         except Exception:  # a bug: logged as a 500, then Starlette's own handler answers
             print(log_line(request.method, request.url.path, 500, time.perf_counter() - start),
                   file=sys.stderr, flush=True)
             raise
         if response.status_code == 503:
             response.headers["Retry-After"] = "1"
+        if cds:
+            response.headers.update(CDS_CORS_HEADERS)
         print(log_line(request.method, request.url.path, response.status_code,
                        time.perf_counter() - start), file=sys.stderr, flush=True)
         return response
 
     @app.exception_handler(HTTPError)
     async def http_error(request: Request, error: HTTPError) -> Response:
-        return Response(_error_body(error.status, error.kind, error.message),
+        return Response(_error_body(error.status, error.kind, error.message, **error.extra),
                         status_code=error.status, media_type="application/json")
 
     @app.exception_handler(MiliaKGError)
@@ -360,9 +379,20 @@ def create_app(kg: KnowledgeGraph) -> FastAPI:
         return _json({"status": "ok", "triples": len(kg.backend.store) if hasattr(kg.backend, "store") else None,
                       "timeout": kg.limits.timeout, "max_rows": kg.limits.max_rows})
 
-    @app.get("/", summary="The web page: a SPARQL editor and a form per canned query")
+    add_decision_routes(app, reasoner)
+
+    @app.get("/", summary="The web page: a SPARQL editor (YASGUI), a form per canned query, decision support")
     def page() -> Response:
         return Response(render_page(kg.queries()).encode(), media_type="text/html")
+
+    @app.get("/static/{path:path}", summary="The page's script and style, and the YASGUI editor (packaged files)",
+             responses={404: {"description": "no such file"}})
+    def static(path: str) -> Response:
+        found = static_file(path)
+        if found is None:
+            raise HTTPError(404, "not_found", f"no static file {path}")
+        body, media = found
+        return Response(body, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
 
     return app
 
@@ -409,11 +439,14 @@ def _server(config: Any) -> Any:
     return Server(config)
 
 
-def run(kg: KnowledgeGraph, sock: socket.socket) -> None:
-    """Serve ``kg`` on the listening socket ``sock`` until SIGINT or SIGTERM."""
+def run(kg: KnowledgeGraph, sock: socket.socket, reasoner: str = DEFAULT_REASONER) -> None:
+    """Serve ``kg`` (reasoned by ``reasoner``) on the listening socket ``sock`` until SIGINT or SIGTERM."""
     import uvicorn
 
-    config = uvicorn.Config(create_app(kg), log_level="warning", access_log=False, lifespan="off")
+    from milia_kg.decision import api
+
+    api.classify({"age_years": 30}, reasoner)  # load decision support now, not on the first request
+    config = uvicorn.Config(create_app(kg, reasoner), log_level="warning", access_log=False, lifespan="off")
     try:
         _server(config).run(sockets=[sock])
     finally:

@@ -24,8 +24,13 @@ pytest.importorskip("fastapi", reason="milia-kg serve needs the 'serve' extra (F
 
 from fastapi.testclient import TestClient
 from test_catalogue_answers import CASES, _readable
+from test_classify import CASES as CLASSIFY_CASES
 
 from benchmarks.serve_load import load, served
+from milia_kg import _resources
+from milia_kg.decision import api as decision_api
+from milia_kg.decision import render as decision_render
+from milia_kg.errors import CaseProfileError
 from milia_kg.query.catalogue import load_catalogue
 from milia_kg.query.kg import KnowledgeGraph
 from milia_kg.serve import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, create_app
@@ -374,6 +379,259 @@ def test_catalogue_errors(client: TestClient, path: str, params: Any, status: in
     assert fragment in error_of(client.get(path, params=params), status, kind)
 
 
+# ----------------------------------------------------------------------------- decision support
+
+
+def _post_json(client: TestClient, path: str, body: Any, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
+    return client.post(path, content=json.dumps(body).encode(),
+                       headers={"Content-Type": "application/json", **(headers or {})}, **kwargs)
+
+
+def _plain(data: Any) -> Any:
+    """What the JSON of ``data`` reads back as (tuples become lists)."""
+    return json.loads(json.dumps(data, default=str))
+
+
+@pytest.mark.parametrize("name", sorted(CLASSIFY_CASES))
+def test_classify_answers_what_the_api_answers(client: TestClient, name: str) -> None:
+    profile, expected = CLASSIFY_CASES[name]
+    result = decision_api.classify(profile)
+    response = _post_json(client, "/api/classify", profile)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == _plain(result.to_dict())
+    assert {s["id"].removeprefix("mkg:") for s in response.json()["subtypes"]} == expected
+    cards = _post_json(client, "/api/classify", profile, params={"format": "cards"})
+    assert cards.json() == _plain(decision_render.to_cards(result))
+    text = _post_json(client, "/api/classify", profile, params={"format": "text"})
+    assert text.headers["content-type"] == "text/plain; charset=utf-8"
+    assert text.text == decision_render.to_text(result) + "\n"
+
+
+#: body, content type -> status, error kind, field, message (exactly)
+BAD_CLASSIFY = [
+    ({"age_years": -2}, None, 400, "bad_profile", "age_years",
+     "case profile: age_years: -2 is less than the minimum of 0"),
+    ({"sex": "f"}, None, 400, "bad_profile", "sex",
+     "case profile: sex: 'f' is not one of: female, male, other, unknown"),
+    ({"sites": ["nose", "elbowz"]}, None, 400, "bad_profile", "sites[1]", None),
+    ({"colour": "red"}, None, 400, "bad_profile", "colour", None),
+    ({}, None, 400, "bad_profile", "", "case profile: the profile says nothing; give at least one field"),
+    ([], None, 400, "bad_profile", "", "case profile: expected a JSON object, got list"),
+    (b'{"age_years": 3', None, 400, "bad_profile", "",
+     "case profile: not JSON (Expecting ',' delimiter at line 1 column 16)"),
+    (b'{"age_years": NaN}', None, 400, "bad_profile", "", "case profile: not JSON (NaN is not JSON)"),
+    (b'{"age_years": -Infinity}', None, 400, "bad_profile", "", "case profile: not JSON (-Infinity is not JSON)"),
+    (b"[" * 50_000 + b"]" * 50_000, None, 400, "bad_profile", "", "case profile: nested deeper than 32 levels"),
+    (b'{"id": ' + b'{"a": ' * 40 + b"1" + b"}" * 41, None, 400, "bad_profile", "",
+     "case profile: nested deeper than 32 levels"),
+    (b'{"id": "\xff"}', None, 400, "bad_profile", "", "case profile: the body is not UTF-8"),
+    (b"", None, 400, "bad_profile", "", "case profile: not JSON (Expecting value at line 1 column 1)"),
+    (b"age_years=3", "application/x-www-form-urlencoded", 415, "unsupported_media_type", None,
+     "POST a profile as application/json or profiles as application/x-ndjson, not application/x-www-form-urlencoded"),
+    (b"{}", "", 415, "unsupported_media_type", None,
+     "POST a profile as application/json or profiles as application/x-ndjson, not no content type"),
+    (b" " * (2**20 + 1), None, 413, "payload_too_large", None,
+     "the body has 1048577 bytes; at most 1048576 are taken"),
+    (b"\n".join([b'{"age_years": 3}'] * 1001), "application/x-ndjson", 413, "payload_too_large", None,
+     "1001 profiles; at most 1000 a request"),
+    (b"\n \n", "application/x-ndjson", 400, "bad_profile", "", "case profile: no profile: the JSON Lines body is empty"),
+]
+
+
+@pytest.mark.parametrize(("body", "media", "status", "kind", "field", "message"), BAD_CLASSIFY,
+                         ids=[f"{i}-{b[2]}-{b[3]}" for i, b in enumerate(BAD_CLASSIFY)])
+def test_classify_refuses_bad_input(client: TestClient, body: Any, media: str | None, status: int, kind: str,
+                                    field: str | None, message: str | None) -> None:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    headers = {"Content-Type": "application/json" if media is None else media} if media != "" else {}
+    response = client.post("/api/classify", content=raw, headers=headers)
+    assert response.status_code == status, response.text
+    data = response.json()
+    assert (data["error"], data["status"]) == (kind, status)
+    assert "\n" not in data["message"]
+    if field is not None:
+        assert data["field"] == field
+        if not isinstance(body, bytes):  # JSON that the API refuses: its message, unchanged
+            with pytest.raises(CaseProfileError) as caught:
+                decision_api.classify(body)
+            assert data["message"] == str(caught.value)
+    else:
+        assert set(data) == {"error", "message", "status"}
+    if message is not None:
+        assert data["message"] == message
+
+
+def test_classify_refuses_a_declared_oversize_body_unread(client: TestClient) -> None:
+    response = client.post("/api/classify", content=b"{}", headers={"Content-Type": "application/json",
+                                                                    "Content-Length": str(2**30)})
+    assert error_of(response, 413, "payload_too_large") == "the body has 1073741824 bytes; at most 1048576 are taken"
+
+
+@pytest.mark.parametrize(("params", "media", "status", "message"), [
+    ({"format": "yaml"}, "application/json", 406, "format 'yaml' is not offered here; choose one of json, cards, text"),
+    ({"format": "text"}, "application/x-ndjson", 406,
+     "format 'text' takes one profile; JSON Lines answers json or cards"),
+])
+def test_classify_format_errors(client: TestClient, params: dict[str, str], media: str, status: int,
+                                message: str) -> None:
+    response = client.post("/api/classify", params=params, content=b'{"age_years": 3}', headers={"Content-Type": media})
+    assert error_of(response, status, "not_acceptable") == message
+
+
+@pytest.mark.parametrize("media", ["application/x-ndjson", "application/jsonl", "application/x-ndjson; charset=utf-8"])
+@pytest.mark.parametrize("fmt", ["json", "cards"])
+def test_classify_json_lines_answers_each_line(client: TestClient, media: str, fmt: str) -> None:
+    good = [CLASSIFY_CASES["neonatal-newborn-nose"][0], CLASSIFY_CASES["en-plaque-man"][0]]
+    lines = [json.dumps(good[0]), '{"age_years": -3}', "", json.dumps(good[1]), "not json"]
+    response = client.post("/api/classify", params={"format": fmt}, content="\n".join(lines).encode(),
+                           headers={"Content-Type": media})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/x-ndjson"
+    answers = [json.loads(line) for line in response.text.splitlines()]
+    show = (lambda r: r.to_dict()) if fmt == "json" else decision_render.to_cards
+    assert answers == [
+        _plain(show(decision_api.classify(good[0]))),
+        {"line": 2, "error": "bad_profile", "field": "age_years", "status": 400,
+         "message": "line 2: case profile: age_years: -3 is less than the minimum of 0"},
+        _plain(show(decision_api.classify(good[1]))),
+        {"line": 5, "error": "bad_profile", "field": "", "status": 400,
+         "message": "line 5: case profile: not JSON (Expecting value at line 1 column 1)"},
+    ]
+
+
+CDS_SERVICE = "milia-kg-classify"
+
+
+def cds_request(profile: Any = None, **fields: Any) -> dict[str, Any]:
+    """A CDS Hooks patient-view request carrying ``profile`` in context.caseProfile."""
+    request = {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+               "fhirServer": "https://ehr.example/fhir",
+               "context": {"userId": "Practitioner/1", "patientId": "1288992",
+                           "caseProfile": CLASSIFY_CASES["neonatal-newborn-nose"][0] if profile is None else profile}}
+    request.update(fields)
+    return request
+
+
+CORS = {"access-control-allow-origin": "*", "access-control-allow-methods": "GET, POST, OPTIONS",
+        "access-control-allow-headers": "Content-Type, Authorization"}
+
+
+def test_cds_discovery(client: TestClient) -> None:
+    response = client.get("/cds-services", headers={"Origin": "https://ehr.example"})
+    assert response.status_code == 200
+    assert CORS.items() <= response.headers.items()
+    services = response.json()["services"]
+    assert [(s["id"], s["hook"]) for s in services] == [(CDS_SERVICE, "patient-view")]
+    [service] = services
+    assert set(service) == {"id", "hook", "title", "description", "usageRequirements"}  # no prefetch: none is used
+    assert all(isinstance(v, str) and v for v in service.values())
+    assert "context.caseProfile" in service["usageRequirements"]
+
+
+@pytest.mark.parametrize("name", sorted(CLASSIFY_CASES))
+def test_cds_service_answers_the_cards_of_the_case(client: TestClient, name: str) -> None:
+    profile = CLASSIFY_CASES[name][0]
+    response = _post_json(client, f"/cds-services/{CDS_SERVICE}", cds_request(profile),
+                          headers={"Authorization": "Bearer not-a-real-token"})
+    assert response.status_code == 200, response.text
+    assert CORS.items() <= response.headers.items()
+    body = response.json()
+    assert body == _plain(decision_render.to_cards(decision_api.classify(profile)))
+    seed = " ".join(_resources.seed_text().split())
+    for card in body["cards"]:
+        assert len(card["summary"]) < 140
+        assert card["indicator"] in {"info", "warning", "critical"}
+        # the seed names its page but gives no URL, so the source has a label and no url (never invented)
+        assert card["source"] == {"label": "Cleveland Clinic: Milia (patient-education page)"}
+        for quoted in card["detail"].split('"')[1::2]:
+            assert " ".join(quoted.split()) in seed
+    assert [c["indicator"] for c in body["cards"]].count("warning") == 1
+
+
+def test_cds_service_ignores_prefetch_and_takes_a_minimal_request(client: TestClient) -> None:
+    minimal = {"hook": "patient-view", "hookInstance": "1", "context": {"caseProfile": {"age_years": 30}}}
+    full = cds_request({"age_years": 30}, prefetch={"patient": {"resourceType": "Patient", "id": "1"}},
+                       fhirAuthorization={"access_token": "x", "token_type": "Bearer"})
+    answers = [_post_json(client, f"/cds-services/{CDS_SERVICE}", body).json() for body in (minimal, full)]
+    assert answers[0] == answers[1] == _plain(decision_render.to_cards(decision_api.classify({"age_years": 30})))
+
+
+@pytest.mark.parametrize(("body", "status", "kind", "field", "message"), [
+    (cds_request(hook="order-select"), 400, "bad_cds_request", "hook",
+     "CDS Hooks request: hook: this service answers hook 'patient-view', got 'order-select'"),
+    ({"hookInstance": "1", "context": {}}, 400, "bad_cds_request", "hook",
+     "CDS Hooks request: hook: this service answers hook 'patient-view', got missing"),
+    (cds_request(hookInstance=""), 400, "bad_cds_request", "hookInstance",
+     "CDS Hooks request: hookInstance: required: a string (a UUID for this hook call)"),
+    (cds_request(hookInstance=7), 400, "bad_cds_request", "hookInstance",
+     "CDS Hooks request: hookInstance: required: a string (a UUID for this hook call)"),
+    (cds_request(context=None), 400, "bad_cds_request", "context", "CDS Hooks request: context: required: an object"),
+    (cds_request(context={"patientId": "1"}), 400, "bad_cds_request", "context.caseProfile",
+     "CDS Hooks request: context.caseProfile: required: the case (a case profile; see usageRequirements at /cds-services)"),
+    (cds_request(context={"patientId": 1, "caseProfile": {}}), 400, "bad_cds_request", "context.patientId",
+     "CDS Hooks request: context.patientId: expected a string"),
+    (cds_request(prefetch=[]), 400, "bad_cds_request", "prefetch", "CDS Hooks request: prefetch: expected an object"),
+    (cds_request(fhirServer=3), 400, "bad_cds_request", "fhirServer", "CDS Hooks request: fhirServer: expected a string"),
+    (["patient-view"], 400, "bad_cds_request", "", "CDS Hooks request: expected a JSON object, got list"),
+    (b'{"hook": "patient-view",', 400, "bad_cds_request", "",
+     "CDS Hooks request: not JSON (Expecting property name enclosed in double quotes at line 1 column 25)"),
+    (cds_request({"age_years": "old"}), 400, "bad_profile", "context.caseProfile.age_years",
+     "case profile: context.caseProfile.age_years: 'old' is not of type 'number'"),
+    (cds_request({"age_years": 3, "sites": ["elbowz"]}), 400, "bad_profile", "context.caseProfile.sites[0]", None),
+    (cds_request("a case"), 400, "bad_profile", "context.caseProfile",
+     "case profile: context.caseProfile: expected a JSON object, got str"),
+    (b"{" + b" " * 2**20 + b"}", 413, "payload_too_large", None, "the body has 1048578 bytes; at most 1048576 are taken"),
+])
+def test_cds_service_refuses_malformed_requests(client: TestClient, body: Any, status: int, kind: str,
+                                                field: str | None, message: str | None) -> None:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    response = client.post(f"/cds-services/{CDS_SERVICE}", content=raw, headers={"Content-Type": "application/json"})
+    assert response.status_code == status, response.text
+    assert CORS.items() <= response.headers.items()  # a browser client can read the error too
+    data = response.json()
+    assert (data["error"], data["status"], data.get("field")) == (kind, status, field)
+    if message is not None:
+        assert data["message"] == message
+    assert "\n" not in data["message"]
+
+
+@pytest.mark.parametrize(("method", "path", "status", "kind", "message"), [
+    ("post", "/cds-services/milia-kg", 404, "unknown_service",
+     "no CDS service 'milia-kg'; this server offers 'milia-kg-classify'"),
+    ("post", "/cds-services/", 405, "method_not_allowed", "POST is not allowed on /cds-services"),  # slash redirected
+    ("get", f"/cds-services/{CDS_SERVICE}", 405, "method_not_allowed", f"GET is not allowed on /cds-services/{CDS_SERVICE}"),
+    ("post", "/cds-services", 405, "method_not_allowed", "POST is not allowed on /cds-services"),
+])
+def test_cds_unknown_services_and_methods(client: TestClient, method: str, path: str, status: int, kind: str,
+                                          message: str) -> None:
+    response = getattr(client, method)(path, **({"json": cds_request()} if method == "post" else {}))
+    assert error_of(response, status, kind) == message
+    assert CORS.items() <= response.headers.items()
+
+
+def test_cds_service_wants_json(client: TestClient) -> None:
+    response = client.post(f"/cds-services/{CDS_SERVICE}", content=b"hook=patient-view",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert error_of(response, 415, "unsupported_media_type") == (
+        "POST a CDS Hooks request as application/json, not application/x-www-form-urlencoded")
+
+
+@pytest.mark.parametrize("path", ["/cds-services", f"/cds-services/{CDS_SERVICE}"])
+def test_cds_cors_preflight(client: TestClient, path: str) -> None:
+    response = client.options(path, headers={"Origin": "https://ehr.example", "Access-Control-Request-Method": "POST",
+                                             "Access-Control-Request-Headers": "content-type, authorization"})
+    assert response.status_code == 204
+    assert response.content == b""
+    assert CORS.items() <= response.headers.items()
+
+
+def test_cors_is_only_on_the_cds_routes(client: TestClient) -> None:
+    for response in (client.get("/health"), _post_json(client, "/api/classify", {"age_years": 3})):
+        assert "access-control-allow-origin" not in response.headers
+    assert client.options("/api/classify").status_code == 405
+
+
 # ----------------------------------------------------------------------------- the rest
 
 
@@ -393,8 +651,10 @@ def test_openapi_is_valid_and_lists_every_route(client: TestClient) -> None:
     assert listed == {
         ("/sparql", "GET"), ("/sparql", "POST"), ("/api/queries", "GET"),
         ("/api/queries/{name}", "GET"), ("/health", "GET"), ("/", "GET"),
+        ("/api/classify", "POST"), ("/cds-services", "GET"), ("/cds-services/{service_id}", "POST"),
+        ("/static/{path}", "GET"),
     }
-    served = {(route.path, m) for route in client.app.routes for m in getattr(route, "methods", ())
+    served = {(route.path.replace(":path}", "}"), m) for route in client.app.routes for m in getattr(route, "methods", ())
               if route.path not in ("/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc")}
     assert served - {(p, "HEAD") for p, _ in served} == listed
 
@@ -408,8 +668,61 @@ def test_page(client: TestClient) -> None:
         assert f'id="form-{name}"' in page
         assert f'<option value="{name}">' in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing fetched from elsewhere
-    first = next(iter(load_catalogue().values()))
-    assert f'spellcheck="false">{html.escape(first.text)}</textarea>' in page  # the editor, pre-filled
+    assert "$" not in page.replace("$$", "")  # every template placeholder filled
+    # the editor: YASGUI from the package, pre-filled from the catalogue island (every query's text)
+    assert re.findall(r'<script src="([^"]+)"', page) == ["static/vendor/yasgui/yasgui.min.js", "static/page.js"]
+    assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', page) == [
+        "static/vendor/yasgui/yasgui.min.css", "static/page.css"]
+    island = re.search(r'<script type="application/json" id="catalogue">(.*?)</script>', page, re.S).group(1)
+    assert json.loads(island) == {q.name: {"summary": q.summary, "text": q.text} for q in load_catalogue().values()}
+    profile = re.search(r'<textarea id="classify-profile"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    assert client.post("/api/classify", content=html.unescape(profile).encode(),
+                       headers={"Content-Type": "application/json"}).status_code == 200
+
+
+WEB = REPO / "milia_kg" / "web"
+
+
+@pytest.mark.parametrize(("path", "media"), [
+    ("vendor/yasgui/yasgui.min.js", "text/javascript; charset=utf-8"),
+    ("vendor/yasgui/yasgui.min.css", "text/css; charset=utf-8"),
+    ("vendor/yasgui/LICENSE.txt", "text/plain; charset=utf-8"),
+    ("vendor/yasgui/yasgui.min.js.LICENSE.txt", "text/plain; charset=utf-8"),
+    ("vendor/yasgui/README.md", "text/markdown; charset=utf-8"),
+    ("page.js", "text/javascript; charset=utf-8"),
+    ("page.css", "text/css; charset=utf-8"),
+])
+def test_static_files_are_the_packaged_bytes(client: TestClient, path: str, media: str) -> None:
+    response = client.get("/static/" + path)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == media
+    assert response.content == (WEB / path).read_bytes()
+
+
+def test_vendored_yasgui_matches_its_checksums_and_licence() -> None:
+    import hashlib
+
+    folder = WEB / "vendor" / "yasgui"
+    sums = dict(reversed(line.split("  ")) for line in (folder / "SHA256SUMS").read_text().splitlines())
+    assert set(sums) == {"yasgui.min.js", "yasgui.min.css"}
+    for name, digest in sums.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+    assert (folder / "LICENSE.txt").read_text().startswith("The MIT License (MIT)")
+    readme = (folder / "README.md").read_text()
+    assert "**4.2.28**" in readme and "`npm pack @triply/yasgui@4.2.28`" in readme and "scripts/fetch-yasgui" in readme
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("page.html", "no static file page.html"),  # the template is the page, not a file to serve
+    ("vendor/yasgui/SHA256SUMS", "no static file vendor/yasgui/SHA256SUMS"),
+    ("vendor/yasgui/yasgui.min.js.map", "no static file vendor/yasgui/yasgui.min.js.map"),
+    ("nope.js", "no static file nope.js"),
+    ("%2e%2e/serve.py", "no static file ../serve.py"),
+    ("vendor/../../serve.py", "no route /serve.py"),  # the client resolves the dots before sending
+    ("/etc/passwd", "no static file /etc/passwd"),
+])
+def test_static_refuses_what_it_does_not_serve(client: TestClient, path: str, message: str) -> None:
+    assert error_of(client.get("/static/" + path), 404, "not_found") == message
 
 
 def test_one_log_line_per_request(client: TestClient, capsys: pytest.CaptureFixture[str]) -> None:

@@ -100,24 +100,85 @@ def test_catalogue_form_renders_the_exact_rows(browser: Any, tmp_path: Path) -> 
     assert screenshot.stat().st_size > 10_000
 
 
-def test_sparql_editor_runs_the_prefilled_catalogue_query(browser: Any, tmp_path: Path) -> None:
+def _yasr_table(driver: Any) -> tuple[list[str], list[list[str]]]:
+    """YASR's rendered results table: header and rows, without its row-number column."""
+    from selenium.webdriver.common.by import By
+
+    table = driver.find_element(By.CSS_SELECTOR, ".yasr table.dataTable")
+    header = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th")][1:]
+    rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")][1:]
+            for tr in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    return header, rows
+
+
+def _wait_for(driver: Any, css: str, text: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 30).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
+
+
+def test_yasgui_runs_a_catalogue_query_and_renders_its_rows(browser: Any, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
+    from milia_kg.query.catalogue import load_catalogue
+    from milia_kg.query.kg import KnowledgeGraph
+    from milia_kg.vocab import shorten
+
+    catalogue = load_catalogue()
     with served() as server:
         browser.get(server.url + "/")
+        first = next(iter(catalogue))
+        assert browser.execute_script("return yasgui.getTab().getYasqe().getValue()") == catalogue[first].text
         Select(browser.find_element(By.ID, "catalogue-select")).select_by_value("subtypes")
-        editor = browser.find_element(By.ID, "sparql-editor")
-        assert "rdfs:subClassOf" in editor.get_attribute("value")
-        browser.execute_script(
-            "document.getElementById('sparql-editor').value = arguments[0]",
-            "PREFIX mkg: <https://w3id.org/milia-kg/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-            "SELECT ?label WHERE { mkg:Face rdfs:label ?label }",
-        )
-        browser.find_element(By.ID, "sparql-run").click()
-        _wait_for_status(browser, "1 row")
-        assert _table(browser) == (["label"], [["face"]])
-        browser.execute_script("document.getElementById('sparql-editor').value = 'INSERT DATA { <urn:a> <urn:b> <urn:c> }'")
-        browser.find_element(By.ID, "sparql-run").click()
-        _wait_for_status(browser, "400: invalid SPARQL")
-        browser.save_screenshot(str(tmp_path / "sparql_error.png"))
+        assert browser.execute_script("return yasgui.getTab().getYasqe().getValue()") == catalogue["subtypes"].text
+        assert browser.execute_script("return yasgui.getTab().getRequestConfig().endpoint") == server.url + "/sparql"
+        browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+        expected = KnowledgeGraph.open().run("subtypes").rows
+        _wait_for(browser, ".yasr_response_chip", f"{len(expected)} results")
+        browser.find_element(By.XPATH, "//label[span[text()='Ellipse']]/input").click()  # whole cells
+        header, rows = _yasr_table(browser)
+        screenshot = tmp_path / "yasgui_subtypes.png"
+        assert browser.save_screenshot(str(screenshot))
+        assert any(line.startswith("milia-kg serve: POST /sparql 200 ") for line in server.log)
+    assert header == ["subtype", "definition", "synonyms"]
+    assert [(r[0], r[1]) for r in rows] == [(shorten(str(e["subtype"])), f'"{e["definition"]}"@en') for e in expected]
+    assert screenshot.stat().st_size > 10_000
+
+
+def test_yasgui_shows_the_endpoints_refusal(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    with served() as server:
+        browser.get(server.url + "/")
+        browser.execute_script("yasgui.getTab().setQuery(arguments[0])", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+        browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+        _wait_for(browser, ".yasr", "federated queries are refused")
+        browser.save_screenshot(str(tmp_path / "yasgui_error.png"))
+        assert "milia-kg serve: POST /sparql 403" in "\n".join(server.log)
+
+
+def test_classify_form_round_trip(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from milia_kg._serve_page import EXAMPLE_PROFILE
+    from milia_kg.decision import api, render
+
+    with served() as server:
+        browser.get(server.url + "/")
+        Select(browser.find_element(By.ID, "classify-format")).select_by_value("text")
+        browser.find_element(By.ID, "classify-run").click()
+        _wait_for(browser, "#classify-output", "Decision support derived from")
+        output = browser.find_element(By.ID, "classify-output").get_attribute("textContent")
+        profile = browser.find_element(By.ID, "classify-profile")
+        profile.clear()
+        profile.send_keys('{"age_years": -1}')
+        browser.find_element(By.ID, "classify-run").click()
+        _wait_for(browser, "#classify-output", "400: case profile: age_years")
+        error = browser.find_element(By.ID, "classify-output").text
+        browser.save_screenshot(str(tmp_path / "classify_error.png"))
+    assert output == render.to_text(api.classify(EXAMPLE_PROFILE)) + "\n"
+    assert error == "400: case profile: age_years: -1 is less than the minimum of 0"

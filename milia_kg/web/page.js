@@ -1,0 +1,77 @@
+// The milia-kg serve page: YASGUI on /sparql pre-filled from the catalogue, a form per canned
+// query (answers in #results), and a case profile sent to /api/classify (answer in #classify-output).
+'use strict';
+const catalogue = JSON.parse(document.getElementById('catalogue').textContent);
+const statusLine = document.getElementById('status');
+const endpoint = new URL('sparql', document.baseURI).href;
+
+// Offline: no prefix.cc or LOV look-ups from the editor's autocompletion, no stored tabs.
+Yasgui.Yasqe.defaults.autocompleters = ['variables'];
+const yasgui = new Yasgui(document.getElementById('yasgui'), {
+  requestConfig: {endpoint: endpoint, method: 'POST'},
+  copyEndpointOnNewTab: true,
+  endpointCatalogueOptions: {getData: () => [{endpoint: endpoint}], keys: []},
+  persistenceId: null,
+  populateFromUrl: false,
+  autofocus: false,
+});
+window.yasgui = yasgui;
+
+function loadQuery(name) {
+  const tab = yasgui.getTab();
+  tab.setQuery(catalogue[name].text);
+  tab.setName(name);
+}
+const select = document.getElementById('catalogue-select');
+select.addEventListener('change', (event) => loadQuery(event.target.value));
+loadQuery(select.value);
+
+function show(columns, rows) {
+  const table = document.getElementById('results');
+  table.replaceChildren();
+  const head = table.createTHead().insertRow();
+  for (const c of columns) { const th = document.createElement('th'); th.textContent = c; head.appendChild(th); }
+  const body = table.createTBody();
+  for (const row of rows) {
+    const tr = body.insertRow();
+    for (const c of columns) {
+      tr.insertCell().textContent = row[c] === null || row[c] === undefined ? '' : String(row[c]);
+    }
+  }
+  statusLine.className = '';
+  statusLine.textContent = rows.length + ' row' + (rows.length === 1 ? '' : 's');
+}
+function fail(message) {
+  document.getElementById('results').replaceChildren();
+  statusLine.className = 'error';
+  statusLine.textContent = message;
+}
+for (const form of document.querySelectorAll('form.query-form')) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    statusLine.textContent = 'running...';
+    const params = new URLSearchParams();
+    for (const [key, value] of new FormData(form)) { if (value !== '') params.append(key, value); }
+    const response = await fetch('api/queries/' + form.dataset.query + '?' + params,
+      {headers: {'Accept': 'application/json'}});
+    const data = await response.json();
+    if (response.ok) show(data.columns, data.rows); else fail(response.status + ': ' + data.message);
+  });
+}
+
+document.getElementById('classify-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const output = document.getElementById('classify-output');
+  output.className = '';
+  output.textContent = 'classifying...';
+  const format = document.getElementById('classify-format').value;
+  const response = await fetch('api/classify?format=' + format, {method: 'POST',
+    headers: {'Content-Type': 'application/json'}, body: document.getElementById('classify-profile').value});
+  const text = await response.text();
+  if (!response.ok) {
+    output.className = 'error';
+    output.textContent = response.status + ': ' + JSON.parse(text).message;
+    return;
+  }
+  output.textContent = format === 'text' ? text : JSON.stringify(JSON.parse(text), null, 2);
+});

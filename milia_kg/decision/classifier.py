@@ -105,7 +105,8 @@ class Classifier:
                     if part == ox.NamedNode(MILIA):
                         yield None
                         continue
-                    props, fillers = self.prepared.objects(part, _ON_PROPERTY), self.prepared.objects(part, _SOME)
-                    if props and fillers and isinstance(props[0], ox.NamedNode) and isinstance(fillers[0], ox.NamedNode):
-                        yield props[0].value, fillers[0].value
+                    named = [o for p in (_ON_PROPERTY, _SOME) for o in self.prepared.objects(part, p)[:1]
+                             if isinstance(o, ox.NamedNode)]
+                    if len(named) == 2:
+                        yield named[0].value, named[1].value
                 return

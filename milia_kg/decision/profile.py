@@ -57,7 +57,7 @@ def check_profile(profile: object) -> dict[str, Any]:
     """
     if not isinstance(profile, dict):
         raise CaseProfileError("", f"expected a JSON object, got {type(profile).__name__}")
-    if _plainly_valid(profile, schema()) and set(profile) > {"id"}:
+    if _plainly_valid(profile, schema()) and set(profile) - {"id"}:
         return profile
     import jsonschema
 

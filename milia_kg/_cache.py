@@ -195,6 +195,12 @@ def reasoned_graph_file(
     if damaged and _verified(target):
         return target
     data, triples = _reason(reasoner, ontology_dir, data_dir)
+    return _settle(folder, f"{stem}*.nt*", target, damaged, data, triples)
+
+
+def _settle(folder: Path, stale_pattern: str, target: Path, damaged: bool, data: bytes, triples: int | None) -> Path:
+    """Store a rebuilt file (in a private folder if the cache cannot be written); then warn if it was
+    damaged and remove the stale files of the same kind.  Returns where it was stored."""
     try:
         _store(target, data, triples)
     except OSError:
@@ -202,17 +208,12 @@ def reasoned_graph_file(
         target = _private_folder() / target.name
         _store(target, data, triples)
         return target
-    _settle(folder, f"{stem}*.nt*", target, damaged)
-    return target
-
-
-def _settle(folder: Path, stale_pattern: str, target: Path, damaged: bool) -> None:
-    """After a rebuild: warn if the file was damaged, remove the stale files of the same kind."""
     if damaged:
         _LOG.warning("milia-kg: warning: cache %s was damaged; rebuilt", target)
     for stale in folder.glob(stale_pattern):
         if stale not in (target, sidecar(target)):
             stale.unlink(missing_ok=True)
+    return target
 
 
 def derived_file(
@@ -234,13 +235,5 @@ def derived_file(
     damaged = target.exists() or sidecar(target).exists()
     if damaged and _verified(target, counted=False):
         return target
-    data = build(graph)
-    try:
-        _store(target, data, None)
-    except OSError:
-        target = _private_folder() / target.name
-        _store(target, data, None)
-        return target
-    _settle(graph.parent, f"{stem}*.{suffix}*", target, damaged)
-    return target
+    return _settle(graph.parent, f"{stem}*.{suffix}*", target, damaged, build(graph), None)
 

@@ -91,3 +91,14 @@ def test_reading_the_base(prepared: Prepared) -> None:
     domain = ox.NamedNode(vocab.RDFS + "domain")
     assert prepared.objects(_iri("hasSite"), domain) == [_iri("Case"), ox.NamedNode(vocab.OWL + "Thing")]
     assert prepared.errors == ()
+
+
+def test_threads_share_one_prepared_engine(prepared: Prepared) -> None:
+    """Concurrent calls (a served endpoint's threads) each get the answer of a call alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    alone = {name: set(prepared.reason(extra)[0]) for name, extra in EXTRAS.items()}
+    names = list(EXTRAS) * 40
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda name: set(prepared.reason(EXTRAS[name])[0]), names))
+    assert answers == [alone[name] for name in names]

@@ -8,10 +8,12 @@ The closure is the same as a from-scratch run over base + extra (the rules are m
 base is a fixpoint).  Afterwards the store is put back as it was: the new triples are removed,
 the terms they interned forgotten.  If a new triple changed the engine's schema indexes (a new
 axiom, a ``owl:sameAs``), the base is reloaded instead, so the next call starts from the base again.
+Calls are serialised by a lock, so threads (a served endpoint) can share one instance.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -38,6 +40,7 @@ class Prepared:
             raise ValueError(f"unknown term library {terms!r}; choose one of {', '.join(ADAPTERS)}")
         self._terms = terms
         self._base = list(base)
+        self._lock = threading.Lock()
         self._load()
 
     def _load(self) -> None:
@@ -54,6 +57,10 @@ class Prepared:
     def reason(self, triples: Iterable[Triple]) -> tuple[list[Triple], tuple[str, ...]]:
         """The triples that base + ``triples`` entail beyond the base (``triples`` included when new,
         blank-node predicates left out), and the inconsistency messages of base + ``triples``."""
+        with self._lock:
+            return self._reason(triples)
+
+    def _reason(self, triples: Iterable[Triple]) -> tuple[list[Triple], tuple[str, ...]]:
         e = self.engine
         added = e.load(triples)
         if self._needs_one_time_rules(added):

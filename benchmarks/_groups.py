@@ -11,6 +11,9 @@ Each group measures commands or in-process work in fresh processes started throu
   ``python -c "import rdflib"``, with a warm cache; the run that builds the cache apart.
 - :func:`run_merged`: the project graph merged with a generated graph and reasoned once (timed
   apart), then loaded into Oxigraph and queried with the whole catalogue.
+- :func:`run_classify`: decision support (issue 11): warm ``milia_kg.classify`` per case and
+  ``classify_many`` over generated profiles, the naive full closure per case on a small sample, and
+  a cold ``milia-kg classify FILE`` against a cold ``milia-kg query subtypes``, alternately.
 """
 
 from __future__ import annotations
@@ -28,11 +31,11 @@ from typing import Any
 from benchmarks._spawn import launch
 from benchmarks.generate import write_turtle
 
-__all__ = ["GROUPS", "Context", "cli_command", "run_build", "run_catalogue", "run_cli", "run_merged"]
+__all__ = ["GROUPS", "Context", "cli_command", "run_build", "run_catalogue", "run_classify", "run_cli", "run_merged"]
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Every group, in the order they run; ``scaling`` is :func:`benchmarks.run.run_benchmarks`.
-GROUPS = ("scaling", "build", "catalogue", "cli", "merged", "hpo")
+GROUPS = ("scaling", "build", "catalogue", "cli", "merged", "hpo", "classify")
 ENGINES = ("rdflib", "oxigraph")  # baseline first
 CLI_ARGS = ("query", "subtypes", "--format", "json")
 IMPORT_RDFLIB = "import rdflib"
@@ -70,11 +73,11 @@ class Context:
         return self.cache_build
 
 
-def cli_command() -> list[str]:
+def cli_command(args: tuple[str, ...] = CLI_ARGS) -> list[str]:
     """The installed ``milia-kg`` console script if it is on PATH, else ``python -m milia_kg``."""
     script = shutil.which("milia-kg")
     prefix = [script] if script else [sys.executable, "-m", "milia_kg"]
-    return [*prefix, *CLI_ARGS]
+    return [*prefix, *args]
 
 
 def _summary(runs: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
@@ -219,3 +222,46 @@ def run_merged(ctx: Context, size: str, n_triples: int, repeat: int, seed: int, 
         runs.append(_catalogue_runs(ctx, "oxigraph", str(merged), passes, label, budget, skip))
         skip = skip or sorted(n for n, q in runs[0]["queries"].items() if q["first"] > budget)
     return {"size": size, "prepare": prepare, "oxigraph": _aggregate(runs), "passes": passes, "budget": budget}
+
+
+# ----------------------------------------------------------------------------- decision support
+
+
+def _classify_record(ctx: Context, args: list[str], label: str) -> dict[str, Any]:
+    record = ctx.run([sys.executable, "-m", "benchmarks._measure_classify", *args], label)
+    data: dict[str, Any] = json.loads(record["stdout"].strip().splitlines()[-1])
+    data["peak_mb"] = record["peak_mb"]
+    return data
+
+
+def run_classify(ctx: Context, repeat: int, cases: int = 10_000, naive_cases: int = 3, seed: int = 42) -> dict[str, Any]:
+    """Warm per-case and ``classify_many`` figures (``repeat`` processes), the naive way (owlrl's full
+    closure of graph + case) on ``naive_cases`` of the same profiles, and the cold CLI side by side."""
+    ctx.ensure_cache()
+    case_file = ctx.workdir / "classify-case.json"
+    case_file.write_text(json.dumps({"age_years": 52, "sex": "female", "sites": ["behind the ear"],
+                                     "arrangement": "clustered on a raised patch"}), encoding="utf-8")
+    classify = cli_command(("classify", str(case_file)))
+    ctx.run(classify, "classify: first run, builds the schema module's cache (not counted)")
+    warm = [_classify_record(ctx, ["warm", str(cases), str(seed)], f"classify: {cases:,} cases, run {i + 1}/{repeat}")
+            for i in range(repeat)]
+    naive = _classify_record(ctx, ["naive", str(naive_cases), str(seed), "owlrl"],
+                             f"classify: naive owlrl full closure, {naive_cases} cases")
+    naive_fast = _classify_record(ctx, ["naive", str(naive_cases), str(seed), "fast"],
+                                  f"classify: full closure with the fast reasoner, {naive_cases} cases")
+    query = cli_command()
+    runs: dict[str, list[dict[str, Any]]] = {"classify": [], "query": []}
+    for i in range(max(2 * repeat + 1, 7)):
+        runs["classify"].append(ctx.run(classify, f"classify: cold milia-kg classify run {i + 1}"))
+        runs["query"].append(ctx.run(query, f"classify: cold milia-kg query subtypes run {i + 1}"))
+    keys = ("p50", "p95", "classification_p50", "classification_p95", "many_seconds", "many_cpu_seconds",
+            "open_seconds", "peak_mb")
+    return {
+        "cases": cases, "seed": seed, "runs": repeat,
+        "warm": {key: statistics.median(w[key] for w in warm) for key in keys},
+        "subtype_counts": warm[0]["subtype_counts"],
+        "naive": naive, "naive_fast": naive_fast,
+        "cold_classify": _summary(runs["classify"], cpu_seconds=statistics.median(r["cpu_seconds"] for r in runs["classify"])),
+        "cold_query": _summary(runs["query"], cpu_seconds=statistics.median(r["cpu_seconds"] for r in runs["query"])),
+        "classify_command": "milia-kg classify case.json", "query_command": " ".join(["milia-kg", *CLI_ARGS]),
+    }

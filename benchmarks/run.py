@@ -21,6 +21,10 @@ Groups (all by default; ``--only`` picks some):
 - ``hpo``: issue 12's targets (:mod:`benchmarks._hpo`): the first and later ``--merge hp.obo`` of
   the real HPO (``pip install -e '.[bench]'``) against the plain graph, and opening a kept store of
   the 1M merge against loading it from N-Triples (leave ``1m`` out of ``--sizes`` to skip that part).
+- ``classify``: issue 11's decision-support targets: warm ``milia_kg.classify`` per case and
+  ``classify_many`` over ``--classify-cases`` generated profiles, beside the naive way (owlrl's full
+  closure of graph + case, on ``--naive-cases`` of them), and a cold ``milia-kg classify FILE``
+  against a cold ``milia-kg query subtypes``, alternately.
 
 Every measurement runs in a fresh process started through a small launcher
 (:mod:`benchmarks._spawn`), so its peak memory is its own; the tables show medians of
@@ -233,6 +237,7 @@ def render_report(report: dict[str, Any]) -> str:
         ("cli", "Cold command line", _report.render_cli),
         ("merged", "Catalogue queries on merged graphs (pyoxigraph)", _report.render_merged),
         ("hpo", "Merging the real HPO, kept stores (issue 12)", _hpo.render_hpo),
+        ("classify", "Decision support: `milia-kg classify` (issue 11)", _report.render_classify),
     ):
         if report.get(key):
             sections.append(f"### {title}\n\n{render(report)}")
@@ -257,6 +262,8 @@ def run_groups(
     merged_min: int = 100_000,
     timeout: float = 600,
     log: Any = sys.stderr,
+    classify_cases: int = 10_000,
+    naive_cases: int = 3,
 ) -> dict[str, Any]:
     """Run the chosen groups (see the module docstring); return the report :func:`render_report` prints."""
     ctx = _groups.Context(workdir, timeout=timeout, log=log)
@@ -281,6 +288,8 @@ def run_groups(
             ]
         elif group == "hpo":
             report["hpo"] = _hpo.run_hpo(ctx, repeat, seed, parse_size("1m") if "1m" in sizes else 0)
+        elif group == "classify":
+            report["classify"] = _groups.run_classify(ctx, repeat, classify_cases, naive_cases, seed)
     return report
 
 
@@ -310,6 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--owlrl-max", default="10k", help="largest graph owlrl is run on")
     parser.add_argument("--merged-min", default="100k", help="smallest generated graph the merged group uses")
     parser.add_argument("--timeout", type=float, default=600, help="seconds before a measurement is abandoned")
+    parser.add_argument("--classify-cases", type=int, default=10_000, help="generated profiles the classify group runs")
+    parser.add_argument("--naive-cases", type=int, default=3,
+                        help="profiles the classify group also classifies the naive way (owlrl's full closure)")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--workdir", type=Path, help="where to write the graphs (default: a temporary folder)")
     args = parser.parse_args(argv)
@@ -321,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         report = run_groups(
             args.only, sizes, args.repeat, workdir, seed=args.seed, merge=args.merge,
             owlrl_max=parse_size(args.owlrl_max), merged_min=parse_size(args.merged_min), timeout=args.timeout,
+            classify_cases=args.classify_cases, naive_cases=args.naive_cases,
         )  # fmt: skip
     machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print("Machine: " + "; ".join(f"{key}: {value}" for key, value in machine.items()))

@@ -16,6 +16,10 @@ emptied, poisoned or garbled file, a missing record) means the graph is rebuilt,
 ``milia-kg: warning: cache FILE was damaged; rebuilt`` logged to the ``milia_kg`` logger (stderr
 when logging is not configured).
 
+What is computed once from the reasoned graph (the decision-support classifier's schema module) is
+cached beside it by :func:`derived_file`, as ``<kind>-<reasoner>-<key>.<suffix>`` under the same key,
+with the same checksum record (SHA-256 and byte count) and the same treatment of a damaged file.
+
 The cache folder is ``$MILIA_KG_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/milia-kg``, else
 ``~/.cache/milia-kg``. If it cannot be written, the graph is built in a private temporary folder
 instead, removed when the process exits.
@@ -28,13 +32,14 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from milia_kg import _resources
 from milia_kg.reasoner import DEFAULT_REASONER
 
-__all__ = ["cache_dir", "reasoned_graph_file", "sidecar", "source_key"]
+__all__ = ["cache_dir", "derived_file", "reasoned_graph_file", "sidecar", "source_key"]
 
 _LOG = logging.getLogger("milia_kg")
 #: Private folders used when the cache folder cannot be written; each is removed at exit.
@@ -116,24 +121,31 @@ def sidecar(path: Path) -> Path:
     return path.with_name(f"{path.name}.sha256")
 
 
-def _record(data: bytes, triples: int) -> dict[str, object]:
-    return {"sha256": hashlib.sha256(data).hexdigest(), "triples": triples, "bytes": len(data)}
+def _record(data: bytes, triples: int | None) -> dict[str, object]:
+    record: dict[str, object] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    if triples is not None:
+        record["triples"] = triples
+    return record
 
 
-def _verified(target: Path) -> bool:
-    """Whether ``target`` matches its checksum record (one N-Triples line per triple)."""
+def _verified(target: Path, counted: bool = True) -> bool:
+    """Whether ``target`` matches its checksum record (if ``counted``, one N-Triples line per triple)."""
     try:
         record = json.loads(sidecar(target).read_bytes())
         data = target.read_bytes()
     except (OSError, ValueError):
         return False
-    if not isinstance(record, dict) or not isinstance(record.get("triples"), int):
+    if not isinstance(record, dict):
+        return False
+    if not counted:
+        return record == _record(data, None)
+    if not isinstance(record.get("triples"), int):
         return False
     lines = sum(1 for line in data.splitlines() if line.strip())
     return lines == record["triples"] and record == _record(data, record["triples"])
 
 
-def _store(target: Path, data: bytes, triples: int) -> None:
+def _store(target: Path, data: bytes, triples: int | None) -> None:
     """Write the closure, then its record: a reader trusts the closure only once both are in place."""
     _write_atomic(target, data)
     _write_atomic(sidecar(target), json.dumps(_record(data, triples), sort_keys=True).encode() + b"\n")
@@ -183,6 +195,12 @@ def reasoned_graph_file(
     if damaged and _verified(target):
         return target
     data, triples = _reason(reasoner, ontology_dir, data_dir)
+    return _settle(folder, f"{stem}*.nt*", target, damaged, data, triples)
+
+
+def _settle(folder: Path, stale_pattern: str, target: Path, damaged: bool, data: bytes, triples: int | None) -> Path:
+    """Store a rebuilt file (in a private folder if the cache cannot be written); then warn if it was
+    damaged and remove the stale files of the same kind.  Returns where it was stored."""
     try:
         _store(target, data, triples)
     except OSError:
@@ -192,8 +210,30 @@ def reasoned_graph_file(
         return target
     if damaged:
         _LOG.warning("milia-kg: warning: cache %s was damaged; rebuilt", target)
-    for stale in folder.glob(f"{stem}*.nt*"):
+    for stale in folder.glob(stale_pattern):
         if stale not in (target, sidecar(target)):
             stale.unlink(missing_ok=True)
     return target
+
+
+def derived_file(
+    kind: str, suffix: str, build: Callable[[Path], bytes], reasoner: str = DEFAULT_REASONER,
+    directory: str | Path | None = None,
+) -> Path:
+    """Return the file of what ``build(reasoned graph file)`` computes, building it if needed.
+
+    It lies beside the reasoned graph of the packaged sources as ``<kind>-<reasoner>-<key>.<suffix>``
+    (the graph's key, so it is rebuilt whenever the graph is), with a checksum record; a damaged
+    file is rebuilt with the same warning as the graph.
+
+    :raises MiliaKGError: as :func:`reasoned_graph_file`, or as ``build`` does.
+    """
+    graph = reasoned_graph_file(reasoner, directory=directory)
+    key = graph.name.removeprefix(f"reasoned-{reasoner}-").removesuffix(".nt")
+    stem = f"{kind}-{reasoner}-"
+    target = graph.parent / f"{stem}{key}.{suffix}"
+    damaged = target.exists() or sidecar(target).exists()
+    if damaged and _verified(target, counted=False):
+        return target
+    return _settle(graph.parent, f"{stem}*.{suffix}*", target, damaged, build(graph), None)
 

@@ -8,6 +8,7 @@ import json
 from importlib import resources
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
@@ -55,6 +56,15 @@ CASES: dict[str, tuple[dict[str, Any], set[str]]] = {
     "none-adult-eyelid": ({"age_years": 30, "sites": ["eyelid"]}, set()),
     "none-itchy-scattered": ({"itchy": True, "arrangement": "scattered", "heavy_cream_or_ointment_use": True}, set()),
 }
+#: The other profiles these tests and the README classify, with their expected subtypes.
+OTHER_PROFILES: dict[str, tuple[dict[str, Any], set[str]]] = {
+    "curie-site": ({"sites": ["UBERON:0001711"]}, set()),
+    "secondary-ignored-fields": ({"age_years": 41, "preceding_skin_damage": ["burn"], "heavy_cream_or_ointment_use": True,
+                                  "itchy": False}, {"SecondaryMilia"}),
+    "readme-case-7": ({"id": "case-7", "age_years": 0.5, "sites": ["nose"], "preceding_skin_damage": ["rash"]},
+                      {"NeonatalMilia", "SecondaryMilia"}),
+}
+ALL_PROFILES = {**CASES, **OTHER_PROFILES}
 
 
 def _ids(result: api.Result) -> set[str]:
@@ -74,24 +84,53 @@ def test_case_classifies_into_expected_subtypes(name: str) -> None:
 
 def _graphs() -> tuple[api._Context, dict[str, CaseGraph]]:
     ctx = api._context()
-    return ctx, {name: case_graph(profile, ctx.resolve) for name, (profile, _) in CASES.items()}
+    return ctx, {name: case_graph(profile, ctx.resolve) for name, (profile, _) in ALL_PROFILES.items()}
+
+
+def _to_rdflib(term: Any) -> rdflib.term.Node:
+    return rdflib.URIRef(term.value) if isinstance(term, ox.NamedNode) else rdflib.BNode(term.value)
 
 
 @pytest.mark.parametrize("reasoner", ["fast", "owlrl"])
 def test_classification_equals_full_closure(reasoner: str, asserted_graph: rdflib.Graph) -> None:
-    """Every test case at once (each its own individuals) added to the whole asserted graph, reasoned
-    from scratch: the case's types equal those the schema module gives it."""
+    """Every test profile at once (each its own individuals) added to the whole asserted graph, reasoned
+    from scratch: each case's named types equal those the prepared schema module gives it, classified
+    one after the other (so each also checks that the previous case was taken back out)."""
     ctx, graphs = _graphs()
     union = rdflib.Graph() + asserted_graph
     for graph in graphs.values():
         for triple in graph.triples:
-            union.add(triple)
+            union.add(tuple(_to_rdflib(term) for term in triple))  # type: ignore[arg-type]
     closure = reason(union, reasoner=reasoner).closure
     for name, graph in graphs.items():
-        full = {t for t in closure.objects(graph.case, RDF.type) if isinstance(t, rdflib.URIRef)}
-        module = {t for t in ctx.classifier.types(graph) if isinstance(t, rdflib.URIRef)}
-        assert full == module, name
-        assert {str(t).rsplit("/", 1)[-1] for t in full & ctx.classifier.subtypes} == CASES[name][1], name
+        case = _to_rdflib(graph.case)
+        full = {str(t) for t in closure.objects(case, RDF.type) if isinstance(t, rdflib.URIRef)}
+        assert full == ctx.classifier.types(graph), name
+        assert {t.rsplit("/", 1)[-1] for t in full & ctx.classifier.subtypes} == ALL_PROFILES[name][1], name
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_PROFILES))
+def test_other_profiles_classify_as_expected(name: str) -> None:
+    profile, expected = OTHER_PROFILES[name]
+    assert _ids(api.classify(profile)) == expected
+
+
+@pytest.mark.parametrize("name", sorted(ALL_PROFILES))
+def test_plain_schema_check_agrees_with_jsonschema(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Valid profiles pass the schema check without jsonschema (invalid ones never do: see
+    test_validation_errors_name_the_field)."""
+    import jsonschema
+
+    from milia_kg.decision import profile as profile_module
+
+    profile = ALL_PROFILES[name][0]
+    assert jsonschema.Draft202012Validator(profile_module.schema()).is_valid(profile)
+
+    def refuse() -> None:
+        raise AssertionError("jsonschema consulted for a valid profile")
+
+    monkeypatch.setattr(profile_module, "_validator", refuse)
+    assert profile_module.check_profile(profile) is profile
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -130,8 +169,7 @@ def test_advice_is_filtered_to_the_population() -> None:
 
 
 def test_secondary_milia_prevention_and_ignored_fields() -> None:
-    data = api.classify({"age_years": 41, "preceding_skin_damage": ["burn"], "heavy_cream_or_ointment_use": True,
-                         "itchy": False}).to_dict()
+    data = api.classify(OTHER_PROFILES["secondary-ignored-fields"][0]).to_dict()
     assert {"avoiding excessive exposure to the sun", "avoiding thick facial creams or ointments"} <= _items(
         data, "prevention")
     assert [i["field"] for i in data["ignored"]] == ["heavy_cream_or_ointment_use", "itchy"]
@@ -167,9 +205,14 @@ def test_secondary_milia_prevention_and_ignored_fields() -> None:
     ],
 )
 def test_validation_errors_name_the_field(profile: Any, field: str, reason: str) -> None:
+    from milia_kg.decision.profile import _plainly_valid, schema
+
     if not reason:
         assert api.classify(profile).subtypes == []
         return
+    if not any(graph_check in reason for graph_check in ("JSON object", "kind of", "no label", "contradicts",
+                                                          "says nothing")):
+        assert not _plainly_valid(profile, schema())  # a schema error is never waved through
     with pytest.raises(CaseProfileError) as caught:
         api.classify(profile)
     assert isinstance(caught.value, ValueError)

@@ -104,14 +104,19 @@ def _ground(data: bytes) -> tuple[int, list[bytes]]:
     return len(lines), sorted(line for line in lines if b"_:" not in line)
 
 
+def _copy(source: Path, folder: Path) -> Path:
+    """A copy of the cache folder ``source`` at ``folder``."""
+    folder.mkdir()
+    for item in source.iterdir():
+        (folder / item.name).write_bytes(item.read_bytes())
+    return folder
+
+
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
 def test_damaged_cache_is_rebuilt(damage: str, cached: tuple[Path, bytes], tmp_path: Path,
                                   caplog: pytest.LogCaptureFixture) -> None:
     source, data = cached
-    folder = tmp_path / "cache"
-    folder.mkdir()
-    for item in source.iterdir():
-        (folder / item.name).write_bytes(item.read_bytes())
+    folder = _copy(source, tmp_path / "cache")
     path = _cache.reasoned_graph_file("fast", directory=folder)
     DAMAGE[damage](path)
     with caplog.at_level(logging.WARNING, logger="milia_kg"):
@@ -536,3 +541,21 @@ def test_file_limits_are_documented() -> None:
     for limit in (_files.MAX_QUERY_FILE_BYTES, _files.MAX_RDF_FILE_BYTES, 64 * 2**20):
         assert f"{limit // 2**20} MiB" in section
     assert isinstance(InputFileError("x", "y"), MiliaKGError)
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_damaged_classifier_module_is_rebuilt(damage: str, cached: tuple[Path, bytes], tmp_path: Path,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    """The decision-support schema module cached beside the graph (issue 11) has the same checks."""
+    from milia_kg.decision import schema_module
+
+    folder = _copy(cached[0], tmp_path / "cache")
+    path = _cache.derived_file("classifier", "json", schema_module._build, directory=folder)
+    data = path.read_bytes()
+    assert json.loads(_cache.sidecar(path).read_bytes()) == {"sha256": hashlib.sha256(data).hexdigest(),
+                                                             "bytes": len(data)}
+    DAMAGE[damage](path)
+    with caplog.at_level(logging.WARNING, logger="milia_kg"):
+        again = _cache.derived_file("classifier", "json", schema_module._build, directory=folder)
+    assert again == path and again.read_bytes() == data
+    assert [r.getMessage() for r in caplog.records] == [f"milia-kg: warning: cache {path} was damaged; rebuilt"]

@@ -65,6 +65,21 @@ def test_query_commands_need_no_rdflib(args: list[str], stdin: str | None, prime
     assert _heavy_imports(args, primed_cache, stdin) == []
 
 
+def test_classify_needs_no_rdflib_nor_jsonschema(tmp_path: Path) -> None:
+    """A valid case profile is classified from the cache (graph and schema module) without rdflib,
+    owlrl, pyshacl or jsonschema (issue 11: cold ``classify`` close to a cold query)."""
+    profile = '{"age_years": 0.02, "sites": ["nose"], "present_at_birth": true}'
+    cache = tmp_path / "cache"
+    subprocess.run([PYTHON, "-m", "milia_kg", "classify", "-"], input=profile, capture_output=True, text=True,
+                   env=subprocess_env(MILIA_KG_CACHE_DIR=str(cache)), check=True)  # builds both caches
+    done = subprocess.run(
+        [PYTHON, "-c", SCRIPT.format(heavy=(*HEAVY, "jsonschema")), "classify", "-"], input=profile,
+        capture_output=True, text=True, env=subprocess_env(MILIA_KG_CACHE_DIR=str(cache)), check=True,
+    )
+    assert json.loads(done.stdout)["subtypes"][0]["id"] == "mkg:NeonatalMilia"
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == [0, []]
+
+
 def test_help_needs_no_rdflib(tmp_path: Path) -> None:
     assert _heavy_imports(["validate", "--help"], tmp_path) == []
 

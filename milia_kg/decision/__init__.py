@@ -3,7 +3,8 @@ ontology's defined classes, and gather the advice the catalogue queries give for
 
 - :mod:`~milia_kg.decision.profile`: the case profile (JSON Schema shipped in ``schemas/``) and its checks;
 - :mod:`~milia_kg.decision.case_graph`: a checked profile as RDF individuals (age groups by threshold);
-- :mod:`~milia_kg.decision.classifier`: the schema module reasoned once, each case against it;
+- :mod:`~milia_kg.decision.schema_module`: the schema module, closed once and cached on disk;
+- :mod:`~milia_kg.decision.classifier`: each case reasoned against that module, its subtypes and rationale;
 - :mod:`~milia_kg.decision.advice`: the catalogue answers for the subtypes found, with quotes;
 - :mod:`~milia_kg.decision.api`: :func:`classify`, :func:`classify_many` and :class:`Result`.
 """

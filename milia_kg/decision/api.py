@@ -1,8 +1,9 @@
 """The decision-support API: :func:`classify` one case profile, :func:`classify_many` several.
 
 A case is classified by the ontology (see :mod:`~milia_kg.decision.classifier`); the advice comes
-from the catalogue queries (see :mod:`~milia_kg.decision.advice`).  The graph, the schema module and
-the mapping set are loaded once per process.
+from the catalogue queries (see :mod:`~milia_kg.decision.advice`).  The graph (on Oxigraph), the
+schema module and the codings are loaded once per process, from the on-disk cache, without rdflib;
+the advice of each (subtypes, population) combination is gathered once and kept.
 """
 
 from __future__ import annotations
@@ -12,15 +13,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import RDFS
-
-from milia_kg import _resources, mappings
-from milia_kg.decision import advice
-from milia_kg.decision.case_graph import case_graph, graph_resolver
+from milia_kg import vocab
+from milia_kg.decision import advice, schema_module
+from milia_kg.decision.case_graph import MKG, case_graph, graph_resolver
 from milia_kg.decision.classifier import Classifier
 from milia_kg.decision.profile import check_profile
 from milia_kg.errors import CaseProfileError, MiliaKGError
-from milia_kg.loading import MKG
 from milia_kg.query.kg import KnowledgeGraph
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.vocab import shorten
@@ -52,20 +50,42 @@ class Result:
 
 
 class _Context:
-    """What every case needs, loaded once: the graph, its schema module and the mapping set."""
+    """What every case needs, loaded once: the graph, its schema module and the codings."""
 
     def __init__(self, reasoner: str) -> None:
         self.kg = KnowledgeGraph.open(reasoner=reasoner)
-        self.closure = self.kg.graph
-        self.classifier = Classifier(self.closure)
-        sssom = _resources.mappings_file()
-        self.mapping_set = mappings.read_sssom(sssom) if sssom is not None else None
+        module = schema_module.load(reasoner)
+        self.classifier = Classifier(module.prepared, self.kg.backend.labels)
+        self.codings = module.codings
         self.resolve = graph_resolver(
-            lambda category, text: self.kg.resolve(*_RESOLVE_BY[category], text), self.closure
+            lambda category, text: self.kg.resolve(*_RESOLVE_BY[category], text), self.classifier.holds
         )
         self.source_rows: dict[str, dict[str, Any]] = {
             str(row["source"]): dict(row) for row in self.kg.query("sources")
         }
+        self._advice: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, list[dict[str, Any]]]] = {}
+
+    def advice(self, subtypes: list[str], populations: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """The advice sections for these subtypes and a case in these populations (a fresh copy
+        of what was gathered the first time they came together)."""
+        key = (tuple(subtypes), tuple(sorted(set(populations))))
+        if key not in self._advice:
+            self._advice[key] = self._gather(subtypes, populations)
+        return {name: [{**row, "for": list(row["for"])} for row in rows] for name, rows in self._advice[key].items()}
+
+    def _gather(self, subtypes: list[str], populations: list[str]) -> dict[str, list[dict[str, Any]]]:
+        def in_population(population: str | None) -> bool:
+            return population is None or not populations or any(
+                self.classifier.holds(p, vocab.RDFS + "subClassOf", population) for p in populations)
+
+        sections = advice.gather(self.kg, subtypes, MKG.Milia, in_population)
+        for rows in sections.values():
+            for row in rows:
+                row["for"] = [shorten(str(c)) for c in row["for"]]
+                for key in ("item", "stated_for", "source"):
+                    if row.get(key):
+                        row[key] = shorten(str(row[key]))
+        return sections
 
 
 @functools.cache
@@ -86,25 +106,13 @@ def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
     case = case_graph(checked, ctx.resolve)
     matches = ctx.classifier.classify(case)
     populations = [o.filler for o in case.observations if o.property == MKG.occursIn]
-
-    def in_population(population: str | None) -> bool:
-        return population is None or not populations or any(
-            (p, RDFS.subClassOf, MKG.term(population.removeprefix(str(MKG)))) in ctx.closure
-            for p in populations)
-
     subtypes = [
         {"id": shorten(str(m.subtype)), "label": ctx.classifier.label(m.subtype),
          "codings": _codings(ctx, str(m.subtype)),
          "rationale": [{"definition": part, "observed": observed} for part, observed in m.satisfied]}
         for m in matches
     ]
-    sections = advice.gather(ctx.kg, [str(m.subtype) for m in matches], str(MKG.Milia), in_population)
-    for rows in sections.values():
-        for row in rows:
-            row["for"] = [shorten(str(c)) for c in row["for"]]
-            for key in ("item", "stated_for", "source"):
-                if row.get(key):
-                    row[key] = shorten(str(row[key]))
+    sections = ctx.advice([str(m.subtype) for m in matches], populations)
     cited = sorted({row["source"] for rows in sections.values() for row in rows if row.get("source")})
     return Result(
         id=checked.get("id"), subtypes=subtypes, advice=sections, ignored=case.ignored,
@@ -134,10 +142,7 @@ def _note(subtypes: list[dict[str, Any]]) -> str:
 
 
 def _codings(ctx: _Context, iri: str) -> list[dict[str, str]]:
-    if ctx.mapping_set is None:
-        return []
-    return [{"system": c.system, "code": c.code, "display": c.display}
-            for c in mappings.codings(ctx.mapping_set, iri)]
+    return [dict(c) for c in ctx.codings.get(iri, [])]  # read with the schema module (cached)
 
 
 def _source(ctx: _Context, curie: str) -> dict[str, Any]:

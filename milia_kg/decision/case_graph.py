@@ -1,5 +1,6 @@
 """A checked case profile as RDF individuals: the case (an instance of mkg:Milia) and one
 individual per observation, typed with the graph's classes, e.g. ``case mkg:hasSite [a mkg:Nose]``.
+The triples are pyoxigraph terms (no rdflib on the way to a classification); IRIs elsewhere are strings.
 
 No classification happens here: the triples only say what was observed; the ontology's defined
 classes decide the subtype.  Age maps to an age group by the thresholds in :data:`AGE_GROUPS`.
@@ -11,11 +12,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import rdflib
-from rdflib import RDF, RDFS
+import pyoxigraph as ox
 
+from milia_kg import vocab
 from milia_kg.errors import CaseProfileError, ParameterError
-from milia_kg.loading import MKG
+
+
+class _Terms:
+    """The mkg: IRIs the profile fields map to, as strings (``MKG.Nose``)."""
+
+    def __getattr__(self, name: str) -> str:
+        return vocab.MKG + name
+
+
+MKG = _Terms()
+_TYPE = ox.NamedNode(vocab.RDF + "type")
+_SCO = vocab.RDFS + "subClassOf"
 
 #: Age (years) below which a case is in each age group, tried in order; the last group has no bound.
 #: newborn: the neonatal period, the first 28 days; infant: the first year; child (mkg:OlderChild, a
@@ -43,23 +55,23 @@ class Observation:
 
     field: str
     value: object
-    property: rdflib.URIRef
-    filler: rdflib.URIRef
+    property: str
+    filler: str
 
 
 @dataclass
 class CaseGraph:
     """The case individual, its triples, and the observations and ignored fields behind them."""
 
-    case: rdflib.BNode
+    case: ox.BlankNode
     triples: list[tuple[Any, Any, Any]] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
     ignored: list[dict[str, object]] = field(default_factory=list)
 
-    def observe(self, name: str, value: object, prop: rdflib.URIRef, filler: rdflib.URIRef) -> None:
+    def observe(self, name: str, value: object, prop: str, filler: str) -> None:
         """Add ``case prop [a filler]`` for the profile field ``name``."""
-        node = rdflib.BNode()
-        self.triples += [(self.case, prop, node), (node, RDF.type, filler)]
+        node = ox.BlankNode()
+        self.triples += [(self.case, ox.NamedNode(prop), node), (node, _TYPE, ox.NamedNode(filler))]
         self.observations.append(Observation(name, value, prop, filler))
 
     def ignore(self, name: str, value: object, reason: str) -> None:
@@ -77,15 +89,15 @@ def age_group(age_years: float) -> str:
 
 
 def case_graph(
-    profile: dict[str, Any], resolve: Callable[[str, str, str], rdflib.URIRef],
+    profile: dict[str, Any], resolve: Callable[[str, str, str], str],
 ) -> CaseGraph:
     """The RDF individuals of a profile checked by :func:`~milia_kg.decision.profile.check_profile`.
 
     :param resolve: ``resolve(field, value, category)`` -> the class IRI a site or disorder names,
         raising :class:`CaseProfileError` when it names nothing of that category.
     """
-    graph = CaseGraph(rdflib.BNode())
-    graph.triples.append((graph.case, RDF.type, MKG.Milia))
+    graph = CaseGraph(ox.BlankNode())
+    graph.triples.append((graph.case, _TYPE, ox.NamedNode(MKG.Milia)))
     _age(graph, profile)
     for i, site in enumerate(profile.get("sites", ())):
         graph.observe(f"sites[{i}]", site, MKG.hasSite, resolve(f"sites[{i}]", site, "AnatomicalSite"))
@@ -151,7 +163,7 @@ def _skin_damage(graph: CaseGraph, profile: dict[str, Any]) -> None:
 
 
 def _inherited(
-    graph: CaseGraph, profile: dict[str, Any], resolve: Callable[[str, str, str], rdflib.URIRef],
+    graph: CaseGraph, profile: dict[str, Any], resolve: Callable[[str, str, str], str],
 ) -> None:
     value = profile.get("inherited_disorder")
     if value is None:
@@ -164,18 +176,18 @@ def _inherited(
 
 
 def graph_resolver(
-    resolve_label: Callable[[str, str], str], closure: rdflib.Graph,
-) -> Callable[[str, str, str], rdflib.URIRef]:
+    resolve_label: Callable[[str, str], str], holds: Callable[[str, str, str], bool],
+) -> Callable[[str, str, str], str]:
     """A ``resolve`` for :func:`case_graph`: ``resolve_label(query parameter kind, text)`` resolves
-    like query parameters; the result must be a subclass of ``mkg:<category>`` in ``closure``."""
+    like query parameters; the result must be a subclass of ``mkg:<category>`` by ``holds(s, p, o)``."""
 
-    def resolve(name: str, value: str, category: str) -> rdflib.URIRef:
+    def resolve(name: str, value: str, category: str) -> str:
         try:
-            iri = rdflib.URIRef(resolve_label(category, value))
+            iri = resolve_label(category, value)
         except ParameterError as error:
             offer = f"; expected one of: {', '.join(error.candidates)}" if error.candidates else ""
             raise CaseProfileError(name, f"{value!r}: {error.reason}{offer}") from None
-        if (iri, RDFS.subClassOf, MKG[category]) not in closure:
+        if not holds(iri, _SCO, vocab.MKG + category):
             raise CaseProfileError(name, f"{value!r} is not a kind of {category}")
         return iri
 

@@ -3,6 +3,11 @@
 The schema is the contract a decision-support caller codes against; :func:`check_profile` turns the
 first violation into a :class:`~milia_kg.errors.CaseProfileError` naming the field, so a bad profile
 is refused, never guessed at.  Sites and disorders are resolved later, against the graph.
+
+A profile the schema's own keywords plainly accept (:func:`_plainly_valid` reads them from the
+schema, knows the few it uses and gives up on any other) passes without jsonschema, whose import
+alone costs a cold ``milia-kg classify`` more than the rest of a case; anything else, and every
+error message, goes through jsonschema.
 """
 
 from __future__ import annotations
@@ -52,6 +57,8 @@ def check_profile(profile: object) -> dict[str, Any]:
     """
     if not isinstance(profile, dict):
         raise CaseProfileError("", f"expected a JSON object, got {type(profile).__name__}")
+    if _plainly_valid(profile, schema()) and set(profile) - {"id"}:
+        return profile
     import jsonschema
 
     errors = sorted(_validator().iter_errors(profile), key=lambda e: (list(e.path), e.message))
@@ -61,6 +68,60 @@ def check_profile(profile: object) -> dict[str, Any]:
     if set(profile) <= {"id"}:
         raise CaseProfileError("", "the profile says nothing; give at least one field")
     return profile
+
+
+#: JSON Schema type name -> the Python types json.loads gives it (bool is not a number; "integer",
+#: which admits 1.0, is left to jsonschema).
+_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,), "null": (type(None),),
+    "number": (int, float),
+}
+#: Keywords that constrain nothing.
+_ANNOTATIONS = {"$schema", "$id", "title", "description"}
+
+
+def _plainly_valid(value: Any, rule: dict[str, Any]) -> bool:
+    """Whether ``value`` satisfies ``rule`` by the keywords known here; ``False`` means invalid
+    or not sure (an unknown keyword), and jsonschema decides."""
+    for keyword, expected in rule.items():
+        if keyword in _ANNOTATIONS:
+            continue
+        if keyword == "type":
+            names = [expected] if isinstance(expected, str) else expected
+            if not any(_is_type(value, name) for name in names):
+                return False
+        elif keyword == "enum":
+            if not any(type(value) is type(option) and value == option for option in expected):
+                return False
+        elif keyword == "minimum":
+            if _is_type(value, "number") and value < expected:
+                return False
+        elif keyword == "minLength":
+            if isinstance(value, str) and len(value) < expected:
+                return False
+        elif keyword == "minProperties":
+            if isinstance(value, dict) and len(value) < expected:
+                return False
+        elif keyword == "items":
+            if isinstance(value, list) and not all(_plainly_valid(item, expected) for item in value):
+                return False
+        elif keyword == "properties":
+            if isinstance(value, dict) and not all(
+                _plainly_valid(v, expected[k]) for k, v in value.items() if k in expected):
+                return False
+        elif keyword == "additionalProperties" and expected is False:
+            if isinstance(value, dict) and not set(value) <= set(rule.get("properties", {})):
+                return False
+        else:
+            return False
+    return True
+
+
+def _is_type(value: Any, name: str) -> bool:
+    types = _TYPES.get(name)
+    if types is None or (isinstance(value, bool) and bool not in types):
+        return False
+    return isinstance(value, types)
 
 
 def _field(error: Any, profile: dict[str, Any]) -> str:

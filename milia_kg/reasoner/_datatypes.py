@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from rdflib import URIRef
-
 from milia_kg.reasoner._terms import LITERAL
 
 if TYPE_CHECKING:
@@ -27,6 +25,7 @@ def one_time_triples(e: Engine, asserted: list[tuple[int, int, int]]) -> list[tu
     from owlrl.DatatypeHandling import AltXSDToPYTHON
     from owlrl.OWLRL import OWLRL_Annotation_properties
     from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
+    from rdflib import URIRef  # imported here: the engine itself runs without rdflib
 
     v = e.v
     out = [(v.THING, v.TYPE, v.CLASS), (v.NOTHING, v.TYPE, v.CLASS)]  # cls-thing, cls-nothing1

@@ -177,11 +177,15 @@ class Engine:
         for triple in _datatypes.one_time_triples(self, asserted):
             self.add(*triple)
         self.agenda.extend(reversed(asserted))
+        self.run_agenda()
+        self.errors.extend(_checks.inconsistencies(self))
+
+    def run_agenda(self) -> None:
+        """Evaluate the rules for every triple on the agenda, and the rare rules, to the fixpoint."""
         while True:
             self._drain()
             if not _checks.slow_rules(self):
                 break
-        self.errors.extend(_checks.inconsistencies(self))
 
     def _drain(self) -> None:
         agenda = self.agenda

@@ -49,9 +49,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from milia_kg.reasoner._engine import Engine
+from milia_kg.reasoner._prepared import Prepared
 from milia_kg.reasoner._terms import ADAPTERS, BNODE
 
-__all__ = ["Inference", "reason"]
+__all__ = ["Inference", "Prepared", "reason"]
 
 
 @dataclass(frozen=True)

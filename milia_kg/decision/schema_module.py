@@ -1,0 +1,92 @@
+"""The schema module of the reasoned graph, reasoned once and cached on disk for every case.
+
+A case's triples can only combine with schema triples: class and property axioms, restrictions
+and their RDF lists (:func:`module_triples`).  The module is closed once with the fast engine and
+written, with the FHIR codings of the mapping set, to ``classifier-<reasoner>-<key>.json`` beside
+the reasoned graph (:func:`milia_kg._cache.derived_file`: same key, same checksum record).  A
+process then loads that file with pyoxigraph alone, without rdflib, owlrl or the graph's own
+parse, into a :class:`~milia_kg.reasoner.fast.Prepared` engine that reasons each case against it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from milia_kg import _cache, vocab
+from milia_kg.reasoner import DEFAULT_REASONER
+from milia_kg.reasoner.fast import Prepared
+
+__all__ = ["SchemaModule", "load", "module_triples"]
+
+#: Bumped when the file's layout changes (the cache key covers the code, so this is belt and braces).
+FORMAT = 1
+_KIND = "classifier"
+#: Predicates whose triples are annotations or reifications, never premises of a rule on a case.
+_NOT_SCHEMA = {
+    vocab.OWL + name for name in ("annotatedSource", "annotatedProperty", "annotatedTarget", "versionInfo",
+                                  "versionIRI", "imports")
+} | {vocab.RDFS + name for name in ("label", "comment", "seeAlso", "isDefinedBy")}
+_SCHEMA_NAMESPACES = (vocab.RDF, vocab.RDFS, vocab.OWL)
+_TYPE, _AXIOM = vocab.RDF + "type", vocab.OWL + "Axiom"
+
+Triple = tuple[Any, Any, Any]
+
+
+def module_triples(triples: Iterable[Triple]) -> Iterator[Triple]:
+    """The triples of a reasoned graph (pyoxigraph terms) a case's triples can combine with: every
+    RDF, RDFS or OWL triple except annotations, reifications and types other than OWL's own."""
+    for s, p, o in triples:
+        if p.value in _NOT_SCHEMA or not p.value.startswith(_SCHEMA_NAMESPACES):
+            continue
+        if p.value == _TYPE and (not isinstance(o, ox.NamedNode) or not o.value.startswith(vocab.OWL)
+                                 or o.value == _AXIOM):
+            continue
+        yield s, p, o
+
+
+def _build(graph_file: Path) -> bytes:
+    """The cache file's bytes: the module's closure as N-Triples, and the codings by entity IRI."""
+    from milia_kg import _resources, mappings
+    from milia_kg.reasoner.fast import reason
+
+    quads = ox.parse(path=str(graph_file), format=ox.RdfFormat.N_TRIPLES)
+    module = list(module_triples((q.subject, q.predicate, q.object) for q in quads))
+    closure = [*module, *reason(module, terms="oxigraph").inferred]
+    text = ox.serialize([ox.Triple(*t) for t in closure], format=ox.RdfFormat.N_TRIPLES)
+    codings: dict[str, list[dict[str, str]]] = {}
+    sssom = _resources.mappings_file()
+    if sssom is not None:
+        mapping_set = mappings.read_sssom(sssom)
+        for iri in sorted({m.subject_iri for m in mapping_set.mappings}):
+            found = [{"system": c.system, "code": c.code, "display": c.display}
+                     for c in mappings.codings(mapping_set, iri)]
+            if found:
+                codings[iri] = found
+    data = {"format": FORMAT, "closure": (text or b"").decode("utf-8"), "codings": codings}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class SchemaModule:
+    """The prepared engine over the module's closure, and the codings read with it."""
+
+    prepared: Prepared
+    codings: dict[str, list[dict[str, str]]]
+
+
+def load(reasoner: str = DEFAULT_REASONER) -> SchemaModule:
+    """The cached module of the packaged graph reasoned by ``reasoner`` (built on first use).
+
+    :raises MiliaKGError: as :func:`milia_kg._cache.reasoned_graph_file`.
+    """
+    path = _cache.derived_file(_KIND, "json", _build, reasoner)
+    data = json.loads(path.read_bytes())
+    quads = ox.parse(data["closure"], format=ox.RdfFormat.N_TRIPLES)
+    prepared = Prepared(((q.subject, q.predicate, q.object) for q in quads), terms="oxigraph")
+    return SchemaModule(prepared, data["codings"])

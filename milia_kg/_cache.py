@@ -6,7 +6,10 @@ every packaged source file (everything below ``ontology/`` and ``data/``, so a n
 source such as a mapping table is covered too), of the package's own modules (the loader and
 the reasoner live there: a code change costs one rebuild, never a wrong graph), the reasoner
 name and the package version. A changed source gives a new key, so a stale file is never read:
-the graph is rebuilt and the stale files of the same reasoner are removed. Files are written to
+the graph is rebuilt. Files of other keys (an older source, or another installed version of the
+package sharing the folder) are removed only once unused for :data:`UNUSED_GRACE_S` (a week): every
+use touches the file it reads, so two versions side by side never delete each other's cache while
+either is in use. Files are written to
 a temporary name and moved into place with :func:`os.replace`, so no reader sees half a file.
 
 A damaged file is never served: beside the closure lies ``<name>.sha256``, a JSON record of its
@@ -32,6 +35,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -42,6 +46,8 @@ from milia_kg.reasoner import DEFAULT_REASONER
 __all__ = ["cache_dir", "derived_file", "reasoned_graph_file", "sidecar", "source_key"]
 
 _LOG = logging.getLogger("milia_kg")
+#: Seconds a cached file of another key must go unused before it is removed.
+UNUSED_GRACE_S = 7 * 24 * 3600
 #: Private folders used when the cache folder cannot be written; each is removed at exit.
 _PRIVATE_DIRS: list[tempfile.TemporaryDirectory[str]] = []
 
@@ -193,7 +199,7 @@ def reasoned_graph_file(
     target = folder / f"{stem}{key}.nt"
     damaged = target.exists() or sidecar(target).exists()
     if damaged and _verified(target):
-        return target
+        return used(target)
     data, triples = _reason(reasoner, ontology_dir, data_dir)
     return _settle(folder, f"{stem}*.nt*", target, damaged, data, triples)
 
@@ -211,9 +217,28 @@ def _settle(folder: Path, stale_pattern: str, target: Path, damaged: bool, data:
     if damaged:
         _LOG.warning("milia-kg: warning: cache %s was damaged; rebuilt", target)
     for stale in folder.glob(stale_pattern):
-        if stale not in (target, sidecar(target)):
+        if stale not in (target, sidecar(target)) and unused(stale):
             stale.unlink(missing_ok=True)
     return target
+
+
+def used(path: Path) -> Path:
+    """Mark ``path`` and its checksum record as in use now (their modification times), so
+    :func:`unused` spares them; returns ``path``."""
+    for each in (path, sidecar(path)):
+        try:
+            os.utime(each)
+        except OSError:  # a read-only cache still serves; it is only not marked
+            pass
+    return path
+
+
+def unused(path: Path) -> bool:
+    """Whether ``path`` has gone unused for :data:`UNUSED_GRACE_S` (a missing path counts as unused)."""
+    try:
+        return time.time() - path.stat().st_mtime > UNUSED_GRACE_S
+    except OSError:
+        return True
 
 
 def derived_file(
@@ -234,6 +259,6 @@ def derived_file(
     target = graph.parent / f"{stem}{key}.{suffix}"
     damaged = target.exists() or sidecar(target).exists()
     if damaged and _verified(target, counted=False):
-        return target
+        return used(target)
     return _settle(graph.parent, f"{stem}*.{suffix}*", target, damaged, build(graph), None)
 

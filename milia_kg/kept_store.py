@@ -120,14 +120,15 @@ def _build_beside(files: Sequence[str | Path], reasoner: str, target: Path, key:
 
 
 def _remove_stale(folder: Path, reasoner: str) -> None:
-    """Remove the kept stores of an older state of the packaged sources or code: no key can reach them."""
+    """Remove the kept stores of another state of the packaged sources or code (no key of this
+    version reaches them) once unused for a while: another installed version may still use them."""
     current = _cache.source_key(reasoner)
     for store in folder.glob(f"merged-{reasoner}-*"):
         try:
             sources = json.loads((store / MARKER).read_text(encoding="utf-8")).get("sources")
         except (OSError, ValueError, AttributeError):
             continue
-        if sources != current:
+        if sources != current and _cache.unused(store / MARKER):
             shutil.rmtree(store, ignore_errors=True)
 
 
@@ -144,6 +145,7 @@ def kept_store(files: Sequence[str | Path], reasoner: str = DEFAULT_REASONER,
     folder = Path(directory) if directory is not None else _cache.cache_dir()
     target = folder / f"merged-{reasoner}-{key}"
     if _is_store(target):
+        _cache.used(target / MARKER)
         return target
     try:
         folder.mkdir(parents=True, exist_ok=True)

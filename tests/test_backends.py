@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import threading
 import time
@@ -352,9 +353,21 @@ def test_stale_cache_is_never_used(sources: tuple[Path, Path], tmp_path: Path) -
         encoding="utf-8",
     )
     second = _cache.reasoned_graph_file("fast", ontology, data, folder)
-    assert second != first and not first.exists()
+    assert second != first
     assert _subclasses(second) == {"PrimaryMilia", "JuvenileMilia"}
-    assert sorted(p.name for p in folder.iterdir()) == [second.name, _cache.sidecar(second).name]  # no temporary files left
+    # The old file was used a moment ago (another installed version may still use it): kept for now.
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        p.name for p in (first, _cache.sidecar(first), second, _cache.sidecar(second)))  # no temporary files
+
+    # Once unused for longer than the grace period, the next rebuild removes it (and only it).
+    week_ago = time.time() - _cache.UNUSED_GRACE_S - 60
+    for path in (first, _cache.sidecar(first)):
+        os.utime(path, (week_ago, week_ago))
+    assert _cache.reasoned_graph_file("fast", ontology, data, folder) == second  # a hit touches it
+    (data / "facts.ttl").write_text((data / "facts.ttl").read_text() + "\n# another change\n", encoding="utf-8")
+    third = _cache.reasoned_graph_file("fast", ontology, data, folder)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        p.name for p in (second, _cache.sidecar(second), third, _cache.sidecar(third)))
 
 
 def test_cached_file_with_the_right_key_is_trusted_not_rebuilt(

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -49,14 +50,21 @@ def test_second_merge_opens_the_kept_store(tmp_path: Path, monkeypatch: pytest.M
     assert [p.name for p in tmp_path.iterdir()] == [f"merged-fast-{merge_key([OBO])}"]
 
 
-def test_stores_of_older_code_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("idle_days, removed", [(8, True), (1, False)])
+def test_stores_of_other_code_are_removed_once_unused(
+    idle_days: int, removed: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another installed version may share the cache: its stores go only after a week unused."""
     old = keep([OBO], directory=tmp_path)
     other = keep([FIXTURES / "obo-slice.json"], directory=tmp_path)
+    for store in (old, other):
+        when = time.time() - idle_days * 24 * 3600
+        os.utime(store / MARKER, (when, when))
     real_key = kept_store._cache.source_key
     monkeypatch.setattr(kept_store._cache, "source_key", lambda reasoner: real_key(reasoner) + "-changed code")
     new = keep([OBO], directory=tmp_path)
-    assert new != old and [p.name for p in tmp_path.iterdir()] == [new.name]
-    assert not other.exists()
+    expected = {new.name} if removed else {new.name, old.name, other.name}
+    assert new != old and {p.name for p in tmp_path.iterdir()} == expected
 
 
 def test_key_is_the_inputs_content(tmp_path: Path) -> None:

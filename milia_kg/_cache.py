@@ -30,6 +30,7 @@ instead, removed when the process exits.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -226,10 +227,8 @@ def used(path: Path) -> Path:
     """Mark ``path`` and its checksum record as in use now (their modification times), so
     :func:`unused` spares them; returns ``path``."""
     for each in (path, sidecar(path)):
-        try:
+        with contextlib.suppress(OSError):  # a read-only cache still serves; it is only not marked
             os.utime(each)
-        except OSError:  # a read-only cache still serves; it is only not marked
-            pass
     return path
 
 

@@ -18,6 +18,7 @@ from milia_kg import _resources
 from milia_kg.cli import main
 from milia_kg.decision import api
 from milia_kg.decision.case_graph import CaseGraph, case_graph
+from milia_kg.decision.render import to_cards
 from milia_kg.errors import CaseProfileError
 from milia_kg.reasoner import reason
 
@@ -37,7 +38,8 @@ CASES: dict[str, tuple[dict[str, Any], set[str]]] = {
     "secondary-sun": ({"age_group": "older adult", "sites": ["face"], "preceding_skin_damage": ["sun exposure"]},
                       {"SecondaryMilia"}),
     # juvenile milia have no definition (the source's "commonly linked to an inherited disorder" is a
-    # tendency, not a condition): an inherited disorder alone classifies no subtype
+    # tendency, not a condition): an inherited disorder alone classifies no subtype; it makes juvenile
+    # milia a subtype to consider (TO_CONSIDER)
     "juvenile-child-inherited": ({"age_years": 5, "inherited_disorder": True, "present_at_birth": True}, set()),
     "juvenile-adolescent-by-label": ({"age_years": 14, "inherited_disorder": "inherited disorder"}, set()),
     "en-plaque-middle-aged-woman": ({"age_years": 52, "sex": "female", "sites": ["behind the ear"],
@@ -65,6 +67,15 @@ OTHER_PROFILES: dict[str, tuple[dict[str, Any], set[str]]] = {
                       {"NeonatalMilia", "SecondaryMilia"}),
 }
 ALL_PROFILES = {**CASES, **OTHER_PROFILES}
+#: The profiles with a subtype to consider (a tendency the source states, not a definition); all others have none.
+TO_CONSIDER: dict[str, set[str]] = {
+    "juvenile-child-inherited": {"JuvenileMilia"},
+    "juvenile-adolescent-by-label": {"JuvenileMilia"},
+    "juvenile-with-a-defined-subtype": {"JuvenileMilia"},
+}
+OTHER_PROFILES["juvenile-with-a-defined-subtype"] = (
+    {"age_years": 0.3, "sites": ["nose"], "inherited_disorder": True}, {"NeonatalMilia"})
+ALL_PROFILES["juvenile-with-a-defined-subtype"] = OTHER_PROFILES["juvenile-with-a-defined-subtype"]
 
 
 def _ids(result: api.Result) -> set[str]:
@@ -107,6 +118,29 @@ def test_classification_equals_full_closure(reasoner: str, asserted_graph: rdfli
         full = {str(t) for t in closure.objects(case, RDF.type) if isinstance(t, rdflib.URIRef)}
         assert full == ctx.classifier.types(graph), name
         assert {t.rsplit("/", 1)[-1] for t in full & ctx.classifier.subtypes} == ALL_PROFILES[name][1], name
+        suggested = {s for by in full & ctx.classifier.suggesting.keys() for s in ctx.classifier.suggesting[by]}
+        assert {t.rsplit("/", 1)[-1] for t in suggested} == TO_CONSIDER.get(name, set()), name
+
+
+@pytest.mark.parametrize("name", sorted(ALL_PROFILES))
+def test_subtypes_to_consider(name: str) -> None:
+    """A subtype the source links to the observations only by a tendency is shown to consider, with the
+    source's qualifier and quote; it is never among the classified subtypes."""
+    result = api.classify(ALL_PROFILES[name][0])
+    expected = TO_CONSIDER.get(name, set())
+    assert {s["id"].removeprefix("mkg:") for s in result.to_consider} == expected
+    assert not expected & _ids(result)
+    for item in result.to_consider:
+        assert (item["because_of"], item["qualifier"], item["quote"]) == (
+            "mkg:LinkedToInheritedDisorder", "commonly", "Juvenile milia are commonly linked to an inherited disorder.")
+        assert item["rationale"] == [{"definition": "is linked to some inherited disorder",
+                                      "observed": f"inherited_disorder = {ALL_PROFILES[name][0]['inherited_disorder']!r}:"
+                                                  " is linked to inherited disorder"}]
+        assert item["quote"] in _resources.seed_text() and item["source"] in {s["id"] for s in result.sources}
+        assert f"To consider: {item['label']}" in result.note
+    cards = to_cards(result)["cards"]
+    assert [c["summary"] for c in cards if c["summary"].startswith("Milia: consider")] == [
+        "Milia: consider juvenile milia (commonly linked to what was observed)"] * len(expected)
 
 
 @pytest.mark.parametrize("name", sorted(OTHER_PROFILES))
@@ -252,7 +286,7 @@ def test_cli_classify(fmt: str) -> None:
     if fmt == "json":
         data = json.loads(result.stdout)
         assert [s["id"] for s in data["subtypes"]] == ["mkg:MiliaEnPlaque"]
-        assert set(data) == {"id", "subtypes", "note", "course", "management", "avoid", "prevention",
+        assert set(data) == {"id", "subtypes", "to_consider", "note", "course", "management", "avoid", "prevention",
                              "care_seeking", "differential", "ignored", "sources", "disclaimer"}
     else:
         assert "- milia en plaque" in result.stdout and "minocycline" in result.stdout
@@ -308,6 +342,7 @@ def test_cds_hooks_cards_shape(name: str) -> None:
             assert quoted in seed
     expected = [f"Milia: the observations meet the definition of {s['label']}" for s in result.subtypes] or [
         "Milia: no subtype's definition is met by the observations"]
+    expected += [f"Milia: consider {s['label']} ({s['qualifier']} linked to what was observed)" for s in result.to_consider]
     assert summaries[: len(expected)] == expected
     assert summaries[len(expected)].startswith("Avoid: ")
     assert cards["cards"][len(expected)]["indicator"] == "warning"

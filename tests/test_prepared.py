@@ -91,6 +91,10 @@ def test_reading_the_base(prepared: Prepared) -> None:
     domain = ox.NamedNode(vocab.RDFS + "domain")
     assert prepared.objects(_iri("hasSite"), domain) == [_iri("Case"), ox.NamedNode(vocab.OWL + "Thing")]
     assert prepared.errors == ()
+    spo = ox.NamedNode(vocab.RDFS + "subPropertyOf")
+    assert prepared.pairs(spo) == sorted({(s, o) for s, p, o in _base() if p == spo}, key=str)
+    assert (_iri("hasSite"), _iri("has")) in prepared.pairs(spo)
+    assert prepared.pairs(_iri("unknownProperty")) == []
 
 
 def test_threads_share_one_prepared_engine(prepared: Prepared) -> None:

@@ -42,11 +42,13 @@ class Result:
     sources: list[dict[str, Any]]
     disclaimer: str = DISCLAIMER
     note: str = field(default="")
+    #: subtypes the source links to the observations by a tendency, to consider (never classified).
+    to_consider: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (the issue's output shape)."""
-        return {"id": self.id, "subtypes": self.subtypes, "note": self.note, **self.advice,
-                "ignored": self.ignored, "sources": self.sources, "disclaimer": self.disclaimer}
+        return {"id": self.id, "subtypes": self.subtypes, "to_consider": self.to_consider, "note": self.note,
+                **self.advice, "ignored": self.ignored, "sources": self.sources, "disclaimer": self.disclaimer}
 
 
 class _Context:
@@ -62,6 +64,10 @@ class _Context:
         )
         self.source_rows: dict[str, dict[str, Any]] = {
             str(row["source"]): dict(row) for row in self.kg.query("sources")
+        }
+        #: (class of cases, subtype) -> the subtypes_to_consider row (qualifier, quote, source).
+        self.consider_rows: dict[tuple[str, str], dict[str, Any]] = {
+            (str(row["case_class"]), str(row["subtype"])): dict(row) for row in self.kg.query("subtypes_to_consider")
         }
         self._advice: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, list[dict[str, Any]]]] = {}
 
@@ -104,20 +110,31 @@ def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
     checked = check_profile(profile)
     ctx = _context(reasoner)
     case = case_graph(checked, ctx.resolve)
-    matches = ctx.classifier.classify(case)
+    matches, suggestions = ctx.classifier.classify(case)
     populations = [o.filler for o in case.observations if o.property == MKG.occursIn]
-    subtypes = [
-        {"id": shorten(str(m.subtype)), "label": ctx.classifier.label(m.subtype),
-         "codings": _codings(ctx, str(m.subtype)),
-         "rationale": [{"definition": part, "observed": observed} for part, observed in m.satisfied]}
-        for m in matches
+    subtypes = [_subtype(ctx, m.subtype, m.satisfied) for m in matches]
+    to_consider = [
+        {**_subtype(ctx, s.subtype, s.satisfied),
+         "because_of": shorten(s.by), "because_of_label": ctx.classifier.label(s.by),
+         **{key: _short(ctx.consider_rows[(s.by, s.subtype)][key]) for key in ("qualifier", "quote", "source")}}
+        for s in suggestions
     ]
     sections = ctx.advice([str(m.subtype) for m in matches], populations)
-    cited = sorted({row["source"] for rows in sections.values() for row in rows if row.get("source")})
+    cited = sorted({row["source"] for rows in [*sections.values(), to_consider] for row in rows if row.get("source")})
     return Result(
         id=checked.get("id"), subtypes=subtypes, advice=sections, ignored=case.ignored,
-        sources=[_source(ctx, curie) for curie in cited], note=_note(subtypes),
+        sources=[_source(ctx, curie) for curie in cited], note=_note(subtypes, to_consider),
+        to_consider=to_consider,
     )
+
+
+def _subtype(ctx: _Context, iri: str, satisfied: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    return {"id": shorten(iri), "label": ctx.classifier.label(iri), "codings": _codings(ctx, iri),
+            "rationale": [{"definition": part, "observed": observed} for part, observed in satisfied]}
+
+
+def _short(value: object) -> object:
+    return shorten(value) if isinstance(value, str) and value.startswith(vocab.MKG) else value
 
 
 def classify_many(
@@ -132,13 +149,17 @@ def classify_many(
             yield CaseProfileError(error.field, error.reason, line=number)
 
 
-def _note(subtypes: list[dict[str, Any]]) -> str:
+def _note(subtypes: list[dict[str, Any]], to_consider: list[dict[str, Any]]) -> str:
     if not subtypes:
-        return ("No subtype's definition is met by the observations; the advice is what the source"
+        note = ("No subtype's definition is met by the observations; the advice is what the source"
                 " says of milia in general.")
-    if len(subtypes) > 1:
-        return "Several subtypes' definitions are met: " + ", ".join(s["label"] for s in subtypes) + "."
-    return f"One subtype's definition is met: {subtypes[0]['label']}."
+    elif len(subtypes) > 1:
+        note = "Several subtypes' definitions are met: " + ", ".join(s["label"] for s in subtypes) + "."
+    else:
+        note = f"One subtype's definition is met: {subtypes[0]['label']}."
+    for item in to_consider:
+        note += (f" To consider: {item['label']} (not a definition; the source: \"{item['quote']}\").")
+    return note
 
 
 def _codings(ctx: _Context, iri: str) -> list[dict[str, str]]:

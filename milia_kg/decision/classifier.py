@@ -6,7 +6,9 @@ case's few triples are reasoned semi-naively against that closed module with the
 (:class:`~milia_kg.reasoner.fast.Prepared`), then taken away again; tests/test_classify.py checks
 that this gives what owlrl's full closure of graph + case gives.  The subtypes are the named
 subclasses of mkg:Milia the case became a member of; the rationale is read off their definitions
-(which observation satisfies which part), never decided in Python.
+(which observation satisfies which part), never decided in Python.  A subtype the source links to
+a case only by a tendency ("commonly") is not a definition: a defined class of such cases carries
+``mkg:suggestsSubtype``, and a case in it is shown that subtype to consider (:meth:`suggest`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pyoxigraph as ox
 
 from milia_kg import vocab
 from milia_kg.decision.case_graph import CaseGraph
+from milia_kg.decision.schema_module import SUGGESTS
 from milia_kg.errors import InconsistencyError
 from milia_kg.reasoner.fast import Prepared
 
@@ -28,6 +31,7 @@ _EQC = ox.NamedNode(vocab.OWL + "equivalentClass")
 _INTERSECTION = ox.NamedNode(vocab.OWL + "intersectionOf")
 _ON_PROPERTY = ox.NamedNode(vocab.OWL + "onProperty")
 _SOME = ox.NamedNode(vocab.OWL + "someValuesFrom")
+_SUGGESTS = ox.NamedNode(SUGGESTS)
 _NOTHING = vocab.OWL + "Nothing"
 MILIA = vocab.MKG + "Milia"
 
@@ -38,6 +42,16 @@ class Match:
 
     subtype: str
     satisfied: tuple[tuple[str, str], ...]  # (part of the definition, the observation that meets it)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A subtype to consider: the case is in ``by``, a class the source links to the subtype by a
+    tendency (``mkg:suggestsSubtype``), and ``satisfied`` says which observation met its definition."""
+
+    subtype: str
+    by: str
+    satisfied: tuple[tuple[str, str], ...]
 
 
 class Classifier:
@@ -55,8 +69,13 @@ class Classifier:
             s.value for s in prepared.subjects(_SCO, ox.NamedNode(MILIA))
             if isinstance(s, ox.NamedNode) and s.value not in (MILIA, _NOTHING)
         }
-        #: subtype -> its definition's parts: (restriction property, filler) or None for a named class.
-        self._parts = {subtype: list(self._definition_parts(subtype)) for subtype in self.subtypes}
+        #: defined class of cases -> the subtypes a case in it suggests considering.
+        self.suggesting: dict[str, list[str]] = {}
+        for s, o in prepared.pairs(_SUGGESTS):
+            if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode) and o.value in self.subtypes:
+                self.suggesting.setdefault(s.value, []).append(o.value)
+        #: defined class -> its definition's parts: (restriction property, filler) or None for mkg:Milia.
+        self._parts = {c: list(self._definition_parts(c)) for c in (*self.subtypes, *self.suggesting)}
 
     def holds(self, s: str, p: str, o: str) -> bool:
         """Whether the module's closure holds the triple of these IRIs (e.g. a subclass axiom)."""
@@ -72,10 +91,18 @@ class Classifier:
             raise InconsistencyError(list(errors))
         return {o.value for s, p, o in found if s == case.case and p == _TYPE and isinstance(o, ox.NamedNode)}
 
-    def classify(self, case: CaseGraph) -> list[Match]:
-        """The subtypes the case falls into, sorted by label, each with its rationale."""
-        found = self.types(case) & self.subtypes
-        return sorted((Match(t, tuple(self._rationale(t, case))) for t in found), key=lambda m: self.label(m.subtype))
+    def classify(self, case: CaseGraph) -> tuple[list[Match], list[Suggestion]]:
+        """The subtypes the case falls into, and the subtypes it suggests considering, each sorted by
+        label and with its rationale (read off the definition the case met)."""
+        types = self.types(case)
+        matches = [Match(t, tuple(self._rationale(t, case))) for t in types & self.subtypes]
+        suggestions = [
+            Suggestion(subtype, by, tuple(self._rationale(by, case)))
+            for by in sorted(types & self.suggesting.keys()) for subtype in self.suggesting[by]
+            if subtype not in types
+        ]
+        return (sorted(matches, key=lambda m: self.label(m.subtype)),
+                sorted(suggestions, key=lambda m: self.label(m.subtype)))
 
     def label(self, iri: str) -> str:
         """The English label of ``iri`` (the IRI itself if it has none)."""
@@ -96,17 +123,24 @@ class Classifier:
                     yield (f"{self.label(prop)} some {self.label(filler)}",
                            f"{obs.field} = {obs.value!r}: {self.label(obs.property)} {self.label(obs.filler)}")
 
-    def _definition_parts(self, subtype: str) -> Iterator[tuple[str, str] | None]:
-        """The members of the subtype's intersection: ``None`` for mkg:Milia, (property, filler) for
-        an existential restriction; other members name no observation and are skipped."""
-        for definition in self.prepared.objects(ox.NamedNode(subtype), _EQC):
-            for head in self.prepared.objects(definition, _INTERSECTION):
-                for part in self.prepared.members(head):
-                    if part == ox.NamedNode(MILIA):
-                        yield None
-                        continue
-                    named = [o for p in (_ON_PROPERTY, _SOME) for o in self.prepared.objects(part, p)[:1]
-                             if isinstance(o, ox.NamedNode)]
-                    if len(named) == 2:
-                        yield named[0].value, named[1].value
-                return
+    def _definition_parts(self, defined: str) -> Iterator[tuple[str, str] | None]:
+        """The parts of the class's definition (an intersection, or a single restriction): ``None`` for
+        mkg:Milia, (property, filler) for an existential restriction; other parts name no observation
+        and are skipped."""
+        for definition in self.prepared.objects(ox.NamedNode(defined), _EQC):
+            heads = self.prepared.objects(definition, _INTERSECTION)
+            if heads:
+                parts = self.prepared.members(heads[0])
+            elif self.prepared.objects(definition, _ON_PROPERTY):
+                parts = [definition]
+            else:
+                continue  # an equivalent named class: not the definition to read
+            for part in parts:
+                if part == ox.NamedNode(MILIA):
+                    yield None
+                    continue
+                named = [o for p in (_ON_PROPERTY, _SOME) for o in self.prepared.objects(part, p)[:1]
+                         if isinstance(o, ox.NamedNode)]
+                if len(named) == 2:
+                    yield named[0].value, named[1].value
+            return

@@ -44,6 +44,10 @@ def to_text(result: Result) -> str:
         codes = ", ".join(f"{c['code']} ({c['display']})" for c in subtype["codings"])
         out.append(f"- {subtype['label']}" + (f" [{codes}]" if codes else ""))
         out += [f"    {r['definition']}: {r['observed']}" for r in subtype["rationale"]]
+    for item in data["to_consider"]:
+        out.append(f"- to consider: {item['label']} (a tendency the source states, not a definition)")
+        out += [f"    {r['definition']}: {r['observed']}" for r in item["rationale"]]
+        out.append(f"      \"{item['quote']}\" [{item['source']}]")
     for section in SECTIONS:
         if data[section]:
             out.append(f"{section.replace('_', ' ').capitalize()}:")
@@ -84,6 +88,13 @@ def to_cards(result: Result) -> dict[str, list[dict[str, Any]]]:
     if not data["subtypes"]:
         cards.append(_card("Milia: no subtype's definition is met by the observations", "info",
                            f"{data['note']}\n\n_{data['disclaimer']}_", source))
+    for item in data["to_consider"]:
+        lines = [f"**{item['label']}** is a subtype to consider, not a classification: the observations meet no"
+                 " definition of it, but the source links them to it.", ""]
+        lines += [f"- {r['definition']}: {r['observed']}" for r in item["rationale"]]
+        lines += ["", f"The source ({item['qualifier']}): \"{item['quote']}\"", "", f"_{data['disclaimer']}_"]
+        cards.append(_card(f"Milia: consider {item['label']} ({item['qualifier']} linked to what was observed)",
+                           "info", "\n".join(lines), source))
     if data["avoid"]:
         labels = sorted({i["item_label"] for i in data["avoid"]})
         detail = "\n".join(f"- {i['item_label']}" + (f" (risk: {i['risk']})" if i.get("risk") else "")

@@ -34,14 +34,20 @@ _NOT_SCHEMA = {
 } | {vocab.RDFS + name for name in ("label", "comment", "seeAlso", "isDefinedBy")}
 _SCHEMA_NAMESPACES = (vocab.RDF, vocab.RDFS, vocab.OWL)
 _TYPE, _AXIOM = vocab.RDF + "type", vocab.OWL + "Axiom"
+#: From a defined class of cases to a subtype it suggests considering (a tendency, not a definition).
+SUGGESTS = vocab.MKG + "suggestsSubtype"
 
 Triple = tuple[Any, Any, Any]
 
 
 def module_triples(triples: Iterable[Triple]) -> Iterator[Triple]:
     """The triples of a reasoned graph (pyoxigraph terms) a case's triples can combine with: every
-    RDF, RDFS or OWL triple except annotations, reifications and types other than OWL's own."""
+    RDF, RDFS or OWL triple except annotations, reifications and types other than OWL's own; and the
+    mkg:suggestsSubtype annotations the classifier reads (no rule joins them)."""
     for s, p, o in triples:
+        if p.value == SUGGESTS:
+            yield s, p, o
+            continue
         if p.value in _NOT_SCHEMA or not p.value.startswith(_SCHEMA_NAMESPACES):
             continue
         if p.value == _TYPE and (not isinstance(o, ox.NamedNode) or not o.value.startswith(vocab.OWL)

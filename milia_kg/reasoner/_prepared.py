@@ -132,6 +132,15 @@ class Prepared:
             return []
         return self._sorted(self.engine.subjects(pid, oid))
 
+    def pairs(self, p: Any) -> list[tuple[Any, Any]]:
+        """The (subject, object) pairs of ``? p ?`` in the base closure, sorted by their text."""
+        pid = self._id(p)
+        if pid is None:
+            return []
+        e = self.engine
+        found = [(e.terms[o], e.terms[s]) for o, subjects in e.pos.get(pid, {}).items() for s in subjects]
+        return sorted(((s, o) for o, s in found), key=lambda pair: (e.adapter.text(pair[0]), e.adapter.text(pair[1])))
+
     def members(self, head: Any) -> list[Any]:
         """The members of the RDF list starting at ``head``, in order."""
         hid = self._id(head)

@@ -15,7 +15,7 @@ from typing import Any
 from rdflib import RDFS
 
 from milia_kg import _resources, mappings
-from milia_kg.decision import advice
+from milia_kg.decision import advice, phenopacket
 from milia_kg.decision.case_graph import case_graph, graph_resolver
 from milia_kg.decision.classifier import Classifier
 from milia_kg.decision.profile import check_profile
@@ -74,13 +74,15 @@ def _context(reasoner: str = DEFAULT_REASONER) -> _Context:
 
 
 def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
-    """Classify one case profile (a dict as in the case-profile JSON Schema).
+    """Classify one case profile (a dict as in the case-profile JSON Schema) or GA4GH Phenopacket v2
+    (detected by its keys; see :mod:`~milia_kg.decision.phenopacket`).
 
     :param reasoner: the reasoner whose closure of the graph the schema module is taken from.
     :raises CaseProfileError: for a profile that breaks the schema, or names an unknown site or
         disorder, naming the field.
     :raises InconsistencyError: if the observations contradict the ontology.
     """
+    profile, packet = phenopacket.read(profile)
     checked = check_profile(profile)
     ctx = _context(reasoner)
     case = case_graph(checked, ctx.resolve)
@@ -107,7 +109,7 @@ def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
                     row[key] = shorten(str(row[key]))
     cited = sorted({row["source"] for rows in sections.values() for row in rows if row.get("source")})
     return Result(
-        id=checked.get("id"), subtypes=subtypes, advice=sections, ignored=case.ignored,
+        id=checked.get("id"), subtypes=subtypes, advice=sections, ignored=phenopacket.ignored(packet, case.ignored),
         sources=[_source(ctx, curie) for curie in cited], note=_note(subtypes),
     )
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import RDFS
+from rdflib import RDFS, Namespace, URIRef
 
 from milia_kg import _resources, mappings
 from milia_kg.decision import advice, phenopacket
@@ -23,6 +23,7 @@ from milia_kg.errors import CaseProfileError, MiliaKGError
 from milia_kg.loading import MKG
 from milia_kg.query.kg import KnowledgeGraph
 from milia_kg.reasoner import DEFAULT_REASONER
+from milia_kg.vocab import BIBO as _BIBO
 from milia_kg.vocab import shorten
 
 DISCLAIMER = (
@@ -30,6 +31,7 @@ DISCLAIMER = (
     " 2018-10-22), not a diagnosis: a clinician must confirm the kind of milia and the management."
 )
 #: category of a resolved value -> (query, parameter) whose resolution it follows.
+BIBO = Namespace(_BIBO)
 _RESOLVE_BY = {"AnatomicalSite": ("conditions_at_site", "site"), "InheritedDisorder": ("causes", "condition")}
 
 
@@ -138,12 +140,14 @@ def _note(subtypes: list[dict[str, Any]]) -> str:
 def _codings(ctx: _Context, iri: str) -> list[dict[str, str]]:
     if ctx.mapping_set is None:
         return []
-    return [{"system": c.system, "code": c.code, "display": c.display}
+    return [{"system": c.system, "code": c.code, **({"display": c.display} if c.display else {})}
             for c in mappings.codings(ctx.mapping_set, iri)]
 
 
 def _source(ctx: _Context, curie: str) -> dict[str, Any]:
     for iri, row in ctx.source_rows.items():
         if shorten(iri) == curie:
-            return {"id": curie, "label": row.get("source_label"), "title": row.get("title")}
+            url = ctx.closure.value(URIRef(iri), BIBO.uri)  # the page's address, as data/sources.ttl gives it
+            return {"id": curie, "label": row.get("source_label"), "title": row.get("title"),
+                    **({"url": str(url)} if url is not None else {})}
     raise MiliaKGError(f"source {curie} is not in the sources query")  # every fact's source is listed

@@ -73,7 +73,7 @@ IGNORED: dict[str, list[tuple[str, str]]] = {
         ("phenotypicFeatures[0].severity", "no profile field for the severity of the milia"),
         ("phenotypicFeatures[0].modifiers[1]", "a modifier with no profile field"),
         ("phenotypicFeatures[0].onset", "only a congenital onset (HP:0003577: present at birth)"),
-        ("phenotypicFeatures[1]", "a feature with no profile field"),
+        ("phenotypicFeatures[1]", "Skin rash: a rash recorded as a feature does not say that the milia developed after it"),
         ("phenotypicFeatures[2]", "Skin plaque counts only as the modifier of the milia feature"),
         ("diseases[0]", "OMIM:157400 is a stated diagnosis (skos:closeMatch mkg:MultipleEruptiveMilia)"),
         ("diseases[1]", "HPO's annotations say Bazex syndrome shows milia"),
@@ -83,7 +83,7 @@ IGNORED: dict[str, list[tuple[str, str]]] = {
     "excluded.json": [
         ("metaData", "document metadata"),
         ("subject.id", "an identifier of the subject"),
-        ("phenotypicFeatures[2]", "an excluded feature with no profile field"),
+        ("phenotypicFeatures[2]", "Skin rash: a rash recorded as a feature"),
         ("diseases[0]", "an excluded disease"),
         ("phenotypicFeatures[1].type", "the ontology has no class for the absence of itching"),
     ],
@@ -205,9 +205,9 @@ def test_cli_bad_phenopacket_exits_2_with_one_line(name: str, message: str) -> N
 
 def test_hpo_table_ships_in_the_package() -> None:
     table = phenopacket.terms()
-    assert sorted(table) == ["HP:0000989", "HP:0001056", "HP:0003577", "HP:0003587", "HP:0031135", "HP:0200035",
-                             "HP:6000059"]
-    assert {t.where for t in table.values()} == {"milia", "feature", "onset", "modifier"}
+    assert sorted(table) == ["HP:0000988", "HP:0000989", "HP:0001056", "HP:0003577", "HP:0003587", "HP:0008066",
+                             "HP:0031135", "HP:0200035", "HP:6000059"]
+    assert {t.where for t in table.values()} == {"milia", "feature", "onset", "modifier", "unused"}
     fields = {t.field for t in table.values()} - {""}
     from milia_kg.decision.profile import schema
 

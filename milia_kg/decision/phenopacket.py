@@ -241,6 +241,8 @@ def _features(features: list[dict[str, Any]], out: Conversion) -> None:
                 out.set(term.field, value, f"{path}.type")
             for key in sorted(set(feature) - {"type", "excluded"}):
                 out.ignore(f"{path}.{key}", feature[key], f"only the presence of {term.hpo_label} is used")
+        elif term is not None and term.where == "unused":
+            out.ignore(path, feature, f"{term.hpo_label}: {term.why}")
         elif term is not None:
             out.ignore(path, feature, f"{term.hpo_label} counts only as the {term.where} of the milia feature"
                                       f" ({MILIA}), where it says what it says of the milia")

@@ -212,3 +212,11 @@ def test_hpo_table_ships_in_the_package() -> None:
     from milia_kg.decision.profile import schema
 
     assert fields <= set(schema()["properties"])
+
+
+def test_classify_many_takes_phenopackets_and_profiles() -> None:
+    results = list(api.classify_many([_load("neonatal-infant.json"), _load("no-milia.json"), {"age_years": 41,
+                                      "preceding_skin_damage": ["burn"]}]))
+    assert isinstance(results[0], api.Result) and [s["id"] for s in results[0].subtypes] == ["mkg:NeonatalMilia"]
+    assert isinstance(results[1], CaseProfileError) and (results[1].line, results[1].field) == (2, "phenotypicFeatures")
+    assert isinstance(results[2], api.Result) and [s["id"] for s in results[2].subtypes] == ["mkg:SecondaryMilia"]

@@ -70,7 +70,7 @@ FHIR_SYSTEMS: dict[str, tuple[str, bool]] = {
     "SNOMEDCT": ("http://snomed.info/sct", False),
     "ICD10CM": ("http://hl7.org/fhir/sid/icd-10-cm", False),
     "HP": ("http://human-phenotype-ontology.org", True),
-    "MONDO": ("http://purl.obolibrary.org/obo/mondo.owl", True),
+    "MONDO": (f"{vocab.OBO}mondo.owl", True),  # the OBO PURL of MONDO's OWL file
     "OMIM": ("http://www.omim.org", False),
 }
 

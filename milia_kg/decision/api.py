@@ -30,8 +30,9 @@ DISCLAIMER = (
     "Decision support derived from one patient-education page (Cleveland Clinic: Milia, last reviewed"
     " 2018-10-22), not a diagnosis: a clinician must confirm the kind of milia and the management."
 )
-#: category of a resolved value -> (query, parameter) whose resolution it follows.
+#: bibo: (the source page's address is its bibo:uri in data/sources.ttl).
 BIBO = Namespace(_BIBO)
+#: category of a resolved value -> (query, parameter) whose resolution it follows.
 _RESOLVE_BY = {"AnatomicalSite": ("conditions_at_site", "site"), "InheritedDisorder": ("causes", "condition")}
 
 

@@ -43,6 +43,7 @@ from milia_kg.errors import InputFileError, MiliaKGError
 from milia_kg.loading import MKG
 
 __all__ = [
+    "CODING_PREDICATES",
     "FHIR_SYSTEMS",
     "MAPPING_PREDICATES",
     "Coding",
@@ -61,8 +62,20 @@ SSSOM = rdflib.Namespace(vocab.SSSOM)
 MAPPING_PREDICATES = frozenset(
     f"skos:{name}" for name in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 )
-#: FHIR code-system URIs of the terminologies the decision-support layer codes with.
-FHIR_SYSTEMS = {"SNOMEDCT": "http://snomed.info/sct", "ICD10CM": "http://hl7.org/fhir/sid/icd-10-cm"}
+#: SSSOM prefix -> (FHIR ``Coding.system`` URI, whether the code keeps the CURIE prefix), for the
+#: terminologies the decision-support layer codes with; where each URI was read is in
+#: docs/identifier-verification.md ("FHIR code systems").  UMLS is left out: HL7's only UMLS
+#: code-system record is retired.
+FHIR_SYSTEMS: dict[str, tuple[str, bool]] = {
+    "SNOMEDCT": ("http://snomed.info/sct", False),
+    "ICD10CM": ("http://hl7.org/fhir/sid/icd-10-cm", False),
+    "HP": ("http://human-phenotype-ontology.org", True),
+    "MONDO": (f"{vocab.OBO}mondo.owl", True),  # the OBO PURL of MONDO's OWL file
+    "OMIM": ("http://www.omim.org", False),
+}
+
+#: The SKOS predicates whose objects are codings of the subject (:func:`codings`).
+CODING_PREDICATES = frozenset({"skos:exactMatch", "skos:closeMatch"})
 
 _REQUIRED_HEADER = ("curie_map", "mapping_set_id", "license", "mapping_date")
 _REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
@@ -261,12 +274,18 @@ def add_to_graph(mapping_set: MappingSet, graph: rdflib.Graph, *, strict: bool =
             graph.add((axiom, RDFS.comment, Literal(m.comment)))
 
 
-def codings(mapping_set: MappingSet, subject_iri: str) -> list[Coding]:
-    """FHIR-style codings (SNOMED CT, ICD-10-CM) of one entity, exact matches first."""
+def codings(mapping_set: MappingSet, subject_iri: str,
+            matches: frozenset[str] = CODING_PREDICATES) -> list[Coding]:
+    """FHIR codings of one entity in the terminologies of :data:`FHIR_SYSTEMS`, exact matches first.
+
+    Only ``matches`` count: by default exact and close matches, since a broader or narrower code (HP's
+    generic "Milia" for multiple eruptive milia) is not a coding of the entity itself.
+    """
     order = {"skos:exactMatch": 0, "skos:closeMatch": 1, "skos:narrowMatch": 2, "skos:broadMatch": 3}
-    found = [
-        Coding(FHIR_SYSTEMS[m.object_id.split(":", 1)[0]], m.object_id.split(":", 1)[1], m.object_label, m.predicate_id)
-        for m in mapping_set.mappings
-        if m.subject_iri == subject_iri and m.object_id.split(":", 1)[0] in FHIR_SYSTEMS
-    ]
+    found = []
+    for m in mapping_set.mappings:
+        prefix, _, local = m.object_id.partition(":")
+        if m.subject_iri == subject_iri and prefix in FHIR_SYSTEMS and m.predicate_id in matches:
+            system, curie = FHIR_SYSTEMS[prefix]
+            found.append(Coding(system, m.object_id if curie else local, m.object_label, m.predicate_id))
     return sorted(found, key=lambda c: (order.get(c.match, 9), c.system, c.code))

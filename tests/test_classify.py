@@ -336,7 +336,8 @@ def test_cds_hooks_cards_shape(name: str) -> None:
         assert set(card) == {"summary", "indicator", "detail", "source", "links"}
         assert len(card["summary"]) < render.SUMMARY_MAX
         assert card["indicator"] in {"info", "warning"}
-        assert card["source"] == {"label": "Cleveland Clinic: Milia (patient-education page)"}
+        assert card["source"] == {"label": "Cleveland Clinic: Milia (patient-education page)",
+                                  "url": "https://my.clevelandclinic.org/health/diseases/17868-milia"}
         assert isinstance(card["detail"], str) and card["links"] == []
         for quoted in card["detail"].split('"')[1::2]:
             assert quoted in seed
@@ -371,3 +372,26 @@ def test_build_publishes_the_case_profile_schema(release: tuple[Any, Any]) -> No
     packaged = resources.files("milia_kg.decision").joinpath("schemas", "case-profile.schema.json").read_bytes()
     assert (out / "schemas" / "case-profile.schema.json").read_bytes() == packaged
     assert "schemas/case-profile.schema.json" in (out / "void.ttl").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("eruptive-face", {"mkg:MultipleEruptiveMilia": [
+            {"system": "http://purl.obolibrary.org/obo/mondo.owl", "code": "MONDO:0008001",
+             "display": "milia, multiple eruptive"},
+            {"system": "http://www.omim.org", "code": "157400", "display": "milia, multiple eruptive"}]}),
+        ("neonatal-newborn-nose", {"mkg:NeonatalMilia": []}),  # only a broadMatch (HP:0001056): no coding
+    ],
+)
+def test_subtypes_carry_fhir_codings(name: str, expected: dict[str, list[dict[str, str]]]) -> None:
+    assert {s["id"]: s["codings"] for s in api.classify(CASES[name][0]).subtypes} == expected
+
+
+def test_sources_carry_the_page_url_from_the_graph(asserted_graph: rdflib.Graph) -> None:
+    page = asserted_graph.value(rdflib.URIRef("https://w3id.org/milia-kg/source-cleveland-clinic-milia"),
+                                rdflib.URIRef("http://purl.org/ontology/bibo/uri"))
+    assert str(page) == "https://my.clevelandclinic.org/health/diseases/17868-milia"
+    assert api.classify(CASES["eruptive-face"][0]).sources == [
+        {"id": "mkg:source-cleveland-clinic-milia", "label": "Cleveland Clinic: Milia (patient-education page)",
+         "title": "Milia", "url": str(page)}]

@@ -106,3 +106,18 @@ def test_the_slice_licence_is_the_one_the_release_states() -> None:
     shipped = (ROOT / "data" / "hpo" / "phenotype-milia.hpoa").read_text(encoding="utf-8")
     assert "#licence: HPO terms:license https://hpo.jax.org/app/license" in shipped
 
+
+
+def _phenopacket_rows() -> list[tuple[str, str]]:
+    from milia_kg.decision.phenopacket import terms
+
+    return [(t.hpo_id, t.hpo_label) for t in terms().values()]
+
+
+@pytest.mark.parametrize(("hpo_id", "label"), _phenopacket_rows(), ids=[row[0] for row in _phenopacket_rows()])
+def test_every_phenopacket_table_row_agrees_with_the_release(hpo_id: str, label: str, hp_terms: dict[str, Term]) -> None:
+    """The Phenopacket HPO table (milia_kg/decision/data/phenopacket-hpo.tsv): each id is a primary id of the
+    release, not obsolete, with exactly the label the table gives."""
+    term = hp_terms.get(hpo_id)
+    assert term is not None, f"{hpo_id} is not a primary id in {RELEASE}"
+    assert (term.name, term.obsolete) == (label, False)

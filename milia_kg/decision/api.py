@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from milia_kg import vocab
-from milia_kg.decision import advice, schema_module
+from milia_kg.decision import advice, phenopacket, schema_module
 from milia_kg.decision.case_graph import MKG, case_graph, graph_resolver
 from milia_kg.decision.classifier import Classifier
 from milia_kg.decision.profile import check_profile
@@ -100,13 +100,15 @@ def _context(reasoner: str = DEFAULT_REASONER) -> _Context:
 
 
 def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
-    """Classify one case profile (a dict as in the case-profile JSON Schema).
+    """Classify one case profile (a dict as in the case-profile JSON Schema) or GA4GH Phenopacket v2
+    (detected by its keys; see :mod:`~milia_kg.decision.phenopacket`).
 
     :param reasoner: the reasoner whose closure of the graph the schema module is taken from.
     :raises CaseProfileError: for a profile that breaks the schema, or names an unknown site or
         disorder, naming the field.
     :raises InconsistencyError: if the observations contradict the ontology.
     """
+    profile, packet = phenopacket.read(profile)
     checked = check_profile(profile)
     ctx = _context(reasoner)
     case = case_graph(checked, ctx.resolve)
@@ -122,7 +124,7 @@ def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
     sections = ctx.advice([str(m.subtype) for m in matches], populations)
     cited = sorted({row["source"] for rows in [*sections.values(), to_consider] for row in rows if row.get("source")})
     return Result(
-        id=checked.get("id"), subtypes=subtypes, advice=sections, ignored=case.ignored,
+        id=checked.get("id"), subtypes=subtypes, advice=sections, ignored=phenopacket.ignored(packet, case.ignored),
         sources=[_source(ctx, curie) for curie in cited], note=_note(subtypes, to_consider),
         to_consider=to_consider,
     )
@@ -169,5 +171,6 @@ def _codings(ctx: _Context, iri: str) -> list[dict[str, str]]:
 def _source(ctx: _Context, curie: str) -> dict[str, Any]:
     for iri, row in ctx.source_rows.items():
         if shorten(iri) == curie:
-            return {"id": curie, "label": row.get("source_label"), "title": row.get("title")}
+            return {"id": curie, "label": row.get("source_label"), "title": row.get("title"),
+                    **({"url": str(row["url"])} if row.get("url") else {})}  # the page's address (bibo:uri)
     raise MiliaKGError(f"source {curie} is not in the sources query")  # every fact's source is listed

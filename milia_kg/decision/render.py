@@ -41,7 +41,7 @@ def to_text(result: Result) -> str:
     data = result.to_dict()
     out = [f"Case {data['id']}" if data["id"] else "Case", data["note"]]
     for subtype in data["subtypes"]:
-        codes = ", ".join(f"{c['code']} ({c['display']})" for c in subtype["codings"])
+        codes = ", ".join(c["code"] + (f" ({c['display']})" if c.get("display") else "") for c in subtype["codings"])
         out.append(f"- {subtype['label']}" + (f" [{codes}]" if codes else ""))
         out += [f"    {r['definition']}: {r['observed']}" for r in subtype["rationale"]]
     for item in data["to_consider"]:
@@ -72,7 +72,8 @@ def to_cards(result: Result) -> dict[str, list[dict[str, Any]]]:
     a warning card for what to avoid, an info card for when to seek care.  Each detail is Markdown
     with the verbatim quotes; the source is the page the facts come from."""
     data = result.to_dict()
-    source = {"label": data["sources"][0]["label"]} if data["sources"] else {"label": "milia-kg"}
+    page = data["sources"][0] if data["sources"] else {"label": "milia-kg"}
+    source = {key: page[key] for key in ("label", "url") if page.get(key)}  # CDS Hooks: label, url
     cards: list[dict[str, Any]] = []
     for subtype in data["subtypes"]:
         lines = [f"**{subtype['label']}**: {data['note']}", ""]

@@ -70,7 +70,7 @@ def _build(graph_file: Path) -> bytes:
     if sssom is not None:
         mapping_set = mappings.read_sssom(sssom)
         for iri in sorted({m.subject_iri for m in mapping_set.mappings}):
-            found = [{"system": c.system, "code": c.code, "display": c.display}
+            found = [{"system": c.system, "code": c.code, **({"display": c.display} if c.display else {})}
                      for c in mappings.codings(mapping_set, iri)]
             if found:
                 codings[iri] = found

@@ -1,0 +1,322 @@
+"""A GA4GH Phenopacket v2 as a case profile: detected by its content, checked with the ``phenopackets``
+package's protobuf classes, and mapped to the profile fields by the HPO table shipped beside this
+module (``data/phenopacket-hpo.tsv``).
+
+Only what has a documented meaning for a profile field is mapped: the subject's age at the last
+encounter (an ISO 8601 duration) and sex; the milia feature (HP:0001056), which must be present; its
+congenital onset (present at birth) and its modifiers in the table; pruritus; a disease the mapping set
+equates with an inherited disorder.  Everything else is listed in the result's ``ignored`` with its
+JSON path and why, never dropped silently.  A stated diagnosis (e.g. OMIM:157400) is not an
+observation, so it classifies nothing: the ontology classifies from observations.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from milia_kg import _resources, mappings
+from milia_kg.errors import CaseProfileError
+
+#: Top-level keys of a Phenopacket v2 message (JSON names); a JSON object holding one of :data:`_MARKERS`
+#: is read as a Phenopacket (and checked as one).  A case profile has none of them but ``id``.
+_FIELDS = frozenset({"id", "subject", "phenotypicFeatures", "measurements", "biosamples", "interpretations",
+                     "diseases", "medicalActions", "files", "metaData"})
+_MARKERS = _FIELDS - {"id"}
+MILIA = "HP:0001056"
+#: Phenopacket v2 ``Sex`` -> the profile's ``sex``.
+SEX = {"FEMALE": "female", "MALE": "male", "OTHER_SEX": "other", "UNKNOWN_SEX": "unknown"}
+#: What the ontology cannot use, by top-level key or subject key: why it is ignored.
+_WHY = {
+    "measurements": "measurements have no profile field",
+    "biosamples": "biosamples have no profile field",
+    "interpretations": "genomic interpretations have no profile field",
+    "medicalActions": "treatments given have no profile field",
+    "files": "files are not read",
+    "metaData": "document metadata, not an observation",
+    "subject.id": "an identifier of the subject; the case id is the Phenopacket's id",
+    "subject.alternateIds": "identifiers of the subject",
+    "subject.dateOfBirth": "the age is taken from subject.timeAtLastEncounter",
+    "subject.vitalStatus": "vital status has no profile field",
+    "subject.karyotypicSex": "karyotypic sex has no profile field (subject.sex is used)",
+    "subject.gender": "gender identity has no profile field (subject.sex is used)",
+    "subject.taxonomy": "milia-kg is about humans; the taxonomy adds nothing",
+}
+_YEAR_DAYS = 365.25
+
+
+@dataclass(frozen=True)
+class Term:
+    """One row of the HPO table: where the term counts and the profile field and value it sets."""
+
+    hpo_id: str
+    hpo_label: str
+    where: str
+    field: str
+    value: Any
+    excluded: Any
+    why: str
+
+
+@dataclass
+class Conversion:
+    """A Phenopacket's case profile, what was ignored (JSON path, value, reason), and which JSON path
+    each profile field came from (so the ignored fields of the profile point into the Phenopacket)."""
+
+    profile: dict[str, Any] = field(default_factory=dict)
+    ignored: list[dict[str, Any]] = field(default_factory=list)
+    origin: dict[str, str] = field(default_factory=dict)
+
+    def set(self, name: str, value: Any, path: str) -> None:
+        """Set a profile field (appending to a list field) and remember where it came from."""
+        if isinstance(value, list):
+            self.profile.setdefault(name, []).extend(value)
+        else:
+            self.profile[name] = value
+        self.origin.setdefault(name, path)
+
+    def ignore(self, path: str, value: Any, reason: str) -> None:
+        self.ignored.append({"field": path, "value": value, "reason": reason})
+
+
+@functools.cache
+def terms() -> dict[str, Term]:
+    """The HPO table, read once from the package: HPO id -> :class:`Term`."""
+    text = resources.files("milia_kg.decision").joinpath("data", "phenopacket-hpo.tsv").read_text("utf-8")
+    rows = csv.DictReader(io.StringIO("".join(line for line in text.splitlines(True) if not line.startswith("#"))),
+                          delimiter="\t", quoting=csv.QUOTE_NONE)
+    return {row["hpo_id"]: Term(row["hpo_id"], row["hpo_label"], row["where"], row["field"],
+                                json.loads(row["value"]) if row["value"] else None,
+                                json.loads(row["excluded"]) if row["excluded"] else None, row["why"])
+            for row in rows}
+
+
+def is_phenopacket(document: object) -> bool:
+    """Whether a JSON value is (meant as) a Phenopacket: an object with a Phenopacket's top-level keys.
+
+    >>> is_phenopacket({"id": "p1", "phenotypicFeatures": [], "metaData": {}})
+    True
+    >>> is_phenopacket({"id": "c1", "itchy": True})
+    False
+    """
+    return isinstance(document, dict) and bool(_MARKERS & set(document))
+
+
+def read(document: object) -> tuple[object, Conversion | None]:
+    """``(profile, conversion)`` for a Phenopacket, ``(document, None)`` for anything else (a profile)."""
+    if not is_phenopacket(document):
+        return document, None
+    assert isinstance(document, dict)
+    conversion = convert(document)
+    return conversion.profile, conversion
+
+
+def ignored(conversion: Conversion | None, case_ignored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The result's ``ignored``: the Phenopacket's, then the profile's with each field renamed to the
+    Phenopacket path it came from."""
+    if conversion is None:
+        return case_ignored
+    renamed = [{**item, "field": conversion.origin.get(str(item["field"]), item["field"])} for item in case_ignored]
+    return conversion.ignored + renamed
+
+
+def convert(document: dict[str, Any]) -> Conversion:
+    """Check a Phenopacket v2 (JSON object) and map it to a case profile.
+
+    :raises CaseProfileError: naming the JSON path, for a malformed Phenopacket or one that does not
+        record milia (HP:0001056) as present.
+    """
+    packet = _check(document)
+    out = Conversion()
+    if packet.get("id"):
+        out.set("id", packet["id"], "id")
+    for key, value in packet.items():
+        if key in _WHY:
+            for path, item in _items(key, value):
+                out.ignore(path, item, _WHY[key])
+    _subject(packet.get("subject", {}), out)
+    _features(packet.get("phenotypicFeatures", []), out)
+    _diseases(packet.get("diseases", []), out)
+    if set(out.profile) <= {"id"}:
+        raise CaseProfileError("", "the Phenopacket records milia but nothing a profile field takes (age, sex,"
+                                   " onset, modifiers or features of the HPO table); a case must say something")
+    return out
+
+
+def _items(path: str, value: Any) -> list[tuple[str, Any]]:
+    return [(f"{path}[{i}]", item) for i, item in enumerate(value)] if isinstance(value, list) else [(path, value)]
+
+
+def _check(document: dict[str, Any]) -> dict[str, Any]:
+    """The Phenopacket as the protobuf classes read it (JSON names, defaults dropped)."""
+    from google.protobuf import json_format
+    from phenopackets import Phenopacket
+
+    try:
+        message = json_format.ParseDict(document, Phenopacket())
+    except json_format.ParseError as error:
+        raise CaseProfileError(*_parse_error(str(error))) from None
+    packet: dict[str, Any] = json_format.MessageToDict(message)
+    version = packet.get("metaData", {}).get("phenopacketSchemaVersion", "")
+    if not version.startswith("2"):
+        raise CaseProfileError("metaData.phenopacketSchemaVersion",
+                               f"Phenopacket v2 expected, got {version or 'none'!r}")
+    return packet
+
+
+def _parse_error(message: str) -> tuple[str, str]:
+    """(JSON path, reason) from protobuf's nested ``Failed to parse X field: ...`` message, one line."""
+    path: list[str] = []
+    rest = message.splitlines()[0]
+    while (match := re.match(r"Failed to parse (\w+) field: (.*)", rest)) is not None:
+        path.append(match[1])
+        rest = match[2]
+    where = re.search(r'at "?Phenopacket\.([\w.\[\]]+?)"?\.*$', rest)  # protobuf's own path, with indexes
+    if where is not None:
+        path = [where[1]]
+    named = re.match(r'Message type "[\w.]+" has no field named "([^"]+)"', rest)
+    if named is not None:
+        return ".".join([*path, named[1]]), "unknown field of a Phenopacket v2"
+    rest = re.sub(r"\s+at (Phenopacket[\w.\[\]]*|\"[^\"]*\")\.*$", "", rest).rstrip(".")
+    return ".".join(path), f"not a valid Phenopacket v2: {rest}"
+
+
+def _subject(subject: dict[str, Any], out: Conversion) -> None:
+    for key, value in subject.items():
+        path = f"subject.{key}"
+        if key == "sex":
+            out.set("sex", SEX[value], path)
+        elif key == "timeAtLastEncounter" and set(value) == {"age"}:
+            out.set("age_years", _years(value["age"]["iso8601duration"], f"{path}.age.iso8601duration"),
+                    f"{path}.age.iso8601duration")
+        elif key == "timeAtLastEncounter":
+            out.ignore(path, value, "only an age (an ISO 8601 duration) gives the profile's age")
+        else:
+            out.ignore(path, value, _WHY.get(path, "no profile field"))
+
+
+def _years(duration: str, path: str) -> float:
+    """An ISO 8601 duration in years (a year of 365.25 days, a month of a twelfth of a year)."""
+    import isodate
+
+    try:
+        parsed = isodate.parse_duration(duration)
+    except (isodate.ISO8601Error, ValueError):
+        raise CaseProfileError(path, f"{duration!r} is not an ISO 8601 duration") from None
+    if isinstance(parsed, isodate.Duration):
+        years = float(parsed.years) + float(parsed.months) / 12 + parsed.tdelta.total_seconds() / 86400 / _YEAR_DAYS
+    else:
+        years = parsed.total_seconds() / 86400 / _YEAR_DAYS
+    if years < 0:
+        raise CaseProfileError(path, f"{duration!r} is a negative age")
+    return round(years, 6)
+
+
+def _features(features: list[dict[str, Any]], out: Conversion) -> None:
+    table = terms()
+    milia = [i for i, f in enumerate(features) if _id(f, "type") == MILIA]
+    present = [i for i in milia if not features[i].get("excluded")]
+    if not present:
+        said = "excludes milia" if milia else "does not record milia"
+        raise CaseProfileError("phenotypicFeatures", f"the Phenopacket {said} ({MILIA}); milia-kg classifies"
+                                                     " cases of milia only, so milia must be recorded as present")
+    if len(milia) > 1:
+        raise CaseProfileError(f"phenotypicFeatures[{milia[1]}]", f"milia ({MILIA}) is recorded more than once")
+    for i, feature in enumerate(features):
+        path = f"phenotypicFeatures[{i}]"
+        term = table.get(_id(feature, "type"))
+        if i in milia:
+            _milia(feature, path, out)
+        elif term is not None and term.where == "feature":
+            value = term.excluded if feature.get("excluded") else term.value
+            if value is None:
+                out.ignore(path, feature, "excluded; the profile has no field for its absence")
+            else:
+                out.set(term.field, value, f"{path}.type")
+            for key in sorted(set(feature) - {"type", "excluded"}):
+                out.ignore(f"{path}.{key}", feature[key], f"only the presence of {term.hpo_label} is used")
+        elif term is not None and term.where == "unused":
+            out.ignore(path, feature, f"{term.hpo_label}: {term.why}")
+        elif term is not None:
+            out.ignore(path, feature, f"{term.hpo_label} counts only as the {term.where} of the milia feature"
+                                      f" ({MILIA}), where it says what it says of the milia")
+        else:
+            what = "an excluded feature" if feature.get("excluded") else "a feature"
+            out.ignore(path, feature, f"{what} with no profile field (not in the HPO table)")
+
+
+def _id(element: dict[str, Any], key: str) -> str:
+    return str(element.get(key, {}).get("id", ""))
+
+
+def _milia(feature: dict[str, Any], path: str, out: Conversion) -> None:
+    table = terms()
+    for key, value in feature.items():
+        where = f"{path}.{key}"
+        if key == "type":
+            continue
+        if key == "onset":
+            term = table.get(value.get("ontologyClass", {}).get("id", ""))
+            if term is not None and term.where == "onset":
+                out.set(term.field, term.value, f"{where}.ontologyClass")
+            else:
+                out.ignore(where, value, "only a congenital onset (HP:0003577: present at birth) has a profile"
+                                         " field; the age at onset is not the patient's age")
+        elif key == "modifiers":
+            for j, modifier in enumerate(value):
+                term = table.get(modifier["id"])
+                if term is not None and term.where == "modifier":
+                    out.set(term.field, term.value, f"{where}[{j}]")
+                else:
+                    out.ignore(f"{where}[{j}]", modifier, "a modifier with no profile field (not in the HPO table)")
+        else:
+            out.ignore(where, value, f"no profile field for the {key} of the milia")
+
+
+@functools.cache
+def _disease_index() -> tuple[dict[str, list[tuple[str, str]]], dict[str, tuple[str, bool]]]:
+    """Disease id -> [(milia-kg subject, SKOS predicate)] from the mapping set, and disease id ->
+    (name, annotated NOT) from HPO's milia annotations (``data/hpo/phenotype-milia.hpoa``)."""
+    from milia_kg.hpoa import _split
+
+    mapped: dict[str, list[tuple[str, str]]] = {}
+    sssom = _resources.mappings_file()
+    if sssom is not None:
+        for m in mappings.read_sssom(sssom).mappings:
+            mapped.setdefault(m.object_id, []).append((m.subject_id, m.predicate_id))
+    text = _resources.data_dir().joinpath("hpo", "phenotype-milia.hpoa").read_text("utf-8")
+    annotated = {row["database_id"]: (row["disease_name"], row["qualifier"] == "NOT")
+                 for row in csv.DictReader(io.StringIO(_split(text)[1]), delimiter="\t") if row["hpo_id"] == MILIA}
+    return mapped, annotated
+
+
+def _diseases(diseases: list[dict[str, Any]], out: Conversion) -> None:
+    mapped, annotated = _disease_index()
+    for i, disease in enumerate(diseases):
+        path = f"diseases[{i}]"
+        term = _id(disease, "term")
+        if disease.get("excluded"):
+            out.ignore(path, disease, "an excluded disease; the profile has no field for its absence")
+            continue
+        subjects = mapped.get(term, [])
+        if any(subject == "mkg:InheritedDisorder" for subject, _ in subjects):
+            out.set("inherited_disorder", True, f"{path}.term")
+            for key in sorted(set(disease) - {"term"}):
+                out.ignore(f"{path}.{key}", disease[key], "only the disease itself is used")
+        elif subjects:
+            said = ", ".join(f"{p} {s}" for s, p in subjects)
+            out.ignore(path, disease, f"{term} is a stated diagnosis ({said}), not an observation; the ontology"
+                                      " classifies from observations")
+        elif term in annotated:
+            name, negated = annotated[term]
+            shows = "does not show" if negated else "shows"
+            out.ignore(path, disease, f"HPO's annotations say {name} {shows} milia; a Phenopacket disease does not"
+                                      " say whether it is inherited, and no definition in the ontology uses it")
+        else:
+            out.ignore(path, disease, f"{term} is not in milia-kg's mappings or HPO's milia annotations")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from milia_kg import _resources, mappings
+from milia_kg import _resources
 from milia_kg.errors import CaseProfileError
 
 #: Top-level keys of a Phenopacket v2 message (JSON names); a JSON object holding one of :data:`_MARKERS`
@@ -283,6 +283,7 @@ def _milia(feature: dict[str, Any], path: str, out: Conversion) -> None:
 def _disease_index() -> tuple[dict[str, list[tuple[str, str]]], dict[str, tuple[str, bool]]]:
     """Disease id -> [(milia-kg subject, SKOS predicate)] from the mapping set, and disease id ->
     (name, annotated NOT) from HPO's milia annotations (``data/hpo/phenotype-milia.hpoa``)."""
+    from milia_kg import mappings  # rdflib: only for a Phenopacket that names diseases
     from milia_kg.hpoa import _split
 
     mapped: dict[str, list[tuple[str, str]]] = {}

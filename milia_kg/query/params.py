@@ -111,11 +111,13 @@ _LABELS_QUERY = f"""SELECT ?s ?p ?l WHERE {{
   ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l))
 }}"""
 #: The labels and synonyms that may normalise to one key (:func:`_label_pattern`, or holding a
-#: character of :func:`_multi_folding`); the patterns are written into the text (as an escaped literal) because Oxigraph compiles a regular expression bound
-#: with ``VALUES`` again for every row: 1.5 s instead of 0.05 s over the 20,000 labels of the HPO.
+#: character of :func:`_multi_folding`); the patterns are written into the text (as escaped
+#: literals) because Oxigraph compiles a regular expression bound with ``VALUES`` again for every
+#: row: 1.5 s instead of 0.05 s over the 20,000 labels of the HPO.
 _LOOKUP_QUERY = f"""SELECT ?s ?p ?l WHERE {{{{
   VALUES ?p {{{{ <{_RDFS}label> <{_SKOS}prefLabel> <{_SKOS}altLabel> }}}}
-  ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l) && (REGEX(STR(?l), {{pattern}}, "i") || REGEX(STR(?l), {{folding}})))
+  ?s ?p ?l .
+  FILTER(isIRI(?s) && isLiteral(?l) && (REGEX(STR(?l), {{pattern}}, "i") || REGEX(STR(?l), {{folding}})))
 }}}}"""
 _LABEL_OF_QUERY = f"SELECT ?s ?l WHERE {{ ?s <{_RDFS}label> ?l . FILTER(isLiteral(?l)) }}"
 #: What :func:`_normalise` splits on: Unicode white space and the four separators ``str.split`` adds.

@@ -133,7 +133,8 @@ _MAPPED_QUERY = f"""SELECT DISTINCT ?s ?p WHERE {{
 class Resolver:
     """Resolve parameter values against one graph, reached through a backend.
 
-    The label index is built on first use with one query and kept.
+    A label is looked up with one query for that label (:meth:`_lookup`); the index of every
+    label is built, with one query, and kept only when a value matches nothing (to list candidates).
 
     :param backend: where the graph lives.
     :param prefixes: extra CURIE prefixes (e.g. the namespaces bound in an rdflib graph).

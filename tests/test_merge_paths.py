@@ -112,5 +112,5 @@ def test_part_of_differentia_gives_the_edge_of_a_relationship(form: str, path: s
 
 def test_kept_store_answers_part_of_over_a_differentia(tmp_path: Path) -> None:
     kg = kept_store.open_store(kept_store.kept_store([TRACHEA_SLICE], directory=tmp_path))
-    rows = kg.sparql("SELECT ?whole WHERE { <%s> <%s> ?whole }" % (TRACHEAL_MUCOSA, PART_OF))
+    rows = kg.sparql(f"SELECT ?whole WHERE {{ <{TRACHEAL_MUCOSA}> <{PART_OF}> ?whole }}")
     assert [(r["whole"], r["whole_label"]) for r in rows] == [(str(TRACHEA), "trachea")]

@@ -50,8 +50,7 @@ def main(argv: list[str]) -> int:
     closure, _ = merge.merged_triples(files, step=step)
     clock.mark(f"{done[-1]} ({len(closure):,} triples with duplicates)")
     store = ox.Store(out)
-    for start in range(0, len(closure), kept_store._CHUNK):
-        store.bulk_extend([ox.Quad(s, p, o) for s, p, o in closure[start:start + kept_store._CHUNK]])
+    kept_store.fill(store, closure)
     store.flush()
     clock.mark(f"Oxigraph bulk load ({len(store):,} distinct triples)")
     print(json.dumps({"stages": clock.stages}))

@@ -36,7 +36,7 @@ from milia_kg.reasoner import DEFAULT_REASONER
 if TYPE_CHECKING:
     from milia_kg.query.kg import KnowledgeGraph
 
-__all__ = ["MARKER", "build_store", "kept_store", "merge_key", "open_merged", "open_store"]
+__all__ = ["MARKER", "build_store", "fill", "kept_store", "merge_key", "open_merged", "open_store"]
 
 #: The file that makes a folder a milia-kg store (written last, inside the temporary folder).
 MARKER = "milia-kg-store.json"
@@ -96,8 +96,7 @@ def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str) -
         if reasoner == "fast":  # on pyoxigraph terms end to end (see milia_kg.merge)
             closure, prefixes = merged_triples(files, step=step)
             step("loading the store")
-            for start in range(0, len(closure), _CHUNK):  # the bulk loader buffers what it is given
-                store.bulk_extend([ox.Quad(s, p, o) for s, p, o in closure[start:start + _CHUNK]])
+            fill(store, closure)
             del closure
         else:
             graph = merged_graph(files, reasoner=reasoner, step=step)
@@ -114,6 +113,15 @@ def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str) -
         "prefixes": prefixes,
     }
     (folder / MARKER).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def fill(store: Any, triples: Sequence[tuple[Any, Any, Any]]) -> None:
+    """Bulk-load pyoxigraph ``triples`` into the default graph of the Oxigraph ``store``, in batches
+    of :data:`_CHUNK` (the bulk loader holds what it is given in memory)."""
+    import pyoxigraph as ox
+
+    for start in range(0, len(triples), _CHUNK):
+        store.bulk_extend([ox.Quad(s, p, o) for s, p, o in triples[start:start + _CHUNK]])
 
 
 def _build_beside(files: Sequence[str | Path], reasoner: str, target: Path, key: str) -> None:

@@ -4,10 +4,11 @@ Side by side in one run, each in a fresh process through :mod:`benchmarks._spawn
 ``repeat`` runs, wall clock, CPU and the process's own peak memory):
 
 - the first ``milia-kg query external_ancestors --merge hp.obo`` (its kept store removed before
-  each run; the packaged graph's cache is warm), target <= 8 s and <= 600 MB;
+  each run; the packaged graph's cache is warm), target <= 8 s and <= 600 MB, and the same build
+  stage by stage in one process (:mod:`benchmarks._merge_stages`: parsing, reasoning, loading);
 - each later cold ``... --merge hp.obo`` (opens the kept store) against the same query on the plain
-  graph, target <= 3x; with the label ``milia`` and with the CURIE ``mkg:Milia`` as parameter, since
-  a label is resolved through an index of every label of the graph (19,000 more with the HPO);
+  graph, target <= 3x; with the label ``milia`` and with the CURIE ``mkg:Milia`` as parameter (a
+  label is looked up with one query, :mod:`milia_kg.query.params`; the HPO adds 19,000 labels);
 - on the generated 1M graph merged once (``milia-kg merge --out``, timed apart): opening the kept
   store plus a first query, target <= 2 s, against loading the same triples from N-Triples into
   an in-memory store (:mod:`benchmarks._measure_store`).
@@ -76,13 +77,28 @@ def _hpo_queries(ctx: Any, hp: Path, repeat: int) -> dict[str, Any]:
                                            f"hpo: later --merge hp.obo, CURIE parameter, run {n}"))
         runs["plain_curie"].append(ctx.run([*_cli(), *query, "-p", "entity=mkg:Milia"],
                                            f"hpo: plain graph, CURIE parameter, run {n}"))
+    stages = []
+    for i in range(repeat):
+        out = ctx.workdir / "hpo-stages-store"
+        shutil.rmtree(out, ignore_errors=True)
+        record = ctx.run([sys.executable, "-m", "benchmarks._merge_stages", str(hp), "--out", str(out)],
+                         f"hpo: the first merge stage by stage, in-process, run {i + 1}/{repeat}")
+        stages.append(json.loads(record["stdout"].strip().splitlines()[-1])["stages"])
+        shutil.rmtree(out, ignore_errors=True)
     first_rows = json.loads(runs["first"][0]["stdout"])
     same = all(json.loads(r["stdout"]) == first_rows for r in runs["first"] + runs["later"] + runs["later_curie"])
     skin = any(r["ancestor"].endswith("/HP_0000951") for r in first_rows)
     meta = next(cache.glob("merged-*/milia-kg-store.json"), None)
     triples = json.loads(meta.read_text())["triples"] if meta else None
     return {"release": HPO_RELEASE, "rows": len(first_rows), "same_rows": same, "skin_ancestor": skin,
-            "merged_triples": triples, **{k: _summary(v) for k, v in runs.items()}}
+            "merged_triples": triples, "stages": _stage_medians(stages), **{k: _summary(v) for k, v in runs.items()}}
+
+
+def _stage_medians(runs: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Per stage (in order, named as in the first run), the medians over the runs."""
+    return [{"stage": stage["stage"], **{key: statistics.median(run[i][key] for run in runs)
+                                         for key in ("cpu_seconds", "seconds", "peak_mb")}}
+            for i, stage in enumerate(runs[0])]
 
 
 def _store_load(ctx: Any, n_triples: int, repeat: int, seed: int) -> dict[str, Any]:
@@ -154,6 +170,11 @@ def render_hpo(report: dict[str, Any]) -> str:
             f"- later cold merged query <= 3x the plain one: {ratio:.2f}x ({_verdict(ratio, TARGETS['later_ratio'])}); "
             f"with a CURIE parameter {curie:.2f}x.",
         ]
+    if "stages" in hpo:
+        targets += ["", "The first merge stage by stage, in-process (`benchmarks/_merge_stages.py`, medians):", "",
+                    "| stage | CPU | wall | peak RSS after |", "|---|---:|---:|---:|"]
+        targets += [f"| {st['stage']} | {_s(st['cpu_seconds'])} | {_s(st['seconds'])} | {st['peak_mb']:,.0f} MB |"
+                    for st in hpo["stages"]]
     store = group.get("store_1m")
     if store:
         for key, label in (("store", "open the kept store of the 1M merge + first query"),

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from milia_kg.mappings import MappingSet
     from milia_kg.validate import ValidationReport
 
-__all__ = ["MKG", "Pipeline", "run"]
+__all__ = ["MKG", "Pipeline", "run", "sources"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,25 @@ class Pipeline:
     report: ValidationReport | None
 
 
+def sources(
+    ontology_dir: str | Path | None = None, data_dir: str | Path | None = None, validate: bool = False,
+) -> tuple[rdflib.Graph, MappingSet | None]:
+    """The asserted graph of the sources (Turtle files and mapping set) and the mapping set, as
+    :func:`run` loads them (merges on pyoxigraph terms start from it, see :mod:`milia_kg.merge`).
+
+    :raises RDFSyntaxError: if a source file is not valid Turtle.
+    :raises MappingError: if ``validate`` is false and the mapping set has a bad row.
+    """
+    from milia_kg import mappings
+
+    asserted = loading.load_asserted(ontology_dir, data_dir, mappings=False)
+    sssom = _resources.mappings_file(data_dir)
+    mapping_set = mappings.read_sssom(sssom) if sssom is not None else None
+    if mapping_set is not None:
+        mappings.add_to_graph(mapping_set, asserted, strict=not validate)
+    return asserted, mapping_set
+
+
 def run(
     ontology_dir: str | Path | None = None,
     data_dir: str | Path | None = None,
@@ -69,13 +88,7 @@ def run(
     :raises InconsistencyError: if the reasoned graph is inconsistent.
     :raises ParameterError: for an unknown reasoner name.
     """
-    from milia_kg import mappings
-
-    asserted = loading.load_asserted(ontology_dir, data_dir, mappings=False)
-    sssom = _resources.mappings_file(data_dir)
-    mapping_set = mappings.read_sssom(sssom) if sssom is not None else None
-    if mapping_set is not None:
-        mappings.add_to_graph(mapping_set, asserted, strict=not validate)
+    asserted, mapping_set = sources(ontology_dir, data_dir, validate)
     for extra in extra_graphs:
         for prefix, namespace in extra.namespaces():
             asserted.bind(prefix, namespace, override=False)

@@ -13,27 +13,56 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import rdflib
 
 from milia_kg import _rdf_guards, loading, rdf_formats
 from milia_kg.errors import RDFSyntaxError
 
-__all__ = ["read"]
+__all__ = ["read", "read_oxigraph"]
+
+_OBO_FORMATS = ("OBO", "OBO Graphs JSON")
 
 
-def _obo(path: Path, fmt: str, data: bytes, graph: rdflib.Graph) -> None:
+def _fastobo(path: Path, fmt: str, data: bytes) -> Any:
+    """The fastobo document of an OBO or OBO Graphs JSON file."""
     import fastobo
 
-    from milia_kg.obo_owl import translate
-
     try:
-        doc = fastobo.load(io.BytesIO(data)) if fmt == "OBO" else fastobo.load_graph(io.BytesIO(data))
+        return fastobo.load(io.BytesIO(data)) if fmt == "OBO" else fastobo.load_graph(io.BytesIO(data))
     except SyntaxError as error:
         raise RDFSyntaxError(path, error.lineno, f"not valid {fmt}: {' '.join(str(error.msg).split())}") from error
     except (ValueError, TypeError, OSError) as error:  # fastobo: not an OBO graph, or bad bytes
         raise RDFSyntaxError(path, None, f"not valid {fmt}: {' '.join(str(error).split())}") from error
-    translate(doc, graph)
+
+
+def _obo(path: Path, fmt: str, data: bytes, graph: rdflib.Graph) -> None:
+    from milia_kg.obo_owl import translate
+
+    translate(_fastobo(path, fmt, data), graph)
+
+
+def read_oxigraph(path: str | Path) -> tuple[list[tuple[Any, Any, Any]], dict[str, str]]:
+    """The triples of the ontology file ``path`` as pyoxigraph terms, and the prefixes it binds.
+
+    OBO goes from fastobo straight to pyoxigraph terms (:func:`milia_kg.obo_owl.translate_oxigraph`);
+    the other formats are read by :func:`read` and copied over.
+
+    :raises UnsupportedFormatError: for OWL Manchester syntax.
+    :raises RDFSyntaxError: as :func:`read`.
+    """
+    from milia_kg._oxterms import TermMap
+    from milia_kg.obo_owl import PREFIXES, translate_oxigraph
+
+    path = Path(path)
+    fmt, data = rdf_formats.read_source(path)
+    if fmt in _OBO_FORMATS:
+        return translate_oxigraph(_fastobo(path, fmt, data)), dict(PREFIXES)
+    graph = rdflib.Graph()
+    _read_data(path, fmt, data, graph)
+    convert = TermMap().to_ox
+    return [(convert(s), convert(p), convert(o)) for s, p, o in graph], {str(p): str(n) for p, n in graph.namespaces()}
 
 
 def _horned(path: Path, fmt: str, data: bytes) -> bytes:
@@ -57,7 +86,13 @@ def read(path: str | Path, graph: rdflib.Graph) -> str:
     """
     path = Path(path)
     fmt, data = rdf_formats.read_source(path)
-    if fmt in ("OBO", "OBO Graphs JSON"):
+    _read_data(path, fmt, data, graph)
+    return fmt
+
+
+def _read_data(path: Path, fmt: str, data: bytes, graph: rdflib.Graph) -> str:
+    """Parse ``data``, the content of ``path`` in format ``fmt``, into ``graph``."""
+    if fmt in _OBO_FORMATS:
         _obo(path, fmt, data, graph)
         return fmt
     if fmt == "Turtle":

@@ -261,3 +261,48 @@ def test_values_block_refuses_bad_names_and_terms() -> None:
         values_block({"s": rdflib.BNode()})
     with pytest.raises(ValueError):
         values_block({"s": rdflib.URIRef("http://x> . DROP")})
+
+
+# ----------------------------------------------------------------------------- targeted label lookup
+
+FOLDING_GRAPH = """
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://example.org/Street> rdfs:label "Große Straße"@de .
+<https://example.org/Dots> rdfs:label "a.b (c)+" .
+<https://example.org/Sigma> skos:altLabel "ΟΔΟΣ" .
+<https://example.org/Tabs> skos:prefLabel "two\\twords\\n" .
+"""
+
+LOOKUPS = {
+    "full-case-folding": ("grosse strasse", "Street"),
+    "full-case-folding-upper": ("GROSSE STRASSE", "Street"),
+    "as-written": ("Große Straße", "Street"),
+    "regex-characters": ("A.B  (C)+", "Dots"),
+    "final-sigma": ("οδος", "Sigma"),
+    "white-space": ("Two Words", "Tabs"),
+}
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
+def folding_kg(request: pytest.FixtureRequest, fixture_dir: Path) -> KnowledgeGraph:
+    graph = rdflib.Graph().parse(data=FOLDING_GRAPH, format="turtle")
+    return KnowledgeGraph.from_graph(graph, engine=request.param, queries_dir=fixture_dir / "queries")
+
+
+@pytest.mark.parametrize("value, entity", LOOKUPS.values(), ids=LOOKUPS.keys())
+def test_label_is_looked_up_without_indexing_every_label(folding_kg: KnowledgeGraph, value: str, entity: str) -> None:
+    """A label resolves as the index of every label would resolve it (case folding, white space,
+    regular-expression characters taken literally), without building that index (19,800 labels
+    with the HPO merged)."""
+    site = folding_kg.get_query("at_site").param("site")
+    assert site is not None
+    resolver = type(folding_kg._resolver)(folding_kg.backend)
+    assert str(resolver.resolve(site, value).value) == f"https://example.org/{entity}"
+    assert resolver._index is None
+
+
+@pytest.mark.parametrize("value", ["a.b (c)", "aXb (c)+", "grosse", "strasse grosse"])
+def test_label_lookup_matches_whole_labels_only(folding_kg: KnowledgeGraph, value: str) -> None:
+    with pytest.raises(ParameterError, match="no label, synonym, CURIE or IRI in the graph matches"):
+        folding_kg.query("at_site", site=value)

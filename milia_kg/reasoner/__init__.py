@@ -8,6 +8,8 @@ them without loading rdflib); everything else is imported on first access.
 - :mod:`~milia_kg.reasoner._infer`: :func:`reason`, :func:`infer`, :func:`check_consistent` on
   rdflib graphs with either engine, and what is stripped as owlrl noise;
 - :mod:`~milia_kg.reasoner.fast`: the fast engine's entry point (any term library);
+- :mod:`~milia_kg.reasoner.on_oxigraph`: the reasoning step of :func:`reason` on pyoxigraph
+  triples (kept merge stores); ``_edges``: the part-of restriction edges, for both;
 - ``_engine``, ``_schema``, ``_checks``, ``_datatypes``, ``_valuespace``, ``_terms``: the fast
   engine's rule handlers, clash checks, datatype rules and term encoding.
 

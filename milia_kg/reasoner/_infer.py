@@ -59,8 +59,8 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
 from rdflib.namespace import Namespace
 
-from milia_kg import vocab
 from milia_kg.errors import InconsistencyError, ParameterError
+from milia_kg.reasoner._edges import EDGE_IRIS
 from milia_kg.reasoner._names import DEFAULT_REASONER, REASONERS, Reasoner
 
 __all__ = [
@@ -77,7 +77,7 @@ __all__ = [
 
 #: Relations whose ``X rdfs:subClassOf [owl:onProperty R; owl:someValuesFrom Y]`` axioms (the OBO
 #: way of stating part-of) :func:`reason` also states as class-level edges ``X R Y``.
-EDGE_RELATIONS: tuple[URIRef, ...] = (URIRef(f"{vocab.OBO}BFO_0000050"),)
+EDGE_RELATIONS: tuple[URIRef, ...] = tuple(URIRef(iri) for iri in EDGE_IRIS)
 
 #: owlrl's namespace for error-message nodes.
 ERR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
@@ -238,7 +238,9 @@ def named_closure(asserted: rdflib.Graph, reasoner: Reasoner = DEFAULT_REASONER)
 
 
 def restriction_edges(graph: rdflib.Graph, relations: tuple[URIRef, ...] = EDGE_RELATIONS) -> rdflib.Graph:
-    """Class-level edges ``X R Y`` for the ``X SubClassOf R some Y`` axioms of ``graph`` not yet stated.
+    """Class-level edges ``X R Y`` for the ``X SubClassOf R some Y`` axioms of ``graph`` not yet stated,
+    including those entailed by a differentia of an ``owl:intersectionOf`` definition (OBO
+    ``intersection_of: R Y``); see :mod:`milia_kg.reasoner._edges`.
 
     This is Ubergraph's relation-graph convention and the one milia-kg's own facts follow: OBO
     ontologies (UBERON, HsapDv) state part-of as restrictions, which OWL 2 RL cannot chain; as
@@ -248,21 +250,18 @@ def restriction_edges(graph: rdflib.Graph, relations: tuple[URIRef, ...] = EDGE_
     >>> g = Graph().parse(data='''@prefix obo: <http://purl.obolibrary.org/obo/> .
     ... @prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
     ... obo:UBERON_0000004 rdfs:subClassOf [ owl:onProperty obo:BFO_0000050 ; owl:someValuesFrom obo:UBERON_0001456 ] .
+    ... obo:UBERON_0000379 owl:equivalentClass [ owl:intersectionOf ( obo:UBERON_0000344
+    ...     [ owl:onProperty obo:BFO_0000050 ; owl:someValuesFrom obo:UBERON_0003126 ] ) ] .
     ... ''', format="turtle")
-    >>> [tuple(str(t).rsplit("/", 1)[1] for t in edge) for edge in restriction_edges(g)]
-    [('UBERON_0000004', 'BFO_0000050', 'UBERON_0001456')]
+    >>> sorted(tuple(str(t).rsplit("/", 1)[1] for t in edge) for edge in restriction_edges(g))
+    [('UBERON_0000004', 'BFO_0000050', 'UBERON_0001456'), ('UBERON_0000379', 'BFO_0000050', 'UBERON_0003126')]
     """
-    wanted = set(relations)
+    from milia_kg.reasoner._edges import edge_triples
+
     edges = rdflib.Graph()
-    for cls, restriction in graph.subject_objects(RDFS.subClassOf):
-        if not isinstance(cls, URIRef) or not isinstance(restriction, BNode):
-            continue
-        for relation in graph.objects(restriction, OWL.onProperty):
-            if relation not in wanted:
-                continue
-            for filler in graph.objects(restriction, OWL.someValuesFrom):
-                if isinstance(filler, URIRef) and (cls, relation, filler) not in graph:
-                    edges.add((cls, relation, filler))
+    found = edge_triples(graph.triples((None, None, None)), URIRef, lambda t: isinstance(t, URIRef),
+                         lambda t: isinstance(t, BNode), [str(r) for r in relations])
+    edges.addN((s, p, o, edges) for s, p, o in found)
     return edges
 
 

@@ -2,11 +2,13 @@
 detected by its content, checked with the ``phenopackets`` protobuf classes and mapped by the shipped
 HPO table; everything it says that no profile field takes is listed in ``ignored`` with its JSON path.
 
-The fixtures are in ``tests/fixtures/phenopackets/``.  Reachable through a Phenopacket: neonatal
+The fixtures are in ``tests/fixtures/phenopackets/``.  Reachable with HPO terms alone: neonatal
 milia (the subject's age), secondary milia (milia "Triggered by physical trauma"), milia en plaque
-(milia with the modifier "Skin plaque").  Not reachable, for want of an HPO term (see the README):
-multiple eruptive milia (no term for an eruption over weeks or months), primary milia (no way to state
-that there was no damage to the skin), juvenile milia (no definition in the ontology at all).
+(milia with the modifier "Skin plaque").  Every subtype is reachable with milia-kg's own terms where
+HPO has none (``mkg-*.json``, one realistic Phenopacket per subtype, each classified exactly as its
+profile): an eruption over weeks or months as the onset (multiple eruptive milia), damage to the skin
+excluded (primary milia) or present (secondary milia); juvenile milia, which have no definition, as a
+subtype to consider (an inherited disorder).
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from milia_kg import vocab
 from milia_kg.cli import main
 from milia_kg.decision import api, phenopacket
+from milia_kg.decision.case_graph import case_graph
 from milia_kg.errors import CaseProfileError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "phenopackets"
@@ -45,7 +49,29 @@ CONVERTED: dict[str, tuple[dict[str, Any], set[str]]] = {
                          "inherited_disorder": True}, set()),
     "excluded.json": ({"id": "excluded", "age_years": 7.0, "itchy": False}, set()),
     "congenital.json": ({"id": "congenital", "age_years": 5.0, "present_at_birth": True}, set()),
+    # milia-kg's own terms (metaData.resources declares mkg), one realistic Phenopacket per subtype
+    "mkg-neonatal.json": ({"id": "mkg-neonatal", "sex": "female", "age_years": round(10 / 365.25, 6),
+                           "present_at_birth": True, "sites": ["mkg:Nose", "UBERON:0001567"]}, {"NeonatalMilia"}),
+    "mkg-primary.json": ({"id": "mkg-primary", "sex": "male", "age_years": 27.0,
+                          "sites": ["UBERON:0001711", "mkg:Forehead"], "preceding_skin_damage": []}, {"PrimaryMilia"}),
+    "mkg-secondary.json": ({"id": "mkg-secondary", "sex": "male", "age_years": 63.0, "sites": ["mkg:UpperArm"],
+                            "preceding_skin_damage": ["burn", "sun exposure"]}, {"SecondaryMilia"}),
+    "mkg-en-plaque.json": ({"id": "mkg-en-plaque", "sex": "female", "age_years": 48.0,
+                            "arrangement": "clustered on a raised patch", "sites": ["mkg:SkinBehindEar"]},
+                           {"MiliaEnPlaque"}),
+    "mkg-eruptive.json": ({"id": "mkg-eruptive", "sex": "female", "age_years": 35.0,
+                           "onset_pattern": "eruptive over weeks or months", "sites": ["UBERON:0001456", "mkg:UpperAbdomen"],
+                           "itchy": True}, {"MultipleEruptiveMilia"}),
+    "mkg-juvenile.json": ({"id": "mkg-juvenile", "sex": "male", "age_years": 9.0, "sites": ["mkg:Face"],
+                           "inherited_disorder": True}, set()),
+    # milia-kg terms that do not count: listed as ignored (see IGNORED)
+    "mkg-undeclared.json": ({"id": "mkg-undeclared", "sex": "female", "age_years": 35.0}, set()),
+    "mkg-wrong-iri.json": ({"id": "mkg-wrong-iri", "sex": "female", "age_years": 35.0}, set()),
+    "mkg-wrong-branch.json": ({"id": "mkg-wrong-branch", "sex": "female", "age_years": 35.0, "present_at_birth": True},
+                              set()),
 }
+#: fixture -> the subtypes to consider (none for the others)
+CONSIDER = {"unmappable.json": {"JuvenileMilia"}, "mkg-juvenile.json": {"JuvenileMilia"}}
 
 
 @pytest.mark.parametrize("name", sorted(CONVERTED))
@@ -58,8 +84,9 @@ def test_classify_phenopacket_equals_classify_profile(name: str) -> None:
     profile, expected = CONVERTED[name]
     from_packet = api.classify(_load(name)).to_dict()
     from_profile = api.classify(profile).to_dict()
-    assert {s["id"].removeprefix("mkg:") for s in from_packet["subtypes"]} == expected
-    for key in ("id", "subtypes", "note", "sources", "disclaimer", *SECTIONS):
+    assert ({s["id"].removeprefix("mkg:") for s in from_packet["subtypes"]},
+            {s["id"].removeprefix("mkg:") for s in from_packet["to_consider"]}) == (expected, CONSIDER.get(name, set()))
+    for key in ("id", "subtypes", "to_consider", "note", "sources", "disclaimer", *SECTIONS):
         assert from_packet[key] == from_profile[key], key
 
 
@@ -91,6 +118,48 @@ IGNORED: dict[str, list[tuple[str, str]]] = {
         ("metaData", "document metadata"),
         ("subject.id", "an identifier of the subject"),
         ("subject.sex", "the source names no population for it at this age"),
+    ],
+    "mkg-secondary.json": [
+        ("metaData", "document metadata"),
+        ("subject.id", "an identifier of the subject"),
+        ("phenotypicFeatures[1].onset", "only the presence of mkg:Burn is used"),
+        ("subject.sex", "the source names no population for it at this age"),
+    ],
+    "mkg-undeclared.json": [
+        ("metaData", "document metadata"),
+        ("subject.id", "an identifier of the subject"),
+        ("phenotypicFeatures[0].modifiers[0]", "the IRI of a milia-kg term counts only with metaData.resources to"
+                                               " declare milia-kg (namespacePrefix 'mkg', iriPrefix 'https://w3id.org/milia-kg/')"),
+        ("phenotypicFeatures[0].onset.ontologyClass", "a milia-kg term counts only with metaData.resources to declare"
+                                                      " milia-kg (namespacePrefix 'mkg', iriPrefix 'https://w3id.org/milia-kg/')"),
+        ("phenotypicFeatures[1]", "a milia-kg term counts only with metaData.resources to declare milia-kg"),
+    ],
+    "mkg-wrong-iri.json": [
+        ("metaData", "document metadata"),
+        ("subject.id", "an identifier of the subject"),
+        ("phenotypicFeatures[0].onset.ontologyClass", "metaData.resources declares the prefix 'mkg' with iriPrefix"
+                                                      " 'https://example.org/mkg/', not milia-kg's 'https://w3id.org/milia-kg/':"
+                                                      " not a milia-kg term"),
+    ],
+    "mkg-wrong-branch.json": [
+        ("metaData", "document metadata"),
+        ("subject.id", "an identifier of the subject"),
+        ("phenotypicFeatures[0].modifiers[0]", "mkg:Burn (burn) counts only as the type of a phenotypicFeature, not as a"
+                                               " modifier of the milia feature"),
+        ("phenotypicFeatures[0].modifiers[1]", "mkg:Milia (milia) is in no branch of milia-kg that counts as a modifier"
+                                               " of the milia feature (mkg:EruptionOverWeeksOrMonths, mkg:PresentAtBirth,"
+                                               " mkg:ClumpedOnRaisedPatch, mkg:AnatomicalSite)"),
+        ("phenotypicFeatures[0].modifiers[2]", "mkg:Nope is not a class of milia-kg's graph"),
+        ("phenotypicFeatures[0].modifiers[3]", "not a body site of milia-kg: 'UBERON:0000916' is not a kind of AnatomicalSite"),
+        ("phenotypicFeatures[0].onset.ontologyClass", "mkg:Nose (nose) counts only as a modifier of the milia feature,"
+                                                      " not as the onset of the milia feature"),
+        ("phenotypicFeatures[1]", "mkg:EruptionOverWeeksOrMonths (appears over weeks or months) counts only as the onset"
+                                  " of the milia feature or a modifier of the milia feature, not as the type of a"
+                                  " phenotypicFeature"),
+        ("phenotypicFeatures[2]", "mkg:ClumpedOnRaisedPatch (milia clumped together on a raised patch of skin) counts"
+                                  " only as a modifier of the milia feature, not as the type of a phenotypicFeature"),
+        ("phenotypicFeatures[3]", "excluded; the profile has no field for the absence of mkg:Rash alone; exclude"
+                                  " mkg:SkinDamage to state the absence of any"),
     ],
 }
 
@@ -220,3 +289,94 @@ def test_classify_many_takes_phenopackets_and_profiles() -> None:
     assert isinstance(results[0], api.Result) and [s["id"] for s in results[0].subtypes] == ["mkg:NeonatalMilia"]
     assert isinstance(results[1], CaseProfileError) and (results[1].line, results[1].field) == (2, "phenotypicFeatures")
     assert isinstance(results[2], api.Result) and [s["id"] for s in results[2].subtypes] == ["mkg:SecondaryMilia"]
+
+
+MKG_RESOURCE = {"id": "mkg", "name": "milia-kg", "url": "https://w3id.org/milia-kg/ontology", "version": "0.1.0",
+                "namespacePrefix": "mkg", "iriPrefix": vocab.MKG}
+
+
+def _mkg_packet(features: list[dict[str, Any]], *resources: dict[str, str]) -> dict[str, Any]:
+    """A Phenopacket of an adult (35 years, no sex) with these features and resources besides HPO's."""
+    packet = _load("congenital.json")
+    packet.update(id="p", subject={"timeAtLastEncounter": {"age": {"iso8601duration": "P35Y"}}}, phenotypicFeatures=features)
+    packet["metaData"]["resources"] += list(resources or [MKG_RESOURCE])
+    return packet
+
+
+def _milia(**fields: Any) -> dict[str, Any]:
+    return {"type": {"id": "HP:0001056", "label": "Milia"}, **fields}
+
+
+@pytest.mark.parametrize(
+    ("features", "resources", "expected"),
+    [
+        ([_milia(modifiers=[{"id": "mkg:EruptionOverWeeksOrMonths"}])], (), {"onset_pattern": "eruptive over weeks or months"}),
+        ([_milia(onset={"ontologyClass": {"id": "mkg:PresentAtBirth"}})], (), {"present_at_birth": True}),
+        ([_milia(), {"type": {"id": "mkg:SkinDamage"}}], (), {"preceding_skin_damage": ["other"]}),
+        ([_milia(), {"type": {"id": "mkg:Blister"}}, {"type": {"id": "mkg:Rash"}}], (),
+         {"preceding_skin_damage": ["blister", "rash"]}),
+        ([_milia(), {"type": {"id": "mkg:Itch"}}], (), {"itchy": True}),
+        ([_milia(), {"type": {"id": "mkg:Itch"}, "excluded": True}], (), {"itchy": False}),
+        ([_milia(modifiers=[{"id": "mkg:Eyelid"}, {"id": "UBERON:0000004"}, {"id": "https://w3id.org/milia-kg/Cheek"}])], (),
+         {"sites": ["mkg:Eyelid", "UBERON:0000004", "mkg:Cheek"]}),
+        ([_milia(), {"type": {"id": "milia:Burn"}}], ({**MKG_RESOURCE, "namespacePrefix": "milia"},),
+         {"preceding_skin_damage": ["burn"]}),
+    ],
+    ids=["eruption-as-modifier", "present-at-birth-as-onset", "damage-of-some-kind", "two-kinds", "itch", "itch-excluded",
+         "sites", "own-prefix-name"],
+)
+def test_milia_kg_terms_set_profile_fields(features: list[dict[str, Any]], resources: tuple[dict[str, str], ...],
+                                           expected: dict[str, Any]) -> None:
+    assert phenopacket.convert(_mkg_packet(features, *resources)).profile == {"id": "p", "age_years": 35.0, **expected}
+
+
+@pytest.mark.parametrize(
+    ("features", "field", "reason"),
+    [
+        ([_milia(), {"type": {"id": "mkg:SkinDamage"}, "excluded": True}, {"type": {"id": "mkg:Burn"}}],
+         "phenotypicFeatures[2].type", "contradicts phenotypicFeatures[1].type: preceding_skin_damage [] and ['burn']"),
+        ([_milia(modifiers=[{"id": "HP:0031135"}]), {"type": {"id": "mkg:SkinDamage"}, "excluded": True}],
+         "phenotypicFeatures[1].type", "contradicts phenotypicFeatures[0].modifiers[0]: preceding_skin_damage ['other'] and []"),
+        ([_milia(modifiers=[{"id": "HP:0003587"}], onset={"ontologyClass": {"id": "mkg:EruptionOverWeeksOrMonths"}})],
+         "phenotypicFeatures[0].onset.ontologyClass",
+         "contradicts phenotypicFeatures[0].modifiers[0]: onset_pattern 'gradual' and 'eruptive over weeks or months'"),
+    ],
+    ids=["no-damage-and-burn", "trauma-and-no-damage", "gradual-and-eruptive"],
+)
+def test_contradicting_phenopacket_is_a_one_line_error(features: list[dict[str, Any]], field: str, reason: str) -> None:
+    with pytest.raises(CaseProfileError) as caught:
+        api.classify(_mkg_packet(features))
+    assert (caught.value.field, caught.value.reason) == (field, reason)
+
+
+def test_mkg_table_ships_in_the_package() -> None:
+    rows = {vocab.shorten(row.iri): row for row in phenopacket.mkg_terms()}
+    assert sorted(rows) == ["mkg:AnatomicalSite", "mkg:Blister", "mkg:Burn", "mkg:ClumpedOnRaisedPatch",
+                            "mkg:EruptionOverWeeksOrMonths", "mkg:ExcessiveSunExposure", "mkg:Itch", "mkg:PresentAtBirth",
+                            "mkg:Rash", "mkg:SkinDamage"]
+    assert set().union(*(row.where for row in rows.values())) == {"onset", "modifier", "feature"}
+    from milia_kg.decision.profile import schema
+
+    assert {row.field for row in rows.values()} <= set(schema()["properties"])
+    graph = api.graph()
+    assert all(graph.holds(row.iri, vocab.RDFS + "subClassOf", row.iri) for row in rows.values())  # classes of the graph
+
+
+#: milia-kg class -> what its row's excluded value observes in the case graph (None: ignored, no class for it)
+EXCLUDED_OBSERVES = {"mkg:SkinDamage": ("notAssociatedWith", "mkg:SkinDamage"), "mkg:Itch": None}
+
+
+@pytest.mark.parametrize("row", phenopacket.mkg_terms(), ids=lambda row: vocab.shorten(row.iri))
+def test_mkg_row_gives_back_its_class_in_the_case_graph(row: phenopacket.MkgTerm) -> None:
+    """The table and the case graph agree: a row's field and value observe the row's class itself."""
+    def observed(value: Any) -> list[tuple[str, str]]:
+        case = case_graph({row.field: value}, api.graph().resolve)
+        return [(o.property.removeprefix(vocab.MKG), vocab.shorten(o.filler)) for o in case.observations]
+
+    value = [vocab.shorten(row.iri)] if row.value is None else row.value  # sites: the term itself
+    assert [filler for _, filler in observed(value)] == [vocab.shorten(row.iri)]
+    if row.excluded is not None:
+        expected = EXCLUDED_OBSERVES[vocab.shorten(row.iri)]
+        assert observed(row.excluded) == ([expected] if expected else [])
+    else:
+        assert vocab.shorten(row.iri) not in EXCLUDED_OBSERVES

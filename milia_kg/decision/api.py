@@ -62,6 +62,7 @@ class _Context:
         self.resolve = graph_resolver(
             lambda category, text: self.kg.resolve(*_RESOLVE_BY[category], text), self.classifier.holds
         )
+        self.graph = phenopacket.Graph(self.classifier.holds, self.classifier.label, self.resolve)
         self.source_rows: dict[str, dict[str, Any]] = {
             str(row["source"]): dict(row) for row in self.kg.query("sources")
         }
@@ -99,6 +100,11 @@ def _context(reasoner: str = DEFAULT_REASONER) -> _Context:
     return _Context(reasoner)
 
 
+def graph(reasoner: str = DEFAULT_REASONER) -> phenopacket.Graph:
+    """What a Phenopacket's milia-kg terms are read by: the classification's graph (loaded once)."""
+    return _context(reasoner).graph
+
+
 def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
     """Classify one case profile (a dict as in the case-profile JSON Schema) or GA4GH Phenopacket v2
     (detected by its keys; see :mod:`~milia_kg.decision.phenopacket`).
@@ -108,7 +114,7 @@ def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
         disorder, naming the field.
     :raises InconsistencyError: if the observations contradict the ontology.
     """
-    profile, packet = phenopacket.read(profile)
+    profile, packet = phenopacket.read(profile, lambda: graph(reasoner))
     checked = check_profile(profile)
     ctx = _context(reasoner)
     case = case_graph(checked, ctx.resolve)

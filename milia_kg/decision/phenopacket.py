@@ -1,6 +1,7 @@
 """A GA4GH Phenopacket v2 as a case profile: detected by its content, checked with the ``phenopackets``
 package's protobuf classes, and mapped to the profile fields by the HPO table shipped beside this
-module (``data/phenopacket-hpo.tsv``).
+module (``data/phenopacket-hpo.tsv``) and, where HPO has no term, by milia-kg's own classes
+(``data/phenopacket-mkg.tsv``).
 
 Only what has a documented meaning for a profile field is mapped: the subject's age at the last
 encounter (an ISO 8601 duration) and sex; the milia feature (HP:0001056), which must be present; its
@@ -8,6 +9,13 @@ congenital onset (present at birth) and its modifiers in the table; pruritus; a 
 equates with an inherited disorder.  Everything else is listed in the result's ``ignored`` with its
 JSON path and why, never dropped silently.  A stated diagnosis (e.g. OMIM:157400) is not an
 observation, so it classifies nothing: the ontology classifies from observations.
+
+milia-kg's terms count as Phenopacket v2 lets any ontology count: as a CURIE of a resource that
+``metaData.resources`` declares with milia-kg's IRI prefix (or as the full IRI, when a resource
+declares that prefix).  Each row of the milia-kg table names a branch of the graph (a class and its
+subclasses, read from the reasoned graph) and the positions in which it counts; a term of another
+branch, or in another position, is ignored with the reason.  UBERON body sites in the modifiers of
+milia resolve through the graph's verified mappings, as the ``sites`` of a profile do.
 """
 
 from __future__ import annotations
@@ -17,11 +25,12 @@ import functools
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from milia_kg import _resources
+from milia_kg import _resources, vocab
 from milia_kg.errors import CaseProfileError
 
 #: Top-level keys of a Phenopacket v2 message (JSON names); a JSON object holding one of :data:`_MARKERS`
@@ -49,6 +58,10 @@ _WHY = {
     "subject.taxonomy": "milia-kg is about humans; the taxonomy adds nothing",
 }
 _YEAR_DAYS = 365.25
+_SCO = vocab.RDFS + "subClassOf"
+#: Where a milia-kg term can stand (the ``where`` of its table), in words.
+_POSITIONS = {"onset": "the onset of the milia feature", "modifier": "a modifier of the milia feature",
+              "feature": "the type of a phenotypicFeature"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,30 @@ class Term:
     why: str
 
 
+@dataclass(frozen=True)
+class MkgTerm:
+    """One row of the milia-kg table: a branch of the graph (the class ``iri`` and its subclasses), the
+    positions where it counts, and the profile field and value it sets (``None``: the term itself)."""
+
+    iri: str
+    where: frozenset[str]
+    field: str
+    value: Any
+    excluded: Any
+    why: str
+
+
+@dataclass(frozen=True)
+class Graph:
+    """What reading milia-kg's own terms asks of the reasoned graph: whether a triple holds (subclass
+    axioms), a class's label, and the resolution of a body site as a query parameter's
+    (``resolve(field, value, category)``, raising :class:`CaseProfileError`)."""
+
+    holds: Callable[[str, str, str], bool]
+    label: Callable[[str], str]
+    resolve: Callable[[str, str, str], str]
+
+
 @dataclass
 class Conversion:
     """A Phenopacket's case profile, what was ignored (JSON path, value, reason), and which JSON path
@@ -74,9 +111,18 @@ class Conversion:
     origin: dict[str, str] = field(default_factory=dict)
 
     def set(self, name: str, value: Any, path: str) -> None:
-        """Set a profile field (appending to a list field) and remember where it came from."""
+        """Set a profile field (appending to a list field) and remember where it came from.
+
+        :raises CaseProfileError: when the Phenopacket contradicts itself: another value for a field
+            already set, or kinds of skin damage beside the stated absence of any (an empty list).
+        """
+        old = self.profile.get(name)
+        if name in self.profile and (value == [] or old == []) and value != old:
+            raise CaseProfileError(path, f"contradicts {self.origin[name]}: {name} {old!r} and {value!r}")
         if isinstance(value, list):
             self.profile.setdefault(name, []).extend(value)
+        elif name in self.profile and old != value:
+            raise CaseProfileError(path, f"contradicts {self.origin[name]}: {name} {old!r} and {value!r}")
         else:
             self.profile[name] = value
         self.origin.setdefault(name, path)
@@ -85,16 +131,123 @@ class Conversion:
         self.ignored.append({"field": path, "value": value, "reason": reason})
 
 
+def _table(name: str) -> list[dict[str, Any]]:
+    """The rows of a table shipped beside this module, ``value`` and ``excluded`` read as JSON."""
+    text = resources.files("milia_kg.decision").joinpath("data", name).read_text("utf-8")
+    rows = csv.DictReader(io.StringIO("".join(line for line in text.splitlines(True) if not line.startswith("#"))),
+                          delimiter="\t", quoting=csv.QUOTE_NONE)
+    return [{**row, **{key: json.loads(row[key]) if row[key] else None for key in ("value", "excluded")}}
+            for row in rows]
+
+
 @functools.cache
 def terms() -> dict[str, Term]:
     """The HPO table, read once from the package: HPO id -> :class:`Term`."""
-    text = resources.files("milia_kg.decision").joinpath("data", "phenopacket-hpo.tsv").read_text("utf-8")
-    rows = csv.DictReader(io.StringIO("".join(line for line in text.splitlines(True) if not line.startswith("#"))),
-                          delimiter="\t", quoting=csv.QUOTE_NONE)
-    return {row["hpo_id"]: Term(row["hpo_id"], row["hpo_label"], row["where"], row["field"],
-                                json.loads(row["value"]) if row["value"] else None,
-                                json.loads(row["excluded"]) if row["excluded"] else None, row["why"])
-            for row in rows}
+    return {row["hpo_id"]: Term(row["hpo_id"], row["hpo_label"], row["where"], row["field"], row["value"],
+                                row["excluded"], row["why"])
+            for row in _table("phenopacket-hpo.tsv")}
+
+
+@functools.cache
+def mkg_terms() -> tuple[MkgTerm, ...]:
+    """The milia-kg table, read once from the package."""
+    return tuple(MkgTerm(vocab.MKG + row["mkg_class"].removeprefix("mkg:"), frozenset(row["where"].split()),
+                         row["field"], row["value"], row["excluded"], row["why"])
+                 for row in _table("phenopacket-mkg.tsv"))
+
+
+class _Vocabulary:
+    """How the term ids of one Phenopacket are read beyond the HPO table: milia-kg's own terms, by the
+    prefixes its ``metaData.resources`` declares and the branches of the graph, and UBERON body sites.
+    The graph is asked for only when such a term occurs."""
+
+    def __init__(self, packet: dict[str, Any], graph: Callable[[], Graph] | None) -> None:
+        self.prefixes = {str(r.get("namespacePrefix", "")): str(r.get("iriPrefix", ""))
+                         for r in packet.get("metaData", {}).get("resources", [])}
+        self._graph = graph or _default_graph
+        self._loaded: Graph | None = None
+
+    @property
+    def graph(self) -> Graph:
+        if self._loaded is None:
+            self._loaded = self._graph()
+        return self._loaded
+
+    def iri(self, term_id: str) -> str | None:
+        """The milia-kg IRI a term id names (``None``: not milia-kg's).
+
+        :raises _Refused: for a milia-kg term the Phenopacket does not declare as such.
+        """
+        declared = f"metaData.resources to declare milia-kg (namespacePrefix 'mkg', iriPrefix {vocab.MKG!r})"
+        if term_id.startswith(vocab.MKG):
+            if vocab.MKG not in self.prefixes.values():
+                raise _Refused(f"the IRI of a milia-kg term counts only with {declared}")
+            return term_id
+        prefix, colon, local = term_id.partition(":")
+        if not colon or local.startswith("//"):
+            return None
+        if prefix in self.prefixes and self.prefixes[prefix] == vocab.MKG:
+            return vocab.MKG + local
+        if prefix != "mkg":
+            return None
+        if prefix in self.prefixes:
+            raise _Refused(f"metaData.resources declares the prefix 'mkg' with iriPrefix {self.prefixes[prefix]!r},"
+                           f" not milia-kg's {vocab.MKG!r}: not a milia-kg term")
+        raise _Refused(f"a milia-kg term counts only with {declared}")
+
+    def term(self, term_id: str, where: str) -> tuple[MkgTerm, str] | None:
+        """The row a milia-kg term counts by in this position, and the term's CURIE (``None``: not a
+        milia-kg term).
+
+        :raises _Refused: for one not declared, not in the graph, or of a branch that does not count here.
+        """
+        iri = self.iri(term_id)
+        if iri is None:
+            return None
+        curie, holds = vocab.shorten(iri), self.graph.holds
+        if not holds(iri, _SCO, iri):
+            raise _Refused(f"{curie} is not a class of milia-kg's graph")
+        fits = {w: [row for row in mkg_terms() if w in row.where and holds(iri, _SCO, row.iri)] for w in _POSITIONS}
+        row = next((r for r in fits[where] if all(holds(r.iri, _SCO, o.iri) for o in fits[where])), None)
+        if row is not None:
+            return row, curie
+        named = f"{curie} ({self.graph.label(iri)})"
+        elsewhere = [_POSITIONS[w] for w in _POSITIONS if fits[w]]
+        if elsewhere:
+            raise _Refused(f"{named} counts only as {' or '.join(elsewhere)}, not as {_POSITIONS[where]}")
+        roots = ", ".join(vocab.shorten(r.iri) for r in mkg_terms() if where in r.where)
+        raise _Refused(f"{named} is in no branch of milia-kg that counts as {_POSITIONS[where]} ({roots})")
+
+    def why_not_excluded(self, row: MkgTerm, curie: str) -> str:
+        """Why an excluded feature of this row is ignored, naming the broader branch whose exclusion counts."""
+        broader = [vocab.shorten(r.iri) for r in mkg_terms() if "feature" in r.where and r.excluded is not None
+                   and r is not row and self.graph.holds(row.iri, _SCO, r.iri)]
+        instead = f"; exclude {' or '.join(broader)} to state the absence of any" if broader else ""
+        return f"excluded; the profile has no field for the absence of {curie} alone{instead}"
+
+    def site(self, term_id: str, path: str) -> str | None:
+        """A UBERON body site resolved through the graph's mappings, as a profile's ``sites`` are
+        (``None``: not a UBERON id).
+
+        :raises _Refused: when it names no body site of the graph.
+        """
+        if not term_id.startswith("UBERON:"):
+            return None
+        try:
+            self.graph.resolve(path, term_id, "AnatomicalSite")
+        except CaseProfileError as error:
+            raise _Refused(f"not a body site of milia-kg: {error.reason}") from None
+        return term_id
+
+
+class _Refused(Exception):
+    """A milia-kg (or UBERON) term that does not count where it stands; the message is the reason."""
+
+
+def _default_graph() -> Graph:
+    from milia_kg.decision import api  # the graph the default classification uses, loaded once per process
+
+    return api.graph()
 
 
 def is_phenopacket(document: object) -> bool:
@@ -108,12 +261,16 @@ def is_phenopacket(document: object) -> bool:
     return isinstance(document, dict) and bool(_MARKERS & set(document))
 
 
-def read(document: object) -> tuple[object, Conversion | None]:
-    """``(profile, conversion)`` for a Phenopacket, ``(document, None)`` for anything else (a profile)."""
+def read(document: object, graph: Callable[[], Graph] | None = None) -> tuple[object, Conversion | None]:
+    """``(profile, conversion)`` for a Phenopacket, ``(document, None)`` for anything else (a profile).
+
+    :param graph: gives the graph milia-kg's own terms are read by (called only for a Phenopacket that
+        carries one); by default, the graph of the default reasoner.
+    """
     if not is_phenopacket(document):
         return document, None
     assert isinstance(document, dict)
-    conversion = convert(document)
+    conversion = convert(document, graph)
     return conversion.profile, conversion
 
 
@@ -126,13 +283,15 @@ def ignored(conversion: Conversion | None, case_ignored: list[dict[str, Any]]) -
     return conversion.ignored + renamed
 
 
-def convert(document: dict[str, Any]) -> Conversion:
+def convert(document: dict[str, Any], graph: Callable[[], Graph] | None = None) -> Conversion:
     """Check a Phenopacket v2 (JSON object) and map it to a case profile.
 
-    :raises CaseProfileError: naming the JSON path, for a malformed Phenopacket or one that does not
-        record milia (HP:0001056) as present.
+    :param graph: as for :func:`read`.
+    :raises CaseProfileError: naming the JSON path, for a malformed Phenopacket, one that does not
+        record milia (HP:0001056) as present, or one that contradicts itself.
     """
     packet = _check(document)
+    terms_of = _Vocabulary(packet, graph)
     out = Conversion()
     if packet.get("id"):
         out.set("id", packet["id"], "id")
@@ -141,7 +300,7 @@ def convert(document: dict[str, Any]) -> Conversion:
             for path, item in _items(key, value):
                 out.ignore(path, item, _WHY[key])
     _subject(packet.get("subject", {}), out)
-    _features(packet.get("phenotypicFeatures", []), out)
+    _features(packet.get("phenotypicFeatures", []), terms_of, out)
     _diseases(packet.get("diseases", []), out)
     if set(out.profile) <= {"id"}:
         raise CaseProfileError("", "the Phenopacket records milia but nothing a profile field takes (age, sex,"
@@ -218,7 +377,7 @@ def _years(duration: str, path: str) -> float:
     return round(years, 6)
 
 
-def _features(features: list[dict[str, Any]], out: Conversion) -> None:
+def _features(features: list[dict[str, Any]], terms_of: _Vocabulary, out: Conversion) -> None:
     table = terms()
     milia = [i for i, f in enumerate(features) if _id(f, "type") == MILIA]
     present = [i for i in milia if not features[i].get("excluded")]
@@ -232,30 +391,47 @@ def _features(features: list[dict[str, Any]], out: Conversion) -> None:
         path = f"phenotypicFeatures[{i}]"
         term = table.get(_id(feature, "type"))
         if i in milia:
-            _milia(feature, path, out)
+            _milia(feature, path, terms_of, out)
         elif term is not None and term.where == "feature":
-            value = term.excluded if feature.get("excluded") else term.value
-            if value is None:
-                out.ignore(path, feature, "excluded; the profile has no field for its absence")
-            else:
-                out.set(term.field, value, f"{path}.type")
-            for key in sorted(set(feature) - {"type", "excluded"}):
-                out.ignore(f"{path}.{key}", feature[key], f"only the presence of {term.hpo_label} is used")
+            _feature(feature, path, term.hpo_label, term.field, (term.value, term.excluded), out)
         elif term is not None and term.where == "unused":
             out.ignore(path, feature, f"{term.hpo_label}: {term.why}")
         elif term is not None:
             out.ignore(path, feature, f"{term.hpo_label} counts only as the {term.where} of the milia feature"
                                       f" ({MILIA}), where it says what it says of the milia")
         else:
-            what = "an excluded feature" if feature.get("excluded") else "a feature"
-            out.ignore(path, feature, f"{what} with no profile field (not in the HPO table)")
+            try:
+                found = terms_of.term(_id(feature, "type"), "feature")
+            except _Refused as refused:
+                out.ignore(path, feature, str(refused))
+                continue
+            if found is not None and feature.get("excluded") and found[0].excluded is None:
+                out.ignore(path, feature, terms_of.why_not_excluded(found[0], found[1]))
+            elif found is not None:
+                row, curie = found
+                _feature(feature, path, curie, row.field, (row.value, row.excluded), out)
+            else:
+                what = "an excluded feature" if feature.get("excluded") else "a feature"
+                out.ignore(path, feature, f"{what} with no profile field (not in the HPO table)")
+
+
+def _feature(feature: dict[str, Any], path: str, name: str, field: str, values: tuple[Any, Any],
+             out: Conversion) -> None:
+    """A phenotypicFeature of its own: ``values`` are what its presence and its exclusion set."""
+    value = values[1] if feature.get("excluded") else values[0]
+    if value is None:
+        out.ignore(path, feature, "excluded; the profile has no field for its absence")
+    else:
+        out.set(field, value, f"{path}.type")
+    for key in sorted(set(feature) - {"type", "excluded"}):
+        out.ignore(f"{path}.{key}", feature[key], f"only the presence of {name} is used")
 
 
 def _id(element: dict[str, Any], key: str) -> str:
     return str(element.get(key, {}).get("id", ""))
 
 
-def _milia(feature: dict[str, Any], path: str, out: Conversion) -> None:
+def _milia(feature: dict[str, Any], path: str, terms_of: _Vocabulary, out: Conversion) -> None:
     table = terms()
     for key, value in feature.items():
         where = f"{path}.{key}"
@@ -265,18 +441,38 @@ def _milia(feature: dict[str, Any], path: str, out: Conversion) -> None:
             term = table.get(value.get("ontologyClass", {}).get("id", ""))
             if term is not None and term.where == "onset":
                 out.set(term.field, term.value, f"{where}.ontologyClass")
-            else:
-                out.ignore(where, value, "only a congenital onset (HP:0003577: present at birth) has a profile"
-                                         " field; the age at onset is not the patient's age")
+            elif not _mkg(value.get("ontologyClass", {}).get("id", ""), "onset", f"{where}.ontologyClass",
+                          value, terms_of, out):
+                out.ignore(where, value, "only a congenital onset (HP:0003577: present at birth) or an onset"
+                                         " pattern of milia-kg's table has a profile field; the age at onset is"
+                                         " not the patient's age")
         elif key == "modifiers":
             for j, modifier in enumerate(value):
                 term = table.get(modifier["id"])
+                at = f"{where}[{j}]"
                 if term is not None and term.where == "modifier":
-                    out.set(term.field, term.value, f"{where}[{j}]")
-                else:
-                    out.ignore(f"{where}[{j}]", modifier, "a modifier with no profile field (not in the HPO table)")
+                    out.set(term.field, term.value, at)
+                elif not _mkg(modifier["id"], "modifier", at, modifier, terms_of, out):
+                    out.ignore(at, modifier, "a modifier with no profile field (not in the HPO table)")
         else:
             out.ignore(where, value, f"no profile field for the {key} of the milia")
+
+
+def _mkg(term_id: str, where: str, path: str, value: Any, terms_of: _Vocabulary, out: Conversion) -> bool:
+    """Map a milia-kg term (or a UBERON body site, as a modifier) of the milia feature; ``False`` when
+    the id is neither, so the caller says why it is ignored."""
+    try:
+        found = terms_of.term(term_id, where)
+        site = terms_of.site(term_id, path) if found is None and where == "modifier" else None
+    except _Refused as refused:
+        out.ignore(path, value, str(refused))
+        return True
+    if found is not None:
+        row, curie = found
+        out.set(row.field, [curie] if row.value is None else row.value, path)
+    elif site is not None:
+        out.set("sites", [site], path)
+    return found is not None or site is not None
 
 
 @functools.cache

@@ -1,8 +1,9 @@
-"""The whole catalogue on real triple stores: an Oxigraph server and Virtuoso Open Source 7.
+"""The whole catalogue on real triple stores: an Oxigraph server, Virtuoso Open Source 7 and Comunica.
 
 Every query, with no parameters and with its example's, must give the same rows, in the same
 order, with the same Python types, as the embedded engine. The stores are started by the fixtures
-in conftest.py (tests/stores.py); Virtuoso's cases skip, saying why, where it is not installed.
+in conftest.py (tests/stores.py); Virtuoso's and Comunica's cases skip, saying why, where they are
+not installed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ STORES = {
     "oxigraph-default-graph": ("oxigraph_server", False),
     "oxigraph-named-graph": ("oxigraph_server", True),
     "virtuoso-named-graph": ("virtuoso_server", True),
+    "comunica-default-graph": ("comunica_server", False),
 }
 
 

@@ -250,3 +250,19 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory, reasoned_file: Pat
     with running(server):
         server.load(reasoned_file, STORE_GRAPH)
         yield server
+
+
+@pytest.fixture(scope="session")
+def comunica_server(tmp_path_factory: pytest.TempPathFactory, reasoned_file: Path):
+    """Comunica's SPARQL endpoint over a copy of the reasoned graph's file (its default graph);
+    skipped, saying why, where it is not installed."""
+    from stores import ComunicaServer, comunica_missing, free_port, running
+
+    reason = comunica_missing()
+    if reason:
+        pytest.skip(reason)
+    folder = tmp_path_factory.mktemp("comunica")
+    source = folder / "reasoned.nt"  # read at start: later changes to the cache cannot reach it
+    shutil.copyfile(reasoned_file, source)
+    with running(ComunicaServer(folder=folder, port=free_port(), source=source)) as server:
+        yield server

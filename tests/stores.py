@@ -1,9 +1,10 @@
-"""Real triple stores for the tests: an Oxigraph server and Virtuoso Open Source 7.
+"""Real triple stores for the tests: an Oxigraph server, Virtuoso Open Source 7 and Comunica.
 
 Each runs as a child process on free loopback ports with its database in a temporary folder, is
 polled until it answers a SPARQL ``ASK`` (bounded), and is stopped by its process id (terminate,
 then kill). Oxigraph comes from the test extra (PyPI ``oxigraph``) and is never skipped; Virtuoso
-comes from Debian (``.ci/install-stores``) and :func:`virtuoso_missing` says why it cannot run.
+comes from Debian and Comunica from npm (``.ci/install-stores``), and :func:`virtuoso_missing` and
+:func:`comunica_missing` say why they cannot run.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +31,12 @@ from pathlib import Path
 #: Seconds a store may take to answer its first query.
 READY_TIMEOUT = 60.0
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+#: Pinned in .ci/install-comunica, which installs it (and Node 22 where the system's is older) here.
+COMUNICA_VERSION = "5.3.0"
+COMUNICA_DIR = (Path(os.environ.get("MILIA_KG_TOOLS_DIR") or Path.home() / ".cache" / "milia-kg-tools")
+                / f"comunica-{COMUNICA_VERSION}")
+#: Makes Comunica's endpoint, which listens on every interface, listen on 127.0.0.1 only.
+LOOPBACK_JS = Path(__file__).resolve().parent / "fixtures" / "loopback-only.cjs"
 
 
 def free_port() -> int:
@@ -56,15 +65,47 @@ def count_triples(url: str, graph: str | None = None) -> int:
     return int(data["results"]["bindings"][0]["n"]["value"])
 
 
+def child_pids(pid: int) -> list[int]:
+    """The ids of the processes whose parent is ``pid`` (read from /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            # the command may hold spaces and parentheses: the fields after the last ")"
+            if int(stat.read_text().rpartition(")")[2].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+    return children
+
+
+def _gone(pid: int) -> bool:
+    with contextlib.suppress(OSError):
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        return state in ("Z", "X")
+    return True
+
+
 def stop_process(process: subprocess.Popen, grace: float = 10.0) -> None:
-    """Stop ``process`` by its id: SIGTERM, then SIGKILL after ``grace`` seconds."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(grace)
+    """Stop ``process`` and the processes it started (Comunica's workers) by their ids: SIGTERM,
+    then SIGKILL after ``grace`` seconds."""
+    if process.poll() is not None:
+        return
+    children = child_pids(process.pid)
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(grace)
+    for sig in (signal.SIGTERM, signal.SIGKILL):  # not our children to wait for: poll /proc
+        alive = [pid for pid in children if not _gone(pid)]
+        for pid in alive:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + grace
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.05)
+            alive = [pid for pid in alive if not _gone(pid)]
+        if not alive:
+            return
 
 
 @dataclass(kw_only=True)
@@ -207,6 +248,40 @@ class VirtuosoServer(Server):
         if copy != path:
             shutil.copyfile(path, copy)
         self.isql(f"DB.DBA.TTLP_MT(file_to_string_output('{copy}'), '', '{graph}'); checkpoint;")
+
+
+def comunica_missing() -> str | None:
+    """Why Comunica cannot run here, or ``None`` when it can."""
+    node = COMUNICA_DIR / "node_modules" / ".bin" / "node"
+    endpoint = COMUNICA_DIR / "node_modules" / "@comunica" / "query-sparql-file" / "bin" / "http.js"
+    missing = [str(p) for p in (node, endpoint) if not p.exists()]
+    if missing:
+        return (f"Comunica {COMUNICA_VERSION} is not installed ({', '.join(missing)} missing; "
+                ".ci/install-comunica installs it with npm)")
+    version = subprocess.run([str(node), "--version"], capture_output=True, text=True, timeout=30).stdout
+    if not re.match(r"v(2[2-9]|[3-9]\d)\.", version):
+        return f"Comunica {COMUNICA_VERSION} needs Node 22 or later; {node} is {version.strip() or 'broken'}"
+    return None
+
+
+@dataclass(kw_only=True)
+class ComunicaServer(Server):
+    """``comunica-sparql-file-http`` over one RDF file (its default graph), read when it starts."""
+
+    name: str = "comunica"
+    source: Path
+    #: Seconds Comunica lets a query run before it restarts the worker that runs it.
+    query_timeout: int = 60
+
+    @property
+    def query_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+    def command(self) -> list[str]:
+        modules = COMUNICA_DIR / "node_modules"
+        return [str(modules / ".bin" / "node"), "--require", str(LOOPBACK_JS),
+                str(modules / "@comunica" / "query-sparql-file" / "bin" / "http.js"),
+                "--port", str(self.port), "--timeout", str(self.query_timeout), str(self.source)]
 
 
 @contextlib.contextmanager

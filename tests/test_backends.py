@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import threading
@@ -66,7 +67,8 @@ def test_literal_value(lexical: str, datatype: str | None, language: str | None,
 
 
 class _Endpoint(AnsweringHandler):
-    """A minimal SPARQL 1.1 protocol server over a pyoxigraph store (tests only)."""
+    """A minimal SPARQL 1.1 protocol server over a pyoxigraph store (tests only). Like Comunica, it
+    answers SELECT in a JSON format of its own when the client accepts ``application/json``."""
 
     store: ox.Store
     delay = 0.0
@@ -91,6 +93,10 @@ class _Endpoint(AnsweringHandler):
             return
         if isinstance(result, ox.QueryTriples):
             self._send(200, "application/n-triples", ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b"")
+        elif "application/json" in [t.split(";")[0].strip() for t in self.headers.get("Accept", "").split(",")]:
+            # What Comunica answers to a client that accepts plain JSON: its own format, a list.
+            rows = json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))["results"]["bindings"]
+            self._send(200, "application/json", json.dumps(rows).encode())
         else:
             body = result.serialize(format=ox.QueryResultsFormat.JSON)
             self._send(200, "application/sparql-results+json", body)

@@ -507,6 +507,8 @@ def _recursion_headroom() -> Iterator[None]:
 
 #: Largest endpoint response read (64 MiB): an endless answer ends in :class:`EndpointError`.
 MAX_RESPONSE_BYTES = 64 * 2**20
+#: The one results format asked for: an endpoint may answer ``application/json`` in a format of its own.
+SPARQL_JSON = "application/sparql-results+json"
 
 
 def _check_url(url: object) -> str:
@@ -565,6 +567,8 @@ class SparqlEndpointBackend:
         client.setMethod(POST)
         client.setTimeout(int(max(1, self.timeout)))
         client.setReturnFormat(fmt)
+        if fmt == "json":  # SPARQLWrapper also offers application/json, which Comunica answers
+            client.addCustomHttpHeader("Accept", SPARQL_JSON)  # with its own format (a list)
         client.setQuery(bind(query, bindings))
         if self.graph:
             client.addDefaultGraph(self.graph)

@@ -250,8 +250,22 @@ def test_bind_leaves_the_query_text_alone() -> None:
 
     query = 'SELECT ?s WHERE { ?s ?p "WHERE {" }'
     bound = bind(query, {"s": ox.NamedNode(MKG + "Face")})
-    assert bound == f'SELECT ?s WHERE {{ VALUES ?s {{ <{MKG}Face> }} ?s ?p "WHERE {{" }}'
+    assert bound == f'SELECT ?s WHERE {{ BIND(<{MKG}Face> AS ?s) ?s ?p "WHERE {{" }}'
+    path = 'SELECT ?s WHERE { ?s ?p "WHERE {" ; <urn:p>* ?o }'
+    assert bind(path, {"s": ox.NamedNode(MKG + "Face"), "o": ox.Literal("x")}) == (
+        f'SELECT ?s WHERE {{ VALUES ?s {{ <{MKG}Face> }} BIND("x" AS ?o) ?s ?p "WHERE {{" ; <urn:p>* ?o }}')
+    several = bind(query, {"s": [ox.NamedNode(MKG + "Face"), ox.NamedNode(MKG + "Nose")]})
+    assert several == f'SELECT ?s WHERE {{ VALUES ?s {{ <{MKG}Face> <{MKG}Nose> }} ?s ?p "WHERE {{" }}'
     assert bind(query, {}) == query
+
+
+def test_catalogue_queries_with_a_transitive_path() -> None:
+    """Their IRI parameters stay in VALUES (engines start the path from them); the others get BIND."""
+    from milia_kg import _resources
+    from milia_kg.query.sparql_text import has_transitive_path
+
+    found = {name for name, path in _resources.query_files().items() if has_transitive_path(path.read_text("utf-8"))}
+    assert found == {"associated_disorders", "conditions_at_site", "external_ancestors"}
 
 
 def test_values_block_refuses_bad_names_and_terms() -> None:

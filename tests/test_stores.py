@@ -18,7 +18,6 @@ from test_backends import MERGED, _cases
 
 from milia_kg import KnowledgeGraph, _resources
 from milia_kg.cli import main
-from milia_kg.errors import EndpointError
 from milia_kg.query.catalogue import parse_query_file
 
 #: store -> (fixture, whether the catalogue is read from STORE_GRAPH through --graph)
@@ -53,8 +52,6 @@ def _open(request: pytest.FixtureRequest, cache: dict[str, KnowledgeGraph], stor
 #: The stores hold the packaged graph; a query answered only over a merge (associated_disorders, over
 #: HPO annotations) is compared across the embedded engines and an endpoint in test_backends instead.
 CASES = [(name, params) for name, params in _cases() if name not in MERGED]
-#: The one comparison Virtuoso sometimes does not answer within the timeout (see its marker).
-UNANSWERED_IN_FULL_RUNS = ("prevention", ("condition", "inherit"), "virtuoso-named-graph")
 
 
 @pytest.mark.parametrize("store", list(STORES))
@@ -66,11 +63,6 @@ def test_catalogue_rows_equal_embedded(request: pytest.FixtureRequest, remote: d
         pytest.skip("needs its required parameters")
     expected = KnowledgeGraph.open().query(query, **params)
     assert expected, f"{name} {params}: no rows"
-    if (name, tuple(params), store) == UNANSWERED_IN_FULL_RUNS:
-        request.applymarker(pytest.mark.xfail(raises=EndpointError, strict=False, reason=(
-            "Virtuoso 7 sometimes never answers this query after test_push has used the same server "
-            "(no CPU, no lock wait; the same query then hangs every time on that server, other queries "
-            "answer; without its one-value VALUES ?inherit it answers): see docs/stores.md")))
     assert _typed(_open(request, remote, store).query(query, **params)) == _typed(expected)
 
 

@@ -4,7 +4,7 @@
 * :class:`RdflibBackend` — an :class:`rdflib.Graph` in memory, unprepared queries;
 * :class:`SparqlEndpointBackend` — a remote SPARQL 1.1 endpoint through SPARQLWrapper (JSON).
 
-Parameters are joined in with a ``VALUES`` block (:func:`milia_kg.query.sparql_text.bind`), which all three
+Parameters are joined in with ``BIND`` or ``VALUES`` (:func:`milia_kg.query.sparql_text.bind`), which all three
 understand. Result cells are plain Python values: an IRI is an :class:`IRI` (a ``str``), a literal
 becomes ``str``, ``int``, ``float`` (also for ``xsd:decimal``), ``bool``, ``datetime.date`` or
 ``datetime.datetime``, an unbound variable is ``None``.

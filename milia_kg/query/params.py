@@ -8,13 +8,14 @@ declares as its ``skos:exactMatch`` (or ``skos:closeMatch``) resolves to that pr
 
 Values are never pasted into query text. A resolved term is an RDF term (a pyoxigraph
 ``NamedNode`` or ``Literal``) and :func:`milia_kg.query.sparql_text.bind` joins it into the query
-with a ``VALUES`` block inserted at the opening brace of the ``WHERE`` clause, written in N-Triples
-syntax, whose escaping no value can break out of. ``VALUES`` works the same on rdflib, Oxigraph and any SPARQL 1.1
-endpoint.
+with a ``BIND`` (one value) or a ``VALUES`` block (several values, or IRIs in a query with a transitive
+path) inserted at the opening brace of the
+``WHERE`` clause, written in N-Triples syntax, whose escaping no value can break out of. Both work
+the same on rdflib, Oxigraph and any SPARQL 1.1 endpoint.
 
 >>> from milia_kg.query.sparql_text import bind
 >>> print(bind("SELECT ?s WHERE { ?s ?p ?o }", {"o": plain_literal('say "}" # DROP')}))
-SELECT ?s WHERE { VALUES ?o { "say \\"}\\" # DROP" } ?s ?p ?o }
+SELECT ?s WHERE { BIND("say \\"}\\" # DROP" AS ?o) ?s ?p ?o }
 """
 
 from __future__ import annotations

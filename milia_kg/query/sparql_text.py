@@ -1,11 +1,12 @@
-"""SPARQL as text: a lexer that knows strings, IRIs and comments, and ``VALUES`` binding.
+"""SPARQL as text: a lexer that knows strings, IRIs and comments, and parameter binding.
 
 Below both the catalogue (which reads a query's form, projection and ``WHERE`` brace from its
 header-checked text) and the backends (which bind parameters): neither parses SPARQL, and no
-parameter value is ever pasted into query text, only serialised as a term in a ``VALUES`` block.
+parameter value is ever pasted into query text, only serialised as a term in a ``BIND`` (one value)
+or a ``VALUES`` block (several values; IRIs in a query with a transitive path).
 
 >>> print(bind("SELECT ?s WHERE { ?s ?p ?o }", {"o": ox.Literal('say "}" # DROP')}))
-SELECT ?s WHERE { VALUES ?o { "say \\"}\\" # DROP" } ?s ?p ?o }
+SELECT ?s WHERE { BIND("say \\"}\\" # DROP" AS ?o) ?s ?p ?o }
 """
 
 from __future__ import annotations
@@ -205,15 +206,69 @@ def values_block(bindings: Mapping[str, Any]) -> str:
     return " ".join(blocks)
 
 
-def bind(query: str, bindings: Mapping[str, Any] | None) -> str:
-    """Return ``query`` with ``bindings`` joined in as a ``VALUES`` block.
+def binding_clauses(bindings: Mapping[str, Any], paths: bool = False) -> str:
+    """``BIND(term AS ?v)`` for a variable bound to one term, a ``VALUES`` block for several, and
+    for IRIs too when ``paths`` (the query has a transitive property path).
 
-    The block is inserted right after the brace that opens the ``WHERE`` clause, so it applies
-    to the whole top-level group; the rest of the text is left untouched.
+    Why two forms: Virtuoso 7 can leave a query unanswered for good when a parameter comes in a
+    one-value ``VALUES`` block (``prevention`` with ``condition`` and ``inherit``; docs/stores.md),
+    and answers with ``BIND``; but engines start a transitive path from a ``VALUES``-bound IRI, which
+    a ``BIND`` hides from them (``external_ancestors`` on Comunica: 20 ms with ``VALUES``, no answer
+    in 20 s with ``BIND``).  Either way the term is written by :func:`sparql_term`, so no value can
+    break out.
+
+    >>> binding_clauses({"a": ox.NamedNode("https://example.org/a"), "b": ox.Literal("x")})
+    'BIND(<https://example.org/a> AS ?a) BIND("x" AS ?b)'
+    >>> binding_clauses({"a": ox.NamedNode("https://example.org/a"), "b": ox.Literal("x")}, paths=True)
+    'VALUES ?a { <https://example.org/a> } BIND("x" AS ?b)'
+
+    :raises ValueError: for an invalid variable name or term.
+    """
+    clauses = []
+    for name, value in bindings.items():
+        terms = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
+        single = len(terms) == 1 and VARIABLE.match(name) is not None
+        if single and not (paths and not _is_literal(terms[0])):
+            clauses.append(f"BIND({sparql_term(terms[0])} AS ?{name})")
+        else:
+            clauses.append(values_block({name: terms}))
+    return " ".join(clauses)
+
+
+def _is_literal(term: Any) -> bool:
+    rdflib = sys.modules.get("rdflib")
+    return isinstance(term, ox.Literal) or (rdflib is not None and isinstance(term, rdflib.Literal))
+
+
+def has_transitive_path(text: str) -> bool:
+    """Whether ``text`` holds a ``*`` or ``+`` property path (``p*``, ``<p>+``, ``(p|q)+``), told from
+    ``SELECT *``, ``COUNT(*)`` and arithmetic by touching its path on the left.
+
+    >>> [has_transitive_path(q) for q in ("SELECT * { ?a ex:p* ?b }", "SELECT * { ?a (ex:p|ex:q)+ ?b }",
+    ...  "SELECT (COUNT(*) AS ?n) { ?a ex:p ?b FILTER(?a + 1 > 2) }")]
+    [True, True, False]
+    """
+    previous: tuple[str, str, int, int] | None = None
+    for token in tokens(text):
+        kind, value, start, _ = token
+        if kind == "word" and ":" in value and value[-1] in "*+":
+            return True
+        if value in ("*", "+") and previous is not None and previous[3] == start and (
+                previous[1] == ")" or previous[0] == "iri"):
+            return True
+        previous = token
+    return False
+
+
+def bind(query: str, bindings: Mapping[str, Any] | None) -> str:
+    """Return ``query`` with ``bindings`` joined in (:func:`binding_clauses`).
+
+    The clauses are inserted right after the brace that opens the ``WHERE`` clause, before any
+    pattern, so they apply to the whole top-level group; the rest of the text is left untouched.
 
     :raises ValueError: if the query has no ``WHERE`` group or a term cannot be bound.
     """
     if not bindings:
         return query
     offset = where_brace_offset(query)
-    return f"{query[:offset]} {values_block(bindings)}{query[offset:]}"
+    return f"{query[:offset]} {binding_clauses(bindings, has_transitive_path(query))}{query[offset:]}"

@@ -37,6 +37,7 @@ import pyoxigraph as ox
 
 from milia_kg import vocab
 from milia_kg._http_retry import describe_failure, retrying
+from milia_kg._isolate import FORK_GATE
 from milia_kg.errors import (
     EndpointError,
     InvalidQueryError,
@@ -285,12 +286,13 @@ class OxigraphBackend:
         :raises RowLimitError: past ``max_rows`` rows.
         :raises QueryTimeoutError: past ``deadline`` (``timeout`` is the figure to report).
         """
-        result = self._run(query, bindings)
-        if not isinstance(result, ox.QuerySolutions):
-            raise InvalidQueryError("not a SELECT query")
-        names = [v.value for v in result.variables]
-        with self._errors():
-            return names, [tuple(s) for s in _capped(result, max_rows, deadline, timeout)]
+        with FORK_GATE.shared():
+            result = self._run(query, bindings)
+            if not isinstance(result, ox.QuerySolutions):
+                raise InvalidQueryError("not a SELECT query")
+            names = [v.value for v in result.variables]
+            with self._errors():
+                return names, [tuple(s) for s in _capped(result, max_rows, deadline, timeout)]
 
     def select(
         self, query: str, bindings: Bindings = None, *, max_rows: int | None = None,
@@ -309,10 +311,11 @@ class OxigraphBackend:
 
         :raises MiliaKGError: if the query is not valid SPARQL or not an ``ASK``.
         """
-        result = self._run(query, bindings)
-        if not isinstance(result, ox.QueryBoolean):
-            raise InvalidQueryError("not an ASK query")
-        return bool(result)
+        with FORK_GATE.shared():
+            result = self._run(query, bindings)
+            if not isinstance(result, ox.QueryBoolean):
+                raise InvalidQueryError("not an ASK query")
+            return bool(result)
 
     def construct(
         self, query: str, bindings: Bindings = None, *, max_rows: int | None = None,
@@ -322,23 +325,25 @@ class OxigraphBackend:
 
         :raises InvalidQueryError: if the query is not valid SPARQL or returns no triples.
         """
-        result = self._run(query, bindings)
-        if not isinstance(result, ox.QueryTriples):
-            raise InvalidQueryError("not a CONSTRUCT or DESCRIBE query")
-        with self._errors():
-            triples = list(_capped(result, max_rows, deadline, timeout))
-            data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        with FORK_GATE.shared():
+            result = self._run(query, bindings)
+            if not isinstance(result, ox.QueryTriples):
+                raise InvalidQueryError("not a CONSTRUCT or DESCRIBE query")
+            with self._errors():
+                triples = list(_capped(result, max_rows, deadline, timeout))
+                data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         return _graph_from_ntriples(data)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         """English labels, read straight from the store's index."""
         label = ox.NamedNode(_RDFS_LABEL)
         rows: list[Row] = []
-        for iri in {str(i) for i in iris}:
-            for quad in self.store.quads_for_pattern(ox.NamedNode(iri), label, None, ox.DefaultGraph()):
-                lit = quad.object
-                if isinstance(lit, ox.Literal) and _english(lit.language):
-                    rows.append((iri, lit.value, lit.language or ""))
+        with FORK_GATE.shared():
+            for iri in {str(i) for i in iris}:
+                for quad in self.store.quads_for_pattern(ox.NamedNode(iri), label, None, ox.DefaultGraph()):
+                    lit = quad.object
+                    if isinstance(lit, ox.Literal) and _english(lit.language):
+                        rows.append((iri, lit.value, lit.language or ""))
         return _pick_labels(rows)
 
 

@@ -271,7 +271,7 @@ class ComunicaServer(Server):
     name: str = "comunica"
     source: Path
     #: Seconds Comunica lets a query run before it restarts the worker that runs it.
-    query_timeout: int = 60
+    query_timeout: int = 120
 
     @property
     def query_url(self) -> str:

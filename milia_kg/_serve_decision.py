@@ -17,7 +17,6 @@ nesting bounded) so that a malformed body is a 400 naming the problem, never a 5
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -57,8 +56,6 @@ CDS_CORS_HEADERS = {
 _JSON = "application/json"
 _JSONL = ("application/x-ndjson", "application/jsonl", "application/json-lines")
 _FORMATS = ("json", "cards", "text")
-#: Serializes classification: the decision API's graphs are shared, and a case takes ~2 ms.
-_LOCK = threading.Lock()
 
 
 # ----------------------------------------------------------------------------- reading requests
@@ -134,8 +131,7 @@ def _format(request: Request) -> str:
 def _classify_one(profile: Any, reasoner: str) -> Any:
     from milia_kg.decision import api
 
-    with _LOCK:
-        return api.classify(profile, reasoner)
+    return api.classify(profile, reasoner)  # thread-safe: the prepared engine holds its own lock
 
 
 def _render(result: Any, fmt: str, indent: int | None) -> str:

@@ -105,15 +105,23 @@ def _language(term: Any) -> str | None:
     return term.language or None  # the same attribute on rdflib and pyoxigraph literals
 
 
+def _kind_by(literal: type, blank: type) -> Callable[[Any], int]:
+    """The ``kind`` of a term library whose literal and blank-node classes these are (else an IRI)."""
+
+    def kind(term: Any) -> int:
+        if isinstance(term, literal):
+            return LITERAL
+        if isinstance(term, blank):
+            return BNODE
+        return IRI
+
+    return kind
+
+
 def _rdflib_adapter() -> TermAdapter:
     from rdflib import BNode, Literal, URIRef
 
-    def kind(term: Any) -> int:
-        if isinstance(term, Literal):
-            return LITERAL
-        if isinstance(term, BNode):
-            return BNODE
-        return IRI
+    kind = _kind_by(Literal, BNode)
 
     def datatype(term: Any) -> str | None:
         return None if term.datatype is None else str(term.datatype)
@@ -124,12 +132,7 @@ def _rdflib_adapter() -> TermAdapter:
 def _oxigraph_adapter() -> TermAdapter:
     from pyoxigraph import BlankNode, Literal, NamedNode
 
-    def kind(term: Any) -> int:
-        if isinstance(term, Literal):
-            return LITERAL
-        if isinstance(term, BlankNode):
-            return BNODE
-        return IRI
+    kind = _kind_by(Literal, BlankNode)
 
     def datatype(term: Any) -> str | None:
         # pyoxigraph gives plain literals xsd:string and tagged ones rdf:langString;

@@ -40,16 +40,18 @@ def remote(request: pytest.FixtureRequest) -> dict[str, KnowledgeGraph]:
     return {}
 
 
-#: Seconds a store may take for one query. Comunica answers external_ancestors (transitive paths and
-#: EXISTS) in about 5 s on an idle machine, but took more than 20 s in 2 of 3 full-suite runs.
-TIMEOUTS = {"comunica_server": 90}
+#: (query, parameters, store) an engine cannot be relied on to answer: Comunica 5.3.0 answers
+#: external_ancestors with entity (a + path and an EXISTS with two * paths) in about 5 s on an idle
+#: machine, the same rows as embedded, but in full-suite runs left it unanswered for 20 s (2 of 3
+#: runs) and for 90 s (1 of 4): see docs/stores.md.
+UNRELIABLE = {("external_ancestors", ("entity",), "comunica-default-graph")}
 
 
 def _open(request: pytest.FixtureRequest, cache: dict[str, KnowledgeGraph], store: str) -> KnowledgeGraph:
     if store not in cache:
         fixture, named = STORES[store]
         server = request.getfixturevalue(fixture)
-        cache[store] = KnowledgeGraph.from_endpoint(server.query_url, timeout=TIMEOUTS.get(fixture, 20),
+        cache[store] = KnowledgeGraph.from_endpoint(server.query_url, timeout=20,
                                                     graph=STORE_GRAPH if named else None)
     return cache[store]
 
@@ -66,6 +68,8 @@ def test_catalogue_rows_equal_embedded(request: pytest.FixtureRequest, remote: d
     query = parse_query_file(_resources.query_files()[name])
     if any(p.required for p in query.params if p.name not in params):
         pytest.skip("needs its required parameters")
+    if (name, tuple(params), store) in UNRELIABLE:
+        pytest.skip("Comunica 5.3.0 does not reliably answer this query in time (docs/stores.md)")
     expected = KnowledgeGraph.open().query(query, **params)
     assert expected, f"{name} {params}: no rows"
     assert _typed(_open(request, remote, store).query(query, **params)) == _typed(expected)

@@ -21,7 +21,7 @@ is reported apart; the first call with a label parameter also builds the label i
 
 ``python -m benchmarks._measure_catalogue merge GENERATED.ttl OUT.nt`` merges the project's
 asserted graph with ``GENERATED.ttl`` and reasons over the union with the fast reasoner (the
-steps of :func:`milia_kg.merge.merged_graph`, what ``milia-kg query --merge`` does), then writes
+steps of :func:`milia_kg.merge.union.merged_graph`, what ``milia-kg query --merge`` does), then writes
 the closure as N-Triples. It prints ``{"parse_seconds", "reason_seconds", "write_seconds",
 "asserted", "triples"}`` (rdflib parse, :func:`milia_kg.reasoner.reason`, N-Triples output).
 """
@@ -39,7 +39,7 @@ __all__ = ["main", "merge", "queries"]
 
 
 def _key(row: dict[str, Any]) -> str:
-    return repr(sorted(row.items()))  # as tests/test_backends.py compares engines
+    return repr(sorted(row.items()))  # as tests/query/test_backends.py compares engines
 
 
 def _digest(keys: list[str]) -> str:
@@ -103,13 +103,13 @@ def queries(
 
 def merge(generated: str, out: str) -> dict[str, Any]:
     """Merge, reason and write the closure (see the module docstring)."""
-    from milia_kg import loading
     from milia_kg import reasoner as reasoning
-    from milia_kg.merge import parse_external
+    from milia_kg.merge.union import parse_external
+    from milia_kg.release import sources
 
-    # The steps of milia_kg.merge.merged_graph, timed one by one.
+    # The steps of milia_kg.merge.union.merged_graph, timed one by one.
     start = time.perf_counter()
-    graph = loading.load_asserted()
+    graph = sources.load_asserted()
     parse_external(generated, graph)
     parse_seconds = time.perf_counter() - start
     start = time.perf_counter()

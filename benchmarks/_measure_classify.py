@@ -111,8 +111,8 @@ def naive(n: int, seed: int, reasoner: str) -> dict[str, Any]:
     from milia_kg.decision import api
     from milia_kg.decision.case_graph import case_graph
     from milia_kg.decision.profile import check_profile
-    from milia_kg.loading import load_asserted
     from milia_kg.reasoner import reason
+    from milia_kg.release.sources import load_asserted
     from milia_kg.vocab import shorten
 
     ctx = api._context()

@@ -23,7 +23,7 @@ def main(argv: list[str]) -> int:
         return 0
     start = time.perf_counter()
     if kind == "store":
-        from milia_kg.kept_store import open_store
+        from milia_kg.merge.store import open_store
 
         kg = open_store(path)
     else:

@@ -1,8 +1,8 @@
 """Where the time and memory of a first merge go: each stage of the kept store's build, in-process.
 
 ``python -m benchmarks._merge_stages FILE... --out DIR`` builds the kept store of the merge of
-``FILE...`` in the empty folder ``DIR`` the way :func:`milia_kg.kept_store.kept_store` does
-(:func:`milia_kg.merge.merged_triples`, then Oxigraph's bulk loader) and prints one JSON object:
+``FILE...`` in the empty folder ``DIR`` the way :func:`milia_kg.merge.store.kept_store` does
+(:func:`milia_kg.merge.union.merged_triples`, then Oxigraph's bulk loader) and prints one JSON object:
 for each stage, the CPU seconds (``time.process_time``), the wall seconds and the process's peak
 resident memory after it (``ru_maxrss``).  The hpo group runs it beside the command-line figures.
 """
@@ -38,7 +38,8 @@ def main(argv: list[str]) -> int:
     clock = _Clock()
     import pyoxigraph as ox
 
-    from milia_kg import kept_store, merge
+    from milia_kg.merge import store as kept_store
+    from milia_kg.merge import union
 
     clock.mark("imports")
     done = ["loading the packaged sources"]
@@ -47,7 +48,7 @@ def main(argv: list[str]) -> int:
         clock.mark(done[-1])
         done.append(what)
 
-    closure, _ = merge.merged_triples(files, step=step)
+    closure, _ = union.merged_triples(files, step=step)
     clock.mark(f"{done[-1]} ({len(closure):,} triples with duplicates)")
     store = ox.Store(out)
     kept_store.fill(store, closure)

@@ -110,7 +110,7 @@ def _merge_lines(path: Path) -> str:
 
 def _project_turtle() -> str:
     """The project's asserted graph, as the build reasons over it (sources, imports, mappings)."""
-    from milia_kg.loading import load_asserted
+    from milia_kg.release.sources import load_asserted
 
     return load_asserted().serialize(format="nt")
 

@@ -13,7 +13,7 @@ True
 
 from __future__ import annotations
 
-from milia_kg._lazy import lazy_exports
+from milia_kg.base.lazy import lazy_exports
 from milia_kg.errors import (
     EndpointError,
     InconsistencyError,
@@ -32,15 +32,15 @@ _LAZY = {
     "load_catalogue": "milia_kg.query.catalogue",
     "classify": "milia_kg.decision.api",
     "classify_many": "milia_kg.decision.api",
-    "BuildSummary": "milia_kg.build",
-    "build": "milia_kg.build",
+    "BuildSummary": "milia_kg.release.build",
+    "build": "milia_kg.release.build",
     "infer": "milia_kg.reasoner",
     "check_consistent": "milia_kg.reasoner",
-    "load_asserted": "milia_kg.loading",
-    "load_dataset": "milia_kg.loading",
-    "ValidationReport": "milia_kg.validate",
-    "validate": "milia_kg.validate",
-    "validate_sources": "milia_kg.validate",
+    "load_asserted": "milia_kg.release.sources",
+    "load_dataset": "milia_kg.release.pipeline",
+    "ValidationReport": "milia_kg.release.validate",
+    "validate": "milia_kg.release.validate",
+    "validate_sources": "milia_kg.release.validate",
 }
 
 __all__ = [

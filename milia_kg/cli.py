@@ -1,4 +1,4 @@
-"""The ``milia-kg`` command line: a thin layer over :mod:`milia_kg.build`, :mod:`milia_kg.validate` and
+"""The ``milia-kg`` command line: a thin layer over :mod:`milia_kg.release.build`, :mod:`milia_kg.release.validate` and
 :mod:`milia_kg.query` (``queries``, ``query``, ``sparql``).
 
 Exit codes, the same for every command, decided in one place (:data:`EXIT_CODES`, applied by the
@@ -181,7 +181,7 @@ def main() -> None:
 @data_dir_option
 def build(out: Path, reasoner: str, ontology_dir: Path | None, data_dir: Path | None) -> None:
     """Reason, validate and write the release artifacts to --out."""
-    from milia_kg.build import build as run_build
+    from milia_kg.release.build import build as run_build
 
     summary = run_build(out, reasoner=reasoner, ontology_dir=ontology_dir, data_dir=data_dir)
     click.echo(summary.text())
@@ -193,7 +193,7 @@ def build(out: Path, reasoner: str, ontology_dir: Path | None, data_dir: Path | 
 @data_dir_option
 def validate(reasoner: str, ontology_dir: Path | None, data_dir: Path | None) -> None:
     """Run the SHACL shapes and QC checks; exit 1 with the report on stderr if anything fails."""
-    from milia_kg.validate import validate_sources
+    from milia_kg.release.validate import validate_sources
 
     report = validate_sources(ontology_dir, data_dir, reasoner=reasoner)
     if not report.conforms:
@@ -269,7 +269,7 @@ def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ..
         kg = KnowledgeGraph.from_endpoint(endpoint, timeout=limits.get("timeout", 30.0), graph=graph)
         return kg.with_limits(**limits)
     if merge or store:
-        from milia_kg.kept_store import open_merged, open_store
+        from milia_kg.merge.store import open_merged, open_store
 
         kg = open_store(store, engine=engine) if store else open_merged(merge, reasoner=reasoner, engine=engine)
         return kg.with_limits(**limits)
@@ -351,15 +351,15 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
 def _read_text(source: str, limit: int) -> str:
     """The UTF-8 text of FILE or standard input ('-'), at most ``limit`` bytes: a regular file of
     bounded size only, so /dev/zero or a FIFO cannot hang the command."""
-    from milia_kg import _files
+    from milia_kg.base import files as user_files
 
     if source == "-":
         data = sys.stdin.buffer.read(limit + 1)
         if len(data) > limit:
             raise MiliaKGError(f"standard input: too large (more than {limit} bytes)")
     else:
-        data = _files.read_limited(source, limit)
-    return _files.decode_utf8(data, source)
+        data = user_files.read_limited(source, limit)
+    return user_files.decode_utf8(data, source)
 
 
 @main.command("sparql")
@@ -369,10 +369,10 @@ def sparql_command(source: str, fmt: str, engine: str, endpoint: str | None,
                    graph: str | None, reasoner: str, merge: tuple[str, ...], store: str | None,
                    timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the SPARQL query in FILE ('-' reads standard input)."""
-    from milia_kg import _files
+    from milia_kg.base import files as user_files
     from milia_kg.query.formatting import render
 
-    text = _read_text(source, _files.MAX_QUERY_FILE_BYTES)
+    text = _read_text(source, user_files.MAX_QUERY_FILE_BYTES)
     kg = _open(engine, endpoint, reasoner, merge,
                {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store)
     click.echo(render(kg.sparql_result(text), fmt))
@@ -387,10 +387,10 @@ def sparql_command(source: str, fmt: str, engine: str, endpoint: str | None,
 @query_reasoner_option
 def classify_command(source: str, fmt: str, jsonl: bool, reasoner: str) -> None:
     """Classify the case profile in FILE ('-' reads standard input) into milia subtypes, with advice."""
-    from milia_kg import _files
+    from milia_kg.base import files as user_files
     from milia_kg.decision import api, render
 
-    text = _read_text(source, _files.MAX_RDF_FILE_BYTES if jsonl else _files.MAX_QUERY_FILE_BYTES)
+    text = _read_text(source, user_files.MAX_RDF_FILE_BYTES if jsonl else user_files.MAX_QUERY_FILE_BYTES)
     show = {"json": render.to_json, "text": render.to_text, "cards": render.to_cards_json}[fmt]
     if not jsonl:
         click.echo(show(api.classify(render.parse_profile(text), reasoner)))
@@ -425,7 +425,7 @@ def merge_command(files: tuple[str, ...], out: str, reasoner: str) -> None:
     Turtle, N-Triples, JSON-LD, gzipped or not), reason, and keep the result as an Oxigraph store in DIR."""
     import json
 
-    from milia_kg.kept_store import MARKER, build_store
+    from milia_kg.merge.store import MARKER, build_store
 
     folder = build_store(files, out, reasoner=reasoner)
     meta = json.loads((folder / MARKER).read_text(encoding="utf-8"))
@@ -454,7 +454,7 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
     Credentials come from MILIA_KG_ENDPOINT_USER and MILIA_KG_ENDPOINT_PASSWORD (basic or
     digest) or MILIA_KG_ENDPOINT_TOKEN (bearer); they are never printed.
     """
-    from milia_kg.push import push_release
+    from milia_kg.release.push import push_release
 
     summary = push_release(endpoint, graph, with_asserted, reasoner, update_url=update_url,
                            store_url=store_url, timeout=timeout)
@@ -475,20 +475,20 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int | N
     """Serve the graph read-only over HTTP: SPARQL at /sparql, the catalogue at /api/queries, decision
     support at /api/classify and /cds-services (CDS Hooks), a web page at /."""
     try:
-        from milia_kg import serve
+        from milia_kg.serve import app as serve_app
     except ImportError as exc:
         raise MiliaKGError(f"serve needs FastAPI and uvicorn ({exc.name} is missing): "
                            "pip install 'milia-kg[serve]'") from None
     from milia_kg.query.kg import KnowledgeGraph
 
     kg = KnowledgeGraph.open(reasoner=reasoner).with_limits(
-        timeout=serve.DEFAULT_TIMEOUT if timeout is None else timeout,
-        max_rows=serve.DEFAULT_MAX_ROWS if max_rows is None else max_rows,
+        timeout=serve_app.DEFAULT_TIMEOUT if timeout is None else timeout,
+        max_rows=serve_app.DEFAULT_MAX_ROWS if max_rows is None else max_rows,
     )
-    sock = serve.listen(host, port)  # bound here, so a busy port is one error line and exit 2
+    sock = serve_app.listen(host, port)  # bound here, so a busy port is one error line and exit 2
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"milia-kg serve: listening on http://{shown}:{sock.getsockname()[1]}/ (SPARQL at /sparql; "
                f"{kg.limits.timeout:g} s and {kg.limits.max_rows} rows a query)", err=True)
-    serve.run(kg, sock, reasoner)
+    serve_app.run(kg, sock, reasoner)
     click.echo("milia-kg serve: stopped", err=True)
     sys.stdout.flush()

@@ -129,7 +129,7 @@ class CheckFailedError(MiliaKGError):
 class ValidationError(CheckFailedError):
     """The graph does not pass SHACL validation or a QC check.
 
-    :param report: the :class:`milia_kg.validate.ValidationReport` that failed;
+    :param report: the :class:`milia_kg.release.validate.ValidationReport` that failed;
         its ``results`` name the entities and rules.
     """
 

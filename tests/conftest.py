@@ -16,11 +16,12 @@ import shutil
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 import rdflib
 
-from milia_kg import _resources
+from milia_kg.base import resources
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/stores.py
 
@@ -113,7 +114,7 @@ def write_mini_sources(root: Path) -> tuple[Path, Path]:
     (data / "source").mkdir(parents=True)
     ontology.mkdir(parents=True)
     (ontology / "milia-kg.ttl").write_text(MINI_ONTOLOGY, encoding="utf-8")
-    shutil.copyfile(_resources.shapes_file(), ontology / "shapes.ttl")
+    shutil.copyfile(resources.shapes_file(), ontology / "shapes.ttl")
     (data / "facts.ttl").write_text(MINI_DATA, encoding="utf-8")
     (data / "source" / "milia-cleveland-clinic.txt").write_text(MINI_SEED, encoding="utf-8")
     return ontology, data
@@ -122,8 +123,8 @@ def write_mini_sources(root: Path) -> tuple[Path, Path]:
 def copy_real_sources(root: Path) -> tuple[Path, Path]:
     """Copy the packaged ontology/ and data/ folders under ``root``; return (ontology_dir, data_dir)."""
     ontology, data = root / "ontology", root / "data"
-    shutil.copytree(_resources.ontology_dir(), ontology, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(_resources.data_dir(), data, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(resources.ontology_dir(), ontology, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(resources.data_dir(), data, ignore=shutil.ignore_patterns("__pycache__"))
     return ontology, data
 
 
@@ -141,7 +142,7 @@ PYTHON = sys.executable
 @pytest.fixture(scope="session")
 def asserted_graph() -> rdflib.Graph:
     """The asserted graph of the packaged sources (read-only by convention)."""
-    from milia_kg.loading import load_asserted
+    from milia_kg.release.sources import load_asserted
 
     return load_asserted()
 
@@ -150,7 +151,7 @@ def asserted_graph() -> rdflib.Graph:
 def owlrl_inferred_graph(asserted_graph: rdflib.Graph) -> rdflib.Graph:
     """What owlrl (the reference reasoner) adds to :func:`asserted_graph`; run once per session.
 
-    tests/test_reasoning.py compares the fast reasoner with this, so it must stay owlrl.
+    tests/reasoner/test_reasoning.py compares the fast reasoner with this, so it must stay owlrl.
     """
     from milia_kg.reasoner import infer
 
@@ -171,8 +172,8 @@ def reasoned_graph(asserted_graph: rdflib.Graph, inferred_graph: rdflib.Graph) -
 
 @pytest.fixture(scope="session")
 def release(tmp_path_factory: pytest.TempPathFactory):  # -> tuple[Path, BuildSummary]
-    """The real sources built once per test run (tests/test_build.py, tests/test_owl_dl.py)."""
-    from milia_kg.build import build
+    """The real sources built once per test run (tests/release/test_build.py, tests/release/test_owl_dl.py)."""
+    from milia_kg.release.build import build
 
     out = tmp_path_factory.mktemp("release") / "release"
     return out, build(out)
@@ -181,13 +182,13 @@ def release(tmp_path_factory: pytest.TempPathFactory):  # -> tuple[Path, BuildSu
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     """The verbatim seed text that every ``mkg:quote`` must be a substring of."""
-    return _resources.seed_text()
+    return resources.seed_text()
 
 
 @pytest.fixture(scope="session")
 def validation_report(asserted_graph: rdflib.Graph, inferred_graph: rdflib.Graph):
     """The validation report of the packaged sources (SHACL + QC checks + quotes)."""
-    from milia_kg.validate import validate
+    from milia_kg.release.validate import validate
 
     return validate(asserted_graph, inferred_graph)
 
@@ -219,9 +220,9 @@ STORE_GRAPH = "https://example.org/milia-kg-under-test"
 @pytest.fixture(scope="session")
 def reasoned_file() -> Path:
     """The N-Triples file of the packaged reasoned graph (what the embedded engines load)."""
-    from milia_kg import _cache
+    from milia_kg.release import cache as release_cache
 
-    return _cache.reasoned_graph_file()
+    return release_cache.reasoned_graph_file()
 
 
 @pytest.fixture(scope="session")
@@ -266,3 +267,15 @@ def comunica_server(tmp_path_factory: pytest.TempPathFactory, reasoned_file: Pat
     shutil.copyfile(reasoned_file, source)
     with running(ComunicaServer(folder=folder, port=free_port(), source=source)) as server:
         yield server
+
+
+def load_script(name: str) -> Any:
+    """The maintenance program ``scripts/NAME.py`` of the source checkout, imported as a module."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"scripts_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

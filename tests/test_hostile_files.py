@@ -26,12 +26,15 @@ from click.testing import CliRunner
 from conftest import PYTHON, subprocess_env
 from listener import Listener
 
-from milia_kg import __version__, _cache, _files, merge
-from milia_kg.build import RELEASE_MARKER, build
+from milia_kg import __version__
+from milia_kg.base import files as user_files
 from milia_kg.cli import main
 from milia_kg.errors import EndpointError, InputFileError, MiliaKGError, RDFSyntaxError
-from milia_kg.mappings import MappingError, read_sssom
+from milia_kg.formats.sssom import MappingError, read_sssom
+from milia_kg.merge import union
 from milia_kg.query.backends import SparqlEndpointBackend
+from milia_kg.release import cache as release_cache
+from milia_kg.release.build import RELEASE_MARKER, build
 
 #: Seconds any single hostile case may take (the bugs made them hang past a minute).
 BOUND = 30
@@ -76,8 +79,8 @@ DAMAGE = {
         b"<https://w3id.org/milia-kg/Milia> .\n"
     ),
     "garbage": lambda p: p.write_bytes(os.urandom(4096)),
-    "sidecar-missing": lambda p: _cache.sidecar(p).unlink(),
-    "sidecar-garbage": lambda p: _cache.sidecar(p).write_bytes(b"\xff\x00 not a checksum"),
+    "sidecar-missing": lambda p: release_cache.sidecar(p).unlink(),
+    "sidecar-garbage": lambda p: release_cache.sidecar(p).write_bytes(b"\xff\x00 not a checksum"),
 }
 
 
@@ -85,17 +88,17 @@ DAMAGE = {
 def cached(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
     """A cache folder with the reasoned graph written once."""
     folder = tmp_path_factory.mktemp("cache")
-    path = _cache.reasoned_graph_file("fast", directory=folder)
+    path = release_cache.reasoned_graph_file("fast", directory=folder)
     return folder, path.read_bytes()
 
 
 def test_cache_writes_a_checksum_sidecar(cached: tuple[Path, bytes]) -> None:
     folder, data = cached
-    path = _cache.reasoned_graph_file("fast", directory=folder)
-    record = json.loads(_cache.sidecar(path).read_text(encoding="utf-8"))
+    path = release_cache.reasoned_graph_file("fast", directory=folder)
+    record = json.loads(release_cache.sidecar(path).read_text(encoding="utf-8"))
     triples = len(rdflib.Graph().parse(data=data, format="nt"))
     assert record == {"sha256": hashlib.sha256(data).hexdigest(), "triples": triples, "bytes": len(data)}
-    assert sorted(p.name for p in folder.iterdir()) == sorted([path.name, _cache.sidecar(path).name])
+    assert sorted(p.name for p in folder.iterdir()) == sorted([path.name, release_cache.sidecar(path).name])
 
 
 def _ground(data: bytes) -> tuple[int, list[bytes]]:
@@ -117,10 +120,10 @@ def test_damaged_cache_is_rebuilt(damage: str, cached: tuple[Path, bytes], tmp_p
                                   caplog: pytest.LogCaptureFixture) -> None:
     source, data = cached
     folder = _copy(source, tmp_path / "cache")
-    path = _cache.reasoned_graph_file("fast", directory=folder)
+    path = release_cache.reasoned_graph_file("fast", directory=folder)
     DAMAGE[damage](path)
     with caplog.at_level(logging.WARNING, logger="milia_kg"):
-        again = _cache.reasoned_graph_file("fast", directory=folder)
+        again = release_cache.reasoned_graph_file("fast", directory=folder)
     assert again == path
     assert _ground(again.read_bytes()) == _ground(data)  # blank-node labels differ between runs
     assert [r.getMessage() for r in caplog.records] == [f"milia-kg: warning: cache {path} was damaged; rebuilt"]
@@ -331,7 +334,7 @@ def _special(tmp_path: Path, kind: str, name: str) -> Path:
         os.mkfifo(path)
     elif kind == "oversized":
         with path.open("wb") as out:
-            out.truncate(_files.MAX_QUERY_FILE_BYTES + 1 if name.endswith(".rq") else _files.MAX_RDF_FILE_BYTES + 1)
+            out.truncate(user_files.MAX_QUERY_FILE_BYTES + 1 if name.endswith(".rq") else user_files.MAX_RDF_FILE_BYTES + 1)
     return path
 
 
@@ -352,7 +355,7 @@ def test_sparql_file_not_regular_or_too_big(kind: str, tmp_path: Path) -> None:
 def test_merge_file_not_regular_or_too_big(kind: str, suffix: str, tmp_path: Path) -> None:
     path = _special(tmp_path, kind, f"x{suffix}")
     with pytest.raises(InputFileError) as caught:
-        merge.parse_external(path, rdflib.Graph())
+        union.parse_external(path, rdflib.Graph())
     assert ("too large" if kind == "oversized" else "not a regular file") in str(caught.value)
     if kind in ("symlink-dev-zero", "fifo") and suffix == ".ttl":
         result = _cli("query", "subtypes", "--merge", str(path), cwd=tmp_path, timeout=BOUND)
@@ -413,7 +416,7 @@ def test_hostile_rdf_refused_without_network(case: str, listener: Listener, tmp_
     path.write_text(text.format(url=listener.url), encoding="utf-8")
     started = time.monotonic()
     with pytest.raises(RDFSyntaxError) as caught:
-        merge.parse_external(path, rdflib.Graph())
+        union.parse_external(path, rdflib.Graph())
     assert time.monotonic() - started < 5
     assert words in str(caught.value) and len(str(caught.value).splitlines()) == 1
     if case in ("billion-laughs", "remote-context"):
@@ -432,7 +435,7 @@ def test_local_jsonld_context_and_plain_rdfxml_still_merge(tmp_path: Path) -> No
                    '<ex:p rdf:resource="http://example.org/y"/></rdf:Description></rdf:RDF>', encoding="utf-8")
     for path in (jsonld, xml):
         graph = rdflib.Graph()
-        merge.parse_external(path, graph)
+        union.parse_external(path, graph)
         assert set(graph) == {(rdflib.URIRef("http://example.org/x"), rdflib.URIRef("http://example.org/p"),
                                rdflib.URIRef("http://example.org/y"))}
 
@@ -487,7 +490,7 @@ _SLOW_BUILD = """
 import sys, time
 from pathlib import Path
 import importlib
-b = importlib.import_module("milia_kg.build")
+b = importlib.import_module("milia_kg.release.build")
 original = b._write
 def slow(tmp, *args, **kwargs):
     files = original(tmp, *args, **kwargs)
@@ -538,7 +541,7 @@ def test_next_build_removes_the_folder_of_a_killed_build(tmp_path: Path, mini_so
 def test_file_limits_are_documented() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Files, cache and endpoints", 1)[1].split("\n#", 1)[0]
-    for limit in (_files.MAX_QUERY_FILE_BYTES, _files.MAX_RDF_FILE_BYTES, 64 * 2**20):
+    for limit in (user_files.MAX_QUERY_FILE_BYTES, user_files.MAX_RDF_FILE_BYTES, 64 * 2**20):
         assert f"{limit // 2**20} MiB" in section
     assert isinstance(InputFileError("x", "y"), MiliaKGError)
 
@@ -550,12 +553,12 @@ def test_damaged_classifier_module_is_rebuilt(damage: str, cached: tuple[Path, b
     from milia_kg.decision import schema_module
 
     folder = _copy(cached[0], tmp_path / "cache")
-    path = _cache.derived_file("classifier", "json", schema_module._build, directory=folder)
+    path = release_cache.derived_file("classifier", "json", schema_module._build, directory=folder)
     data = path.read_bytes()
-    assert json.loads(_cache.sidecar(path).read_bytes()) == {"sha256": hashlib.sha256(data).hexdigest(),
+    assert json.loads(release_cache.sidecar(path).read_bytes()) == {"sha256": hashlib.sha256(data).hexdigest(),
                                                              "bytes": len(data)}
     DAMAGE[damage](path)
     with caplog.at_level(logging.WARNING, logger="milia_kg"):
-        again = _cache.derived_file("classifier", "json", schema_module._build, directory=folder)
+        again = release_cache.derived_file("classifier", "json", schema_module._build, directory=folder)
     assert again == path and again.read_bytes() == data
     assert [r.getMessage() for r in caplog.records] == [f"milia-kg: warning: cache {path} was damaged; rebuilt"]

@@ -45,10 +45,10 @@ def _heavy_imports(args: list[str], cache: Path, stdin: str | None = None) -> li
 @pytest.fixture(scope="module")
 def primed_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache folder that already holds the reasoned graph (building it needs rdflib)."""
-    from milia_kg import _cache
+    from milia_kg.release import cache as release_cache
 
     cache = tmp_path_factory.mktemp("cache")
-    _cache.reasoned_graph_file("fast", directory=cache)
+    release_cache.reasoned_graph_file("fast", directory=cache)
     return cache
 
 

@@ -116,10 +116,10 @@ def test_wheel_ships_every_module(wheel: Path) -> None:
 def test_wheel_ships_the_serve_page_and_yasgui(wheel: Path) -> None:
     """The page template, its script and style and the vendored editor are package data of milia_kg."""
     names = set(zipfile.ZipFile(wheel).namelist())
-    web = REPO / "milia_kg" / "web"
-    expected = {f"milia_kg/web/{p.relative_to(web).as_posix()}" for p in web.rglob("*") if p.is_file()}
-    assert {"milia_kg/web/page.html", "milia_kg/web/vendor/yasgui/yasgui.min.js",
-            "milia_kg/web/vendor/yasgui/LICENSE.txt"} <= expected
+    web = REPO / "milia_kg" / "serve" / "web"
+    expected = {f"milia_kg/serve/web/{p.relative_to(web).as_posix()}" for p in web.rglob("*") if p.is_file()}
+    assert {"milia_kg/serve/web/page.html", "milia_kg/serve/web/vendor/yasgui/yasgui.min.js",
+            "milia_kg/serve/web/vendor/yasgui/LICENSE.txt"} <= expected
     assert expected <= names, sorted(expected - names)
 
 
@@ -134,19 +134,19 @@ def test_wheel_metadata(wheel: Path) -> None:
 
 def test_installed_resources_come_from_the_wheel(venv: Path, tmp_path: Path) -> None:
     code = (
-        "import importlib.resources as r, milia_kg, milia_kg._resources as res, milia_kg.query, milia_kg.reasoner.fast;"
+        "import importlib.resources as r, milia_kg, milia_kg.base.resources as res, milia_kg.query, milia_kg.reasoner.fast;"
         "print(milia_kg.__file__);"
         "print(res.ontology_dir());"
         # the shipped folders also work as namespace packages with importlib.resources
         "print(r.files('milia_kg.ontology').joinpath('milia-kg.ttl').is_file());"
         # the serve page renders from the installed template, and its editor is served from the wheel
-        "from milia_kg._serve_page import render_page, static_file; from milia_kg.query.catalogue import load_catalogue;"
+        "from milia_kg.serve.page import render_page, static_file; from milia_kg.query.catalogue import load_catalogue;"
         "print('id=\"yasgui\"' in render_page(load_catalogue().values()), len(static_file('vendor/yasgui/yasgui.min.js')[0]))"
     )
     lines = _run([str(venv / "bin" / "python"), "-c", code], cwd=tmp_path, env=_clean_env()).stdout.splitlines()
     assert all(str(venv) in line for line in lines[:2]), lines
     assert lines[2] == "True"
-    assert lines[3] == f"True {(REPO / 'milia_kg/web/vendor/yasgui/yasgui.min.js').stat().st_size}"
+    assert lines[3] == f"True {(REPO / 'milia_kg/serve/web/vendor/yasgui/yasgui.min.js').stat().st_size}"
 
 
 def test_cli_runs_from_another_folder(venv: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ ontology's defined classes, and gather the advice the catalogue queries give for
 
 from __future__ import annotations
 
-from milia_kg._lazy import lazy_exports
+from milia_kg.base.lazy import lazy_exports
 
 _LAZY = {"classify": "milia_kg.decision.api", "classify_many": "milia_kg.decision.api",
          "Result": "milia_kg.decision.api", "check_profile": "milia_kg.decision.profile"}

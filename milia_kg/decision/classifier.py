@@ -3,7 +3,7 @@
 The reasoned graph is already closed, so a case needs only the schema triples the rules can join
 its triples with (:mod:`~milia_kg.decision.schema_module`, closed once and cached on disk).  Each
 case's few triples are reasoned semi-naively against that closed module with the fast engine
-(:class:`~milia_kg.reasoner.fast.Prepared`), then taken away again; tests/test_classify.py checks
+(:class:`~milia_kg.reasoner.fast.Prepared`), then taken away again; tests/decision/test_classify.py checks
 that this gives what owlrl's full closure of graph + case gives.  The subtypes are the named
 subclasses of mkg:Milia the case became a member of; the rationale is read off their definitions
 (which observation satisfies which part), never decided in Python.  A subtype the source links to

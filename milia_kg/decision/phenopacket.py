@@ -27,10 +27,10 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
-from milia_kg import _resources, vocab
+from milia_kg import vocab
+from milia_kg.base import resources
 from milia_kg.errors import CaseProfileError
 
 #: Top-level keys of a Phenopacket v2 message (JSON names); a JSON object holding one of :data:`_MARKERS`
@@ -133,7 +133,7 @@ class Conversion:
 
 def _table(name: str) -> list[dict[str, Any]]:
     """The rows of a table shipped beside this module, ``value`` and ``excluded`` read as JSON."""
-    text = resources.files("milia_kg.decision").joinpath("data", name).read_text("utf-8")
+    text = resources.decision_table(name)
     rows = csv.DictReader(io.StringIO("".join(line for line in text.splitlines(True) if not line.startswith("#"))),
                           delimiter="\t", quoting=csv.QUOTE_NONE)
     return [{**row, **{key: json.loads(row[key]) if row[key] else None for key in ("value", "excluded")}}
@@ -161,10 +161,10 @@ class _Vocabulary:
     prefixes its ``metaData.resources`` declares and the branches of the graph, and UBERON body sites.
     The graph is asked for only when such a term occurs."""
 
-    def __init__(self, packet: dict[str, Any], graph: Callable[[], Graph] | None) -> None:
+    def __init__(self, packet: dict[str, Any], graph: Callable[[], Graph]) -> None:
         self.prefixes = {str(r.get("namespacePrefix", "")): str(r.get("iriPrefix", ""))
                          for r in packet.get("metaData", {}).get("resources", [])}
-        self._graph = graph or _default_graph
+        self._graph = graph
         self._loaded: Graph | None = None
 
     @property
@@ -244,12 +244,6 @@ class _Refused(Exception):
     """A milia-kg (or UBERON) term that does not count where it stands; the message is the reason."""
 
 
-def _default_graph() -> Graph:
-    from milia_kg.decision import api  # the graph the default classification uses, loaded once per process
-
-    return api.graph()
-
-
 def is_phenopacket(document: object) -> bool:
     """Whether a JSON value is (meant as) a Phenopacket: an object with a Phenopacket's top-level keys.
 
@@ -261,11 +255,11 @@ def is_phenopacket(document: object) -> bool:
     return isinstance(document, dict) and bool(_MARKERS & set(document))
 
 
-def read(document: object, graph: Callable[[], Graph] | None = None) -> tuple[object, Conversion | None]:
+def read(document: object, graph: Callable[[], Graph]) -> tuple[object, Conversion | None]:
     """``(profile, conversion)`` for a Phenopacket, ``(document, None)`` for anything else (a profile).
 
     :param graph: gives the graph milia-kg's own terms are read by (called only for a Phenopacket that
-        carries one); by default, the graph of the default reasoner.
+        carries one): the caller's, so that this module never reaches back into :mod:`.api`.
     """
     if not is_phenopacket(document):
         return document, None
@@ -283,7 +277,7 @@ def ignored(conversion: Conversion | None, case_ignored: list[dict[str, Any]]) -
     return conversion.ignored + renamed
 
 
-def convert(document: dict[str, Any], graph: Callable[[], Graph] | None = None) -> Conversion:
+def convert(document: dict[str, Any], graph: Callable[[], Graph]) -> Conversion:
     """Check a Phenopacket v2 (JSON object) and map it to a case profile.
 
     :param graph: as for :func:`read`.
@@ -479,17 +473,18 @@ def _mkg(term_id: str, where: str, path: str, value: Any, terms_of: _Vocabulary,
 def _disease_index() -> tuple[dict[str, list[tuple[str, str]]], dict[str, tuple[str, bool]]]:
     """Disease id -> [(milia-kg subject, SKOS predicate)] from the mapping set, and disease id ->
     (name, annotated NOT) from HPO's milia annotations (``data/hpo/phenotype-milia.hpoa``)."""
-    from milia_kg import mappings  # rdflib: only for a Phenopacket that names diseases
-    from milia_kg.hpoa import _split
+    from milia_kg.formats import sssom as sssom_set
+    from milia_kg.formats.hpoa import split_header
 
     mapped: dict[str, list[tuple[str, str]]] = {}
-    sssom = _resources.mappings_file()
+    sssom = resources.mappings_file()
     if sssom is not None:
-        for m in mappings.read_sssom(sssom).mappings:
+        for m in sssom_set.read_sssom(sssom).mappings:
             mapped.setdefault(m.object_id, []).append((m.subject_id, m.predicate_id))
-    text = _resources.data_dir().joinpath("hpo", "phenotype-milia.hpoa").read_text("utf-8")
+    text = resources.data_dir().joinpath("hpo", "phenotype-milia.hpoa").read_text("utf-8")
+    rows = csv.DictReader(io.StringIO(split_header(text)[1]), delimiter="\t")
     annotated = {row["database_id"]: (row["disease_name"], row["qualifier"] == "NOT")
-                 for row in csv.DictReader(io.StringIO(_split(text)[1]), delimiter="\t") if row["hpo_id"] == MILIA}
+                 for row in rows if row["hpo_id"] == MILIA}
     return mapped, annotated
 
 

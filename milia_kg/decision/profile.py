@@ -14,18 +14,18 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
 from typing import Any
 
+from milia_kg.base import resources
 from milia_kg.errors import CaseProfileError
 
 #: The schema's file name inside ``milia_kg/decision/schemas``.
-SCHEMA_FILE = "case-profile.schema.json"
+SCHEMA_FILE = resources.CASE_PROFILE_SCHEMA
 
 
 def schema_bytes() -> bytes:
     """The schema file as shipped (``milia-kg build`` publishes it verbatim)."""
-    return resources.files("milia_kg.decision").joinpath("schemas", SCHEMA_FILE).read_bytes()
+    return resources.case_profile_schema()
 
 
 @functools.cache

@@ -3,7 +3,7 @@
 A case's triples can only combine with schema triples: class and property axioms, restrictions
 and their RDF lists (:func:`module_triples`).  The module is closed once with the fast engine and
 written, with the FHIR codings of the mapping set, to ``classifier-<reasoner>-<key>.json`` beside
-the reasoned graph (:func:`milia_kg._cache.derived_file`: same key, same checksum record).  A
+the reasoned graph (:func:`milia_kg.release.cache.derived_file`: same key, same checksum record).  A
 process then loads that file with pyoxigraph alone, without rdflib, owlrl or the graph's own
 parse, into a :class:`~milia_kg.reasoner.fast.Prepared` engine that reasons each case against it.
 """
@@ -18,9 +18,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from milia_kg import _cache, vocab
+from milia_kg import vocab
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.reasoner.fast import Prepared
+from milia_kg.release import cache
 
 __all__ = ["SchemaModule", "load", "module_triples"]
 
@@ -58,7 +59,8 @@ def module_triples(triples: Iterable[Triple]) -> Iterator[Triple]:
 
 def _build(graph_file: Path) -> bytes:
     """The cache file's bytes: the module's closure as N-Triples, and the codings by entity IRI."""
-    from milia_kg import _resources, mappings
+    from milia_kg.base import resources
+    from milia_kg.formats import sssom as sssom_set
     from milia_kg.reasoner.fast import reason
 
     quads = ox.parse(path=str(graph_file), format=ox.RdfFormat.N_TRIPLES)
@@ -66,12 +68,12 @@ def _build(graph_file: Path) -> bytes:
     closure = [*module, *reason(module, terms="oxigraph").inferred]
     text = ox.serialize([ox.Triple(*t) for t in closure], format=ox.RdfFormat.N_TRIPLES)
     codings: dict[str, list[dict[str, str]]] = {}
-    sssom = _resources.mappings_file()
+    sssom = resources.mappings_file()
     if sssom is not None:
-        mapping_set = mappings.read_sssom(sssom)
+        mapping_set = sssom_set.read_sssom(sssom)
         for iri in sorted({m.subject_iri for m in mapping_set.mappings}):
             found = [{"system": c.system, "code": c.code, **({"display": c.display} if c.display else {})}
-                     for c in mappings.codings(mapping_set, iri)]
+                     for c in sssom_set.codings(mapping_set, iri)]
             if found:
                 codings[iri] = found
     data = {"format": FORMAT, "closure": (text or b"").decode("utf-8"), "codings": codings}
@@ -89,9 +91,9 @@ class SchemaModule:
 def load(reasoner: str = DEFAULT_REASONER) -> SchemaModule:
     """The cached module of the packaged graph reasoned by ``reasoner`` (built on first use).
 
-    :raises MiliaKGError: as :func:`milia_kg._cache.reasoned_graph_file`.
+    :raises MiliaKGError: as :func:`milia_kg.release.cache.reasoned_graph_file`.
     """
-    path = _cache.derived_file(_KIND, "json", _build, reasoner)
+    path = cache.derived_file(_KIND, "json", _build, reasoner)
     data = json.loads(path.read_bytes())
     quads = ox.parse(data["closure"], format=ox.RdfFormat.N_TRIPLES)
     prepared = Prepared(((q.subject, q.predicate, q.object) for q in quads), terms="oxigraph")

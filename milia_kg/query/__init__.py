@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from milia_kg._lazy import lazy_exports
+from milia_kg.base.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from milia_kg.query.backends import Backend, OxigraphBackend, RdflibBackend, SparqlEndpointBackend

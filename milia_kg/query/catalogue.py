@@ -31,10 +31,8 @@ loading the catalogue does not import rdflib.
 
 from __future__ import annotations
 
-import argparse
 import functools
 import re
-import sys
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -42,7 +40,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from milia_kg import _resources
+from milia_kg.base import resources
 from milia_kg.errors import MiliaKGError, UnknownQueryError
 from milia_kg.query.sparql_text import query_form, select_variables, tokens, where_brace_offset
 
@@ -54,7 +52,6 @@ __all__ = [
     "Query",
     "get_query",
     "load_catalogue",
-    "main",
     "parse_query_file",
     "parse_query_text",
     "readme_section",
@@ -320,7 +317,7 @@ def parse_query_file(path: Path | Traversable) -> Query:
 
 @functools.lru_cache(maxsize=8)
 def _load(directory: str | Path | None) -> dict[str, Query]:
-    return {name: parse_query_file(f) for name, f in _resources.query_files(directory).items()}
+    return {name: parse_query_file(f) for name, f in resources.query_files(directory).items()}
 
 
 def load_catalogue(directory: str | Path | None = None) -> dict[str, Query]:
@@ -383,7 +380,7 @@ def render_markdown(queries: Iterable[Query] | None = None) -> str:
         queries = load_catalogue().values()
     lines = [
         "<!-- generated from the '#+' headers of queries/*.rq by "
-        "`python -m milia_kg.query.catalogue --write-readme`; do not edit -->",
+        "`python scripts/catalogue_readme.py --write-readme`; do not edit -->",
         "Every entity column `X` of the output also comes with `X_label`, its English label.",
         "",
         "| query | question | parameters | columns | example |",
@@ -423,36 +420,3 @@ def replace_readme_section(readme: str, table: str) -> str:
     if start < 0 or end < start:
         raise MiliaKGError(f"README has no '{README_START}' ... '{README_END}' section")
     return readme[: start + len(README_START)] + "\n" + table + "\n" + readme[end:]
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m milia_kg.query.catalogue [--write-readme | --check] [--readme PATH]``."""
-    parser = argparse.ArgumentParser(prog="python -m milia_kg.query.catalogue", description=__doc__)
-    parser.add_argument("--readme", type=Path, default=Path(__file__).parents[2] / "README.md")
-    parser.add_argument("--queries", type=Path, default=None, help="query folder")
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--write-readme", action="store_true", help="regenerate the section")
-    mode.add_argument("--check", action="store_true", help="exit 1 if README is out of date")
-    args = parser.parse_args(argv)
-    try:
-        table = render_markdown(load_catalogue(args.queries).values())
-        if not (args.write_readme or args.check):
-            print(table)
-            return 0
-        readme = args.readme.read_text(encoding="utf-8")
-        updated = replace_readme_section(readme, table)
-    except (MiliaKGError, OSError) as exc:
-        print(f"milia-kg: error: {exc}", file=sys.stderr)
-        return 2
-    if args.check:
-        if updated != readme:
-            print(f"{args.readme}: query catalogue is out of date", file=sys.stderr)
-            return 1
-        return 0
-    if updated != readme:
-        args.readme.write_text(updated, encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

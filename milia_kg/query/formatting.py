@@ -61,7 +61,7 @@ def render_json(data: Any) -> str:
 
 def render_table(columns: list[str], rows: list[dict[str, Any]], width: int = TABLE_WIDTH) -> str:
     """Aligned columns with a header rule; IRIs shortened to CURIEs, long cells cut."""
-    from milia_kg.query.backends import IRI
+    from milia_kg.query.backends.base import IRI
     from milia_kg.vocab import shorten
 
     def cell(value: Any) -> str:

@@ -16,7 +16,7 @@ see :mod:`milia_kg.query.limits`), and every query has a time limit and a row ca
 (:class:`~milia_kg.query.limits.Limits`: 30 s and 100,000 rows by default; ``timeout=`` and
 ``max_rows=`` on the constructors, :meth:`KnowledgeGraph.with_limits` and :meth:`~KnowledgeGraph.sparql`).
 Arbitrary SPARQL (:meth:`~KnowledgeGraph.sparql`) on an embedded engine is evaluated in a forked,
-memory-bounded child process that is killed at the deadline (:mod:`milia_kg._isolate`); canned
+memory-bounded child process that is killed at the deadline (:mod:`milia_kg.query.isolate`); canned
 catalogue queries run in-process, the cap and deadline checked while rows are read.
 
 >>> kg.sparql("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", max_rows=10)
@@ -35,11 +35,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from milia_kg._isolate import can_fork, run_isolated
 from milia_kg.errors import MiliaKGError, ParameterError, RowLimitError
 from milia_kg.query import catalogue
-from milia_kg.query.backends import IRI, Backend, OxigraphBackend, Row, Value, declared_prefixes
+from milia_kg.query.backends.base import IRI, Backend, Row, Value
+from milia_kg.query.backends.oxigraph_store import OxigraphBackend, declared_prefixes, term_cell
 from milia_kg.query.catalogue import Query
+from milia_kg.query.isolate import can_fork, run_isolated
 from milia_kg.query.limits import Limits, check_query, check_text
 from milia_kg.query.params import Resolver
 from milia_kg.reasoner import DEFAULT_REASONER
@@ -47,7 +48,7 @@ from milia_kg.reasoner import DEFAULT_REASONER
 if TYPE_CHECKING:
     import rdflib
 
-__all__ = ["ENGINES", "KnowledgeGraph", "Result"]
+__all__ = ["ENGINES", "KnowledgeGraph", "Result", "check_engine"]
 
 #: The embedded engines; the first is the default.
 ENGINES = ("oxigraph", "rdflib")
@@ -138,7 +139,7 @@ class KnowledgeGraph:
         """Open the packaged reasoned graph (asserted + inferred triples).
 
         Reasoning runs once per change of the sources; the result is cached on disk (see
-        :mod:`milia_kg._cache`), and each process keeps one instance per engine and reasoner,
+        :mod:`milia_kg.release.cache`), and each process keeps one instance per engine and reasoner,
         so repeated opens are cheap.
 
         :param engine: ``"oxigraph"`` (default) or ``"rdflib"``.
@@ -155,7 +156,7 @@ class KnowledgeGraph:
         ...
         milia_kg.errors.MiliaKGError: unknown engine 'jena'; choose one of oxigraph, rdflib
         """
-        _check_engine(engine)
+        check_engine(engine)
         return _open(engine, reasoner).with_limits(
             timeout=timeout, max_rows=max_rows, allow_service=allow_service
         )
@@ -171,12 +172,12 @@ class KnowledgeGraph:
 
         :raises MiliaKGError: for an unknown engine, or if the file cannot be loaded.
         """
-        _check_engine(engine)
+        check_engine(engine)
         path = Path(path)
         fmt = "nt" if path.suffix == ".nt" else "turtle"
         loader = functools.partial(_parse_rdflib, path, fmt)
         if engine == "rdflib":
-            from milia_kg.query.backends import RdflibBackend
+            from milia_kg.query.backends.rdflib_graph import RdflibBackend
 
             graph = loader()
             return cls(RdflibBackend(graph), graph=graph, queries_dir=queries_dir,
@@ -203,9 +204,9 @@ class KnowledgeGraph:
         >>> KnowledgeGraph.from_graph(g).sparql("SELECT ?s WHERE { ?s ?p ?o }")
         [{'s': 'https://example.org/Nose', 's_label': 'nose'}]
         """
-        _check_engine(engine)
+        check_engine(engine)
         if engine == "rdflib":
-            from milia_kg.query.backends import RdflibBackend
+            from milia_kg.query.backends.rdflib_graph import RdflibBackend
 
             backend: Backend = RdflibBackend(graph)
         else:
@@ -232,7 +233,7 @@ class KnowledgeGraph:
         ...
         milia_kg.errors.EndpointError: SPARQL endpoint http://127.0.0.1:9/sparql: unreachable (...)
         """
-        from milia_kg.query.backends import SparqlEndpointBackend
+        from milia_kg.query.backends.sparql_endpoint import SparqlEndpointBackend
 
         limits = Limits(timeout=timeout).replace(
             max_rows=max_rows, allow_service=None if allow_service is None else tuple(allow_service)
@@ -387,11 +388,42 @@ class KnowledgeGraph:
                 limits.timeout, limits.max_memory,
             )
             if isinstance(result.graph, bytes):
-                from milia_kg.query.backends import _graph_from_ntriples
+                from milia_kg.query.backends.rdflib_graph import graph_from_ntriples
 
-                result.graph = _graph_from_ntriples(result.graph)
+                result.graph = graph_from_ntriples(result.graph)
             return result
         return self._execute(text, form, {}, labels=labels, limits=limits)
+
+    def triple_count(self) -> int | None:
+        """Triples in the local store (``None`` for a remote endpoint, which is not asked)."""
+        store = getattr(self.backend, "store", None)
+        return len(store) if store is not None else None
+
+    def sparql_terms(self, text: str) -> tuple[str, Any]:
+        """Run untrusted SPARQL under :attr:`limits`, keeping each term as stored (what the SPARQL
+        protocol needs: datatypes, language tags, blank nodes): ``(form, answer)``, for ``SELECT``
+        ``(variables, rows of cells)`` (:func:`~milia_kg.query.backends.oxigraph_store.term_cell`),
+        for ``ASK`` a ``bool``, else an :class:`rdflib.Graph`. Isolated as :meth:`sparql_result` is.
+
+        :raises MiliaKGError: as :meth:`sparql`; also if this graph is not on the Oxigraph engine.
+        """
+        limits = self.limits
+        form = check_query(text, limits.allow_service)
+        if form != "SELECT":
+            result = self.sparql_result(text, labels=False)
+            return result.form, result.boolean if result.form == "ASK" else result.graph
+        if not isinstance(self.backend, OxigraphBackend):
+            raise MiliaKGError(f"raw terms need the oxigraph engine, not {self.engine}")
+        evaluate_here = functools.partial(self._term_cells, text, limits)
+        cells = run_isolated(evaluate_here, limits.timeout, limits.max_memory) if can_fork() else evaluate_here()
+        return "SELECT", cells
+
+    def _term_cells(self, text: str, limits: Limits) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Evaluate a SELECT with the row cap and deadline checked while iterating (in the child)."""
+        assert isinstance(self.backend, OxigraphBackend)
+        names, rows = self.backend.solutions(text, max_rows=limits.max_rows, timeout=limits.timeout,
+                                             deadline=time.monotonic() + limits.timeout)
+        return names, [tuple(term_cell(t) for t in row) for row in rows]
 
     def _portable(self, text: str, form: str, labels: bool, limits: Limits) -> Result:
         """Evaluate in the child process; a graph travels back as N-Triples bytes."""
@@ -448,7 +480,7 @@ class KnowledgeGraph:
 # ----------------------------------------------------------------------------- helpers
 
 
-def _check_engine(engine: str) -> None:
+def check_engine(engine: str) -> None:
     if engine not in ENGINES:
         raise MiliaKGError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
@@ -490,7 +522,7 @@ def _warm_rdflib() -> None:
 
 @functools.cache
 def _open(engine: str, reasoner: str) -> KnowledgeGraph:
-    from milia_kg import _cache
+    from milia_kg.release import cache
 
-    path = _cache.reasoned_graph_file(reasoner)
+    path = cache.reasoned_graph_file(reasoner)
     return KnowledgeGraph.from_file(path, engine=engine)

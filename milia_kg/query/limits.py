@@ -24,7 +24,7 @@ parsing, are expanded before the check too.
 
 Run-time limits (:class:`Limits`): a time limit (:data:`DEFAULT_TIMEOUT`, 30 s), a cap on result
 rows or triples (:data:`DEFAULT_MAX_ROWS`, 100,000) and, for queries evaluated in a child process
-(:mod:`milia_kg._isolate`), a memory budget (:data:`DEFAULT_MAX_MEMORY`, 1 GiB).
+(:mod:`milia_kg.query.isolate`), a memory budget (:data:`DEFAULT_MAX_MEMORY`, 1 GiB).
 
 >>> check_query('ASK { ?s ?p "SERVICE <http://127.0.0.1:9/>" } # SERVICE <http://x/>')
 'ASK'

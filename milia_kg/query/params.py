@@ -37,7 +37,7 @@ from milia_kg.vocab import SKOS as _SKOS
 from milia_kg.vocab import XSD as _XSD
 
 if TYPE_CHECKING:
-    from milia_kg.query.backends import Backend
+    from milia_kg.query.backends.base import Backend
 
 __all__ = [
     "Resolver",
@@ -328,11 +328,11 @@ def _mapping_set_prefixes() -> dict[str, str]:
     """The ``curie_map`` of the packaged SSSOM mapping set (MESH, SNOMEDCT, UMLS, ...), if any."""
     import yaml
 
-    from milia_kg import _resources
+    from milia_kg.base import resources
     from milia_kg.errors import MiliaKGError
 
     try:
-        path = _resources.mappings_file()
+        path = resources.mappings_file()
         if path is None:
             return {}
         lines = path.read_text(encoding="utf-8").splitlines()

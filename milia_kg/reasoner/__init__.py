@@ -20,7 +20,7 @@ instance triple has two entry points, the schema handler in ``_schema`` (the axi
 and the instance handler on ``_engine.Engine`` (the data triple arrived).  Clash rules run once
 on the fixpoint (``_checks.inconsistencies``); the three rules the project never triggers run by
 brute force (``_checks.slow_rules``).  Each function names its rules in comments;
-tests/test_reasoner_rules.py checks this table against them.  Not materialised: eq-ref (one
+tests/reasoner/test_reasoner_rules.py checks this table against them.  Not materialised: eq-ref (one
 ``x owl:sameAs x`` per term, which :func:`infer` would strip).
 
 ============  ===============================================================
@@ -118,7 +118,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from milia_kg._lazy import lazy_exports
+from milia_kg.base.lazy import lazy_exports
 from milia_kg.reasoner._names import DEFAULT_REASONER, REASONERS, Reasoner
 
 if TYPE_CHECKING:

@@ -1,0 +1,293 @@
+"""The SSSOM mapping set: read it, check it row by row, and turn it into SKOS triples.
+
+``data/mappings.sssom.tsv`` is the single source of the cross-references: the graph's
+``skos:exactMatch``/``closeMatch``/... triples are made from it when the graph is loaded, each with an
+``owl:Axiom`` carrying the justification, the object label and the verification comment, so the file
+and the graph cannot disagree. sssom-py (a heavy dependency) validates the file in the tests; this
+module needs only the ``curies`` library.
+
+>>> mapping_set = read_sssom_text('''#curie_map:
+... #  mkg: https://w3id.org/milia-kg/
+... #  HP: http://purl.obolibrary.org/obo/HP_
+... #  skos: http://www.w3.org/2004/02/skos/core#
+... #  semapv: https://w3id.org/semapv/vocab/
+... #mapping_set_id: https://example.org/m.sssom.tsv
+... #license: https://creativecommons.org/licenses/by/4.0/
+... #mapping_date: 2026-11-27
+... subject_id\\tpredicate_id\\tobject_id\\tobject_label\\tmapping_justification
+... mkg:Milia\\tskos:closeMatch\\tHP:0001056\\tMilia\\tsemapv:ManualMappingCuration
+... ''', "m.sssom.tsv")
+>>> [(m.subject_id, m.predicate_id, m.object_iri) for m in mapping_set.mappings]
+[('mkg:Milia', 'skos:closeMatch', 'http://purl.obolibrary.org/obo/HP_0001056')]
+>>> read_sssom_text('#curie_map: {}\\nsubject_id\\tpredicate_id\\n', "bad.tsv").problems[0]
+'bad.tsv: header: missing mapping_set_id, license, mapping_date'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import rdflib
+import yaml
+from curies import Converter
+from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from milia_kg import vocab
+from milia_kg.base import files
+from milia_kg.errors import InputFileError, MiliaKGError
+
+__all__ = [
+    "CODING_PREDICATES",
+    "FHIR_SYSTEMS",
+    "MAPPING_PREDICATES",
+    "Coding",
+    "Mapping",
+    "MappingError",
+    "MappingSet",
+    "add_to_graph",
+    "codings",
+    "read_sssom",
+    "read_sssom_text",
+]
+
+MKG = rdflib.Namespace(vocab.MKG)
+
+SSSOM = rdflib.Namespace(vocab.SSSOM)
+
+#: The SKOS mapping predicates a row may use.
+MAPPING_PREDICATES = frozenset(
+    f"skos:{name}" for name in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+)
+#: SSSOM prefix -> (FHIR ``Coding.system`` URI, whether the code keeps the CURIE prefix), for the
+#: terminologies the decision-support layer codes with; where each URI was read is in
+#: docs/identifier-verification.md ("FHIR code systems").  UMLS is left out: HL7's only UMLS
+#: code-system record is retired.
+FHIR_SYSTEMS: dict[str, tuple[str, bool]] = {
+    "SNOMEDCT": ("http://snomed.info/sct", False),
+    "ICD10CM": ("http://hl7.org/fhir/sid/icd-10-cm", False),
+    "HP": ("http://human-phenotype-ontology.org", True),
+    "MONDO": (f"{vocab.OBO}mondo.owl", True),  # the OBO PURL of MONDO's OWL file
+    "OMIM": ("http://www.omim.org", False),
+}
+
+#: The SKOS predicates whose objects are codings of the subject (:func:`codings`).
+CODING_PREDICATES = frozenset({"skos:exactMatch", "skos:closeMatch"})
+
+_REQUIRED_HEADER = ("curie_map", "mapping_set_id", "license", "mapping_date")
+_REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
+
+
+class MappingError(MiliaKGError, ValueError):
+    """The mapping set has problems; :attr:`problems` lists each, naming its row."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems[0])
+        self.problems = problems
+
+    def __str__(self) -> str:
+        more = f" (and {len(self.problems) - 1} more problems)" if len(self.problems) > 1 else ""
+        return f"{self.problems[0]}{more}"
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One row of the mapping set, with its CURIEs expanded."""
+
+    row: int
+    subject_id: str
+    subject_iri: str
+    predicate_id: str
+    object_id: str
+    object_iri: str
+    object_label: str = ""
+    mapping_justification: str = ""
+    justification_iri: str = ""
+    comment: str = ""
+
+
+@dataclass
+class MappingSet:
+    """A parsed SSSOM file: metadata, the valid rows, and every problem found (empty when clean)."""
+
+    source: str
+    metadata: dict[str, Any]
+    converter: Converter
+    mappings: list[Mapping] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def check_subjects(self, graph: rdflib.Graph) -> list[str]:
+        """Problems for rows whose subject the graph never declares (a mapping of nothing)."""
+        return [
+            f"{self.source} row {m.row}: subject {m.subject_id} is not in the graph"
+            for m in self.mappings
+            if (URIRef(m.subject_iri), RDF.type, None) not in graph
+            and (URIRef(m.subject_iri), RDFS.label, None) not in graph
+        ]
+
+
+@dataclass(frozen=True)
+class Coding:
+    """A FHIR-style coding: ``system``, ``code``, ``display``, plus the SKOS predicate behind it."""
+
+    system: str
+    code: str
+    display: str
+    match: str
+
+
+def _split(text: str) -> tuple[str, str]:
+    header: list[str] = []
+    body: list[str] = []
+    for line in text.splitlines(keepends=True):
+        (header if line.startswith("#") and not body else body).append(line)
+    return "".join(line[1:] for line in header), "".join(body)
+
+
+def _expand(converter: Converter, curie: str, what: str, where: str, problems: list[str]) -> str | None:
+    match = vocab.CURIE.match(curie)
+    # a CURIE with a prefix that starts with a letter and a local part that does not start with ':'
+    if match is None or not (match["prefix"] or "")[:1].isalpha() or match["local"][:1] in ("", ":"):
+        problems.append(f"{where}: malformed CURIE in {what}: {curie!r}")
+        return None
+    iri = converter.expand(curie)
+    if iri is None:
+        problems.append(f"{where}: undeclared prefix {curie.split(':', 1)[0]!r} in {what} {curie}")
+    return iri
+
+
+def _read_row(
+    number: int, row: dict[str, str], converter: Converter, where: str, problems: list[str]
+) -> Mapping | None:
+    before = len(problems)
+    cells = {key: (value or "").strip() for key, value in row.items() if key is not None}
+    for column in _REQUIRED_COLUMNS:
+        if not cells.get(column):
+            problems.append(f"{where}: missing {column}")
+    if len(problems) > before:
+        return None
+    if cells["predicate_id"] not in MAPPING_PREDICATES:
+        allowed = ", ".join(sorted(MAPPING_PREDICATES))
+        problems.append(f"{where}: unknown predicate {cells['predicate_id']!r} (use one of {allowed})")
+    subject = _expand(converter, cells["subject_id"], "subject_id", where, problems)
+    obj = _expand(converter, cells["object_id"], "object_id", where, problems)
+    justification = _expand(converter, cells["mapping_justification"], "mapping_justification", where, problems)
+    if justification and not cells["mapping_justification"].startswith("semapv:"):
+        problems.append(f"{where}: mapping_justification must be a semapv: term, not {cells['mapping_justification']}")
+    if len(problems) > before or subject is None or obj is None or justification is None:
+        return None
+    return Mapping(
+        row=number,
+        subject_id=cells["subject_id"],
+        subject_iri=subject,
+        predicate_id=cells["predicate_id"],
+        object_id=cells["object_id"],
+        object_iri=obj,
+        object_label=cells.get("object_label", ""),
+        mapping_justification=cells["mapping_justification"],
+        justification_iri=justification,
+        comment=cells.get("comment", ""),
+    )
+
+
+def read_sssom_text(text: str, source: str) -> MappingSet:
+    """Parse SSSOM TSV ``text``; problems are collected (each naming its row), never raised."""
+    header_text, body = _split(text)
+    problems: list[str] = []
+    try:
+        metadata = yaml.safe_load(header_text) or {}
+    except yaml.YAMLError as error:
+        metadata = {}
+        problems.append(f"{source}: header: not YAML ({str(error).splitlines()[0]})")
+    if not isinstance(metadata, dict):
+        metadata = {}
+        problems.append(f"{source}: header: not a YAML mapping")
+    missing = [key for key in _REQUIRED_HEADER if not metadata.get(key) and key != "curie_map"]
+    if "curie_map" not in metadata:
+        missing.insert(0, "curie_map")
+    if missing:
+        problems.append(f"{source}: header: missing {', '.join(missing)}")
+    curie_map = metadata.get("curie_map") or {}
+    converter = vocab.converter({str(k): str(v) for k, v in curie_map.items()})
+    mapping_set = MappingSet(source, metadata, converter, problems=problems)
+    reader = csv.DictReader(io.StringIO(body), delimiter="\t")
+    absent = [c for c in _REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    if absent:
+        problems.append(f"{source}: columns: missing {', '.join(absent)}")
+        return mapping_set
+    header_lines = header_text.count("\n") + 1  # the column line follows the header
+    for offset, row in enumerate(reader, start=1):
+        mapping = _read_row(header_lines + offset, row, converter, f"{source} row {header_lines + offset}", problems)
+        if mapping is not None:
+            mapping_set.mappings.append(mapping)
+    return mapping_set
+
+
+def read_sssom(path: Traversable | Path) -> MappingSet:
+    """Parse the SSSOM file at ``path`` (see :func:`read_sssom_text`)."""
+    name = getattr(path, "name", str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise MappingError([f"{name}: {error.strerror or error}"]) from error
+    try:  # one line naming the byte, not a UnicodeDecodeError traceback in every command
+        text = files.decode_utf8(data, path)
+    except InputFileError as error:
+        raise MappingError([str(error)]) from None
+    return read_sssom_text(text, name)
+
+
+def add_to_graph(mapping_set: MappingSet, graph: rdflib.Graph, *, strict: bool = True) -> None:
+    """Add each mapping as a SKOS triple with an ``owl:Axiom`` carrying its SSSOM metadata.
+
+    :param strict: refuse a set with problems; ``False`` adds its valid rows (for a validation report).
+    :raises MappingError: if ``strict`` and the set has problems (a broken file never half-loads).
+    """
+    if strict and mapping_set.problems:
+        raise MappingError(mapping_set.problems)
+    set_id = URIRef(str(mapping_set.metadata.get("mapping_set_id") or f"{MKG}{mapping_set.source}"))
+    graph.bind("sssom", SSSOM)
+    graph.add((set_id, RDF.type, SSSOM.MappingSet))
+    graph.add((set_id, RDFS.label, Literal(f"milia-kg mapping set ({mapping_set.source})", lang="en")))
+    if mapping_set.metadata.get("license"):
+        graph.add((set_id, DCTERMS.license, URIRef(str(mapping_set.metadata["license"]))))
+    description = mapping_set.metadata.get("mapping_set_description") or "Cross-references of milia-kg entities."
+    graph.add((set_id, SKOS.definition, Literal(str(description), lang="en")))
+    for m in mapping_set.mappings:
+        subject, obj = URIRef(m.subject_iri), URIRef(m.object_iri)
+        predicate: URIRef = SKOS[m.predicate_id.split(":", 1)[1]]
+        graph.add((subject, predicate, obj))
+        axiom = rdflib.BNode(f"mapping{m.row}")
+        graph.add((axiom, RDF.type, OWL.Axiom))
+        graph.add((axiom, OWL.annotatedSource, subject))
+        graph.add((axiom, OWL.annotatedProperty, predicate))
+        graph.add((axiom, OWL.annotatedTarget, obj))
+        graph.add((axiom, SSSOM.mapping_justification, URIRef(m.justification_iri)))
+        graph.add((axiom, SSSOM.object_id, Literal(m.object_id)))
+        graph.add((axiom, DCTERMS.source, set_id))
+        if m.object_label:
+            graph.add((axiom, SSSOM.object_label, Literal(m.object_label)))
+        if m.comment:
+            graph.add((axiom, RDFS.comment, Literal(m.comment)))
+
+
+def codings(mapping_set: MappingSet, subject_iri: str,
+            matches: frozenset[str] = CODING_PREDICATES) -> list[Coding]:
+    """FHIR codings of one entity in the terminologies of :data:`FHIR_SYSTEMS`, exact matches first.
+
+    Only ``matches`` count: by default exact and close matches, since a broader or narrower code (HP's
+    generic "Milia" for multiple eruptive milia) is not a coding of the entity itself.
+    """
+    order = {"skos:exactMatch": 0, "skos:closeMatch": 1, "skos:narrowMatch": 2, "skos:broadMatch": 3}
+    found = []
+    for m in mapping_set.mappings:
+        prefix, _, local = m.object_id.partition(":")
+        if m.subject_iri == subject_iri and prefix in FHIR_SYSTEMS and m.predicate_id in matches:
+            system, curie = FHIR_SYSTEMS[prefix]
+            found.append(Coding(system, m.object_id if curie else local, m.object_label, m.predicate_id))
+    return sorted(found, key=lambda c: (order.get(c.match, 9), c.system, c.code))

@@ -1,0 +1,257 @@
+"""Merged graphs kept on disk as Oxigraph stores, so a merge is parsed and reasoned once.
+
+A merge (``--merge FILE...``, :func:`milia_kg.merge.union.merged_graph`) of the packaged graph with
+external ontologies is written to a persistent :class:`pyoxigraph.Store` in the cache folder
+(:func:`milia_kg.release.cache.cache_dir`), named by a key over the *content* of every input file (in any
+order), the packaged sources, the package's code and the reasoner (:func:`milia_kg.release.cache.source_key`).
+The next query on the same merge opens that store read-only: no parsing, no reasoning, no loading.
+Building a store removes the kept stores of older sources or code (as the packaged graph's cache does).
+
+A kept store is a folder holding Oxigraph's files and ``milia-kg-store.json`` (the key, the
+reasoner, the inputs, the triple count and the CURIE prefixes of the merge); a folder without that
+file is not opened.  Stores are built in a temporary folder beside the target, under an exclusive
+``fcntl.flock`` on a lock file, then moved into place with :func:`os.replace`: a concurrent first
+call waits for the lock and opens the finished store, and no reader ever sees half a store.
+
+``milia-kg merge FILE... --out DIR`` builds one explicitly; ``--store DIR`` queries it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from milia_kg.base import files as user_files
+from milia_kg.base import progress
+from milia_kg.errors import RDFSyntaxError, StoreError
+from milia_kg.reasoner import DEFAULT_REASONER
+from milia_kg.release import cache
+
+if TYPE_CHECKING:
+    from milia_kg.query.kg import KnowledgeGraph
+
+__all__ = ["MARKER", "build_store", "fill", "kept_store", "merge_key", "open_merged", "open_store"]
+
+#: The file that makes a folder a milia-kg store (written last, inside the temporary folder).
+MARKER = "milia-kg-store.json"
+_LAYOUT = 1  # bump when the folder's layout changes
+#: Triples handed to Oxigraph's bulk loader at a time: it holds a batch in memory (the HPO's
+#: 400,000 triples in one batch add 290 MB to the peak; in batches of 100,000, 50 MB).
+_CHUNK = 100_000
+
+
+def _file_digest(path: Path) -> str:
+    """The SHA-256 of a merge input, read only if it is a regular file of bounded size (a symlink
+    to ``/dev/zero`` or a FIFO must not hang the key computation)."""
+    user_files.check_regular(path, user_files.MAX_RDF_FILE_BYTES)
+    try:
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError as error:
+        raise RDFSyntaxError(path, None, error.strerror or str(error)) from error
+
+
+def merge_key(files: Iterable[str | Path], reasoner: str = DEFAULT_REASONER) -> str:
+    """The SHA-256 hex digest naming the kept store of this merge: the inputs' contents (as a set),
+    the packaged sources, code and reasoner (:func:`milia_kg.release.cache.source_key`) and the layout.
+
+    :raises RDFSyntaxError: if an input file cannot be read.
+    """
+    digest = hashlib.sha256(f"layout\0{_LAYOUT}\0".encode())
+    digest.update(cache.source_key(reasoner).encode())  # the packaged sources, code and reasoner
+    for file_digest in sorted({_file_digest(Path(f)) for f in files}):
+        digest.update(f"\0input\0{file_digest}".encode())
+    return digest.hexdigest()
+
+
+def _is_store(folder: Path) -> bool:
+    return (folder / MARKER).is_file()
+
+
+@contextlib.contextmanager
+def _locked(lock_file: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_file`` (created if needed) for the block."""
+    with lock_file.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str) -> None:
+    """Merge, reason and load into a new store in the empty ``folder``; write the marker last."""
+    import pyoxigraph as ox
+
+    from milia_kg.merge.union import merged_graph, merged_triples
+
+    with progress.steps(len(files) + 2, "merge") as step:
+        store = ox.Store(str(folder))
+        if reasoner == "fast":  # on pyoxigraph terms end to end (see milia_kg.merge.union)
+            closure, prefixes = merged_triples(files, step=step)
+            step("loading the store")
+            fill(store, closure)
+            del closure
+        else:
+            graph = merged_graph(files, reasoner=reasoner, step=step)
+            step("loading the store")
+            store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+            prefixes = {str(p): str(ns) for p, ns in graph.namespaces() if p}
+            del graph
+        store.flush()
+        triples = len(store)
+        del store
+    meta = {
+        "layout": _LAYOUT, "key": key, "sources": cache.source_key(reasoner), "reasoner": reasoner, "triples": triples,
+        "inputs": [{"name": Path(f).name, "sha256": _file_digest(Path(f))} for f in files],
+        "prefixes": prefixes,
+    }
+    (folder / MARKER).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def fill(store: Any, triples: Sequence[tuple[Any, Any, Any]]) -> None:
+    """Bulk-load pyoxigraph ``triples`` into the default graph of the Oxigraph ``store``, in batches
+    of :data:`_CHUNK` (the bulk loader holds what it is given in memory)."""
+    import pyoxigraph as ox
+
+    for start in range(0, len(triples), _CHUNK):
+        store.bulk_extend([ox.Quad(s, p, o) for s, p, o in triples[start:start + _CHUNK]])
+
+
+def _build_beside(files: Sequence[str | Path], reasoner: str, target: Path, key: str) -> None:
+    """Build in a temporary folder next to ``target``, then move it into place (an empty
+    ``target`` folder is replaced); the temporary folder is removed on any failure."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)  # mkdtemp's folder is private; the store is as shareable as any new folder
+        _write(files, reasoner, tmp, key)
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _remove_stale(folder: Path, reasoner: str) -> None:
+    """Remove the kept stores of another state of the packaged sources or code (no key of this
+    version reaches them) once unused for a while: another installed version may still use them."""
+    current = cache.source_key(reasoner)
+    for store in folder.glob(f"merged-{reasoner}-*"):
+        try:
+            sources = json.loads((store / MARKER).read_text(encoding="utf-8")).get("sources")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if sources != current and cache.unused(store / MARKER):
+            shutil.rmtree(store, ignore_errors=True)
+
+
+def kept_store(files: Sequence[str | Path], reasoner: str = DEFAULT_REASONER,
+               directory: str | Path | None = None) -> Path:
+    """The kept store of the merge of ``files``, built on the first call (see the module docstring).
+
+    :param directory: the cache folder (default: :func:`milia_kg.release.cache.cache_dir`); if it cannot
+        be written, the store is built in a private temporary folder.
+    :raises RDFSyntaxError: if a file cannot be read or parsed.
+    :raises InconsistencyError: if the union is inconsistent.
+    """
+    key = merge_key(files, reasoner)
+    folder = Path(directory) if directory is not None else cache.cache_dir()
+    target = folder / f"merged-{reasoner}-{key}"
+    if _is_store(target):
+        cache.used(target / MARKER)
+        return target
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = folder / f".merged-{reasoner}-{key}.lock"
+        with _locked(lock):
+            if not _is_store(target):  # another process may have built it while we waited
+                _build_beside(files, reasoner, target, key)
+                _remove_stale(folder, reasoner)
+        lock.unlink(missing_ok=True)
+    except PermissionError:
+        target = Path(tempfile.mkdtemp(prefix="milia-kg-")) / target.name
+        _build_beside(files, reasoner, target, key)
+    return target
+
+
+def build_store(files: Sequence[str | Path], out: str | Path, reasoner: str = DEFAULT_REASONER) -> Path:
+    """Build the store of the merge of ``files`` at ``out`` (``milia-kg merge --out``).
+
+    :raises StoreError: if ``out`` exists and is not an empty folder.
+    :raises RDFSyntaxError: if a file cannot be read or parsed.
+    :raises InconsistencyError: if the union is inconsistent.
+    """
+    out = Path(out)
+    if out.exists() and not (out.is_dir() and not any(out.iterdir())):
+        raise StoreError(out, "already exists; give a new or empty folder to --out")
+    if not out.parent.is_dir():
+        raise StoreError(out, f"parent folder {out.parent} does not exist")
+    _build_beside(files, reasoner, out, merge_key(files, reasoner))
+    return out
+
+
+def _meta(folder: Path) -> dict[str, Any]:
+    if not folder.is_dir():
+        raise StoreError(folder, "not a folder")
+    try:
+        meta = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StoreError(folder, f"not a milia-kg store (no {MARKER}; build one with 'milia-kg merge FILE... "
+                         "--out DIR')") from None
+    except (OSError, ValueError) as error:
+        raise StoreError(folder, f"unreadable {MARKER}: {' '.join(str(error).split())}") from None
+    if not isinstance(meta, dict) or meta.get("layout") != _LAYOUT:
+        raise StoreError(folder, f"a store of another milia-kg version (layout {meta.get('layout')!r}); rebuild it")
+    return meta
+
+
+def open_store(path: str | Path, engine: str = "oxigraph") -> KnowledgeGraph:
+    """Query a kept store (read-only); with ``engine="rdflib"`` its triples are copied into rdflib.
+
+    :raises StoreError: if ``path`` is not a milia-kg store or Oxigraph cannot open it.
+    """
+    import pyoxigraph as ox
+
+    from milia_kg.query.backends.oxigraph_store import OxigraphBackend
+    from milia_kg.query.kg import KnowledgeGraph, check_engine
+
+    check_engine(engine)
+    folder = Path(path)
+    meta = _meta(folder)
+    try:
+        store = ox.Store.read_only(str(folder))
+    except OSError as error:
+        raise StoreError(folder, f"Oxigraph cannot open it: {' '.join(str(error).split())[:300]}") from None
+    prefixes: dict[str, str] = meta.get("prefixes", {})
+
+    def graph() -> Any:
+        import rdflib
+
+        loaded = rdflib.Graph()
+        for prefix, namespace in prefixes.items():
+            loaded.bind(prefix, namespace, override=True)
+        return loaded.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt")
+
+    if engine == "rdflib":
+        return KnowledgeGraph.from_graph(graph(), engine="rdflib")
+    return KnowledgeGraph(OxigraphBackend(store), graph=graph, prefixes=prefixes)
+
+
+def open_merged(
+    files: Sequence[str | Path], reasoner: str = DEFAULT_REASONER, engine: str = "oxigraph"
+) -> KnowledgeGraph:
+    """The merge of the packaged graph with ``files``, from its kept store (built on first use).
+
+    :raises RDFSyntaxError: if a file cannot be read or parsed.
+    :raises InconsistencyError: if the union is inconsistent.
+    """
+    return open_store(kept_store(files, reasoner), engine=engine)

@@ -1,0 +1,422 @@
+"""``milia-kg build``: reason, validate and write the release artifacts atomically.
+
+Everything is computed first; the files are written into a temporary folder next
+to ``out_dir`` and the folder is renamed into place only when all of it
+succeeded, so a failed build leaves ``out_dir`` as it was.  The artifacts are
+deterministic: no timestamps (the ontology's own version and dates are used),
+content-derived blank-node labels, sorted output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import rdflib
+from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
+
+from milia_kg import __version__, vocab
+from milia_kg.base import resources
+from milia_kg.errors import MiliaKGError, ValidationError
+from milia_kg.reasoner import DEFAULT_REASONER
+from milia_kg.release import pipeline, serialize
+from milia_kg.release.validate import ValidationReport, short
+
+__all__ = ["ARTIFACTS", "MEDIA_TYPES", "RELEASE_MARKER", "BuildSummary", "build", "entities_by_type", "prefix_map"]
+
+MKG = rdflib.Namespace(vocab.MKG)
+
+#: Written into every release folder: only a folder holding it is replaced by a new build.
+RELEASE_MARKER = ".milia-kg-release"
+#: A temporary folder whose process is gone is removed by the next build; one without a
+#: process id (older builds) only once it is this old, in seconds.
+STALE_AFTER = 3600
+
+VOID = Namespace(vocab.VOID)
+DCAT = Namespace(vocab.DCAT)
+DATASET = URIRef(f"{MKG}dataset")
+CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
+
+#: Artifact file name -> what it holds.
+ARTIFACTS: dict[str, str] = {
+    "milia-kg-asserted.ttl": "asserted triples (ontology, imports and data)",
+    "milia-kg-inferred.ttl": (
+        "triples inferred by reasoning only (OWL 2 RL, plus part-of edges stated as OBO restrictions)"
+    ),
+    "milia-kg-reasoned.ttl": "asserted plus inferred triples",
+    "milia-kg.owl": "asserted ontology and data as RDF/XML for OWL tools",
+    "milia-kg.jsonld": "asserted plus inferred triples as JSON-LD",
+    "milia-kg.nt": "asserted plus inferred triples, sorted N-Triples",
+    "context.jsonld": "the JSON-LD context of milia-kg.jsonld",
+    "prefixes.json": "bioregistry-compatible prefix map of every prefix the release uses",
+    "void.ttl": "VoID/DCAT description of this release",
+}
+
+#: File suffix -> registered (IANA) media type, for the DCAT distributions.
+MEDIA_TYPES: dict[str, str] = {
+    ".ttl": "text/turtle",
+    ".owl": "application/rdf+xml",
+    ".nt": "application/n-triples",
+    ".jsonld": "application/ld+json",
+    ".json": "application/json",
+    ".tsv": "text/tab-separated-values",
+}
+
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a build did; :meth:`text` is what ``milia-kg build`` prints."""
+
+    out_dir: Path
+    triples_asserted: int
+    triples_inferred: int
+    entities: Mapping[str, int]
+    validation: ValidationReport
+    seconds: float
+    files: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def triples_total(self) -> int:
+        return self.triples_asserted + self.triples_inferred
+
+    def text(self) -> str:
+        entities = ", ".join(f"{name} {n}" for name, n in self.entities.items())
+        status = "passed" if self.validation.conforms else "FAILED"
+        return "\n".join(
+            [
+                f"milia-kg build: wrote {len(self.files)} files to {self.out_dir}",
+                f"  triples: {self.triples_asserted} asserted, {self.triples_inferred} inferred, "
+                f"{self.triples_total} total",
+                f"  entities by type: {entities}",
+                f"  validation: {status} ({len(self.validation.rules_run)} rules)",
+                f"  time: {self.seconds:.1f} s",
+            ]
+        )
+
+
+def prefix_map(graph: Graph) -> dict[str, str]:
+    """The prefixes to write: :data:`milia_kg.vocab.RELEASE_PREFIXES` plus the sources' own, sorted."""
+    prefixes = dict(vocab.RELEASE_PREFIXES)
+    taken = set(prefixes.values())
+    for prefix, namespace in sorted(graph.namespaces()):
+        if prefix and prefix != "xml" and str(namespace) not in taken and prefix not in prefixes:
+            prefixes[prefix] = str(namespace)
+            taken.add(str(namespace))
+    return dict(sorted(prefixes.items()))
+
+
+def _bioregistry_prefixes(
+    triples: list[tuple], prefixes: Mapping[str, str], curie_map: Mapping[str, str]
+) -> dict[str, str]:
+    """Every prefix the release uses: the serialisations' own (``prefixes``), the SSSOM file's
+    ``curie_map`` (``SNOMEDCT``, ``semapv``...), and ``obo:`` split into per-ontology prefixes
+    (``RO``, ``BFO``, ``UBERON``...) as the Bioregistry does; checked with :mod:`curies`."""
+    obo = vocab.OBO
+    result = dict(prefixes)
+    for prefix, namespace in curie_map.items():
+        result.setdefault(prefix, namespace)
+    for term in {t for triple in triples for t in triple if isinstance(t, URIRef)}:
+        local = str(term).removeprefix(obo)
+        if local != str(term) and "_" in local:
+            result.setdefault(local.split("_", 1)[0], f"{obo}{local.split('_', 1)[0]}_")
+    converter = vocab.converter(result)
+    return dict(sorted(converter.prefix_map.items()))
+
+
+def entities_by_type(asserted: Graph, reasoned: Graph) -> dict[str, int]:
+    """Count the mkg: entities under each top-level category class.
+
+    A category is an mkg: class with no mkg: superclass in the asserted graph; its
+    entities are the mkg: classes below it (reasoned subclass closure) and the mkg:
+    individuals asserted to be of it or of a class below it.
+    """
+
+    def mkg_iri(term: object) -> bool:
+        return isinstance(term, URIRef) and str(term).startswith(str(MKG))
+
+    classes = {c for c in asserted.subjects(RDF.type, OWL.Class) if mkg_iri(c)}
+    roots = {c for c in classes if not any(mkg_iri(s) for s in asserted.objects(c, RDFS.subClassOf))}
+    counts: dict[str, int] = {}
+    for root in roots:
+        below = {c for c in reasoned.subjects(RDFS.subClassOf, root) if mkg_iri(c) and c != root}
+        members = {i for c in below | {root} for i in asserted.subjects(RDF.type, c) if mkg_iri(i)}
+        if below or members:
+            counts[short(root)] = len(below | members)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _ontology_header(asserted: Graph) -> dict[str, list[rdflib.term.Node]]:
+    ontology = next(iter(sorted(asserted.subjects(RDF.type, OWL.Ontology))), None)  # type: ignore[type-var]  # rdflib: Node
+    if ontology is None:
+        return {}
+    return {
+        short(p): sorted(asserted.objects(ontology, p))  # type: ignore[type-var]  # rdflib: Node, yet str-ordered
+        for p in set(asserted.predicates(ontology))
+    }
+
+
+def _void(asserted: Graph, inferred: Graph, reasoned: Graph, files: list[str]) -> Graph:
+    """The VoID/DCAT description of the release."""
+    D = rdflib.DCTERMS
+    void = Graph()
+    header = _ontology_header(asserted)
+    version = str(header.get("owl:versionInfo", ["0.0.0"])[0])
+    release = f"{MKG}release/{version}/"
+    void.add((DATASET, RDF.type, VOID.Dataset))
+    void.add((DATASET, RDF.type, DCAT.Dataset))
+    for key, prop in (
+        ("dcterms:title", D.title),
+        ("dcterms:description", D.description),
+        ("dcterms:creator", D.creator),
+        ("dcterms:created", D.created),
+        ("dcterms:modified", D.modified),
+        ("dcterms:issued", D.issued),
+        ("dcterms:license", D.license),
+    ):
+        for value in header.get(key, []):
+            void.add((DATASET, prop, value))
+    if not header.get("dcterms:license"):
+        void.add((DATASET, D.license, CC_BY_4))
+    void.add((DATASET, OWL.versionInfo, rdflib.Literal(version)))
+    void.add((DATASET, DCAT.version, rdflib.Literal(version)))
+    for ontology in asserted.subjects(RDF.type, OWL.Ontology):
+        void.add((DATASET, D.conformsTo, ontology))
+    for source in set(asserted.objects(None, D.source)):
+        if isinstance(source, URIRef):
+            void.add((DATASET, D.source, source))
+    void.add((DATASET, VOID.uriSpace, rdflib.Literal(str(MKG))))
+    void.add((DATASET, VOID.triples, rdflib.Literal(len(reasoned))))
+    void.add((DATASET, VOID.distinctSubjects, rdflib.Literal(len(set(reasoned.subjects())))))
+    void.add((DATASET, VOID.properties, rdflib.Literal(len(set(reasoned.predicates())))))
+    for name, graph in (("asserted", asserted), ("inferred", inferred)):
+        subset = URIRef(f"{DATASET}/{name}")
+        void.add((DATASET, VOID.subset, subset))
+        void.add((subset, RDF.type, VOID.Dataset))
+        void.add((subset, D.title, rdflib.Literal(f"milia-kg {name} triples", lang="en")))
+        void.add((subset, VOID.triples, rdflib.Literal(len(graph))))
+        void.add((subset, RDFS.seeAlso, URIRef(f"{MKG}graph/{name}")))
+        void.add((subset, VOID.dataDump, URIRef(f"{release}milia-kg-{name}.ttl")))
+    void.add((DATASET, VOID.dataDump, URIRef(f"{release}milia-kg.nt")))
+    type_counts = Counter(o for s, o in reasoned.subject_objects(RDF.type) if isinstance(o, URIRef))
+    for cls, n in sorted(type_counts.items()):
+        partition = rdflib.BNode()
+        void.add((DATASET, VOID.classPartition, partition))
+        void.add((partition, VOID["class"], cls))
+        void.add((partition, VOID.entities, rdflib.Literal(n)))
+    for name in files:
+        distribution = URIRef(f"{release}{name}")
+        media = MEDIA_TYPES[Path(name).suffix]
+        description = ARTIFACTS.get(name, "a source file of this release")
+        void.add((DATASET, DCAT.distribution, distribution))
+        void.add((distribution, RDF.type, DCAT.Distribution))
+        void.add((distribution, D.title, rdflib.Literal(name)))
+        void.add((distribution, D.description, rdflib.Literal(description, lang="en")))
+        void.add((distribution, DCAT.mediaType, rdflib.Literal(media)))
+        void.add((distribution, DCAT.downloadURL, distribution))
+    return void
+
+
+def _write(
+    tmp: Path,
+    asserted: Graph,
+    inferred: Graph,
+    ontology_dir: str | Path | None,
+    data_dir: str | Path | None,
+    curie_map: Mapping[str, str],
+) -> list[str]:
+    """Write every artifact into ``tmp``; return the relative names of the files written."""
+    prefixes = prefix_map(asserted)
+    asserted_triples, inferred_triples = serialize.canonical_split(asserted, inferred)
+    reasoned_triples = asserted_triples + inferred_triples
+    g_asserted = serialize.sorted_graph(asserted_triples, prefixes)
+    g_inferred = serialize.sorted_graph(inferred_triples, prefixes)
+    g_reasoned = serialize.sorted_graph(reasoned_triples, prefixes)
+
+    serialize.write_turtle(g_asserted, tmp / "milia-kg-asserted.ttl")
+    serialize.write_turtle(g_inferred, tmp / "milia-kg-inferred.ttl")
+    serialize.write_turtle(g_reasoned, tmp / "milia-kg-reasoned.ttl")
+    serialize.write_rdfxml(asserted_triples, prefixes, tmp / "milia-kg.owl")
+    serialize.write_ntriples(g_reasoned, tmp / "milia-kg.nt")
+    context = dict(prefixes)
+    serialize.write_jsonld(g_reasoned, context, tmp / "milia-kg.jsonld")
+    (tmp / "context.jsonld").write_text(
+        json.dumps({"@context": context}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    bioregistry = _bioregistry_prefixes(reasoned_triples, prefixes, curie_map)
+    (tmp / "prefixes.json").write_text(json.dumps(bioregistry, indent=2) + "\n", encoding="utf-8")
+
+    extra = []
+    mappings = resources.mappings_file(data_dir)
+    if mappings is not None:
+        (tmp / mappings.name).write_bytes(mappings.read_bytes())
+        extra.append(mappings.name)
+    imports = resources.import_files(ontology_dir)
+    if imports:
+        (tmp / "imports").mkdir()
+        for source in imports:
+            (tmp / "imports" / source.name).write_bytes(source.read_bytes())
+            extra.append(f"imports/{source.name}")
+
+
+    (tmp / "schemas").mkdir()  # the decision-support case-profile contract (milia-kg classify)
+    (tmp / "schemas" / resources.CASE_PROFILE_SCHEMA).write_bytes(resources.case_profile_schema())
+    extra.append(f"schemas/{resources.CASE_PROFILE_SCHEMA}")
+
+    files = sorted([*ARTIFACTS, *extra])
+    void = _void(g_asserted, g_inferred, g_reasoned, files)
+    void_triples, _ = serialize.canonical_split(void, Graph())
+    serialize.write_turtle(serialize.sorted_graph(void_triples, prefixes), tmp / "void.ttl")
+    return files
+
+
+def _check_replaceable(out: Path) -> None:
+    """Refuse ``out`` unless it is missing, empty, or a previous release (it holds the marker)."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise MiliaKGError(f"{out}: exists and is not a folder")
+    if (out / RELEASE_MARKER).is_file() or not any(out.iterdir()):
+        return
+    found = sorted(p.name for p in out.iterdir())
+    raise MiliaKGError(
+        f"{out}: not a milia-kg release (no {RELEASE_MARKER}) and not empty ({', '.join(found[:3])}"
+        f"{', ...' if len(found) > 3 else ''}); choose an empty or new folder"
+    )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def _remove_stale(out: Path) -> None:
+    """Remove the temporary folders of builds of ``out`` that were killed (SIGKILL, power loss).
+
+    They are named ``.OUT.tmp-PID-XXXX``; one whose process is gone is removed, a running
+    build's is left alone. A ``.OUT.old-PID-XXXX`` holds a previous release, removed only
+    when ``out`` itself exists.
+    """
+    pattern = re.compile(rf"^\.{re.escape(out.name)}\.(tmp|old)-(?:(\d+)-)?[^/]*$")
+    for path in out.parent.iterdir():
+        match = pattern.match(path.name)
+        if match is None or not path.is_dir() or path.is_symlink():
+            continue
+        kind, pid = match.group(1), match.group(2)
+        if pid is not None:
+            stale = int(pid) != os.getpid() and not _alive(int(pid))
+        else:
+            stale = time.time() - path.stat().st_mtime > STALE_AFTER
+        if stale and (kind == "tmp" or out.is_dir()):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """Within the block, SIGTERM raises :class:`SystemExit` (so ``finally`` clauses run and
+    the temporary folder is removed), as SIGINT raises KeyboardInterrupt; the previous
+    handler is restored after. Only where Python lets us (the main thread) and only if the
+    default handler is in place (an application's own handler is left alone)."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _umask() -> int:
+    """The process umask (read by setting it, the only portable way, and restoring it at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-", dir=out.parent))
+        out.rename(old / out.name)
+    try:
+        tmp.rename(out)
+    except OSError:
+        if old is not None:
+            (old / out.name).rename(out)
+            old.rmdir()
+        raise
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def build(
+    out_dir: str | Path,
+    reasoner: str = DEFAULT_REASONER,
+    *,
+    ontology_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+) -> BuildSummary:
+    """Load, reason, validate and write the release artifacts into ``out_dir``.
+
+    :param out_dir: the release folder: missing, empty, or a previous release (marked by
+        :data:`RELEASE_MARKER`, written into every release), which is replaced as a whole.
+    :param reasoner: passed to :func:`milia_kg.release.pipeline.run`.
+    :raises RDFSyntaxError: if a source file is not valid Turtle.
+    :raises InconsistencyError: if the reasoned graph is inconsistent.
+    :raises ValidationError: if a validation rule fails (the same rules as ``milia-kg validate``:
+        :data:`milia_kg.release.validate.RULES`); nothing is written then.
+    :raises MiliaKGError: if ``out_dir`` exists and is neither empty nor a previous release.
+    """
+    started = time.perf_counter()
+    out = Path(out_dir).absolute()
+    _check_replaceable(out)
+    result = pipeline.run(ontology_dir, data_dir, reasoner=reasoner)
+    asserted, inferred, reasoned, report = result.asserted, result.inferred, result.closure, result.report
+    assert report is not None  # validate=True
+    if not report.conforms:
+        raise ValidationError(report)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(out)
+    with _sigterm_raises():
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+        try:
+            tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; a release folder gets the usual mode
+            curie_map = {} if result.mapping_set is None else dict(result.mapping_set.converter.prefix_map)
+            files = _write(tmp, asserted, inferred, ontology_dir, data_dir, curie_map)
+            (tmp / RELEASE_MARKER).write_text(f"milia-kg {__version__}\n", encoding="utf-8")
+            _check_replaceable(out)  # again: the folder may have been filled while we reasoned
+            _move_into_place(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return BuildSummary(
+        out_dir=out,
+        triples_asserted=len(asserted),
+        triples_inferred=len(inferred),
+        entities=entities_by_type(asserted, reasoned),
+        validation=report,
+        seconds=time.perf_counter() - started,
+        files=tuple(files),
+    )

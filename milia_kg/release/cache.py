@@ -1,0 +1,263 @@
+"""The on-disk cache of the reasoned graph, so that no command reasons at start-up.
+
+The reasoned graph (asserted + inferred triples) is written once as N-Triples to
+``<cache dir>/reasoned-<reasoner>-<key>.nt``. The key is a SHA-256 over the names and bytes of
+every packaged source file (everything below ``ontology/`` and ``data/``, so a new kind of
+source such as a mapping table is covered too), of the package's own modules (the loader and
+the reasoner live there: a code change costs one rebuild, never a wrong graph), the reasoner
+name and the package version. A changed source gives a new key, so a stale file is never read:
+the graph is rebuilt. Files of other keys (an older source, or another installed version of the
+package sharing the folder) are removed only once unused for :data:`UNUSED_GRACE_S` (a week): every
+use touches the file it reads, so two versions side by side never delete each other's cache while
+either is in use. Files are written to
+a temporary name and moved into place with :func:`os.replace`, so no reader sees half a file.
+
+A damaged file is never served: beside the closure lies ``<name>.sha256``, a JSON record of its
+SHA-256, byte count and triple count, written after the closure (so a closure without a matching
+record is never trusted). On open the closure is checked against it; a mismatch (a truncated,
+emptied, poisoned or garbled file, a missing record) means the graph is rebuilt, with one warning
+``milia-kg: warning: cache FILE was damaged; rebuilt`` logged to the ``milia_kg`` logger (stderr
+when logging is not configured).
+
+What is computed once from the reasoned graph (the decision-support classifier's schema module) is
+cached beside it by :func:`derived_file`, as ``<kind>-<reasoner>-<key>.<suffix>`` under the same key,
+with the same checksum record (SHA-256 and byte count) and the same treatment of a damaged file.
+
+The cache folder is ``$MILIA_KG_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/milia-kg``, else
+``~/.cache/milia-kg``. If it cannot be written, the graph is built in a private temporary folder
+instead, removed when the process exits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from milia_kg.base import resources
+from milia_kg.reasoner import DEFAULT_REASONER
+
+__all__ = ["cache_dir", "derived_file", "reasoned_graph_file", "sidecar", "source_key"]
+
+_LOG = logging.getLogger("milia_kg")
+#: Seconds a cached file of another key must go unused before it is removed.
+UNUSED_GRACE_S = 7 * 24 * 3600
+#: Private folders used when the cache folder cannot be written; each is removed at exit.
+_PRIVATE_DIRS: list[tempfile.TemporaryDirectory[str]] = []
+
+def cache_dir() -> Path:
+    """The folder of the cache (not created here)."""
+    env = os.environ.get("MILIA_KG_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "milia-kg"
+
+
+def _version() -> str:
+    import milia_kg
+
+    version = getattr(milia_kg, "__version__", None)
+    if version:
+        return str(version)
+    from importlib import metadata
+
+    try:
+        return metadata.version("milia-kg")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def source_key(
+    reasoner: str,
+    ontology_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+) -> str:
+    """The SHA-256 hex digest that names the cached reasoned graph of these sources.
+
+    :raises MiliaKGError: if a source folder is missing.
+    """
+    digest = hashlib.sha256()
+    for tag, value in (("reasoner", reasoner), ("version", _version())):
+        digest.update(f"{tag}\0{value}\0".encode())
+    here = resources.PACKAGE_ROOT  # the whole package: a change to the reasoner must rebuild the closure
+    entries = [
+        *_walk("ontology", resources.ontology_dir(ontology_dir)),
+        *_walk("data", resources.data_dir(data_dir)),
+        *((f"code/{c.relative_to(here).as_posix()}", c) for c in sorted(here.rglob("*.py"))),
+    ]
+    for name, entry in entries:
+        data = entry.read_bytes()
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _walk(prefix: str, folder: Traversable) -> list[tuple[str, Traversable]]:
+    """Every file below ``folder`` (hidden ones and ``__pycache__`` aside), by relative name."""
+    found: list[tuple[str, Traversable]] = []
+    for entry in folder.iterdir():
+        if entry.name.startswith(".") or entry.name == "__pycache__":
+            continue
+        name = f"{prefix}/{entry.name}"
+        if entry.is_dir():
+            found.extend(_walk(name, entry))
+        elif entry.is_file():
+            found.append((name, entry))
+    return sorted(found, key=lambda item: item[0])
+
+
+def _reason(reasoner: str, ontology_dir: str | Path | None, data_dir: str | Path | None) -> tuple[bytes, int]:
+    """Reason over the sources; return asserted + inferred triples as N-Triples, and their count."""
+    from milia_kg.release import pipeline
+
+    closure = pipeline.run(ontology_dir, data_dir, reasoner=reasoner, validate=False).closure
+    return closure.serialize(format="nt", encoding="utf-8"), len(closure)
+
+
+def sidecar(path: Path) -> Path:
+    """The checksum record that vouches for the closure file ``path``."""
+    return path.with_name(f"{path.name}.sha256")
+
+
+def _record(data: bytes, triples: int | None) -> dict[str, object]:
+    record: dict[str, object] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    if triples is not None:
+        record["triples"] = triples
+    return record
+
+
+def _verified(target: Path, counted: bool = True) -> bool:
+    """Whether ``target`` matches its checksum record (if ``counted``, one N-Triples line per triple)."""
+    try:
+        record = json.loads(sidecar(target).read_bytes())
+        data = target.read_bytes()
+    except (OSError, ValueError):
+        return False
+    if not isinstance(record, dict):
+        return False
+    if not counted:
+        return record == _record(data, None)
+    if not isinstance(record.get("triples"), int):
+        return False
+    lines = sum(1 for line in data.splitlines() if line.strip())
+    return lines == record["triples"] and record == _record(data, record["triples"])
+
+
+def _store(target: Path, data: bytes, triples: int | None) -> None:
+    """Write the closure, then its record: a reader trusts the closure only once both are in place."""
+    _write_atomic(target, data)
+    _write_atomic(sidecar(target), json.dumps(_record(data, triples), sort_keys=True).encode() + b"\n")
+
+
+def _private_folder() -> Path:
+    """A temporary folder for a cache that cannot be written, removed when the process exits."""
+    folder = tempfile.TemporaryDirectory(prefix="milia-kg-", ignore_cleanup_errors=True)
+    _PRIVATE_DIRS.append(folder)
+    return Path(folder.name)
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file next to ``target``, then move it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def reasoned_graph_file(
+    reasoner: str = DEFAULT_REASONER,
+    ontology_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    directory: str | Path | None = None,
+) -> Path:
+    """Return the N-Triples file of the reasoned graph of the sources, building it if needed.
+
+    :param reasoner: the reasoner that produced (or will produce) the inferred triples.
+    :param ontology_dir: sources to use instead of the packaged ``ontology/``.
+    :param data_dir: sources to use instead of the packaged ``data/``.
+    :param directory: the cache folder (default: :func:`cache_dir`).
+    :raises RDFSyntaxError: if a source file is not valid Turtle.
+    :raises InconsistencyError: if the reasoned graph is inconsistent.
+    :raises MiliaKGError: for an unknown reasoner or a missing source folder.
+    """
+    key = source_key(reasoner, ontology_dir, data_dir)
+    folder = Path(directory) if directory is not None else cache_dir()
+    stem = f"reasoned-{reasoner}-"
+    target = folder / f"{stem}{key}.nt"
+    damaged = target.exists() or sidecar(target).exists()
+    if damaged and _verified(target):
+        return used(target)
+    data, triples = _reason(reasoner, ontology_dir, data_dir)
+    return _settle(folder, f"{stem}*.nt*", target, damaged, data, triples)
+
+
+def _settle(folder: Path, stale_pattern: str, target: Path, damaged: bool, data: bytes, triples: int | None) -> Path:
+    """Store a rebuilt file (in a private folder if the cache cannot be written); then warn if it was
+    damaged and remove the stale files of the same kind.  Returns where it was stored."""
+    try:
+        _store(target, data, triples)
+    except OSError:
+        # The cache folder cannot be written (read-only home, full disk): use a private one.
+        target = _private_folder() / target.name
+        _store(target, data, triples)
+        return target
+    if damaged:
+        _LOG.warning("milia-kg: warning: cache %s was damaged; rebuilt", target)
+    for stale in folder.glob(stale_pattern):
+        if stale not in (target, sidecar(target)) and unused(stale):
+            stale.unlink(missing_ok=True)
+    return target
+
+
+def used(path: Path) -> Path:
+    """Mark ``path`` and its checksum record as in use now (their modification times), so
+    :func:`unused` spares them; returns ``path``."""
+    for each in (path, sidecar(path)):
+        with contextlib.suppress(OSError):  # a read-only cache still serves; it is only not marked
+            os.utime(each)
+    return path
+
+
+def unused(path: Path) -> bool:
+    """Whether ``path`` has gone unused for :data:`UNUSED_GRACE_S` (a missing path counts as unused)."""
+    try:
+        return time.time() - path.stat().st_mtime > UNUSED_GRACE_S
+    except OSError:
+        return True
+
+
+def derived_file(
+    kind: str, suffix: str, build: Callable[[Path], bytes], reasoner: str = DEFAULT_REASONER,
+    directory: str | Path | None = None,
+) -> Path:
+    """Return the file of what ``build(reasoned graph file)`` computes, building it if needed.
+
+    It lies beside the reasoned graph of the packaged sources as ``<kind>-<reasoner>-<key>.<suffix>``
+    (the graph's key, so it is rebuilt whenever the graph is), with a checksum record; a damaged
+    file is rebuilt with the same warning as the graph.
+
+    :raises MiliaKGError: as :func:`reasoned_graph_file`, or as ``build`` does.
+    """
+    graph = reasoned_graph_file(reasoner, directory=directory)
+    key = graph.name.removeprefix(f"reasoned-{reasoner}-").removesuffix(".nt")
+    stem = f"{kind}-{reasoner}-"
+    target = graph.parent / f"{stem}{key}.{suffix}"
+    damaged = target.exists() or sidecar(target).exists()
+    if damaged and _verified(target, counted=False):
+        return used(target)
+    return _settle(graph.parent, f"{stem}*.{suffix}*", target, damaged, build(graph), None)
+

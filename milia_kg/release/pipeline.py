@@ -1,0 +1,133 @@
+"""Load, reason and validate, composed once.
+
+Every producer of the reasoned graph (``build``, ``validate``, the query cache, ``--merge``
+and :func:`load_dataset`) calls :func:`run`, so they load the same
+triples in the same order, reason the same way and, when they validate, run the same
+rules (:data:`milia_kg.release.validate.RULES`).
+
+The SSSOM mapping set is read once. With ``validate=True`` a bad row becomes a result of
+the ``sssom-mapping-set`` rule (its valid rows are loaded); without validation a bad row
+raises :class:`~milia_kg.formats.sssom.MappingError`, so a broken file never half-loads.
+
+>>> result = run(validate=False)
+>>> (MKG.NeonatalMilia, MKG.hasSite, MKG.Face) in result.closure, result.report is None
+(True, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import rdflib
+
+from milia_kg import reasoner as reasoning
+from milia_kg import vocab
+from milia_kg.base import resources
+from milia_kg.reasoner import DEFAULT_REASONER
+from milia_kg.release.sources import ASSERTED_GRAPH, INFERRED_GRAPH, load_asserted
+
+if TYPE_CHECKING:
+    from milia_kg.formats.sssom import MappingSet
+    from milia_kg.release.validate import ValidationReport
+
+__all__ = ["Pipeline", "load_dataset", "make_dataset", "run", "sources"]
+
+MKG = rdflib.Namespace(vocab.MKG)
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The outcome of :func:`run`.
+
+    :ivar asserted: the sources' triples (Turtle files, mapping set, extra graphs).
+    :ivar inferred: what reasoning added (see :func:`milia_kg.reasoner.reason`).
+    :ivar closure: asserted plus inferred.
+    :ivar mapping_set: the SSSOM mapping set, if the data folder has one.
+    :ivar report: the validation report, or ``None`` when validation was not asked for.
+    """
+
+    asserted: rdflib.Graph
+    inferred: rdflib.Graph
+    closure: rdflib.Graph
+    mapping_set: MappingSet | None
+    report: ValidationReport | None
+
+
+def sources(
+    ontology_dir: str | Path | None = None, data_dir: str | Path | None = None, validate: bool = False,
+) -> tuple[rdflib.Graph, MappingSet | None]:
+    """The asserted graph of the sources (Turtle files and mapping set) and the mapping set, as
+    :func:`run` loads them (merges on pyoxigraph terms start from it, see :mod:`milia_kg.merge.union`).
+
+    :raises RDFSyntaxError: if a source file is not valid Turtle.
+    :raises MappingError: if ``validate`` is false and the mapping set has a bad row.
+    """
+    from milia_kg.formats import sssom
+
+    asserted = load_asserted(ontology_dir, data_dir, mappings=False)
+    sssom_file = resources.mappings_file(data_dir)
+    mapping_set = sssom.read_sssom(sssom_file) if sssom_file is not None else None
+    if mapping_set is not None:
+        sssom.add_to_graph(mapping_set, asserted, strict=not validate)
+    return asserted, mapping_set
+
+
+def run(
+    ontology_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    extra_graphs: Iterable[rdflib.Graph] = (),
+    reasoner: reasoning.Reasoner | str = DEFAULT_REASONER,
+    validate: bool = True,
+) -> Pipeline:
+    """Load the sources (default: the packaged ones) plus ``extra_graphs``, reason, and validate.
+
+    :param extra_graphs: graphs added to the asserted graph before reasoning (external ontologies).
+    :param validate: run every validation rule; the report is returned, never raised.
+    :raises RDFSyntaxError: if a source file is not valid Turtle.
+    :raises MappingError: if ``validate`` is false and the mapping set has a bad row.
+    :raises InconsistencyError: if the reasoned graph is inconsistent.
+    :raises ParameterError: for an unknown reasoner name.
+    """
+    asserted, mapping_set = sources(ontology_dir, data_dir, validate)
+    for extra in extra_graphs:
+        for prefix, namespace in extra.namespaces():
+            asserted.bind(prefix, namespace, override=False)
+        asserted += extra
+    inferred, closure = reasoning.reason(asserted, reasoner=reasoner)  # type: ignore[arg-type]  # a str is checked there
+    report = None
+    if validate:
+        from milia_kg.release.validate import validate as run_rules
+
+        report = run_rules(asserted, inferred, ontology_dir=ontology_dir, data_dir=data_dir, mapping_set=mapping_set)
+    return Pipeline(asserted, inferred, closure, mapping_set, report)
+
+
+def make_dataset(asserted: rdflib.Graph, inferred: rdflib.Graph) -> rdflib.Dataset:
+    """Put ``asserted`` and ``inferred`` into the named graphs :data:`ASSERTED_GRAPH` and
+    :data:`INFERRED_GRAPH` of a new dataset whose default graph is their union."""
+    dataset = rdflib.Dataset(default_union=True)
+    for prefix, namespace in asserted.namespaces():
+        dataset.bind(prefix, namespace, override=False)
+    for name, graph in ((ASSERTED_GRAPH, asserted), (INFERRED_GRAPH, inferred)):
+        target = dataset.graph(name)
+        for triple in graph:
+            target.add(triple)
+    return dataset
+
+
+def load_dataset(
+    ontology_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    reasoner: str = DEFAULT_REASONER,
+) -> rdflib.Dataset:
+    """Load the asserted graph, reason over it (:func:`run`, no validation),
+    and return both as named graphs.
+
+    :raises RDFSyntaxError: if a source file is not valid Turtle.
+    :raises InconsistencyError: if the reasoned graph is inconsistent.
+    """
+    result = run(ontology_dir, data_dir, reasoner=reasoner, validate=False)
+    return make_dataset(result.asserted, result.inferred)

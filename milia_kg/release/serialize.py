@@ -1,0 +1,182 @@
+"""Deterministic serialisation: stable blank-node labels and sorted output.
+
+Two builds of the same sources must be byte-identical, whatever the hash seed of
+the Python process.  Blank nodes get labels derived from the graph's content
+(:func:`milia_kg.release.canonical.bnode_labels`), computed once over the asserted and
+inferred triples together so that a blank node has the same label in every artifact;
+triples are added to fresh graphs in sorted order and N-Triples and JSON-LD output
+are sorted explicitly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+import rdflib
+from rdflib import RDF, BNode, Graph, URIRef
+
+from milia_kg.release.canonical import bnode_labels
+
+__all__ = [
+    "canonical_split",
+    "sorted_graph",
+    "write_jsonld",
+    "write_ntriples",
+    "write_rdfxml",
+    "write_turtle",
+]
+
+
+def _key(term: rdflib.term.Node) -> tuple[int, str]:
+    return (isinstance(term, BNode), term.n3())
+
+
+def _triple_key(triple: tuple) -> tuple:
+    return tuple(_key(t) for t in triple)
+
+
+def canonical_split(asserted: Graph, inferred: Graph) -> tuple[list[tuple], list[tuple]]:
+    """Relabel blank nodes from content, consistently across both graphs.
+
+    One labelling covers both graphs (whether a triple is asserted or inferred is
+    part of what labels its blank nodes), so a blank node has one label everywhere.
+
+    :returns: sorted asserted triples and sorted inferred triples.
+    """
+    labels = bnode_labels([asserted, inferred])
+
+    def label(term: rdflib.term.Node) -> rdflib.term.Node:
+        return labels.get(term, term) if isinstance(term, BNode) else term
+
+    def relabel(graph: Graph) -> list[tuple]:
+        triples = ((label(s), p, label(o)) for s, p, o in graph)
+        return sorted(triples, key=_triple_key)
+
+    return relabel(asserted), relabel(inferred)
+
+
+def sorted_graph(triples: Iterable[tuple], prefixes: Mapping[str, str]) -> Graph:
+    """A new graph with ``prefixes`` bound and ``triples`` added in sorted order."""
+    graph = Graph(bind_namespaces="core")
+    for prefix, namespace in sorted(prefixes.items()):
+        graph.bind(prefix, namespace, override=True, replace=True)
+    for triple in sorted(triples, key=_triple_key):
+        graph.add(triple)
+    return graph
+
+
+def write_turtle(graph: Graph, path: Path) -> None:
+    """Turtle; rdflib's serializer sorts subjects, predicates and objects."""
+    path.write_bytes(graph.serialize(format="turtle", encoding="utf-8"))
+
+
+def write_ntriples(graph: Graph, path: Path) -> None:
+    """N-Triples, one triple per line, lines sorted."""
+    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    path.write_text("".join(f"{line}\n" for line in sorted(set(lines)) if line.strip()), encoding="utf-8")
+
+
+_NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+def _split_predicate(iri: str, namespaces: Iterable[str]) -> tuple[str, str]:
+    """Split an IRI into a namespace (a known one if possible) and an XML NCName local part.
+
+    >>> _split_predicate("http://purl.obolibrary.org/obo/RO_0004026", ["http://purl.obolibrary.org/obo/"])
+    ('http://purl.obolibrary.org/obo/', 'RO_0004026')
+    >>> _split_predicate("http://example.org/x#has-part", [])
+    ('http://example.org/x#', 'has-part')
+    """
+    for namespace in sorted(namespaces, key=len, reverse=True):
+        if iri.startswith(namespace) and _NCNAME.match(iri[len(namespace) :]):
+            return namespace, iri[len(namespace) :]
+    match = _NCNAME.search(iri)
+    if match is None or match.start() == 0:
+        raise ValueError(f"cannot write predicate <{iri}> in RDF/XML: it does not end in an XML name")
+    return iri[: match.start()], iri[match.start() :]
+
+
+def write_rdfxml(triples: list[tuple], prefixes: Mapping[str, str], path: Path) -> None:
+    """Striped RDF/XML, one ``rdf:Description`` per subject, subjects and properties sorted.
+
+    rdflib's own RDF/XML serializers order namespaces and subjects by hash, so their
+    output changes from one process to the next; this writer is deterministic.
+    """
+    by_namespace = {ns: prefix for prefix, ns in sorted(prefixes.items())}
+    by_namespace[str(RDF)] = "rdf"
+    qnames: dict[str, str] = {}
+    used: dict[str, str] = {"rdf": str(RDF)}
+    for predicate in sorted({str(p) for _, p, _ in triples}):
+        namespace, local = _split_predicate(predicate, by_namespace)
+        if namespace not in by_namespace:
+            by_namespace[namespace] = f"ns{sum(1 for v in by_namespace.values() if v.startswith('ns')) + 1}"
+        prefix = by_namespace[namespace]
+        used[prefix] = namespace
+        qnames[predicate] = f"{prefix}:{local}"
+
+    def node_attribute(term: rdflib.term.Node) -> str:
+        if isinstance(term, BNode):
+            return f"rdf:nodeID={quoteattr(str(term))}"
+        return f"rdf:about={quoteattr(str(term))}"
+
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
+    lines += [f"  xmlns:{prefix}={quoteattr(ns)}" for prefix, ns in sorted(used.items())]
+    lines[-1] += ">"
+    current = None
+    for s, p, o in sorted(triples, key=_triple_key):
+        if s != current:
+            if current is not None:
+                lines.append("  </rdf:Description>")
+            lines.append(f"  <rdf:Description {node_attribute(s)}>")
+            current = s
+        name = qnames[str(p)]
+        if isinstance(o, BNode):
+            lines.append(f"    <{name} rdf:nodeID={quoteattr(str(o))}/>")
+        elif isinstance(o, URIRef):
+            lines.append(f"    <{name} rdf:resource={quoteattr(str(o))}/>")
+        else:
+            attribute = ""
+            if o.language:
+                attribute = f" xml:lang={quoteattr(o.language)}"
+            elif o.datatype is not None:
+                attribute = f" rdf:datatype={quoteattr(str(o.datatype))}"
+            lines.append(f"    <{name}{attribute}>{escape(str(o))}</{name}>")
+    if current is not None:
+        lines.append("  </rdf:Description>")
+    lines.append("</rdf:RDF>")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _normalise_jsonld(value: object, in_list: bool = False) -> object:
+    if isinstance(value, dict):
+        return {k: _normalise_jsonld(v, in_list=(k == "@list")) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        items = [_normalise_jsonld(v) for v in value]
+        if in_list:
+            return items
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def _node_key(node: object) -> tuple[str, str]:
+    ident = node.get("@id", "") if isinstance(node, dict) else ""  # nodes of "@graph" are objects
+    return (str(ident), json.dumps(node, sort_keys=True, ensure_ascii=False))
+
+
+def write_jsonld(graph: Graph, context: Mapping[str, str], path: Path) -> None:
+    """Compact JSON-LD with ``context`` inline; nodes, keys and value arrays sorted
+    (``@list`` arrays keep their order)."""
+    text = graph.serialize(format="json-ld", context=dict(context), auto_compact=True)
+    document = json.loads(text)
+    if isinstance(document, dict) and "@graph" not in document:  # a single node: wrap it
+        ctx = document.pop("@context", dict(context))
+        document = {"@context": ctx, "@graph": [document]}
+    elif isinstance(document, list):
+        document = {"@context": dict(context), "@graph": document}
+    nodes = sorted((_normalise_jsonld(n) for n in document["@graph"]), key=_node_key)
+    result = {"@context": dict(sorted(context.items())), "@graph": nodes}
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

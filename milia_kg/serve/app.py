@@ -1,0 +1,349 @@
+"""A read-only HTTP service over the embedded graph: the SPARQL 1.1 Protocol, REST routes for the
+catalogue, an OpenAPI document, a health route and a web page (``milia-kg serve``).
+
+Routes (see README.md, "Serving the graph"):
+
+* ``GET|POST /sparql``: the SPARQL 1.1 Protocol (``query=`` in the URL or a form, or an
+  ``application/sparql-query`` body). SELECT results as SPARQL JSON (default), XML, CSV or TSV and
+  ASK as JSON or XML, by ``Accept`` or ``?format=``; CONSTRUCT/DESCRIBE graphs as Turtle (default),
+  N-Triples, JSON-LD or RDF/XML. Updates (``update=``, ``application/sparql-update``) are refused.
+* ``GET /api/queries``: the catalogue; ``GET /api/queries/{name}?param=value``: one canned query, as
+  JSON (default) or CSV (``Accept: text/csv`` or ``?format=csv``).
+* ``POST /api/classify``: decision support for a case profile (or JSON Lines of them), as JSON,
+  CDS Hooks cards or text; ``GET /cds-services`` and ``POST /cds-services/{id}``: the CDS Hooks
+  service (CORS open, as the CDS Hooks spec asks for browser-based clients). See
+  :mod:`milia_kg.serve.cds`.
+* ``GET /health``, ``GET /openapi.json`` (FastAPI's own), ``GET /docs``, ``GET /`` (the page, with
+  the YASGUI editor) and ``GET /static/{path}`` (the page's script, style and the editor, packaged
+  in ``milia_kg/web``).
+
+Every query has the service's time limit and row cap (:class:`~milia_kg.query_limits.Limits`;
+defaults :data:`DEFAULT_TIMEOUT` and :data:`DEFAULT_MAX_ROWS`). Arbitrary SPARQL is checked by
+:func:`~milia_kg.query_limits.check_query` (size, nesting, ``SERVICE`` refused) and evaluated in
+a forked, memory-bounded child killed at the deadline (:func:`~milia_kg.query.isolate.run_isolated`),
+exactly as :meth:`~milia_kg.query.kg.KnowledgeGraph.sparql_result` does; SELECT goes through
+:meth:`~milia_kg.query.backends.OxigraphBackend.solutions` rather than ``sparql_result`` so that the
+answer keeps each term as stored (language tags, datatypes, blank nodes), which the protocol
+requires and the plain-Python rows of ``sparql_result`` drop.
+
+Errors are JSON ``{"error": kind, "message": one line, "status": code}`` (:data:`ERROR_STATUS`).
+One line per request goes to stderr: method, path, status, duration.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import socket
+import sys
+import time
+import urllib.parse
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from milia_kg.errors import MiliaKGError, ParameterError
+from milia_kg.reasoner import DEFAULT_REASONER
+from milia_kg.serve.http import HTTPError, classify_error, detached, error_body, json_response, log_line
+from milia_kg.serve.protocol import (
+    ASK_TYPES,
+    FORMAT_ALIASES,
+    GRAPH_TYPES,
+    SELECT_TYPES,
+    pick,
+    serialize_ask,
+    serialize_graph,
+    serialize_select,
+    term,
+    warm_up,
+)
+
+if TYPE_CHECKING:
+    from milia_kg.query.kg import KnowledgeGraph
+
+__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "create_app", "evaluate", "listen", "run"]
+
+#: Seconds one query may run on the service (the CLI's ``--timeout``).
+DEFAULT_TIMEOUT = 10.0
+#: Result rows (or triples) one answer may hold (``--max-rows``); the graph has ~4,000 triples.
+DEFAULT_MAX_ROWS = 10_000
+
+_SPARQL_QUERY = "application/sparql-query"
+_SPARQL_UPDATE = "application/sparql-update"
+_FORM = "application/x-www-form-urlencoded"
+_REST_TYPES = {"application/json": "json", "text/csv": "csv"}
+_REST_ALIASES = {"json": "application/json", "csv": "text/csv"}
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+
+def evaluate(kg: KnowledgeGraph, text: str) -> tuple[str, Any]:
+    """Run untrusted SPARQL under ``kg.limits``; return ``(form, answer)``: for ``SELECT``
+    ``(variables, rows of rdflib terms)``, for ``ASK`` a ``bool``, else an :class:`rdflib.Graph`.
+
+    :raises MiliaKGError: the typed errors of :meth:`~milia_kg.query.kg.KnowledgeGraph.sparql_terms`.
+    """
+    form, answer = kg.sparql_terms(text)
+    if form != "SELECT":
+        return form, answer
+    names, cells = answer
+    return form, (names, [tuple(term(c) for c in row) for row in cells])
+
+
+# ----------------------------------------------------------------------------- requests
+
+
+def _negotiate(request: Request, offered: Mapping[str, str],
+               aliases: Mapping[str, str] = FORMAT_ALIASES) -> str:
+    """The media type to answer in: ``?format=`` (a short name or a media type), else ``Accept``."""
+    fmt = request.query_params.get("format")
+    if fmt is not None:
+        media = aliases.get(fmt.lower(), fmt.lower())
+        if media not in offered:
+            raise HTTPError(406, "not_acceptable",
+                            f"format {fmt!r} is not offered here; choose one of {', '.join(offered)}")
+        return media
+    picked = pick(request.headers.get("accept"), offered)
+    if picked is None:
+        raise HTTPError(406, "not_acceptable",
+                        f"none of Accept: {request.headers.get('accept')!r} is offered here; "
+                        f"choose one of {', '.join(offered)}")
+    return picked
+
+
+async def _query_text(request: Request) -> str:
+    """The query of a SPARQL Protocol request; an update is refused (403), anything else 400/415."""
+    params = dict(request.query_params)
+    if request.method == "POST":
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = (await request.body()).decode("utf-8", errors="replace")
+        if kind == _SPARQL_UPDATE:
+            raise HTTPError(403, "update_refused", "this endpoint is read-only: SPARQL Update is refused")
+        if kind == _SPARQL_QUERY:
+            params["query"] = body
+        elif kind == _FORM:
+            form = urllib.parse.parse_qs(body, keep_blank_values=True)
+            params.update({k: v[0] for k, v in form.items()})
+            if len(form.get("query", ())) > 1:
+                raise HTTPError(400, "bad_request", "more than one query= in the request")
+        else:
+            raise HTTPError(415, "unsupported_media_type",
+                            f"POST a query as {_SPARQL_QUERY} or {_FORM}, not {kind or 'no content type'}")
+    if "update" in params:
+        raise HTTPError(403, "update_refused", "this endpoint is read-only: SPARQL Update is refused")
+    for dataset in ("default-graph-uri", "named-graph-uri"):
+        if dataset in params:
+            raise HTTPError(400, "bad_request", f"{dataset} is not supported: the graph has one default graph")
+    if len(request.query_params.getlist("query")) > 1:
+        raise HTTPError(400, "bad_request", "more than one query= in the request")
+    text = params.get("query")
+    if not text or not text.strip():
+        raise HTTPError(400, "bad_request", "no query: give query= (URL or form) or an application/sparql-query body")
+    return text
+
+
+def _sparql_response(request: Request, form: str, answer: Any) -> Response:
+    if form == "SELECT":
+        media = _negotiate(request, SELECT_TYPES)
+        variables, rows = answer
+        body = serialize_select(variables, rows, SELECT_TYPES[media])
+    elif form == "ASK":
+        media = _negotiate(request, ASK_TYPES)
+        body = serialize_ask(answer, ASK_TYPES[media])
+    else:
+        media = _negotiate(request, GRAPH_TYPES)
+        body = serialize_graph(answer, GRAPH_TYPES[media])
+    return Response(body, media_type=media)
+
+
+def _catalogue_entry(query: Any) -> dict[str, Any]:
+    return {
+        "name": query.name,
+        "summary": query.summary,
+        "description": query.description,
+        "form": query.form,
+        "params": [vars(p) for p in query.params],
+        "columns": list(query.columns),
+        "example": dict(query.example),
+        "url": "/api/queries/" + query.name,
+    }
+
+
+# ----------------------------------------------------------------------------- the app
+
+
+def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER) -> FastAPI:
+    """The FastAPI application serving ``kg`` under its limits (``kg.with_limits(...)`` first);
+    decision support classifies with ``reasoner`` (that of ``kg``)."""
+    from milia_kg import __version__
+    from milia_kg.query.formatting import render
+    from milia_kg.serve.cds import CDS_CORS_HEADERS, add_decision_routes
+    from milia_kg.serve.page import render_page, static_file
+
+    warm_up()
+    app = FastAPI(
+        title="milia-kg",
+        version=__version__,
+        description="A read-only SPARQL endpoint and the canned query catalogue of the milia "
+        f"knowledge graph. Each query: at most {kg.limits.timeout:g} s and {kg.limits.max_rows} rows.",
+    )
+
+    @app.middleware("http")
+    async def log_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        start = time.perf_counter()
+        cds = request.url.path == "/cds-services" or request.url.path.startswith("/cds-services/")
+        try:
+            if cds and request.method == "OPTIONS":  # a CORS preflight from a browser-based CDS client
+                response = Response(status_code=204)
+            else:
+                response = await call_next(request)
+        except Exception:  # a bug: logged as a 500, then Starlette's own handler answers
+            print(log_line(request.method, request.url.path, 500, time.perf_counter() - start),
+                  file=sys.stderr, flush=True)
+            raise
+        if response.status_code == 503:
+            response.headers["Retry-After"] = "1"
+        if cds:
+            response.headers.update(CDS_CORS_HEADERS)
+        print(log_line(request.method, request.url.path, response.status_code,
+                       time.perf_counter() - start), file=sys.stderr, flush=True)
+        return response
+
+    @app.exception_handler(HTTPError)
+    async def http_error(request: Request, error: HTTPError) -> Response:
+        return Response(error_body(error.status, error.kind, error.message, **error.extra),
+                        status_code=error.status, media_type="application/json")
+
+    @app.exception_handler(MiliaKGError)
+    async def typed_error(request: Request, error: MiliaKGError) -> Response:
+        return await http_error(request, classify_error(error))
+
+    @app.exception_handler(404)
+    async def not_found(request: Request, error: Exception) -> Response:
+        return await http_error(request, HTTPError(404, "not_found", f"no route {request.url.path}"))
+
+    @app.exception_handler(405)
+    async def not_allowed(request: Request, error: Exception) -> Response:
+        return await http_error(request, HTTPError(
+            405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}"))
+
+    sparql_doc: dict[str, Any] = {
+        "summary": "SPARQL 1.1 Protocol query (read-only)",
+        "description": "query= (URL or form) or an application/sparql-query body. SELECT: SPARQL "
+        "JSON, XML, CSV, TSV; ASK: JSON, XML; CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, "
+        "RDF/XML; by Accept or ?format=. Updates are refused (403), as is SERVICE (403).",
+        "responses": {400: {"description": "bad query, or over the row cap"},
+                      403: {"description": "update or SERVICE refused"},
+                      406: {"description": "no acceptable result format"},
+                      503: {"description": "over the time limit or memory budget"}},
+    }
+
+    async def sparql(request: Request) -> Response:
+        text = await _query_text(request)
+        form, answer = await run_in_threadpool(evaluate, kg, text)
+        return _sparql_response(request, form, answer)
+
+    app.add_api_route("/sparql", sparql, methods=["GET"], operation_id="sparql_get", **sparql_doc)
+    app.add_api_route("/sparql", sparql, methods=["POST"], operation_id="sparql_post", **sparql_doc)
+
+    @app.get("/api/queries", summary="The canned query catalogue")
+    def list_queries() -> Response:
+        return json_response([_catalogue_entry(q) for q in kg.queries()])
+
+    @app.get(
+        "/api/queries/{name}", summary="Run a canned query",
+        description="Parameters as query-string values (a label or synonym, a CURIE, an IRI); "
+        "JSON {query, params, columns, rows} by default, CSV with Accept: text/csv or ?format=csv.",
+        responses={400: {"description": "bad parameter"}, 404: {"description": "unknown query"}},
+    )
+    def run_query(name: str, request: Request) -> Response:
+        params = {k: v for k, v in request.query_params.items() if k != "format"}
+        for key in params:
+            if len(request.query_params.getlist(key)) > 1:
+                raise ParameterError(key, request.query_params.getlist(key), "given more than once")
+        media = _negotiate(request, _REST_TYPES, _REST_ALIASES)
+        result = detached(kg.run, name, **params)
+        if media == "text/csv":
+            return Response((render(result, "csv") + "\n").encode(), media_type="text/csv")
+        return json_response({"query": name, "params": params, "columns": result.columns, "rows": result.rows})
+
+    @app.get("/health", summary="Liveness and the graph's size")
+    def health() -> Response:
+        return json_response({"status": "ok", "triples": kg.triple_count(),
+                              "timeout": kg.limits.timeout, "max_rows": kg.limits.max_rows})
+
+    add_decision_routes(app, reasoner)
+
+    @app.get("/", summary="The web page: a SPARQL editor (YASGUI), a form per canned query, decision support")
+    def page() -> Response:
+        return Response(render_page(kg.queries()).encode(), media_type="text/html")
+
+    @app.get("/static/{path:path}", summary="The page's script and style, and the YASGUI editor (packaged files)",
+             responses={404: {"description": "no such file"}})
+    def static(path: str) -> Response:
+        found = static_file(path)
+        if found is None:
+            raise HTTPError(404, "not_found", f"no static file {path}")
+        body, media = found
+        return Response(body, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
+
+    return app
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port``.
+
+    :raises MiliaKGError: if the address cannot be bound (busy port, unknown host).
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+            sock.listen(128)
+        except OSError:
+            sock.close()
+            raise
+    except OSError as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise MiliaKGError(f"cannot listen on {host}:{port}: {reason}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def _server(config: Any) -> Any:
+    """A uvicorn server that stops gracefully on SIGINT/SIGTERM and then exits 0: uvicorn's own
+    re-raises the signal after shutting down, so a plain ``kill`` would look like a crash."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            handled = (signal.SIGINT, signal.SIGTERM)
+            previous = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+    return Server(config)
+
+
+def run(kg: KnowledgeGraph, sock: socket.socket, reasoner: str = DEFAULT_REASONER) -> None:
+    """Serve ``kg`` (reasoned by ``reasoner``) on the listening socket ``sock`` until SIGINT or SIGTERM."""
+    import uvicorn
+
+    from milia_kg.decision import api
+
+    api.classify({"age_years": 30}, reasoner)  # load decision support now, not on the first request
+    config = uvicorn.Config(create_app(kg, reasoner), log_level="warning", access_log=False, lifespan="off")
+    try:
+        _server(config).run(sockets=[sock])
+    finally:
+        sock.close()

@@ -1,0 +1,306 @@
+"""Decision support over HTTP for ``milia-kg serve``: ``POST /api/classify`` and a CDS Hooks service
+(``GET /cds-services``, ``POST /cds-services/{id}``), both calling :func:`milia_kg.decision.api.classify`
+and its renderings (:mod:`milia_kg.decision.render`) unchanged.
+
+Where the case comes from in a CDS Hooks request: ``context.caseProfile`` (an extension of the
+``patient-view`` context, stated in the service's ``usageRequirements``). A case profile is not a
+FHIR resource, so no prefetch template could fetch it from an EHR's FHIR server; the service
+declares no prefetch, and ignores ``prefetch``, ``fhirServer`` and ``fhirAuthorization`` (it never
+calls the EHR back; the token is neither used nor logged). The document at ``context.caseProfile``
+goes to ``classify`` as it is, so whatever ``classify`` accepts (a case profile, a Phenopacket) the
+service accepts.
+
+Bodies are capped at :data:`MAX_BODY_BYTES`; JSON is parsed strictly (no ``NaN``/``Infinity``,
+nesting bounded) so that a malformed body is a 400 naming the problem, never a 500.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from milia_kg.errors import CaseProfileError
+from milia_kg.serve.http import HTTPError, detached, json_response
+
+__all__ = ["CDS_CORS_HEADERS", "MAX_BODY_BYTES", "MAX_PROFILES", "SERVICE", "add_decision_routes"]
+
+#: Bytes a classify or CDS Hooks request body may hold (a profile is well under 1 KiB).
+MAX_BODY_BYTES = 2**20
+#: Profiles one JSON Lines request may hold.
+MAX_PROFILES = 1_000
+#: JSON nesting a body may have (a profile nests 2 deep, a Phenopacket about 6).
+MAX_DEPTH = 32
+
+#: The one CDS Hooks service (discovery entry, CDS Hooks 1.0/2.0).
+SERVICE: dict[str, str] = {
+    "hook": "patient-view",
+    "id": "milia-kg-classify",
+    "title": "milia-kg: kind of milia and sourced advice",
+    "description": "Classifies a case of milia into subtypes by OWL reasoning over the milia knowledge "
+    "graph, and returns the expected course, management, what to avoid and when to seek care, each "
+    "with its verbatim source quote. Decision support derived from one patient-education page, not a diagnosis.",
+    "usageRequirements": "The case goes in context.caseProfile: a milia-kg case profile (JSON, see the "
+    "case-profile JSON Schema) or any other document milia_kg.classify accepts. No prefetch is used.",
+}
+#: CORS for browser-based CDS clients (CDS Hooks, "Cross-origin resource sharing").
+CDS_CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Authorization",
+    "Access-Control-Expose-Headers": "Origin, Accept, Content-Location, Location, X-Requested-With",
+    "Access-Control-Max-Age": "86400",
+}
+_JSON = "application/json"
+_JSONL = ("application/x-ndjson", "application/jsonl", "application/json-lines")
+_FORMATS = ("json", "cards", "text")
+
+
+# ----------------------------------------------------------------------------- reading requests
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The request body, refused (413) past ``limit`` bytes without reading the rest."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPError(413, "payload_too_large", f"the body has {declared} bytes; at most {limit} are taken")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise HTTPError(413, "payload_too_large",
+                            f"the body has more than {limit} bytes; at most {limit} are taken")
+    return bytes(body)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _depth(value: Any, limit: int = MAX_DEPTH) -> int:
+    """Nesting depth of parsed JSON, stopping past ``limit`` (iterative: no recursion to overflow)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def parse_json(text: bytes | str, field: str = "", line: int | None = None) -> Any:
+    """Strict JSON (RFC 8259: no ``NaN``/``Infinity``), nesting at most :data:`MAX_DEPTH`.
+
+    :raises CaseProfileError: naming ``field`` and where the text stops being JSON.
+    """
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except UnicodeDecodeError:
+        raise CaseProfileError(field, "the body is not UTF-8", line=line) from None
+    except json.JSONDecodeError as error:
+        raise CaseProfileError(field, f"not JSON ({error.msg} at line {error.lineno} column {error.colno})",
+                               line=line) from None
+    except ValueError as error:  # NaN, Infinity
+        raise CaseProfileError(field, f"not JSON ({error})", line=line) from None
+    except RecursionError:
+        raise CaseProfileError(field, f"nested deeper than {MAX_DEPTH} levels", line=line) from None
+    if _depth(value) > MAX_DEPTH:
+        raise CaseProfileError(field, f"nested deeper than {MAX_DEPTH} levels", line=line)
+    return value
+
+
+def _media(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _format(request: Request) -> str:
+    fmt = request.query_params.get("format", "json").lower()
+    if fmt not in _FORMATS:
+        raise HTTPError(406, "not_acceptable",
+                        f"format {fmt!r} is not offered here; choose one of {', '.join(_FORMATS)}")
+    return fmt
+
+
+# ----------------------------------------------------------------------------- classifying
+
+
+def _classify_one(profile: Any, reasoner: str) -> Any:
+    from milia_kg.decision import api
+
+    return api.classify(profile, reasoner)  # thread-safe: the prepared engine holds its own lock
+
+
+def _render(result: Any, fmt: str, indent: int | None) -> str:
+    from milia_kg.decision import render
+
+    if fmt == "text":
+        return render.to_text(result) + "\n"
+    show = render.to_cards_json if fmt == "cards" else render.to_json
+    return show(result, indent) + ("\n" if indent is not None else "")
+
+
+def _classify_text(body: bytes, fmt: str, reasoner: str) -> str:
+    return _render(_classify_one(parse_json(body), reasoner), fmt, 2)
+
+
+def _error_line(error: CaseProfileError, number: int) -> str:
+    numbered = CaseProfileError(error.field, error.reason, line=number)
+    return json.dumps({"line": number, "error": "bad_profile", "field": error.field,
+                       "message": str(numbered), "status": 400}, ensure_ascii=False)
+
+
+def _classify_lines(body: bytes, fmt: str, reasoner: str) -> str:
+    """One answer line per non-blank input line; a bad line answers with its error, the others go on."""
+    from milia_kg.decision import render
+
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CaseProfileError("", "the body is not UTF-8") from None
+    lines = list(render.jsonl_lines(text))
+    if not lines:
+        raise CaseProfileError("", "no profile: the JSON Lines body is empty")
+    if len(lines) > MAX_PROFILES:
+        raise HTTPError(413, "payload_too_large", f"{len(lines)} profiles; at most {MAX_PROFILES} a request")
+    out = []
+    for number, line in lines:
+        try:
+            out.append(_render(_classify_one(parse_json(line, line=number), reasoner), fmt, None))
+        except CaseProfileError as error:
+            out.append(_error_line(error, number))
+    return "\n".join(out) + "\n"
+
+
+def _cds_case(body: bytes) -> Any:
+    """The case profile of a CDS Hooks request, after checking the request's shape (400 if wrong)."""
+    def bad(field: str, reason: str) -> HTTPError:
+        where = f"{field}: " if field else ""
+        return HTTPError(400, "bad_cds_request", f"CDS Hooks request: {where}{reason}", field=field)
+
+    try:
+        request = parse_json(body)
+    except CaseProfileError as error:
+        raise bad("", error.reason) from None
+    if not isinstance(request, dict):
+        raise bad("", f"expected a JSON object, got {type(request).__name__}")
+    if request.get("hook") != SERVICE["hook"]:
+        got = "missing" if "hook" not in request else repr(request["hook"])
+        raise bad("hook", f"this service answers hook {SERVICE['hook']!r}, got {got}")
+    instance = request.get("hookInstance")
+    if not isinstance(instance, str) or not instance.strip():
+        raise bad("hookInstance", "required: a string (a UUID for this hook call)")
+    for optional, kind in (("fhirServer", str), ("fhirAuthorization", dict), ("prefetch", dict)):
+        if request.get(optional) is not None and not isinstance(request[optional], kind):
+            raise bad(optional, f"expected {'a string' if kind is str else 'an object'}")
+    context = request.get("context")
+    if not isinstance(context, dict):
+        raise bad("context", "required: an object")
+    for key in ("userId", "patientId", "encounterId"):
+        if context.get(key) is not None and not isinstance(context[key], str):
+            raise bad(f"context.{key}", "expected a string")
+    if "caseProfile" not in context:
+        raise bad("context.caseProfile", "required: the case (a case profile; see usageRequirements at /cds-services)")
+    return context["caseProfile"]
+
+
+def _cds_cards(body: bytes, reasoner: str) -> str:
+    from milia_kg.decision import render
+
+    profile = _cds_case(body)
+    try:
+        result = _classify_one(profile, reasoner)
+    except CaseProfileError as error:
+        field = "context.caseProfile" + (f".{error.field}" if error.field else "")
+        raise CaseProfileError(field, error.reason) from None
+    return render.to_cards_json(result) + "\n"
+
+
+# ----------------------------------------------------------------------------- routes
+
+
+_PROFILE_BODY = {
+    "required": True,
+    "content": {
+        _JSON: {"schema": {"type": "object", "description": "A case profile (the case-profile JSON Schema, "
+                           "milia_kg/decision/schemas/case-profile.schema.json)"},
+                "example": {"age_years": 0.02, "sites": ["nose"], "present_at_birth": True}},
+        _JSONL[0]: {"schema": {"type": "string", "description": "JSON Lines: one case profile a line"}},
+    },
+}
+_CDS_BODY = {
+    "required": True,
+    "content": {_JSON: {
+        "schema": {"type": "object", "required": ["hook", "hookInstance", "context"], "properties": {
+            "hook": {"type": "string", "enum": [SERVICE["hook"]]},
+            "hookInstance": {"type": "string", "description": "a UUID for this hook call"},
+            "fhirServer": {"type": "string"}, "fhirAuthorization": {"type": "object"},
+            "prefetch": {"type": "object", "description": "ignored"},
+            "context": {"type": "object", "required": ["caseProfile"], "properties": {
+                "userId": {"type": "string"}, "patientId": {"type": "string"}, "encounterId": {"type": "string"},
+                "caseProfile": {"type": "object", "description": "the case, passed to milia_kg.classify"}}},
+        }},
+        "example": {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+                    "context": {"userId": "Practitioner/example", "patientId": "example",
+                                "caseProfile": {"age_years": 52, "sex": "female", "sites": ["behind the ear"],
+                                                "arrangement": "clustered on a raised patch"}}},
+    }},
+}
+
+
+def add_decision_routes(app: FastAPI, reasoner: str) -> None:
+    """Add ``POST /api/classify`` and the CDS Hooks routes to ``app``, classifying with ``reasoner``."""
+
+    @app.post(
+        "/api/classify", summary="Classify a case profile into milia subtypes, with sourced advice",
+        description="Body: one case profile (application/json) or several as JSON Lines (application/x-ndjson, "
+        "one answer line per profile; a bad line answers with its error, the others are still classified). "
+        "?format=json (default, the decision-support result), cards (CDS Hooks cards) or text (one profile). "
+        f"Bodies over {MAX_BODY_BYTES} bytes or {MAX_PROFILES} lines are refused (413).",
+        openapi_extra={"requestBody": _PROFILE_BODY},
+        responses={400: {"description": "a profile that is not valid (the error names the field)"},
+                   406: {"description": "an unknown ?format="}, 413: {"description": "body too large"},
+                   415: {"description": "neither JSON nor JSON Lines"}},
+    )
+    async def classify(request: Request) -> Response:
+        fmt, media = _format(request), _media(request)
+        if media == _JSON:
+            body = await read_body(request)
+            text = await run_in_threadpool(detached, _classify_text, body, fmt, reasoner)
+            return Response(text.encode(), media_type="text/plain" if fmt == "text" else _JSON)
+        if media in _JSONL:
+            if fmt == "text":
+                raise HTTPError(406, "not_acceptable",
+                                "format 'text' takes one profile; JSON Lines answers json or cards")
+            body = await read_body(request)
+            text = await run_in_threadpool(detached, _classify_lines, body, fmt, reasoner)
+            return Response(text.encode(), media_type=_JSONL[0])
+        raise HTTPError(415, "unsupported_media_type",
+                        f"POST a profile as {_JSON} or profiles as {_JSONL[0]}, not {media or 'no content type'}")
+
+    @app.get("/cds-services", summary="CDS Hooks discovery: the one service offered")
+    def discovery() -> Response:
+        return json_response({"services": [SERVICE]})
+
+    @app.post(
+        "/cds-services/{service_id}", summary="CDS Hooks: call the service; answers {\"cards\": [...]}",
+        description="A CDS Hooks request (hook patient-view, hookInstance, context with the case in "
+        "context.caseProfile). The cards are those of milia-kg classify --format cards.",
+        openapi_extra={"requestBody": _CDS_BODY},
+        responses={400: {"description": "a malformed request or case profile (the error names the field)"},
+                   404: {"description": "no such service"}, 413: {"description": "body too large"},
+                   415: {"description": "not JSON"}},
+    )
+    async def call_service(service_id: str, request: Request) -> Response:
+        if service_id != SERVICE["id"]:
+            raise HTTPError(404, "unknown_service",
+                            f"no CDS service {service_id!r}; this server offers {SERVICE['id']!r}")
+        if _media(request) != _JSON:
+            raise HTTPError(415, "unsupported_media_type",
+                            f"POST a CDS Hooks request as {_JSON}, not {_media(request) or 'no content type'}")
+        body = await read_body(request)
+        text = await run_in_threadpool(detached, _cds_cards, body, reasoner)
+        return Response(text.encode(), media_type=_JSON)

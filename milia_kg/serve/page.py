@@ -1,0 +1,116 @@
+"""The web page of ``milia-kg serve`` and its static files: a SPARQL editor (YASGUI, shipped in
+``milia_kg/web/vendor/yasgui``) pre-filled with the catalogue, a form per canned query, and a case
+profile form for decision support.
+
+The page is a template (``milia_kg/web/page.html``) filled here; its script, style and the editor
+are static files under ``milia_kg/web`` served at ``/static/...``. Nothing comes from a CDN: the
+service must work on a machine without internet access.
+
+>>> from milia_kg.query.catalogue import load_catalogue
+>>> page = render_page(load_catalogue().values())
+>>> 'id="form-conditions_at_site"' in page and "https://" not in page.split("<body>")[0]
+True
+>>> static_file("vendor/yasgui/yasgui.min.css")[1]
+'text/css; charset=utf-8'
+>>> static_file("../page.html") is None and static_file("page.html") is None
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import string
+from collections.abc import Iterable
+from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING
+
+from milia_kg.base import resources
+
+if TYPE_CHECKING:
+    from milia_kg.query.catalogue import Query
+
+__all__ = ["EXAMPLE_PROFILE", "STATIC_TYPES", "render_page", "static_file", "static_files"]
+
+#: The page's template, in ``milia_kg/web``.
+TEMPLATE = "page.html"
+#: Served file suffix -> media type; files of other kinds under ``milia_kg/web`` are not served.
+STATIC_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+}
+#: The profile the page's decision-support form starts with (a newborn with milia on the nose).
+EXAMPLE_PROFILE = {"age_years": 0.02, "sites": ["nose"], "present_at_birth": True}
+
+
+def _web() -> Traversable:
+    return resources.web_dir()
+
+
+def _walk(folder: Traversable, prefix: str = "") -> Iterable[tuple[str, Traversable]]:
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            yield from _walk(entry, f"{prefix}{entry.name}/")
+        elif entry.is_file():
+            yield prefix + entry.name, entry
+
+
+@functools.cache
+def static_files() -> dict[str, Traversable]:
+    """Served path (below ``/static/``) -> packaged file: every file of a kind in :data:`STATIC_TYPES`.
+    A fixed table, so a request's path is looked up, never joined onto a folder."""
+    return {path: entry for path, entry in sorted(_walk(_web()))
+            if any(path.endswith(suffix) for suffix in STATIC_TYPES)}
+
+
+def static_file(path: str) -> tuple[bytes, str] | None:
+    """The bytes and media type of the static file at ``path``, or ``None`` if there is none."""
+    entry = static_files().get(path)
+    if entry is None:
+        return None
+    media = next(media for suffix, media in STATIC_TYPES.items() if path.endswith(suffix))
+    return entry.read_bytes(), media
+
+
+@functools.cache
+def _template() -> string.Template:
+    return string.Template(_web().joinpath(TEMPLATE).read_text(encoding="utf-8"))
+
+
+def _form(query: Query) -> str:
+    """One canned query's form: an input per parameter, the example value filled in."""
+    example = dict(query.example)
+    inputs = []
+    for param in query.params:
+        inputs.append(
+            f'<label>{html.escape(param.name)}{"" if param.required else " (optional)"} '
+            f'<input name="{html.escape(param.name)}" value="{html.escape(example.get(param.name, ""))}" '
+            f'title="{html.escape(param.description)}"{" required" if param.required else ""}></label> '
+        )
+    return (
+        f'<details><summary>{html.escape(query.name)}: {html.escape(query.summary)}</summary>'
+        f'<form class="query-form" id="form-{html.escape(query.name)}" data-query="{html.escape(query.name)}">'
+        f'{"".join(inputs)}<button type="submit">Run {html.escape(query.name)}</button></form></details>'
+    )
+
+
+def render_page(queries: Iterable[Query]) -> str:
+    """The HTML page for the catalogue ``queries``."""
+    from milia_kg import __version__
+
+    queries = list(queries)
+    catalogue = json.dumps({q.name: {"summary": q.summary, "text": q.text} for q in queries})
+    options = "".join(
+        f'<option value="{html.escape(q.name)}">{html.escape(q.name)}: {html.escape(q.summary)}</option>'
+        for q in queries
+    )
+    return _template().substitute(
+        options=options,
+        forms="\n".join(_form(q) for q in queries),
+        profile=html.escape(json.dumps(EXAMPLE_PROFILE, indent=2)),
+        version=html.escape(__version__),
+        catalogue=catalogue.replace("</", "<\\/"),  # no "</script>" inside the JSON island
+    )

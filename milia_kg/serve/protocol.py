@@ -1,0 +1,170 @@
+"""Content negotiation and serialisation for the SPARQL 1.1 Protocol served by :mod:`milia_kg.serve.app`.
+
+Results keep their RDF terms as the store holds them (IRIs, blank nodes, literals with their
+datatype or language tag): rdflib writes SPARQL JSON, XML and CSV and the graph formats; TSV,
+which rdflib does not write, is N-Triples terms joined by tabs (SPARQL 1.1 TSV).
+
+>>> pick("text/csv;q=0.5, application/sparql-results+json", SELECT_TYPES)
+'application/sparql-results+json'
+>>> pick("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", SELECT_TYPES)
+'application/xml'
+>>> pick("image/png", SELECT_TYPES) is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import rdflib
+from rdflib.query import Result
+
+from milia_kg import vocab
+
+__all__ = [
+    "ASK_TYPES",
+    "FORMAT_ALIASES",
+    "GRAPH_TYPES",
+    "SELECT_TYPES",
+    "pick",
+    "serialize_ask",
+    "serialize_graph",
+    "serialize_select",
+    "term",
+    "warm_up",
+]
+
+#: Media types of SELECT results, the first the default; value: the rdflib serializer (or ``tsv``).
+SELECT_TYPES: Mapping[str, str] = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+#: Media types of an ASK answer (CSV and TSV define none).
+ASK_TYPES: Mapping[str, str] = {k: v for k, v in SELECT_TYPES.items() if v in ("json", "xml")}
+#: Media types of CONSTRUCT/DESCRIBE graphs; value: the rdflib graph serializer.
+GRAPH_TYPES: Mapping[str, str] = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+}
+#: ``?format=`` short names (for a browser's address bar) -> a media type.
+FORMAT_ALIASES: Mapping[str, str] = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+
+
+def _accepted(header: str) -> list[tuple[float, int, str]]:
+    """``(q, order, range)`` for each media range of an ``Accept`` header, parameters dropped."""
+    ranges = []
+    for order, part in enumerate(header.split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if media and q > 0:
+            ranges.append((q, order, media.lower()))
+    return ranges
+
+
+def pick(accept: str | None, offered: Mapping[str, str]) -> str | None:
+    """The offered media type an ``Accept`` header prefers (the first offered for none or ``*/*``),
+    or ``None`` if it accepts none of them."""
+    types = list(offered)
+    if not accept or not accept.strip():
+        return types[0]
+    best: tuple[float, int, int] | None = None
+    chosen: str | None = None
+    for q, order, media in _accepted(accept):
+        for rank, offer in enumerate(types):
+            major = offer.split("/")[0]
+            if media in (offer, "*/*", f"{major}/*"):
+                # an exact match beats a wildcard of the same q; then the header's order, then ours
+                specific = 0 if media == offer else 1
+                key = (-q, specific, order * 100 + rank)
+                if best is None or key < best:
+                    best, chosen = key, offer
+    return chosen
+
+
+def term(cell: Sequence[str] | None) -> rdflib.term.Node | None:
+    """An rdflib term from ``(kind, value[, datatype, language])`` as :mod:`milia_kg.serve.app` sends
+    it across the process boundary; ``None`` stays unbound.
+
+    >>> term(("literal", "milk spots", None, "en")).n3()
+    '"milk spots"@en'
+    """
+    if cell is None:
+        return None
+    kind, value = cell[0], cell[1]
+    if kind == "uri":
+        return rdflib.URIRef(value)
+    if kind == "bnode":
+        return rdflib.BNode(value)
+    datatype, language = cell[2], cell[3]
+    if language:
+        return rdflib.Literal(value, lang=language)
+    if datatype in (None, f"{vocab.XSD}string"):
+        return rdflib.Literal(value)
+    return rdflib.Literal(value, datatype=rdflib.URIRef(datatype))
+
+
+def serialize_select(variables: list[str], rows: list[tuple[Any, ...]], fmt: str) -> bytes:
+    """SELECT results (rows of rdflib terms or ``None``) as SPARQL JSON, XML, CSV or TSV."""
+    if fmt == "tsv":
+        lines = ["\t".join("?" + v for v in variables)]
+        lines += ["\t".join("" if t is None else t.n3() for t in row) for row in rows]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    result = Result("SELECT")
+    result.vars = [rdflib.Variable(v) for v in variables]
+    result.bindings = [
+        {rdflib.Variable(v): t for v, t in zip(variables, row, strict=True) if t is not None} for row in rows
+    ]
+    return result.serialize(format=fmt, encoding="utf-8")  # type: ignore[return-value]  # rdflib: bytes with encoding
+
+
+def serialize_ask(answer: bool, fmt: str) -> bytes:
+    """An ASK answer as SPARQL JSON or XML."""
+    result = Result("ASK")
+    result.askAnswer = answer
+    return result.serialize(format=fmt, encoding="utf-8")  # type: ignore[return-value]  # rdflib: bytes with encoding
+
+
+def serialize_graph(graph: rdflib.Graph, fmt: str) -> bytes:
+    """A CONSTRUCT/DESCRIBE graph as Turtle, N-Triples, JSON-LD or RDF/XML."""
+    return graph.serialize(format=fmt, encoding="utf-8")
+
+
+def warm_up() -> None:
+    """Load every serializer plugin once, before requests arrive: rdflib imports its plugins on
+    first use, and two threads importing them at once saw half-initialised modules (measured:
+    ``AttributeError: partially initialized module 'rdflib'`` under the load test)."""
+    for fmt in set(SELECT_TYPES.values()):
+        serialize_select(["x"], [(rdflib.Literal(1),)], fmt)
+    for fmt in set(ASK_TYPES.values()):
+        serialize_ask(True, fmt)
+    graph = rdflib.Graph()
+    graph.add((rdflib.URIRef("urn:x:s"), rdflib.URIRef("urn:x:p"), rdflib.Literal("o", lang="en")))
+    for fmt in GRAPH_TYPES.values():
+        serialize_graph(graph, fmt)

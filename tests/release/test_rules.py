@@ -1,0 +1,147 @@
+"""The rule registry: ``build`` and ``validate`` run the same rules and fail the same way.
+
+One case per registered rule (a new rule without a broken example below fails
+``test_every_rule_has_a_broken_example``): the broken input is added to the small
+source tree, and both ``build`` and ``validate`` must report that rule.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import rdflib
+from conftest import copy_real_sources
+from test_checks import BROKEN_CHECKS, BROKEN_SHAPES, PREFIXES
+
+from milia_kg.base import resources
+from milia_kg.errors import ValidationError
+from milia_kg.formats.turtle import parse_turtle
+from milia_kg.release.build import build
+from milia_kg.release.validate import MAPPING_RULE, QUOTE_RULE, RuleInput, rule_names, validate_sources
+
+#: Every rule the registry holds for the packaged shapes and checks.
+RULES = rule_names(
+    RuleInput(rdflib.Graph(), rdflib.Graph(), parse_turtle(resources.shapes_file()), "", resources.check_files())
+)
+
+SSSOM_HEADER = """\
+#curie_map:
+#  mkg: https://w3id.org/milia-kg/
+#  HP: http://purl.obolibrary.org/obo/HP_
+#  skos: http://www.w3.org/2004/02/skos/core#
+#  semapv: https://w3id.org/semapv/vocab/
+#mapping_set_id: https://w3id.org/milia-kg/mappings.sssom.tsv
+#license: https://creativecommons.org/licenses/by/4.0/
+#mapping_date: 2026-11-27
+subject_id\tpredicate_id\tobject_id\tobject_label\tmapping_justification
+"""
+
+
+def _turtle(text: str) -> Callable[[Path], None]:
+    def write(data: Path) -> None:
+        (data / "broken.ttl").write_text(PREFIXES + text, encoding="utf-8")
+
+    return write
+
+
+def _sssom(row: str) -> Callable[[Path], None]:
+    def write(data: Path) -> None:
+        (data / "mappings.sssom.tsv").write_text(SSSOM_HEADER + row + "\n", encoding="utf-8")
+
+    return write
+
+
+def _shape_example(shape: str) -> Callable[[Path], None]:
+    broken = next(turtle for turtle, rule, _ in BROKEN_SHAPES.values() if rule.startswith(f"{shape}-"))
+    return _turtle(broken)
+
+
+def _example(rule: str) -> tuple[Callable[[Path], None], str]:
+    """How to break the mini sources for ``rule``, and the prefix of the rule names it must report."""
+    if rule.startswith("mkgsh:"):
+        return _shape_example(rule), f"{rule}-"
+    if f"{rule}-violation" in BROKEN_CHECKS:
+        return _turtle(BROKEN_CHECKS[f"{rule}-violation"][0]), rule
+    examples = {
+        QUOTE_RULE: _turtle(
+            "[] a owl:Axiom ; owl:annotatedSource mkg:Milia ; owl:annotatedProperty mkg:hasSite ;"
+            ' owl:annotatedTarget mkg:Face ; mkg:quote "milia are blue" ; dcterms:source mkg:source-page .'
+        ),
+        MAPPING_RULE: _sssom("mkg:Milia\tskos:closeMatch\tNOPE:0001056\tMilia\tsemapv:ManualMappingCuration"),
+    }
+    return examples[rule], rule
+
+
+def test_registry_has_every_kind_of_rule() -> None:
+    checks = sorted(name.removesuffix("-violation") for name in resources.check_files())
+    assert len(RULES) == len(set(RULES)) == 13
+    assert {*checks, QUOTE_RULE, MAPPING_RULE} <= set(RULES)
+    assert [r for r in RULES if r.startswith("mkgsh:")] == [
+        "mkgsh:AxiomShape",
+        "mkgsh:EpidemiologyStatementShape",
+        "mkgsh:MedicationShape",
+        "mkgsh:SeedAxiomShape",
+        "mkgsh:TermShape",
+    ]
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_every_rule_has_a_broken_example(rule: str) -> None:
+    assert callable(_example(rule)[0])
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_build_and_validate_fail_on_the_same_rule(
+    rule: str, tmp_path: Path, mini_sources: tuple[Path, Path]
+) -> None:
+    ontology, data = mini_sources
+    breaker, reported = _example(rule)
+    breaker(data)
+    report = validate_sources(ontology, data)
+    failed = sorted({r.rule for r in report.results})
+    assert [name for name in failed if name.startswith(reported)], failed
+    out = tmp_path / "out"
+    with pytest.raises(ValidationError) as error:
+        build(out, ontology_dir=ontology, data_dir=data)
+    assert error.value.report.results == report.results
+    assert not out.exists()
+
+
+def test_build_and_validate_name_the_same_rules(tmp_path: Path, mini_sources: tuple[Path, Path]) -> None:
+    ontology, data = mini_sources
+    summary = build(tmp_path / "out", ontology_dir=ontology, data_dir=data)
+    report = validate_sources(ontology, data)
+    assert list(summary.validation.rules_run) == list(report.rules_run) == RULES
+    assert f"validation: passed ({len(RULES)} rules)" in summary.text()
+    assert report.text() == f"validation passed: {len(RULES)} rules, no problems"
+
+
+def test_a_bad_sssom_row_fails_build_as_validate(tmp_path: Path) -> None:
+    """An undeclared prefix in the real mapping set: the same ValidationError, naming rule and row."""
+    from click.testing import CliRunner
+
+    from milia_kg.cli import main
+
+    ontology, data = copy_real_sources(tmp_path / "src")
+    sssom = data / "mappings.sssom.tsv"
+    lines = sssom.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("mkg:Nose\t"))
+    cells = lines[index].split("\t")
+    cells[2] = "NOPE:" + cells[2].split(":", 1)[1]
+    lines[index] = "\t".join(cells)
+    sssom.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = f"mappings.sssom.tsv row {index + 1}: "
+
+    report = validate_sources(ontology, data)
+    assert [(r.rule, r.message.startswith(expected)) for r in report.results] == [(MAPPING_RULE, True)]
+    with pytest.raises(ValidationError) as error:
+        build(tmp_path / "out", ontology_dir=ontology, data_dir=data)
+    assert error.value.report.results == report.results
+    for command in (["build", "--out", str(tmp_path / "out")], ["validate"]):
+        result = CliRunner().invoke(main, [*command, "--ontology-dir", str(ontology), "--data-dir", str(data)])
+        assert result.exit_code == 1, (command, result.output)
+    assert not (tmp_path / "out").exists()
+    shutil.rmtree(tmp_path / "src")

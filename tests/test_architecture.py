@@ -1,0 +1,69 @@
+"""The package's plan, enforced: the import floors of docs/design.md (an import-linter ``layers``
+contract in pyproject.toml), the five top-level modules, and no private name crossing a module."""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "milia_kg"
+LINT = Path(sys.executable).with_name("lint-imports")
+
+pytestmark = pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed (the test extra has it)")
+
+
+def _lint(root: Path, config: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run([str(LINT), "--config", str(config)], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def test_the_floors_contract_is_kept() -> None:
+    result = _lint(REPO, REPO / "pyproject.toml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "floors KEPT" in result.stdout
+
+
+@pytest.mark.parametrize(("module", "upward"), [
+    ("base/files.py", "from milia_kg.release import cache"),          # ground floor reaching up
+    ("formats/sssom.py", "from milia_kg.reasoner import DEFAULT_REASONER"),  # siblings on one floor
+    ("release/validate.py", "from milia_kg.query.backends import OxigraphBackend"),  # the cut of issue 17
+    ("query/kg.py", "    from milia_kg.decision import api"),            # a function-level import counts too
+])
+def test_an_upward_import_breaks_the_contract(module: str, upward: str, tmp_path: Path) -> None:
+    shutil.copytree(PACKAGE, tmp_path / "milia_kg", ignore=shutil.ignore_patterns("__pycache__", "web"))
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    target = tmp_path / "milia_kg" / module
+    text = target.read_text(encoding="utf-8")
+    line = f"def _added() -> None:\n{upward}\n" if upward.startswith(" ") else f"{upward}\n"
+    target.write_text(text + "\n\n" + line, encoding="utf-8")
+    result = _lint(tmp_path, tmp_path / "pyproject.toml")
+    assert result.returncode != 0
+    assert "floors BROKEN" in result.stdout
+
+
+def test_the_top_level_keeps_five_modules() -> None:
+    modules = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert modules == ["__init__.py", "__main__.py", "cli.py", "errors.py", "vocab.py"]
+
+
+def test_no_private_name_crosses_a_module() -> None:
+    """``from milia_kg.x import _name`` is refused outside the package that owns ``_name``: a
+    package's surface is its public names (the reasoner's private modules serve the reasoner only)."""
+    crossing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        here = ".".join(path.relative_to(REPO).with_suffix("").parts[:-1])
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("milia_kg"):
+                owner = node.module or ""
+                crossing += [f"{path.relative_to(REPO)}: {owner}.{a.name}" for a in node.names
+                             if a.name.startswith("_") and not a.name.startswith("__")
+                             and not (owner == here or (owner.startswith(here + ".") and here != "milia_kg"))]
+    assert crossing == []

@@ -539,7 +539,7 @@ def test_next_build_removes_the_folder_of_a_killed_build(tmp_path: Path, mini_so
 
 
 def test_file_limits_are_documented() -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parent.parent / "docs" / "security.md").read_text(encoding="utf-8")
     section = readme.split("### Files, cache and endpoints", 1)[1].split("\n#", 1)[0]
     for limit in (user_files.MAX_QUERY_FILE_BYTES, user_files.MAX_RDF_FILE_BYTES, 64 * 2**20):
         assert f"{limit // 2**20} MiB" in section

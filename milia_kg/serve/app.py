@@ -1,7 +1,7 @@
 """A read-only HTTP service over the embedded graph: the SPARQL 1.1 Protocol, REST routes for the
 catalogue, an OpenAPI document, a health route and a web page (``milia-kg serve``).
 
-Routes (see README.md, "Serving the graph"):
+Routes (see docs/serving.md):
 
 * ``GET|POST /sparql``: the SPARQL 1.1 Protocol (``query=`` in the URL or a form, or an
   ``application/sparql-query`` body). SELECT results as SPARQL JSON (default), XML, CSV or TSV and

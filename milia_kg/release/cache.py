@@ -41,7 +41,7 @@ from collections.abc import Callable
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from milia_kg.base import resources
+from milia_kg.base import atomic, resources
 from milia_kg.reasoner import DEFAULT_REASONER
 
 __all__ = ["cache_dir", "derived_file", "reasoned_graph_file", "sidecar", "source_key"]
@@ -154,8 +154,8 @@ def _verified(target: Path, counted: bool = True) -> bool:
 
 def _store(target: Path, data: bytes, triples: int | None) -> None:
     """Write the closure, then its record: a reader trusts the closure only once both are in place."""
-    _write_atomic(target, data)
-    _write_atomic(sidecar(target), json.dumps(_record(data, triples), sort_keys=True).encode() + b"\n")
+    atomic.write_file(target, data)
+    atomic.write_file(sidecar(target), json.dumps(_record(data, triples), sort_keys=True).encode() + b"\n")
 
 
 def _private_folder() -> Path:
@@ -163,19 +163,6 @@ def _private_folder() -> Path:
     folder = tempfile.TemporaryDirectory(prefix="milia-kg-", ignore_cleanup_errors=True)
     _PRIVATE_DIRS.append(folder)
     return Path(folder.name)
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file next to ``target``, then move it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def reasoned_graph_file(

@@ -24,6 +24,7 @@ from milia_kg.base import atomic, resources
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.release import pipeline, serialize
+from milia_kg.release.sources import Sources
 from milia_kg.release.validate import ValidationReport, short
 
 __all__ = ["ARTIFACTS", "MEDIA_TYPES", "RELEASE_MARKER", "BuildSummary", "build", "entities_by_type", "prefix_map"]
@@ -221,8 +222,7 @@ def _write(
     tmp: Path,
     asserted: Graph,
     inferred: Graph,
-    ontology_dir: str | Path | None,
-    data_dir: str | Path | None,
+    sources: Sources,
     curie_map: Mapping[str, str],
 ) -> list[str]:
     """Write every artifact into ``tmp``; return the relative names of the files written."""
@@ -247,11 +247,11 @@ def _write(
     (tmp / "prefixes.json").write_text(json.dumps(bioregistry, indent=2) + "\n", encoding="utf-8")
 
     extra = []
-    mappings = resources.mappings_file(data_dir)
+    mappings = resources.mappings_file(sources.data_dir)
     if mappings is not None:
         (tmp / mappings.name).write_bytes(mappings.read_bytes())
         extra.append(mappings.name)
-    imports = resources.import_files(ontology_dir)
+    imports = resources.import_files(sources.ontology_dir)
     if imports:
         (tmp / "imports").mkdir()
         for source in imports:
@@ -306,7 +306,8 @@ def build(
     started = time.perf_counter()
     out = Path(out_dir).absolute()
     _check_replaceable(out)
-    result = pipeline.run(ontology_dir, data_dir, reasoner=reasoner)
+    sources = Sources(ontology_dir, data_dir)
+    result = pipeline.run(sources, reasoner=reasoner)
     asserted, inferred, reasoned, report = result.asserted, result.inferred, result.closure, result.report
     assert report is not None  # validate=True
     if not report.conforms:
@@ -314,7 +315,7 @@ def build(
 
     with atomic.folder_beside(out) as tmp:
         curie_map = {} if result.mapping_set is None else dict(result.mapping_set.converter.prefix_map)
-        files = _write(tmp, asserted, inferred, ontology_dir, data_dir, curie_map)
+        files = _write(tmp, asserted, inferred, sources, curie_map)
         (tmp / RELEASE_MARKER).write_text(f"milia-kg {__version__}\n", encoding="utf-8")
         _check_replaceable(out)  # again: the folder may have been filled while we reasoned
     return BuildSummary(

@@ -43,6 +43,7 @@ from pathlib import Path
 
 from milia_kg.base import atomic, resources
 from milia_kg.reasoner import DEFAULT_REASONER
+from milia_kg.release.sources import PACKAGED, Sources
 
 __all__ = ["cache_dir", "derived_file", "reasoned_graph_file", "sidecar", "source_key"]
 
@@ -78,8 +79,7 @@ def _version() -> str:
 
 def source_key(
     reasoner: str,
-    ontology_dir: str | Path | None = None,
-    data_dir: str | Path | None = None,
+    sources: Sources = PACKAGED,
 ) -> str:
     """The SHA-256 hex digest that names the cached reasoned graph of these sources.
 
@@ -90,8 +90,8 @@ def source_key(
         digest.update(f"{tag}\0{value}\0".encode())
     here = resources.PACKAGE_ROOT  # the whole package: a change to the reasoner must rebuild the closure
     entries = [
-        *_walk("ontology", resources.ontology_dir(ontology_dir)),
-        *_walk("data", resources.data_dir(data_dir)),
+        *_walk("ontology", resources.ontology_dir(sources.ontology_dir)),
+        *_walk("data", resources.data_dir(sources.data_dir)),
         *((f"code/{c.relative_to(here).as_posix()}", c) for c in sorted(here.rglob("*.py"))),
     ]
     for name, entry in entries:
@@ -115,11 +115,11 @@ def _walk(prefix: str, folder: Traversable) -> list[tuple[str, Traversable]]:
     return sorted(found, key=lambda item: item[0])
 
 
-def _reason(reasoner: str, ontology_dir: str | Path | None, data_dir: str | Path | None) -> tuple[bytes, int]:
+def _reason(reasoner: str, sources: Sources) -> tuple[bytes, int]:
     """Reason over the sources; return asserted + inferred triples as N-Triples, and their count."""
     from milia_kg.release import pipeline
 
-    closure = pipeline.run(ontology_dir, data_dir, reasoner=reasoner, validate=False).closure
+    closure = pipeline.run(sources, reasoner=reasoner, validate=False).closure
     return closure.serialize(format="nt", encoding="utf-8"), len(closure)
 
 
@@ -167,28 +167,26 @@ def _private_folder() -> Path:
 
 def reasoned_graph_file(
     reasoner: str = DEFAULT_REASONER,
-    ontology_dir: str | Path | None = None,
-    data_dir: str | Path | None = None,
+    sources: Sources = PACKAGED,
     directory: str | Path | None = None,
 ) -> Path:
     """Return the N-Triples file of the reasoned graph of the sources, building it if needed.
 
     :param reasoner: the reasoner that produced (or will produce) the inferred triples.
-    :param ontology_dir: sources to use instead of the packaged ``ontology/``.
-    :param data_dir: sources to use instead of the packaged ``data/``.
+    :param sources: folders to use instead of the packaged ones.
     :param directory: the cache folder (default: :func:`cache_dir`).
     :raises RDFSyntaxError: if a source file is not valid Turtle.
     :raises InconsistencyError: if the reasoned graph is inconsistent.
     :raises MiliaKGError: for an unknown reasoner or a missing source folder.
     """
-    key = source_key(reasoner, ontology_dir, data_dir)
+    key = source_key(reasoner, sources)
     folder = Path(directory) if directory is not None else cache_dir()
     stem = f"reasoned-{reasoner}-"
     target = folder / f"{stem}{key}.nt"
     damaged = target.exists() or sidecar(target).exists()
     if damaged and _verified(target):
         return used(target)
-    data, triples = _reason(reasoner, ontology_dir, data_dir)
+    data, triples = _reason(reasoner, sources)
     return _settle(folder, f"{stem}*.nt*", target, damaged, data, triples)
 
 

@@ -27,13 +27,13 @@ from milia_kg import reasoner as reasoning
 from milia_kg import vocab
 from milia_kg.base import resources
 from milia_kg.reasoner import DEFAULT_REASONER
-from milia_kg.release.sources import ASSERTED_GRAPH, INFERRED_GRAPH, load_asserted
+from milia_kg.release.sources import ASSERTED_GRAPH, INFERRED_GRAPH, PACKAGED, Sources, load_asserted
 
 if TYPE_CHECKING:
     from milia_kg.formats.sssom import MappingSet
     from milia_kg.release.validate import ValidationReport
 
-__all__ = ["Pipeline", "load_dataset", "make_dataset", "run", "sources"]
+__all__ = ["Pipeline", "load_dataset", "load_sources", "make_dataset", "run"]
 
 MKG = rdflib.Namespace(vocab.MKG)
 
@@ -56,8 +56,8 @@ class Pipeline:
     report: ValidationReport | None
 
 
-def sources(
-    ontology_dir: str | Path | None = None, data_dir: str | Path | None = None, validate: bool = False,
+def load_sources(
+    sources: Sources = PACKAGED, validate: bool = False,
 ) -> tuple[rdflib.Graph, MappingSet | None]:
     """The asserted graph of the sources (Turtle files and mapping set) and the mapping set, as
     :func:`run` loads them (merges on pyoxigraph terms start from it, see :mod:`milia_kg.merge.union`).
@@ -67,8 +67,8 @@ def sources(
     """
     from milia_kg.formats import sssom
 
-    asserted = load_asserted(ontology_dir, data_dir, mappings=False)
-    sssom_file = resources.mappings_file(data_dir)
+    asserted = load_asserted(sources.ontology_dir, sources.data_dir, mappings=False)
+    sssom_file = resources.mappings_file(sources.data_dir)
     mapping_set = sssom.read_sssom(sssom_file) if sssom_file is not None else None
     if mapping_set is not None:
         sssom.add_to_graph(mapping_set, asserted, strict=not validate)
@@ -76,8 +76,7 @@ def sources(
 
 
 def run(
-    ontology_dir: str | Path | None = None,
-    data_dir: str | Path | None = None,
+    sources: Sources = PACKAGED,
     extra_graphs: Iterable[rdflib.Graph] = (),
     reasoner: reasoning.Reasoner | str = DEFAULT_REASONER,
     validate: bool = True,
@@ -91,7 +90,7 @@ def run(
     :raises InconsistencyError: if the reasoned graph is inconsistent.
     :raises ParameterError: for an unknown reasoner name.
     """
-    asserted, mapping_set = sources(ontology_dir, data_dir, validate)
+    asserted, mapping_set = load_sources(sources, validate)
     for extra in extra_graphs:
         for prefix, namespace in extra.namespaces():
             asserted.bind(prefix, namespace, override=False)
@@ -101,7 +100,7 @@ def run(
     if validate:
         from milia_kg.release.validate import validate as run_rules
 
-        report = run_rules(asserted, inferred, ontology_dir=ontology_dir, data_dir=data_dir, mapping_set=mapping_set)
+        report = run_rules(asserted, inferred, sources=sources, mapping_set=mapping_set)
     return Pipeline(asserted, inferred, closure, mapping_set, report)
 
 
@@ -129,5 +128,5 @@ def load_dataset(
     :raises RDFSyntaxError: if a source file is not valid Turtle.
     :raises InconsistencyError: if the reasoned graph is inconsistent.
     """
-    result = run(ontology_dir, data_dir, reasoner=reasoner, validate=False)
+    result = run(Sources(ontology_dir, data_dir), reasoner=reasoner, validate=False)
     return make_dataset(result.asserted, result.inferred)

@@ -33,13 +33,13 @@ if TYPE_CHECKING:
     from milia_kg.formats.sssom import MappingSet
     from milia_kg.release.validate import ValidationReport
 
-__all__ = ["Pipeline", "load_dataset", "load_sources", "make_dataset", "run"]
+__all__ = ["PipelineRun", "load_dataset", "load_sources", "make_dataset", "run"]
 
 MKG = rdflib.Namespace(vocab.MKG)
 
 
 @dataclass(frozen=True)
-class Pipeline:
+class PipelineRun:
     """The outcome of :func:`run`.
 
     :ivar asserted: the sources' triples (Turtle files, mapping set, extra graphs).
@@ -80,7 +80,7 @@ def run(
     extra_graphs: Iterable[rdflib.Graph] = (),
     reasoner: reasoning.Reasoner | str = DEFAULT_REASONER,
     validate: bool = True,
-) -> Pipeline:
+) -> PipelineRun:
     """Load the sources (default: the packaged ones) plus ``extra_graphs``, reason, and validate.
 
     :param extra_graphs: graphs added to the asserted graph before reasoning (external ontologies).
@@ -101,7 +101,7 @@ def run(
         from milia_kg.release.validate import validate as run_rules
 
         report = run_rules(asserted, inferred, sources=sources, mapping_set=mapping_set)
-    return Pipeline(asserted, inferred, closure, mapping_set, report)
+    return PipelineRun(asserted, inferred, closure, mapping_set, report)
 
 
 def make_dataset(asserted: rdflib.Graph, inferred: rdflib.Graph) -> rdflib.Dataset:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from milia_kg.formats.sssom import MappingSet
     from milia_kg.release.validate import ValidationReport
 
-__all__ = ["PipelineRun", "load_dataset", "load_sources", "make_dataset", "run"]
+__all__ = ["PipelineRun", "load_dataset", "load_sources", "make_dataset", "run", "validate_sources"]
 
 MKG = rdflib.Namespace(vocab.MKG)
 
@@ -130,3 +130,19 @@ def load_dataset(
     """
     result = run(Sources(ontology_dir, data_dir), reasoner=reasoner, validate=False)
     return make_dataset(result.asserted, result.inferred)
+
+
+def validate_sources(
+    ontology_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    reasoner: str = DEFAULT_REASONER,
+) -> ValidationReport:
+    """Load, reason over and validate the sources (default: the packaged ones), as :func:`run`
+    does for ``milia-kg validate``; the report is returned, never raised.
+
+    :raises RDFSyntaxError: if a source file is not valid Turtle.
+    :raises InconsistencyError: if the reasoned graph is inconsistent.
+    """
+    report = run(Sources(ontology_dir, data_dir), reasoner=reasoner).report
+    assert report is not None  # validate=True
+    return report

@@ -49,7 +49,6 @@ from milia_kg.base import resources
 from milia_kg.errors import MiliaKGError
 from milia_kg.formats.terms import TermMap
 from milia_kg.formats.turtle import parse_turtle
-from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.release.sources import PACKAGED, Sources
 
 if TYPE_CHECKING:
@@ -72,7 +71,6 @@ __all__ = [
     "run_shacl",
     "short",
     "validate",
-    "validate_sources",
 ]
 
 MKG = rdflib.Namespace(vocab.MKG)
@@ -478,21 +476,3 @@ def validate(
     given = RuleInput(asserted, inferred, shapes, seed, checks, mapping_set)
     results = [result for family in RULES.values() for result in family.run(given)]
     return ValidationReport(results, rules_run=rule_names(given))
-
-
-def validate_sources(
-    ontology_dir: str | Path | None = None,
-    data_dir: str | Path | None = None,
-    reasoner: str = DEFAULT_REASONER,
-) -> ValidationReport:
-    """Load, reason over and validate the sources (default: the packaged ones); see
-    :func:`milia_kg.release.pipeline.run`.
-
-    :raises RDFSyntaxError: if a source file is not valid Turtle.
-    :raises InconsistencyError: if the reasoned graph is inconsistent.
-    """
-    from milia_kg.release import pipeline
-
-    report = pipeline.run(Sources(ontology_dir, data_dir), reasoner=reasoner).report
-    assert report is not None  # validate=True
-    return report

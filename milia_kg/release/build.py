@@ -24,7 +24,7 @@ from milia_kg.base import atomic, resources
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.release import pipeline, serialize
-from milia_kg.release.sources import Sources
+from milia_kg.release.folders import Sources
 from milia_kg.release.validate import ValidationReport, short
 
 __all__ = ["ARTIFACTS", "MEDIA_TYPES", "RELEASE_MARKER", "BuildSummary", "build", "entities_by_type", "prefix_map"]

@@ -43,7 +43,7 @@ from pathlib import Path
 
 from milia_kg.base import atomic, resources
 from milia_kg.reasoner import DEFAULT_REASONER
-from milia_kg.release.sources import PACKAGED, Sources
+from milia_kg.release.folders import PACKAGED, Sources
 
 __all__ = ["cache_dir", "derived_file", "reasoned_graph_file", "sidecar", "source_key"]
 

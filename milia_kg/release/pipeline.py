@@ -27,7 +27,8 @@ from milia_kg import reasoner as reasoning
 from milia_kg import vocab
 from milia_kg.base import resources
 from milia_kg.reasoner import DEFAULT_REASONER
-from milia_kg.release.sources import ASSERTED_GRAPH, INFERRED_GRAPH, PACKAGED, Sources, load_asserted
+from milia_kg.release.folders import PACKAGED, Sources
+from milia_kg.release.sources import ASSERTED_GRAPH, INFERRED_GRAPH, load_asserted
 
 if TYPE_CHECKING:
     from milia_kg.formats.sssom import MappingSet

@@ -49,7 +49,7 @@ from milia_kg.base import resources
 from milia_kg.errors import MiliaKGError
 from milia_kg.formats.terms import TermMap
 from milia_kg.formats.turtle import parse_turtle
-from milia_kg.release.sources import PACKAGED, Sources
+from milia_kg.release.folders import PACKAGED, Sources
 
 if TYPE_CHECKING:
     from milia_kg.formats.sssom import MappingSet

@@ -33,7 +33,7 @@ from milia_kg.query.backends import (
 from milia_kg.query.catalogue import parse_query_file
 from milia_kg.query.kg import KnowledgeGraph
 from milia_kg.release import cache as release_cache
-from milia_kg.release.sources import Sources
+from milia_kg.release.folders import Sources
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

@@ -562,3 +562,43 @@ def test_damaged_classifier_module_is_rebuilt(damage: str, cached: tuple[Path, b
         again = release_cache.derived_file("classifier", "json", schema_module._build, directory=folder)
     assert again == path and again.read_bytes() == data
     assert [r.getMessage() for r in caplog.records] == [f"milia-kg: warning: cache {path} was damaged; rebuilt"]
+
+
+# ----------------------------------------------------------------------------- multi-member gzip (issue 23, 3)
+
+GZIP_SLICE = Path(__file__).parent / "fixtures" / "obo-slice.ttl"
+
+
+def _members(data: bytes, parts: int) -> bytes:
+    """``data`` split at line ends into ``parts`` gzip members, as bgzip and ``cat a.gz b.gz`` write."""
+    import gzip
+
+    lines = data.splitlines(keepends=True)
+    step = -(-len(lines) // parts)
+    return b"".join(gzip.compress(b"".join(lines[i:i + step])) for i in range(0, len(lines), step))
+
+
+@pytest.mark.parametrize("tail", [b"", b"\0" * 512, "bgzip-eof"], ids=["three", "nul-padding", "bgzip-eof"])
+def test_every_gzip_member_is_read(tail: bytes | str, tmp_path: Path) -> None:
+    import gzip
+
+    from milia_kg.formats.sniff import read_source
+
+    plain = GZIP_SLICE.read_bytes()
+    packed = tmp_path / "slice.ttl.gz"
+    packed.write_bytes(_members(plain, 3) + (gzip.compress(b"") if tail == "bgzip-eof" else tail))
+    assert read_source(packed) == ("Turtle", plain)
+    whole, members = rdflib.Graph(), rdflib.Graph()
+    union.parse_external(GZIP_SLICE, whole)
+    union.parse_external(packed, members)
+    assert len(members) == len(whole) > 0
+
+
+@pytest.mark.parametrize("tail", [b"garbage", b"\0\0x", b"\x1f\x8b\x08"], ids=["text", "after-nul", "cut-member"])
+def test_bytes_after_the_gzip_stream_are_refused(tail: bytes, tmp_path: Path) -> None:
+    packed = tmp_path / "slice.ttl.gz"
+    packed.write_bytes(_members(GZIP_SLICE.read_bytes(), 2) + tail)
+    result = CliRunner().invoke(main, ["sparql", "--merge", str(packed), "-"], input="ASK { ?s ?p ?o }")
+    assert result.exit_code == 2
+    line = _one_line_error(result.stderr)
+    assert line.startswith(f"milia-kg: error: {packed}") and "gzip" in line

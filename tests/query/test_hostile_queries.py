@@ -507,3 +507,18 @@ def test_fuzzed_sparql_gives_answers_or_typed_errors(engine: str, text: str) -> 
         kg.sparql(text, timeout=2, max_rows=1000)
     except errors.MiliaKGError as exc:
         assert "\n" not in " ".join(str(exc).split())
+
+
+@pytest.mark.parametrize("case", sorted(BYPASSES))
+def test_served_endpoint_refuses_bypasses(case: str, listener: Listener) -> None:
+    """A plain GET (any web page can make one) reaches ``serve``'s /sparql: 403, nothing sent."""
+    from fastapi.testclient import TestClient
+
+    from milia_kg.serve.app import create_app
+
+    client = TestClient(create_app(KnowledgeGraph.open()))
+    response = client.get("/sparql", params={"query": BYPASSES[case].format(url=listener.url)})
+    assert response.status_code == 403, response.text
+    assert response.json()["error"] == "service_refused"
+    time.sleep(0.05)
+    assert listener.connections == 0

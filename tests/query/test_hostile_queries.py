@@ -522,3 +522,41 @@ def test_served_endpoint_refuses_bypasses(case: str, listener: Listener) -> None
     assert response.json()["error"] == "service_refused"
     time.sleep(0.05)
     assert listener.connections == 0
+
+
+#: Pieces of SPARQL text, tokens and parts of tokens, that change how the text around them is read.
+_SOUP = ["SERVICE", "service", "SILENT", "{", "}", "?s ?p ?o", "[", "]", "(", ")", ".", ";", ",", "'", '"', '"""',
+         "'''", "#", "\n", "\r", " ", "\\", "\\u0053", "\\u0022", "\\u0027", "ex:", "ex:a", ":", "_:b", "@en", "1",
+         "1.5e3", "a", "OPTIONAL", "FILTER(", "<", ">", "?", "$", "^^", "BIND(1 AS ?z)", "\u017f", "\u0131",
+         "ERVICE", "SERV", "%41", "\\#", "\\'", '\\"', "|", "/", "*", "+"]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=st.lists(st.sampled_from(_SOUP), max_size=6), keyword=st.sampled_from(
+    ["SERVICE", "service", "\\u0053ERVICE", "\u017fERVICE", "SERVICESILENT"]),
+       between=st.lists(st.sampled_from(_SOUP), max_size=3), after=st.lists(st.sampled_from(_SOUP), max_size=4))
+def test_what_the_check_lets_through_connects_nowhere(before: list[str], keyword: str, between: list[str],
+                                                      after: list[str], listener: Listener) -> None:
+    """Differential: a query the check accepts runs on both engines' own parsers (an Oxigraph store
+    and an rdflib graph of one triple, as the probe of issue 23 did), and nothing connects."""
+    import pyoxigraph as ox
+    import rdflib
+
+    body = "".join(before) + keyword + "".join(between) + f" <{listener.url}> {{ ?s ?p ?o }}" + "".join(after)
+    query = f"PREFIX ex: <urn:ex:> PREFIX : <{listener.url}> SELECT * WHERE {{ ?s ?p ?o {body} }}"
+    try:
+        check_query(query)
+    except errors.MiliaKGError:
+        return
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o")))
+    graph = rdflib.Graph()
+    graph.add((rdflib.URIRef("urn:s"), rdflib.URIRef("urn:p"), rdflib.URIRef("urn:o")))
+    for run in (lambda: list(store.query(query)), lambda: list(graph.query(query))):
+        try:
+            run()
+        except Exception:
+            continue
+    time.sleep(0.01)
+    assert listener.connections == 0, query

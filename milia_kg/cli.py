@@ -423,12 +423,11 @@ def classify_command(source: str, fmt: str, jsonl: bool, reasoner: str) -> None:
 def merge_command(files: tuple[str, ...], out: str, reasoner: str) -> None:
     """Merge the graph with ontology FILEs (OBO, OBO Graphs JSON, OWL/XML, OWL functional syntax, RDF/XML,
     Turtle, N-Triples, JSON-LD, gzipped or not), reason, and keep the result as an Oxigraph store in DIR."""
-    import json
-
+    from milia_kg.base import files as user_files
     from milia_kg.merge.store import MARKER, build_store
 
     folder = build_store(files, out, reasoner=reasoner)
-    meta = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    meta = user_files.read_json(user_files.read_limited(folder / MARKER, user_files.MAX_RECORD_BYTES), MARKER)
     click.echo(f"{folder}: {meta['triples']} triples ({reasoner} closure of the graph and {len(files)} file(s))")
 
 

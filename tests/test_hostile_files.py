@@ -562,3 +562,144 @@ def test_damaged_classifier_module_is_rebuilt(damage: str, cached: tuple[Path, b
         again = release_cache.derived_file("classifier", "json", schema_module._build, directory=folder)
     assert again == path and again.read_bytes() == data
     assert [r.getMessage() for r in caplog.records] == [f"milia-kg: warning: cache {path} was damaged; rebuilt"]
+
+
+# ----------------------------------------------------------------------------- multi-member gzip (issue 23, 3)
+
+GZIP_SLICE = Path(__file__).parent / "fixtures" / "obo-slice.ttl"
+
+
+def _members(data: bytes, parts: int) -> bytes:
+    """``data`` split at line ends into ``parts`` gzip members, as bgzip and ``cat a.gz b.gz`` write."""
+    import gzip
+
+    lines = data.splitlines(keepends=True)
+    step = -(-len(lines) // parts)
+    return b"".join(gzip.compress(b"".join(lines[i:i + step])) for i in range(0, len(lines), step))
+
+
+@pytest.mark.parametrize("tail", [b"", b"\0" * 512, "bgzip-eof"], ids=["three", "nul-padding", "bgzip-eof"])
+def test_every_gzip_member_is_read(tail: bytes | str, tmp_path: Path) -> None:
+    import gzip
+
+    from milia_kg.formats.sniff import read_source
+
+    plain = GZIP_SLICE.read_bytes()
+    packed = tmp_path / "slice.ttl.gz"
+    packed.write_bytes(_members(plain, 3) + (gzip.compress(b"") if tail == "bgzip-eof" else tail))
+    assert read_source(packed) == ("Turtle", plain)
+    whole, members = rdflib.Graph(), rdflib.Graph()
+    union.parse_external(GZIP_SLICE, whole)
+    union.parse_external(packed, members)
+    assert len(members) == len(whole) > 0
+
+
+@pytest.mark.parametrize("tail", [b"garbage", b"\0\0x", b"\x1f\x8b\x08"], ids=["text", "after-nul", "cut-member"])
+def test_bytes_after_the_gzip_stream_are_refused(tail: bytes, tmp_path: Path) -> None:
+    packed = tmp_path / "slice.ttl.gz"
+    packed.write_bytes(_members(GZIP_SLICE.read_bytes(), 2) + tail)
+    result = CliRunner().invoke(main, ["sparql", "--merge", str(packed), "-"], input="ASK { ?s ?p ?o }")
+    assert result.exit_code == 2
+    line = _one_line_error(result.stderr)
+    assert line.startswith(f"milia-kg: error: {packed}") and "gzip" in line
+
+
+# ----------------------------------------------------------------------------- files read back (issue 23, 10 and 14)
+
+_READ_BACK = textwrap.dedent("""
+    import resource, sys
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))  # a regression fails here, not the machine
+    from milia_kg.release import cache
+    if sys.argv[2] == "classifier":
+        from milia_kg.decision import schema_module
+        print(cache.derived_file("classifier", "json", schema_module._build, directory=sys.argv[1]))
+    else:
+        print(cache.reasoned_graph_file("fast", directory=sys.argv[1]))
+""")
+
+
+def _link_to_dev_zero(path: Path) -> None:
+    path.unlink()
+    path.symlink_to("/dev/zero")
+
+
+def _fifo(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)
+
+
+def _forged_link(path: Path) -> None:
+    """The closure swapped for a link to a forged copy elsewhere (its record still matches)."""
+    forged = path.parent.parent / "forged.nt"
+    forged.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(forged)
+
+
+#: damage -> (what it does to the file, the warning's reason with {name} for the file's name)
+READ_BACK = {
+    "dev-zero-link": (_link_to_dev_zero, "refused ({name}: a symbolic link)"),
+    "fifo": (_fifo, "refused ({name}: not a regular file)"),
+    "forged-link": (_forged_link, "refused ({name}: a symbolic link)"),
+    "record-dev-zero-link": (lambda p: _link_to_dev_zero(release_cache.sidecar(p)),
+                             "refused ({name}.sha256: a symbolic link)"),
+    "record-fifo": (lambda p: _fifo(release_cache.sidecar(p)), "refused ({name}.sha256: not a regular file)"),
+    "record-list": (lambda p: release_cache.sidecar(p).write_text("[]"), "damaged"),
+    "record-string": (lambda p: release_cache.sidecar(p).write_text('"x"'), "damaged"),
+    "record-nested-100k": (lambda p: release_cache.sidecar(p).write_text("[" * 100_000 + "]" * 100_000), "damaged"),
+    "world-writable": (lambda p: p.chmod(0o646), "refused ({name}: writable by other users (mode -rw-r--rw-))"),
+    "record-world-writable": (lambda p: release_cache.sidecar(p).chmod(0o646),
+                              "refused ({name}.sha256: writable by other users (mode -rw-r--rw-))"),
+    "other-owner": (lambda p: os.chown(p, 4242, -1),
+                    "refused ({name}: owned by another user (uid 4242, not " + str(os.geteuid()) + "))"),
+    "record-other-owner": (lambda p: os.chown(release_cache.sidecar(p), 4242, -1),
+                           "refused ({name}.sha256: owned by another user (uid 4242, not " + str(os.geteuid()) + "))"),
+}
+
+
+@pytest.mark.parametrize("kind", ["reasoned", "classifier"])
+@pytest.mark.parametrize("damage", sorted(READ_BACK))
+def test_cache_files_read_back_bounded_and_owned(damage: str, kind: str, cached: tuple[Path, bytes],
+                                                 tmp_path: Path) -> None:
+    if "owner" in damage and os.geteuid() != 0:
+        pytest.skip("chown to another user needs root")
+    folder = _copy(cached[0], tmp_path / "cache")
+    first = subprocess.run([PYTHON, "-c", _READ_BACK, str(folder), kind], capture_output=True, text=True,
+                           timeout=BOUND * 4, env=subprocess_env())
+    assert first.returncode == 0, first.stderr
+    path = Path(first.stdout.strip())
+    good = path.read_bytes()
+    action, reason = READ_BACK[damage]
+    action(path)
+    again = subprocess.run([PYTHON, "-c", _READ_BACK, str(folder), kind], capture_output=True, text=True,
+                           timeout=BOUND * 4, env=subprocess_env())
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == str(path)
+    assert again.stderr.splitlines() == [f"milia-kg: warning: cache {path} was {reason.format(name=path.name)}; rebuilt"]
+    assert not path.is_symlink() and path.stat().st_uid == os.geteuid() and not path.stat().st_mode & 0o002
+    if kind == "classifier":  # blank-node labels differ between runs
+        rebuilt, before = json.loads(path.read_bytes()), json.loads(good)
+        assert rebuilt["codings"] == before["codings"]
+        assert _ground(rebuilt["closure"].encode()) == _ground(before["closure"].encode())
+    else:
+        assert _ground(path.read_bytes()) == _ground(good)
+
+
+@pytest.mark.parametrize("how", ["world-writable", "other-owner"])
+def test_cache_folder_another_user_could_write_is_not_used(how: str, cached: tuple[Path, bytes],
+                                                            tmp_path: Path) -> None:
+    if how == "other-owner" and os.geteuid() != 0:
+        pytest.skip("chown to another user needs root")
+    folder = _copy(cached[0], tmp_path / "cache")
+    if how == "world-writable":
+        folder.chmod(0o777)
+        reason = "writable by other users (mode drwxrwxrwx)"
+    else:
+        os.chown(folder, 4242, -1)
+        reason = f"owned by another user (uid 4242, not {os.geteuid()})"
+    done = subprocess.run([PYTHON, "-c", _READ_BACK, str(folder), "reasoned"], capture_output=True, text=True,
+                          timeout=BOUND * 4, env=subprocess_env())
+    assert done.returncode == 0, done.stderr
+    assert not Path(done.stdout.strip()).is_relative_to(folder)
+    assert done.stderr.splitlines() == [
+        f"milia-kg: warning: cache folder {folder} refused ({reason}); using a private one"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from milia_kg import vocab
-from milia_kg.decision import advice, phenopacket, schema_module
+from milia_kg.decision import advice, json_input, phenopacket, schema_module
 from milia_kg.decision.case_graph import MKG, case_graph, graph_resolver
 from milia_kg.decision.classifier import Classifier
 from milia_kg.decision.profile import check_profile
@@ -114,6 +114,7 @@ def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
         disorder, naming the field.
     :raises InconsistencyError: if the observations contradict the ontology.
     """
+    json_input.check_values(profile)  # before the Phenopacket reader or the schema sees it
     profile, packet = phenopacket.read(profile, lambda: graph(reasoner))
     checked = check_profile(profile)
     ctx = _context(reasoner)

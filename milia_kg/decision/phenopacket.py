@@ -24,6 +24,7 @@ import csv
 import functools
 import io
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -358,14 +359,20 @@ def _years(duration: str, path: str) -> float:
     """An ISO 8601 duration in years (a year of 365.25 days, a month of a twelfth of a year)."""
     import isodate
 
+    shown = duration if len(duration) <= 40 else duration[:37] + "..."
     try:
         parsed = isodate.parse_duration(duration)
+        if isinstance(parsed, isodate.Duration):
+            years = (float(parsed.years) + float(parsed.months) / 12
+                     + parsed.tdelta.total_seconds() / 86400 / _YEAR_DAYS)
+        else:
+            years = parsed.total_seconds() / 86400 / _YEAR_DAYS
     except (isodate.ISO8601Error, ValueError):
-        raise CaseProfileError(path, f"{duration!r} is not an ISO 8601 duration") from None
-    if isinstance(parsed, isodate.Duration):
-        years = float(parsed.years) + float(parsed.months) / 12 + parsed.tdelta.total_seconds() / 86400 / _YEAR_DAYS
-    else:
-        years = parsed.total_seconds() / 86400 / _YEAR_DAYS
+        raise CaseProfileError(path, f"{shown!r} is not an ISO 8601 duration") from None
+    except OverflowError:  # P<400 nines>D: more days than a timedelta or a float holds
+        raise CaseProfileError(path, f"{shown!r} is too long a duration for an age") from None
+    if not math.isfinite(years):
+        raise CaseProfileError(path, f"{shown!r} is too long a duration for an age")
     if years < 0:
         raise CaseProfileError(path, f"{duration!r} is a negative age")
     return round(years, 6)

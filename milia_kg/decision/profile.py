@@ -99,6 +99,12 @@ def _plainly_valid(value: Any, rule: dict[str, Any]) -> bool:
         elif keyword == "minLength":
             if isinstance(value, str) and len(value) < expected:
                 return False
+        elif keyword == "maxLength":
+            if isinstance(value, str) and len(value) > expected:
+                return False
+        elif keyword == "maxItems":
+            if isinstance(value, list) and len(value) > expected:
+                return False
         elif keyword == "minProperties":
             if isinstance(value, dict) and len(value) < expected:
                 return False

@@ -6,22 +6,20 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from milia_kg.decision import json_input
 from milia_kg.decision.api import Result
-from milia_kg.errors import CaseProfileError
 
 #: The sections of a result, in the order the text rendering shows them.
 SECTIONS = ("course", "management", "avoid", "prevention", "care_seeking", "differential")
 
 
 def parse_profile(text: str, line: int | None = None) -> Any:
-    """The JSON value in ``text``.
+    """The JSON value in ``text``, strict and bounded (:func:`.json_input.load_json`).
 
-    :raises CaseProfileError: if it is not JSON (the message says where).
+    :raises CaseProfileError: if it is not JSON (the message says where) or holds a value no later
+        step can take (the message names its path).
     """
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise CaseProfileError("", f"not JSON ({error.msg} at column {error.colno})", line=line) from None
+    return json_input.load_json(text, "", line)
 
 
 def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:

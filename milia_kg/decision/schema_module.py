@@ -19,6 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from milia_kg import vocab
+from milia_kg.base import files
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.reasoner.fast import Prepared
 from milia_kg.release import cache
@@ -94,7 +95,7 @@ def load(reasoner: str = DEFAULT_REASONER) -> SchemaModule:
     :raises MiliaKGError: as :func:`milia_kg.release.cache.reasoned_graph_file`.
     """
     path = cache.derived_file(_KIND, "json", _build, reasoner)
-    data = json.loads(path.read_bytes())
+    data = files.read_json(files.read_owned(path, files.MAX_RDF_FILE_BYTES), path)  # bounded, as checked
     quads = ox.parse(data["closure"], format=ox.RdfFormat.N_TRIPLES)
     prepared = Prepared(((q.subject, q.predicate, q.object) for q in quads), terms="oxigraph")
     return SchemaModule(prepared, data["codings"])

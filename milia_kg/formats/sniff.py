@@ -153,21 +153,37 @@ def _refuse(path: Path, found: str, suffix: str) -> None:
 
 
 def _gunzip(path: Path, data: bytes, limit: int) -> bytes:
-    """``data`` decompressed, refused past ``limit`` bytes (a small gzip bomb must not fill memory).
+    """``data`` decompressed, every member of it, refused past ``limit`` bytes in all (a small gzip
+    bomb must not fill memory).
+
+    Why every member: bgzip and ``cat a.gz b.gz`` write several, and reading only the first one
+    answered with part of the file and no error. NUL padding after the last member is skipped, as
+    gzip(1) does; anything else after it is refused.
 
     :raises InputFileError: if the content is larger than ``limit``.
-    :raises RDFSyntaxError: if it is not readable gzip.
+    :raises RDFSyntaxError: if it is not readable gzip or has bytes after the gzip stream.
     """
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, limit + 1)
-    except zlib.error as error:
-        raise RDFSyntaxError(path, None, f"gzip-compressed but not readable: {error}") from error
-    if len(out) > limit:
-        raise InputFileError(path, f"larger than {limit} bytes once decompressed")
-    if not inflater.eof:
-        raise RDFSyntaxError(path, None, "gzip-compressed but not readable: the stream is truncated")
-    return out
+    out = bytearray()
+    rest, member = data, 0
+    while True:
+        member += 1
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            out += inflater.decompress(rest, limit + 1 - len(out))
+        except zlib.error as error:
+            raise RDFSyntaxError(path, None, f"gzip-compressed but not readable (member {member}): "
+                                 f"{error}") from error
+        if len(out) > limit:
+            raise InputFileError(path, f"larger than {limit} bytes once decompressed")
+        if not inflater.eof:
+            raise RDFSyntaxError(path, None, "gzip-compressed but not readable: the stream is truncated")
+        rest = inflater.unused_data
+        if not rest.strip(b"\0"):
+            return bytes(out)
+        if not rest.startswith(_GZIP):
+            offset = len(data) - len(rest)
+            raise RDFSyntaxError(path, None, f"gzip-compressed but {len(rest)} bytes of something else "
+                                 f"follow the gzip stream (at byte {offset})")
 
 
 def read_source(path: Path) -> tuple[str, bytes]:

@@ -8,8 +8,12 @@ The next query on the same merge opens that store read-only: no parsing, no reas
 Building a store removes the kept stores of older sources or code (as the packaged graph's cache does).
 
 A kept store is a folder holding Oxigraph's files and ``milia-kg-store.json`` (the key, the
-reasoner, the inputs, the triple count and the CURIE prefixes of the merge); a folder without that
-file is not opened.  Stores are built in a temporary folder beside the target, under an exclusive
+reasoner, the inputs, the triple count, the CURIE prefixes of the merge and the size and SHA-256 of
+each of Oxigraph's files, :mod:`milia_kg.merge.manifest`); a folder without that file, or whose files
+do not match it, is not opened: ``--store DIR`` refuses it in one line, a kept store of the cache is
+rebuilt with a warning.  The marker is read bounded (:mod:`milia_kg.base.files`); a kept store of the
+cache must also be a real folder (no link) of this user that others cannot write, as ssh and pip
+require of their files.  Stores are built in a temporary folder beside the target, under an exclusive
 ``fcntl.flock`` on a lock file, then moved into place with :func:`os.replace`: a concurrent first
 call waits for the lock and opens the finished store, and no reader ever sees half a store.
 
@@ -22,7 +26,9 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -30,7 +36,8 @@ from typing import TYPE_CHECKING, Any
 
 from milia_kg.base import atomic, progress
 from milia_kg.base import files as user_files
-from milia_kg.errors import RDFSyntaxError, StoreError
+from milia_kg.errors import InputFileError, RDFSyntaxError, StoreError
+from milia_kg.merge import manifest
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.release import cache
 
@@ -41,7 +48,7 @@ __all__ = ["MARKER", "build_store", "fill", "kept_store", "merge_key", "open_mer
 
 #: The file that makes a folder a milia-kg store (written last, inside the temporary folder).
 MARKER = "milia-kg-store.json"
-_LAYOUT = 1  # bump when the folder's layout changes
+_LAYOUT = 2  # bump when the folder's layout changes (2: the checksums of its files)
 #: Triples handed to Oxigraph's bulk loader at a time: it holds a batch in memory (the HPO's
 #: 400,000 triples in one batch add 290 MB to the peak; in batches of 100,000, 50 MB).
 _CHUNK = 100_000
@@ -71,8 +78,34 @@ def merge_key(files: Iterable[str | Path], reasoner: str = DEFAULT_REASONER) -> 
     return digest.hexdigest()
 
 
-def _is_store(folder: Path) -> bool:
-    return (folder / MARKER).is_file()
+def _log() -> Any:
+    import logging
+
+    return logging.getLogger("milia_kg")
+
+
+def _cache_problem(folder: Path) -> str | None:
+    """Why the kept store ``folder`` of the cache cannot be used (``None`` if it can): not a real
+    folder of this user that others cannot write, or a marker or files that do not hold."""
+    try:
+        info = os.lstat(folder)
+        if stat.S_ISLNK(info.st_mode):
+            return "a symbolic link"
+        if not stat.S_ISDIR(info.st_mode):
+            return "not a folder"
+        user_files.check_owned(folder, info)
+        meta = _read_meta(folder, user_files.read_owned)
+    except (InputFileError, StoreError) as error:
+        return str(error.reason)
+    return manifest.check(folder, meta.get("files"))
+
+
+def _discard(folder: Path) -> None:
+    """Remove a refused kept store (a link is unlinked, never followed)."""
+    if folder.is_symlink() or not folder.is_dir():
+        folder.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -109,6 +142,7 @@ def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str) -
         triples = len(store)
         del store
     meta = {
+        "files": manifest.manifest(folder, MARKER),
         "layout": _LAYOUT, "key": key, "sources": cache.source_key(reasoner), "reasoner": reasoner, "triples": triples,
         "inputs": [{"name": Path(f).name, "sha256": _file_digest(Path(f))} for f in files],
         "prefixes": prefixes,
@@ -138,8 +172,8 @@ def _remove_stale(folder: Path, reasoner: str) -> None:
     current = cache.source_key(reasoner)
     for store in folder.glob(f"merged-{reasoner}-*"):
         try:
-            sources = json.loads((store / MARKER).read_text(encoding="utf-8")).get("sources")
-        except (OSError, ValueError, AttributeError):
+            sources = _read_meta(store, user_files.read_owned).get("sources")
+        except (InputFileError, StoreError):
             continue
         if sources != current and cache.unused(store / MARKER):
             shutil.rmtree(store, ignore_errors=True)
@@ -157,18 +191,26 @@ def kept_store(files: Sequence[str | Path], reasoner: str = DEFAULT_REASONER,
     key = merge_key(files, reasoner)
     folder = Path(directory) if directory is not None else cache.cache_dir()
     target = folder / f"merged-{reasoner}-{key}"
-    if _is_store(target):
+    if os.path.lexists(target) and _cache_problem(target) is None:
         cache.used(target / MARKER)
         return target
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        user_files.check_owned(folder)
         lock = folder / f".merged-{reasoner}-{key}.lock"
         with _locked(lock):
-            if not _is_store(target):  # another process may have built it while we waited
+            problem = _cache_problem(target) if os.path.lexists(target) else "missing"
+            if problem is not None:  # another process may have built it while we waited
+                if problem != "missing":
+                    _log().warning("milia-kg: warning: kept store %s was refused (%s); rebuilt", target, problem)
+                    _discard(target)
                 _build_beside(files, reasoner, target, key)
                 _remove_stale(folder, reasoner)
         lock.unlink(missing_ok=True)
-    except PermissionError:
+    except (PermissionError, InputFileError) as error:  # cannot write, or another user could
+        if isinstance(error, InputFileError):
+            _log().warning("milia-kg: warning: cache folder %s refused (%s); using a private one",
+                           folder, error.reason)
         target = Path(tempfile.mkdtemp(prefix="milia-kg-")) / target.name
         _build_beside(files, reasoner, target, key)
     return target
@@ -190,18 +232,40 @@ def build_store(files: Sequence[str | Path], out: str | Path, reasoner: str = DE
     return out
 
 
+def _read_meta(folder: Path, read: Any = user_files.read_limited) -> dict[str, Any]:
+    """The store's marker, read with ``read`` (bounded; :func:`~milia_kg.base.files.read_owned` for
+    the cache) and checked to be a record of this layout.
+
+    :raises StoreError: naming the folder and what is wrong.
+    """
+    marker = folder / MARKER
+    if not os.path.lexists(marker):
+        raise StoreError(folder, f"not a milia-kg store (no {MARKER}; build one with 'milia-kg merge FILE... "
+                         "--out DIR')")
+    try:
+        meta = user_files.read_json(read(marker, user_files.MAX_RECORD_BYTES), MARKER)
+    except InputFileError as error:
+        raise StoreError(folder, f"unreadable {MARKER}: {error.reason}") from None
+    if meta.get("layout") != _LAYOUT:
+        raise StoreError(folder, f"a store of another milia-kg version (layout {str(meta.get('layout'))[:20]!r}); "
+                         "rebuild it")
+    prefixes = meta.get("prefixes", {})
+    if not isinstance(prefixes, dict) or not all(isinstance(v, str) for v in prefixes.values()):
+        raise StoreError(folder, f"unreadable {MARKER}: its prefixes are not a map of strings")
+    return meta
+
+
 def _meta(folder: Path) -> dict[str, Any]:
+    """The marker of the store ``folder``, after checking its files against it.
+
+    :raises StoreError: if it is no store, or a damaged one.
+    """
     if not folder.is_dir():
         raise StoreError(folder, "not a folder")
-    try:
-        meta = json.loads((folder / MARKER).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise StoreError(folder, f"not a milia-kg store (no {MARKER}; build one with 'milia-kg merge FILE... "
-                         "--out DIR')") from None
-    except (OSError, ValueError) as error:
-        raise StoreError(folder, f"unreadable {MARKER}: {' '.join(str(error).split())}") from None
-    if not isinstance(meta, dict) or meta.get("layout") != _LAYOUT:
-        raise StoreError(folder, f"a store of another milia-kg version (layout {meta.get('layout')!r}); rebuild it")
+    meta = _read_meta(folder)
+    problem = manifest.check(folder, meta.get("files"))
+    if problem is not None:
+        raise StoreError(folder, f"damaged: {problem}; rebuild it with 'milia-kg merge FILE... --out DIR'")
     return meta
 
 

@@ -19,8 +19,8 @@ query within these limits runs on both engines (rdflib with the recursion head-r
 **No outbound requests.** ``SERVICE`` (also ``SERVICE SILENT`` and ``SERVICE ?var``) would make
 the engine, or a remote endpoint, send an HTTP request chosen by the query's author. It is
 refused unless its endpoint IRI is in ``allow_service`` (exact match); ``SERVICE ?var`` and a
-prefixed name are always refused. SPARQL's ``\\uXXXX`` escapes, which rdflib expands before
-parsing, are expanded before the check too.
+prefixed name are always refused. The clauses are found as both engines read the text, not by the
+catalogue's lexer (:mod:`milia_kg.query.service`), and rdflib's parse tree is asked too.
 
 Run-time limits (:class:`Limits`): a time limit (:data:`DEFAULT_TIMEOUT`, 30 s), a cap on result
 rows or triples (:data:`DEFAULT_MAX_ROWS`, 100,000) and, for queries evaluated in a child process
@@ -36,7 +36,6 @@ milia_kg.errors.ServiceNotAllowedError: SERVICE SILENT <http://127.0.0.1:9/sparq
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -47,7 +46,8 @@ from milia_kg.errors import (
     QueryTypeError,
     ServiceNotAllowedError,
 )
-from milia_kg.query.sparql_text import is_keyword, query_form, tokens
+from milia_kg.query.service import expand_escapes, mentions_service, rdflib_services, service_clauses
+from milia_kg.query.sparql_text import query_form, tokens
 
 __all__ = [
     "DEFAULT_MAX_MEMORY",
@@ -69,7 +69,6 @@ DEFAULT_MAX_ROWS = 100_000
 DEFAULT_MAX_MEMORY = 1 << 30
 
 _OPEN, _CLOSE = "([{", ")]}"
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 @dataclass(frozen=True)
@@ -123,18 +122,6 @@ def check_text(text: object, what: str = "query text") -> str:
     return text
 
 
-def _expand_escapes(text: str) -> str:
-    """Expand SPARQL's ``\\uXXXX``/``\\UXXXXXXXX`` escapes, as rdflib does before parsing."""
-
-    def char(m: re.Match[str]) -> str:
-        try:
-            return chr(int(m.group(1) or m.group(2), 16))
-        except ValueError:  # beyond U+10FFFF
-            return m.group()
-
-    return _ESCAPE.sub(char, text)
-
-
 def check_query(text: object, allow_service: Iterable[str] = ()) -> str:
     """Check untrusted SPARQL text against the limits above; return its form (``SELECT``...).
 
@@ -149,16 +136,17 @@ def check_query(text: object, allow_service: Iterable[str] = ()) -> str:
             f"query text has {len(query)} characters; the limit is {MAX_QUERY_CHARS}"
         )
     allowed = frozenset(allow_service)
-    texts = [query] if "\\u" not in query and "\\U" not in query else [query, _expand_escapes(query)]
+    texts = [query] if "\\u" not in query and "\\U" not in query else [query, expand_escapes(query)]
     for candidate in texts:
-        _check_tokens(candidate, allowed)
+        _check_tokens(candidate)
+    _check_services(query, allowed)
     try:
         return query_form(query)
     except ValueError as exc:
         raise InvalidQueryError(f"invalid SPARQL: {exc}") from None
 
 
-def _check_tokens(query: str, allowed: frozenset[str]) -> None:
+def _check_tokens(query: str) -> None:
     depth = 0
     seen: list[tuple[str, str, int, int]] = []
     for tok in tokens(query):
@@ -175,20 +163,16 @@ def _check_tokens(query: str, allowed: frozenset[str]) -> None:
         raise QueryTooComplexError(
             f"query has {len(seen)} tokens (terms and operators); the limit is {MAX_TOKENS}"
         )
-    for i, tok in enumerate(seen):
-        if is_keyword(tok, "SERVICE"):
-            _check_service(query, seen, i, allowed)
 
 
-def _check_service(query: str, tokens: list[tuple[str, str, int, int]], i: int,
-                   allowed: frozenset[str]) -> None:
-    """Refuse the ``SERVICE`` clause starting at token ``i`` unless its IRI is allowed."""
-    j = i + 1
-    if j < len(tokens) and is_keyword(tokens[j], "SILENT"):
-        j += 1
-    target = tokens[j] if j < len(tokens) else None
-    end = target[3] if target else tokens[i][3]
-    clause = " ".join(query[tokens[i][2]:end].split())
-    if target is not None and target[0] == "iri" and target[1][1:-1] in allowed:
+def _check_services(query: str, allowed: frozenset[str]) -> None:
+    """Refuse any ``SERVICE`` either engine would see (:mod:`milia_kg.query.service`) unless it
+    names an allowed endpoint IRI, as written."""
+    if not mentions_service(query):
         return
-    raise ServiceNotAllowedError(clause)
+    for clause in service_clauses(query):
+        if clause.iri is None or clause.iri not in allowed:
+            raise ServiceNotAllowedError(clause.clause)
+    for endpoint in rdflib_services(query) or ():
+        if endpoint not in allowed:
+            raise ServiceNotAllowedError(f"SERVICE <{endpoint}>" if endpoint != "?" else "SERVICE ?")

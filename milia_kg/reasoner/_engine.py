@@ -63,6 +63,10 @@ class Engine:
         self.hv_index: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
         self.avf_index: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
         self.v = _Vocab(self)
+        #: rdfs:subClassOf triples the transitivity rule derived and has not yet evaluated, and the ones it did
+        #: not derive, by subclass (see ``_schema._subclass``).
+        self.sco_extended: set[tuple[int, int]] = set()
+        self.sco_base: dict[int, set[int]] = {}
         for pred in self.v.predicates():
             self.spo[pred] = {}
             self.pos[pred] = {}

@@ -64,19 +64,30 @@ def _members(e: Engine, c: int) -> tuple[int, ...]:
 def _subclass(e: Engine, c1: int, c2: int) -> None:
     v, add = e.v, e.add
     sco_up, sco_down = e.spo[v.SCO], e.pos[v.SCO]
+    # scm-sco, evaluated right-linearly: a triple this rule made (``extended``) is joined only with
+    # the ``base`` triples (those any other way gave) above it; a base triple is also joined with
+    # every triple below it.  Every pair of the transitive closure is still reached (a chain of base
+    # triples is extended one link at a time), but a chain of n classes costs n^2/2 joins, not n^3/6
+    # (a 1,000-term is_a chain took 15.5 s, 3,000 terms past 60 s).
+    extended, base = e.sco_extended, e.sco_base
+    is_base = (c1, c2) not in extended
+    extended.discard((c1, c2))
+    if is_base:
+        base.setdefault(c1, set()).add(c2)
     if c1 != c2:
         for x in _members(e, c1):  # cax-sco
             add(x, v.TYPE, c2)
-        for c3 in tuple(sco_up.get(c2, _NONE)):  # scm-sco, new triple first
-            if c3 != c1:
-                add(c1, v.SCO, c3)
+        for c3 in tuple(base.get(c2, _NONE)):  # scm-sco, new triple first
+            if c3 != c1 and add(c1, v.SCO, c3):
+                extended.add((c1, c3))
         for p in tuple(e.pos[v.DOMAIN].get(c1, _NONE)):  # scm-dom1
             add(p, v.DOMAIN, c2)
         for p in tuple(e.pos[v.RANGE].get(c1, _NONE)):  # scm-rng1
             add(p, v.RANGE, c2)
-    for c0 in tuple(sco_down.get(c1, _NONE)):  # scm-sco, new triple second
-        if c0 != c1 and c0 != c2:
-            add(c0, v.SCO, c2)
+    if is_base:
+        for c0 in tuple(sco_down.get(c1, _NONE)):  # scm-sco, new triple second
+            if c0 != c1 and c0 != c2 and add(c0, v.SCO, c2):
+                extended.add((c0, c2))
     if c1 in sco_up.get(c2, _NONE):  # scm-eqc2, both premise positions
         add(c1, v.EQC, c2)
         add(c2, v.EQC, c1)

@@ -35,13 +35,15 @@ import hashlib
 import json
 import logging
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from milia_kg.base import atomic, resources
+from milia_kg.base import atomic, files, resources
+from milia_kg.errors import InputFileError
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.release.folders import PACKAGED, Sources
 
@@ -135,21 +137,57 @@ def _record(data: bytes, triples: int | None) -> dict[str, object]:
     return record
 
 
-def _verified(target: Path, counted: bool = True) -> bool:
-    """Whether ``target`` matches its checksum record (if ``counted``, one N-Triples line per triple)."""
+def _untrusted(path: Path) -> str | None:
+    """Why ``path``, if it exists, is no file of milia-kg's own: a symlink, a device or FIFO, a file
+    of another user or writable by others (:func:`milia_kg.base.files.check_owned`); else ``None``."""
     try:
-        record = json.loads(sidecar(target).read_bytes())
-        data = target.read_bytes()
-    except (OSError, ValueError):
-        return False
-    if not isinstance(record, dict):
-        return False
+        info = os.lstat(path)
+    except OSError:
+        return None  # missing: damaged, not untrusted
+    if stat.S_ISLNK(info.st_mode):
+        return "a symbolic link"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file"
+    try:
+        files.check_owned(path, info)
+    except InputFileError as error:
+        return error.reason
+    return None
+
+
+def _problem(target: Path, counted: bool = True) -> str | None:
+    """Why ``target`` cannot be served (``"damaged"``, or ``"refused (...)"``), ``None`` if it matches
+    its checksum record (if ``counted``, one N-Triples line per triple).  Both files are read with
+    the bounded, regular-file-only reader: a link to ``/dev/zero`` or a FIFO never hangs."""
+    for path in (target, sidecar(target)):
+        reason = _untrusted(path)
+        if reason is not None:
+            return f"refused ({path.name}: {reason})"
+    try:
+        record = files.read_json(files.read_owned(sidecar(target), files.MAX_RECORD_BYTES), sidecar(target))
+        data = files.read_owned(target, files.MAX_RDF_FILE_BYTES)
+    except InputFileError:
+        return "damaged"
     if not counted:
-        return record == _record(data, None)
+        return None if record == _record(data, None) else "damaged"
     if not isinstance(record.get("triples"), int):
-        return False
+        return "damaged"
     lines = sum(1 for line in data.splitlines() if line.strip())
-    return lines == record["triples"] and record == _record(data, record["triples"])
+    return None if lines == record["triples"] and record == _record(data, record["triples"]) else "damaged"
+
+
+def _trusted_folder(folder: Path) -> Path:
+    """``folder``, or a private one (with a warning) if it exists and another user could write it."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return folder  # created by this process when written
+    try:
+        files.check_owned(folder, info)
+    except InputFileError as error:
+        _LOG.warning("milia-kg: warning: cache folder %s refused (%s); using a private one", folder, error.reason)
+        return _private_folder()
+    return folder
 
 
 def _store(target: Path, data: bytes, triples: int | None) -> None:
@@ -180,19 +218,25 @@ def reasoned_graph_file(
     :raises MiliaKGError: for an unknown reasoner or a missing source folder.
     """
     key = source_key(reasoner, sources)
-    folder = Path(directory) if directory is not None else cache_dir()
+    folder = _trusted_folder(Path(directory) if directory is not None else cache_dir())
     stem = f"reasoned-{reasoner}-"
     target = folder / f"{stem}{key}.nt"
-    damaged = target.exists() or sidecar(target).exists()
-    if damaged and _verified(target):
+    problem = _problem(target) if _present(target) else None
+    if _present(target) and problem is None:
         return used(target)
     data, triples = _reason(reasoner, sources)
-    return _settle(folder, f"{stem}*.nt*", target, damaged, data, triples)
+    return _settle(folder, f"{stem}*.nt*", target, problem, data, triples)
 
 
-def _settle(folder: Path, stale_pattern: str, target: Path, damaged: bool, data: bytes, triples: int | None) -> Path:
+def _present(target: Path) -> bool:
+    """Whether the file or its record is there (as anything, a dangling link included)."""
+    return any(os.path.lexists(p) for p in (target, sidecar(target)))
+
+
+def _settle(folder: Path, stale_pattern: str, target: Path, problem: str | None, data: bytes,
+            triples: int | None) -> Path:
     """Store a rebuilt file (in a private folder if the cache cannot be written); then warn if it was
-    damaged and remove the stale files of the same kind.  Returns where it was stored."""
+    damaged or refused and remove the stale files of the same kind.  Returns where it was stored."""
     try:
         _store(target, data, triples)
     except OSError:
@@ -200,8 +244,8 @@ def _settle(folder: Path, stale_pattern: str, target: Path, damaged: bool, data:
         target = _private_folder() / target.name
         _store(target, data, triples)
         return target
-    if damaged:
-        _LOG.warning("milia-kg: warning: cache %s was damaged; rebuilt", target)
+    if problem is not None:
+        _LOG.warning("milia-kg: warning: cache %s was %s; rebuilt", target, problem)
     for stale in folder.glob(stale_pattern):
         if stale not in (target, sidecar(target)) and unused(stale):
             stale.unlink(missing_ok=True)
@@ -241,8 +285,8 @@ def derived_file(
     key = graph.name.removeprefix(f"reasoned-{reasoner}-").removesuffix(".nt")
     stem = f"{kind}-{reasoner}-"
     target = graph.parent / f"{stem}{key}.{suffix}"
-    damaged = target.exists() or sidecar(target).exists()
-    if damaged and _verified(target, counted=False):
+    problem = _problem(target, counted=False) if _present(target) else None
+    if _present(target) and problem is None:
         return used(target)
-    return _settle(graph.parent, f"{stem}*.{suffix}*", target, damaged, build(graph), None)
+    return _settle(graph.parent, f"{stem}*.{suffix}*", target, problem, build(graph), None)
 

@@ -22,6 +22,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from milia_kg.decision import json_input
 from milia_kg.errors import CaseProfileError
 from milia_kg.serve.http import HTTPError, detached, json_response
 
@@ -32,7 +33,7 @@ MAX_BODY_BYTES = 2**20
 #: Profiles one JSON Lines request may hold.
 MAX_PROFILES = 1_000
 #: JSON nesting a body may have (a profile nests 2 deep, a Phenopacket about 6).
-MAX_DEPTH = 32
+MAX_DEPTH = json_input.MAX_DEPTH
 
 #: The one CDS Hooks service (discovery entry, CDS Hooks 1.0/2.0).
 SERVICE: dict[str, str] = {
@@ -75,42 +76,12 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     return bytes(body)
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _depth(value: Any, limit: int = MAX_DEPTH) -> int:
-    """Nesting depth of parsed JSON, stopping past ``limit`` (iterative: no recursion to overflow)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            if deepest > limit:
-                return deepest
-            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
-    return deepest
-
-
 def parse_json(text: bytes | str, field: str = "", line: int | None = None) -> Any:
-    """Strict JSON (RFC 8259: no ``NaN``/``Infinity``), nesting at most :data:`MAX_DEPTH`.
+    """Strict, bounded JSON (:func:`milia_kg.decision.json_input.load_json`).
 
-    :raises CaseProfileError: naming ``field`` and where the text stops being JSON.
+    :raises CaseProfileError: naming ``field`` or the path inside and why.
     """
-    try:
-        value = json.loads(text, parse_constant=_refuse_constant)
-    except UnicodeDecodeError:
-        raise CaseProfileError(field, "the body is not UTF-8", line=line) from None
-    except json.JSONDecodeError as error:
-        raise CaseProfileError(field, f"not JSON ({error.msg} at line {error.lineno} column {error.colno})",
-                               line=line) from None
-    except ValueError as error:  # NaN, Infinity
-        raise CaseProfileError(field, f"not JSON ({error})", line=line) from None
-    except RecursionError:
-        raise CaseProfileError(field, f"nested deeper than {MAX_DEPTH} levels", line=line) from None
-    if _depth(value) > MAX_DEPTH:
-        raise CaseProfileError(field, f"nested deeper than {MAX_DEPTH} levels", line=line)
-    return value
+    return json_input.load_json(text, field, line)
 
 
 def _media(request: Request) -> str:
@@ -184,7 +155,7 @@ def _cds_case(body: bytes) -> Any:
     try:
         request = parse_json(body)
     except CaseProfileError as error:
-        raise bad("", error.reason) from None
+        raise bad(error.field, error.reason) from None
     if not isinstance(request, dict):
         raise bad("", f"expected a JSON object, got {type(request).__name__}")
     if request.get("hook") != SERVICE["hook"]:

@@ -297,7 +297,7 @@ def test_cli_classify(fmt: str) -> None:
     [
         ('{"age_years": -3}', "milia-kg: error: case profile: age_years: -3 is less than the minimum of 0\n"),
         ("{not json", "milia-kg: error: case profile: not JSON (Expecting property name enclosed in double quotes"
-                      " at column 2)\n"),
+                      " at line 1 column 2)\n"),
         ('{"sites": ["elbowz"]}', "milia-kg: error: case profile: sites[0]: 'elbowz': no label, synonym, CURIE or"
                                   " IRI in the graph matches (and no label is close)\n"),
     ],
@@ -318,7 +318,7 @@ def test_cli_jsonl_answers_every_good_line() -> None:
     assert [s["id"] for s in out[3]["subtypes"]] == ["mkg:NeonatalMilia"]
     assert result.stderr.splitlines() == [
         "milia-kg: error: line 2: case profile: age_years: -1 is less than the minimum of 0",
-        "milia-kg: error: line 4: case profile: not JSON (Expecting value at column 1)",
+        "milia-kg: error: line 4: case profile: not JSON (Expecting value at line 1 column 1)",
         "milia-kg: error: case profile: 2 line(s) of - failed (see above)",
     ]
 

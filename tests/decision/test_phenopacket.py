@@ -257,7 +257,7 @@ def test_cli_jsonl_mixes_phenopackets_and_profiles() -> None:
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("malformed.json", "case profile: not JSON (Expecting ',' delimiter at column 1)"),
+        ("malformed.json", "case profile: not JSON (Expecting ',' delimiter at line 3 column 1)"),
         ("wrong-types.json", "case profile: subject.sex: not a valid Phenopacket v2: Invalid enum value F for enum"
                              " type org.phenopackets.schema.v2.core.Sex"),
         ("no-milia.json", "case profile: phenotypicFeatures: the Phenopacket does not record milia (HP:0001056);"

@@ -21,6 +21,7 @@ from milia_kg.cli import main
 from milia_kg.query import catalogue
 from milia_kg.query.backends import OxigraphBackend
 from milia_kg.query.kg import KnowledgeGraph
+from milia_kg.query.limits import check_query
 
 ENGINES = ("oxigraph", "rdflib")
 FIVE_WAY = "?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o"
@@ -103,6 +104,122 @@ def test_cli_refuses_service(listener: Listener, allow: tuple[str, ...]) -> None
     result = CliRunner().invoke(main, ["sparql", *allow, "-"], input=query)
     assert result.exit_code == 2
     assert f"SERVICE <{listener.url}>: federated queries are refused" in _one_line_error(result.stderr)
+    assert listener.connections == 0
+
+
+# ----------------------------------------------------------------------------- 1b. SERVICE after any token
+
+#: What can stand right before a SERVICE keyword: every kind of token of the SPARQL grammar.
+_BEFORE = [
+    "[ a owl:Class]", "[ <urn:p> <urn:o> ]", "[]", "?s ?p ?o", "?s ?p ?o .", "?s ?p ?o ;", "?s ?p ?o ,",
+    "?s ?p owl:Class", "?s ?p owl:Class.", "?s ?p :x", "?s ?p ex:a.b", "?s ?p <urn:x>", "?s ?p 'x'",
+    '?s ?p "x"', '?s ?p """x"""', "?s ?p '''x'''", '?s ?p "x"@en', '?s ?p "x"^^xsd:string', "?s ?p 1",
+    "?s ?p 1.5", "?s ?p 1.5e3", "?s ?p .5", "?s ?p true", "?s ?p _:b", "?s a ?o", "FILTER(?s)",
+    "FILTER(1<2)", "BIND(1 AS ?z)", "{ ?s ?p ?o }", "OPTIONAL { ?s ?p ?o }", "VALUES ?v { 1 }",
+    "?s ?p ?o # a comment\n", "?s ?p ?o # a comment\r", "?s ?p $o", "?s <urn:p>/<urn:q> ?o",
+    "?s <urn:p>* ?o", "?s ?p ?o FILTER(?o != 'a'@en)",
+]
+_SEPARATOR = ["", " ", "\n", "\t", "\r", " # c\n"]
+_KEYWORD = ["SERVICE", "service", "Service", "sErViCe", "\\u0053ERVICE", "\u017fERVICE", "SERV\u0131CE"]
+_SILENT = ["", " SILENT", "SILENT", " silent"]
+_TARGET = ["<URL>", " <URL>", " ?e", " :x", "<URL/other>"]
+_SHAPE = [
+    "SELECT * WHERE { CLAUSE }",
+    "ASK { CLAUSE }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { CLAUSE }",
+    "SELECT * WHERE { OPTIONAL { CLAUSE } }",
+    "SELECT * WHERE { { SELECT * WHERE { CLAUSE } } }",
+    "ASK { FILTER EXISTS { CLAUSE } }",
+    "SELECT * WHERE { { ?x ?y ?z } UNION { CLAUSE } }",
+]
+_PROLOGUE = ("PREFIX : <URL> PREFIX owl: <http://www.w3.org/2002/07/owl#> "
+             "PREFIX ex: <urn:ex:> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n")
+
+
+@st.composite
+def _service_query(draw: st.DrawFn) -> str:
+    """A query with a SERVICE clause placed right after one kind of token (``URL`` to fill in)."""
+    before = draw(st.sampled_from(_BEFORE))
+    # after a variable, prefixed name, blank node or language tag, SERVICE would be part of that term
+    absorbs = before.split()[-1][0] in "?$_" or ":" in before.split()[-1] or before.endswith("@en")
+    clause = (before + draw(st.sampled_from(_SEPARATOR[1:] if absorbs else _SEPARATOR))
+              + draw(st.sampled_from(_KEYWORD)) + draw(st.sampled_from(_SILENT))
+              + draw(st.sampled_from(_TARGET)) + " { ?s ?p ?o }")
+    return _PROLOGUE + draw(st.sampled_from(_SHAPE)).replace("CLAUSE", clause)
+
+
+def test_service_after_a_bracket_is_refused() -> None:
+    """The query of issue 23: ``owl:Class]SERVICE`` was read as one prefixed name."""
+    query = ("PREFIX owl: <http://www.w3.org/2002/07/owl#> "
+             "SELECT * { [ a owl:Class]SERVICE <http://127.0.0.1:9999/s> {?s ?p ?o} }")
+    with pytest.raises(errors.ServiceNotAllowedError) as caught:
+        check_query(query, allow_service=["http://127.0.0.1:9999/other"])
+    assert str(caught.value).startswith("SERVICE <http://127.0.0.1:9999/s>: federated queries are refused")
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(query=_service_query())
+def test_generated_service_clauses_are_refused(query: str) -> None:
+    url = "http://127.0.0.1:9/sparql"
+    with pytest.raises(errors.ServiceNotAllowedError):
+        check_query(query.replace("URL", url), allow_service=[url + "/unrelated"])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=_service_query())
+def test_generated_service_clauses_send_nothing(engine: str, query: str, listener: Listener) -> None:
+    """Through the API on the project graph, with an unrelated endpoint allowed."""
+    kg = KnowledgeGraph.open(engine=engine)
+    with pytest.raises(errors.ServiceNotAllowedError):
+        kg.sparql(query.replace("URL", listener.url), allow_service=["http://127.0.0.1:1/unrelated"], timeout=5)
+    assert listener.connections == 0
+
+
+#: Bypasses found while writing the check: each engine reads SERVICE here (probed on both).
+BYPASSES = {
+    "bracket": "SELECT * {{ [ <urn:p> <urn:o> ]SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "no-boundary-silent": "SELECT * {{ ?s ?p ?o SERVICESILENT<{url}>{{ ?s ?p ?o }} }}",
+    "empty-prefix": "PREFIX : <{url}> SELECT * {{ SERVICE:{{ ?s ?p ?o }} }}",
+    "double": "SELECT * {{ ?s ?p ?o FILTER(?o != 1.5e3)SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "langtag": "SELECT * {{ ?s ?p ?o FILTER(?o != 'a'@en)SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "long-s": "SELECT * {{ ?s ?p ?o \u017fERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "dotless-i": "SELECT * {{ ?s ?p ?o SERV\u0131CE <{url}> {{ ?s ?p ?o }} }}",
+    "comment-to-cr": "SELECT * {{ ?s ?p ?o # c\rSERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "escaped-quote-in-name": "PREFIX ex: <urn:ex:> SELECT * {{ ?s ?p ex:a\\\" . SERVICE <{url}> {{ ?s ?p ?o }} # \" \n}}",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BYPASSES))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_known_bypasses_send_nothing(engine: str, case: str, listener: Listener) -> None:
+    kg = KnowledgeGraph.open(engine=engine)
+    with pytest.raises(errors.ServiceNotAllowedError):
+        kg.sparql(BYPASSES[case].format(url=listener.url), allow_service=[listener.url + "/other"], timeout=5)
+    result = CliRunner().invoke(main, ["sparql", "--engine", engine, "--allow-service",
+                                       listener.url + "/other", "-"],
+                                input=BYPASSES[case].format(url=listener.url))
+    assert result.exit_code == 2
+    assert "federated queries are refused" in _one_line_error(result.stderr)
+    time.sleep(0.05)
+    assert listener.connections == 0
+
+
+#: Text that hides SERVICE from both engines: the check lets it through and nothing connects.
+_HIDING = ["'{kw} <{url}> {{ }}'", '"{kw} <{url}> {{ }}"', '"""{kw}\n<{url}> {{ }}"""', "<{url}#{kw}>",
+           "?{kw}", "ex:{kw}", "_:{kw}"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(hide=st.sampled_from(_HIDING), kw=st.sampled_from(["SERVICE", "service"]))
+def test_service_hidden_in_a_term_runs_and_sends_nothing(engine: str, hide: str, kw: str,
+                                                         listener: Listener) -> None:
+    term = hide.format(kw=kw, url=listener.url)
+    query = f"PREFIX ex: <urn:ex:> SELECT ?s WHERE {{ ?s ?p {term} }}"
+    assert KnowledgeGraph.open(engine=engine).sparql(query) == [] or term.startswith(("?", "_:"))
     assert listener.connections == 0
 
 
@@ -390,3 +507,56 @@ def test_fuzzed_sparql_gives_answers_or_typed_errors(engine: str, text: str) -> 
         kg.sparql(text, timeout=2, max_rows=1000)
     except errors.MiliaKGError as exc:
         assert "\n" not in " ".join(str(exc).split())
+
+
+@pytest.mark.parametrize("case", sorted(BYPASSES))
+def test_served_endpoint_refuses_bypasses(case: str, listener: Listener) -> None:
+    """A plain GET (any web page can make one) reaches ``serve``'s /sparql: 403, nothing sent."""
+    from fastapi.testclient import TestClient
+
+    from milia_kg.serve.app import create_app
+
+    client = TestClient(create_app(KnowledgeGraph.open()))
+    response = client.get("/sparql", params={"query": BYPASSES[case].format(url=listener.url)})
+    assert response.status_code == 403, response.text
+    assert response.json()["error"] == "service_refused"
+    time.sleep(0.05)
+    assert listener.connections == 0
+
+
+#: Pieces of SPARQL text, tokens and parts of tokens, that change how the text around them is read.
+_SOUP = ["SERVICE", "service", "SILENT", "{", "}", "?s ?p ?o", "[", "]", "(", ")", ".", ";", ",", "'", '"', '"""',
+         "'''", "#", "\n", "\r", " ", "\\", "\\u0053", "\\u0022", "\\u0027", "ex:", "ex:a", ":", "_:b", "@en", "1",
+         "1.5e3", "a", "OPTIONAL", "FILTER(", "<", ">", "?", "$", "^^", "BIND(1 AS ?z)", "\u017f", "\u0131",
+         "ERVICE", "SERV", "%41", "\\#", "\\'", '\\"', "|", "/", "*", "+"]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=st.lists(st.sampled_from(_SOUP), max_size=6), keyword=st.sampled_from(
+    ["SERVICE", "service", "\\u0053ERVICE", "\u017fERVICE", "SERVICESILENT"]),
+       between=st.lists(st.sampled_from(_SOUP), max_size=3), after=st.lists(st.sampled_from(_SOUP), max_size=4))
+def test_what_the_check_lets_through_connects_nowhere(before: list[str], keyword: str, between: list[str],
+                                                      after: list[str], listener: Listener) -> None:
+    """Differential: a query the check accepts runs on both engines' own parsers (an Oxigraph store
+    and an rdflib graph of one triple, as the probe of issue 23 did), and nothing connects."""
+    import pyoxigraph as ox
+    import rdflib
+
+    body = "".join(before) + keyword + "".join(between) + f" <{listener.url}> {{ ?s ?p ?o }}" + "".join(after)
+    query = f"PREFIX ex: <urn:ex:> PREFIX : <{listener.url}> SELECT * WHERE {{ ?s ?p ?o {body} }}"
+    try:
+        check_query(query)
+    except errors.MiliaKGError:
+        return
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o")))
+    graph = rdflib.Graph()
+    graph.add((rdflib.URIRef("urn:s"), rdflib.URIRef("urn:p"), rdflib.URIRef("urn:o")))
+    for run in (lambda: list(store.query(query)), lambda: list(graph.query(query))):
+        try:
+            run()
+        except Exception:
+            continue
+    time.sleep(0.01)
+    assert listener.connections == 0, query

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 __all__ = [
+    "AnswerSizeError",
     "CaseProfileError",
     "CheckFailedError",
     "EndpointError",
@@ -332,6 +333,22 @@ class RowLimitError(QueryLimitError):
 
     def __str__(self) -> str:
         return f"query stopped: more than {self.max_rows} result rows (--max-rows)"
+
+
+class AnswerSizeError(QueryLimitError):
+    """A query's answer is larger than its byte cap: a few rows can hold megabytes (``GROUP_CONCAT``
+    over a cartesian product), so rows alone do not bound what is sent.
+
+    >>> str(AnswerSizeError(1024))
+    'query stopped: the answer is larger than 1024 bytes (--max-bytes)'
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        super().__init__(max_bytes)
+
+    def __str__(self) -> str:
+        return f"query stopped: the answer is larger than {self.max_bytes} bytes (--max-bytes)"
 
 
 class MemoryLimitError(QueryLimitError, MemoryError):

@@ -425,9 +425,11 @@ def merge_command(files: tuple[str, ...], out: str, reasoner: str) -> None:
     Turtle, N-Triples, JSON-LD, gzipped or not), reason, and keep the result as an Oxigraph store in DIR."""
     import json
 
+    from milia_kg.base.signals import terminate_as_interrupt
     from milia_kg.merge.store import MARKER, build_store
 
-    folder = build_store(files, out, reasoner=reasoner)
+    with terminate_as_interrupt():  # a kill removes the temporary folder as Ctrl-C does
+        folder = build_store(files, out, reasoner=reasoner)
     meta = json.loads((folder / MARKER).read_text(encoding="utf-8"))
     click.echo(f"{folder}: {meta['triples']} triples ({reasoner} closure of the graph and {len(files)} file(s))")
 

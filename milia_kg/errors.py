@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 __all__ = [
+    "AnswerSizeError",
     "CaseProfileError",
     "CheckFailedError",
     "EndpointError",
@@ -228,12 +229,33 @@ class EndpointError(MiliaKGError, ConnectionError):
     """
 
     def __init__(self, endpoint: str, reason: str) -> None:
-        self.endpoint = endpoint
-        self.reason = reason
-        super().__init__(endpoint, reason)
+        self.endpoint, self.reason = _without_password(endpoint, reason)
+        super().__init__(self.endpoint, self.reason)
 
     def __str__(self) -> str:
         return f"SPARQL endpoint {self.endpoint}: {self.reason}"
+
+
+def _without_password(url: str, reason: str) -> tuple[str, str]:
+    """``url`` and ``reason`` with the password of the URL's ``user:password@`` replaced by ``***``
+    (a careless user puts credentials in an endpoint URL; error messages are printed and logged).
+
+    >>> _without_password("http://ann:s3cret@db.example/sparql", "bad host 'ann:s3cret@db.example'")
+    ('http://ann:***@db.example/sparql', "bad host 'ann:***@db.example'")
+    """
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = None
+    if not password:
+        return url, reason
+    for secret in {password, unquote(password)}:
+        url, reason = url.replace(f":{secret}@", ":***@"), reason.replace(f":{secret}@", ":***@")
+        if len(secret) >= 4:  # a shorter one would mangle the message and is shown only as user:pw@
+            reason = reason.replace(secret, "***")
+    return url, reason
 
 
 class PushError(EndpointError):
@@ -332,6 +354,22 @@ class RowLimitError(QueryLimitError):
 
     def __str__(self) -> str:
         return f"query stopped: more than {self.max_rows} result rows (--max-rows)"
+
+
+class AnswerSizeError(QueryLimitError):
+    """A query's answer is larger than its byte cap: a few rows can hold megabytes (``GROUP_CONCAT``
+    over a cartesian product), so rows alone do not bound what is sent.
+
+    >>> str(AnswerSizeError(1024))
+    'query stopped: the answer is larger than 1024 bytes (--max-bytes)'
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        super().__init__(max_bytes)
+
+    def __str__(self) -> str:
+        return f"query stopped: the answer is larger than {self.max_bytes} bytes (--max-bytes)"
 
 
 class MemoryLimitError(QueryLimitError, MemoryError):

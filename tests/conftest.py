@@ -23,7 +23,13 @@ import rdflib
 
 from milia_kg.base import resources
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/stores.py
+# tests/stores.py and tests/listener.py, and the expected cases that one package's tests share with
+# another's (the served answers reuse the catalogue's and the classifier's cases), so that any one
+# test file runs on its own; test file names are unique across the folders.
+_HERE = Path(__file__).resolve().parent
+for _folder in (_HERE, *(p for p in sorted(_HERE.iterdir()) if p.is_dir() and any(p.glob("test_*.py")))):
+    if str(_folder) not in sys.path:
+        sys.path.insert(0, str(_folder))
 
 REPO = Path(__file__).resolve().parent.parent
 

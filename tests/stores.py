@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -335,6 +336,29 @@ class _FaultHandler(AnsweringHandler):
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return
+        if mode == "redirect":
+            self.send_response(server.redirect_status)
+            self.send_header("Location", server.location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if mode == "drip":  # the answer's first line and a header, one byte every half second (30 s at most)
+            self.close_connection = True
+            for byte in b"HTTP/1.1 200 OK\r\nX-Drip: " + b"." * 60:
+                if server.release.wait(0.5):
+                    return
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+            return
+        if mode == "huge":  # 80 MiB of an answer
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(80 * 2**20))
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                for _ in range(80):
+                    self.wfile.write(b" " * 2**20)
+            return
         if mode.isdigit():
             authorization = self.headers.get("Authorization", "")
             if not authorization and server.challenge:
@@ -355,15 +379,18 @@ class _FaultHandler(AnsweringHandler):
 class FaultyServer(ThreadingHTTPServer):
     """A loopback HTTP server that fails on purpose: ``mode`` is an HTTP status (``"503"``),
     ``"hang"`` (accepts, never answers), ``"close"`` (hangs up without an answer) or
-    ``"malformed"`` (200 with truncated SPARQL JSON). ``requests`` records what arrived. With
-    ``challenge``, a request without credentials gets ``401`` and a Basic challenge first."""
+    ``"malformed"`` (200 with truncated SPARQL JSON), ``"redirect"`` (``redirect_status`` to
+    ``location``), ``"drip"`` (an answer a byte every half second) or ``"huge"`` (80 MiB).
+    ``requests`` records what arrived. With ``challenge``, a request without credentials gets
+    ``401`` and a Basic challenge first."""
 
     daemon_threads = True
 
-    def __init__(self, mode: str, challenge: bool = False) -> None:
+    def __init__(self, mode: str, challenge: bool = False, location: str = "", redirect_status: int = 302) -> None:
         super().__init__(("127.0.0.1", 0), _FaultHandler)
         self.mode = mode
         self.challenge = challenge
+        self.location, self.redirect_status = location, redirect_status
         self.requests: list[tuple[str, str, dict, bytes]] = []
         self.release = threading.Event()
         threading.Thread(target=self.serve_forever, daemon=True).start()
@@ -374,6 +401,70 @@ class FaultyServer(ThreadingHTTPServer):
 
     def handle_error(self, request: object, client_address: object) -> None:
         pass  # clients that time out hang up on purpose
+
+    def close(self) -> None:
+        self.release.set()
+        self.shutdown()
+        self.server_close()
+
+
+class _ForwardHandler(BaseHTTPRequestHandler):
+    server: ForwardingServer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._forward()
+
+    def do_POST(self) -> None:
+        self._forward()
+
+    def do_PUT(self) -> None:
+        self._forward()
+
+    def _forward(self) -> None:
+        server = self.server
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
+        request = urllib.request.Request(server.target + self.path, data=body, method=self.command, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, kind, answer = response.status, response.headers.get("Content-Type", ""), response.read()
+        except urllib.error.HTTPError as exc:
+            status, kind, answer = exc.code, exc.headers.get("Content-Type", ""), exc.read()
+        if body and server.hang_after in body:
+            server.hung.append(body)
+            server.release.wait(30)  # done, but never answered (bounded: released when closed)
+            return
+        self.send_response(status)
+        self.send_header("Content-Type", kind or "text/plain")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+
+class ForwardingServer(ThreadingHTTPServer):
+    """A loopback proxy to the store at ``target`` (scheme, host and port) that does every request,
+    but never answers one whose body holds ``hang_after``: a store that stops answering after it
+    has acted."""
+
+    daemon_threads = True
+
+    def __init__(self, target: str, hang_after: bytes) -> None:
+        super().__init__(("127.0.0.1", 0), _ForwardHandler)
+        self.target, self.hang_after = target.rstrip("/"), hang_after
+        self.hung: list[bytes] = []
+        self.release = threading.Event()
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass
 
     def close(self) -> None:
         self.release.set()

@@ -87,16 +87,17 @@ def remove_stale(target: Path) -> None:
 
 @contextmanager
 def sigterm_raises() -> Iterator[None]:
-    """Within the block, SIGTERM raises :class:`SystemExit` (so ``finally`` clauses run and
-    temporary folders are removed), as SIGINT raises KeyboardInterrupt; the previous handler is
-    restored after. Only where Python lets us (the main thread) and only if the default handler
-    is in place (an application's own handler is left alone)."""
+    """Within the block, SIGTERM raises :class:`KeyboardInterrupt` as Ctrl-C does, so ``finally``
+    clauses run, temporary folders are removed and the CLI exits 130 (``kill``, a CI job's stop and
+    ``docker stop`` all send SIGTERM); the previous handler is restored after. Only where Python
+    lets us (the main thread) and only if the default handler is in place (an application's own
+    handler is left alone)."""
     if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
         yield
         return
 
     def terminate(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
+        raise KeyboardInterrupt(f"signal {signum}")
 
     previous = signal.signal(signal.SIGTERM, terminate)
     try:

@@ -15,16 +15,22 @@ False
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import http.client
+import os
 import socket
+import threading
 import time
 import urllib.error
+import urllib.request
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from milia_kg.errors import EndpointError
 
-__all__ = ["ATTEMPTS", "BACKOFF", "MAX_RESPONSE_BYTES", "check_url", "describe_failure", "is_transient", "retrying"]
+__all__ = ["ATTEMPTS", "BACKOFF", "MAX_RESPONSE_BYTES", "Deadline", "DeadlineRequest", "check_url", "describe_failure",
+           "is_transient", "opener", "read_capped", "retrying"]
 
 T = TypeVar("T")
 
@@ -125,3 +131,152 @@ def check_url(url: object) -> str:
     if not parts.hostname:
         raise EndpointError(shown, "the URL names no host")
     return url
+
+
+class Deadline:
+    """A total time limit for one HTTP exchange (connect, send, headers, body, retries), not per
+    read: a store that drips one byte a second never lets a per-read timeout fire.
+
+    Each connection opened under it is watched (:meth:`watch`); when the time is up a timer shuts
+    the connections down, so whatever read or write is blocked on them fails at once, and the
+    caller tells the failure from others by :attr:`expired`. :meth:`close` ends the watch.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self._lock = threading.Lock()
+        self._fds: list[int] = []
+        self._timer: threading.Timer | None = None
+
+    def remaining(self) -> float:
+        """Seconds left (0 when none)."""
+        return max(0.0, self.at - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut ``sock`` down when the time is up (a duplicate of its descriptor is kept, as
+        urllib closes its own once the headers are read)."""
+        with self._lock:
+            self._fds.append(os.dup(sock.fileno()))
+            if self._timer is None:
+                self._timer = threading.Timer(self.remaining(), self._expire)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for fd in self._fds:
+                with contextlib.suppress(OSError):
+                    _shutdown(fd)
+
+    def close(self) -> None:
+        """Stop watching; close the duplicated descriptors."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            for fd in self._fds:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            self._fds.clear()
+
+
+def _shutdown(fd: int) -> None:
+    sock = socket.socket(fileno=fd)
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    finally:
+        sock.detach()  # the descriptor stays open until Deadline.close
+
+
+class DeadlineRequest(urllib.request.Request):
+    """A request whose connection is watched by ``deadline`` (see :func:`opener`)."""
+
+    def __init__(self, url: str, deadline: Deadline, **kwargs: Any) -> None:
+        super().__init__(url, **kwargs)
+        self.deadline = deadline
+
+
+def _limit_connect(deadline: Deadline | None, timeout: float | None) -> float | None:
+    """The socket timeout of a connection about to be made under ``deadline``."""
+    if deadline is None:
+        return timeout
+    left = deadline.remaining()
+    if left <= 0:
+        deadline.expired = True
+        raise TimeoutError("the time limit passed before connecting")
+    return min(timeout, left) if isinstance(timeout, (int, float)) else left  # else: no or the default
+
+
+class _WatchedHTTP(http.client.HTTPConnection):
+    def __init__(self, *args: Any, deadline: Deadline | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def connect(self) -> None:
+        self.timeout = _limit_connect(self.deadline, self.timeout)
+        super().connect()
+        if self.deadline is not None:
+            self.deadline.watch(self.sock)
+
+
+class _WatchedHTTPS(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, deadline: Deadline | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def connect(self) -> None:
+        self.timeout = _limit_connect(self.deadline, self.timeout)
+        super().connect()
+        if self.deadline is not None:
+            self.deadline.watch(self.sock)
+
+
+class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_WatchedHTTP, deadline=getattr(req, "deadline", None)), req)
+
+
+class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self) -> None:
+        import ssl
+
+        self.context = ssl.create_default_context()
+        super().__init__(context=self.context)
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_WatchedHTTPS, deadline=getattr(req, "deadline", None)), req,
+                            context=self.context)
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """No redirect is followed: a write must not be replayed elsewhere, and credentials (a bearer
+    token in the headers) must never reach another origin."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                         headers: Any, newurl: str) -> None:
+        shown = " ".join(str(newurl).split())[:200]
+        raise urllib.error.HTTPError(req.full_url, code, f"redirected to {shown}, which is not followed "
+                                     "(give the final URL)", headers, fp)
+
+
+def opener(*handlers: urllib.request.BaseHandler) -> urllib.request.OpenerDirector:
+    """A urllib opener that honours each :class:`DeadlineRequest`'s deadline and follows no redirect."""
+    return urllib.request.build_opener(_DeadlineHTTPHandler(), _DeadlineHTTPSHandler(), _RefuseRedirects(),
+                                       *handlers)
+
+
+def read_capped(response: Any, max_bytes: int = MAX_RESPONSE_BYTES) -> bytes:
+    """The body of ``response``, refused past ``max_bytes``.
+
+    :raises ValueError: if the body is larger.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read(min(1 << 16, max_bytes + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > max_bytes:
+            raise ValueError(f"response larger than {max_bytes} bytes")
+    return b"".join(chunks)

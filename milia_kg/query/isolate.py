@@ -40,7 +40,14 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-from milia_kg.errors import MemoryLimitError, MiliaKGError, QueryLimitError, QueryTimeoutError, QueryTooComplexError
+from milia_kg.errors import (
+    AnswerSizeError,
+    MemoryLimitError,
+    MiliaKGError,
+    QueryLimitError,
+    QueryTimeoutError,
+    QueryTooComplexError,
+)
 
 __all__ = ["FORK_GATE", "ForkGate", "can_fork", "run_isolated"]
 
@@ -152,11 +159,14 @@ def _memory_message(max_memory: int) -> str:
     return f"query stopped: it needed more than the memory limit of {max_memory // (1 << 20)} MiB"
 
 
-def run_isolated(func: Callable[[], T], timeout: float, max_memory: int) -> T:
+def run_isolated(func: Callable[[], T], timeout: float, max_memory: int, max_bytes: int | None = None) -> T:
     """Run ``func`` in a forked child; return its value or raise its :class:`MiliaKGError`.
+    The answer is read from the pipe only up to ``max_bytes`` (pickled), so a huge answer never
+    reaches this process's memory.
 
     :raises QueryTimeoutError: if no answer came within ``timeout`` seconds (the child is killed).
     :raises MemoryLimitError: if the child ran out of its memory budget.
+    :raises AnswerSizeError: if the answer is larger than ``max_bytes`` (the child is killed).
     :raises QueryLimitError: if the child died otherwise (e.g. the engine crashed).
     """
     read_fd, write_fd = os.pipe()
@@ -167,6 +177,7 @@ def run_isolated(func: Callable[[], T], timeout: float, max_memory: int) -> T:
             _child(func, write_fd, max_memory)
     os.close(write_fd)
     chunks: list[bytes] = []
+    size = 0
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -178,6 +189,10 @@ def run_isolated(func: Callable[[], T], timeout: float, max_memory: int) -> T:
             if not chunk:
                 break
             chunks.append(chunk)
+            size += len(chunk)
+            if max_bytes is not None and size > max_bytes:
+                os.kill(pid, signal.SIGKILL)
+                raise AnswerSizeError(max_bytes)
     finally:
         os.close(read_fd)
         _, status = os.waitpid(pid, 0)

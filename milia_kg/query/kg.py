@@ -104,6 +104,7 @@ class KnowledgeGraph:
     def with_limits(
         self, *, timeout: float | None = None, max_rows: int | None = None,
         max_memory: int | None = None, allow_service: Iterable[str] | None = None,
+        max_bytes: int | None = None,
     ) -> KnowledgeGraph:
         """A view of the same graph and engine with other limits (``None`` keeps a limit).
 
@@ -111,13 +112,14 @@ class KnowledgeGraph:
         :param max_rows: result rows (or triples) a query may return.
         :param max_memory: bytes a query evaluated in a child process may add.
         :param allow_service: endpoint IRIs ``SERVICE`` may call.
+        :param max_bytes: bytes an answer evaluated in a child process may hold.
         :raises ParameterError: for a limit that is not a positive number.
 
         >>> KnowledgeGraph.open().with_limits(timeout=5).limits.timeout
         5
         """
         limits = self.limits.replace(
-            timeout=timeout, max_rows=max_rows, max_memory=max_memory,
+            timeout=timeout, max_rows=max_rows, max_memory=max_memory, max_bytes=max_bytes,
             allow_service=None if allow_service is None else tuple(allow_service),
         )
         if limits == self.limits:
@@ -385,7 +387,7 @@ class KnowledgeGraph:
                 _warm_rdflib()
             result = run_isolated(
                 functools.partial(self._portable, text, form, labels, limits),
-                limits.timeout, limits.max_memory,
+                limits.timeout, limits.max_memory, limits.max_bytes,
             )
             if isinstance(result.graph, bytes):
                 from milia_kg.query.backends.rdflib_graph import graph_from_ntriples
@@ -415,8 +417,9 @@ class KnowledgeGraph:
         if not isinstance(self.backend, OxigraphBackend):
             raise MiliaKGError(f"raw terms need the oxigraph engine, not {self.engine}")
         evaluate_here = functools.partial(self._term_cells, text, limits)
-        cells = run_isolated(evaluate_here, limits.timeout, limits.max_memory) if can_fork() else evaluate_here()
-        return "SELECT", cells
+        if not can_fork():
+            return "SELECT", evaluate_here()
+        return "SELECT", run_isolated(evaluate_here, limits.timeout, limits.max_memory, limits.max_bytes)
 
     def _term_cells(self, text: str, limits: Limits) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Evaluate a SELECT with the row cap and deadline checked while iterating (in the child)."""

@@ -67,6 +67,8 @@ MAX_TOKENS = 4_000
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ROWS = 100_000
 DEFAULT_MAX_MEMORY = 1 << 30
+#: Bytes of one answer as it leaves the evaluating child (256 MiB; ``milia-kg serve`` sets 64 MiB).
+DEFAULT_MAX_BYTES = 256 << 20
 
 _OPEN, _CLOSE = "([{", ")]}"
 
@@ -79,6 +81,7 @@ class Limits:
     :param max_rows: result rows (or triples) before the query is stopped.
     :param max_memory: bytes of memory a query evaluated in a child process may add.
     :param allow_service: endpoint IRIs a ``SERVICE`` clause may call (none by default).
+    :param max_bytes: bytes of an answer evaluated in a child process.
     :raises ParameterError: for a limit that is not a positive number.
     """
 
@@ -86,9 +89,10 @@ class Limits:
     max_rows: int = DEFAULT_MAX_ROWS
     max_memory: int = DEFAULT_MAX_MEMORY
     allow_service: tuple[str, ...] = ()
+    max_bytes: int = DEFAULT_MAX_BYTES
 
     def __post_init__(self) -> None:
-        for name in ("timeout", "max_rows", "max_memory"):
+        for name in ("timeout", "max_rows", "max_memory", "max_bytes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
                 raise ParameterError(name, value, "must be a positive number")

@@ -17,6 +17,7 @@ Credentials come from the environment only: ``MILIA_KG_ENDPOINT_USER`` and
 
 from __future__ import annotations
 
+import http.client
 import logging
 import os
 import re
@@ -29,8 +30,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from milia_kg import vocab
-from milia_kg.base.http import check_url, describe_failure, retrying
-from milia_kg.errors import EndpointError, PushError
+from milia_kg.base.http import (
+    MAX_RESPONSE_BYTES,
+    Deadline,
+    DeadlineRequest,
+    check_url,
+    describe_failure,
+    opener,
+    read_capped,
+    retrying,
+)
+from milia_kg.errors import EndpointError, ParameterError, PushError
 
 __all__ = ["Credentials", "PushSummary", "Routes", "chunks", "guess_routes", "push", "push_release"]
 
@@ -45,6 +55,9 @@ CHUNK_TRIPLES = 250
 DEFAULT_TIMEOUT = 60.0
 
 _BNODE = re.compile(r"_:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-]")
+#: An absolute IRI as SPARQL's IRIREF allows it: a target is written between ``<`` and ``>`` into
+#: the ``MOVE`` request, so a ``>`` in it would end the IRI and add commands (``DROP ALL``).
+_IRIREF = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*')
 
 
 @dataclass(frozen=True)
@@ -165,7 +178,7 @@ class _Client:
                 manager.add_password(None, url, credentials.user, credentials.password or "")
             handlers += [urllib.request.HTTPBasicAuthHandler(manager),
                          urllib.request.HTTPDigestAuthHandler(manager)]
-        self.opener = urllib.request.build_opener(*handlers)
+        self.opener = opener(*handlers)  # a total deadline per request; redirects refused
 
     def _clean(self, text: str) -> str:
         for secret in self.credentials.secrets():
@@ -173,26 +186,38 @@ class _Client:
         return " ".join(text.split())[:300]
 
     def send(self, method: str, url: str, body: bytes, content_type: str,
-             accept: str = "*/*", retry: bool = False) -> bytes:
-        """One request (``retry``: a read, retried on transient failures); raises
-        :class:`EndpointError` naming ``url`` and the failure, without any secret."""
+             accept: str = "*/*", retry: bool = False, timeout: float | None = None) -> bytes:
+        """One request (``retry``: a read, retried on transient failures) within ``timeout``
+        seconds in all (default :attr:`timeout`), its answer at most :data:`MAX_RESPONSE_BYTES`;
+        raises :class:`EndpointError` naming ``url`` and the failure, without any secret."""
         headers = {"Content-Type": content_type, "Accept": accept}
         if self.credentials.token:
             headers["Authorization"] = f"Bearer {self.credentials.token}"
+        seconds = self.timeout if timeout is None else timeout
+        deadline = Deadline(seconds)
 
         def once() -> bytes:
-            request = urllib.request.Request(url, data=body, method=method, headers=headers)
-            with self.opener.open(request, timeout=self.timeout) as response:
-                return response.read()
+            request = DeadlineRequest(url, deadline, data=body, method=method, headers=headers)
+            with self.opener.open(request, timeout=seconds) as response:
+                return read_capped(response, MAX_RESPONSE_BYTES)
 
         try:
             return retrying(once) if retry else once()
         except urllib.error.HTTPError as exc:
-            detail = exc.read(300).decode("utf-8", "replace").strip()
+            if deadline.expired:
+                raise EndpointError(url, f"no answer within {seconds:g} s") from None
+            try:
+                detail = exc.read(300).decode("utf-8", "replace").strip()
+            except (OSError, ValueError, http.client.HTTPException):
+                detail = ""
             status = f"HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")
             raise EndpointError(url, self._clean(status)) from None
-        except (OSError, ValueError) as exc:
-            raise EndpointError(url, self._clean(describe_failure(exc, self.timeout))) from None
+        except (OSError, ValueError, http.client.HTTPException) as exc:
+            reason = (f"no answer within {seconds:g} s" if deadline.expired
+                      else describe_failure(exc, seconds))
+            raise EndpointError(url, self._clean(reason)) from None
+        finally:
+            deadline.close()
 
     def update(self, text: str) -> None:
         self.send("POST", self.routes.update, text.encode("utf-8"), "application/sparql-update")
@@ -248,6 +273,10 @@ def push(graphs: Mapping[str, bytes | str], endpoint: str, *, update_url: str | 
         temporary graph, if any, could not be removed.
     """
     started = time.monotonic()
+    for target in graphs:
+        if not isinstance(target, str) or not _IRIREF.fullmatch(target):
+            raise ParameterError("graph", target, "must be an absolute IRI without spaces, control "
+                                 'characters or any of <>"{}|^`\\')
     credentials = credentials if credentials is not None else Credentials.from_env()
     routes = guess_routes(check_url(endpoint), update_url, store_url, authenticated=bool(credentials))
     for url in (routes.update, routes.store):  # the one URL policy of every outbound request
@@ -260,7 +289,7 @@ def push(graphs: Mapping[str, bytes | str], endpoint: str, *, update_url: str | 
             for i, (target, data) in enumerate(graphs.items())}
     temps = [temp for temp, _ in plan.values()]
     method = ""
-    written = moved = False
+    written = move_sent = moved = False
     try:
         for temp, lines in plan.values():
             written = True
@@ -273,6 +302,7 @@ def push(graphs: Mapping[str, bytes | str], endpoint: str, *, update_url: str | 
                 raise EndpointError(routes.query, f"the temporary graph holds {found} triples, "
                                     f"{len(lines)} were sent")
         step("verified")
+        move_sent = True
         client.update(" ;\n".join(f"MOVE GRAPH <{temp}> TO GRAPH <{target}>"
                                   for target, (temp, _) in plan.items()))
         moved = True
@@ -283,21 +313,37 @@ def push(graphs: Mapping[str, bytes | str], endpoint: str, *, update_url: str | 
                 raise EndpointError(routes.query, f"<{target}> holds {found} triples after the move, "
                                     f"{len(lines)} were sent")
     except (EndpointError, OSError) as exc:
-        raise PushError(_failure(exc, client, temps if written else [], list(plan), moved)) from None
+        raise PushError(_failure(exc, client, temps if written else [], list(plan),
+                                 "moved" if moved else "sent" if move_sent else "")) from None
     return PushSummary({t: len(lines) for t, (_, lines) in plan.items()}, method,
                        time.monotonic() - started)
 
 
+#: The state of the targets after a failure, by how far the ``MOVE`` got.
+_STATES = {
+    "": "target graphs unchanged",
+    "sent": "the MOVE onto the target graphs was sent but never confirmed, so their state is unknown "
+            "(check them: they may already hold the new triples)",
+    "moved": "the target graphs were replaced but do not verify",
+}
+
+
 def _failure(exc: BaseException, client: _Client, temps: Iterable[str], targets: list[str],
-             moved: bool) -> str:
-    """One line: what failed, the state of the targets, and what is left behind."""
+             move: str) -> str:
+    """One line: what failed, the state of the targets (``move``: ``""`` not sent, ``"sent"``
+    without an answer, ``"moved"``), and what is left behind. Dropping the temporary graphs gets
+    one timeout in all, so a store that stopped answering costs two timeouts, not one per graph."""
     reason = client._clean(str(exc))
-    state = ("the target graphs were replaced but do not verify"
-             if moved else "target graphs unchanged")
+    state = _STATES[move]
     left = []
+    stop = time.monotonic() + client.timeout
     for temp in temps:
         try:
-            client.update(f"DROP SILENT GRAPH <{temp}>")
+            left_time = stop - time.monotonic()
+            if left_time <= 0:
+                raise EndpointError(client.routes.update, "no time left")
+            client.send("POST", client.routes.update, f"DROP SILENT GRAPH <{temp}>".encode(),
+                        "application/sparql-update", timeout=left_time)
         except EndpointError:
             left.append(temp)
     names = ", ".join(f"<{t}>" for t in left)

@@ -26,6 +26,11 @@ exactly as :meth:`~milia_kg.query.kg.KnowledgeGraph.sparql_result` does; SELECT 
 answer keeps each term as stored (language tags, datatypes, blank nodes), which the protocol
 requires and the plain-Python rows of ``sparql_result`` drop.
 
+The service as a whole has bounds of its own (:mod:`milia_kg.serve.limits`): forked queries at
+once from a memory budget, a queue answered ``503`` when full, the request body's size and deadline,
+the ``Host`` allow-list and the answer's bytes; :mod:`milia_kg.serve.connections` closes connections
+whose request headers never arrive.
+
 Errors are JSON ``{"error": kind, "message": one line, "status": code}`` (:data:`ERROR_STATUS`).
 One line per request goes to stderr: method, path, status, duration.
 """
@@ -44,9 +49,10 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from milia_kg.errors import MiliaKGError, ParameterError
+from milia_kg.errors import AnswerSizeError, MiliaKGError, ParameterError
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.serve.http import HTTPError, classify_error, detached, error_body, json_response, log_line
+from milia_kg.serve.limits import BodyGuard, QueryGate, ServeLimits
 from milia_kg.serve.protocol import (
     ASK_TYPES,
     FORMAT_ALIASES,
@@ -75,6 +81,8 @@ _SPARQL_UPDATE = "application/sparql-update"
 _FORM = "application/x-www-form-urlencoded"
 _REST_TYPES = {"application/json": "json", "text/csv": "csv"}
 _REST_ALIASES = {"json": "application/json", "csv": "text/csv"}
+#: Fields a SPARQL Protocol form may hold (query, format and a few of the protocol's own).
+_MAX_FORM_FIELDS = 32
 
 
 # ----------------------------------------------------------------------------- evaluation
@@ -125,7 +133,11 @@ async def _query_text(request: Request) -> str:
         if kind == _SPARQL_QUERY:
             params["query"] = body
         elif kind == _FORM:
-            form = urllib.parse.parse_qs(body, keep_blank_values=True)
+            try:  # the body is capped (limits.BodyGuard); so are its fields
+                form = urllib.parse.parse_qs(body, keep_blank_values=True, max_num_fields=_MAX_FORM_FIELDS)
+            except ValueError:
+                raise HTTPError(413, "payload_too_large",
+                                f"the form has more than {_MAX_FORM_FIELDS} fields") from None
             params.update({k: v[0] for k, v in form.items()})
             if len(form.get("query", ())) > 1:
                 raise HTTPError(400, "bad_request", "more than one query= in the request")
@@ -145,7 +157,11 @@ async def _query_text(request: Request) -> str:
     return text
 
 
-def _sparql_response(request: Request, form: str, answer: Any) -> Response:
+def _sparql_response(request: Request, form: str, answer: Any, max_bytes: int) -> Response:
+    """The answer serialized as negotiated (on a worker thread: it may take a while).
+
+    :raises AnswerSizeError: if the serialized answer is larger than ``max_bytes``.
+    """
     if form == "SELECT":
         media = _negotiate(request, SELECT_TYPES)
         variables, rows = answer
@@ -156,6 +172,8 @@ def _sparql_response(request: Request, form: str, answer: Any) -> Response:
     else:
         media = _negotiate(request, GRAPH_TYPES)
         body = serialize_graph(answer, GRAPH_TYPES[media])
+    if len(body) > max_bytes:
+        raise AnswerSizeError(max_bytes)
     return Response(body, media_type=media)
 
 
@@ -175,8 +193,10 @@ def _catalogue_entry(query: Any) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- the app
 
 
-def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER) -> FastAPI:
-    """The FastAPI application serving ``kg`` under its limits (``kg.with_limits(...)`` first);
+def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: ServeLimits | None = None,
+               host: str | None = None) -> FastAPI:
+    """The FastAPI application serving ``kg`` under its limits (``kg.with_limits(...)`` first) and
+    the service's own (``limits``; ``host``: the address bound, also answered as a ``Host``);
     decision support classifies with ``reasoner`` (that of ``kg``)."""
     from milia_kg import __version__
     from milia_kg.query.formatting import render
@@ -184,12 +204,17 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER) -> FastAPI:
     from milia_kg.serve.page import render_page, static_file
 
     warm_up()
+    bounds = limits or ServeLimits()
+    kg = kg.with_limits(max_memory=min(kg.limits.max_memory, bounds.slot_memory), max_bytes=bounds.max_bytes)
+    gate = QueryGate(bounds.max_concurrent, bounds.max_waiting, bounds.wait)
     app = FastAPI(
         title="milia-kg",
         version=__version__,
         description="A read-only SPARQL endpoint and the canned query catalogue of the milia "
         f"knowledge graph. Each query: at most {kg.limits.timeout:g} s and {kg.limits.max_rows} rows.",
     )
+
+    app.add_middleware(BodyGuard, limits=bounds, hosts=bounds.allowed_hosts(host))  # inside the log
 
     @app.middleware("http")
     async def log_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -243,8 +268,9 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER) -> FastAPI:
 
     async def sparql(request: Request) -> Response:
         text = await _query_text(request)
-        form, answer = await run_in_threadpool(evaluate, kg, text)
-        return _sparql_response(request, form, answer)
+        async with gate.slot():  # forked queries at once bounded by the memory budget
+            form, answer = await run_in_threadpool(evaluate, kg, text)
+            return await run_in_threadpool(_sparql_response, request, form, answer, kg.limits.max_bytes)
 
     app.add_api_route("/sparql", sparql, methods=["GET"], operation_id="sparql_get", **sparql_doc)
     app.add_api_route("/sparql", sparql, methods=["POST"], operation_id="sparql_post", **sparql_doc)
@@ -335,14 +361,19 @@ def _server(config: Any) -> Any:
     return Server(config)
 
 
-def run(kg: KnowledgeGraph, sock: socket.socket, reasoner: str = DEFAULT_REASONER) -> None:
-    """Serve ``kg`` (reasoned by ``reasoner``) on the listening socket ``sock`` until SIGINT or SIGTERM."""
+def run(kg: KnowledgeGraph, sock: socket.socket, reasoner: str = DEFAULT_REASONER,
+        limits: ServeLimits | None = None, host: str | None = None) -> None:
+    """Serve ``kg`` (reasoned by ``reasoner``) on the listening socket ``sock`` (bound to ``host``)
+    until SIGINT or SIGTERM, within ``limits``."""
     import uvicorn
 
     from milia_kg.decision import api
+    from milia_kg.serve.connections import uvicorn_options
 
+    bounds = limits or ServeLimits()
     api.classify({"age_years": 30}, reasoner)  # load decision support now, not on the first request
-    config = uvicorn.Config(create_app(kg, reasoner), log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(create_app(kg, reasoner, bounds, host), log_level="warning", access_log=False,
+                            lifespan="off", **uvicorn_options(bounds.read_timeout, bounds.max_connections))
     try:
         _server(config).run(sockets=[sock])
     finally:

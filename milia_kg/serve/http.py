@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import Response
 
 from milia_kg.errors import (
+    AnswerSizeError,
     CaseProfileError,
     InvalidQueryError,
     MemoryLimitError,
@@ -38,6 +39,7 @@ ERROR_STATUS: tuple[tuple[str, int, tuple[type[BaseException], ...]], ...] = (
     ("timeout", 503, (QueryTimeoutError,)),
     ("memory_limit", 503, (MemoryLimitError,)),
     ("row_limit", 400, (RowLimitError,)),
+    ("size_limit", 400, (AnswerSizeError,)),
     ("engine_failure", 500, (QueryLimitError,)),
     ("error", 400, (MiliaKGError,)),
 )
@@ -53,12 +55,24 @@ class HTTPError(Exception):
 
 
 def log_line(method: str, path: str, status: int, seconds: float) -> str:
-    """The request log line.
+    """The request log line; a control character in the path (a terminal escape sequence sent to
+    the log's reader) is written as its escape.
 
     >>> log_line("GET", "/health", 200, 0.0012)
     'milia-kg serve: GET /health 200 1.2 ms'
+    >>> print(log_line("GET", "/\\x1b[2J\\u202e", 404, 0.001))
+    milia-kg serve: GET /\\x1b[2J\\u202e 404 1.0 ms
     """
-    return f"milia-kg serve: {method} {path[:200]} {status} {seconds * 1000:.1f} ms"
+    return f"milia-kg serve: {_printable(method[:20])} {_printable(path[:200])} {status} {seconds * 1000:.1f} ms"
+
+
+def _printable(text: str) -> str:
+    """``text`` with every non-printable character (C0, DEL, C1, bidi controls) as ``\\xNN``/``\\uNNNN``."""
+    return "".join(c if c.isprintable() else _escape(ord(c)) for c in text)
+
+
+def _escape(code: int) -> str:
+    return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}" if code < 65536 else f"\\U{code:08x}"
 
 
 def error_body(status: int, kind: str, message: str, **extra: Any) -> bytes:

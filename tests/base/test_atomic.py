@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +50,7 @@ def test_sigterm_removes_the_temporary_folder(tmp_path: Path) -> None:
         "    time.sleep(5)\n"
     )
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, timeout=60, check=False)
-    assert done.returncode == 128 + signal.SIGTERM
+    assert done.returncode != 0 and b"KeyboardInterrupt" in done.stderr
     assert list(tmp_path.iterdir()) == []
 
 

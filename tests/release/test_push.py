@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from stores import FaultyServer, OxigraphServer, count_triples, free_port, running, sparql_json
+from listener import Listener
+from stores import FaultyServer, ForwardingServer, OxigraphServer, count_triples, free_port, running, sparql_json
 
 from milia_kg import KnowledgeGraph
 from milia_kg.cli import main
-from milia_kg.errors import PushError
+from milia_kg.errors import EndpointError, ParameterError, PushError
+from milia_kg.query.backends import SparqlEndpointBackend
 from milia_kg.release.push import DEFAULT_GRAPH, Credentials, push, push_release
 
 TARGET = "https://example.org/pushed"
@@ -171,3 +174,168 @@ def test_push_and_query_share_one_url_policy(command: list[str], url: str) -> No
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("milia-kg: error: SPARQL endpoint"), result.output
     assert "localhost" not in result.output and "Traceback" not in result.output
+
+
+# ----------------------------------------------------------------------------- hostile stores (issue 23)
+
+NEW = ("<https://example.org/a> <https://example.org/p> \"one\" .\n"
+       "<https://example.org/b> <https://example.org/p> \"two\" .\n")
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+@pytest.mark.parametrize("variable, secret", [("MILIA_KG_ENDPOINT_TOKEN", "tok-9f8e7d6c5b4a"),
+                                              ("MILIA_KG_ENDPOINT_PASSWORD", "s3cret-Pa55word")])
+def test_redirects_are_refused_and_credentials_stay_home(variable: str, secret: str, status: int) -> None:
+    """A store answering every request with a redirect to another origin: nothing reaches it."""
+    other = FaultyServer("200")
+    store = FaultyServer("redirect", location=f"http://localhost:{other.server_address[1]}/steal",
+                         redirect_status=status)
+    credentials = Credentials.from_env({"MILIA_KG_ENDPOINT_USER": "alice", variable: secret})
+    try:
+        with pytest.raises(PushError) as info:
+            push({TARGET: NEW}, store.url, update_url=store.url, store_url="", credentials=credentials, timeout=5)
+    finally:
+        store.close()
+        other.close()
+    assert other.requests == []
+    message = str(info.value)
+    assert message.startswith(f"push to <{TARGET}> failed: SPARQL endpoint {store.url}: HTTP {status} redirected to "
+                              f"http://localhost:{other.server_address[1]}/steal, which is not followed "
+                              "(give the final URL); target graphs unchanged")
+    assert secret not in message
+    # the INSERT, then the DROP of the temporary graph: each once, neither followed
+    assert [method for method, *_ in store.requests] == ["POST", "POST"]
+
+
+def test_a_dripping_store_costs_the_timeout_not_forever() -> None:
+    """One byte every half second: every read returns in time, the request never ends."""
+    store = FaultyServer("drip")
+    started = time.monotonic()
+    try:
+        with pytest.raises(PushError) as info:
+            push({TARGET: NEW}, store.url, store_url="", timeout=2)
+    finally:
+        elapsed = time.monotonic() - started
+        store.close()
+    # the INSERT within 2 s, then one try to drop the temporary graph within 2 s more
+    assert elapsed < 2 * 2 + 1.5
+    assert str(info.value) == (
+        f"push to <{TARGET}> failed: SPARQL endpoint {store.url}: no answer within 2 s; target graphs unchanged; "
+        f"could not drop the temporary graph(s) <{_temporary(store)}>: drop them with DROP SILENT GRAPH")
+
+
+def _temporary(store: FaultyServer) -> str:
+    body = store.requests[0][3].decode()
+    return body.split("GRAPH <", 1)[1].split(">", 1)[0]
+
+
+def test_cli_push_with_a_timeout_ends_in_time() -> None:
+    store = FaultyServer("drip")
+    started = time.monotonic()
+    try:
+        result = CliRunner().invoke(main, ["push", "--endpoint", store.url, "--store-url", "", "--graph", TARGET,
+                                           "--timeout", "3"])
+    finally:
+        elapsed = time.monotonic() - started
+        store.close()
+    assert result.exit_code == 2
+    assert "no answer within 3 s; target graphs unchanged" in result.output
+    assert result.output.count("\n") == 1
+    assert elapsed < 2 * 3 + 2
+
+
+@pytest.mark.parametrize("how", ["api", "cli"])
+def test_a_dripping_endpoint_costs_the_timeout(how: str) -> None:
+    store = FaultyServer("drip")
+    started = time.monotonic()
+    try:
+        if how == "api":
+            with pytest.raises(EndpointError) as info:
+                SparqlEndpointBackend(store.url, timeout=3).select("SELECT ?s WHERE { ?s ?p ?o }")
+            output = str(info.value) + "\n"
+        else:
+            result = CliRunner().invoke(main, ["query", "synonyms", "-p", "term=milia", "--endpoint", store.url,
+                                               "--timeout", "3"])
+            assert result.exit_code == 2
+            output = result.output.removeprefix("milia-kg: error: ")
+    finally:
+        elapsed = time.monotonic() - started
+        store.close()
+    assert output == f"SPARQL endpoint {store.url}: no answer within 3 s\n"
+    assert elapsed < 3 + 1.5
+
+
+def test_a_huge_answer_is_refused_at_the_cap() -> None:
+    store = FaultyServer("huge")
+    try:
+        with pytest.raises(PushError) as info:
+            push({TARGET: NEW}, store.url, store_url="", timeout=20)
+    finally:
+        store.close()
+    assert f"SPARQL endpoint {store.url}: response larger than 67108864 bytes; target graphs unchanged" in str(info.value)
+
+
+@pytest.mark.parametrize("mode", ["503", "hang", "refused"])
+@pytest.mark.parametrize("command", ["push", "query"])
+def test_a_password_in_the_url_is_never_printed(mode: str, command: str) -> None:
+    store = FaultyServer(mode) if mode != "refused" else None
+    port = store.server_address[1] if store else free_port()
+    url = f"http://ann:s3cret-Pa55@127.0.0.1:{port}/sparql"
+    args = (["push", "--endpoint", url, "--store-url", "", "--graph", TARGET] if command == "push"
+            else ["query", "synonyms", "-p", "term=milia", "--endpoint", url])
+    try:
+        result = CliRunner().invoke(main, [*args, "--timeout", "2"])
+    finally:
+        if store:
+            store.close()
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and result.output.startswith("milia-kg: error: ")
+    assert "s3cret" not in result.output and "Pa55" not in result.output
+
+
+@pytest.mark.parametrize("graph", ["https://example.org/g> . DROP ALL ; INSERT DATA { <a:b> <a:c> <a:d> } #",
+                                   "https://example.org/a b", "https://example.org/g\r\nX: y", "relative/graph"])
+def test_a_graph_that_is_not_an_iri_is_refused_before_anything_is_sent(graph: str) -> None:
+    store = FaultyServer("200")
+    try:
+        with pytest.raises(ParameterError) as info:
+            push({graph: NEW}, store.url, store_url="")
+    finally:
+        store.close()
+    assert store.requests == []
+    assert str(info.value).endswith('must be an absolute IRI without spaces, control characters or any of <>"{}|^`\\')
+
+
+def test_a_store_that_moves_then_never_answers_is_reported_as_unknown(fresh_oxigraph: OxigraphServer) -> None:
+    """The MOVE happened: saying "target graphs unchanged" would be false."""
+    push({TARGET: OLD}, fresh_oxigraph.query_url)
+    base = fresh_oxigraph.query_url.rsplit("/", 1)[0]
+    proxy = ForwardingServer(base, hang_after=b"MOVE GRAPH")
+    try:
+        with pytest.raises(PushError) as info:
+            push({TARGET: NEW}, proxy.url + "/query", timeout=3)
+    finally:
+        proxy.close()
+    assert len(proxy.hung) == 1
+    message = str(info.value)
+    assert "target graphs unchanged" not in message
+    assert message.startswith(f"push to <{TARGET}> failed: SPARQL endpoint {proxy.url}/update: no answer within 3 s; "
+                              "the MOVE onto the target graphs was sent but never confirmed, so their state is "
+                              "unknown (check them: they may already hold the new triples)")
+    assert count_triples(fresh_oxigraph.query_url, TARGET) == 2  # it did hold them
+
+
+@pytest.mark.parametrize("option", ["--endpoint", "--update-url", "--store-url"])
+def test_a_url_with_cr_lf_is_one_line_and_nothing_is_sent(option: str) -> None:
+    listener = Listener()
+    bad = f"{listener.url}\r\nX-Injected: 1"
+    args = {"--endpoint": listener.url, "--update-url": None, "--store-url": None} | {option: bad}
+    try:
+        result = CliRunner().invoke(main, ["push", "--graph", TARGET, "--timeout", "2",
+                                           *[x for k, v in args.items() if v is not None for x in (k, v)]])
+    finally:
+        listener.close()
+    assert result.exit_code == 2
+    assert result.output == (f"milia-kg: error: SPARQL endpoint {bad!r}: the URL holds whitespace or a control "
+                             "character\n")
+    assert listener.connections == 0

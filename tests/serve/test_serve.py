@@ -53,7 +53,7 @@ CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 def client_for(**limits: Any) -> TestClient:
     kg = KnowledgeGraph.open().with_limits(**limits) if limits else KnowledgeGraph.open().with_limits(
         timeout=DEFAULT_TIMEOUT, max_rows=DEFAULT_MAX_ROWS)
-    return TestClient(create_app(kg))
+    return TestClient(create_app(kg), base_url="http://127.0.0.1")  # a Host the service answers
 
 
 @pytest.fixture(scope="module")

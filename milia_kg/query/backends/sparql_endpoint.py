@@ -44,9 +44,8 @@ class SparqlEndpointBackend:
         self.graph = graph
         self.max_bytes = max_bytes
 
-    def _request(self, query: str, bindings: Mapping[str, Any] | None, fmt: str) -> Any:
+    def _client(self, query: str, bindings: Mapping[str, Any] | None, fmt: str) -> Any:
         from SPARQLWrapper import POST, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
         client = SPARQLWrapper(self.url)
         client.setMethod(POST)
@@ -60,13 +59,7 @@ class SparqlEndpointBackend:
         # SPARQLWrapper guesses the query type with a regex that header comments can fool
         # (it took "... avoid, the risks ..." for an update); our lexer skips comments.
         client.queryType = query_form(query)
-        try:  # a query is an idempotent read: retried on a refused connection or a 502/503/504
-            return retrying(client.query)
-        except SPARQLWrapperException as exc:
-            reason = " ".join(str(exc).split())
-            raise EndpointError(self.url, reason[:300]) from None
-        except (OSError, ValueError) as exc:
-            raise EndpointError(self.url, describe_failure(exc, self.timeout)) from None
+        return client
 
     def _read(self, response: Any) -> bytes:
         """The body, read in chunks and refused past :attr:`max_bytes` (no MemoryError)."""
@@ -92,10 +85,55 @@ class SparqlEndpointBackend:
             raise EndpointError(self.url, f"response larger than {self.max_bytes} bytes")
         return b"".join(chunks)
 
+    def _fetch(self, query: str, bindings: Bindings, fmt: str) -> tuple[Any, bytes]:
+        """The response and its body (:meth:`_read`). Each try has :attr:`timeout` seconds in all:
+        SPARQLWrapper's timeout is per read, so a store dripping a byte a second would hold the
+        caller for good. A try runs on a daemon thread that is left behind at its deadline (it ends
+        at the store's next pause longer than the timeout, or at :attr:`max_bytes`). A query is an
+        idempotent read: retried on a refused connection or a 502/503/504.
+
+        :raises EndpointError: if the endpoint is unreachable, slow, or answers with an error.
+        """
+        import threading
+
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        client = self._client(query, bindings, fmt)
+
+        def attempt() -> tuple[Any, bytes]:
+            outcome: dict[str, Any] = {}
+
+            def exchange() -> None:
+                try:
+                    response = client.query()
+                    outcome["answer"] = (response, self._read(response))
+                except BaseException as exc:  # handed to the caller's thread
+                    outcome["error"] = exc
+
+            worker = threading.Thread(target=exchange, name="milia-kg-endpoint", daemon=True)
+            worker.start()
+            worker.join(self.timeout)
+            if worker.is_alive():
+                raise TimeoutError(f"no answer within {self.timeout:g} s")
+            if "error" in outcome:
+                raise outcome["error"]
+            answer: tuple[Any, bytes] = outcome["answer"]
+            return answer
+
+        try:
+            return retrying(attempt)
+        except EndpointError:
+            raise
+        except SPARQLWrapperException as exc:
+            reason = " ".join(str(exc).split())
+            raise EndpointError(self.url, reason[:300]) from None
+        except (OSError, ValueError) as exc:
+            raise EndpointError(self.url, describe_failure(exc, self.timeout)) from None
+
     def _json(self, query: str, bindings: Bindings) -> dict[str, Any]:
         import json
 
-        body = self._read(self._request(query, bindings, "json"))
+        _, body = self._fetch(query, bindings, "json")
         try:
             data = json.loads(body)
         except (ValueError, RecursionError) as exc:
@@ -139,8 +177,7 @@ class SparqlEndpointBackend:
         """
         import rdflib
 
-        response = self._request(query, bindings, "turtle")
-        data = self._read(response)
+        response, data = self._fetch(query, bindings, "turtle")
         try:
             graph = rdflib.Graph()
             content_type = response.response.headers.get("Content-Type", "")

@@ -470,12 +470,17 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
               help="Stop a query that runs longer (default 10).")
 @click.option("--max-rows", metavar="N", type=int, default=None,
               help="Refuse an answer with more rows or triples (default 10000).")
+@click.option("--cors", metavar="ORIGINS", default="*", show_default=True,
+              help="Origins whose browser scripts may read the answers (CORS): '*', comma-separated origins, "
+                   "or '' for none. /cds-services keeps CDS Hooks' own policy.")
 @query_reasoner_option
-def serve_command(host: str, port: int, timeout: float | None, max_rows: int | None, reasoner: str) -> None:
+def serve_command(host: str, port: int, timeout: float | None, max_rows: int | None, cors: str,
+                  reasoner: str) -> None:
     """Serve the graph read-only over HTTP: SPARQL at /sparql, the catalogue at /api/queries, decision
     support at /api/classify and /cds-services (CDS Hooks), a web page at /."""
     try:
         from milia_kg.serve import app as serve_app
+        from milia_kg.serve.headers import CorsPolicy
     except ImportError as exc:
         raise MiliaKGError(f"serve needs FastAPI and uvicorn ({exc.name} is missing): "
                            "pip install 'milia-kg[serve]'") from None
@@ -489,6 +494,6 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int | N
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"milia-kg serve: listening on http://{shown}:{sock.getsockname()[1]}/ (SPARQL at /sparql; "
                f"{kg.limits.timeout:g} s and {kg.limits.max_rows} rows a query)", err=True)
-    serve_app.run(kg, sock, reasoner)
+    serve_app.run(kg, sock, reasoner, cors=CorsPolicy.parse(cors))
     click.echo("milia-kg serve: stopped", err=True)
     sys.stdout.flush()

@@ -627,10 +627,12 @@ def test_cds_cors_preflight(client: TestClient, path: str) -> None:
     assert CORS.items() <= response.headers.items()
 
 
-def test_cors_is_only_on_the_cds_routes(client: TestClient) -> None:
+def test_other_routes_have_the_servers_cors_policy_not_the_cds_one(client: TestClient) -> None:
+    """The default --cors '*' (tests/serve/test_headers.py covers the policy); CDS headers stay on CDS routes."""
     for response in (client.get("/health"), _post_json(client, "/api/classify", {"age_years": 3})):
-        assert "access-control-allow-origin" not in response.headers
-    assert client.options("/api/classify").status_code == 405
+        assert response.headers["access-control-allow-origin"] == "*"
+        assert "access-control-allow-headers" not in response.headers
+    assert client.options("/api/classify").status_code == 405  # not a preflight: no Origin
 
 
 # ----------------------------------------------------------------------------- the rest

@@ -7,11 +7,11 @@ import pytest
 
 pytest.importorskip("fastapi", reason="milia-kg serve needs the 'serve' extra (FastAPI, uvicorn)")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from milia_kg.query.kg import KnowledgeGraph  # noqa: E402
-from milia_kg.serve.app import create_app  # noqa: E402
-from milia_kg.serve.headers import HTML_CSP, CorsPolicy  # noqa: E402
+from milia_kg.query.kg import KnowledgeGraph
+from milia_kg.serve.app import create_app
+from milia_kg.serve.headers import HTML_CSP, CorsPolicy
 
 READ_ROUTES = ["/sparql?query=ASK%20%7B%7D", "/api/queries", "/api/queries/subtypes", "/health", "/openapi.json"]
 

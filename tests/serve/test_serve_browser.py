@@ -182,3 +182,42 @@ def test_classify_form_round_trip(browser: Any, tmp_path: Path) -> None:
         browser.save_screenshot(str(tmp_path / "classify_error.png"))
     assert output == render.to_text(api.classify(EXAMPLE_PROFILE)) + "\n"
     assert error == "400: case profile: age_years: -1 is less than the minimum of 0"
+
+
+def test_entity_page_content_links_and_drawing(browser: Any, tmp_path: Path) -> None:
+    """The entity page of primary milia in a real browser: its facts, a link followed to the eyelid's
+    page, and the SVG drawing rendered (boxes with a size, each a link) under the page's CSP."""
+    from selenium.webdriver.common.by import By
+
+    with served() as server:
+        browser.get(server.url + "/entity/mkg:PrimaryMilia")
+        assert browser.title == "primary milia · milia-kg"
+        assert browser.find_element(By.ID, "label").text == "primary milia"
+        sites = browser.find_element(By.CSS_SELECTOR, 'table[data-question="body_sites"]')
+        values = [tr.find_elements(By.TAG_NAME, "td")[1].text for tr in sites.find_elements(By.CSS_SELECTOR, "tbody tr")]
+        quotes = {td.text for td in sites.find_elements(By.CSS_SELECTOR, "td.quote")}
+        svg = browser.find_element(By.CSS_SELECTOR, "#drawing svg")
+        box = svg.rect
+        nodes = svg.find_elements(By.CSS_SELECTOR, "a.node")
+        titles = sorted(n.find_element(By.TAG_NAME, "title").get_attribute("textContent") for n in nodes)
+        drawn = [n.find_element(By.TAG_NAME, "rect").rect["width"] for n in nodes]
+        browser.execute_script("arguments[0].scrollIntoView()", svg)
+        screenshot = tmp_path / "entity_primary_milia.png"
+        assert browser.save_screenshot(str(screenshot))
+        sites.find_element(By.LINK_TEXT, "eyelid").click()
+        _wait_for(browser, "#label", "eyelid")
+        landed = browser.current_url
+        csp_errors = [e for e in browser.get_log("browser") if "Content Security Policy" in e.get("message", "")]
+    assert values == ["cheek", "eyelid", "forehead", "genitals"]
+    assert quotes == {"Primary milia, which often appear on the eyelids, forehead, cheeks or genitals, "
+                      "can occur in children or adults."}
+    assert box["width"] > 500 and box["height"] > 200
+    assert titles == sorted(["primary milia (mkg:PrimaryMilia)", "milia (mkg:Milia)", "cheek (mkg:Cheek)",
+                             "eyelid (mkg:Eyelid)", "forehead (mkg:Forehead)", "genitals (mkg:Genitals)",
+                             "damage to the skin (mkg:SkinDamage)", "clears up on its own (mkg:ClearsUpOnItsOwn)",
+                             "may take a few months to clear (mkg:MayTakeAFewMonthsToClear)",
+                             "adult (mkg:Adult)", "child (mkg:Child)"])
+    assert all(width > 40 for width in drawn)
+    assert landed == server.url + "/entity/mkg:Eyelid"
+    assert csp_errors == []
+    assert screenshot.stat().st_size > 10_000

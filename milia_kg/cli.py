@@ -294,16 +294,22 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 @main.command("queries")
+@click.argument("name", required=False)
 @click.option(
     "--format", "-f", "fmt", type=click.Choice(("table", "json")), default="table",
     show_default=True, help="Output format.",
 )
-def queries_command(fmt: str) -> None:
-    """List the canned queries with their questions and parameters."""
-    from milia_kg.query.catalogue import load_catalogue
+def queries_command(name: str | None, fmt: str) -> None:
+    """List the canned queries with their questions and parameters; with NAME, show that query whole
+    (its parameters, what each accepts, its columns and its SPARQL)."""
+    from milia_kg.query.catalogue import get_query, load_catalogue
+    from milia_kg.query.discovery import query_help
     from milia_kg.query.formatting import render_json, render_table
 
     catalogue = load_catalogue()
+    if name is not None and fmt == "table":
+        click.echo(query_help(get_query(name)))
+        return
     if fmt == "json":
         data = [
             {
@@ -313,10 +319,11 @@ def queries_command(fmt: str) -> None:
                 "params": [vars(p) for p in q.params],
                 "columns": list(q.columns),
                 "example": q.example_command,
+                **({"sparql": q.text} if name is not None else {}),
             }
-            for q in catalogue.values()
+            for q in ([get_query(name)] if name is not None else catalogue.values())
         ]
-        click.echo(render_json(data))
+        click.echo(render_json(data[0] if name is not None else data))
         return
     rows = [
         {
@@ -327,6 +334,42 @@ def queries_command(fmt: str) -> None:
         for q in catalogue.values()
     ]
     click.echo(render_table(["query", "question", "parameters"], rows, width=80))
+
+
+@main.command("values")
+@click.argument("param")
+@click.option("--query", "query_name", metavar="NAME", default=None,
+              help="The parameter of this query (default: of every query that has it).")
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(("table", "json")), default="table",
+    show_default=True, help="Output format.",
+)
+@query_reasoner_option
+def values_command(param: str, query_name: str | None, fmt: str, reasoner: str) -> None:
+    """List the values parameter PARAM accepts: each term's CURIE, label and synonyms (any of them
+    may be given), restricted to the parameter's category."""
+    from milia_kg.query.discovery import accepted_values
+    from milia_kg.query.formatting import render_json, render_table
+    from milia_kg.query.kg import KnowledgeGraph
+
+    values = accepted_values(KnowledgeGraph.open(reasoner=reasoner), param, query_name)
+    if fmt == "json":
+        click.echo(render_json({"param": values.param, "queries": values.queries, "type": values.kind,
+                                "category": values.category, "description": values.description,
+                                "values": [vars(r) for r in values.rows]}))
+        return
+    where = ", ".join(values.queries)
+    if not values.rows:
+        click.echo(f"{param} ({where}): any text" + (f"; {values.description}" if values.description else ""))
+        return
+    if values.kind == "boolean":
+        scope = "true or false"
+    else:
+        scope = f"kinds of {values.category}" if values.category else "any term"
+        scope += "; give a CURIE, label or synonym"
+    click.echo(f"{param} ({where}): {len(values.rows)} accepted values, {scope}")
+    click.echo(render_table(["value", "label", "synonyms"],
+                            [{"value": r.curie, "label": r.label, "synonyms": r.synonyms} for r in values.rows]))
 
 
 @main.command("query")

@@ -207,6 +207,10 @@ format_option = click.option(
     "--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
     help="Output format of the rows (ASK answers true/false; CONSTRUCT gives Turtle).",
 )
+wide_option = click.option(
+    "--wide", is_flag=True,
+    help="Tables: keep every cell on one line (no wrapping to the terminal's width, COLUMNS).",
+)
 engine_option = click.option(
     "--engine", type=click.Choice(("oxigraph", "rdflib")), default="oxigraph", show_default=True,
     help="Embedded engine over the packaged reasoned graph.",
@@ -248,8 +252,9 @@ allow_service_option = click.option(
 def graph_source_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that ``query`` and ``sparql`` share: output format, the graph to ask (engine,
     endpoint and graph, reasoner, merges, a kept store) and the limits of one query."""
-    for option in reversed((format_option, engine_option, endpoint_option, graph_option, query_reasoner_option,
-                            merge_option, store_option, timeout_option, max_rows_option, allow_service_option)):
+    for option in reversed((format_option, wide_option, engine_option, endpoint_option, graph_option,
+                            query_reasoner_option, merge_option, store_option, timeout_option, max_rows_option,
+                            allow_service_option)):
         command = option(command)
     return command
 
@@ -333,7 +338,7 @@ def queries_command(name: str | None, fmt: str) -> None:
         }
         for q in catalogue.values()
     ]
-    click.echo(render_table(["query", "question", "parameters"], rows, width=80))
+    click.echo(render_table(["query", "question", "parameters"], rows))
 
 
 @main.command("values")
@@ -379,7 +384,7 @@ def values_command(param: str, query_name: str | None, fmt: str, reasoner: str) 
     help="A parameter value: a label or synonym, a CURIE, an IRI, or true/false. Repeatable.",
 )
 @graph_source_options
-def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
+def query_command(name: str, params: tuple[str, ...], fmt: str, wide: bool, engine: str,
                   endpoint: str | None, graph: str | None, reasoner: str, merge: tuple[str, ...],
                   store: str | None, timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the canned query NAME (see 'milia-kg queries')."""
@@ -388,7 +393,7 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
     values = _parse_params(params)
     kg = _open(engine, endpoint, reasoner, merge,
                {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store)
-    click.echo(render(kg.run(name, **values), fmt))
+    click.echo(render(kg.run(name, **values), fmt, wide=wide))
 
 
 def _read_text(source: str, limit: int) -> str:
@@ -408,7 +413,7 @@ def _read_text(source: str, limit: int) -> str:
 @main.command("sparql")
 @click.argument("source", metavar="FILE")
 @graph_source_options
-def sparql_command(source: str, fmt: str, engine: str, endpoint: str | None,
+def sparql_command(source: str, fmt: str, wide: bool, engine: str, endpoint: str | None,
                    graph: str | None, reasoner: str, merge: tuple[str, ...], store: str | None,
                    timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the SPARQL query in FILE ('-' reads standard input)."""
@@ -418,7 +423,7 @@ def sparql_command(source: str, fmt: str, engine: str, endpoint: str | None,
     text = _read_text(source, user_files.MAX_QUERY_FILE_BYTES)
     kg = _open(engine, endpoint, reasoner, merge,
                {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store)
-    click.echo(render(kg.sparql_result(text), fmt))
+    click.echo(render(kg.sparql_result(text), fmt, wide=wide))
 
 
 @main.command("classify")

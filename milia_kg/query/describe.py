@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from milia_kg.query.kg import KnowledgeGraph
 
 __all__ = ["MAPPING_PREDICATES", "QUESTION_OF", "Entity", "Fact", "Link", "bounded_description", "describe",
-           "term_iri"]
+           "is_described", "term_iri"]
 
 #: Predicate (local name in ``mkg:``) -> the catalogue query that asks about it: an entity page
 #: groups facts under that query's question. Predicates not here are grouped under their label.
@@ -153,6 +153,20 @@ def term_iri(reference: str) -> str:
         if obo:  # an OBO library CURIE (HP:0001056) -> its PURL
             return f"{vocab.OBO}{obo.group(1)}_{obo.group(2)}"
     raise ParameterError("term", reference, "not a CURIE (mkg:PrimaryMilia), an IRI or an mkg: local name")
+
+
+def is_described(kg: KnowledgeGraph, iri: str) -> bool:
+    """Whether ``iri`` is the subject of a triple, asked of the engine (no rdflib graph is built).
+
+    :raises ParameterError: for a string that is no valid IRI.
+    """
+    import pyoxigraph as ox
+
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        raise ParameterError("term", iri, "not a valid IRI") from None
+    return kg.backend.ask("ASK WHERE { ?s ?p ?o }", {"s": node})
 
 
 class _Reader:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Request, Response
 
 from milia_kg import vocab
-from milia_kg.query.describe import Entity, Fact, Link, bounded_description, describe, term_iri
+from milia_kg.query.describe import Entity, Fact, Link, bounded_description, describe, is_described, term_iri
 from milia_kg.serve.drawing import draw
 from milia_kg.serve.http import HTTPError, detached, error_body
 from milia_kg.serve.protocol import GRAPH_TYPES, pick, serialize_graph
@@ -196,9 +196,7 @@ def add_entity_routes(app: FastAPI, kg: KnowledgeGraph) -> None:
     questions = {q.name: q.summary for q in kg.queries()}
 
     def known(iri: str) -> bool:
-        import rdflib
-
-        return (rdflib.URIRef(iri), None, None) in kg.graph
+        return bool(detached(is_described, kg, iri))
 
     def answer(request: Request, reference: str, iri: str) -> Response:
         media = _media(request)

@@ -192,6 +192,7 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, cors: CorsP
     from milia_kg.query.formatting import render
     from milia_kg.serve.cds import CDS_CORS_HEADERS, add_decision_routes
     from milia_kg.serve.entity import add_entity_routes
+    from milia_kg.serve.vocabulary import add_vocabulary_routes
     from milia_kg.serve.page import render_page, static_file
 
     warm_up()
@@ -305,6 +306,7 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, cors: CorsP
         body, media = found
         return Response(body, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
 
+    add_vocabulary_routes(app, kg)
     add_entity_routes(app, kg)  # last: its /{name} takes any one-segment path the others did not
     return app
 

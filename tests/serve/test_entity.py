@@ -257,3 +257,17 @@ def test_the_page_escapes_what_it_shows() -> None:
 
 def test_describe_is_none_for_nothing() -> None:
     assert describe(KnowledgeGraph.open(), "https://w3id.org/milia-kg/NoSuchTerm") is None
+
+
+def test_values_over_http(client: TestClient) -> None:
+    """GET /api/values/PARAM: what `milia-kg values` lists (tests/query/test_discovery.py)."""
+    data = client.get("/api/values/site?query=conditions_at_site").json()
+    assert (data["param"], data["queries"], data["category"]) == (
+        "site", ["conditions_at_site"], "mkg:AnatomicalSite (anatomical site)")
+    assert {"curie": "mkg:Eyelid", "label": "eyelid", "synonyms": "eyelids"} in data["values"]
+    refused = client.get("/api/values/colour")
+    assert (refused.status_code, refused.json()["error"]) == (400, "bad_parameter")
+    assert client.get("/api/values/site?query=nosuch").status_code == 404
+    condition = client.get("/api/queries/body_sites?condition=newborn")
+    assert condition.status_code == 400
+    assert "mkg:Newborn (newborn) is a population, not a condition" in condition.json()["message"]

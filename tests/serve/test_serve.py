@@ -656,6 +656,7 @@ def test_openapi_is_valid_and_lists_every_route(client: TestClient) -> None:
         ("/api/queries/{name}", "GET"), ("/health", "GET"), ("/", "GET"),
         ("/api/classify", "POST"), ("/cds-services", "GET"), ("/cds-services/{service_id}", "POST"),
         ("/static/{path}", "GET"), ("/entity/{reference}", "GET"), ("/{name}", "GET"),
+        ("/api/values/{param}", "GET"),
     }
     served = {(route.path.replace(":path}", "}"), m) for route in client.app.routes for m in getattr(route, "methods", ())
               if route.path not in ("/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc")}

@@ -192,8 +192,8 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, cors: CorsP
     from milia_kg.query.formatting import render
     from milia_kg.serve.cds import CDS_CORS_HEADERS, add_decision_routes
     from milia_kg.serve.entity import add_entity_routes
-    from milia_kg.serve.vocabulary import add_vocabulary_routes
     from milia_kg.serve.page import render_page, static_file
+    from milia_kg.serve.vocabulary import add_vocabulary_routes
 
     warm_up()
     app = FastAPI(

@@ -91,12 +91,14 @@ def test_catalogue_form_renders_the_exact_rows(browser: Any, tmp_path: Path) -> 
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         _wait_for_status(browser, "9 rows")
         header, rows = _table(browser)
+        links = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results a")}
         browser.execute_script("document.getElementById('status').scrollIntoView()")
         screenshot = tmp_path / "conditions_at_site.png"
         assert browser.save_screenshot(str(screenshot))
     assert header == COLUMNS
     assert [(r[1], r[5]) for r in rows] == FACE_ROWS
     assert {r[2] for r in rows} == {"https://w3id.org/milia-kg/Face"}
+    assert server.url + "/entity/mkg:Face" in links and server.url + "/entity/mkg:PrimaryMilia" in links
     assert screenshot.stat().st_size > 10_000
 
 

@@ -258,7 +258,7 @@ def test_sparqlwrapper(server: Any, method: str, fmt: str, form: str, media: str
 
 def test_tsv_round_trips_through_rdflibs_parser(client: TestClient) -> None:
     """Literals with a tab, a newline, a carriage return, quotes and a backslash, read back by
-    rdflib's TSV results parser (SPARQL 1.1 CSV/TSV section 3.2) exactly."""
+    rdflib's and Oxigraph's TSV results parsers (SPARQL 1.1 CSV/TSV section 3.2) exactly."""
     from rdflib.plugins.sparql.results.tsvresults import TSVResultParser
 
     query = r'SELECT ?a ?b ?c WHERE { BIND("tab\there\nnew \"q\" back\\slash\r" AS ?a) ' \
@@ -269,6 +269,12 @@ def test_tsv_round_trips_through_rdflibs_parser(client: TestClient) -> None:
     rows = list(TSVResultParser().parse(io.StringIO(response.text)))
     assert rows == [(rdflib.Literal('tab\there\nnew "q" back\\slash\r'), rdflib.Literal("x\ty", lang="en"),
                      rdflib.URIRef(MKG + "PrimaryMilia"))]
+    import pyoxigraph as ox  # a second reader: Oxigraph's own TSV results parser
+
+    (solution,) = list(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.TSV))
+    assert [solution["a"], solution["b"], solution["c"]] == [
+        ox.Literal('tab\there\nnew "q" back\\slash\r'), ox.Literal("x\ty", language="en"),
+        ox.NamedNode(MKG + "PrimaryMilia")]
 
 
 def test_csv_follows_the_spec(client: TestClient) -> None:

@@ -180,7 +180,10 @@ class Resolver:
                         + (f": {p.description})" if p.description else ")"),
                     )
                 continue
-            bound[p.var] = self.resolve(p, value, query.name)
+            bound[p.var] = term = self.resolve(p, value, query.name)
+            if p.type == "label-or-IRI" and isinstance(term, ox.NamedNode):  # a value of another category
+                label = self._label_of({term.value}).get(term.value, str(value))
+                self._categories.check(p.name, value, term.value, label)
         return bound
 
     def resolve(self, param: Param, value: object, query_name: str = "") -> Term:
@@ -198,9 +201,7 @@ class Resolver:
         text = value if isinstance(value, str) else str(value)
         if param.type == "string":
             return plain_literal(text)
-        node = self._resolve_entity(param.name, text.strip())
-        self._categories.check(param.name, value, node.value, self._label_of({node.value}).get(node.value, text))
-        return node
+        return self._resolve_entity(param.name, text.strip())
 
     # -- entities -------------------------------------------------------------------------
 

@@ -207,6 +207,10 @@ format_option = click.option(
     "--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
     help="Output format of the rows (ASK answers true/false; CONSTRUCT gives Turtle).",
 )
+wide_option = click.option(
+    "--wide", is_flag=True,
+    help="Tables: keep every cell on one line (no wrapping to the terminal's width, COLUMNS).",
+)
 engine_option = click.option(
     "--engine", type=click.Choice(("oxigraph", "rdflib")), default="oxigraph", show_default=True,
     help="Embedded engine over the packaged reasoned graph.",
@@ -248,8 +252,9 @@ allow_service_option = click.option(
 def graph_source_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that ``query`` and ``sparql`` share: output format, the graph to ask (engine,
     endpoint and graph, reasoner, merges, a kept store) and the limits of one query."""
-    for option in reversed((format_option, engine_option, endpoint_option, graph_option, query_reasoner_option,
-                            merge_option, store_option, timeout_option, max_rows_option, allow_service_option)):
+    for option in reversed((format_option, wide_option, engine_option, endpoint_option, graph_option,
+                            query_reasoner_option, merge_option, store_option, timeout_option, max_rows_option,
+                            allow_service_option)):
         command = option(command)
     return command
 
@@ -294,16 +299,22 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 @main.command("queries")
+@click.argument("name", required=False)
 @click.option(
     "--format", "-f", "fmt", type=click.Choice(("table", "json")), default="table",
     show_default=True, help="Output format.",
 )
-def queries_command(fmt: str) -> None:
-    """List the canned queries with their questions and parameters."""
-    from milia_kg.query.catalogue import load_catalogue
+def queries_command(name: str | None, fmt: str) -> None:
+    """List the canned queries with their questions and parameters; with NAME, show that query whole
+    (its parameters, what each accepts, its columns and its SPARQL)."""
+    from milia_kg.query.catalogue import get_query, load_catalogue
+    from milia_kg.query.discovery import query_help
     from milia_kg.query.formatting import render_json, render_table
 
     catalogue = load_catalogue()
+    if name is not None and fmt == "table":
+        click.echo(query_help(get_query(name)))
+        return
     if fmt == "json":
         data = [
             {
@@ -313,10 +324,11 @@ def queries_command(fmt: str) -> None:
                 "params": [vars(p) for p in q.params],
                 "columns": list(q.columns),
                 "example": q.example_command,
+                **({"sparql": q.text} if name is not None else {}),
             }
-            for q in catalogue.values()
+            for q in ([get_query(name)] if name is not None else catalogue.values())
         ]
-        click.echo(render_json(data))
+        click.echo(render_json(data[0] if name is not None else data))
         return
     rows = [
         {
@@ -326,7 +338,43 @@ def queries_command(fmt: str) -> None:
         }
         for q in catalogue.values()
     ]
-    click.echo(render_table(["query", "question", "parameters"], rows, width=80))
+    click.echo(render_table(["query", "question", "parameters"], rows))
+
+
+@main.command("values")
+@click.argument("param")
+@click.option("--query", "query_name", metavar="NAME", default=None,
+              help="The parameter of this query (default: of every query that has it).")
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(("table", "json")), default="table",
+    show_default=True, help="Output format.",
+)
+@query_reasoner_option
+def values_command(param: str, query_name: str | None, fmt: str, reasoner: str) -> None:
+    """List the values parameter PARAM accepts: each term's CURIE, label and synonyms (any of them
+    may be given), restricted to the parameter's category."""
+    from milia_kg.query.discovery import accepted_values
+    from milia_kg.query.formatting import render_json, render_table
+    from milia_kg.query.kg import KnowledgeGraph
+
+    values = accepted_values(KnowledgeGraph.open(reasoner=reasoner), param, query_name)
+    if fmt == "json":
+        click.echo(render_json({"param": values.param, "queries": values.queries, "type": values.kind,
+                                "category": values.category, "description": values.description,
+                                "values": [vars(r) for r in values.rows]}))
+        return
+    where = ", ".join(values.queries)
+    if not values.rows:
+        click.echo(f"{param} ({where}): any text" + (f"; {values.description}" if values.description else ""))
+        return
+    if values.kind == "boolean":
+        scope = "true or false"
+    else:
+        scope = f"kinds of {values.category}" if values.category else "any term"
+        scope += "; give a CURIE, label or synonym"
+    click.echo(f"{param} ({where}): {len(values.rows)} accepted values, {scope}")
+    click.echo(render_table(["value", "label", "synonyms"],
+                            [{"value": r.curie, "label": r.label, "synonyms": r.synonyms} for r in values.rows]))
 
 
 @main.command("query")
@@ -336,7 +384,7 @@ def queries_command(fmt: str) -> None:
     help="A parameter value: a label or synonym, a CURIE, an IRI, or true/false. Repeatable.",
 )
 @graph_source_options
-def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
+def query_command(name: str, params: tuple[str, ...], fmt: str, wide: bool, engine: str,
                   endpoint: str | None, graph: str | None, reasoner: str, merge: tuple[str, ...],
                   store: str | None, timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the canned query NAME (see 'milia-kg queries')."""
@@ -345,7 +393,7 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, engine: str,
     values = _parse_params(params)
     kg = _open(engine, endpoint, reasoner, merge,
                {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store)
-    click.echo(render(kg.run(name, **values), fmt))
+    click.echo(render(kg.run(name, **values), fmt, wide=wide))
 
 
 def _read_text(source: str, limit: int) -> str:
@@ -365,7 +413,7 @@ def _read_text(source: str, limit: int) -> str:
 @main.command("sparql")
 @click.argument("source", metavar="FILE")
 @graph_source_options
-def sparql_command(source: str, fmt: str, engine: str, endpoint: str | None,
+def sparql_command(source: str, fmt: str, wide: bool, engine: str, endpoint: str | None,
                    graph: str | None, reasoner: str, merge: tuple[str, ...], store: str | None,
                    timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the SPARQL query in FILE ('-' reads standard input)."""
@@ -375,7 +423,7 @@ def sparql_command(source: str, fmt: str, engine: str, endpoint: str | None,
     text = _read_text(source, user_files.MAX_QUERY_FILE_BYTES)
     kg = _open(engine, endpoint, reasoner, merge,
                {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store)
-    click.echo(render(kg.sparql_result(text), fmt))
+    click.echo(render(kg.sparql_result(text), fmt, wide=wide))
 
 
 @main.command("classify")
@@ -485,14 +533,18 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
               help="Close a connection whose request headers, or body, take longer.")
 @click.option("--allow-host", "allow_hosts", metavar="NAME", multiple=True,
               help="Answer requests with this Host name too (loopback names and --host always are).")
+@click.option("--cors", metavar="ORIGINS", default="*", show_default=True,
+              help="Origins whose browser scripts may read the answers (CORS): '*', comma-separated origins, "
+                   "or '' for none. /cds-services keeps CDS Hooks' own policy.")
 @query_reasoner_option
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int | None,
                   max_concurrent: int, memory_budget: int, max_waiting: int, max_bytes: int, max_body: int,
-                  read_timeout: float, allow_hosts: tuple[str, ...], reasoner: str) -> None:
+                  read_timeout: float, allow_hosts: tuple[str, ...], cors: str, reasoner: str) -> None:
     """Serve the graph read-only over HTTP: SPARQL at /sparql, the catalogue at /api/queries, decision
     support at /api/classify and /cds-services (CDS Hooks), a web page at /."""
     try:
         from milia_kg.serve import app as serve_app
+        from milia_kg.serve.headers import CorsPolicy
     except ImportError as exc:
         raise MiliaKGError(f"serve needs FastAPI and uvicorn ({exc.name} is missing): "
                            "pip install 'milia-kg[serve]'") from None
@@ -510,6 +562,6 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int | N
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"milia-kg serve: listening on http://{shown}:{sock.getsockname()[1]}/ (SPARQL at /sparql; "
                f"{kg.limits.timeout:g} s and {kg.limits.max_rows} rows a query)", err=True)
-    serve_app.run(kg, sock, reasoner, limits, host)
+    serve_app.run(kg, sock, reasoner, limits, host, cors=CorsPolicy.parse(cors))
     click.echo("milia-kg serve: stopped", err=True)
     sys.stdout.flush()

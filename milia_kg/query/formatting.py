@@ -17,6 +17,16 @@ mkg:Nose  nose
 ]
 >>> print(render(Result("ASK", boolean=True), "csv"))
 true
+
+A table wider than the terminal wraps its longest cells, whole words kept, rather than cutting them:
+a quote is always there to read in full (``--wide`` turns wrapping off).
+
+>>> print(render_table(["q", "quote"], [{"q": "a", "quote": "Milia are small, white or whitish cysts."}], width=24))
+q  quote
+-  ---------------------
+a  Milia are small,
+   white or whitish
+   cysts.
 """
 
 from __future__ import annotations
@@ -27,12 +37,27 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from milia_kg.query.kg import Result
 
-__all__ = ["FORMATS", "TABLE_WIDTH", "render", "render_json", "render_table"]
+__all__ = ["DEFAULT_WIDTH", "FORMATS", "MIN_COLUMN", "render", "render_json", "render_table", "terminal_width"]
 
 #: The output formats of ``SELECT`` results.
 FORMATS = ("table", "json", "csv", "tsv")
-#: Table cells longer than this are cut with an ellipsis (JSON/CSV/TSV are never cut).
-TABLE_WIDTH = 60
+#: The table width when neither ``COLUMNS`` nor a terminal says (output piped to a file).
+DEFAULT_WIDTH = 120
+#: A column is not wrapped narrower than this (or its header, if longer).
+MIN_COLUMN = 12
+_GAP = "  "
+
+
+def terminal_width() -> int:
+    """The width a table should fit: ``COLUMNS`` if set (as POSIX shells export it), else the
+    terminal's, else :data:`DEFAULT_WIDTH`."""
+    import os
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.strip().isdigit() and int(columns) > 0:
+        return int(columns)
+    return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
 
 
 def _text(value: Any) -> str:
@@ -59,20 +84,56 @@ def render_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default)
 
 
-def render_table(columns: list[str], rows: list[dict[str, Any]], width: int = TABLE_WIDTH) -> str:
-    """Aligned columns with a header rule; IRIs shortened to CURIEs, long cells cut."""
+def _fit(natural: list[int], floors: list[int], available: int) -> list[int]:
+    """Column widths within ``available``: the widest columns are narrowed to one common cap (never
+    below their floor), the narrow ones keep their natural width."""
+    if sum(natural) <= available:
+        return natural
+    low, high = 1, max(natural)
+    while low < high:  # the largest cap that fits
+        cap = (low + high + 1) // 2
+        if sum(min(n, max(cap, f)) for n, f in zip(natural, floors, strict=True)) <= available:
+            low = cap
+        else:
+            high = cap - 1
+    return [min(n, max(low, f)) for n, f in zip(natural, floors, strict=True)]
+
+
+def render_table(columns: list[str], rows: list[dict[str, Any]], width: int | None = None,
+                 *, wide: bool = False) -> str:
+    """Aligned columns with a header rule; IRIs shortened to CURIEs. The table fits ``width``
+    (default: :func:`terminal_width`) by wrapping its longest cells at word boundaries; no cell is
+    ever cut. ``wide`` keeps every cell on one line, however wide the table gets."""
+    import textwrap
+
     from milia_kg.query.backends.base import IRI
     from milia_kg.vocab import shorten
 
     def cell(value: Any) -> str:
         text = shorten(value).strip("<>") if isinstance(value, IRI) else _text(value)
-        text = " ".join(text.split())
-        return text if len(text) <= width else text[: width - 1] + "…"
+        return " ".join(text.split())
 
     cells = [[cell(row.get(c)) for c in columns] for row in rows]
-    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    lines = [columns, ["-" * w for w in widths], *cells]
-    out = ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in lines]
+    natural = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    widths = natural
+    if not wide and columns:
+        available = (terminal_width() if width is None else width) - len(_GAP) * (len(columns) - 1)
+        floors = [min(n, max(len(c), MIN_COLUMN)) for n, c in zip(natural, columns, strict=True)]
+        # identifiers (no space in any cell: CURIEs, numbers) are kept whole while prose can wrap
+        whole = [n if not any(" " in r[i] for r in cells) else f for i, (n, f) in enumerate(zip(natural, floors,
+                                                                                             strict=True))]
+        widths = _fit(natural, whole if sum(whole) <= available else floors, available)
+    wrapped = widths != natural
+    out = [_GAP.join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
+           _GAP.join("-" * w for w in widths)]
+    for number, row in enumerate(cells):
+        parts = [textwrap.wrap(text, w, break_long_words=True, break_on_hyphens=False) or [""]
+                 if len(text) > w else [text] for text, w in zip(row, widths, strict=True)]
+        if wrapped and number:
+            out.append("")  # rows of several lines are told apart by a blank line
+        for line in range(max(len(p) for p in parts)):
+            out.append(_GAP.join((p[line] if line < len(p) else "").ljust(w)
+                                 for p, w in zip(parts, widths, strict=True)).rstrip())
     if not rows:
         out.append("(no rows)")
     return "\n".join(out)
@@ -90,12 +151,12 @@ def _delimited(columns: list[str], rows: list[dict[str, Any]], delimiter: str) -
     return buffer.getvalue().rstrip("\n")
 
 
-def render(result: Result, fmt: str = "table") -> str:
+def render(result: Result, fmt: str = "table", *, wide: bool = False) -> str:
     """Render a :class:`~milia_kg.query.kg.Result`.
 
     ``SELECT`` rows go out as ``table``, ``json`` (a list of row objects, one key per column),
     ``csv`` or ``tsv``; an ``ASK`` answer as ``true``/``false``; a ``CONSTRUCT``/``DESCRIBE``
-    graph as Turtle.
+    graph as Turtle. A table fits the terminal (:func:`render_table`), or not with ``wide``.
 
     :raises ValueError: for an unknown format.
     """
@@ -109,5 +170,5 @@ def render(result: Result, fmt: str = "table") -> str:
     if fmt == "json":
         return render_json(result.rows)
     if fmt == "table":
-        return render_table(result.columns, result.rows)
+        return render_table(result.columns, result.rows, wide=wide)
     return _delimited(result.columns, result.rows, "," if fmt == "csv" else "\t")

@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from milia_kg.errors import ParameterError
 from milia_kg.query.catalogue import Param, Query
+from milia_kg.query.discovery import Categories
 from milia_kg.query.sparql_text import sparql_term
 from milia_kg.vocab import CURIE, MKG, OBO, OBO_ID, QUERY_PREFIXES, converter, shorten
 from milia_kg.vocab import RDFS as _RDFS
@@ -149,6 +150,7 @@ class Resolver:
                 self._prefixes[prefix] = ns
         self._index: _Index | None = None
         self._converter: Any = None
+        self._categories = Categories(backend)
 
     # -- public ---------------------------------------------------------------------------
 
@@ -178,7 +180,10 @@ class Resolver:
                         + (f": {p.description})" if p.description else ")"),
                     )
                 continue
-            bound[p.var] = self.resolve(p, value, query.name)
+            bound[p.var] = term = self.resolve(p, value, query.name)
+            if p.type == "label-or-IRI" and isinstance(term, ox.NamedNode):  # a value of another category
+                label = self._label_of({term.value}).get(term.value, str(value))
+                self._categories.check(p.name, value, term.value, label)
         return bound
 
     def resolve(self, param: Param, value: object, query_name: str = "") -> Term:
@@ -211,15 +216,17 @@ class Resolver:
         if tables is None or not any(tables):  # nothing found: the whole index decides (and lists candidates)
             index = self._labels()
             tables = (index.primary.get(key, set()), index.synonym.get(key, set()))
+        members = self._categories.of_parameter(name)
         for table in tables:
-            matches = self._prefer_project(table)
+            in_category = table & members if members is not None else set()
+            matches = self._prefer_project(in_category or table)  # a value of the parameter's category first
             if len(matches) == 1:
                 return ox.NamedNode(next(iter(matches)))
             if matches:
                 label_of = self._label_of(matches)
                 listed = [f"{shorten(m)} ({label_of.get(m, '?')})" for m in sorted(matches)]
                 raise ParameterError(name, text, "ambiguous label; give a CURIE or IRI", listed)
-        candidates = self._candidates(key)
+        candidates = self._candidates(key, members)
         reason = "no label, synonym, CURIE or IRI in the graph matches" + (
             "" if candidates else " (and no label is close)"
         )
@@ -313,12 +320,14 @@ class Resolver:
             self._index = index
         return self._index
 
-    def _candidates(self, key: str) -> list[str]:
-        """Up to 8 labels close to ``key``: those containing it, then difflib's closest."""
+    def _candidates(self, key: str, members: frozenset[str] | None = None) -> list[str]:
+        """Up to 8 labels close to ``key``: those containing it, then difflib's closest; only labels
+        of ``members`` (the parameter's category) when given."""
         import difflib
 
         index = self._labels()
-        keys = sorted(index.display)
+        keys = sorted(k for k in index.display if members is None
+                      or (index.primary.get(k, set()) | index.synonym.get(k, set())) & members)
         close = [k for k in keys if key and key in k][:8]
         close += [k for k in difflib.get_close_matches(key, keys, n=8, cutoff=0.6) if k not in close]
         return [index.display[k] for k in close[:8]]

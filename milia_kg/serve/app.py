@@ -51,14 +51,17 @@ from starlette.concurrency import run_in_threadpool
 
 from milia_kg.errors import AnswerSizeError, MiliaKGError, ParameterError
 from milia_kg.reasoner import DEFAULT_REASONER
+from milia_kg.serve.headers import CorsPolicy, HeaderPolicy, allowed_methods
 from milia_kg.serve.http import HTTPError, classify_error, detached, error_body, json_response, log_line
 from milia_kg.serve.limits import BodyGuard, QueryGate, ServeLimits
 from milia_kg.serve.protocol import (
     ASK_TYPES,
     FORMAT_ALIASES,
+    GRAPH_ALIASES,
     GRAPH_TYPES,
     SELECT_TYPES,
     pick,
+    requested_format,
     serialize_ask,
     serialize_graph,
     serialize_select,
@@ -106,13 +109,15 @@ def evaluate(kg: KnowledgeGraph, text: str) -> tuple[str, Any]:
 
 def _negotiate(request: Request, offered: Mapping[str, str],
                aliases: Mapping[str, str] = FORMAT_ALIASES) -> str:
-    """The media type to answer in: ``?format=`` (a short name or a media type), else ``Accept``."""
-    fmt = request.query_params.get("format")
-    if fmt is not None:
-        media = aliases.get(fmt.lower(), fmt.lower())
-        if media not in offered:
+    """The media type to answer in: ``format=``/``output=`` (URL or form body; a short name or a
+    media type), else ``Accept``."""
+    values = getattr(request.state, "format_values", None)
+    values = [v for v in (request.query_params.getlist("format") if values is None else values) if v.strip()]
+    if values:
+        media = requested_format(values, offered, aliases)
+        if media is None:
             raise HTTPError(406, "not_acceptable",
-                            f"format {fmt!r} is not offered here; choose one of {', '.join(offered)}")
+                            f"format {values[0]!r} is not offered here; choose one of {', '.join(offered)}")
         return media
     picked = pick(request.headers.get("accept"), offered)
     if picked is None:
@@ -125,6 +130,7 @@ def _negotiate(request: Request, offered: Mapping[str, str],
 async def _query_text(request: Request) -> str:
     """The query of a SPARQL Protocol request; an update is refused (403), anything else 400/415."""
     params = dict(request.query_params)
+    pairs = list(request.query_params.multi_items())
     if request.method == "POST":
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body = (await request.body()).decode("utf-8", errors="replace")
@@ -139,15 +145,18 @@ async def _query_text(request: Request) -> str:
                 raise HTTPError(413, "payload_too_large",
                                 f"the form has more than {_MAX_FORM_FIELDS} fields") from None
             params.update({k: v[0] for k, v in form.items()})
+            pairs += [(k, v) for k, values in form.items() for v in values]
             if len(form.get("query", ())) > 1:
                 raise HTTPError(400, "bad_request", "more than one query= in the request")
         else:
             raise HTTPError(415, "unsupported_media_type",
                             f"POST a query as {_SPARQL_QUERY} or {_FORM}, not {kind or 'no content type'}")
+    request.state.format_values = [v for k, v in pairs if k in ("format", "output")]
     if "update" in params:
         raise HTTPError(403, "update_refused", "this endpoint is read-only: SPARQL Update is refused")
     for dataset in ("default-graph-uri", "named-graph-uri"):
         if dataset in params:
+            # SPARQL 1.1 Protocol 2.1.4: a service may refuse a request that specifies the dataset
             raise HTTPError(400, "bad_request", f"{dataset} is not supported: the graph has one default graph")
     if len(request.query_params.getlist("query")) > 1:
         raise HTTPError(400, "bad_request", "more than one query= in the request")
@@ -170,7 +179,7 @@ def _sparql_response(request: Request, form: str, answer: Any, max_bytes: int) -
         media = _negotiate(request, ASK_TYPES)
         body = serialize_ask(answer, ASK_TYPES[media])
     else:
-        media = _negotiate(request, GRAPH_TYPES)
+        media = _negotiate(request, GRAPH_TYPES, {**FORMAT_ALIASES, **GRAPH_ALIASES})
         body = serialize_graph(answer, GRAPH_TYPES[media])
     if len(body) > max_bytes:
         raise AnswerSizeError(max_bytes)
@@ -194,14 +203,17 @@ def _catalogue_entry(query: Any) -> dict[str, Any]:
 
 
 def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: ServeLimits | None = None,
-               host: str | None = None) -> FastAPI:
+               host: str | None = None, cors: CorsPolicy | None = None) -> FastAPI:
     """The FastAPI application serving ``kg`` under its limits (``kg.with_limits(...)`` first) and
     the service's own (``limits``; ``host``: the address bound, also answered as a ``Host``);
-    decision support classifies with ``reasoner`` (that of ``kg``)."""
+    decision support classifies with ``reasoner`` (that of ``kg``); ``cors`` is the CORS policy of
+    every route but ``/cds-services`` (default: any origin)."""
     from milia_kg import __version__
     from milia_kg.query.formatting import render
     from milia_kg.serve.cds import CDS_CORS_HEADERS, add_decision_routes
+    from milia_kg.serve.entity import add_entity_routes
     from milia_kg.serve.page import render_page, static_file
+    from milia_kg.serve.vocabulary import add_vocabulary_routes
 
     warm_up()
     bounds = limits or ServeLimits()
@@ -214,6 +226,7 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
         f"knowledge graph. Each query: at most {kg.limits.timeout:g} s and {kg.limits.max_rows} rows.",
     )
 
+    app.add_middleware(HeaderPolicy, cors=CorsPolicy() if cors is None else cors)  # inside the log
     app.add_middleware(BodyGuard, limits=bounds, hosts=bounds.allowed_hosts(host))  # inside the log
 
     @app.middleware("http")
@@ -252,8 +265,10 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
 
     @app.exception_handler(405)
     async def not_allowed(request: Request, error: Exception) -> Response:
-        return await http_error(request, HTTPError(
+        response = await http_error(request, HTTPError(
             405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}"))
+        response.headers["Allow"] = allowed_methods(app, request.scope)
+        return response
 
     sparql_doc: dict[str, Any] = {
         "summary": "SPARQL 1.1 Protocol query (read-only)",
@@ -316,6 +331,8 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
         body, media = found
         return Response(body, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
 
+    add_vocabulary_routes(app, kg)
+    add_entity_routes(app, kg)  # last: its /{name} takes any one-segment path the others did not
     return app
 
 
@@ -362,9 +379,9 @@ def _server(config: Any) -> Any:
 
 
 def run(kg: KnowledgeGraph, sock: socket.socket, reasoner: str = DEFAULT_REASONER,
-        limits: ServeLimits | None = None, host: str | None = None) -> None:
+        limits: ServeLimits | None = None, host: str | None = None, cors: CorsPolicy | None = None) -> None:
     """Serve ``kg`` (reasoned by ``reasoner``) on the listening socket ``sock`` (bound to ``host``)
-    until SIGINT or SIGTERM, within ``limits``."""
+    until SIGINT or SIGTERM, within ``limits``, with the CORS policy ``cors``."""
     import uvicorn
 
     from milia_kg.decision import api
@@ -372,7 +389,7 @@ def run(kg: KnowledgeGraph, sock: socket.socket, reasoner: str = DEFAULT_REASONE
 
     bounds = limits or ServeLimits()
     api.classify({"age_years": 30}, reasoner)  # load decision support now, not on the first request
-    config = uvicorn.Config(create_app(kg, reasoner, bounds, host), log_level="warning", access_log=False,
+    config = uvicorn.Config(create_app(kg, reasoner, bounds, host, cors), log_level="warning", access_log=False,
                             lifespan="off", **uvicorn_options(bounds.read_timeout, bounds.max_connections))
     try:
         _server(config).run(sockets=[sock])

@@ -1,8 +1,12 @@
 """Content negotiation and serialisation for the SPARQL 1.1 Protocol served by :mod:`milia_kg.serve.app`.
 
 Results keep their RDF terms as the store holds them (IRIs, blank nodes, literals with their
-datatype or language tag): rdflib writes SPARQL JSON, XML and CSV and the graph formats; TSV,
-which rdflib does not write, is N-Triples terms joined by tabs (SPARQL 1.1 TSV).
+datatype or language tag): rdflib writes SPARQL JSON, XML and CSV and the graph formats. TSV is
+written here (:func:`tsv_term`): SPARQL 1.1 Query Results CSV and TSV Formats, section 3, encodes
+each term as in Turtle/SPARQL, so a literal's tab, newline, carriage return, quote and backslash
+are escaped (``\\t``, ``\\n``, ``\\r``, ``\\"``, ``\\\\``) and never break a row; rdflib's own
+``n3()`` writes a multi-line literal between triple quotes with its newlines raw, which a TSV
+reader splits into rows.
 
 >>> pick("text/csv;q=0.5, application/sparql-results+json", SELECT_TYPES)
 'application/sparql-results+json'
@@ -25,13 +29,16 @@ from milia_kg import vocab
 __all__ = [
     "ASK_TYPES",
     "FORMAT_ALIASES",
+    "GRAPH_ALIASES",
     "GRAPH_TYPES",
     "SELECT_TYPES",
     "pick",
+    "requested_format",
     "serialize_ask",
     "serialize_graph",
     "serialize_select",
     "term",
+    "tsv_term",
     "warm_up",
 ]
 
@@ -68,6 +75,43 @@ FORMAT_ALIASES: Mapping[str, str] = {
     "json-ld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
 }
+
+#: ``format=``/``output=`` names of graph (CONSTRUCT/DESCRIBE) formats, as SPARQL clients send them
+#: (SPARQLWrapper: ``xml``, ``rdf+xml``, ``turtle``, ``n3``, ``json-ld``); N3 is answered in Turtle,
+#: which is N3.
+GRAPH_ALIASES: Mapping[str, str] = {
+    "xml": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "n3": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+    "json-ld": "application/ld+json",
+    "jsonld": "application/ld+json",
+    "json": "application/ld+json",
+}
+
+
+def requested_format(values: Sequence[str], offered: Mapping[str, str], aliases: Mapping[str, str]) -> str | None:
+    """The offered media type named by the first usable ``format=``/``output=`` value (a short name or
+    a media type; a client may send several, SPARQLWrapper sends ``tsv`` and its media type), or
+    ``None`` if none names an offered one. Empty values are ignored.
+
+    >>> requested_format(["tsv", "text/tab-separated-values"], SELECT_TYPES, FORMAT_ALIASES)
+    'text/tab-separated-values'
+    >>> requested_format(["xml"], GRAPH_TYPES, GRAPH_ALIASES), requested_format(["png"], GRAPH_TYPES, GRAPH_ALIASES)
+    ('application/rdf+xml', None)
+    """
+    for value in values:
+        name = value.strip().lower()
+        media = aliases.get(name, name)
+        if media in offered:
+            return media
+    return None
 
 
 def _accepted(header: str) -> list[tuple[float, int, str]]:
@@ -130,11 +174,38 @@ def term(cell: Sequence[str] | None) -> rdflib.term.Node | None:
     return rdflib.Literal(value, datatype=rdflib.URIRef(datatype))
 
 
+#: Characters a TSV literal escapes (SPARQL 1.1 CSV/TSV section 3.2; Turtle ECHAR).
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def tsv_term(node: rdflib.term.Node | None) -> str:
+    r"""One TSV cell: an IRI in ``<>``, a blank node ``_:label``, a literal quoted with its escapes and
+    its language tag or datatype; empty when unbound.
+
+    >>> print(tsv_term(rdflib.Literal('a\tb\nc \\ "d"', lang="en")))
+    "a\tb\nc \\ \"d\""@en
+    >>> tsv_term(rdflib.Literal(2)), tsv_term(rdflib.URIRef("https://w3id.org/milia-kg/Nose")), tsv_term(None)
+    ('"2"^^<http://www.w3.org/2001/XMLSchema#integer>', '<https://w3id.org/milia-kg/Nose>', '')
+    """
+    if node is None:
+        return ""
+    if isinstance(node, rdflib.Literal):
+        quoted = '"' + str(node).translate(_TSV_ESCAPES) + '"'
+        if node.language:
+            return f"{quoted}@{node.language}"
+        if node.datatype is not None and str(node.datatype) != f"{vocab.XSD}string":
+            return f"{quoted}^^<{node.datatype}>"
+        return quoted
+    if isinstance(node, rdflib.BNode):
+        return f"_:{node}"
+    return f"<{node}>"
+
+
 def serialize_select(variables: list[str], rows: list[tuple[Any, ...]], fmt: str) -> bytes:
     """SELECT results (rows of rdflib terms or ``None``) as SPARQL JSON, XML, CSV or TSV."""
     if fmt == "tsv":
         lines = ["\t".join("?" + v for v in variables)]
-        lines += ["\t".join("" if t is None else t.n3() for t in row) for row in rows]
+        lines += ["\t".join(tsv_term(t) for t in row) for row in rows]
         return ("\n".join(lines) + "\n").encode("utf-8")
     result = Result("SELECT")
     result.vars = [rdflib.Variable(v) for v in variables]

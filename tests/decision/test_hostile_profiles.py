@@ -121,7 +121,7 @@ def test_cli_jsonl_goes_on_after_an_odd_line(case: str, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    return TestClient(create_app(KnowledgeGraph.open()))
+    return TestClient(create_app(KnowledgeGraph.open()), base_url="http://127.0.0.1")
 
 
 def _error(response: object, status: int, kind: str) -> str:

@@ -56,7 +56,7 @@ def test_cli_is_wired(tmp_path: Path) -> None:
 
 
 def test_queries_table_lists_every_query(main: click.Group) -> None:
-    result = run(main, "queries")
+    result = CliRunner().invoke(main, ["queries"], env={"COLUMNS": "400"})  # one line a query
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["query", "question", "parameters"]

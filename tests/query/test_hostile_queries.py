@@ -516,7 +516,7 @@ def test_served_endpoint_refuses_bypasses(case: str, listener: Listener) -> None
 
     from milia_kg.serve.app import create_app
 
-    client = TestClient(create_app(KnowledgeGraph.open()))
+    client = TestClient(create_app(KnowledgeGraph.open()), base_url="http://127.0.0.1")
     response = client.get("/sparql", params={"query": BYPASSES[case].format(url=listener.url)})
     assert response.status_code == 403, response.text
     assert response.json()["error"] == "service_refused"

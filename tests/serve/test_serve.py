@@ -627,10 +627,12 @@ def test_cds_cors_preflight(client: TestClient, path: str) -> None:
     assert CORS.items() <= response.headers.items()
 
 
-def test_cors_is_only_on_the_cds_routes(client: TestClient) -> None:
+def test_other_routes_have_the_servers_cors_policy_not_the_cds_one(client: TestClient) -> None:
+    """The default --cors '*' (tests/serve/test_headers.py covers the policy); CDS headers stay on CDS routes."""
     for response in (client.get("/health"), _post_json(client, "/api/classify", {"age_years": 3})):
-        assert "access-control-allow-origin" not in response.headers
-    assert client.options("/api/classify").status_code == 405
+        assert response.headers["access-control-allow-origin"] == "*"
+        assert "access-control-allow-headers" not in response.headers
+    assert client.options("/api/classify").status_code == 405  # not a preflight: no Origin
 
 
 # ----------------------------------------------------------------------------- the rest
@@ -653,7 +655,8 @@ def test_openapi_is_valid_and_lists_every_route(client: TestClient) -> None:
         ("/sparql", "GET"), ("/sparql", "POST"), ("/api/queries", "GET"),
         ("/api/queries/{name}", "GET"), ("/health", "GET"), ("/", "GET"),
         ("/api/classify", "POST"), ("/cds-services", "GET"), ("/cds-services/{service_id}", "POST"),
-        ("/static/{path}", "GET"),
+        ("/static/{path}", "GET"), ("/entity/{reference}", "GET"), ("/{name}", "GET"),
+        ("/api/values/{param}", "GET"),
     }
     served = {(route.path.replace(":path}", "}"), m) for route in client.app.routes for m in getattr(route, "methods", ())
               if route.path not in ("/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc")}

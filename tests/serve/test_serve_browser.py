@@ -91,12 +91,14 @@ def test_catalogue_form_renders_the_exact_rows(browser: Any, tmp_path: Path) -> 
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         _wait_for_status(browser, "9 rows")
         header, rows = _table(browser)
+        links = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results a")}
         browser.execute_script("document.getElementById('status').scrollIntoView()")
         screenshot = tmp_path / "conditions_at_site.png"
         assert browser.save_screenshot(str(screenshot))
     assert header == COLUMNS
     assert [(r[1], r[5]) for r in rows] == FACE_ROWS
     assert {r[2] for r in rows} == {"https://w3id.org/milia-kg/Face"}
+    assert server.url + "/entity/mkg:Face" in links and server.url + "/entity/mkg:PrimaryMilia" in links
     assert screenshot.stat().st_size > 10_000
 
 
@@ -182,3 +184,42 @@ def test_classify_form_round_trip(browser: Any, tmp_path: Path) -> None:
         browser.save_screenshot(str(tmp_path / "classify_error.png"))
     assert output == render.to_text(api.classify(EXAMPLE_PROFILE)) + "\n"
     assert error == "400: case profile: age_years: -1 is less than the minimum of 0"
+
+
+def test_entity_page_content_links_and_drawing(browser: Any, tmp_path: Path) -> None:
+    """The entity page of primary milia in a real browser: its facts, a link followed to the eyelid's
+    page, and the SVG drawing rendered (boxes with a size, each a link) under the page's CSP."""
+    from selenium.webdriver.common.by import By
+
+    with served() as server:
+        browser.get(server.url + "/entity/mkg:PrimaryMilia")
+        assert browser.title == "primary milia · milia-kg"
+        assert browser.find_element(By.ID, "label").text == "primary milia"
+        sites = browser.find_element(By.CSS_SELECTOR, 'table[data-question="body_sites"]')
+        values = [tr.find_elements(By.TAG_NAME, "td")[1].text for tr in sites.find_elements(By.CSS_SELECTOR, "tbody tr")]
+        quotes = {td.text for td in sites.find_elements(By.CSS_SELECTOR, "td.quote")}
+        svg = browser.find_element(By.CSS_SELECTOR, "#drawing svg")
+        box = svg.rect
+        nodes = svg.find_elements(By.CSS_SELECTOR, "a.node")
+        titles = sorted(n.find_element(By.TAG_NAME, "title").get_attribute("textContent") for n in nodes)
+        drawn = [n.find_element(By.TAG_NAME, "rect").rect["width"] for n in nodes]
+        browser.execute_script("arguments[0].scrollIntoView()", svg)
+        screenshot = tmp_path / "entity_primary_milia.png"
+        assert browser.save_screenshot(str(screenshot))
+        sites.find_element(By.LINK_TEXT, "eyelid").click()
+        _wait_for(browser, "#label", "eyelid")
+        landed = browser.current_url
+        csp_errors = [e for e in browser.get_log("browser") if "Content Security Policy" in e.get("message", "")]
+    assert values == ["cheek", "eyelid", "forehead", "genitals"]
+    assert quotes == {"Primary milia, which often appear on the eyelids, forehead, cheeks or genitals, "
+                      "can occur in children or adults."}
+    assert box["width"] > 500 and box["height"] > 200
+    assert titles == sorted(["primary milia (mkg:PrimaryMilia)", "milia (mkg:Milia)", "cheek (mkg:Cheek)",
+                             "eyelid (mkg:Eyelid)", "forehead (mkg:Forehead)", "genitals (mkg:Genitals)",
+                             "damage to the skin (mkg:SkinDamage)", "clears up on its own (mkg:ClearsUpOnItsOwn)",
+                             "may take a few months to clear (mkg:MayTakeAFewMonthsToClear)",
+                             "adult (mkg:Adult)", "child (mkg:Child)"])
+    assert all(width > 40 for width in drawn)
+    assert landed == server.url + "/entity/mkg:Eyelid"
+    assert csp_errors == []
+    assert screenshot.stat().st_size > 10_000

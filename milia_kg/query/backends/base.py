@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import rdflib
 
 __all__ = [
+    "BASE_IRI",
     "IRI",
     "LABELS_QUERY",
     "RDFS_LABEL",
@@ -32,6 +33,11 @@ __all__ = [
     "literal_value",
     "pick_labels",
 ]
+
+#: The base IRI a query's relative IRIs resolve against, on every embedded engine alike (SPARQL 1.1
+#: Query, section 4.1.1.1: the base is then "provided by the context"): the project namespace, so
+#: ``<PrimaryMilia>`` is ``mkg:PrimaryMilia``. A ``BASE`` in the query itself wins.
+BASE_IRI = vocab.MKG
 
 _XSD = vocab.XSD
 RDFS_LABEL = f"{vocab.RDFS}label"

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from milia_kg.errors import InvalidQueryError, MiliaKGError
 from milia_kg.query.backends.base import (
+    BASE_IRI,
     IRI,
     RDFS_LABEL,
     Bindings,
@@ -117,7 +118,7 @@ class OxigraphBackend:
 
     def _run(self, query: str, bindings: Bindings) -> Any:
         with self._errors():
-            return self.store.query(bind(query, bindings))
+            return self.store.query(bind(query, bindings), base_iri=BASE_IRI)
 
     def solutions(
         self, query: str, bindings: Bindings = None, *, max_rows: int | None = None,

@@ -12,7 +12,17 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from milia_kg.errors import InvalidQueryError, MemoryLimitError, MiliaKGError, QueryTooComplexError
-from milia_kg.query.backends.base import IRI, Bindings, Row, Value, capped, is_english, literal_value, pick_labels
+from milia_kg.query.backends.base import (
+    BASE_IRI,
+    IRI,
+    Bindings,
+    Row,
+    Value,
+    capped,
+    is_english,
+    literal_value,
+    pick_labels,
+)
 from milia_kg.query.sparql_text import bind
 
 if TYPE_CHECKING:
@@ -92,7 +102,7 @@ class RdflibBackend:
             # rdflib would load the named IRIs (from the web) into a dataset; this engine has one graph.
             raise InvalidQueryError("FROM / FROM NAMED is not supported by the rdflib engine "
                                     "(it queries one default graph)")
-        result = self.graph.query(text)
+        result = self.graph.query(text, base=BASE_IRI)
         if result.type not in form:
             raise InvalidQueryError(f"not a {' or '.join(form)} query")
         return result

@@ -26,6 +26,8 @@ const select = document.getElementById('catalogue-select');
 select.addEventListener('change', (event) => loadQuery(event.target.value));
 loadQuery(select.value);
 
+const PROJECT = 'https://w3id.org/milia-kg/';
+
 function show(columns, rows) {
   const table = document.getElementById('results');
   table.replaceChildren();
@@ -35,7 +37,16 @@ function show(columns, rows) {
   for (const row of rows) {
     const tr = body.insertRow();
     for (const c of columns) {
-      tr.insertCell().textContent = row[c] === null || row[c] === undefined ? '' : String(row[c]);
+      const text = row[c] === null || row[c] === undefined ? '' : String(row[c]);
+      const cell = tr.insertCell();
+      if (text.startsWith(PROJECT)) {  // a project term: a link to its entity page
+        const link = document.createElement('a');
+        link.href = 'entity/mkg:' + encodeURIComponent(text.slice(PROJECT.length));
+        link.textContent = text;
+        cell.appendChild(link);
+      } else {
+        cell.textContent = text;
+      }
     }
   }
   statusLine.className = '';

@@ -1,10 +1,13 @@
 """The advice for a classified case, gathered from the catalogue queries (no fact lookup of its own).
 
 Per subtype found (or for milia in general when none is): ``course``, ``treatments``,
-``prevention`` and ``differential`` give rows with ``stated_for``, ``scope`` (direct, inherited,
-population) and the verbatim ``quote``.  ``home_care`` (with polarity), ``avoid`` and
-``care_seeking`` are stated of milia in general: their quote and source come from the ``evidence``
-query.  Rows for a population the case is not in are left out; without an age, all are kept.
+``prevention`` and ``differential`` give rows with ``stated_for``, ``scope`` (direct; general, said
+of milia in general in a kind of statement that holds for every kind; population) and the verbatim
+``quote``.  ``home_care`` (with polarity), ``avoid`` and ``care_seeking`` are stated of milia in
+general: their quote and source come from the ``evidence`` query.  Every section is filtered by the
+case's age the same way, whether a subtype was met or not: rows for a population the case is not in
+are left out (the removal options are for adolescents and adults); without an age all are kept, each
+naming its population.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ Row = dict[str, Any]
 #: section -> (query, column of the item, extra columns kept)
 CONDITION_SECTIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "course": ("course", "course", ("qualifier", "population")),
-    "management": ("treatments", "treatment", ("kind", "availability", "performed_by", "qualifier")),
+    "management": ("treatments", "treatment",
+                   ("kind", "availability", "performed_by", "population", "when", "qualifier")),
     "prevention": ("prevention", "measure", ("qualifier",)),
     "differential": ("differential", "differs_from", ("distinguishing_feature", "qualifier")),
 }
@@ -48,7 +52,7 @@ def gather(
                         "stated_for": row["stated_for"], "scope": row["scope"], "quote": row["quote"],
                         "source": sources.source(row["stated_for"], column_value, row["quote"])}
                 out[section].append(item)
-    scope = "direct" if not conditions else "inherited"
+    scope = "direct" if not conditions else "general"
     for row in _rows(kg, "home_care"):
         if in_population(row["population"]):
             for quote, source in sources.evidence(milia, row["measure"]):
@@ -87,7 +91,7 @@ def _rows(kg: KnowledgeGraph, query: str, **params: str) -> list[Row]:
 
 
 def _scope(scope: str, population: str | None) -> str:
-    return "population" if scope == "inherited" and population is not None else scope
+    return scope
 
 
 def _merge(rows: Iterable[Row]) -> list[Row]:

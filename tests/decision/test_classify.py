@@ -176,7 +176,7 @@ def test_every_advice_item_quotes_the_seed(name: str) -> None:
     assert items
     for item in items:
         assert item["quote"] in seed
-        assert item["scope"] in {"direct", "inherited", "population"}
+        assert item["scope"] in {"direct", "general", "population"}
         assert item["source"] == "mkg:source-cleveland-clinic-milia"
     assert [s["id"] for s in data["sources"]] == ["mkg:source-cleveland-clinic-milia"]
     assert "not a diagnosis" in data["disclaimer"]
@@ -199,7 +199,7 @@ def test_advice_is_filtered_to_the_population() -> None:
     assert _items(adult, "care_seeking") == {
         "see a dermatologist if home exfoliation does not help", "urgency depends on how much the milia bother you"}
     scopes = {(i["item_label"], i["scope"]) for i in adult["management"]}
-    assert {("minocycline", "direct"), ("no treatment", "inherited")} <= scopes
+    assert {("minocycline", "direct"), ("no treatment", "general")} <= scopes
 
 
 def test_secondary_milia_prevention_and_ignored_fields() -> None:

@@ -63,6 +63,21 @@ BROKEN_CHECKS = {
         " [] a owl:Axiom ; owl:annotatedSource mkg:Milia ; owl:annotatedProperty mkg:hasSite ;"
         ' owl:annotatedTarget mkg:Face ; mkg:quote "on the face" ; dcterms:source mkg:source-page .',
     ),
+    "statement-kind-missing-violation": (
+        "mkg:Milia a owl:Class . mkg:PrimaryMilia a owl:Class ; rdfs:subClassOf mkg:Milia ."
+        " mkg:frequency-statement mkg:passesToSubtypes false ."
+        " [] a owl:Axiom ; owl:annotatedSource mkg:Milia ; owl:annotatedProperty mkg:hasSite ; owl:annotatedTarget mkg:Face ;"
+        ' mkg:quote "on the face" .'
+        " [] a owl:Axiom ; owl:annotatedSource mkg:PrimaryMilia ; owl:annotatedProperty mkg:hasSite ; owl:annotatedTarget mkg:Eyelid ;"
+        ' mkg:quote "on the eyelids" .',
+        {"mkg:Milia"},
+        "mkg:Milia a owl:Class . mkg:PrimaryMilia a owl:Class ; rdfs:subClassOf mkg:Milia ."
+        " mkg:frequency-statement mkg:passesToSubtypes false ."
+        " [] a owl:Axiom ; owl:annotatedSource mkg:Milia ; owl:annotatedProperty mkg:hasSite ; owl:annotatedTarget mkg:Face ;"
+        ' mkg:quote "on the face" ; mkg:statementKind mkg:frequency-statement .'
+        " [] a owl:Axiom ; owl:annotatedSource mkg:PrimaryMilia ; owl:annotatedProperty mkg:hasSite ; owl:annotatedTarget mkg:Eyelid ;"
+        ' mkg:quote "on the eyelids" .',
+    ),
 }
 
 CHECKS = resources.check_files()

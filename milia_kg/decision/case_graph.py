@@ -111,11 +111,16 @@ def case_graph(
     elif onset is not None:
         graph.ignore("onset_pattern", onset, "no onset pattern of the source matches")
     _skin_damage(graph, profile)
+    if profile.get("heavy_cream_or_ointment_reaction") is True:
+        graph.observe("heavy_cream_or_ointment_reaction", True, MKG.hasCause, MKG.HeavySkinCreamReaction)
+    elif "heavy_cream_or_ointment_reaction" in profile:
+        graph.ignore("heavy_cream_or_ointment_reaction", False,
+                     "the ontology has no class for the absence of such a reaction")
     if "heavy_cream_or_ointment_use" in profile:
         graph.ignore(
             "heavy_cream_or_ointment_use", profile["heavy_cream_or_ointment_use"],
-            "the source names a reaction to a heavy skin cream or ointment as a cause, not its use;"
-            " used for prevention advice only",
+            "the source names a reaction to a heavy skin cream or ointment as a cause, not its use:"
+            " give heavy_cream_or_ointment_reaction",
         )
     _inherited(graph, profile, resolve)
     arrangement = profile.get("arrangement")

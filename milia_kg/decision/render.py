@@ -93,9 +93,9 @@ def to_cards(result: Result) -> dict[str, list[dict[str, Any]]]:
         lines = [f"**{item['label']}** is a subtype to consider, not a classification: the observations meet no"
                  " definition of it, but the source links them to it.", ""]
         lines += [f"- {r['definition']}: {r['observed']}" for r in item["rationale"]]
-        lines += ["", f"The source ({item['qualifier']}): \"{item['quote']}\"", "", f"_{data['disclaimer']}_"]
-        cards.append(_card(f"Milia: consider {item['label']} ({item['qualifier']} linked to what was observed)",
-                           "info", "\n".join(lines), source))
+        hedge = f" ({item['qualifier']})" if item.get("qualifier") else ""
+        lines += ["", f"The source{hedge}: \"{item['quote']}\"", "", f"_{data['disclaimer']}_"]
+        cards.append(_card(consider_summary(item), "info", "\n".join(lines), source))
     if data["avoid"]:
         labels = sorted({i["item_label"] for i in data["avoid"]})
         detail = "\n".join(f"- {i['item_label']}" + (f" (risk: {i['risk']})" if i.get("risk") else "")
@@ -117,3 +117,15 @@ def _card(summary: str, indicator: str, detail: str, source: dict[str, str]) -> 
 def to_cards_json(result: Result, indent: int | None = 2) -> str:
     """:func:`to_cards` as JSON text."""
     return json.dumps(to_cards(result), indent=indent, ensure_ascii=False)
+
+
+def consider_summary(item: dict[str, Any]) -> str:
+    """The card summary of a subtype to consider, with the source's hedge when it gives one.
+
+    >>> consider_summary({"label": "juvenile milia", "qualifier": "commonly"})
+    'Milia: consider juvenile milia (not a definition; the source: commonly)'
+    >>> consider_summary({"label": "primary milia", "qualifier": None})
+    'Milia: consider primary milia (not a definition)'
+    """
+    hedge = f"; the source: {item['qualifier']}" if item.get("qualifier") else ""
+    return f"Milia: consider {item['label']} (not a definition{hedge})"

@@ -71,3 +71,73 @@ def test_no_child_gets_adult_home_care(age: float) -> None:
     data = _classify({"age_years": age, "sites": ["face"]})
     assert "over-the-counter exfoliating treatment" not in _labels(data, "management")
     assert "see a dermatologist if home exfoliation does not help" not in _labels(data, "care_seeking")
+
+
+def _consider(data: dict[str, Any]) -> list[tuple[str, str | None, str]]:
+    return [(s["label"], s["qualifier"], s["quote"]) for s in data["to_consider"]]
+
+
+NEONATAL_TO_CONSIDER = ("neonatal milia", "about half", "Neonatal milia are found in about half of all infants.")
+
+
+def test_eight_month_old_after_a_rash_is_secondary_not_neonatal() -> None:
+    """"Secondary milia happen after the skin is damaged in some way, burns, rashes, ..." (abridged); "Neonatal milia
+    are found in about half of all infants" is a prevalence, so neonatal milia are only to consider."""
+    data = _classify({"age_years": 0.67, "preceding_skin_damage": ["rash"]})
+    assert [s["label"] for s in data["subtypes"]] == ["secondary milia"]
+    assert _consider(data) == [NEONATAL_TO_CONSIDER]
+    assert not REMOVAL & _labels(data, "management")
+    assert "washing the baby's face every day with warm water and gentle soap" in _labels(data, "management")
+
+
+def test_adult_with_a_heavy_cream_reaction_and_no_damage_is_secondary() -> None:
+    """"They can also be caused by a reaction to a heavy skin cream or ointment." Primary milia ("not
+    associated with damage to the skin") are not offered: the graph makes them disjoint with secondary."""
+    data = _classify({"age_years": 40, "preceding_skin_damage": [], "heavy_cream_or_ointment_reaction": True})
+    assert [s["label"] for s in data["subtypes"]] == ["secondary milia"]
+    assert data["subtypes"][0]["rationale"] == [
+        {"definition": "milia", "observed": "the case is a case of milia"},
+        {"definition": "has cause some reaction to a heavy skin cream or ointment",
+         "observed": "heavy_cream_or_ointment_reaction = True: has cause reaction to a heavy skin cream or ointment"}]
+    assert data["to_consider"] == [] and data["ignored"] == []
+    assert _labels(data, "management") >= REMOVAL
+
+
+def test_use_of_a_heavy_cream_alone_is_ignored_with_a_true_reason() -> None:
+    data = _classify({"age_years": 40, "heavy_cream_or_ointment_use": True})
+    assert data["subtypes"] == []
+    assert data["ignored"] == [{"field": "heavy_cream_or_ointment_use", "value": True, "reason":
+                                "the source names a reaction to a heavy skin cream or ointment as a cause, not its"
+                                " use: give heavy_cream_or_ointment_reaction"}]
+
+
+def test_adult_without_skin_damage_is_offered_primary_milia_to_consider() -> None:
+    data = _classify({"age_years": 30, "preceding_skin_damage": []})
+    assert data["subtypes"] == []
+    assert _consider(data) == [("primary milia", None, "Primary milia are not associated with damage to the skin.")]
+
+
+def test_newborn_with_milia_present_at_birth() -> None:
+    """No definition on the page is met; neonatal milia to consider; what the page says of milia in babies."""
+    data = _classify({"age_years": 0.01, "present_at_birth": True})
+    assert data["subtypes"] == [] and _consider(data) == [NEONATAL_TO_CONSIDER]
+    course = {(i["item_label"], i.get("population")) for i in data["course"]}
+    assert course == {("lasts a few weeks", "infant"), ("not harmful", None)}
+    assert _labels(data, "management") == {
+        "no treatment", "using sunscreen", "washing the baby's face every day with warm water and gentle soap",
+        "patting the skin dry gently"}
+    assert _labels(data, "care_seeking") == {
+        "ask the doctor at the baby's next visit", "urgency depends on how much the milia bother you"}
+
+
+def test_woman_of_70_with_a_plaque() -> None:
+    """"The milia are clumped together on a raised patch of skin": milia en plaque, whatever her age (the
+    page: "mostly, but not exclusively, affects middle-aged women"); its own treatments and the removal
+    options for adults."""
+    data = _classify({"age_years": 70, "sex": "female", "arrangement": "clustered on a raised patch"})
+    assert [s["label"] for s in data["subtypes"]] == ["milia en plaque"] and data["to_consider"] == []
+    own = {(i["item_label"], i["qualifier"], i["scope"]) for i in data["management"] if i["stated_for"] == "mkg:MiliaEnPlaque"}
+    assert own == {("medicated cream", "can sometimes be successfully", "direct"),
+                   ("minocycline", "can sometimes be successfully", "direct")}
+    assert _labels(data, "management") >= REMOVAL
+    assert _labels(data, "course") == {"not harmful"}

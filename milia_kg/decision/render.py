@@ -45,7 +45,7 @@ def to_text(result: Result) -> str:
         out.append(f"- {subtype['label']}" + (f" [{codes}]" if codes else ""))
         out += [f"    {r['definition']}: {r['observed']}" for r in subtype["rationale"]]
     for item in data["to_consider"]:
-        out.append(f"- to consider: {item['label']} (a tendency the source states, not a definition)")
+        out.append(f"- to consider: {item['label']} (linked by the source, not a definition)")
         out += [f"    {r['definition']}: {r['observed']}" for r in item["rationale"]]
         out.append(f"      \"{item['quote']}\" [{item['source']}]")
     for section in SECTIONS:

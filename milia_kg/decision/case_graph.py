@@ -94,13 +94,16 @@ def case_graph(
     """The RDF individuals of a profile checked by :func:`~milia_kg.decision.profile.check_profile`.
 
     :param resolve: ``resolve(field, value, category)`` -> the class IRI a site or disorder names,
-        raising :class:`CaseProfileError` when it names nothing of that category.
+        raising :class:`CaseProfileError` when it names nothing of that category (the field is then
+        listed under ``ignored`` with that reason).
     """
     graph = CaseGraph(ox.BlankNode())
     graph.triples.append((graph.case, _TYPE, ox.NamedNode(MKG.Milia)))
     _age(graph, profile)
     for i, site in enumerate(profile.get("sites", ())):
-        graph.observe(f"sites[{i}]", site, MKG.hasSite, resolve(f"sites[{i}]", site, "AnatomicalSite"))
+        found = _resolved(graph, f"sites[{i}]", site, "AnatomicalSite", resolve)
+        if found is not None:
+            graph.observe(f"sites[{i}]", site, MKG.hasSite, found)
     if profile.get("present_at_birth") is True:
         graph.observe("present_at_birth", True, MKG.hasOnset, MKG.PresentAtBirth)
     elif "present_at_birth" in profile:
@@ -176,8 +179,22 @@ def _inherited(
     if value is False:
         graph.ignore("inherited_disorder", False, "the ontology has no class for the absence of one")
         return
-    disorder = MKG.InheritedDisorder if value is True else resolve("inherited_disorder", value, "InheritedDisorder")
-    graph.observe("inherited_disorder", value, MKG.associatedWith, disorder)
+    disorder = MKG.InheritedDisorder if value is True else _resolved(
+        graph, "inherited_disorder", value, "InheritedDisorder", resolve)
+    if disorder is not None:
+        graph.observe("inherited_disorder", value, MKG.associatedWith, disorder)
+
+
+def _resolved(
+    graph: CaseGraph, name: str, value: str, category: str, resolve: Callable[[str, str, str], str],
+) -> str | None:
+    """The class ``value`` names, or ``None`` with the field listed under ``ignored``: a site or disorder
+    the graph does not know is valid input the ontology cannot use, not a reason to refuse the case."""
+    try:
+        return resolve(name, value, category)
+    except CaseProfileError as error:
+        graph.ignore(name, value, f"not used: {error.reason}")
+        return None
 
 
 def graph_resolver(

@@ -141,3 +141,15 @@ def test_woman_of_70_with_a_plaque() -> None:
                    ("minocycline", "can sometimes be successfully", "direct")}
     assert _labels(data, "management") >= REMOVAL
     assert _labels(data, "course") == {"not harmful"}
+
+
+def test_unknown_site_or_disorder_is_ignored_with_its_reason() -> None:
+    """Valid input the ontology cannot use is listed under ``ignored``, never a refusal of the case."""
+    data = _classify({"age_years": 30, "sites": ["nose", "elbowz", "burn"], "inherited_disorder": "nose"})
+    assert data["ignored"] == [
+        {"field": "sites[1]", "value": "elbowz",
+         "reason": "not used: 'elbowz': no label, synonym, CURIE or IRI in the graph matches (and no label is close)"},
+        {"field": "sites[2]", "value": "burn", "reason": "not used: 'burn' is not a kind of AnatomicalSite"},
+        {"field": "inherited_disorder", "value": "nose", "reason": "not used: 'nose' is not a kind of InheritedDisorder"},
+    ]
+    assert data["subtypes"] == [] and data["to_consider"] == []

@@ -83,3 +83,37 @@ def test_the_rule_is_read_from_the_ontology(kg: KnowledgeGraph) -> None:
     changed = KnowledgeGraph.from_graph(graph)
     rows = changed.query("body_sites", condition="juvenile milia")
     assert ("face", "most commonly", "general", FACE_QUOTE) in _cells(rows, "site", "qualifier", "scope", "quote")
+
+
+# ---------------------------------------------------------------- finding 4: clauses the graph now models
+
+
+def test_juvenile_milia_are_linked_to_a_disorder_not_a_population(kg: KnowledgeGraph) -> None:
+    assert kg.query("populations", condition="juvenile milia") == []
+    causes = kg.query("causes", condition="juvenile milia", general="false")
+    assert _cells(causes, "cause", "relation", "qualifier") == {("inherited disorder", "is linked to", "commonly")}
+
+
+def test_present_at_birth_is_said_of_neonatal_milia(kg: KnowledgeGraph) -> None:
+    assert kg.query("onset", condition="milia") == []
+    rows = kg.query("onset", condition="neonatal milia")
+    assert _cells(rows, "onset", "qualifier", "scope", "quote") == {
+        ("present at birth", "can be", "direct", "Unlike baby acne, milia can be present at birth.")}
+
+
+def test_multiple_eruptive_milia_are_groups_of_milia(kg: KnowledgeGraph) -> None:
+    rows = kg.query("symptoms", condition="multiple eruptive milia", general="false")
+    assert _cells(rows, "feature", "qualifier") == {("groups of milia", None), ("itching", "sometimes")}
+
+
+def test_about_half_has_no_bounds(kg: KnowledgeGraph) -> None:
+    rows = kg.query("epidemiology", condition="neonatal milia")
+    assert _cells(rows, "statement", "lower_bound", "upper_bound", "qualifier") == {
+        ("neonatal milia are found in about half of all infants", None, None, "about")}
+
+
+def test_minocycline_is_an_antibiotic(kg: KnowledgeGraph) -> None:
+    rows = kg.sparql("PREFIX mkg: <https://w3id.org/milia-kg/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>"
+                     " SELECT ?kind WHERE { mkg:Minocycline rdfs:subClassOf ?kind . ?kind rdfs:subClassOf mkg:Treatment"
+                     " FILTER(?kind != mkg:Minocycline) }")
+    assert {row["kind_label"] for row in rows} == {"antibiotic", "medication", "treatment"}

@@ -30,13 +30,16 @@ _TYPE = ox.NamedNode(vocab.RDF + "type")
 _SCO = vocab.RDFS + "subClassOf"
 
 #: Age (years) below which a case is in each age group, tried in order; the last group has no bound.
-#: newborn: the neonatal period, the first 28 days; infant: the first year; child (mkg:OlderChild, a
-#: child past infancy): to 12; adolescent: to 18; adult after that.
+#: These thresholds are this project's choice, not the page's (it names newborns, infants, babies,
+#: children, older children, adolescents and adults without ages); the age classes' definitions in
+#: data/entities.ttl state the same ranges, and data/mappings.sssom.tsv says how each relates to its
+#: HsapDv stage. newborn: the neonatal period, the first 28 days; infant: the first year; child
+#: (mkg:OlderChild, a child past infancy): to 12; adolescent: to 18; adult after that.
 AGE_GROUPS: tuple[tuple[float, str], ...] = (
     (28 / 365.25, "newborn"), (1.0, "infant"), (12.0, "child"), (18.0, "adolescent"),
     (float("inf"), "adult"),
 )
-#: Middle age for the source's "middle-aged women" (milia en plaque): 40 to 65 years.
+#: Middle age for the source's "middle-aged women" (milia en plaque): 40 to 65 years (this project's choice).
 MIDDLE_AGE = (40.0, 65.0)
 
 AGE_GROUP_CLASSES = {

@@ -153,3 +153,37 @@ def test_unknown_site_or_disorder_is_ignored_with_its_reason() -> None:
         {"field": "inherited_disorder", "value": "nose", "reason": "not used: 'nose' is not a kind of InheritedDisorder"},
     ]
     assert data["subtypes"] == [] and data["to_consider"] == []
+
+
+# ---------------------------------------------------------------- finding 5: age thresholds are the project's
+
+#: age class -> (the range its definition must state, its HsapDv mapping), as data/entities.ttl and
+#: data/mappings.sssom.tsv must agree with milia_kg/decision/case_graph.AGE_GROUPS.
+AGE_CLASSES = {
+    "Newborn": ("first 28 days", ("skos:closeMatch", "HsapDv:0000262")),
+    "Infant": ("under 1 year old", ("skos:narrowMatch", "HsapDv:0000261")),
+    "OlderChild": ("from 1 year to under 12 years old", None),
+    "Adolescent": ("from 12 to under 18 years old", ("skos:relatedMatch", "HsapDv:0000268")),
+    "Adult": ("18 years old or older", ("skos:broadMatch", "HsapDv:0000258")),
+}
+
+
+def test_age_class_definitions_state_the_project_thresholds(asserted_graph: Any) -> None:
+    import rdflib
+
+    from milia_kg.base import resources
+    from milia_kg.decision.case_graph import AGE_GROUP_CLASSES, AGE_GROUPS
+    from milia_kg.formats.sssom import read_sssom
+
+    assert [(round(bound * 365.25) if bound < 1 else bound, name) for bound, name in AGE_GROUPS] == [
+        (28, "newborn"), (1.0, "infant"), (12.0, "child"), (18.0, "adolescent"), (float("inf"), "adult")]
+    mappings = read_sssom(resources.mappings_file()).mappings
+    skos = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
+    for local, (range_words, mapping) in AGE_CLASSES.items():
+        iri = rdflib.URIRef(f"https://w3id.org/milia-kg/{local}")
+        assert iri.toPython() in AGE_GROUP_CLASSES.values()
+        definition = str(asserted_graph.value(iri, skos.definition))
+        assert range_words in definition and "this project's threshold, not the page's" in definition, definition
+        hsapdv = {(m.predicate_id, m.object_id) for m in mappings if m.subject_iri == str(iri)
+                  and m.object_id.startswith("HsapDv:")}
+        assert hsapdv == ({mapping} if mapping else set()), local

@@ -208,9 +208,13 @@ def test_every_advice_item_quotes_the_seed(name: str) -> None:
              for item in data[section]]
     assert items
     for item in items:
-        assert item["quote"] in seed
+        assert item["quotes"] and all(q["quote"] in seed for q in item["quotes"])
         assert item["scope"] in {"direct", "general", "population"}
-        assert item["source"] == "mkg:source-cleveland-clinic-milia"
+        assert {q["source"] for q in item["quotes"]} == {"mkg:source-cleveland-clinic-milia"}
+        assert item["said_of"].startswith("said of ")
+    for section in ("course", "management", "avoid", "prevention", "care_seeking", "differential"):
+        keys = [(i["item"], i.get("population"), i["stated_for"]) for i in data[section]]
+        assert len(keys) == len(set(keys)), f"{section}: one item per piece of advice"
     assert [s["id"] for s in data["sources"]] == ["mkg:source-cleveland-clinic-milia"]
     assert "not a diagnosis" in data["disclaimer"]
 

@@ -51,7 +51,9 @@ def test_adult_after_a_burn_is_offered_removal() -> None:
         assert item["population"] == "adolescents and adults"
         assert item["when"] == "if concerned about appearance"
         assert item["stated_for"] == "mkg:Milia" and item["scope"] == "general"
-    assert {item["quote"] for item in removal} >= REMOVAL_QUOTES
+    for item in removal:
+        assert {q["quote"] for q in item["quotes"]} >= REMOVAL_QUOTES
+        assert item["said_of"] == "said of milia in general, for adolescents and adults"
 
 
 def test_adolescent_is_offered_removal() -> None:
@@ -187,3 +189,34 @@ def test_age_class_definitions_state_the_project_thresholds(asserted_graph: Any)
         hsapdv = {(m.predicate_id, m.object_id) for m in mappings if m.subject_iri == str(iri)
                   and m.object_id.startswith("HsapDv:")}
         assert hsapdv == ({mapping} if mapping else set()), local
+
+
+# ---------------------------------------------------------------- finding 6: advice people can read
+
+
+def test_one_item_per_advice_with_its_quotes_and_reasons() -> None:
+    data = _classify({"age_years": 35, "preceding_skin_damage": ["burn"]})
+    squeeze = [i for i in data["avoid"] if i["item_label"] == "squeezing or scraping off milia on your own"]
+    assert len(squeeze) == 1
+    assert sorted((r["reason"], r["qualifier"]) for r in squeeze[0]["reasons"]) == [
+        ("infection", "can"), ("permanent scarring", "can also be"), ("scarring", "can")]
+    assert [q["quote"] for q in squeeze[0]["quotes"]] == [
+        "You should not try to squeeze or scrape off milia on your own, as you might do with a pimple.",
+        "This can scar the skin or cause an infection.",
+        "The scarring from improper treatment of milia, such as attempting to squeeze or scrape them off of your own"
+        " face or your baby\u2019s, can also be permanent."]
+    sunscreen = [i for i in data["management"] if i["item_label"] == "using sunscreen"]
+    assert len(sunscreen) == 1 and sunscreen[0]["said_of"] == "said of milia in general"
+    assert {q["quote"] for q in sunscreen[0]["quotes"]} == {
+        "Use sunscreen.", "But there are things you can do at home that can help:"}
+
+
+def test_text_answer_lists_each_advice_once() -> None:
+    from milia_kg.decision import render
+
+    text = render.to_text(api.classify({"age_years": 35, "preceding_skin_damage": ["burn"]}))
+    items = [line for line in text.splitlines() if line.startswith("  - ")]
+    assert len(items) == len(set(items)) == 16  # course 2, management 7, avoid 1, prevention 4, care seeking 2
+    assert not any("things you can do at home" in line for line in items)
+    assert "(said of milia in general, for adolescents and adults)" in text
+    assert len(text.splitlines()) <= 64  # was 87 with one item per quote

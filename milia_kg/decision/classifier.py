@@ -128,7 +128,7 @@ class Classifier:
                 if (obs.property == prop or self.holds(obs.property, _SPO.value, prop)) and (
                     obs.filler == filler or self.holds(obs.filler, _SCO.value, filler)
                 ):
-                    yield (f"{self.label(prop)} some {self.label(filler)}",
+                    yield (f"{self.label(prop)} {self.label(filler)}",
                            f"{obs.field} = {obs.value!r}: {self.label(obs.property)} {self.label(obs.filler)}")
 
     def _definition_parts(self, defined: str) -> Iterator[tuple[str, str] | None]:

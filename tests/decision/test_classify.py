@@ -99,11 +99,11 @@ TO_CONSIDER: dict[str, set[str]] = {
 #: subtype to consider -> (class of cases it is suggested by, the source's qualifier, quote, the part met)
 SUGGESTED_BY = {
     "JuvenileMilia": ("mkg:LinkedToInheritedDisorder", "commonly",
-                      "Juvenile milia are commonly linked to an inherited disorder.", "is linked to some inherited disorder"),
+                      "Juvenile milia are commonly linked to an inherited disorder.", "is linked to inherited disorder"),
     "NeonatalMilia": ("mkg:OccursInInfant", "about half", "Neonatal milia are found in about half of all infants.",
-                      "occurs in some infant"),
+                      "occurs in infant"),
     "PrimaryMilia": ("mkg:NotAssociatedWithSkinDamage", None, "Primary milia are not associated with damage to the skin.",
-                     "is not associated with some damage to the skin"),
+                     "is not associated with damage to the skin"),
 }
 OTHER_PROFILES["juvenile-with-a-defined-subtype"] = (
     {"age_years": 0.3, "sites": ["nose"], "inherited_disorder": True}, set())

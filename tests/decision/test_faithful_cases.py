@@ -99,7 +99,7 @@ def test_adult_with_a_heavy_cream_reaction_and_no_damage_is_secondary() -> None:
     assert [s["label"] for s in data["subtypes"]] == ["secondary milia"]
     assert data["subtypes"][0]["rationale"] == [
         {"definition": "milia", "observed": "the case is a case of milia"},
-        {"definition": "has cause some reaction to a heavy skin cream or ointment",
+        {"definition": "has cause reaction to a heavy skin cream or ointment",
          "observed": "heavy_cream_or_ointment_reaction = True: has cause reaction to a heavy skin cream or ointment"}]
     assert data["to_consider"] == [] and data["ignored"] == []
     assert _labels(data, "management") >= REMOVAL

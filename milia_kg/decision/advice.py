@@ -1,10 +1,14 @@
 """The advice for a classified case, gathered from the catalogue queries (no fact lookup of its own).
 
-Per subtype found (or for milia in general when none is): ``course``, ``treatments``,
-``prevention`` and ``differential`` give rows with ``stated_for``, ``scope`` (direct, inherited,
-population) and the verbatim ``quote``.  ``home_care`` (with polarity), ``avoid`` and
+Per subtype found (or for milia in general when none is): ``course``, ``treatments``, ``prevention``
+and ``differential`` give rows with ``stated_for``, ``scope`` (direct; general, said of milia in
+general in a kind of statement that holds for every kind; population) and the verbatim ``quote``;
+each piece of advice becomes one item with its quotes grouped under ``quotes`` (and, for what to
+avoid, the page's reasons under ``reasons``). ``home_care`` (with polarity), ``avoid`` and
 ``care_seeking`` are stated of milia in general: their quote and source come from the ``evidence``
-query.  Rows for a population the case is not in are left out; without an age, all are kept.
+query. Every section is filtered by the case's age the same way, whether a subtype was met or not:
+rows for a population the case is not in are left out (the removal options are for adolescents and
+adults); without an age all are kept, each naming its population.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ Row = dict[str, Any]
 #: section -> (query, column of the item, extra columns kept)
 CONDITION_SECTIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "course": ("course", "course", ("qualifier", "population")),
-    "management": ("treatments", "treatment", ("kind", "availability", "performed_by", "qualifier")),
+    "management": ("treatments", "treatment",
+                   ("kind", "availability", "performed_by", "population", "when", "qualifier")),
     "prevention": ("prevention", "measure", ("qualifier",)),
     "differential": ("differential", "differs_from", ("distinguishing_feature", "qualifier")),
 }
@@ -48,23 +53,24 @@ def gather(
                         "stated_for": row["stated_for"], "scope": row["scope"], "quote": row["quote"],
                         "source": sources.source(row["stated_for"], column_value, row["quote"])}
                 out[section].append(item)
-    scope = "direct" if not conditions else "inherited"
+    scope = "direct" if not conditions else "general"
     for row in _rows(kg, "home_care"):
         if in_population(row["population"]):
+            do = row["polarity"] == "do"
             for quote, source in sources.evidence(milia, row["measure"]):
-                out["management" if row["polarity"] == "do" else "avoid"].append(
+                out["management" if do else "avoid"].append(
                     {"for": milia, "item": row["measure"], "item_label": row["measure_label"],
                      "polarity": row["polarity"], "population": row["population_label"],
-                     "qualifier": row["qualifier"], "stated_for": milia,
-                     "scope": _scope(scope, row["population"]), "quote": quote, "source": source})
+                     **({"qualifier": row["qualifier"]} if do else {}), "stated_for": milia,
+                     "scope": scope, "quote": quote, "source": source})
     for row in _rows(kg, "avoid"):
         if in_population(row["population"]) and row["risk"] is not None:
             for quote, source in sources.evidence(row["action"], row["risk"]):
                 out["avoid"].append(
-                    {"for": milia, "item": row["action"], "item_label": row["action_label"],
-                     "risk": row["risk_label"], "population": row["population_label"],
-                     "qualifier": row["qualifier"], "stated_for": milia,
-                     "scope": _scope(scope, row["population"]), "quote": quote, "source": source})
+                    {"for": milia, "item": row["action"], "item_label": row["action_label"], "polarity": "do not",
+                     "population": row["population_label"], "stated_for": milia, "scope": scope,
+                     "reason": {"reason": row["risk_label"], "qualifier": row["qualifier"]},
+                     "quote": quote, "source": source})
     for row in _rows(kg, "care_seeking"):
         if in_population(row["population"]):
             for quote, source in sources.evidence(milia, row["advice"]):
@@ -72,7 +78,7 @@ def gather(
                     {"for": milia, "item": row["advice"], "item_label": row["advice_label"],
                      "provider": row["provider_label"], "when": row["when"],
                      "population": row["population_label"], "stated_for": milia,
-                     "scope": _scope(scope, row["population"]), "quote": quote, "source": source})
+                     "scope": scope, "quote": quote, "source": source})
     merged = {name: _merge(rows) for name, rows in out.items()}
     for rows in merged.values():  # what is stated of milia in general applies to every subtype found
         for row in rows:
@@ -86,20 +92,26 @@ def _rows(kg: KnowledgeGraph, query: str, **params: str) -> list[Row]:
     return [dict(row) for row in kg.query(query, **params)]
 
 
-def _scope(scope: str, population: str | None) -> str:
-    return "population" if scope == "inherited" and population is not None else scope
+#: Fields that vary within one piece of advice and are gathered under it, not part of what it is.
+_GATHERED = ("for", "quote", "source", "reason")
 
 
 def _merge(rows: Iterable[Row]) -> list[Row]:
-    """One item per (item, quote, scope): the subtypes it applies to listed in ``for``."""
+    """One item per piece of advice: its quotes grouped under it as ``quotes`` ([{quote, source}], in
+    the order met), the reasons to avoid it as ``reasons``, the subtypes it applies to as ``for``."""
     merged: dict[tuple[Any, ...], Row] = {}
     for row in rows:
-        key = tuple((k, str(v)) for k, v in row.items() if k != "for")
-        if key in merged:
-            if row["for"] not in merged[key]["for"]:
-                merged[key]["for"].append(row["for"])
-        else:
-            merged[key] = {**row, "for": [row["for"]]}
+        key = tuple(sorted((k, str(v)) for k, v in row.items() if k not in _GATHERED))
+        item = merged.setdefault(key, {**{k: v for k, v in row.items() if k not in _GATHERED},
+                                       "for": [], "quotes": [], **({"reasons": []} if "polarity" in row
+                                                                   and row["polarity"] == "do not" else {})})
+        if row["for"] not in item["for"]:
+            item["for"].append(row["for"])
+        quote = {"quote": row["quote"], "source": row["source"]}
+        if quote not in item["quotes"]:
+            item["quotes"].append(quote)
+        if row.get("reason") is not None and row["reason"] not in item["reasons"]:
+            item["reasons"].append(row["reason"])
     return list(merged.values())
 
 

@@ -88,11 +88,20 @@ class _Context:
         sections = advice.gather(self.kg, subtypes, MKG.Milia, in_population)
         for rows in sections.values():
             for row in rows:
+                row["said_of"] = self._said_of(row)
                 row["for"] = [shorten(str(c)) for c in row["for"]]
-                for key in ("item", "stated_for", "source"):
+                for key in ("item", "stated_for"):
                     if row.get(key):
                         row[key] = shorten(str(row[key]))
+                row["quotes"] = [{**q, "source": shorten(str(q["source"])) if q["source"] else None}
+                                 for q in row["quotes"]]
         return sections
+
+    def _said_of(self, row: dict[str, Any]) -> str:
+        """The item's scope in plain words: whom the page says it of, and for whom."""
+        said = "said of milia in general" if row["stated_for"] == MKG.Milia else (
+            f"said of {self.classifier.label(str(row['stated_for']))}")
+        return said + (f", for {row['population']}" if row.get("population") else "")
 
 
 @functools.cache
@@ -129,7 +138,8 @@ def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
         for s in suggestions
     ]
     sections = ctx.advice([str(m.subtype) for m in matches], populations)
-    cited = sorted({row["source"] for rows in [*sections.values(), to_consider] for row in rows if row.get("source")})
+    cited = sorted({q["source"] for rows in sections.values() for row in rows for q in row["quotes"] if q["source"]}
+                   | {row["source"] for row in to_consider if row.get("source")})
     return Result(
         id=checked.get("id"), subtypes=subtypes, advice=sections, ignored=phenopacket.ignored(packet, case.ignored),
         sources=[_source(ctx, curie) for curie in cited], note=_note(subtypes, to_consider),

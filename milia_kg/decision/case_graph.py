@@ -30,13 +30,16 @@ _TYPE = ox.NamedNode(vocab.RDF + "type")
 _SCO = vocab.RDFS + "subClassOf"
 
 #: Age (years) below which a case is in each age group, tried in order; the last group has no bound.
-#: newborn: the neonatal period, the first 28 days; infant: the first year; child (mkg:OlderChild, a
-#: child past infancy): to 12; adolescent: to 18; adult after that.
+#: These thresholds are this project's choice, not the page's (it names newborns, infants, babies,
+#: children, older children, adolescents and adults without ages); the age classes' definitions in
+#: data/entities.ttl state the same ranges, and data/mappings.sssom.tsv says how each relates to its
+#: HsapDv stage. newborn: the neonatal period, the first 28 days; infant: the first year; child
+#: (mkg:OlderChild, a child past infancy): to 12; adolescent: to 18; adult after that.
 AGE_GROUPS: tuple[tuple[float, str], ...] = (
     (28 / 365.25, "newborn"), (1.0, "infant"), (12.0, "child"), (18.0, "adolescent"),
     (float("inf"), "adult"),
 )
-#: Middle age for the source's "middle-aged women" (milia en plaque): 40 to 65 years.
+#: Middle age for the source's "middle-aged women" (milia en plaque): 40 to 65 years (this project's choice).
 MIDDLE_AGE = (40.0, 65.0)
 
 AGE_GROUP_CLASSES = {
@@ -94,13 +97,16 @@ def case_graph(
     """The RDF individuals of a profile checked by :func:`~milia_kg.decision.profile.check_profile`.
 
     :param resolve: ``resolve(field, value, category)`` -> the class IRI a site or disorder names,
-        raising :class:`CaseProfileError` when it names nothing of that category.
+        raising :class:`CaseProfileError` when it names nothing of that category (the field is then
+        listed under ``ignored`` with that reason).
     """
     graph = CaseGraph(ox.BlankNode())
     graph.triples.append((graph.case, _TYPE, ox.NamedNode(MKG.Milia)))
     _age(graph, profile)
     for i, site in enumerate(profile.get("sites", ())):
-        graph.observe(f"sites[{i}]", site, MKG.hasSite, resolve(f"sites[{i}]", site, "AnatomicalSite"))
+        found = _resolved(graph, f"sites[{i}]", site, "AnatomicalSite", resolve)
+        if found is not None:
+            graph.observe(f"sites[{i}]", site, MKG.hasSite, found)
     if profile.get("present_at_birth") is True:
         graph.observe("present_at_birth", True, MKG.hasOnset, MKG.PresentAtBirth)
     elif "present_at_birth" in profile:
@@ -111,11 +117,16 @@ def case_graph(
     elif onset is not None:
         graph.ignore("onset_pattern", onset, "no onset pattern of the source matches")
     _skin_damage(graph, profile)
+    if profile.get("heavy_cream_or_ointment_reaction") is True:
+        graph.observe("heavy_cream_or_ointment_reaction", True, MKG.hasCause, MKG.HeavySkinCreamReaction)
+    elif "heavy_cream_or_ointment_reaction" in profile:
+        graph.ignore("heavy_cream_or_ointment_reaction", False,
+                     "the ontology has no class for the absence of such a reaction")
     if "heavy_cream_or_ointment_use" in profile:
         graph.ignore(
             "heavy_cream_or_ointment_use", profile["heavy_cream_or_ointment_use"],
-            "the source names a reaction to a heavy skin cream or ointment as a cause, not its use;"
-            " used for prevention advice only",
+            "the source names a reaction to a heavy skin cream or ointment as a cause, not its use:"
+            " give heavy_cream_or_ointment_reaction",
         )
     _inherited(graph, profile, resolve)
     arrangement = profile.get("arrangement")
@@ -171,8 +182,22 @@ def _inherited(
     if value is False:
         graph.ignore("inherited_disorder", False, "the ontology has no class for the absence of one")
         return
-    disorder = MKG.InheritedDisorder if value is True else resolve("inherited_disorder", value, "InheritedDisorder")
-    graph.observe("inherited_disorder", value, MKG.associatedWith, disorder)
+    disorder = MKG.InheritedDisorder if value is True else _resolved(
+        graph, "inherited_disorder", value, "InheritedDisorder", resolve)
+    if disorder is not None:
+        graph.observe("inherited_disorder", value, MKG.associatedWith, disorder)
+
+
+def _resolved(
+    graph: CaseGraph, name: str, value: str, category: str, resolve: Callable[[str, str, str], str],
+) -> str | None:
+    """The class ``value`` names, or ``None`` with the field listed under ``ignored``: a site or disorder
+    the graph does not know is valid input the ontology cannot use, not a reason to refuse the case."""
+    try:
+        return resolve(name, value, category)
+    except CaseProfileError as error:
+        graph.ignore(name, value, f"not used: {error.reason}")
+        return None
 
 
 def graph_resolver(

@@ -29,6 +29,8 @@ _SCO = ox.NamedNode(vocab.RDFS + "subClassOf")
 _SPO = ox.NamedNode(vocab.RDFS + "subPropertyOf")
 _EQC = ox.NamedNode(vocab.OWL + "equivalentClass")
 _INTERSECTION = ox.NamedNode(vocab.OWL + "intersectionOf")
+_UNION = ox.NamedNode(vocab.OWL + "unionOf")
+_DISJOINT = vocab.OWL + "disjointWith"
 _ON_PROPERTY = ox.NamedNode(vocab.OWL + "onProperty")
 _SOME = ox.NamedNode(vocab.OWL + "someValuesFrom")
 _SUGGESTS = ox.NamedNode(SUGGESTS)
@@ -96,13 +98,19 @@ class Classifier:
         label and with its rationale (read off the definition the case met)."""
         types = self.types(case)
         matches = [Match(t, tuple(self._rationale(t, case))) for t in types & self.subtypes]
+        met = types & self.subtypes
         suggestions = [
             Suggestion(subtype, by, tuple(self._rationale(by, case)))
             for by in sorted(types & self.suggesting.keys()) for subtype in self.suggesting[by]
-            if subtype not in types
+            if subtype not in types and not any(self.disjoint(subtype, m) for m in met)
         ]
         return (sorted(matches, key=lambda m: self.label(m.subtype)),
                 sorted(suggestions, key=lambda m: self.label(m.subtype)))
+
+    def disjoint(self, a: str, b: str) -> bool:
+        """Whether the ontology says no case is both (a subtype the case met rules out suggesting one
+        disjoint with it: primary milia are not suggested for a case that met secondary milia)."""
+        return self.holds(a, _DISJOINT, b) or self.holds(b, _DISJOINT, a)
 
     def label(self, iri: str) -> str:
         """The English label of ``iri`` (the IRI itself if it has none)."""
@@ -120,7 +128,7 @@ class Classifier:
                 if (obs.property == prop or self.holds(obs.property, _SPO.value, prop)) and (
                     obs.filler == filler or self.holds(obs.filler, _SCO.value, filler)
                 ):
-                    yield (f"{self.label(prop)} some {self.label(filler)}",
+                    yield (f"{self.label(prop)} {self.label(filler)}",
                            f"{obs.field} = {obs.value!r}: {self.label(obs.property)} {self.label(obs.filler)}")
 
     def _definition_parts(self, defined: str) -> Iterator[tuple[str, str] | None]:
@@ -139,8 +147,12 @@ class Classifier:
                 if part == ox.NamedNode(MILIA):
                     yield None
                     continue
-                named = [o for p in (_ON_PROPERTY, _SOME) for o in self.prepared.objects(part, p)[:1]
-                         if isinstance(o, ox.NamedNode)]
-                if len(named) == 2:
-                    yield named[0].value, named[1].value
+                # a union ("after skin damage, or caused by a reaction to a heavy cream"): each
+                # alternative is a part an observation can meet
+                unions = self.prepared.objects(part, _UNION)
+                for alternative in self.prepared.members(unions[0]) if unions else [part]:
+                    named = [o for p in (_ON_PROPERTY, _SOME) for o in self.prepared.objects(alternative, p)[:1]
+                             if isinstance(o, ox.NamedNode)]
+                    if len(named) == 2:
+                        yield named[0].value, named[1].value
             return

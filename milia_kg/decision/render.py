@@ -43,7 +43,7 @@ def to_text(result: Result) -> str:
         out.append(f"- {subtype['label']}" + (f" [{codes}]" if codes else ""))
         out += [f"    {r['definition']}: {r['observed']}" for r in subtype["rationale"]]
     for item in data["to_consider"]:
-        out.append(f"- to consider: {item['label']} (a tendency the source states, not a definition)")
+        out.append(f"- to consider: {item['label']} (linked by the source, not a definition)")
         out += [f"    {r['definition']}: {r['observed']}" for r in item["rationale"]]
         out.append(f"      \"{item['quote']}\" [{item['source']}]")
     for section in SECTIONS:
@@ -52,8 +52,9 @@ def to_text(result: Result) -> str:
             for item in data[section]:
                 label = item.get("item_label") or "(in general)"
                 polarity = "do not: " if item.get("polarity") == "do not" else ""
-                out.append(f"  - {polarity}{label} ({item['scope']}, stated for {item['stated_for']})")
-                out.append(f"      \"{item['quote']}\" [{item['source']}]")
+                reasons = f", because of {_reasons(item)}" if item.get("reasons") else ""
+                out.append(f"  - {polarity}{label} ({item['said_of']}){reasons}")
+                out += [f"      \"{q['quote']}\"" for q in item["quotes"]]
     if data["ignored"]:
         out.append("Ignored:")
         out += [f"  - {i['field']} = {i['value']!r}: {i['reason']}" for i in data["ignored"]]
@@ -80,7 +81,8 @@ def to_cards(result: Result) -> dict[str, list[dict[str, Any]]]:
             items = [i for i in data[section] if subtype["id"] in i["for"]]
             if items:
                 lines += ["", f"**{section.capitalize()}**"]
-                lines += [f"- {i.get('item_label') or 'in general'} ({i['scope']}): \"{i['quote']}\"" for i in items]
+                lines += [f"- {i.get('item_label') or 'in general'} ({i['said_of']}): "
+                          + " ".join(f"\"{q['quote']}\"" for q in i["quotes"]) for i in items]
         lines += ["", f"_{data['disclaimer']}_"]
         cards.append(_card(f"Milia: the observations meet the definition of {subtype['label']}", "info",
                            "\n".join(lines), source))
@@ -91,19 +93,29 @@ def to_cards(result: Result) -> dict[str, list[dict[str, Any]]]:
         lines = [f"**{item['label']}** is a subtype to consider, not a classification: the observations meet no"
                  " definition of it, but the source links them to it.", ""]
         lines += [f"- {r['definition']}: {r['observed']}" for r in item["rationale"]]
-        lines += ["", f"The source ({item['qualifier']}): \"{item['quote']}\"", "", f"_{data['disclaimer']}_"]
-        cards.append(_card(f"Milia: consider {item['label']} ({item['qualifier']} linked to what was observed)",
-                           "info", "\n".join(lines), source))
+        hedge = f" ({item['qualifier']})" if item.get("qualifier") else ""
+        lines += ["", f"The source{hedge}: \"{item['quote']}\"", "", f"_{data['disclaimer']}_"]
+        cards.append(_card(consider_summary(item), "info", "\n".join(lines), source))
     if data["avoid"]:
         labels = sorted({i["item_label"] for i in data["avoid"]})
-        detail = "\n".join(f"- {i['item_label']}" + (f" (risk: {i['risk']})" if i.get("risk") else "")
-                           + f": \"{i['quote']}\"" for i in data["avoid"])
+        detail = "\n".join(f"- {i['item_label']}" + (f" (because of {_reasons(i)})" if i.get("reasons") else "")
+                           + ": " + _quoted(i) for i in data["avoid"])
         cards.append(_card("Avoid: " + "; ".join(labels), "warning", detail, source))
     if data["care_seeking"]:
-        detail = "\n".join(f"- {i['item_label']}: \"{i['quote']}\"" for i in data["care_seeking"])
+        detail = "\n".join(f"- {i['item_label']}: " + _quoted(i) for i in data["care_seeking"])
         cards.append(_card("When to seek care: " + "; ".join(sorted({i["item_label"] for i in data["care_seeking"]})),
                            "info", detail, source))
     return {"cards": cards}
+
+
+def _reasons(item: dict[str, Any]) -> str:
+    """The page's reasons to avoid something, each with its hedge: "scarring (can); infection (can)"."""
+    return "; ".join(f"{r['reason']} ({r['qualifier']})" if r.get("qualifier") else r["reason"]
+                     for r in item["reasons"])
+
+
+def _quoted(item: dict[str, Any]) -> str:
+    return " ".join(f"\"{q['quote']}\"" for q in item["quotes"])
 
 
 def _card(summary: str, indicator: str, detail: str, source: dict[str, str]) -> dict[str, Any]:
@@ -115,3 +127,15 @@ def _card(summary: str, indicator: str, detail: str, source: dict[str, str]) -> 
 def to_cards_json(result: Result, indent: int | None = 2) -> str:
     """:func:`to_cards` as JSON text."""
     return json.dumps(to_cards(result), indent=indent, ensure_ascii=False)
+
+
+def consider_summary(item: dict[str, Any]) -> str:
+    """The card summary of a subtype to consider, with the source's hedge when it gives one.
+
+    >>> consider_summary({"label": "juvenile milia", "qualifier": "commonly"})
+    'Milia: consider juvenile milia (not a definition; the source: commonly)'
+    >>> consider_summary({"label": "primary milia", "qualifier": None})
+    'Milia: consider primary milia (not a definition)'
+    """
+    hedge = f"; the source: {item['qualifier']}" if item.get("qualifier") else ""
+    return f"Milia: consider {item['label']} (not a definition{hedge})"

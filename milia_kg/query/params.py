@@ -73,6 +73,22 @@ def parse_boolean(value: object) -> ox.Literal:
     raise ValueError(f"expected true/false/yes/no/1/0, got {value!r}")
 
 
+#: Old parameter names still accepted, and the name each now has: ``inherit`` read as "hereditary"
+#: next to juvenile milia's "inherited disorder", so the scope is called ``general`` (issue 18).
+PARAM_ALIASES = {"inherit": "general"}
+
+
+def _unalias(given: Mapping[str, object], declared: Mapping[str, Param]) -> Mapping[str, object]:
+    """``given`` with each old name the query does not declare renamed to its new one.
+
+    >>> _unalias({"inherit": "no"}, {"general": Param("general", "boolean")})
+    {'general': 'no'}
+    """
+    renamed = {PARAM_ALIASES.get(k, k) if k not in declared and PARAM_ALIASES.get(k) in declared else k: v
+               for k, v in given.items()}
+    return renamed if len(renamed) == len(given) else given
+
+
 def _normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -164,6 +180,7 @@ class Resolver:
             matches nothing or more than one entity, or is not a boolean where one is expected.
         """
         declared = {p.name: p for p in query.params}
+        given = _unalias(given, declared)
         for name in given:
             if name not in declared:
                 reason = f"query {query.name!r} has no such parameter" + (

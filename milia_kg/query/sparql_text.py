@@ -212,7 +212,7 @@ def binding_clauses(bindings: Mapping[str, Any], paths: bool = False) -> str:
     for IRIs too when ``paths`` (the query has a transitive property path).
 
     Why two forms: Virtuoso 7 can leave a query unanswered for good when a parameter comes in a
-    one-value ``VALUES`` block (``prevention`` with ``condition`` and ``inherit``; docs/stores.md),
+    one-value ``VALUES`` block (``prevention`` with ``condition`` and ``general``; docs/stores.md),
     and answers with ``BIND``; but engines start a transitive path from a ``VALUES``-bound IRI, which
     a ``BIND`` hides from them (``external_ancestors`` on Comunica: 20 ms with ``VALUES``, no answer
     in 20 s with ``BIND``).  Either way the term is written by :func:`sparql_term`, so no value can

@@ -35,6 +35,20 @@ def test_every_catalogue_query_has_an_expected_answer() -> None:
     assert {case["query"] for case in CASES} >= set(load_catalogue())
 
 
+CONDITIONS = ("milia", "neonatal milia", "primary milia", "secondary milia", "juvenile milia", "milia en plaque",
+              "multiple eruptive milia")
+
+
+def test_every_scoped_question_is_answered_for_milia_and_each_subtype_with_and_without_general() -> None:
+    """Issue 18: the table covers each question with a condition parameter x milia and each subtype x
+    the default and general=false."""
+    scoped = sorted(name for name, query in load_catalogue().items() if query.param("general"))
+    assert len(scoped) == 10
+    have = {(c["query"], c["params"].get("condition"), c["params"].get("general", True)) for c in CASES}
+    missing = [(q, c, g) for q in scoped for c in CONDITIONS for g in (True, False) if (q, c, g) not in have]
+    assert missing == []
+
+
 def _open(case: dict[str, Any], engine: str = "oxigraph") -> KnowledgeGraph:
     if case.get("merge"):
         return KnowledgeGraph.from_graph(merged_graph([REPO / name for name in case["merge"]]), engine=engine)

@@ -28,6 +28,8 @@ CONDITIONS = [
     ("mkg:MiliaEnPlaque", "milia en plaque"),
     ("mkg:MultipleEruptiveMilia", "multiple eruptive milia"),
     ("mkg:NeonatalMilia", "neonatal milia"),
+    ("mkg:NotAssociatedWithSkinDamage", "not associated with damage to the skin"),
+    ("mkg:OccursInInfant", "occurring in an infant"),
     ("mkg:PrimaryMilia", "primary milia"),
     ("mkg:SecondaryMilia", "secondary milia"),
 ]
@@ -60,7 +62,7 @@ def test_site_values_are_sites_only(kg: KnowledgeGraph) -> None:
 
 
 def test_boolean_and_text_parameters(kg: KnowledgeGraph) -> None:
-    assert [r.curie for r in accepted_values(kg, "inherit").rows] == ["true", "false"]
+    assert [r.curie for r in accepted_values(kg, "general").rows] == ["true", "false"]
     text = accepted_values(kg, "prefix", "mappings")
     assert (text.kind, text.rows) == ("string", [])
 
@@ -124,7 +126,7 @@ def test_values_command_table() -> None:
     result = run("values", "condition", "--query", "body_sites")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == ("condition (body_sites): 10 accepted values, kinds of mkg:Condition (condition); "
+    assert lines[0] == ("condition (body_sites): 12 accepted values, kinds of mkg:Condition (condition); "
                         "give a CURIE, label or synonym")
     assert lines[1].split() == ["value", "label", "synonyms"]
     assert [line.split()[0] for line in lines[3:]] == [c for c, _ in CONDITIONS]

@@ -63,6 +63,30 @@ BROKEN_CHECKS = {
         " [] a owl:Axiom ; owl:annotatedSource mkg:Milia ; owl:annotatedProperty mkg:hasSite ;"
         ' owl:annotatedTarget mkg:Face ; mkg:quote "on the face" ; dcterms:source mkg:source-page .',
     ),
+    "statement-kind-missing-violation": (
+        "mkg:Milia a owl:Class . mkg:PrimaryMilia a owl:Class ; rdfs:subClassOf mkg:Milia ."
+        " mkg:frequency-statement mkg:passesToSubtypes false ."
+        " [] a owl:Axiom ; owl:annotatedSource mkg:Milia ; owl:annotatedProperty mkg:hasSite ; owl:annotatedTarget mkg:Face ;"
+        ' mkg:quote "on the face" .'
+        " [] a owl:Axiom ; owl:annotatedSource mkg:PrimaryMilia ; owl:annotatedProperty mkg:hasSite ; owl:annotatedTarget mkg:Eyelid ;"
+        ' mkg:quote "on the eyelids" .',
+        {"mkg:Milia"},
+        "mkg:Milia a owl:Class . mkg:PrimaryMilia a owl:Class ; rdfs:subClassOf mkg:Milia ."
+        " mkg:frequency-statement mkg:passesToSubtypes false ."
+        " [] a owl:Axiom ; owl:annotatedSource mkg:Milia ; owl:annotatedProperty mkg:hasSite ; owl:annotatedTarget mkg:Face ;"
+        ' mkg:quote "on the face" ; mkg:statementKind mkg:frequency-statement .'
+        " [] a owl:Axiom ; owl:annotatedSource mkg:PrimaryMilia ; owl:annotatedProperty mkg:hasSite ; owl:annotatedTarget mkg:Eyelid ;"
+        ' mkg:quote "on the eyelids" .',
+    ),
+    "definition-without-sentence-violation": (
+        "mkg:NeonatalMilia rdfs:subClassOf mkg:Milia ; owl:equivalentClass _:d ."
+        " _:d a owl:Restriction ; owl:onProperty mkg:occursIn ; owl:someValuesFrom mkg:Infant .",
+        {"mkg:NeonatalMilia"},
+        "mkg:NeonatalMilia rdfs:subClassOf mkg:Milia ; owl:equivalentClass _:d ."
+        " _:d a owl:Restriction ; owl:onProperty mkg:occursIn ; owl:someValuesFrom mkg:Infant ."
+        " [] a owl:Axiom ; owl:annotatedSource mkg:NeonatalMilia ; owl:annotatedProperty owl:equivalentClass ;"
+        ' owl:annotatedTarget _:d ; mkg:quote "Neonatal milia are milia in infants." ; dcterms:source mkg:page .',
+    ),
 }
 
 CHECKS = resources.check_files()

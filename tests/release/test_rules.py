@@ -78,7 +78,7 @@ def _example(rule: str) -> tuple[Callable[[Path], None], str]:
 
 def test_registry_has_every_kind_of_rule() -> None:
     checks = sorted(name.removesuffix("-violation") for name in resources.check_files())
-    assert len(RULES) == len(set(RULES)) == 13
+    assert len(RULES) == len(set(RULES)) == 15
     assert {*checks, QUOTE_RULE, MAPPING_RULE} <= set(RULES)
     assert [r for r in RULES if r.startswith("mkgsh:")] == [
         "mkgsh:AxiomShape",

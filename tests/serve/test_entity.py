@@ -150,7 +150,7 @@ def test_primary_milia_page(client: TestClient) -> None:
     text, page = html_page(client, "/entity/mkg:PrimaryMilia")
     assert page.by_id["label"] == "primary milia"
     assert page.by_id["curie"] == "mkg:PrimaryMilia"
-    assert "Milia that are not associated with damage to the skin; they can occur in children or adults." in text
+    assert "A kind of milia not associated with damage to the skin; they can occur in children or adults." in text
     assert page.by_id["definition-sources"] == (
         f"{NOT_DAMAGE} Cleveland Clinic: Milia (patient-education page) "
         f"{SITES_QUOTE} Cleveland Clinic: Milia (patient-education page)")
@@ -162,7 +162,10 @@ def test_primary_milia_page(client: TestClient) -> None:
     for question, rows in PRIMARY_FACTS.items():
         assert page.tables[question] == [[rel, value, qualifier, "", "", quote, source]
                                          for rel, value, qualifier, quote in rows], question
-    assert set(page.tables) == set(PRIMARY_FACTS)
+    # stated of another term, pointing here: a case with no skin damage is offered primary milia to consider
+    assert page.tables["subtypes_to_consider"] == [[
+        "not associated with damage to the skin", "suggests subtype", "primary milia", "", "", "", NOT_DAMAGE, source]]
+    assert set(page.tables) == {*PRIMARY_FACTS, "subtypes_to_consider"}
     assert ("eyelid", "../entity/mkg:Eyelid") in page.links
     assert (source, SOURCE_URL) in page.links
     assert ("HP:0001056", "http://purl.obolibrary.org/obo/HP_0001056") in page.links  # the mapping, a link

@@ -1,0 +1,215 @@
+"""FHIR R4 resources, as an EHR sends them in a CDS Hooks ``prefetch``, read as a case profile.
+
+What is read, and what it becomes (docs/decision-support.md has the table):
+
+- ``Patient.birthDate`` (a full date) and the day of the call: ``age_years``; ``Patient.gender``: ``sex``;
+- a ``Condition`` whose ``code`` has a coding that the mapping set equates with milia or one of its
+  subtypes (SNOMED CT, ICD-10-CM, HPO, MONDO, OMIM; :mod:`.codes`): the case has milia.  A subtype so
+  coded is a stated diagnosis, not an observation: it is listed in ``ignored`` (the ontology
+  classifies from observations), the milia themselves still count;
+- that Condition's ``bodySite`` codings or text: ``sites``; its ``onsetDateTime`` on the day of birth, or
+  an ``onsetAge`` of zero: ``present_at_birth`` (any other onset is ignored with the reason);
+- any other Condition coded as a disorder the HPO annotations give a mode of inheritance
+  (:mod:`.inherited`): ``inherited_disorder``, with the evidence.
+
+Conditions that are refuted, entered in error, or no longer active, and resources of another patient,
+are ignored with the reason; so is anything unreadable.  Nothing is fetched: what the prefetch lacks
+is simply not known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from milia_kg.decision import codes, inherited
+
+__all__ = ["FhirCase", "age_years", "read_prefetch", "resources_of"]
+
+_SEX = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
+#: clinicalStatus codes of a Condition that still holds (FHIR R4 condition-clinical).
+_ACTIVE = {"active", "recurrence", "relapse"}
+#: verificationStatus codes under which a Condition is not a finding (FHIR R4 condition-ver-status).
+_NOT_FINDING = {"refuted", "entered-in-error"}
+_MILIA = "mkg:Milia"
+
+
+@dataclass
+class FhirCase:
+    """The profile read from the prefetch (``milia`` false: no Condition records milia), what was
+    ignored (path, value, reason) and the evidence for each inherited disorder found."""
+
+    profile: dict[str, Any] = field(default_factory=dict)
+    ignored: list[dict[str, Any]] = field(default_factory=list)
+    milia: bool = False
+    evidence: list[inherited.Evidence] = field(default_factory=list)
+
+    def ignore(self, path: str, value: Any, reason: str) -> None:
+        self.ignored.append({"field": path, "value": value, "reason": reason})
+
+
+def resources_of(prefetch: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(path, resource) for every resource in the prefetch, searchset Bundles opened."""
+    for key, value in prefetch.items():
+        if not isinstance(value, dict):
+            continue
+        if value.get("resourceType") == "Bundle":
+            for i, entry in enumerate(value.get("entry") or []):
+                if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
+                    yield f"prefetch.{key}.entry[{i}].resource", entry["resource"]
+        else:
+            yield f"prefetch.{key}", value
+
+
+def age_years(birth: str, today: dt.date) -> float | None:
+    """The age on ``today`` of someone born on ``birth`` (a FHIR date), in years of 365.25 days, as
+    the Phenopacket reader counts; ``None`` when ``birth`` is not a full date (the age to the day
+    decides newborn or infant).
+
+    >>> age_years("2020-01-01", dt.date(2021, 1, 1))
+    1.002053
+    >>> age_years("1925", dt.date(2026, 1, 1)) is None
+    True
+    """
+    try:
+        born = dt.date.fromisoformat(birth) if len(birth) == 10 else None
+    except ValueError:
+        return None
+    if born is None or born > today:
+        return None
+    return round((today - born).days / 365.25, 6)
+
+
+def read_prefetch(
+    prefetch: dict[str, Any], patient_id: str | None, today: dt.date,
+    is_milia: Callable[[str], bool], site_of: Callable[[str, str], str | None],
+) -> FhirCase:
+    """Read a CDS Hooks ``prefetch`` (FHIR R4 resources) as a case profile.
+
+    :param patient_id: ``context.patientId``: resources about another patient are ignored.
+    :param is_milia: whether a milia-kg class (CURIE) is milia or one of its subtypes.
+    :param site_of: ``site_of(path, text or CURIE)`` -> the CURIE of a body site of the graph, or ``None``.
+    """
+    out = FhirCase()
+    birth: str | None = None
+    conditions: list[tuple[str, dict[str, Any]]] = []
+    for path, resource in resources_of(prefetch):
+        kind = resource.get("resourceType")
+        if kind == "Patient":
+            if patient_id and resource.get("id") not in (None, patient_id):
+                out.ignore(path, resource.get("id"), f"a Patient other than context.patientId {patient_id!r}")
+                continue
+            birth = _patient(resource, path, today, out)
+        elif kind == "Condition":
+            conditions.append((path, resource))
+        else:
+            article = "an" if str(kind)[:1] in "AEIOU" else "a"
+            out.ignore(path, kind, f"{article} {kind} resource has no profile field" if kind else "not a FHIR resource")
+    for path, condition in conditions:
+        _condition(condition, path, patient_id, birth, is_milia, site_of, out)
+    return out
+
+
+def _patient(patient: dict[str, Any], path: str, today: dt.date, out: FhirCase) -> str | None:
+    gender = patient.get("gender")
+    if gender in _SEX:
+        out.profile["sex"] = _SEX[gender]
+    birth = patient.get("birthDate")
+    if not isinstance(birth, str):
+        return None
+    years = age_years(birth, today)
+    if years is None:
+        out.ignore(f"{path}.birthDate", birth, "not a full date on or before the day of the call: the age"
+                                               " to the day is not known")
+        return None
+    out.profile["age_years"] = years
+    return birth
+
+
+def _codings(element: Any) -> list[tuple[str, str]]:
+    """(CURIE, display or code) of every coding of a CodeableConcept that milia-kg reads."""
+    if not isinstance(element, dict):
+        return []
+    found = []
+    for coding in element.get("coding") or []:
+        if isinstance(coding, dict):
+            curie = codes.coding_curie(str(coding.get("system", "")), str(coding.get("code", "")))
+            if curie is not None:
+                found.append((curie, str(coding.get("display") or coding.get("code"))))
+    return found
+
+
+def _status(condition: dict[str, Any], key: str) -> set[str]:
+    element = condition.get(key)
+    if not isinstance(element, dict):
+        return set()
+    return {str(c.get("code")) for c in element.get("coding") or [] if isinstance(c, dict)}
+
+
+def _condition(
+    condition: dict[str, Any], path: str, patient_id: str | None, birth: str | None,
+    is_milia: Callable[[str], bool], site_of: Callable[[str, str], str | None], out: FhirCase,
+) -> None:
+    subject = (condition.get("subject") or {}).get("reference")
+    if patient_id and subject not in (None, f"Patient/{patient_id}"):
+        out.ignore(f"{path}.subject", subject, f"a Condition of another patient than Patient/{patient_id}")
+        return
+    if _status(condition, "verificationStatus") & _NOT_FINDING:
+        out.ignore(path, condition.get("code"), "verificationStatus says it is refuted or entered in error")
+        return
+    clinical = _status(condition, "clinicalStatus")
+    if clinical and not clinical & _ACTIVE:
+        out.ignore(path, condition.get("code"), f"clinicalStatus {', '.join(sorted(clinical))}: not active")
+        return
+    codings = _codings(condition.get("code"))
+    milia = [(curie, cls) for curie, _ in codings for cls in codes.mapped_classes(curie) if is_milia(cls)]
+    if milia:
+        out.milia = True
+        for curie, cls in milia:
+            if cls != _MILIA:
+                out.ignore(f"{path}.code", curie, f"coded as {cls}, a stated diagnosis, not an observation: the"
+                                                  " ontology classifies from observations")
+        _sites(condition.get("bodySite"), f"{path}.bodySite", site_of, out)
+        _onset(condition, path, birth, out)
+        return
+    for curie, display in codings:
+        evidence = inherited.from_annotations(curie, display)
+        if evidence is not None:
+            out.profile["inherited_disorder"] = True
+            out.evidence.append(evidence)
+            return
+    said = ", ".join(curie for curie, _ in codings) or "no coding milia-kg reads"
+    out.ignore(f"{path}.code", condition.get("code"), f"{said}: neither milia in the mapping set nor a disorder"
+                                                      " the HPO annotations give a mode of inheritance")
+
+
+def _sites(body_sites: Any, path: str, site_of: Callable[[str, str], str | None], out: FhirCase) -> None:
+    for i, site in enumerate(body_sites or []):
+        at = f"{path}[{i}]"
+        names = [curie for curie, _ in _codings(site)]
+        names += [cls for curie in names for cls in codes.mapped_classes(curie)]
+        if isinstance(site, dict) and site.get("text"):
+            names.append(str(site["text"]))
+        found = next((s for s in (site_of(at, name) for name in names) if s is not None), None)
+        if found is None:
+            out.ignore(at, site, "names no body site of milia-kg's graph")
+        else:
+            out.profile.setdefault("sites", [])
+            if found not in out.profile["sites"]:
+                out.profile["sites"].append(found)
+
+
+def _onset(condition: dict[str, Any], path: str, birth: str | None, out: FhirCase) -> None:
+    for key in ("onsetDateTime", "onsetAge", "onsetPeriod", "onsetRange", "onsetString"):
+        if key not in condition:
+            continue
+        value = condition[key]
+        at_birth = (key == "onsetDateTime" and birth is not None and str(value)[:10] == birth) or (
+            key == "onsetAge" and isinstance(value, dict) and value.get("value") == 0)
+        if at_birth:
+            out.profile["present_at_birth"] = True
+        else:
+            out.ignore(f"{path}.{key}", value, "only an onset at birth has a profile field (present_at_birth); an"
+                                               " age at onset is not the patient's age")

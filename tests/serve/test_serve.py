@@ -671,6 +671,7 @@ def test_openapi_is_valid_and_lists_every_route(client: TestClient) -> None:
         ("/sparql", "GET"), ("/sparql", "POST"), ("/api/queries", "GET"),
         ("/api/queries/{name}", "GET"), ("/health", "GET"), ("/", "GET"),
         ("/api/classify", "POST"), ("/cds-services", "GET"), ("/cds-services/{service_id}", "POST"),
+        ("/cds-services/{service_id}/feedback", "POST"),
         ("/static/{path}", "GET"),
     }
     served = {(route.path.replace(":path}", "}"), m) for route in client.app.routes for m in getattr(route, "methods", ())

@@ -470,8 +470,14 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
               help="Stop a query that runs longer (default 10).")
 @click.option("--max-rows", metavar="N", type=int, default=None,
               help="Refuse an answer with more rows or triples (default 10000).")
+@click.option("--cds-jwks", metavar="FILE", type=click.Path(dir_okay=False), default=None,
+              help="The EHR's JWK Set: CDS Hooks calls must then carry a JWT signed by one of its keys "
+                   "(needs milia-kg[cds-auth]); without it the service must sit behind the EHR's network.")
+@click.option("--cds-issuer", metavar="ISS", multiple=True,
+              help="With --cds-jwks: a JWT issuer (iss) to accept (repeat for several; default: any).")
 @query_reasoner_option
-def serve_command(host: str, port: int, timeout: float | None, max_rows: int | None, reasoner: str) -> None:
+def serve_command(host: str, port: int, timeout: float | None, max_rows: int | None, cds_jwks: str | None,
+                  cds_issuer: tuple[str, ...], reasoner: str) -> None:
     """Serve the graph read-only over HTTP: SPARQL at /sparql, the catalogue at /api/queries, decision
     support at /api/classify and /cds-services (CDS Hooks), a web page at /."""
     try:
@@ -480,7 +486,14 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int | N
         raise MiliaKGError(f"serve needs FastAPI and uvicorn ({exc.name} is missing): "
                            "pip install 'milia-kg[serve]'") from None
     from milia_kg.query.kg import KnowledgeGraph
+    from milia_kg.serve import cds
 
+    if cds_issuer and not cds_jwks:
+        raise click.UsageError("--cds-issuer needs --cds-jwks")
+    if cds_jwks:
+        from milia_kg.serve.cds_auth import Verifier
+
+        cds.use_jwt(Verifier.from_file(cds_jwks, cds_issuer))
     kg = KnowledgeGraph.open(reasoner=reasoner).with_limits(
         timeout=serve_app.DEFAULT_TIMEOUT if timeout is None else timeout,
         max_rows=serve_app.DEFAULT_MAX_ROWS if max_rows is None else max_rows,

@@ -117,6 +117,7 @@ def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
     profile, packet = phenopacket.read(profile, lambda: graph(reasoner))
     if packet is not None and not packet.milia:  # a valid Phenopacket without milia: an answer, not an error
         return not_recorded(packet.profile.get("id"), packet.ignored, packet.why_not)
+    profile, evidence, dropped = inherited.read_profile(profile) if packet is None else (profile, packet.evidence, [])
     checked = check_profile(profile)
     ctx = _context(reasoner)
     case = case_graph(checked, ctx.resolve)
@@ -129,11 +130,12 @@ def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
          **{key: _short(ctx.consider_rows[(s.by, s.subtype)][key]) for key in ("qualifier", "quote", "source")}}
         for s in suggestions
     ]
-    to_consider = inherited.attach(to_consider, packet.evidence if packet is not None else [])
+    to_consider = inherited.attach(to_consider, evidence)
     sections = ctx.advice([str(m.subtype) for m in matches], populations)
     cited = sorted({row["source"] for rows in [*sections.values(), to_consider] for row in rows if row.get("source")})
     return Result(
-        id=checked.get("id"), subtypes=subtypes, advice=sections, ignored=phenopacket.ignored(packet, case.ignored),
+        id=checked.get("id"), subtypes=subtypes, advice=sections,
+        ignored=dropped + phenopacket.ignored(packet, case.ignored),
         sources=[_source(ctx, curie) for curie in cited], note=_note(subtypes, to_consider),
         to_consider=to_consider,
     )

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from milia_kg.base import resources
+from milia_kg.decision import codes
 
-__all__ = ["PATHOGENIC", "Evidence", "attach", "from_annotations", "from_phenopacket", "is_disease_id"]
+__all__ = ["PATHOGENIC", "Evidence", "attach", "from_annotations", "from_phenopacket", "interpretations_used",
+           "is_disease_id", "read_profile"]
 
 #: ACMG classifications of a Phenopacket VariantInterpretation that name a disease-causing variant.
 PATHOGENIC = frozenset({"PATHOGENIC", "LIKELY_PATHOGENIC"})
@@ -109,11 +111,17 @@ def from_annotations(disorder: str, label: str = "") -> Evidence | None:
                     "; ".join(dict.fromkeys(ref for _, ref in modes)), _milia_annotations().get(disorder, ""))
 
 
-def from_phenopacket(disorder: str, label: str, packet: dict[str, Any]) -> Evidence | None:
+def from_phenopacket(disorder: str, label: str, packet: dict[str, Any]) -> list[Evidence]:
     """The evidence that a Phenopacket's disease ``disorder`` is inherited: a pathogenic or likely
-    pathogenic variant in an interpretation of that disease, else HPO's annotations, else ``None``."""
+    pathogenic variant in an interpretation of that disease and HPO's mode of inheritance, each if
+    there is one (empty: not recognised as inherited)."""
     if not is_disease_id(disorder):
-        return None
+        return []
+    annotated = from_annotations(disorder, label)
+    return [e for e in (_variant(disorder, label, packet), annotated) if e is not None]
+
+
+def _variant(disorder: str, label: str, packet: dict[str, Any]) -> Evidence | None:
     for interpretation in packet.get("interpretations", []):
         diagnosis = interpretation.get("diagnosis", {})
         if diagnosis.get("disease", {}).get("id") != disorder:
@@ -125,13 +133,38 @@ def from_phenopacket(disorder: str, label: str, packet: dict[str, Any]) -> Evide
                 detail = f"{classification.lower().replace('_', ' ')} variant {_variant_name(variant)}"
                 where = f"Phenopacket interpretation {interpretation.get('id', '')}".strip()
                 return Evidence(disorder, label, "variant", detail, where, _milia_annotations().get(disorder, ""))
-    return from_annotations(disorder, label)
+    return None
+
+
+def read_profile(profile: object) -> tuple[object, list[Evidence], list[dict[str, Any]]]:
+    """A case profile whose ``inherited_disorder`` is a disease id (OMIM, ORPHA, MONDO): with HPO's mode
+    of inheritance it becomes ``True`` with that evidence; without one it is dropped and listed as
+    ignored.  Any other profile comes back unchanged: ``(profile, evidence, ignored)``."""
+    if not isinstance(profile, dict) or not isinstance(profile.get("inherited_disorder"), str):
+        return profile, [], []
+    disorder = profile["inherited_disorder"]
+    if not is_disease_id(disorder) or codes.mapped_classes(disorder):  # a milia-kg class: resolved as before
+        return profile, [], []
+    evidence = from_annotations(disorder)
+    if evidence is not None:
+        return {**profile, "inherited_disorder": True}, [evidence], []
+    rest = {key: value for key, value in profile.items() if key != "inherited_disorder"}
+    why = "HPO's annotations give this disease no mode of inheritance, so it is not known to be inherited"
+    return rest, [], [{"field": "inherited_disorder", "value": disorder, "reason": why}]
+
+
+def interpretations_used(packet: dict[str, Any], evidence: list[Evidence]) -> set[int]:
+    """The indexes of the Phenopacket's interpretations whose variant is part of ``evidence``."""
+    named = {e.disorder for e in evidence if e.kind == "variant"}
+    return {i for i, interpretation in enumerate(packet.get("interpretations", []))
+            if interpretation.get("diagnosis", {}).get("disease", {}).get("id") in named}
 
 
 def _variant_name(variant: dict[str, Any]) -> str:
     descriptor = variant.get("variationDescriptor", {})
     gene = descriptor.get("geneContext", {}).get("symbol", "")
-    hgvs = next((e.get("value", "") for e in descriptor.get("expressions", []) if e.get("syntax") == "hgvs.c"), "")
+    hgvs = next((e.get("value", "") for e in descriptor.get("expressions", []) if e.get("syntax") == "hgvs.c"),
+                str(descriptor.get("label", "")))
     named = " ".join(part for part in (gene, hgvs) if part)
     return named or str(descriptor.get("id") or descriptor.get("label") or "(unnamed)")
 

@@ -46,8 +46,8 @@ SEX = {"FEMALE": "female", "MALE": "male", "OTHER_SEX": "other", "UNKNOWN_SEX": 
 _WHY = {
     "measurements": "measurements have no profile field",
     "biosamples": "biosamples have no profile field",
-    "interpretations": "genomic interpretations have no profile field (a pathogenic or likely pathogenic"
-                       " variant is read as evidence that the disease it explains is inherited)",
+    "interpretations": "an interpretation without a pathogenic or likely pathogenic variant of a disease in"
+                       " diseases has no profile field",
     "medicalActions": "treatments given have no profile field",
     "files": "files are not read",
     "metaData": "document metadata, not an observation",
@@ -308,6 +308,8 @@ def convert(document: dict[str, Any], graph: Callable[[], Graph]) -> Conversion:
     if not out.milia:
         return out
     _diseases(packet.get("diseases", []), out, packet)
+    used = {f"interpretations[{i}]" for i in inherited.interpretations_used(packet, out.evidence)}
+    out.ignored = [item for item in out.ignored if item["field"] not in used]
     if set(out.profile) <= {"id"}:
         raise CaseProfileError("", "the Phenopacket records milia but nothing a profile field takes (age, sex,"
                                    " onset, modifiers or features of the HPO table); a case must say something")
@@ -510,9 +512,9 @@ def _diseases(diseases: list[dict[str, Any]], out: Conversion, packet: dict[str,
             continue
         subjects = mapped.get(term, [])
         evidence = inherited.from_phenopacket(term, str(disease.get("term", {}).get("label", "")), packet)
-        if evidence is not None and not subjects:
+        if evidence and not subjects:
             out.set("inherited_disorder", True, f"{path}.term")
-            out.evidence.append(evidence)
+            out.evidence.extend(evidence)
             for key in sorted(set(disease) - {"term"}):
                 out.ignore(f"{path}.{key}", disease[key], "only the disease itself is used")
             continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from milia_kg import vocab
-from milia_kg.decision import advice, inherited, phenopacket, schema_module
+from milia_kg.decision import advice, documents, inherited, phenopacket, schema_module
 from milia_kg.decision.case_graph import MKG, case_graph, graph_resolver
 from milia_kg.decision.classifier import Classifier
 from milia_kg.decision.profile import check_profile
@@ -114,10 +114,10 @@ def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
         disorder, naming the field.
     :raises InconsistencyError: if the observations contradict the ontology.
     """
-    profile, packet = phenopacket.read(profile, lambda: graph(reasoner))
-    if packet is not None and not packet.milia:  # a valid Phenopacket without milia: an answer, not an error
-        return not_recorded(packet.profile.get("id"), packet.ignored, packet.why_not)
-    profile, evidence, dropped = inherited.read_profile(profile) if packet is None else (profile, packet.evidence, [])
+    document = documents.read(profile, lambda: graph(reasoner))  # a profile, Phenopacket or FHIR Bundle
+    if document.not_recorded is not None:  # valid, but without milia: an answer, not an error
+        return not_recorded(document.id, document.dropped, document.not_recorded)
+    profile, packet = document.profile, document.packet
     checked = check_profile(profile)
     ctx = _context(reasoner)
     case = case_graph(checked, ctx.resolve)
@@ -130,12 +130,12 @@ def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
          **{key: _short(ctx.consider_rows[(s.by, s.subtype)][key]) for key in ("qualifier", "quote", "source")}}
         for s in suggestions
     ]
-    to_consider = inherited.attach(to_consider, evidence)
+    to_consider = inherited.attach(to_consider, document.evidence)
     sections = ctx.advice([str(m.subtype) for m in matches], populations)
     cited = sorted({row["source"] for rows in [*sections.values(), to_consider] for row in rows if row.get("source")})
     return Result(
         id=checked.get("id"), subtypes=subtypes, advice=sections,
-        ignored=dropped + phenopacket.ignored(packet, case.ignored),
+        ignored=document.dropped + phenopacket.ignored(packet, case.ignored),
         sources=[_source(ctx, curie) for curie in cited], note=_note(subtypes, to_consider),
         to_consider=to_consider,
     )

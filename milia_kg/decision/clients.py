@@ -9,18 +9,10 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from milia_kg import vocab
 from milia_kg.decision import api, fhir, inherited
-from milia_kg.errors import CaseProfileError
 from milia_kg.reasoner import DEFAULT_REASONER
 
 __all__ = ["classify_prefetch"]
-
-_SCO = vocab.RDFS + "subClassOf"
-
-
-def _iri(curie: str) -> str:
-    return vocab.MKG + curie.removeprefix("mkg:") if curie.startswith("mkg:") else curie
 
 
 def classify_prefetch(
@@ -33,19 +25,8 @@ def classify_prefetch(
     :raises CaseProfileError: only when the profile read from valid FHIR still breaks the profile schema.
     """
     graph = api.graph(reasoner)
-
-    def is_milia(curie: str) -> bool:
-        return curie.startswith("mkg:") and graph.holds(_iri(curie), _SCO, vocab.MKG + "Milia")
-
-    def site_of(path: str, name: str) -> str | None:
-        try:
-            graph.resolve(path, name, "AnatomicalSite")
-        except CaseProfileError:
-            return None
-        return name
-
     day = today or dt.datetime.now(dt.UTC).date()
-    case = fhir.read_prefetch(prefetch, patient_id, day, is_milia, site_of)
+    case = fhir.read_prefetch(prefetch, patient_id, day, *fhir.graph_checks(graph.holds, graph.resolve))
     if not case.milia:
         return api.not_recorded(case_id, case.ignored, "no Condition in the prefetch records milia")
     profile = {**({"id": case_id} if case_id else {}), **case.profile}

@@ -24,9 +24,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from milia_kg import vocab
 from milia_kg.decision import codes, inherited
+from milia_kg.errors import CaseProfileError
 
-__all__ = ["FhirCase", "age_years", "read_prefetch", "resources_of"]
+__all__ = ["FhirCase", "age_years", "graph_checks", "is_fhir", "read_document", "read_prefetch", "resources_of"]
 
 _SEX = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
 #: clinicalStatus codes of a Condition that still holds (FHIR R4 condition-clinical).
@@ -80,6 +82,54 @@ def age_years(birth: str, today: dt.date) -> float | None:
     if born is None or born > today:
         return None
     return round((today - born).days / 365.25, 6)
+
+
+def is_fhir(document: object) -> bool:
+    """Whether a JSON value is a FHIR resource (a Bundle, Patient or Condition) rather than a profile.
+
+    >>> is_fhir({"resourceType": "Bundle", "type": "collection"}), is_fhir({"age_years": 3})
+    (True, False)
+    """
+    return isinstance(document, dict) and document.get("resourceType") in ("Bundle", "Patient", "Condition")
+
+
+def graph_checks(
+    holds: Callable[[str, str, str], bool], resolve: Callable[[str, str, str], str],
+) -> tuple[Callable[[str], bool], Callable[[str, str], str | None]]:
+    """``(is_milia, site_of)`` for :func:`read_prefetch`, from the graph's ``holds`` and ``resolve``
+    (those of :class:`milia_kg.decision.phenopacket.Graph`)."""
+    milia = vocab.MKG + "Milia"
+
+    def is_milia(curie: str) -> bool:
+        iri = vocab.MKG + curie.removeprefix("mkg:")
+        return curie.startswith("mkg:") and holds(iri, vocab.RDFS + "subClassOf", milia)
+
+    def site_of(path: str, name: str) -> str | None:
+        try:
+            resolve(path, name, "AnatomicalSite")
+        except CaseProfileError:
+            return None
+        return name
+
+    return is_milia, site_of
+
+
+def read_document(
+    document: dict[str, Any], today: dt.date, holds: Callable[[str, str, str], bool],
+    resolve: Callable[[str, str, str], str],
+) -> FhirCase:
+    """Read a FHIR Bundle (or a single Patient or Condition) given to ``classify`` as a case: the patient
+    is the Bundle's Patient (resources of another patient are ignored)."""
+    if document.get("resourceType") == "Bundle" and not isinstance(document.get("entry", []), list):
+        raise CaseProfileError("entry", "a FHIR Bundle's entry must be an array")
+    prefetch = {"document": document}
+    patients = [r for _, r in resources_of(prefetch) if r.get("resourceType") == "Patient"]
+    patient_id = patients[0].get("id") if patients else None
+    case = read_prefetch(prefetch, patient_id if isinstance(patient_id, str) else None, today,
+                         *graph_checks(holds, resolve))
+    for item in case.ignored:  # paths into the document itself
+        item["field"] = str(item["field"]).removeprefix("prefetch.document").removeprefix(".") or "(the document)"
+    return case
 
 
 def read_prefetch(

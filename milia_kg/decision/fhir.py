@@ -10,7 +10,10 @@ What is read, and what it becomes (docs/decision-support.md has the table):
 - that Condition's ``bodySite`` codings or text: ``sites``; its ``onsetDateTime`` on the day of birth, or
   an ``onsetAge`` of zero: ``present_at_birth`` (any other onset is ignored with the reason);
 - any other Condition coded as a disorder the HPO annotations give a mode of inheritance
-  (:mod:`.inherited`): ``inherited_disorder``, with the evidence.
+  (:mod:`.inherited`): ``inherited_disorder``, with the evidence;
+- a Condition coded as damage to the skin (a rash, a blister ...: the mapping set, then the branch of
+  the graph the Phenopacket table names) whose ``onsetDateTime`` is a day before the milia's:
+  ``preceding_skin_damage`` (the page: secondary milia develop after damage; the dates say it came first).
 
 Conditions that are refuted, entered in error, or no longer active, and resources of another patient,
 are ignored with the reason; so is anything unreadable.  Nothing is fetched: what the prefetch lacks
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from milia_kg import vocab
-from milia_kg.decision import codes, inherited
+from milia_kg.decision import codes, inherited, phenopacket
 from milia_kg.errors import CaseProfileError
 
 __all__ = ["FhirCase", "age_years", "graph_checks", "is_fhir", "read_document", "read_prefetch", "resources_of"]
@@ -47,6 +50,9 @@ class FhirCase:
     ignored: list[dict[str, Any]] = field(default_factory=list)
     milia: bool = False
     evidence: list[inherited.Evidence] = field(default_factory=list)
+    #: (path, onsetDateTime) of the Conditions that record milia, not at birth: read for the order of
+    #: damage to the skin and milia.
+    milia_onsets: list[tuple[str, str]] = field(default_factory=list)
 
     def ignore(self, path: str, value: Any, reason: str) -> None:
         self.ignored.append({"field": path, "value": value, "reason": reason})
@@ -95,10 +101,21 @@ def is_fhir(document: object) -> bool:
 
 def graph_checks(
     holds: Callable[[str, str, str], bool], resolve: Callable[[str, str, str], str],
-) -> tuple[Callable[[str], bool], Callable[[str, str], str | None]]:
-    """``(is_milia, site_of)`` for :func:`read_prefetch`, from the graph's ``holds`` and ``resolve``
-    (those of :class:`milia_kg.decision.phenopacket.Graph`)."""
+) -> tuple[Callable[[str], bool], Callable[[str, str], str | None], Callable[[str], str | None]]:
+    """``(is_milia, site_of, damage_of)`` for :func:`read_prefetch`, from the graph's ``holds`` and
+    ``resolve`` (those of :class:`milia_kg.decision.phenopacket.Graph`)."""
     milia = vocab.MKG + "Milia"
+    sco = vocab.RDFS + "subClassOf"
+
+    def damage_of(curie: str) -> str | None:
+        """The ``preceding_skin_damage`` value of a milia-kg class: the most specific row of the
+        Phenopacket table whose branch holds it."""
+        iri = vocab.MKG + curie.removeprefix("mkg:")
+        if not curie.startswith("mkg:"):
+            return None
+        rows = [r for r in phenopacket.mkg_terms() if r.field == "preceding_skin_damage" and holds(iri, sco, r.iri)]
+        row = next((r for r in rows if all(holds(r.iri, sco, o.iri) for o in rows)), None)
+        return str(row.value[0]) if row is not None and isinstance(row.value, list) and row.value else None
 
     def is_milia(curie: str) -> bool:
         iri = vocab.MKG + curie.removeprefix("mkg:")
@@ -111,7 +128,7 @@ def graph_checks(
             return None
         return name
 
-    return is_milia, site_of
+    return is_milia, site_of, damage_of
 
 
 def read_document(
@@ -135,12 +152,14 @@ def read_document(
 def read_prefetch(
     prefetch: dict[str, Any], patient_id: str | None, today: dt.date,
     is_milia: Callable[[str], bool], site_of: Callable[[str, str], str | None],
+    damage_of: Callable[[str], str | None] = lambda curie: None,
 ) -> FhirCase:
     """Read a CDS Hooks ``prefetch`` (FHIR R4 resources) as a case profile.
 
     :param patient_id: ``context.patientId``: resources about another patient are ignored.
     :param is_milia: whether a milia-kg class (CURIE) is milia or one of its subtypes.
     :param site_of: ``site_of(path, text or CURIE)`` -> the CURIE of a body site of the graph, or ``None``.
+    :param damage_of: the ``preceding_skin_damage`` value of a milia-kg class (CURIE), or ``None``.
     """
     out = FhirCase()
     birth: str | None = None
@@ -157,9 +176,37 @@ def read_prefetch(
         else:
             article = "an" if str(kind)[:1] in "AEIOU" else "a"
             out.ignore(path, kind, f"{article} {kind} resource has no profile field" if kind else "not a FHIR resource")
+    damage: list[tuple[str, dict[str, Any], str]] = []
     for path, condition in conditions:
-        _condition(condition, path, patient_id, birth, is_milia, site_of, out)
+        found = _condition(condition, path, patient_id, birth, is_milia, site_of, damage_of, out)
+        if found is not None:
+            damage.append((path, condition, found))
+    if out.milia:
+        _preceding(damage, out)
     return out
+
+
+def _onset_day(condition: dict[str, Any]) -> str | None:
+    value = condition.get("onsetDateTime")
+    return value[:10] if isinstance(value, str) and len(value) >= 10 else None
+
+
+def _preceding(damage: list[tuple[str, dict[str, Any], str]], out: FhirCase) -> None:
+    """Damage to the skin counts as preceding the milia when its onset day is before every milia onset day."""
+    days = [value[:10] for _, value in out.milia_onsets if len(value) >= 10]
+    if not damage:
+        for path, value in out.milia_onsets:
+            out.ignore(path, value, "only an onset at birth has a profile field (present_at_birth); an age at onset"
+                                    " is not the patient's age")
+    for path, condition, value in damage:
+        day = _onset_day(condition)
+        if day is not None and days and day < min(days):
+            out.profile.setdefault("preceding_skin_damage", [])
+            if value not in out.profile["preceding_skin_damage"]:
+                out.profile["preceding_skin_damage"].append(value)
+        else:
+            out.ignore(f"{path}.onsetDateTime", condition.get("onsetDateTime"), f"damage to the skin ({value}), but"
+                       " no onset days show it began before the milia (onsetDateTime of both, to the day)")
 
 
 def _patient(patient: dict[str, Any], path: str, today: dt.date, out: FhirCase) -> str | None:
@@ -200,20 +247,24 @@ def _status(condition: dict[str, Any], key: str) -> set[str]:
 
 def _condition(
     condition: dict[str, Any], path: str, patient_id: str | None, birth: str | None,
-    is_milia: Callable[[str], bool], site_of: Callable[[str, str], str | None], out: FhirCase,
-) -> None:
+    is_milia: Callable[[str], bool], site_of: Callable[[str, str], str | None],
+    damage_of: Callable[[str], str | None], out: FhirCase,
+) -> str | None:
+    """Read one Condition into ``out``; the ``preceding_skin_damage`` value it names, if it is damage to
+    the skin (whether it preceded the milia is decided once every Condition is read)."""
     subject = (condition.get("subject") or {}).get("reference")
     if patient_id and subject not in (None, f"Patient/{patient_id}"):
         out.ignore(f"{path}.subject", subject, f"a Condition of another patient than Patient/{patient_id}")
-        return
+        return None
     if _status(condition, "verificationStatus") & _NOT_FINDING:
         out.ignore(path, condition.get("code"), "verificationStatus says it is refuted or entered in error")
-        return
-    clinical = _status(condition, "clinicalStatus")
-    if clinical and not clinical & _ACTIVE:
-        out.ignore(path, condition.get("code"), f"clinicalStatus {', '.join(sorted(clinical))}: not active")
-        return
+        return None
     codings = _codings(condition.get("code"))
+    damage = next((v for curie, _ in codings for cls in codes.mapped_classes(curie) if (v := damage_of(cls))), None)
+    clinical = _status(condition, "clinicalStatus")
+    if clinical and not clinical & _ACTIVE and damage is None:  # past damage still preceded the milia
+        out.ignore(path, condition.get("code"), f"clinicalStatus {', '.join(sorted(clinical))}: not active")
+        return None
     milia = [(curie, cls) for curie, _ in codings for cls in codes.mapped_classes(curie) if is_milia(cls)]
     if milia:
         out.milia = True
@@ -223,16 +274,20 @@ def _condition(
                                                   " ontology classifies from observations")
         _sites(condition.get("bodySite"), f"{path}.bodySite", site_of, out)
         _onset(condition, path, birth, out)
-        return
+        return None
+    if damage is not None:
+        return damage
     for curie, display in codings:
         evidence = inherited.from_annotations(curie, display)
         if evidence is not None:
             out.profile["inherited_disorder"] = True
             out.evidence.append(evidence)
-            return
+            return None
     said = ", ".join(curie for curie, _ in codings) or "no coding milia-kg reads"
-    out.ignore(f"{path}.code", condition.get("code"), f"{said}: neither milia in the mapping set nor a disorder"
-                                                      " the HPO annotations give a mode of inheritance")
+    out.ignore(f"{path}.code", condition.get("code"), f"{said}: neither milia nor damage to the skin in the"
+                                                      " mapping set, nor a disorder the HPO annotations give a mode"
+                                                      " of inheritance")
+    return None
 
 
 def _sites(body_sites: Any, path: str, site_of: Callable[[str, str], str | None], out: FhirCase) -> None:
@@ -260,6 +315,8 @@ def _onset(condition: dict[str, Any], path: str, birth: str | None, out: FhirCas
             key == "onsetAge" and isinstance(value, dict) and value.get("value") == 0)
         if at_birth:
             out.profile["present_at_birth"] = True
+        elif key == "onsetDateTime" and isinstance(value, str):
+            out.milia_onsets.append((f"{path}.{key}", value))  # the order of damage and milia (_preceding)
         else:
             out.ignore(f"{path}.{key}", value, "only an onset at birth has a profile field (present_at_birth); an"
                                                " age at onset is not the patient's age")

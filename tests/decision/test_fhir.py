@@ -81,3 +81,34 @@ def test_a_newborn_with_milia_at_birth_is_read_as_present_at_birth() -> None:
     case = fhir.read_prefetch(prefetch, "n", today, *fhir.graph_checks(graph.holds, graph.resolve))
     assert (case.milia, case.profile, case.ignored) == (
         True, {"age_years": round(6 / 365.25, 6), "sites": ["nose"], "present_at_birth": True}, [])
+
+
+def _damage_case(rash_onset: str | None, milia_onset: str | None) -> fhir.FhirCase:
+    def condition(system: str, code: str, onset: str | None) -> dict[str, Any]:
+        return {"resourceType": "Condition", "code": {"coding": [{"system": system, "code": code}]},
+                **({"onsetDateTime": onset} if onset else {})}
+
+    prefetch = {"patient": {"resourceType": "Patient", "id": "a", "birthDate": "1980-01-01"},
+                "rash": condition("http://human-phenotype-ontology.org", "HP:0000988", rash_onset),
+                "milia": condition("http://snomed.info/sct", "254679001", milia_onset)}
+    graph = api.graph()
+    return fhir.read_prefetch(prefetch, "a", dt.date(2026, 12, 6), *fhir.graph_checks(graph.holds, graph.resolve))
+
+
+def test_a_rash_that_began_before_the_milia_preceded_them() -> None:
+    # HP:0000988 (Skin rash) is mapped to mkg:Rash (closeMatch); the page: secondary milia develop after damage
+    case = _damage_case("2026-03-01", "2026-04-15")
+    assert (case.profile["preceding_skin_damage"], case.ignored) == (["rash"], [])
+    result = api.classify({**case.profile}).to_dict()
+    assert [s["id"] for s in result["subtypes"]] == ["mkg:SecondaryMilia"]
+
+
+@pytest.mark.parametrize(("rash", "milia"), [("2026-04-15", "2026-03-01"), ("2026-03-01", None), (None, "2026-03-01"),
+                                             ("2026-03-01", "2026-03-01")],
+                         ids=["after", "milia-undated", "rash-undated", "same-day"])
+def test_a_rash_not_shown_to_come_first_is_ignored(rash: str | None, milia: str | None) -> None:
+    case = _damage_case(rash, milia)
+    assert "preceding_skin_damage" not in case.profile
+    assert [(i["field"], i["reason"]) for i in case.ignored] == [(
+        "prefetch.rash.onsetDateTime", "damage to the skin (rash), but no onset days show it began before the milia"
+        " (onsetDateTime of both, to the day)")]

@@ -154,12 +154,12 @@ def test_unusable_resources_are_ignored_with_the_reason(client: TestClient) -> N
     assert body["extension"]["org.w3id.milia-kg.ignored"] == [
         {"field": "prefetch.weight", "reason": "an Observation resource has no profile field"},
         {"field": "prefetch.conditions.entry[0].resource.bodySite[0]", "reason": "names no body site of milia-kg's graph"},
+        {"field": "prefetch.conditions.entry[1].resource.code",
+         "reason": "no coding milia-kg reads: neither milia nor damage to the skin in the mapping set, nor a"
+                   " disorder the HPO annotations give a mode of inheritance"},
         {"field": "prefetch.conditions.entry[0].resource.onsetDateTime",
          "reason": "only an onset at birth has a profile field (present_at_birth); an age at onset is not the"
-                   " patient's age"},
-        {"field": "prefetch.conditions.entry[1].resource.code",
-         "reason": "no coding milia-kg reads: neither milia in the mapping set nor a disorder the HPO annotations"
-                   " give a mode of inheritance"}]
+                   " patient's age"}]
 
 
 @pytest.mark.parametrize("status", [

@@ -475,9 +475,12 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
                    "(needs milia-kg[cds-auth]); without it the service must sit behind the EHR's network.")
 @click.option("--cds-issuer", metavar="ISS", multiple=True,
               help="With --cds-jwks: a JWT issuer (iss) to accept (repeat for several; default: any).")
+@click.option("--cds-fhir-server", metavar="URL", multiple=True,
+              help="An EHR FHIR server (a CDS Hooks fhirServer) that missing prefetch may be fetched from, "
+                   "with the call's bearer token (repeat for several; default: none, nothing is fetched).")
 @query_reasoner_option
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int | None, cds_jwks: str | None,
-                  cds_issuer: tuple[str, ...], reasoner: str) -> None:
+                  cds_issuer: tuple[str, ...], cds_fhir_server: tuple[str, ...], reasoner: str) -> None:
     """Serve the graph read-only over HTTP: SPARQL at /sparql, the catalogue at /api/queries, decision
     support at /api/classify and /cds-services (CDS Hooks), a web page at /."""
     try:
@@ -494,6 +497,10 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int | N
         from milia_kg.serve.cds_auth import Verifier
 
         cds.use_jwt(Verifier.from_file(cds_jwks, cds_issuer))
+    if cds_fhir_server:
+        from milia_kg.serve.cds_fetch import FhirFetcher
+
+        cds.use_fhir_servers(FhirFetcher(cds_fhir_server))
     kg = KnowledgeGraph.open(reasoner=reasoner).with_limits(
         timeout=serve_app.DEFAULT_TIMEOUT if timeout is None else timeout,
         max_rows=serve_app.DEFAULT_MAX_ROWS if max_rows is None else max_rows,

@@ -5,9 +5,10 @@ and its renderings (:mod:`milia_kg.decision.render`) unchanged.
 Where the case comes from in a CDS Hooks 2.0 request: the FHIR R4 resources of ``prefetch`` (the
 service declares templates for the Patient and the patient's Conditions), read by
 :mod:`milia_kg.decision.fhir`; a patient without milia gets 200 and no cards.  What the prefetch
-lacks is not fetched: ``fhirServer`` and ``fhirAuthorization`` are never used (the token is neither
-used nor logged).  As an extension, ``context.caseProfile`` carries a case profile or Phenopacket
-instead, which goes to ``classify`` as it is.  Cards are :func:`milia_kg.decision.cards.to_cards`;
+lacks is not fetched unless the operator allows the call's ``fhirServer`` (:func:`use_fhir_servers`,
+:mod:`.cds_fetch`); the ``fhirAuthorization`` token is then sent to it, and never logged.  As an
+extension, ``context.caseProfile`` carries a case profile or Phenopacket instead, which goes to
+``classify`` as it is.  Cards are :func:`milia_kg.decision.cards.to_cards`;
 what could not be read is logged and returned in the response's ``extension``.  Feedback
 (``POST /cds-services/{id}/feedback``) is accepted and logged.  With a JWKS given to
 :func:`use_jwt`, every call and feedback must carry a valid bearer JWT (:mod:`.cds_auth`).
@@ -29,7 +30,7 @@ from milia_kg.errors import CaseProfileError
 from milia_kg.serve.http import HTTPError, detached, json_response
 
 __all__ = ["CDS_CORS_HEADERS", "IGNORED_EXTENSION", "MAX_BODY_BYTES", "MAX_PROFILES", "SERVICE",
-           "add_decision_routes", "use_jwt"]
+           "add_decision_routes", "use_fhir_servers", "use_jwt"]
 
 #: Bytes a classify or CDS Hooks request body may hold (a profile is well under 1 KiB).
 MAX_BODY_BYTES = 2**20
@@ -47,8 +48,8 @@ SERVICE: dict[str, Any] = {
     "graph, and returns the expected course, management, what to avoid and when to seek care, each "
     "with its verbatim source quote. Decision support derived from one patient-education page, not a diagnosis.",
     "usageRequirements": "Reads the prefetched Patient (birthDate, gender) and Conditions (code, bodySite, "
-    "onset); missing prefetch is not fetched. Extension: a milia-kg case profile or Phenopacket in "
-    "context.caseProfile is classified instead.",
+    "onset); missing prefetch is fetched only from a fhirServer the operator allows. Extension: a milia-kg "
+    "case profile or Phenopacket in context.caseProfile is classified instead.",
     "prefetch": {
         "patient": "Patient/{{context.patientId}}",
         "conditions": "Condition?patient={{context.patientId}}",
@@ -231,8 +232,11 @@ def _cds_cards(body: bytes, reasoner: str, base_url: str) -> str:
             field = "context.caseProfile" + (f".{error.field}" if error.field else "")
             raise CaseProfileError(field, error.reason) from None
     else:
+        prefetch = request.get("prefetch") or {}
+        if _fetcher[0] is not None:
+            prefetch = _fetcher[0].complete(request)
         try:
-            result = clients.classify_prefetch(request.get("prefetch") or {}, patient_id, reasoner=reasoner)
+            result = clients.classify_prefetch(prefetch, patient_id, reasoner=reasoner)
         except CaseProfileError as error:
             raise CaseProfileError("prefetch" + (f".{error.field}" if error.field else ""), error.reason) from None
     answer: dict[str, Any] = cards.to_cards(result, base_url, patient_id)
@@ -277,6 +281,14 @@ def _feedback(body: bytes, service_id: str) -> None:
 
 #: The JWT verifier in force (``None``: no keys were given; the service must sit behind the EHR's network).
 _verifier: list[Any] = [None]
+#: The fetcher of missing prefetch (``None``: nothing is fetched, the default).
+_fetcher: list[Any] = [None]
+
+
+def use_fhir_servers(fetcher: Any) -> None:
+    """Fetch missing prefetch with ``fetcher`` (a :class:`milia_kg.serve.cds_fetch.FhirFetcher`) from
+    the servers it allows; ``None``: never fetch."""
+    _fetcher[0] = fetcher
 
 
 def use_jwt(verifier: Any) -> None:

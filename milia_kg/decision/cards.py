@@ -34,6 +34,22 @@ def _unique(lines: list[str]) -> list[str]:
     return list(dict.fromkeys(lines))[:MAX_BULLETS]
 
 
+def _advice(data: dict[str, Any], target: str) -> list[str]:
+    """One bullet per advice item (course, then management) stated for ``target``, with the quote that
+    names the item if one does (an item can carry several: its framing sentence and its statement)."""
+    quotes: dict[str, list[str]] = {}
+    for section in ("course", "management"):
+        for item in data[section]:
+            if target in item.get("for", []):
+                quotes.setdefault(item.get("item_label") or "in general", []).append(item["quote"])
+    bullets = []
+    for label, said in quotes.items():
+        words = [w for w in label.lower().split() if len(w) > 3]
+        naming = [q for q in said if any(w in q.lower() for w in words)]
+        bullets.append(f"- {label}: \"{(naming or said)[0]}\"")
+    return bullets
+
+
 def _topic(code: str, display: str) -> dict[str, str]:
     return {"system": TOPIC_SYSTEM, "code": code, "display": display}
 
@@ -83,8 +99,7 @@ def to_cards(result: Result, base_url: str = "", patient_id: str | None = None) 
     cards: list[dict[str, Any]] = []
     for subtype in data["subtypes"]:
         bullets = [f"- {r['definition']}: {r['observed']}" for r in subtype["rationale"]]
-        bullets += [f"- {i.get('item_label') or 'in general'}: \"{i['quote']}\"" for section in ("course", "management")
-                    for i in data[section] if subtype["id"] in i.get("for", [])]
+        bullets += _advice(data, subtype["id"])
         card = _card(f"Milia: the observations meet the definition of {subtype['label']}", "info",
                      "\n".join([f"**{subtype['label']}**", "", *_unique(bullets), "", footer]),
                      {**source, "topic": _topic(subtype["id"].removeprefix("mkg:"), subtype["label"])})
@@ -96,8 +111,9 @@ def to_cards(result: Result, base_url: str = "", patient_id: str | None = None) 
         card["selectionBehavior"] = "at-most-one"
         cards.append(card)
     if not data["subtypes"]:
-        cards.append(_card("Milia: no subtype's definition is met by the observations", "info",
-                           f"{data['note']}\n\n{footer}", {**source, "topic": _topic("Milia", "milia")}))
+        detail = "\n".join([data["note"], "", *_unique(_advice(data, "mkg:Milia")), "", footer])
+        cards.append(_card("Milia: no subtype's definition is met by the observations", "info", detail,
+                           {**source, "topic": _topic("Milia", "milia")}))
     for item in data["to_consider"]:
         bullets = [f"- {r['definition']}: {r['observed']}" for r in item["rationale"]]
         bullets += [f"- {d['label']} ({d['disorder']}): {d['detail']} [{d['reference']}]"

@@ -96,6 +96,11 @@ def test_a_forty_year_old_with_a_milium_condition(client: TestClient) -> None:
         ("Milia: no subtype's definition is met by the observations", "info"),
         ("Milia: avoid squeezing or scraping off milia on your own", "warning"),
         ("Milia: when to seek care", "info")]
+    # the page: milia usually are not treated; adults concerned about their appearance can have them removed
+    # (adapalene gel over the counter, tretinoin cream on prescription)
+    assert '- no treatment: "' in cards[0]["detail"]
+    assert ('- adapalene gel: "These include medical therapies such as regular application of adapalene gel which is'
+            ' over the counter or tretinoin cream which is a prescription."') in cards[0]["detail"]
     assert "You should not try to squeeze or scrape off milia on your own" in cards[1]["detail"]
     assert "Adults with milia might want to see a dermatologist" in cards[2]["detail"]
     assert "Babies usually see doctors" not in cards[2]["detail"]  # an adult: the babies' advice is not shown

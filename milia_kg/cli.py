@@ -536,10 +536,19 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
 @click.option("--cors", metavar="ORIGINS", default="*", show_default=True,
               help="Origins whose browser scripts may read the answers (CORS): '*', comma-separated origins, "
                    "or '' for none. /cds-services keeps CDS Hooks' own policy.")
+@click.option("--cds-jwks", metavar="FILE", type=click.Path(dir_okay=False), default=None,
+              help="The EHR's JWK Set: CDS Hooks calls must then carry a JWT signed by one of its keys "
+                   "(needs milia-kg[cds-auth]); without it the service must sit behind the EHR's network.")
+@click.option("--cds-issuer", metavar="ISS", multiple=True,
+              help="With --cds-jwks: a JWT issuer (iss) to accept (repeat for several; default: any).")
+@click.option("--cds-fhir-server", metavar="URL", multiple=True,
+              help="An EHR FHIR server (a CDS Hooks fhirServer) that missing prefetch may be fetched from, "
+                   "with the call's bearer token (repeat for several; default: none, nothing is fetched).")
 @query_reasoner_option
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int | None,
                   max_concurrent: int, memory_budget: int, max_waiting: int, max_bytes: int, max_body: int,
-                  read_timeout: float, allow_hosts: tuple[str, ...], cors: str, reasoner: str) -> None:
+                  read_timeout: float, allow_hosts: tuple[str, ...], cors: str, cds_jwks: str | None,
+                  cds_issuer: tuple[str, ...], cds_fhir_server: tuple[str, ...], reasoner: str) -> None:
     """Serve the graph read-only over HTTP: SPARQL at /sparql, the catalogue at /api/queries, decision
     support at /api/classify and /cds-services (CDS Hooks), a web page at /."""
     try:
@@ -549,11 +558,22 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int | N
         raise MiliaKGError(f"serve needs FastAPI and uvicorn ({exc.name} is missing): "
                            "pip install 'milia-kg[serve]'") from None
     from milia_kg.query.kg import KnowledgeGraph
+    from milia_kg.serve import cds
     from milia_kg.serve.limits import ServeLimits
 
     limits = ServeLimits(max_concurrent=max_concurrent, memory_budget=memory_budget << 20,
                          max_waiting=max_waiting, max_bytes=max_bytes, max_body=max_body,
                          read_timeout=read_timeout, hosts=allow_hosts)
+    if cds_issuer and not cds_jwks:
+        raise click.UsageError("--cds-issuer needs --cds-jwks")
+    if cds_jwks:
+        from milia_kg.serve.cds_auth import Verifier
+
+        cds.use_jwt(Verifier.from_file(cds_jwks, cds_issuer))
+    if cds_fhir_server:
+        from milia_kg.serve.cds_fetch import FhirFetcher
+
+        cds.use_fhir_servers(FhirFetcher(cds_fhir_server))
     kg = KnowledgeGraph.open(reasoner=reasoner).with_limits(
         timeout=serve_app.DEFAULT_TIMEOUT if timeout is None else timeout,
         max_rows=serve_app.DEFAULT_MAX_ROWS if max_rows is None else max_rows,

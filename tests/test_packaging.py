@@ -123,6 +123,15 @@ def test_wheel_ships_the_serve_page_and_yasgui(wheel: Path) -> None:
     assert expected <= names, sorted(expected - names)
 
 
+def test_wheel_ships_the_decision_examples(wheel: Path) -> None:
+    """The decision-support example files (docs/decision-support.md) ship with the package, not only the tests."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    examples = REPO / "milia_kg" / "decision" / "examples"
+    expected = {f"milia_kg/decision/examples/{p.name}" for p in examples.iterdir() if p.is_file()}
+    assert {"milia_kg/decision/examples/fhir-bundle-milia-ofd1.json", "milia_kg/decision/examples/README.md"} <= expected
+    assert expected <= names, sorted(expected - names)
+
+
 def test_wheel_metadata(wheel: Path) -> None:
     archive = zipfile.ZipFile(wheel)
     metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))

@@ -7,6 +7,12 @@ ontology's defined classes, and gather the advice the catalogue queries give for
 - :mod:`~milia_kg.decision.classifier`: each case reasoned against that module, its subtypes and rationale;
 - :mod:`~milia_kg.decision.advice`: the catalogue answers for the subtypes found, with quotes;
 - :mod:`~milia_kg.decision.api`: :func:`classify`, :func:`classify_many` and :class:`Result`.
+- :mod:`~milia_kg.decision.documents`: a profile, Phenopacket or FHIR document told apart and read as a case;
+- :mod:`~milia_kg.decision.fhir`: FHIR R4 resources (an EHR's CDS Hooks prefetch, a Bundle) as a profile;
+- :mod:`~milia_kg.decision.codes`: external codes read back into milia-kg's classes through the mapping set;
+- :mod:`~milia_kg.decision.inherited`: inherited disorders from diagnoses (HPO modes of inheritance, variants);
+- :mod:`~milia_kg.decision.clients`: a CDS Hooks prefetch classified;
+- :mod:`~milia_kg.decision.cards`: a result as CDS Hooks 2.0 cards.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from milia_kg import vocab
-from milia_kg.decision import advice, json_input, phenopacket, schema_module
+from milia_kg.decision import advice, documents, inherited, json_input, phenopacket, schema_module
 from milia_kg.decision.case_graph import MKG, case_graph, graph_resolver
 from milia_kg.decision.classifier import Classifier
 from milia_kg.decision.profile import check_profile
@@ -124,7 +124,10 @@ def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
     :raises InconsistencyError: if the observations contradict the ontology.
     """
     json_input.check_values(profile)  # before the Phenopacket reader or the schema sees it
-    profile, packet = phenopacket.read(profile, lambda: graph(reasoner))
+    document = documents.read(profile, lambda: graph(reasoner))  # a profile, Phenopacket or FHIR Bundle
+    if document.not_recorded is not None:  # valid, but without milia: an answer, not an error
+        return not_recorded(document.id, document.dropped, document.not_recorded)
+    profile, packet = document.profile, document.packet
     checked = check_profile(profile)
     ctx = _context(reasoner)
     case = case_graph(checked, ctx.resolve)
@@ -137,14 +140,28 @@ def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
          **{key: _short(ctx.consider_rows[(s.by, s.subtype)][key]) for key in ("qualifier", "quote", "source")}}
         for s in suggestions
     ]
+    to_consider = inherited.attach(to_consider, document.evidence)
     sections = ctx.advice([str(m.subtype) for m in matches], populations)
     cited = sorted({q["source"] for rows in sections.values() for row in rows for q in row["quotes"] if q["source"]}
                    | {row["source"] for row in to_consider if row.get("source")})
     return Result(
-        id=checked.get("id"), subtypes=subtypes, advice=sections, ignored=phenopacket.ignored(packet, case.ignored),
+        id=checked.get("id"), subtypes=subtypes, advice=sections,
+        ignored=document.dropped + phenopacket.ignored(packet, case.ignored),
         sources=[_source(ctx, curie) for curie in cited], note=_note(subtypes, to_consider),
         to_consider=to_consider,
     )
+
+
+#: The note of a case whose milia are not recorded (issue 19: out of scope is an answer, not an error).
+NOT_RECORDED = "Milia are not recorded for this case, so milia-kg has no subtype and no advice for it."
+
+
+def not_recorded(case_id: str | None, ignored: list[dict[str, Any]], why: str = "") -> Result:
+    """The answer for a valid case that does not record milia (excluded, or absent): no subtypes, no advice."""
+    note = NOT_RECORDED + (f" ({why})" if why else "")
+    sections: dict[str, list[dict[str, Any]]] = {name: [] for name in (*advice.CONDITION_SECTIONS, "avoid",
+                                                                       "care_seeking")}
+    return Result(id=case_id, subtypes=[], advice=sections, ignored=ignored, sources=[], note=note)
 
 
 def _subtype(ctx: _Context, iri: str, satisfied: tuple[tuple[str, str], ...]) -> dict[str, Any]:

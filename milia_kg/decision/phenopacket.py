@@ -32,6 +32,7 @@ from typing import Any
 
 from milia_kg import vocab
 from milia_kg.base import resources
+from milia_kg.decision import inherited
 from milia_kg.errors import CaseProfileError
 
 #: Top-level keys of a Phenopacket v2 message (JSON names); a JSON object holding one of :data:`_MARKERS`
@@ -46,7 +47,8 @@ SEX = {"FEMALE": "female", "MALE": "male", "OTHER_SEX": "other", "UNKNOWN_SEX": 
 _WHY = {
     "measurements": "measurements have no profile field",
     "biosamples": "biosamples have no profile field",
-    "interpretations": "genomic interpretations have no profile field",
+    "interpretations": "an interpretation without a pathogenic or likely pathogenic variant of a disease in"
+                       " diseases has no profile field",
     "medicalActions": "treatments given have no profile field",
     "files": "files are not read",
     "metaData": "document metadata, not an observation",
@@ -110,6 +112,11 @@ class Conversion:
     profile: dict[str, Any] = field(default_factory=dict)
     ignored: list[dict[str, Any]] = field(default_factory=list)
     origin: dict[str, str] = field(default_factory=dict)
+    #: whether milia (HP:0001056) is recorded as present; if not, :attr:`why_not` says what was found.
+    milia: bool = True
+    why_not: str = ""
+    #: the evidence for each disease read as an inherited disorder.
+    evidence: list[inherited.Evidence] = field(default_factory=list)
 
     def set(self, name: str, value: Any, path: str) -> None:
         """Set a profile field (appending to a list field) and remember where it came from.
@@ -282,8 +289,11 @@ def convert(document: dict[str, Any], graph: Callable[[], Graph]) -> Conversion:
     """Check a Phenopacket v2 (JSON object) and map it to a case profile.
 
     :param graph: as for :func:`read`.
-    :raises CaseProfileError: naming the JSON path, for a malformed Phenopacket, one that does not
-        record milia (HP:0001056) as present, or one that contradicts itself.
+    A valid Phenopacket that excludes milia (HP:0001056) or does not record them gives a conversion
+    whose :attr:`Conversion.milia` is false: an answer ("not recorded"), not an error.
+
+    :raises CaseProfileError: naming the JSON path, for a malformed Phenopacket or one that
+        contradicts itself.
     """
     packet = _check(document)
     terms_of = _Vocabulary(packet, graph)
@@ -296,7 +306,11 @@ def convert(document: dict[str, Any], graph: Callable[[], Graph]) -> Conversion:
                 out.ignore(path, item, _WHY[key])
     _subject(packet.get("subject", {}), out)
     _features(packet.get("phenotypicFeatures", []), terms_of, out)
-    _diseases(packet.get("diseases", []), out)
+    if not out.milia:
+        return out
+    _diseases(packet.get("diseases", []), out, packet)
+    used = {f"interpretations[{i}]" for i in inherited.interpretations_used(packet, out.evidence)}
+    out.ignored = [item for item in out.ignored if item["field"] not in used]
     if set(out.profile) <= {"id"}:
         raise CaseProfileError("", "the Phenopacket records milia but nothing a profile field takes (age, sex,"
                                    " onset, modifiers or features of the HPO table); a case must say something")
@@ -383,9 +397,9 @@ def _features(features: list[dict[str, Any]], terms_of: _Vocabulary, out: Conver
     milia = [i for i, f in enumerate(features) if _id(f, "type") == MILIA]
     present = [i for i in milia if not features[i].get("excluded")]
     if not present:
-        said = "excludes milia" if milia else "does not record milia"
-        raise CaseProfileError("phenotypicFeatures", f"the Phenopacket {said} ({MILIA}); milia-kg classifies"
-                                                     " cases of milia only, so milia must be recorded as present")
+        out.milia = False
+        out.why_not = f"the Phenopacket {'excludes' if milia else 'does not record'} milia ({MILIA})"
+        return
     if len(milia) > 1:
         raise CaseProfileError(f"phenotypicFeatures[{milia[1]}]", f"milia ({MILIA}) is recorded more than once")
     for i, feature in enumerate(features):
@@ -495,7 +509,7 @@ def _disease_index() -> tuple[dict[str, list[tuple[str, str]]], dict[str, tuple[
     return mapped, annotated
 
 
-def _diseases(diseases: list[dict[str, Any]], out: Conversion) -> None:
+def _diseases(diseases: list[dict[str, Any]], out: Conversion, packet: dict[str, Any]) -> None:
     mapped, annotated = _disease_index()
     for i, disease in enumerate(diseases):
         path = f"diseases[{i}]"
@@ -504,6 +518,13 @@ def _diseases(diseases: list[dict[str, Any]], out: Conversion) -> None:
             out.ignore(path, disease, "an excluded disease; the profile has no field for its absence")
             continue
         subjects = mapped.get(term, [])
+        evidence = inherited.from_phenopacket(term, str(disease.get("term", {}).get("label", "")), packet)
+        if evidence and not subjects:
+            out.set("inherited_disorder", True, f"{path}.term")
+            out.evidence.extend(evidence)
+            for key in sorted(set(disease) - {"term"}):
+                out.ignore(f"{path}.{key}", disease[key], "only the disease itself is used")
+            continue
         if any(subject == "mkg:InheritedDisorder" for subject, _ in subjects):
             out.set("inherited_disorder", True, f"{path}.term")
             for key in sorted(set(disease) - {"term"}):

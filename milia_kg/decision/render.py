@@ -46,6 +46,8 @@ def to_text(result: Result) -> str:
         out.append(f"- to consider: {item['label']} (linked by the source, not a definition)")
         out += [f"    {r['definition']}: {r['observed']}" for r in item["rationale"]]
         out.append(f"      \"{item['quote']}\" [{item['source']}]")
+        out += [f"    inherited disorder: {d['label']} ({d['disorder']}): {d['detail']} [{d['reference']}]"
+                for d in item.get("disorders", [])]  # issue 19: the evidence, see decision/inherited.py
     for section in SECTIONS:
         if data[section]:
             out.append(f"{section.replace('_', ' ').capitalize()}:")

@@ -2,13 +2,16 @@
 (``GET /cds-services``, ``POST /cds-services/{id}``), both calling :func:`milia_kg.decision.api.classify`
 and its renderings (:mod:`milia_kg.decision.render`) unchanged.
 
-Where the case comes from in a CDS Hooks request: ``context.caseProfile`` (an extension of the
-``patient-view`` context, stated in the service's ``usageRequirements``). A case profile is not a
-FHIR resource, so no prefetch template could fetch it from an EHR's FHIR server; the service
-declares no prefetch, and ignores ``prefetch``, ``fhirServer`` and ``fhirAuthorization`` (it never
-calls the EHR back; the token is neither used nor logged). The document at ``context.caseProfile``
-goes to ``classify`` as it is, so whatever ``classify`` accepts (a case profile, a Phenopacket) the
-service accepts.
+Where the case comes from in a CDS Hooks 2.0 request: the FHIR R4 resources of ``prefetch`` (the
+service declares templates for the Patient and the patient's Conditions), read by
+:mod:`milia_kg.decision.fhir`; a patient without milia gets 200 and no cards.  What the prefetch
+lacks is not fetched unless the operator allows the call's ``fhirServer`` (:func:`use_fhir_servers`,
+:mod:`.cds_fetch`); the ``fhirAuthorization`` token is then sent to it, and never logged.  As an
+extension, ``context.caseProfile`` carries a case profile or Phenopacket instead, which goes to
+``classify`` as it is.  Cards are :func:`milia_kg.decision.cards.to_cards`;
+what could not be read is logged and returned in the response's ``extension``.  Feedback
+(``POST /cds-services/{id}/feedback``) is accepted and logged.  With a JWKS given to
+:func:`use_jwt`, every call and feedback must carry a valid bearer JWT (:mod:`.cds_auth`).
 
 Bodies are capped at :data:`MAX_BODY_BYTES`; JSON is parsed strictly (no ``NaN``/``Infinity``,
 nesting bounded) so that a malformed body is a 400 naming the problem, never a 500.
@@ -17,6 +20,7 @@ nesting bounded) so that a malformed body is a 400 naming the problem, never a 5
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -26,7 +30,8 @@ from milia_kg.decision import json_input
 from milia_kg.errors import CaseProfileError
 from milia_kg.serve.http import HTTPError, detached, json_response
 
-__all__ = ["CDS_CORS_HEADERS", "MAX_BODY_BYTES", "MAX_PROFILES", "SERVICE", "add_decision_routes"]
+__all__ = ["CDS_CORS_HEADERS", "IGNORED_EXTENSION", "MAX_BODY_BYTES", "MAX_PROFILES", "SERVICE",
+           "add_decision_routes", "use_fhir_servers", "use_jwt"]
 
 #: Bytes a classify or CDS Hooks request body may hold (a profile is well under 1 KiB).
 MAX_BODY_BYTES = 2**20
@@ -36,16 +41,23 @@ MAX_PROFILES = 1_000
 MAX_DEPTH = json_input.MAX_DEPTH
 
 #: The one CDS Hooks service (discovery entry, CDS Hooks 1.0/2.0).
-SERVICE: dict[str, str] = {
+SERVICE: dict[str, Any] = {
     "hook": "patient-view",
     "id": "milia-kg-classify",
     "title": "milia-kg: kind of milia and sourced advice",
     "description": "Classifies a case of milia into subtypes by OWL reasoning over the milia knowledge "
     "graph, and returns the expected course, management, what to avoid and when to seek care, each "
     "with its verbatim source quote. Decision support derived from one patient-education page, not a diagnosis.",
-    "usageRequirements": "The case goes in context.caseProfile: a milia-kg case profile (JSON, see the "
-    "case-profile JSON Schema) or any other document milia_kg.classify accepts. No prefetch is used.",
+    "usageRequirements": "Reads the prefetched Patient (birthDate, gender) and Conditions (code, bodySite, "
+    "onset); missing prefetch is fetched only from a fhirServer the operator allows. Extension: a milia-kg "
+    "case profile or Phenopacket in context.caseProfile is classified instead.",
+    "prefetch": {
+        "patient": "Patient/{{context.patientId}}",
+        "conditions": "Condition?patient={{context.patientId}}",
+    },
 }
+#: The response extension that carries what could not be used (CDS Hooks 2.0, "Extensions").
+IGNORED_EXTENSION = "org.w3id.milia-kg.ignored"
 #: CORS for browser-based CDS clients (CDS Hooks, "Cross-origin resource sharing").
 CDS_CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -173,21 +185,93 @@ def _cds_case(body: bytes) -> Any:
     for key in ("userId", "patientId", "encounterId"):
         if context.get(key) is not None and not isinstance(context[key], str):
             raise bad(f"context.{key}", "expected a string")
-    if "caseProfile" not in context:
-        raise bad("context.caseProfile", "required: the case (a case profile; see usageRequirements at /cds-services)")
-    return context["caseProfile"]
+    if "caseProfile" not in context and not isinstance(context.get("patientId"), str):
+        raise bad("context.patientId", "required for patient-view: the FHIR Patient.id of the patient in context")
+    return request
 
 
-def _cds_cards(body: bytes, reasoner: str) -> str:
-    from milia_kg.decision import render
+def _cds_cards(body: bytes, reasoner: str, base_url: str) -> str:
+    from milia_kg.decision import cards, clients
 
-    profile = _cds_case(body)
+    request = _cds_case(body)
+    context = request["context"]
+    patient_id = context.get("patientId")
+    if "caseProfile" in context:
+        try:
+            result = _classify_one(context["caseProfile"], reasoner)
+        except CaseProfileError as error:
+            field = "context.caseProfile" + (f".{error.field}" if error.field else "")
+            raise CaseProfileError(field, error.reason) from None
+    else:
+        prefetch = request.get("prefetch") or {}
+        if _fetcher[0] is not None:
+            prefetch = _fetcher[0].complete(request)
+        try:
+            result = clients.classify_prefetch(prefetch, patient_id, reasoner=reasoner)
+        except CaseProfileError as error:
+            raise CaseProfileError("prefetch" + (f".{error.field}" if error.field else ""), error.reason) from None
+    answer: dict[str, Any] = cards.to_cards(result, base_url, patient_id)
+    if result.ignored:
+        hook = request["hookInstance"][:64]
+        for item in result.ignored:
+            print(f"milia-kg serve: CDS hook {hook}: ignored {item['field']}: {item['reason']}",
+                  file=sys.stderr, flush=True)
+        answer["extension"] = {IGNORED_EXTENSION: [{"field": i["field"], "reason": i["reason"]}
+                                                   for i in result.ignored]}
+    return json.dumps(answer, indent=2, ensure_ascii=False) + "\n"
+
+
+def _feedback(body: bytes, service_id: str) -> None:
+    """Check and log a CDS Hooks feedback body (``{"feedback": [{card, outcome, outcomeTimestamp, ...}]}``)."""
+    def bad(field: str, reason: str) -> HTTPError:
+        return HTTPError(400, "bad_cds_feedback", f"CDS Hooks feedback: {field}: {reason}", field=field)
+
     try:
-        result = _classify_one(profile, reasoner)
+        data = parse_json(body)
     except CaseProfileError as error:
-        field = "context.caseProfile" + (f".{error.field}" if error.field else "")
-        raise CaseProfileError(field, error.reason) from None
-    return render.to_cards_json(result) + "\n"
+        raise bad("", error.reason) from None
+    entries = data.get("feedback") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise bad("feedback", "required: an array of feedback entries")
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise bad(f"feedback[{i}]", "expected an object")
+        for key in ("card", "outcome", "outcomeTimestamp"):
+            if not isinstance(entry.get(key), str):
+                raise bad(f"feedback[{i}].{key}", "required: a string")
+        if entry["outcome"] not in ("accepted", "overridden"):
+            raise bad(f"feedback[{i}].outcome", f"{entry['outcome']!r} is not accepted or overridden")
+    for entry in entries:
+        accepted = [str(s.get("id")) for s in entry.get("acceptedSuggestions") or [] if isinstance(s, dict)]
+        chosen = f", suggestions {', '.join(accepted)[:200]}" if accepted else ""
+        print(f"milia-kg serve: CDS feedback {service_id}: card {entry['card'][:64]} {entry['outcome']}"
+              f" at {entry['outcomeTimestamp'][:40]}{chosen}", file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------------- authorization
+
+#: The JWT verifier in force (``None``: no keys were given; the service must sit behind the EHR's network).
+_verifier: list[Any] = [None]
+#: The fetcher of missing prefetch (``None``: nothing is fetched, the default).
+_fetcher: list[Any] = [None]
+
+
+def use_fhir_servers(fetcher: Any) -> None:
+    """Fetch missing prefetch with ``fetcher`` (a :class:`milia_kg.serve.cds_fetch.FhirFetcher`) from
+    the servers it allows; ``None``: never fetch."""
+    _fetcher[0] = fetcher
+
+
+def use_jwt(verifier: Any) -> None:
+    """Require every CDS Hooks call and feedback to carry a bearer JWT that ``verifier`` accepts
+    (a :class:`milia_kg.serve.cds_auth.Verifier`; ``None`` turns the check off)."""
+    _verifier[0] = verifier
+
+
+def _check_jwt(request: Request) -> None:
+    verifier = _verifier[0]
+    if verifier is not None:
+        verifier.check(request.headers.get("authorization", ""), str(request.url).split("?")[0])
 
 
 # ----------------------------------------------------------------------------- routes
@@ -209,10 +293,12 @@ _CDS_BODY = {
             "hook": {"type": "string", "enum": [SERVICE["hook"]]},
             "hookInstance": {"type": "string", "description": "a UUID for this hook call"},
             "fhirServer": {"type": "string"}, "fhirAuthorization": {"type": "object"},
-            "prefetch": {"type": "object", "description": "ignored"},
-            "context": {"type": "object", "required": ["caseProfile"], "properties": {
+            "prefetch": {"type": "object", "description": "FHIR R4 resources: the Patient and a searchset Bundle"
+                         " of the patient's Conditions (see the discovery's prefetch templates)"},
+            "context": {"type": "object", "properties": {
                 "userId": {"type": "string"}, "patientId": {"type": "string"}, "encounterId": {"type": "string"},
-                "caseProfile": {"type": "object", "description": "the case, passed to milia_kg.classify"}}},
+                "caseProfile": {"type": "object", "description": "extension: a case profile or Phenopacket, "
+                                "classified instead of the prefetch"}}},
         }},
         "example": {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
                     "context": {"userId": "Practitioner/example", "patientId": "example",
@@ -258,8 +344,9 @@ def add_decision_routes(app: FastAPI, reasoner: str) -> None:
 
     @app.post(
         "/cds-services/{service_id}", summary="CDS Hooks: call the service; answers {\"cards\": [...]}",
-        description="A CDS Hooks request (hook patient-view, hookInstance, context with the case in "
-        "context.caseProfile). The cards are those of milia-kg classify --format cards.",
+        description="A CDS Hooks 2.0 request (hook patient-view, hookInstance, context.patientId, the FHIR R4 "
+        "Patient and Conditions in prefetch; or, as an extension, a case in context.caseProfile). A patient "
+        "without milia gets no cards.",
         openapi_extra={"requestBody": _CDS_BODY},
         responses={400: {"description": "a malformed request or case profile (the error names the field)"},
                    404: {"description": "no such service"}, 413: {"description": "body too large"},
@@ -269,9 +356,20 @@ def add_decision_routes(app: FastAPI, reasoner: str) -> None:
         if service_id != SERVICE["id"]:
             raise HTTPError(404, "unknown_service",
                             f"no CDS service {service_id!r}; this server offers {SERVICE['id']!r}")
+        _check_jwt(request)
         if _media(request) != _JSON:
             raise HTTPError(415, "unsupported_media_type",
                             f"POST a CDS Hooks request as {_JSON}, not {_media(request) or 'no content type'}")
         body = await read_body(request)
-        text = await run_in_threadpool(detached, _cds_cards, body, reasoner)
+        text = await run_in_threadpool(detached, _cds_cards, body, reasoner, str(request.base_url))
         return Response(text.encode(), media_type=_JSON)
+
+    @app.post("/cds-services/{service_id}/feedback", summary="CDS Hooks feedback on cards: accepted and logged",
+              responses={400: {"description": "a malformed feedback body"}, 404: {"description": "no such service"}})
+    async def feedback(service_id: str, request: Request) -> Response:
+        if service_id != SERVICE["id"]:
+            raise HTTPError(404, "unknown_service",
+                            f"no CDS service {service_id!r}; this server offers {SERVICE['id']!r}")
+        _check_jwt(request)
+        _feedback(await read_body(request), service_id)
+        return json_response({})

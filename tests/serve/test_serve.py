@@ -29,6 +29,7 @@ from test_classify import CASES as CLASSIFY_CASES
 from benchmarks.serve_load import load, served
 from milia_kg.base import resources
 from milia_kg.decision import api as decision_api
+from milia_kg.decision import cards as decision_cards
 from milia_kg.decision import render as decision_render
 from milia_kg.errors import CaseProfileError
 from milia_kg.query.catalogue import load_catalogue
@@ -503,6 +504,15 @@ def test_classify_json_lines_answers_each_line(client: TestClient, media: str, f
 CDS_SERVICE = "milia-kg-classify"
 
 
+def without_uuids(value: Any) -> Any:
+    """``value`` with every ``uuid`` key dropped (cards and suggestions get fresh UUIDs on each call)."""
+    if isinstance(value, dict):
+        return {k: without_uuids(v) for k, v in value.items() if k != "uuid"}
+    if isinstance(value, list):
+        return [without_uuids(v) for v in value]
+    return value
+
+
 def cds_request(profile: Any = None, **fields: Any) -> dict[str, Any]:
     """A CDS Hooks patient-view request carrying ``profile`` in context.caseProfile."""
     request = {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
@@ -524,8 +534,9 @@ def test_cds_discovery(client: TestClient) -> None:
     services = response.json()["services"]
     assert [(s["id"], s["hook"]) for s in services] == [(CDS_SERVICE, "patient-view")]
     [service] = services
-    assert set(service) == {"id", "hook", "title", "description", "usageRequirements"}  # no prefetch: none is used
-    assert all(isinstance(v, str) and v for v in service.values())
+    assert set(service) == {"id", "hook", "title", "description", "usageRequirements", "prefetch"}
+    assert service["prefetch"] == {"patient": "Patient/{{context.patientId}}",
+                                   "conditions": "Condition?patient={{context.patientId}}"}
     assert "context.caseProfile" in service["usageRequirements"]
 
 
@@ -537,14 +548,20 @@ def test_cds_service_answers_the_cards_of_the_case(client: TestClient, name: str
     assert response.status_code == 200, response.text
     assert CORS.items() <= response.headers.items()
     body = response.json()
-    assert body == _plain(decision_render.to_cards(decision_api.classify(profile)))
+    result = decision_api.classify(profile)
+    expected: dict[str, Any] = decision_cards.to_cards(result, "http://127.0.0.1/", "1288992")
+    if result.ignored:  # what could not be used, in the response's extension
+        expected["extension"] = {"org.w3id.milia-kg.ignored": [{"field": i["field"], "reason": i["reason"]}
+                                                               for i in result.ignored]}
+    assert without_uuids(body) == without_uuids(_plain(expected))
     seed = " ".join(resources.seed_text().split())
     for card in body["cards"]:
         assert len(card["summary"]) < 140
         assert card["indicator"] in {"info", "warning", "critical"}
         # the page URL is read from the graph (bibo:uri, verified: docs/identifier-verification.md)
-        assert card["source"] == {"label": "Cleveland Clinic: Milia (patient-education page)",
-                                  "url": "https://my.clevelandclinic.org/health/diseases/17868-milia"}
+        assert {k: v for k, v in card["source"].items() if k != "topic"} == {
+            "label": "Cleveland Clinic: Milia (patient-education page)",
+            "url": "https://my.clevelandclinic.org/health/diseases/17868-milia"}
         for quoted in card["detail"].split('"')[1::2]:
             assert " ".join(quoted.split()) in seed
     assert [c["indicator"] for c in body["cards"]].count("warning") == 1
@@ -555,7 +572,8 @@ def test_cds_service_ignores_prefetch_and_takes_a_minimal_request(client: TestCl
     full = cds_request({"age_years": 30}, prefetch={"patient": {"resourceType": "Patient", "id": "1"}},
                        fhirAuthorization={"access_token": "x", "token_type": "Bearer"})
     answers = [_post_json(client, f"/cds-services/{CDS_SERVICE}", body).json() for body in (minimal, full)]
-    assert answers[0] == answers[1] == _plain(decision_render.to_cards(decision_api.classify({"age_years": 30})))
+    expected = decision_cards.to_cards(decision_api.classify({"age_years": 30}), "http://127.0.0.1/")
+    assert without_uuids(answers[0]) == without_uuids(answers[1]) == without_uuids(_plain(expected))
 
 
 @pytest.mark.parametrize(("body", "status", "kind", "field", "message"), [
@@ -568,8 +586,8 @@ def test_cds_service_ignores_prefetch_and_takes_a_minimal_request(client: TestCl
     (cds_request(hookInstance=7), 400, "bad_cds_request", "hookInstance",
      "CDS Hooks request: hookInstance: required: a string (a UUID for this hook call)"),
     (cds_request(context=None), 400, "bad_cds_request", "context", "CDS Hooks request: context: required: an object"),
-    (cds_request(context={"patientId": "1"}), 400, "bad_cds_request", "context.caseProfile",
-     "CDS Hooks request: context.caseProfile: required: the case (a case profile; see usageRequirements at /cds-services)"),
+    (cds_request(context={"userId": "Practitioner/1"}), 400, "bad_cds_request", "context.patientId",
+     "CDS Hooks request: context.patientId: required for patient-view: the FHIR Patient.id of the patient in context"),
     (cds_request(context={"patientId": 1, "caseProfile": {}}), 400, "bad_cds_request", "context.patientId",
      "CDS Hooks request: context.patientId: expected a string"),
     (cds_request(prefetch=[]), 400, "bad_cds_request", "prefetch", "CDS Hooks request: prefetch: expected an object"),
@@ -655,6 +673,7 @@ def test_openapi_is_valid_and_lists_every_route(client: TestClient) -> None:
         ("/sparql", "GET"), ("/sparql", "POST"), ("/api/queries", "GET"),
         ("/api/queries/{name}", "GET"), ("/health", "GET"), ("/", "GET"),
         ("/api/classify", "POST"), ("/cds-services", "GET"), ("/cds-services/{service_id}", "POST"),
+        ("/cds-services/{service_id}/feedback", "POST"),
         ("/static/{path}", "GET"), ("/entity/{reference}", "GET"), ("/{name}", "GET"),
         ("/api/values/{param}", "GET"),
     }

@@ -1,0 +1,85 @@
+"""External codes read back into milia-kg's classes, through the verified mapping set only
+(``data/mappings.sssom.tsv``): a FHIR ``Coding`` (system + code) to a CURIE, and a CURIE to the
+milia-kg classes it stands for.
+
+Only ``skos:exactMatch``, ``skos:closeMatch`` and ``skos:narrowMatch`` rows are read backwards: a code
+that is the same as, or narrower than, a milia-kg class is an instance of it; a ``broadMatch`` code
+(HP:0001056 for neonatal milia) is broader than the class and says nothing about the subtype.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from milia_kg.base import resources
+
+__all__ = ["READ_BACK", "coding_curie", "fhir_coding", "mapped_classes"]
+
+#: SKOS predicates under which an external code is an instance of the milia-kg class.
+READ_BACK = frozenset({"skos:exactMatch", "skos:closeMatch", "skos:narrowMatch"})
+
+
+@functools.cache
+def _systems() -> dict[str, tuple[str, bool]]:
+    """FHIR ``Coding.system`` -> (SSSOM prefix, whether the code keeps the prefix)."""
+    from milia_kg.formats.sssom import FHIR_SYSTEMS
+
+    return {system: (prefix, keeps) for prefix, (system, keeps) in FHIR_SYSTEMS.items()}
+
+
+def coding_curie(system: str, code: str) -> str | None:
+    """The CURIE of a FHIR coding, or ``None`` for a code system milia-kg does not code with.
+
+    >>> coding_curie("http://snomed.info/sct", "254679001")
+    'SNOMEDCT:254679001'
+    >>> coding_curie("http://human-phenotype-ontology.org", "HP:0001056")
+    'HP:0001056'
+    >>> coding_curie("http://loinc.org", "1234-5") is None
+    True
+    """
+    found = _systems().get(system)
+    if found is None or not code:
+        return None
+    prefix, keeps = found
+    if keeps:
+        return code if code.startswith(prefix + ":") else None
+    return f"{prefix}:{code}"
+
+
+def fhir_coding(curie: str) -> tuple[str, str] | None:
+    """(system, code) of a CURIE as FHIR codes it, or ``None`` for a prefix with no FHIR system.
+
+    >>> fhir_coding("OMIM:157400")
+    ('http://www.omim.org', '157400')
+    """
+    from milia_kg.formats.sssom import FHIR_SYSTEMS
+
+    prefix, _, local = curie.partition(":")
+    if prefix not in FHIR_SYSTEMS:
+        return None
+    system, keeps = FHIR_SYSTEMS[prefix]
+    return system, curie if keeps else local
+
+
+@functools.cache
+def _index() -> dict[str, tuple[str, ...]]:
+    from milia_kg.formats import sssom
+
+    mapped: dict[str, list[str]] = {}
+    path = resources.mappings_file()
+    if path is not None:
+        for m in sssom.read_sssom(path).mappings:
+            if m.predicate_id in READ_BACK:
+                mapped.setdefault(m.object_id, []).append(m.subject_id)
+    return {key: tuple(dict.fromkeys(value)) for key, value in mapped.items()}
+
+
+def mapped_classes(curie: str) -> tuple[str, ...]:
+    """The milia-kg classes (CURIEs) that the external code ``curie`` is an instance of.
+
+    >>> mapped_classes("SNOMEDCT:254679001")
+    ('mkg:Milia',)
+    >>> mapped_classes("MONDO:0008001")
+    ('mkg:MultipleEruptiveMilia',)
+    """
+    return _index().get(curie, ())

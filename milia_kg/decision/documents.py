@@ -1,0 +1,55 @@
+"""Whatever a client sends to ``classify``, told apart by its content and read as a case profile: a
+case profile (whose ``inherited_disorder`` may be a disease id, :mod:`.inherited`), a GA4GH
+Phenopacket v2 (:mod:`.phenopacket`) or a FHIR R4 Bundle, Patient or Condition (:mod:`.fhir`).
+
+A valid document that does not record milia is no error: :attr:`Document.not_recorded` says why, and
+the caller answers "milia not recorded".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from milia_kg.decision import fhir, inherited, phenopacket
+
+__all__ = ["Document", "read"]
+
+
+@dataclass
+class Document:
+    """The profile to classify, the Phenopacket conversion (if it was one), what was dropped before the
+    profile (path, value, reason), the inherited-disorder evidence, and why milia are not recorded
+    (``None``: they are)."""
+
+    profile: object
+    packet: phenopacket.Conversion | None = None
+    dropped: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[inherited.Evidence] = field(default_factory=list)
+    not_recorded: str | None = None
+    id: str | None = None
+
+
+def read(document: object, graph: Callable[[], phenopacket.Graph], today: dt.date | None = None) -> Document:
+    """Read ``document`` as a case.
+
+    :param graph: gives the graph that milia-kg's terms and body sites are read by (called only when needed).
+    :param today: the day ages are counted to for FHIR (default: today in UTC).
+    :raises CaseProfileError: for a malformed Phenopacket (a profile is checked later).
+    """
+    profile, packet = phenopacket.read(document, graph)
+    if packet is not None:
+        why = None if packet.milia else packet.why_not
+        return Document(profile, packet, [], packet.evidence, why, packet.profile.get("id"))
+    if fhir.is_fhir(document):
+        assert isinstance(document, dict)
+        loaded = graph()
+        case = fhir.read_document(document, today or dt.datetime.now(dt.UTC).date(), loaded.holds, loaded.resolve)
+        case_id = document.get("id") if isinstance(document.get("id"), str) else None
+        if not case.milia:
+            return Document({}, None, case.ignored, [], "no Condition of the FHIR document records milia", case_id)
+        return Document({**case.profile, **({"id": case_id} if case_id else {})}, None, case.ignored, case.evidence)
+    profile, evidence, dropped = inherited.read_profile(document)
+    return Document(profile, None, dropped, evidence)

@@ -30,7 +30,7 @@ from milia_kg import __version__, vocab
 from milia_kg.base import resources
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.reasoner import DEFAULT_REASONER
-from milia_kg.release import pipeline, serialize
+from milia_kg.release import owl_product, pipeline, serialize
 from milia_kg.release.validate import ValidationReport, short
 
 __all__ = ["ARTIFACTS", "MEDIA_TYPES", "RELEASE_MARKER", "BuildSummary", "build", "entities_by_type", "prefix_map"]
@@ -55,7 +55,9 @@ ARTIFACTS: dict[str, str] = {
         "triples inferred by reasoning only (OWL 2 RL, plus part-of edges stated as OBO restrictions)"
     ),
     "milia-kg-reasoned.ttl": "asserted plus inferred triples",
-    "milia-kg.owl": "asserted ontology and data as RDF/XML for OWL tools",
+    "milia-kg.owl": (
+        "asserted ontology and data as one OWL 2 DL ontology (imports merged in) in RDF/XML for OWL tools"
+    ),
     "milia-kg.jsonld": "asserted plus inferred triples as JSON-LD",
     "milia-kg.nt": "asserted plus inferred triples, sorted N-Triples",
     "context.jsonld": "the JSON-LD context of milia-kg.jsonld",
@@ -247,7 +249,9 @@ def _write(
     serialize.write_turtle(g_asserted, tmp / "milia-kg-asserted.ttl")
     serialize.write_turtle(g_inferred, tmp / "milia-kg-inferred.ttl")
     serialize.write_turtle(g_reasoned, tmp / "milia-kg-reasoned.ttl")
-    serialize.write_rdfxml(asserted_triples, prefixes, tmp / "milia-kg.owl")
+    serialize.write_rdfxml(
+        owl_product.owl_triples(asserted_triples), prefixes, tmp / "milia-kg.owl", owl_product.TYPED_NODES
+    )
     serialize.write_ntriples(g_reasoned, tmp / "milia-kg.nt")
     context = dict(prefixes)
     serialize.write_jsonld(g_reasoned, context, tmp / "milia-kg.jsonld")

@@ -240,6 +240,7 @@ def _write(
 ) -> list[str]:
     """Write every artifact into ``tmp``; return the relative names of the files written."""
     prefixes = prefix_map(asserted)
+    owl_prefixes = {**prefixes, "oboInOwl": vocab.OBOINOWL}  # the OBO vocabulary of milia-kg.owl
     asserted_triples, inferred_triples = serialize.canonical_split(asserted, inferred)
     reasoned_triples = asserted_triples + inferred_triples
     g_asserted = serialize.sorted_graph(asserted_triples, prefixes)
@@ -250,7 +251,10 @@ def _write(
     serialize.write_turtle(g_inferred, tmp / "milia-kg-inferred.ttl")
     serialize.write_turtle(g_reasoned, tmp / "milia-kg-reasoned.ttl")
     serialize.write_rdfxml(
-        owl_product.owl_triples(asserted_triples), prefixes, tmp / "milia-kg.owl", owl_product.TYPED_NODES
+        owl_product.owl_triples(asserted_triples, curie_map),
+        owl_prefixes,
+        tmp / "milia-kg.owl",
+        owl_product.TYPED_NODES,
     )
     serialize.write_ntriples(g_reasoned, tmp / "milia-kg.nt")
     context = dict(prefixes)
@@ -258,7 +262,7 @@ def _write(
     (tmp / "context.jsonld").write_text(
         json.dumps({"@context": context}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
-    bioregistry = _bioregistry_prefixes(reasoned_triples, prefixes, curie_map)
+    bioregistry = _bioregistry_prefixes(reasoned_triples, owl_prefixes, curie_map)
     (tmp / "prefixes.json").write_text(json.dumps(bioregistry, indent=2) + "\n", encoding="utf-8")
 
     extra = []

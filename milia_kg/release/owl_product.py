@@ -20,11 +20,12 @@ True
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rdflib import OWL, RDF, RDFS, BNode, URIRef
 
 from milia_kg import vocab
+from milia_kg.release import obo_vocab
 
 __all__ = [
     "PROJECT_ONTOLOGY", "TYPED_NODES", "declare_classes", "drop_list_annotations", "main_ontology", "merge_headers",
@@ -132,7 +133,9 @@ def declare_classes(triples: list[Triple]) -> list[Triple]:
     return [*triples, *((c, RDF.type, OWL.Class) for c in missing)]
 
 
-def owl_triples(asserted: Iterable[Triple]) -> list[Triple]:
+def owl_triples(asserted: Iterable[Triple], curie_map: Mapping[str, str] | None = None) -> list[Triple]:
     """The triples of ``milia-kg.owl``: one ontology header, every class declared, no list-valued
-    annotation (see the module's docstring)."""
-    return declare_classes(drop_list_annotations(merge_headers(list(asserted))))
+    annotation (see the module's docstring), and the OBO annotation vocabulary beside the SKOS
+    (:mod:`milia_kg.release.obo_vocab`)."""
+    triples = declare_classes(drop_list_annotations(merge_headers(list(asserted))))
+    return [*triples, *obo_vocab.obo_annotations(triples, curie_map or {})]

@@ -97,6 +97,6 @@ def test_pronto_opens_the_release_with_the_project_iri(release) -> None:
 
     ontology = pronto.Ontology(str(release[0] / "milia-kg.owl"))
     assert (ontology.metadata.ontology, ontology.metadata.data_version) == (ONTOLOGY, VERSION)
-    primary = ontology["https://w3id.org/milia-kg/PrimaryMilia"]
+    primary = ontology["mkg:PrimaryMilia"]
     assert primary.name == "primary milia"
-    assert {t.id for t in primary.superclasses(distance=1, with_self=False)} == {"https://w3id.org/milia-kg/Milia"}
+    assert {t.id for t in primary.superclasses(distance=1, with_self=False)} == {"mkg:Milia"}

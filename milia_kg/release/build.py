@@ -30,7 +30,7 @@ from milia_kg import __version__, vocab
 from milia_kg.base import resources
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.reasoner import DEFAULT_REASONER
-from milia_kg.release import owl_product, pipeline, serialize
+from milia_kg.release import obo_products, owl_product, pipeline, serialize
 from milia_kg.release.validate import ValidationReport, short
 
 __all__ = ["ARTIFACTS", "MEDIA_TYPES", "RELEASE_MARKER", "BuildSummary", "build", "entities_by_type", "prefix_map"]
@@ -58,6 +58,8 @@ ARTIFACTS: dict[str, str] = {
     "milia-kg.owl": (
         "asserted ontology and data as one OWL 2 DL ontology (imports merged in) in RDF/XML for OWL tools"
     ),
+    "milia-kg.obo": "the terms of milia-kg.owl in OBO 1.4 (classes, properties, definitions, synonyms, xrefs)",
+    "milia-kg.json": "the terms of milia-kg.owl as OBO Graphs JSON",
     "milia-kg.jsonld": "asserted plus inferred triples as JSON-LD",
     "milia-kg.nt": "asserted plus inferred triples, sorted N-Triples",
     "context.jsonld": "the JSON-LD context of milia-kg.jsonld",
@@ -72,6 +74,7 @@ MEDIA_TYPES: dict[str, str] = {
     ".nt": "application/n-triples",
     ".jsonld": "application/ld+json",
     ".json": "application/json",
+    ".obo": "text/obo",  # not registered with IANA; the type OBO tools and the OBO Foundry serve
     ".tsv": "text/tab-separated-values",
 }
 
@@ -250,12 +253,9 @@ def _write(
     serialize.write_turtle(g_asserted, tmp / "milia-kg-asserted.ttl")
     serialize.write_turtle(g_inferred, tmp / "milia-kg-inferred.ttl")
     serialize.write_turtle(g_reasoned, tmp / "milia-kg-reasoned.ttl")
-    serialize.write_rdfxml(
-        owl_product.owl_triples(asserted_triples, curie_map),
-        owl_prefixes,
-        tmp / "milia-kg.owl",
-        owl_product.TYPED_NODES,
-    )
+    owl_triples = owl_product.owl_triples(asserted_triples, curie_map)
+    serialize.write_rdfxml(owl_triples, owl_prefixes, tmp / "milia-kg.owl", owl_product.TYPED_NODES)
+    obo_products.write_products(owl_triples, tmp, curie_map)
     serialize.write_ntriples(g_reasoned, tmp / "milia-kg.nt")
     context = dict(prefixes)
     serialize.write_jsonld(g_reasoned, context, tmp / "milia-kg.jsonld")

@@ -27,6 +27,8 @@ FORMATS = {
     "void.ttl": "turtle",
     "context.jsonld": None,
     "prefixes.json": None,
+    "milia-kg.obo": None,
+    "milia-kg.json": None,
 }
 
 
@@ -51,7 +53,11 @@ def test_mini_artifact_present_and_parses(name: str, mini_release: tuple[Path, B
     path = out / name
     assert path.is_file() and path.stat().st_size > 0
     assert name in summary.files
-    if FORMATS[name] is None:
+    if name.endswith(".obo"):
+        import fastobo
+
+        assert len(fastobo.load(str(path))) > 0
+    elif FORMATS[name] is None:
         assert json.loads(path.read_text(encoding="utf-8"))
     else:
         assert len(rdflib.Graph().parse(path, format=FORMATS[name])) > 0
@@ -208,6 +214,7 @@ EXPECTED_MEDIA_TYPES = {
     ".jsonld": "application/ld+json",
     ".json": "application/json",
     ".tsv": "text/tab-separated-values",
+    ".obo": "text/obo",  # not IANA-registered: the type the OBO Foundry serves .obo files with
 }
 
 

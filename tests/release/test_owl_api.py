@@ -100,3 +100,10 @@ def test_pronto_opens_the_release_with_the_project_iri(release) -> None:
     primary = ontology["mkg:PrimaryMilia"]
     assert primary.name == "primary milia"
     assert {t.id for t in primary.superclasses(distance=1, with_self=False)} == {"mkg:Milia"}
+
+
+def test_py_horned_owl_reads_the_project_iris(release) -> None:
+    import pyhornedowl
+
+    ontology = pyhornedowl.open_ontology(str(release[0] / "milia-kg.owl"), "rdf")
+    assert (str(ontology.get_iri()), str(ontology.get_version_iri())) == (ONTOLOGY, VERSION)

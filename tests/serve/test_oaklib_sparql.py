@@ -12,6 +12,7 @@ import io
 import warnings
 
 import pytest
+
 from benchmarks.serve_load import served
 
 MKG = "mkg=https://w3id.org/milia-kg/"

@@ -201,6 +201,29 @@ def validate(reasoner: str, ontology_dir: Path | None, data_dir: Path | None) ->
     click.echo(report.text())
 
 
+@main.command("report")
+@click.option("--merge", "merge", multiple=True, metavar="FILE", type=click.Path(exists=True, dir_okay=False),
+              help="Report on the merge of milia-kg.owl with this ontology file (repeatable), as robot merge + report.")
+@click.option("--out", "out", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              show_default=True, help="Write the TSV report here ('-': standard output).")
+@ontology_dir_option
+@data_dir_option
+def report_command(merge: tuple[str, ...], out: str, ontology_dir: Path | None, data_dir: Path | None) -> None:
+    """ROBOT's report rules (missing or duplicate labels, definitions, whitespace, deprecated references...)
+    over milia-kg.owl or a merge, as ROBOT's TSV (Level, Rule Name, Subject, Property, Value);
+    exit 1 if any row is at level ERROR. Counts by level go to stderr."""
+    from milia_kg.errors import ReportFailedError
+    from milia_kg.release.report import LEVELS, release_report, tsv
+
+    rows = release_report(merge, ontology_dir=ontology_dir, data_dir=data_dir)
+    with click.open_file(out, "w", encoding="utf-8") as stream:
+        stream.write(tsv(rows))
+    counts = {level: sum(1 for r in rows if r.level == level) for level in LEVELS}
+    click.echo(f"{PROG} report: " + ", ".join(f"{n} {level}" for level, n in counts.items()), err=True)
+    if counts["ERROR"]:
+        raise ReportFailedError(counts["ERROR"])
+
+
 # ----------------------------------------------------------------------------- query commands
 
 format_option = click.option(
@@ -465,17 +488,25 @@ def classify_command(source: str, fmt: str, jsonl: bool, reasoner: str) -> None:
 @main.command("merge")
 @click.argument("files", metavar="FILE...", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False))
-@click.option("--out", "out", metavar="DIR", required=True, type=click.Path(),
-              help="The store folder to create (new or empty).")
+@click.option("--out", "out", metavar="DIR|FILE", required=True, type=click.Path(),
+              help="A new file merged.owl, .ttl or .nt (RDF/XML, Turtle, N-Triples) to write the merged "
+              "graph to; any other name is the store folder to create (new or empty).")
 @_reasoner_option("Reasoner that closes the union.")
 def merge_command(files: tuple[str, ...], out: str, reasoner: str) -> None:
     """Merge the graph with ontology FILEs (OBO, OBO Graphs JSON, OWL/XML, OWL functional syntax, RDF/XML,
-    Turtle, N-Triples, JSON-LD, gzipped or not), reason, and keep the result as an Oxigraph store in DIR."""
-    from milia_kg.base import atomic
+    Turtle, N-Triples, JSON-LD, gzipped or not) and reason; write the result to a file (as robot merge +
+    reason) or keep it as an Oxigraph store in DIR."""
+    from milia_kg.base import atomic, progress
     from milia_kg.base import files as user_files
+    from milia_kg.merge.export import export, is_export
     from milia_kg.merge.store import MARKER, build_store
 
-    with atomic.sigterm_raises():  # a kill removes the temporary folder as Ctrl-C does (exit 130)
+    with atomic.sigterm_raises():  # a kill removes the temporary folder or file as Ctrl-C does (exit 130)
+        if is_export(out):
+            with progress.steps(len(files) + 2, "merge") as step:
+                written = export(files, out, reasoner=reasoner, step=step)
+            click.echo(f"{out}: {written} triples ({reasoner} closure of the graph and {len(files)} file(s))")
+            return
         folder = build_store(files, out, reasoner=reasoner)
     meta = user_files.read_json(user_files.read_limited(folder / MARKER, user_files.MAX_RECORD_BYTES), MARKER)
     click.echo(f"{folder}: {meta['triples']} triples ({reasoner} closure of the graph and {len(files)} file(s))")

@@ -36,6 +36,7 @@ __all__ = [
     "QueryTooComplexError",
     "QueryTypeError",
     "RDFSyntaxError",
+    "ReportFailedError",
     "RowLimitError",
     "ServiceNotAllowedError",
     "StoreError",
@@ -161,6 +162,23 @@ class InconsistencyError(CheckFailedError):
 
     def __str__(self) -> str:
         return "inconsistent graph: " + "; ".join(self.problems)
+
+
+class ReportFailedError(CheckFailedError):
+    """``milia-kg report`` found ERROR-level violations (ROBOT's rule levels).
+
+    :param errors: how many rows of the report are at level ERROR.
+
+    >>> str(ReportFailedError(10))
+    'report: 10 ERROR-level violations (see the report)'
+    """
+
+    def __init__(self, errors: int) -> None:
+        self.errors = errors
+        super().__init__(errors)
+
+    def __str__(self) -> str:
+        return f"report: {self.errors} ERROR-level violation{'s' if self.errors != 1 else ''} (see the report)"
 
 
 class UnknownQueryError(MiliaKGError, KeyError):

@@ -23,7 +23,7 @@ from milia_kg import __version__, vocab
 from milia_kg.base import atomic, resources
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.reasoner import DEFAULT_REASONER
-from milia_kg.release import pipeline, serialize
+from milia_kg.release import obo_products, owl_product, pipeline, serialize
 from milia_kg.release.folders import Sources
 from milia_kg.release.validate import ValidationReport, short
 
@@ -45,7 +45,11 @@ ARTIFACTS: dict[str, str] = {
         "triples inferred by reasoning only (OWL 2 RL, plus part-of edges stated as OBO restrictions)"
     ),
     "milia-kg-reasoned.ttl": "asserted plus inferred triples",
-    "milia-kg.owl": "asserted ontology and data as RDF/XML for OWL tools",
+    "milia-kg.owl": (
+        "asserted ontology and data as one OWL 2 DL ontology (imports merged in) in RDF/XML for OWL tools"
+    ),
+    "milia-kg.obo": "the terms of milia-kg.owl in OBO 1.4 (classes, properties, definitions, synonyms, xrefs)",
+    "milia-kg.json": "the terms of milia-kg.owl as OBO Graphs JSON",
     "milia-kg.jsonld": "asserted plus inferred triples as JSON-LD",
     "milia-kg.nt": "asserted plus inferred triples, sorted N-Triples",
     "context.jsonld": "the JSON-LD context of milia-kg.jsonld",
@@ -60,6 +64,7 @@ MEDIA_TYPES: dict[str, str] = {
     ".nt": "application/n-triples",
     ".jsonld": "application/ld+json",
     ".json": "application/json",
+    ".obo": "text/obo",  # not registered with IANA; the type OBO tools and the OBO Foundry serve
     ".tsv": "text/tab-separated-values",
 }
 
@@ -227,6 +232,7 @@ def _write(
 ) -> list[str]:
     """Write every artifact into ``tmp``; return the relative names of the files written."""
     prefixes = prefix_map(asserted)
+    owl_prefixes = {**prefixes, "oboInOwl": vocab.OBOINOWL}  # the OBO vocabulary of milia-kg.owl
     asserted_triples, inferred_triples = serialize.canonical_split(asserted, inferred)
     reasoned_triples = asserted_triples + inferred_triples
     g_asserted = serialize.sorted_graph(asserted_triples, prefixes)
@@ -236,14 +242,16 @@ def _write(
     serialize.write_turtle(g_asserted, tmp / "milia-kg-asserted.ttl")
     serialize.write_turtle(g_inferred, tmp / "milia-kg-inferred.ttl")
     serialize.write_turtle(g_reasoned, tmp / "milia-kg-reasoned.ttl")
-    serialize.write_rdfxml(asserted_triples, prefixes, tmp / "milia-kg.owl")
+    owl_triples = owl_product.owl_triples(asserted_triples, curie_map)
+    serialize.write_rdfxml(owl_triples, owl_prefixes, tmp / "milia-kg.owl", owl_product.TYPED_NODES)
+    obo_products.write_products(owl_triples, tmp, curie_map)
     serialize.write_ntriples(g_reasoned, tmp / "milia-kg.nt")
     context = dict(prefixes)
     serialize.write_jsonld(g_reasoned, context, tmp / "milia-kg.jsonld")
     (tmp / "context.jsonld").write_text(
         json.dumps({"@context": context}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
-    bioregistry = _bioregistry_prefixes(reasoned_triples, prefixes, curie_map)
+    bioregistry = _bioregistry_prefixes(reasoned_triples, owl_prefixes, curie_map)
     (tmp / "prefixes.json").write_text(json.dumps(bioregistry, indent=2) + "\n", encoding="utf-8")
 
     extra = []

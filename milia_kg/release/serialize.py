@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -100,17 +100,29 @@ def _split_predicate(iri: str, namespaces: Iterable[str]) -> tuple[str, str]:
     return iri[: match.start()], iri[match.start() :]
 
 
-def write_rdfxml(triples: list[tuple], prefixes: Mapping[str, str], path: Path) -> None:
-    """Striped RDF/XML, one ``rdf:Description`` per subject, subjects and properties sorted.
+def write_rdfxml(triples: list[tuple], prefixes: Mapping[str, str], path: Path,
+                 typed_nodes: Sequence[URIRef] = ()) -> None:
+    """Striped RDF/XML, one element per subject, subjects and properties sorted.
 
     rdflib's own RDF/XML serializers order namespaces and subjects by hash, so their
     output changes from one process to the next; this writer is deterministic.
+
+    :param typed_nodes: types (first found wins) written as the subject's element, as the OWL API
+        writes ``<owl:Class rdf:about=...>``, instead of ``rdf:Description`` with an ``rdf:type``
+        child: pronto reads only such typed elements. The triples are the same either way.
     """
     by_namespace = {ns: prefix for prefix, ns in sorted(prefixes.items())}
     by_namespace[str(RDF)] = "rdf"
     qnames: dict[str, str] = {}
     used: dict[str, str] = {"rdf": str(RDF)}
-    for predicate in sorted({str(p) for _, p, _ in triples}):
+    element: dict[rdflib.term.Node, str] = {}
+    types = {(s, o) for s, p, o in triples if p == RDF.type}
+    for s in {s for s, _ in types}:
+        found = next((t for t in typed_nodes if (s, t) in types), None)
+        if found is not None:
+            element[s] = str(found)
+    triples = [(s, p, o) for s, p, o in triples if not (p == RDF.type and element.get(s) == str(o))]
+    for predicate in sorted({str(p) for _, p, _ in triples} | set(element.values())):
         namespace, local = _split_predicate(predicate, by_namespace)
         if namespace not in by_namespace:
             by_namespace[namespace] = f"ns{sum(1 for v in by_namespace.values() if v.startswith('ns')) + 1}"
@@ -126,27 +138,29 @@ def write_rdfxml(triples: list[tuple], prefixes: Mapping[str, str], path: Path) 
     lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
     lines += [f"  xmlns:{prefix}={quoteattr(ns)}" for prefix, ns in sorted(used.items())]
     lines[-1] += ">"
-    current = None
-    for s, p, o in sorted(triples, key=_triple_key):
-        if s != current:
-            if current is not None:
-                lines.append("  </rdf:Description>")
-            lines.append(f"  <rdf:Description {node_attribute(s)}>")
-            current = s
-        name = qnames[str(p)]
-        if isinstance(o, BNode):
-            lines.append(f"    <{name} rdf:nodeID={quoteattr(str(o))}/>")
-        elif isinstance(o, URIRef):
-            lines.append(f"    <{name} rdf:resource={quoteattr(str(o))}/>")
-        else:
-            attribute = ""
-            if o.language:
-                attribute = f" xml:lang={quoteattr(o.language)}"
-            elif o.datatype is not None:
-                attribute = f" rdf:datatype={quoteattr(str(o.datatype))}"
-            lines.append(f"    <{name}{attribute}>{escape(str(o))}</{name}>")
-    if current is not None:
-        lines.append("  </rdf:Description>")
+    by_subject: dict[rdflib.term.Node, list[tuple]] = {s: [] for s in element}
+    for s, p, o in triples:
+        by_subject.setdefault(s, []).append((p, o))
+    for s in sorted(by_subject, key=_key):
+        tag = qnames[element[s]] if s in element else "rdf:Description"
+        if not by_subject[s]:  # a typed node and nothing else: a declaration
+            lines.append(f"  <{tag} {node_attribute(s)}/>")
+            continue
+        lines.append(f"  <{tag} {node_attribute(s)}>")
+        for p, o in sorted(by_subject[s], key=lambda po: (_key(po[0]), _key(po[1]))):
+            name = qnames[str(p)]
+            if isinstance(o, BNode):
+                lines.append(f"    <{name} rdf:nodeID={quoteattr(str(o))}/>")
+            elif isinstance(o, URIRef):
+                lines.append(f"    <{name} rdf:resource={quoteattr(str(o))}/>")
+            else:
+                attribute = ""
+                if o.language:
+                    attribute = f" xml:lang={quoteattr(o.language)}"
+                elif o.datatype is not None:
+                    attribute = f" rdf:datatype={quoteattr(str(o.datatype))}"
+                lines.append(f"    <{name}{attribute}>{escape(str(o))}</{name}>")
+        lines.append(f"  </{tag}>")
     lines.append("</rdf:RDF>")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

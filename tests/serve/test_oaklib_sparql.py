@@ -1,0 +1,56 @@
+"""oaklib's ``sparql:`` adapter against ``milia-kg serve`` (the recipe of docs/merging-and-linking.md).
+
+The served graph is the reasoned graph, with SKOS only (the OBO vocabulary is in the OWL, OBO and
+JSON products): ancestors, descendants and aliases work; ``definitions`` finds no ``IAO:0000115``
+and ``mappings`` sends a query with a prefix oaklib does not declare (both said in the docs).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+
+import pytest
+
+from benchmarks.serve_load import served
+
+MKG = "mkg=https://w3id.org/milia-kg/"
+
+
+@pytest.fixture(scope="module")
+def endpoint():  # -> str, the SPARQL URL of a running milia-kg serve
+    with served() as server:
+        yield f"{server.url}/sparql"
+
+
+def runoak(endpoint: str, *args: str) -> str:
+    from click.testing import CliRunner
+    from oaklib.cli import main
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = CliRunner().invoke(main, ["-i", f"sparql:{endpoint}", "--prefix", MKG, *args])
+    assert result.exit_code == 0, f"runoak {' '.join(args)}: {result.output}{result.exception!r}"
+    return result.output
+
+
+@pytest.mark.slow
+def test_ancestors_over_sparql(endpoint: str) -> None:
+    rows = csv.DictReader(io.StringIO(runoak(endpoint, "ancestors", "-p", "i", "mkg:PrimaryMilia")), delimiter="\t")
+    assert {r["id"] for r in rows} == {"mkg:PrimaryMilia", "mkg:Milia", "mkg:Condition", "owl:Thing"}
+
+
+@pytest.mark.slow
+def test_descendants_over_sparql(endpoint: str) -> None:
+    out = runoak(endpoint, "descendants", "-p", "i", "mkg:Milia")
+    assert {line.split(" ! ")[0] for line in out.splitlines()} == {
+        "mkg:Milia", "mkg:PrimaryMilia", "mkg:SecondaryMilia", "mkg:NeonatalMilia", "mkg:JuvenileMilia",
+        "mkg:MiliaEnPlaque", "mkg:MultipleEruptiveMilia",
+    }
+
+
+@pytest.mark.slow
+def test_aliases_over_sparql(endpoint: str) -> None:
+    rows = csv.DictReader(io.StringIO(runoak(endpoint, "aliases", "mkg:SecondaryMilia")), delimiter="\t")
+    assert {(r["pred"], r["alias"]) for r in rows} == {("rdfs:label", "secondary milia"), ("skos:altLabel", "traumatic milia")}

@@ -33,24 +33,24 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import logging
 import os
-import tempfile
 import time
 from collections.abc import Callable
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from milia_kg.base import resources
 from milia_kg.reasoner import DEFAULT_REASONER
 
-__all__ = ["cache_dir", "derived_file", "reasoned_graph_file", "sidecar", "source_key"]
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
-_LOG = logging.getLogger("milia_kg")
+__all__ = ["cache_dir", "derived_file", "reasoned_graph_file", "sidecar", "source_key", "write_atomic"]
+
 #: Seconds a cached file of another key must go unused before it is removed.
 UNUSED_GRACE_S = 7 * 24 * 3600
 #: Private folders used when the cache folder cannot be written; each is removed at exit.
-_PRIVATE_DIRS: list[tempfile.TemporaryDirectory[str]] = []
+_PRIVATE_DIRS: list[Any] = []  # tempfile.TemporaryDirectory, imported when needed (start-up time)
 
 def cache_dir() -> Path:
     """The folder of the cache (not created here)."""
@@ -154,19 +154,24 @@ def _verified(target: Path, counted: bool = True) -> bool:
 
 def _store(target: Path, data: bytes, triples: int | None) -> None:
     """Write the closure, then its record: a reader trusts the closure only once both are in place."""
-    _write_atomic(target, data)
-    _write_atomic(sidecar(target), json.dumps(_record(data, triples), sort_keys=True).encode() + b"\n")
+    write_atomic(target, data)
+    write_atomic(sidecar(target), json.dumps(_record(data, triples), sort_keys=True).encode() + b"\n")
 
 
 def _private_folder() -> Path:
     """A temporary folder for a cache that cannot be written, removed when the process exits."""
+    import tempfile
+
     folder = tempfile.TemporaryDirectory(prefix="milia-kg-", ignore_cleanup_errors=True)
     _PRIVATE_DIRS.append(folder)
     return Path(folder.name)
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file next to ``target``, then move it into place."""
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file next to ``target``, then move it into place, so that no
+    reader sees half a file."""
+    import tempfile
+
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
@@ -216,7 +221,9 @@ def _settle(folder: Path, stale_pattern: str, target: Path, damaged: bool, data:
         _store(target, data, triples)
         return target
     if damaged:
-        _LOG.warning("milia-kg: warning: cache %s was damaged; rebuilt", target)
+        import logging
+
+        logging.getLogger("milia_kg").warning("milia-kg: warning: cache %s was damaged; rebuilt", target)
     for stale in folder.glob(stale_pattern):
         if stale not in (target, sidecar(target)) and unused(stale):
             stale.unlink(missing_ok=True)

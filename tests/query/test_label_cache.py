@@ -1,0 +1,64 @@
+"""Resolved parameter values kept by the graph's content key (issue 22): kept across graphs of the
+same content, never served once a source changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from milia_kg import KnowledgeGraph
+from milia_kg.errors import ParameterError
+from milia_kg.release import cache
+
+MKG = "https://w3id.org/milia-kg/"
+
+
+def _open(sources: tuple[Path, Path], folder: Path) -> KnowledgeGraph:
+    """The reasoned graph of ``sources``, keyed as the packaged graph is: by its cache file's name."""
+    path = cache.reasoned_graph_file("fast", *sources, directory=folder)
+    return KnowledgeGraph.from_file(path, content_key=f"oxigraph:{path.name}")
+
+
+def _refuse_queries(kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    def select(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the graph was asked again")
+
+    monkeypatch.setattr(kg.backend, "select", select)
+    monkeypatch.setattr(kg.backend, "ask", select)
+
+
+def test_a_changed_source_is_not_served_stale_labels(mini_sources: tuple[Path, Path], tmp_path: Path) -> None:
+    before = _open(mini_sources, tmp_path / "cache")
+    assert before.resolve("conditions_at_site", "site", "face") == MKG + "Face"
+    facts = mini_sources[1] / "facts.ttl"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("mkg:Face ", "mkg:FaceRegion "), encoding="utf-8")
+    after = _open(mini_sources, tmp_path / "cache")
+    assert after.resolve("conditions_at_site", "site", "face") == MKG + "FaceRegion"
+
+
+def test_a_graph_of_the_same_content_asks_nothing_again(mini_sources: tuple[Path, Path], tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _open(mini_sources, tmp_path / "cache")
+    assert first.resolve("conditions_at_site", "site", "  Face ") == MKG + "Face"
+    second = _open(mini_sources, tmp_path / "cache")
+    _refuse_queries(second, monkeypatch)
+    assert second.resolve("conditions_at_site", "site", "  Face ") == MKG + "Face"
+
+
+def test_failures_are_not_kept(mini_sources: tuple[Path, Path], tmp_path: Path) -> None:
+    kg = _open(mini_sources, tmp_path / "cache")
+    for _ in range(2):
+        with pytest.raises(ParameterError, match="no label, synonym, CURIE or IRI in the graph matches"):
+            kg.resolve("conditions_at_site", "site", "elbow")
+
+
+def test_without_a_content_key_nothing_is_kept(mini_sources: tuple[Path, Path], tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    path = cache.reasoned_graph_file("fast", *mini_sources, directory=tmp_path / "cache")
+    assert KnowledgeGraph.from_file(path).resolve("conditions_at_site", "site", "face") == MKG + "Face"
+    again = KnowledgeGraph.from_file(path)
+    _refuse_queries(again, monkeypatch)
+    with pytest.raises(AssertionError, match="asked again"):
+        again.resolve("conditions_at_site", "site", "face")

@@ -62,3 +62,18 @@ def test_without_a_content_key_nothing_is_kept(mini_sources: tuple[Path, Path], 
     _refuse_queries(again, monkeypatch)
     with pytest.raises(AssertionError, match="asked again"):
         again.resolve("conditions_at_site", "site", "face")
+
+
+def test_the_kept_folding_table_is_the_scan_of_its_unicode_version() -> None:
+    """The characters whose case folding is several characters, kept per Unicode version so a cold
+    process does not scan the Basic Multilingual Plane: each kept table equals the scan on a Python of
+    that version (CPython 3.11: Unicode 14.0.0), and the scan covers every other version."""
+    import unicodedata
+
+    from milia_kg.query import params
+
+    scan = "".join(c for c in map(chr, range(0x10000)) if len(c.casefold()) > 1)
+    assert params.multi_folding() == scan
+    assert "ß" in scan and "\ufb01" in scan  # ß -> ss, ﬁ -> fi
+    if unicodedata.unidata_version in params.MULTI_FOLDING:
+        assert params.MULTI_FOLDING[unicodedata.unidata_version] == scan

@@ -350,7 +350,10 @@ def _one(key: str | None, name: str) -> Query | None:
     """The query ``name`` of folder ``key`` from its own file, or ``None`` if there is no such file."""
     folder = resources.queries_dir(key)
     entry = folder.joinpath(f"{name}.rq")
-    if not entry.is_file():
+    try:
+        if not entry.is_file():
+            return None
+    except OSError:  # a name too long for a file name: the catalogue answers (unknown query)
         return None
     return parse_query_file(entry)
 

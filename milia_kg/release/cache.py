@@ -135,8 +135,32 @@ def _record(data: bytes, triples: int | None) -> dict[str, object]:
     return record
 
 
+#: Files this process found to match their record, by path: the (inode, size, modification time) of
+#: the file and of its record then. A file checked once is not read and hashed again while neither
+#: changed (a cold ``milia-kg classify`` opened the graph twice: for the query engine and the
+#: classifier's module).
+_CHECKED: dict[Path, tuple[tuple[int, int, int], ...]] = {}
+
+
+def _signature(target: Path) -> tuple[tuple[int, int, int], ...] | None:
+    try:
+        return tuple((st.st_ino, st.st_size, st.st_mtime_ns) for st in (target.stat(), sidecar(target).stat()))
+    except OSError:
+        return None
+
+
 def _verified(target: Path, counted: bool = True) -> bool:
     """Whether ``target`` matches its checksum record (if ``counted``, one N-Triples line per triple)."""
+    before = _signature(target)
+    if before is not None and _CHECKED.get(target) == before:
+        return True
+    ok = _check(target, counted)
+    if ok and before is not None:  # a change after the signature was taken only forces a new check
+        _CHECKED[target] = before
+    return ok
+
+
+def _check(target: Path, counted: bool) -> bool:
     try:
         record = json.loads(sidecar(target).read_bytes())
         data = target.read_bytes()

@@ -40,7 +40,7 @@ _LAZY = {
     "load_dataset": "milia_kg.release.pipeline",
     "ValidationReport": "milia_kg.release.validate",
     "validate": "milia_kg.release.validate",
-    "validate_sources": "milia_kg.release.validate",
+    "validate_sources": "milia_kg.release.pipeline",
 }
 
 __all__ = [

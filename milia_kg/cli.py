@@ -193,7 +193,7 @@ def build(out: Path, reasoner: str, ontology_dir: Path | None, data_dir: Path | 
 @data_dir_option
 def validate(reasoner: str, ontology_dir: Path | None, data_dir: Path | None) -> None:
     """Run the SHACL shapes and QC checks; exit 1 with the report on stderr if anything fails."""
-    from milia_kg.release.validate import validate_sources
+    from milia_kg.release.pipeline import validate_sources
 
     report = validate_sources(ontology_dir, data_dir, reasoner=reasoner)
     if not report.conforms:

@@ -67,3 +67,13 @@ def test_no_private_name_crosses_a_module() -> None:
                              if a.name.startswith("_") and not a.name.startswith("__")
                              and not (owner == here or (owner.startswith(here + ".") and here != "milia_kg"))]
     assert crossing == []
+
+
+def test_packaged_files_are_reached_through_one_module() -> None:
+    """Every packaged file (ontology, data, queries, schema, tables, web assets) goes through
+    milia_kg/base/resources.py, so that a checkout and a wheel find the same files."""
+    reaching = [str(path.relative_to(REPO)) for path in sorted(PACKAGE.rglob("*.py"))
+                if path != PACKAGE / "base" / "resources.py"
+                and any(reach in path.read_text(encoding="utf-8")
+                        for reach in ("importlib.resources.files", "from importlib import resources", "__file__"))]
+    assert reaching == []

@@ -22,15 +22,14 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from milia_kg.base import atomic, progress
 from milia_kg.base import files as user_files
-from milia_kg.base import progress
 from milia_kg.errors import RDFSyntaxError, StoreError
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.release import cache
@@ -128,17 +127,9 @@ def fill(store: Any, triples: Sequence[tuple[Any, Any, Any]]) -> None:
 
 def _build_beside(files: Sequence[str | Path], reasoner: str, target: Path, key: str) -> None:
     """Build in a temporary folder next to ``target``, then move it into place (an empty
-    ``target`` folder is replaced); the temporary folder is removed on any failure."""
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    try:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        tmp.chmod(0o777 & ~umask)  # mkdtemp's folder is private; the store is as shareable as any new folder
+    ``target`` folder is replaced); the temporary folder is removed on any failure or SIGTERM."""
+    with atomic.folder_beside(target) as tmp:
         _write(files, reasoner, tmp, key)
-        os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def _remove_stale(folder: Path, reasoner: str) -> None:

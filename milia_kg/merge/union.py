@@ -76,7 +76,7 @@ def merged_triples(external: Iterable[str | Path], step: Callable[[str], None] |
     from milia_kg.formats.terms import TermMap
     from milia_kg.reasoner import on_oxigraph
 
-    asserted, _ = pipeline.sources(validate=False)
+    asserted, _ = pipeline.load_sources(validate=False)
     convert = TermMap().to_ox
     triples = [(convert(s), convert(p), convert(o)) for s, p, o in asserted]
     for path in external:

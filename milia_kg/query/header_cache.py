@@ -99,12 +99,12 @@ def load_header(header_text: str, where: str) -> Any:
 
 def _remember(path: Path, entries: dict[str, Any], key: str, value: Any) -> None:
     """Add ``key`` to the cache file (written whole to a temporary name, then moved into place)."""
-    from milia_kg.release.cache import write_atomic
+    from milia_kg.base import atomic  # tempfile and shutil: imported only when a header is new
 
     entries[key] = json.loads(json.dumps(value))
     while len(entries) > MAX_ENTRIES:
         del entries[next(iter(entries))]
     try:
-        write_atomic(path, json.dumps(entries, ensure_ascii=False, sort_keys=False).encode("utf-8"))
+        atomic.write_file(path, json.dumps(entries, ensure_ascii=False, sort_keys=False).encode("utf-8"))
     except OSError:
         return  # a read-only cache: parse again next time

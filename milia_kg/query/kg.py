@@ -73,7 +73,7 @@ class Result:
 
 
 class KnowledgeGraph:
-    """The milia knowledge graph behind a query backend.
+    """The milia knowledge graph behind a query engine.
 
     Use :meth:`open` for the packaged reasoned graph, :meth:`from_graph` for an rdflib graph of
     your own, :meth:`from_endpoint` for a remote SPARQL endpoint.
@@ -109,7 +109,7 @@ class KnowledgeGraph:
         self, *, timeout: float | None = None, max_rows: int | None = None,
         max_memory: int | None = None, allow_service: Iterable[str] | None = None,
     ) -> KnowledgeGraph:
-        """A view of the same graph and backend with other limits (``None`` keeps a limit).
+        """A view of the same graph and engine with other limits (``None`` keeps a limit).
 
         :param timeout: seconds a query may run.
         :param max_rows: result rows (or triples) a query may return.
@@ -249,7 +249,7 @@ class KnowledgeGraph:
 
     @property
     def engine(self) -> str:
-        """The backend's name: ``oxigraph``, ``rdflib`` or ``endpoint``."""
+        """The engine's name: ``oxigraph``, ``rdflib`` or ``endpoint``."""
         return self.backend.name
 
     @property

@@ -10,16 +10,9 @@ content-derived blank-node labels, sorted output.
 from __future__ import annotations
 
 import json
-import os
-import re
-import shutil
-import signal
-import tempfile
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +20,11 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 from milia_kg import __version__, vocab
-from milia_kg.base import resources
+from milia_kg.base import atomic, resources
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.release import pipeline, serialize
+from milia_kg.release.sources import Sources
 from milia_kg.release.validate import ValidationReport, short
 
 __all__ = ["ARTIFACTS", "MEDIA_TYPES", "RELEASE_MARKER", "BuildSummary", "build", "entities_by_type", "prefix_map"]
@@ -39,10 +33,6 @@ MKG = rdflib.Namespace(vocab.MKG)
 
 #: Written into every release folder: only a folder holding it is replaced by a new build.
 RELEASE_MARKER = ".milia-kg-release"
-#: A temporary folder whose process is gone is removed by the next build; one without a
-#: process id (older builds) only once it is this old, in seconds.
-STALE_AFTER = 3600
-
 VOID = Namespace(vocab.VOID)
 DCAT = Namespace(vocab.DCAT)
 DATASET = URIRef(f"{MKG}dataset")
@@ -232,8 +222,7 @@ def _write(
     tmp: Path,
     asserted: Graph,
     inferred: Graph,
-    ontology_dir: str | Path | None,
-    data_dir: str | Path | None,
+    sources: Sources,
     curie_map: Mapping[str, str],
 ) -> list[str]:
     """Write every artifact into ``tmp``; return the relative names of the files written."""
@@ -258,11 +247,11 @@ def _write(
     (tmp / "prefixes.json").write_text(json.dumps(bioregistry, indent=2) + "\n", encoding="utf-8")
 
     extra = []
-    mappings = resources.mappings_file(data_dir)
+    mappings = resources.mappings_file(sources.data_dir)
     if mappings is not None:
         (tmp / mappings.name).write_bytes(mappings.read_bytes())
         extra.append(mappings.name)
-    imports = resources.import_files(ontology_dir)
+    imports = resources.import_files(sources.ontology_dir)
     if imports:
         (tmp / "imports").mkdir()
         for source in imports:
@@ -296,80 +285,6 @@ def _check_replaceable(out: Path) -> None:
     )
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process
-        return True
-    return True
-
-
-def _remove_stale(out: Path) -> None:
-    """Remove the temporary folders of builds of ``out`` that were killed (SIGKILL, power loss).
-
-    They are named ``.OUT.tmp-PID-XXXX``; one whose process is gone is removed, a running
-    build's is left alone. A ``.OUT.old-PID-XXXX`` holds a previous release, removed only
-    when ``out`` itself exists.
-    """
-    pattern = re.compile(rf"^\.{re.escape(out.name)}\.(tmp|old)-(?:(\d+)-)?[^/]*$")
-    for path in out.parent.iterdir():
-        match = pattern.match(path.name)
-        if match is None or not path.is_dir() or path.is_symlink():
-            continue
-        kind, pid = match.group(1), match.group(2)
-        if pid is not None:
-            stale = int(pid) != os.getpid() and not _alive(int(pid))
-        else:
-            stale = time.time() - path.stat().st_mtime > STALE_AFTER
-        if stale and (kind == "tmp" or out.is_dir()):
-            shutil.rmtree(path, ignore_errors=True)
-
-
-@contextmanager
-def _sigterm_raises() -> Iterator[None]:
-    """Within the block, SIGTERM raises :class:`SystemExit` (so ``finally`` clauses run and
-    the temporary folder is removed), as SIGINT raises KeyboardInterrupt; the previous
-    handler is restored after. Only where Python lets us (the main thread) and only if the
-    default handler is in place (an application's own handler is left alone)."""
-    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
-        yield
-        return
-
-    def terminate(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    previous = signal.signal(signal.SIGTERM, terminate)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _umask() -> int:
-    """The process umask (read by setting it, the only portable way, and restoring it at once)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _move_into_place(tmp: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-", dir=out.parent))
-        out.rename(old / out.name)
-    try:
-        tmp.rename(out)
-    except OSError:
-        if old is not None:
-            (old / out.name).rename(out)
-            old.rmdir()
-        raise
-    if old is not None:
-        shutil.rmtree(old)
-
-
 def build(
     out_dir: str | Path,
     reasoner: str = DEFAULT_REASONER,
@@ -391,26 +306,18 @@ def build(
     started = time.perf_counter()
     out = Path(out_dir).absolute()
     _check_replaceable(out)
-    result = pipeline.run(ontology_dir, data_dir, reasoner=reasoner)
+    sources = Sources(ontology_dir, data_dir)
+    result = pipeline.run(sources, reasoner=reasoner)
     asserted, inferred, reasoned, report = result.asserted, result.inferred, result.closure, result.report
     assert report is not None  # validate=True
     if not report.conforms:
         raise ValidationError(report)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale(out)
-    with _sigterm_raises():
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
-        try:
-            tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; a release folder gets the usual mode
-            curie_map = {} if result.mapping_set is None else dict(result.mapping_set.converter.prefix_map)
-            files = _write(tmp, asserted, inferred, ontology_dir, data_dir, curie_map)
-            (tmp / RELEASE_MARKER).write_text(f"milia-kg {__version__}\n", encoding="utf-8")
-            _check_replaceable(out)  # again: the folder may have been filled while we reasoned
-            _move_into_place(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+    with atomic.folder_beside(out) as tmp:
+        curie_map = {} if result.mapping_set is None else dict(result.mapping_set.converter.prefix_map)
+        files = _write(tmp, asserted, inferred, sources, curie_map)
+        (tmp / RELEASE_MARKER).write_text(f"milia-kg {__version__}\n", encoding="utf-8")
+        _check_replaceable(out)  # again: the folder may have been filled while we reasoned
     return BuildSummary(
         out_dir=out,
         triples_asserted=len(asserted),

@@ -42,10 +42,12 @@ from typing import TYPE_CHECKING, Any
 from milia_kg.base import resources
 from milia_kg.reasoner import DEFAULT_REASONER
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # release.sources imports rdflib, which no cold query may (tests/test_imports.py)
     from importlib.resources.abc import Traversable
 
-__all__ = ["cache_dir", "derived_file", "reasoned_graph_file", "sidecar", "source_key", "write_atomic"]
+    from milia_kg.release.sources import Sources
+
+__all__ = ["cache_dir", "derived_file", "reasoned_graph_file", "sidecar", "source_key"]
 
 #: Seconds a cached file of another key must go unused before it is removed.
 UNUSED_GRACE_S = 7 * 24 * 3600
@@ -78,13 +80,14 @@ def _version() -> str:
 
 def source_key(
     reasoner: str,
-    ontology_dir: str | Path | None = None,
-    data_dir: str | Path | None = None,
+    sources: Sources | None = None,
 ) -> str:
-    """The SHA-256 hex digest that names the cached reasoned graph of these sources.
+    """The SHA-256 hex digest that names the cached reasoned graph of these sources (``None``: the
+    packaged ones).
 
     :raises MiliaKGError: if a source folder is missing.
     """
+    ontology_dir, data_dir = (None, None) if sources is None else (sources.ontology_dir, sources.data_dir)
     digest = hashlib.sha256()
     for tag, value in (("reasoner", reasoner), ("version", _version())):
         digest.update(f"{tag}\0{value}\0".encode())
@@ -115,11 +118,13 @@ def _walk(prefix: str, folder: Traversable) -> list[tuple[str, Traversable]]:
     return sorted(found, key=lambda item: item[0])
 
 
-def _reason(reasoner: str, ontology_dir: str | Path | None, data_dir: str | Path | None) -> tuple[bytes, int]:
+def _reason(reasoner: str, sources: Sources | None) -> tuple[bytes, int]:
     """Reason over the sources; return asserted + inferred triples as N-Triples, and their count."""
     from milia_kg.release import pipeline
+    from milia_kg.release.sources import PACKAGED
 
-    closure = pipeline.run(ontology_dir, data_dir, reasoner=reasoner, validate=False).closure
+    sources = PACKAGED if sources is None else sources
+    closure = pipeline.run(sources, reasoner=reasoner, validate=False).closure
     return closure.serialize(format="nt", encoding="utf-8"), len(closure)
 
 
@@ -178,8 +183,10 @@ def _check(target: Path, counted: bool) -> bool:
 
 def _store(target: Path, data: bytes, triples: int | None) -> None:
     """Write the closure, then its record: a reader trusts the closure only once both are in place."""
-    write_atomic(target, data)
-    write_atomic(sidecar(target), json.dumps(_record(data, triples), sort_keys=True).encode() + b"\n")
+    from milia_kg.base import atomic  # tempfile, shutil, signal: not for a cold command that only reads
+
+    atomic.write_file(target, data)
+    atomic.write_file(sidecar(target), json.dumps(_record(data, triples), sort_keys=True).encode() + b"\n")
 
 
 def _private_folder() -> Path:
@@ -191,46 +198,28 @@ def _private_folder() -> Path:
     return Path(folder.name)
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file next to ``target``, then move it into place, so that no
-    reader sees half a file."""
-    import tempfile
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def reasoned_graph_file(
     reasoner: str = DEFAULT_REASONER,
-    ontology_dir: str | Path | None = None,
-    data_dir: str | Path | None = None,
+    sources: Sources | None = None,
     directory: str | Path | None = None,
 ) -> Path:
     """Return the N-Triples file of the reasoned graph of the sources, building it if needed.
 
     :param reasoner: the reasoner that produced (or will produce) the inferred triples.
-    :param ontology_dir: sources to use instead of the packaged ``ontology/``.
-    :param data_dir: sources to use instead of the packaged ``data/``.
+    :param sources: folders to use instead of the packaged ones (``None``: the packaged ones).
     :param directory: the cache folder (default: :func:`cache_dir`).
     :raises RDFSyntaxError: if a source file is not valid Turtle.
     :raises InconsistencyError: if the reasoned graph is inconsistent.
     :raises MiliaKGError: for an unknown reasoner or a missing source folder.
     """
-    key = source_key(reasoner, ontology_dir, data_dir)
+    key = source_key(reasoner, sources)
     folder = Path(directory) if directory is not None else cache_dir()
     stem = f"reasoned-{reasoner}-"
     target = folder / f"{stem}{key}.nt"
     damaged = target.exists() or sidecar(target).exists()
     if damaged and _verified(target):
         return used(target)
-    data, triples = _reason(reasoner, ontology_dir, data_dir)
+    data, triples = _reason(reasoner, sources)
     return _settle(folder, f"{stem}*.nt*", target, damaged, data, triples)
 
 

@@ -27,19 +27,19 @@ from milia_kg import reasoner as reasoning
 from milia_kg import vocab
 from milia_kg.base import resources
 from milia_kg.reasoner import DEFAULT_REASONER
-from milia_kg.release.sources import ASSERTED_GRAPH, INFERRED_GRAPH, load_asserted
+from milia_kg.release.sources import ASSERTED_GRAPH, INFERRED_GRAPH, PACKAGED, Sources, load_asserted
 
 if TYPE_CHECKING:
     from milia_kg.formats.sssom import MappingSet
     from milia_kg.release.validate import ValidationReport
 
-__all__ = ["Pipeline", "load_dataset", "make_dataset", "run", "sources"]
+__all__ = ["PipelineRun", "load_dataset", "load_sources", "make_dataset", "run", "validate_sources"]
 
 MKG = rdflib.Namespace(vocab.MKG)
 
 
 @dataclass(frozen=True)
-class Pipeline:
+class PipelineRun:
     """The outcome of :func:`run`.
 
     :ivar asserted: the sources' triples (Turtle files, mapping set, extra graphs).
@@ -56,8 +56,8 @@ class Pipeline:
     report: ValidationReport | None
 
 
-def sources(
-    ontology_dir: str | Path | None = None, data_dir: str | Path | None = None, validate: bool = False,
+def load_sources(
+    sources: Sources = PACKAGED, validate: bool = False,
 ) -> tuple[rdflib.Graph, MappingSet | None]:
     """The asserted graph of the sources (Turtle files and mapping set) and the mapping set, as
     :func:`run` loads them (merges on pyoxigraph terms start from it, see :mod:`milia_kg.merge.union`).
@@ -67,8 +67,8 @@ def sources(
     """
     from milia_kg.formats import sssom
 
-    asserted = load_asserted(ontology_dir, data_dir, mappings=False)
-    sssom_file = resources.mappings_file(data_dir)
+    asserted = load_asserted(sources.ontology_dir, sources.data_dir, mappings=False)
+    sssom_file = resources.mappings_file(sources.data_dir)
     mapping_set = sssom.read_sssom(sssom_file) if sssom_file is not None else None
     if mapping_set is not None:
         sssom.add_to_graph(mapping_set, asserted, strict=not validate)
@@ -76,12 +76,11 @@ def sources(
 
 
 def run(
-    ontology_dir: str | Path | None = None,
-    data_dir: str | Path | None = None,
+    sources: Sources = PACKAGED,
     extra_graphs: Iterable[rdflib.Graph] = (),
     reasoner: reasoning.Reasoner | str = DEFAULT_REASONER,
     validate: bool = True,
-) -> Pipeline:
+) -> PipelineRun:
     """Load the sources (default: the packaged ones) plus ``extra_graphs``, reason, and validate.
 
     :param extra_graphs: graphs added to the asserted graph before reasoning (external ontologies).
@@ -91,7 +90,7 @@ def run(
     :raises InconsistencyError: if the reasoned graph is inconsistent.
     :raises ParameterError: for an unknown reasoner name.
     """
-    asserted, mapping_set = sources(ontology_dir, data_dir, validate)
+    asserted, mapping_set = load_sources(sources, validate)
     for extra in extra_graphs:
         for prefix, namespace in extra.namespaces():
             asserted.bind(prefix, namespace, override=False)
@@ -101,8 +100,8 @@ def run(
     if validate:
         from milia_kg.release.validate import validate as run_rules
 
-        report = run_rules(asserted, inferred, ontology_dir=ontology_dir, data_dir=data_dir, mapping_set=mapping_set)
-    return Pipeline(asserted, inferred, closure, mapping_set, report)
+        report = run_rules(asserted, inferred, sources=sources, mapping_set=mapping_set)
+    return PipelineRun(asserted, inferred, closure, mapping_set, report)
 
 
 def make_dataset(asserted: rdflib.Graph, inferred: rdflib.Graph) -> rdflib.Dataset:
@@ -129,5 +128,21 @@ def load_dataset(
     :raises RDFSyntaxError: if a source file is not valid Turtle.
     :raises InconsistencyError: if the reasoned graph is inconsistent.
     """
-    result = run(ontology_dir, data_dir, reasoner=reasoner, validate=False)
+    result = run(Sources(ontology_dir, data_dir), reasoner=reasoner, validate=False)
     return make_dataset(result.asserted, result.inferred)
+
+
+def validate_sources(
+    ontology_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    reasoner: str = DEFAULT_REASONER,
+) -> ValidationReport:
+    """Load, reason over and validate the sources (default: the packaged ones), as :func:`run`
+    does for ``milia-kg validate``; the report is returned, never raised.
+
+    :raises RDFSyntaxError: if a source file is not valid Turtle.
+    :raises InconsistencyError: if the reasoned graph is inconsistent.
+    """
+    report = run(Sources(ontology_dir, data_dir), reasoner=reasoner).report
+    assert report is not None  # validate=True
+    return report

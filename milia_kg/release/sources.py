@@ -4,6 +4,7 @@ excepted), ``ontology/imports/`` and ``data/``, plus the SKOS triples of the SSS
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import rdflib
@@ -12,13 +13,27 @@ from milia_kg import vocab
 from milia_kg.base import resources
 from milia_kg.formats.turtle import parse_turtle
 
-__all__ = ["ASSERTED_GRAPH", "INFERRED_GRAPH", "load_asserted"]
+__all__ = ["ASSERTED_GRAPH", "INFERRED_GRAPH", "PACKAGED", "Sources", "load_asserted"]
 
 MKG = rdflib.Namespace(vocab.MKG)
 #: Named graph of the asserted triples in :func:`milia_kg.release.pipeline.load_dataset`.
 ASSERTED_GRAPH = rdflib.URIRef(vocab.ASSERTED_GRAPH)
 #: Named graph of the inferred triples in :func:`milia_kg.release.pipeline.load_dataset`.
 INFERRED_GRAPH = rdflib.URIRef(vocab.INFERRED_GRAPH)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where the project's sources are read from, passed whole through the release flow (load,
+    reason, validate, cache key, build): folders that replace the packaged ``ontology/`` and
+    ``data/``, ``None`` for the packaged ones."""
+
+    ontology_dir: str | Path | None = None
+    data_dir: str | Path | None = None
+
+
+#: The sources that ship in the package.
+PACKAGED = Sources()
 
 
 def load_asserted(

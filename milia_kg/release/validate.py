@@ -49,7 +49,7 @@ from milia_kg.base import resources
 from milia_kg.errors import MiliaKGError
 from milia_kg.formats.terms import TermMap
 from milia_kg.formats.turtle import parse_turtle
-from milia_kg.reasoner import DEFAULT_REASONER
+from milia_kg.release.sources import PACKAGED, Sources
 
 if TYPE_CHECKING:
     from milia_kg.formats.sssom import MappingSet
@@ -71,7 +71,6 @@ __all__ = [
     "run_shacl",
     "short",
     "validate",
-    "validate_sources",
 ]
 
 MKG = rdflib.Namespace(vocab.MKG)
@@ -449,8 +448,7 @@ def validate(
     asserted: rdflib.Graph,
     inferred: rdflib.Graph,
     *,
-    ontology_dir: str | Path | None = None,
-    data_dir: str | Path | None = None,
+    sources: Sources = PACKAGED,
     shapes: rdflib.Graph | None = None,
     seed: str | None = None,
     checks: dict[str, Traversable | Path] | None = None,
@@ -459,40 +457,22 @@ def validate(
     """Validate a reasoned graph with every rule of :data:`RULES`: SHACL over asserted + inferred,
     QC checks and quotes over asserted, the SSSOM rule over ``mapping_set``.
 
-    :param ontology_dir: take the shapes from ``ONTOLOGY_DIR/shapes.ttl`` if that file exists.
-    :param data_dir: take the seed text from ``DATA_DIR/source/`` if it exists there.
-    :param shapes: the SHACL shapes (default: from ``ontology_dir``, else the packaged ones).
-    :param seed: the seed text (default: from ``data_dir``, else the packaged one).
+    :param sources: take the shapes from its ``shapes.ttl`` and the seed text from its ``source/``
+        where they exist there, else the packaged ones.
+    :param shapes: the SHACL shapes (default: from ``sources``).
+    :param seed: the seed text (default: from ``sources``).
     :param checks: QC check files by name (default: the packaged ones).
     :param mapping_set: the mapping set the asserted graph was loaded with (none: nothing to check).
     :returns: the report; it never raises on a violation.
     :raises RDFSyntaxError: if the shapes file is not valid Turtle.
     """
     if shapes is None:
-        shapes_path = resources.shapes_file(ontology_dir)
+        shapes_path = resources.shapes_file(sources.ontology_dir)
         shapes = parse_turtle(shapes_path if shapes_path.is_file() else resources.shapes_file())
     if seed is None:
-        has_seed = resources.data_dir(data_dir).joinpath(resources.SEED_FILE).is_file()
-        seed = resources.seed_text(data_dir if has_seed else None)
+        has_seed = resources.data_dir(sources.data_dir).joinpath(resources.SEED_FILE).is_file()
+        seed = resources.seed_text(sources.data_dir if has_seed else None)
     checks = resources.check_files() if checks is None else checks
     given = RuleInput(asserted, inferred, shapes, seed, checks, mapping_set)
     results = [result for family in RULES.values() for result in family.run(given)]
     return ValidationReport(results, rules_run=rule_names(given))
-
-
-def validate_sources(
-    ontology_dir: str | Path | None = None,
-    data_dir: str | Path | None = None,
-    reasoner: str = DEFAULT_REASONER,
-) -> ValidationReport:
-    """Load, reason over and validate the sources (default: the packaged ones); see
-    :func:`milia_kg.release.pipeline.run`.
-
-    :raises RDFSyntaxError: if a source file is not valid Turtle.
-    :raises InconsistencyError: if the reasoned graph is inconsistent.
-    """
-    from milia_kg.release import pipeline
-
-    report = pipeline.run(ontology_dir, data_dir, reasoner=reasoner).report
-    assert report is not None  # validate=True
-    return report

@@ -272,7 +272,7 @@ def test_validate_names_the_bad_mapping_row(old: str, new: str, message: str, tm
 def test_validate_reports_a_missing_justification(tmp_path: Path) -> None:
     import shutil
 
-    from milia_kg.release.validate import validate_sources
+    from milia_kg.release.pipeline import validate_sources
 
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)

@@ -33,6 +33,7 @@ from milia_kg.query.backends import (
 from milia_kg.query.catalogue import parse_query_file
 from milia_kg.query.kg import KnowledgeGraph
 from milia_kg.release import cache as release_cache
+from milia_kg.release.sources import Sources
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -337,20 +338,20 @@ def test_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_
 
 def test_key_depends_on_sources_and_reasoner(sources: tuple[Path, Path]) -> None:
     ontology, data = sources
-    key = release_cache.source_key("fast", ontology, data)
-    assert key == release_cache.source_key("fast", ontology, data)
-    assert key != release_cache.source_key("owlrl", ontology, data)
+    key = release_cache.source_key("fast", Sources(ontology, data))
+    assert key == release_cache.source_key("fast", Sources(ontology, data))
+    assert key != release_cache.source_key("owlrl", Sources(ontology, data))
     (data / "facts.ttl").write_text((data / "facts.ttl").read_text() + "\n# a comment\n")
-    assert key != release_cache.source_key("fast", ontology, data)
+    assert key != release_cache.source_key("fast", Sources(ontology, data))
 
 
 def test_stale_cache_is_never_used(sources: tuple[Path, Path], tmp_path: Path) -> None:
     ontology, data = sources
     folder = tmp_path / "cache"
-    first = release_cache.reasoned_graph_file("fast", ontology, data, folder)
+    first = release_cache.reasoned_graph_file("fast", Sources(ontology, data), folder)
     assert first.parent == folder and first.is_file()
     assert _subclasses(first) == {"PrimaryMilia", "MiliaEnPlaque"}  # MiliaEnPlaque inferred
-    assert release_cache.reasoned_graph_file("fast", ontology, data, folder) == first  # reused
+    assert release_cache.reasoned_graph_file("fast", Sources(ontology, data), folder) == first  # reused
 
     # Change a source: a new key, a rebuilt graph, the stale file gone.
     (data / "facts.ttl").write_text(
@@ -359,7 +360,7 @@ def test_stale_cache_is_never_used(sources: tuple[Path, Path], tmp_path: Path) -
         "mkg:JuvenileMilia rdfs:subClassOf mkg:PrimaryMilia .\n",
         encoding="utf-8",
     )
-    second = release_cache.reasoned_graph_file("fast", ontology, data, folder)
+    second = release_cache.reasoned_graph_file("fast", Sources(ontology, data), folder)
     assert second != first
     assert _subclasses(second) == {"PrimaryMilia", "JuvenileMilia"}
     # The old file was used a moment ago (another installed version may still use it): kept for now.
@@ -370,9 +371,9 @@ def test_stale_cache_is_never_used(sources: tuple[Path, Path], tmp_path: Path) -
     week_ago = time.time() - release_cache.UNUSED_GRACE_S - 60
     for path in (first, release_cache.sidecar(first)):
         os.utime(path, (week_ago, week_ago))
-    assert release_cache.reasoned_graph_file("fast", ontology, data, folder) == second  # a hit touches it
+    assert release_cache.reasoned_graph_file("fast", Sources(ontology, data), folder) == second  # a hit touches it
     (data / "facts.ttl").write_text((data / "facts.ttl").read_text() + "\n# another change\n", encoding="utf-8")
-    third = release_cache.reasoned_graph_file("fast", ontology, data, folder)
+    third = release_cache.reasoned_graph_file("fast", Sources(ontology, data), folder)
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         p.name for p in (second, release_cache.sidecar(second), third, release_cache.sidecar(third)))
 
@@ -382,13 +383,13 @@ def test_cached_file_with_the_right_key_is_trusted_not_rebuilt(
 ) -> None:
     ontology, data = sources
     folder = tmp_path / "cache"
-    path = release_cache.reasoned_graph_file("fast", ontology, data, folder)
+    path = release_cache.reasoned_graph_file("fast", Sources(ontology, data), folder)
 
     def no_reasoning(*args: object) -> bytes:
         raise AssertionError("reasoned again although the cache is fresh")
 
     monkeypatch.setattr(release_cache, "_reason", no_reasoning)
-    assert release_cache.reasoned_graph_file("fast", ontology, data, folder) == path
+    assert release_cache.reasoned_graph_file("fast", Sources(ontology, data), folder) == path
 
 
 def test_unwritable_cache_falls_back_to_a_private_folder(
@@ -397,7 +398,7 @@ def test_unwritable_cache_falls_back_to_a_private_folder(
     ontology, data = sources
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
-    path = release_cache.reasoned_graph_file("fast", ontology, data, blocker / "cache")
+    path = release_cache.reasoned_graph_file("fast", Sources(ontology, data), blocker / "cache")
     assert path.is_file() and blocker not in path.parents
     shutil.rmtree(path.parent)
 
@@ -440,6 +441,6 @@ def test_key_depends_on_every_module_of_the_package(
     code = tmp_path / "milia_kg"
     shutil.copytree(resources.PACKAGE_ROOT, code, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(resources, "PACKAGE_ROOT", code)
-    key = release_cache.source_key("fast", *sources)
+    key = release_cache.source_key("fast", Sources(*sources))
     (code / module).write_text((code / module).read_text() + "\n# an edit\n")
-    assert key != release_cache.source_key("fast", *sources)
+    assert key != release_cache.source_key("fast", Sources(*sources))

@@ -24,7 +24,7 @@ KNOWN = {
     "milia_kg.reasoner._infer.reason",
     "milia_kg.merge.union.merged_graph",
     "milia_kg.release.build.build",
-    "milia_kg.release.validate.validate_sources",
+    "milia_kg.release.pipeline.validate_sources",
     "milia_kg.release.cache.reasoned_graph_file",
     "milia_kg.query.kg.KnowledgeGraph.open",
 }

@@ -11,13 +11,14 @@ import pytest
 from milia_kg import KnowledgeGraph
 from milia_kg.errors import ParameterError
 from milia_kg.release import cache
+from milia_kg.release.sources import Sources
 
 MKG = "https://w3id.org/milia-kg/"
 
 
 def _open(sources: tuple[Path, Path], folder: Path) -> KnowledgeGraph:
     """The reasoned graph of ``sources``, keyed as the packaged graph is: by its cache file's name."""
-    path = cache.reasoned_graph_file("fast", *sources, directory=folder)
+    path = cache.reasoned_graph_file("fast", Sources(*sources), directory=folder)
     return KnowledgeGraph.from_file(path, content_key=f"oxigraph:{path.name}")
 
 
@@ -56,7 +57,7 @@ def test_failures_are_not_kept(mini_sources: tuple[Path, Path], tmp_path: Path) 
 
 def test_without_a_content_key_nothing_is_kept(mini_sources: tuple[Path, Path], tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    path = cache.reasoned_graph_file("fast", *mini_sources, directory=tmp_path / "cache")
+    path = cache.reasoned_graph_file("fast", Sources(*mini_sources), directory=tmp_path / "cache")
     assert KnowledgeGraph.from_file(path).resolve("conditions_at_site", "site", "face") == MKG + "Face"
     again = KnowledgeGraph.from_file(path)
     _refuse_queries(again, monkeypatch)

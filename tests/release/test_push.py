@@ -160,3 +160,14 @@ def test_updates_are_not_retried_but_reads_are() -> None:
     methods = [(method, headers.get("Content-Type")) for method, _, headers, _ in server.requests]
     # one INSERT (not retried), then the best-effort DROP of the temporary graph (not retried)
     assert methods == [("POST", "application/sparql-update")] * 2
+
+
+@pytest.mark.parametrize("command", [["push"], ["query", "subtypes"]])
+@pytest.mark.parametrize("url", ["file:///etc/hostname", "ftp://127.0.0.1/x", "http://127.0.0.1/q\r\nX: y"])
+def test_push_and_query_share_one_url_policy(command: list[str], url: str) -> None:
+    """One HTTP policy for every outbound request: a local file is never read as an endpoint."""
+    result = CliRunner().invoke(main, [*command, "--endpoint", url])
+    assert result.exit_code != 0
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("milia-kg: error: SPARQL endpoint"), result.output
+    assert "localhost" not in result.output and "Traceback" not in result.output

@@ -20,7 +20,8 @@ from milia_kg.base import resources
 from milia_kg.errors import ValidationError
 from milia_kg.formats.turtle import parse_turtle
 from milia_kg.release.build import build
-from milia_kg.release.validate import MAPPING_RULE, QUOTE_RULE, RuleInput, rule_names, validate_sources
+from milia_kg.release.pipeline import validate_sources
+from milia_kg.release.validate import MAPPING_RULE, QUOTE_RULE, RuleInput, rule_names
 
 #: Every rule the registry holds for the packaged shapes and checks.
 RULES = rule_names(

@@ -21,6 +21,7 @@ SELECT ?s WHERE { BIND("say \\"}\\" # DROP" AS ?o) ?s ?p ?o }
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from milia_kg.errors import ParameterError
+from milia_kg.query import resolved_cache
 from milia_kg.query.catalogue import Param, Query
 from milia_kg.query.sparql_text import sparql_term
 from milia_kg.vocab import CURIE, MKG, OBO, OBO_ID, QUERY_PREFIXES, converter, shorten
@@ -40,7 +42,6 @@ if TYPE_CHECKING:
     from milia_kg.query.backends.base import Backend
 
 __all__ = [
-    "MAX_RESOLVED",
     "MULTI_FOLDING",
     "Resolver",
     "Term",
@@ -153,12 +154,6 @@ _MAPPED_QUERY = f"""SELECT DISTINCT ?s ?p WHERE {{
 }}"""
 
 
-#: Entity values already resolved, by (content key, prefixes, value as typed): see :class:`Resolver`.
-_RESOLVED: dict[tuple[str, frozenset[tuple[str, str]], str], str] = {}
-#: Resolved values kept at most; the oldest are dropped first.
-MAX_RESOLVED = 4096
-
-
 class Resolver:
     """Resolve parameter values against one graph, reached through a backend.
 
@@ -166,10 +161,11 @@ class Resolver:
     label is built, with one query, and kept only when a value matches nothing (to list candidates).
 
     With a ``content_key``, a value once resolved is kept for every resolver of the same key and
-    prefixes, and not asked of the graph again (issue 22: 46% of warm ``classify_many`` went into
-    the same few look-ups). The key must change whenever the graph's content does: the packaged
-    graph is keyed by its sources' cache key (:func:`milia_kg.release.cache.source_key`), a kept
-    store by its merge key (a kept store is never changed). Without one, nothing is kept.
+    prefixes, in this process and on disk (:mod:`milia_kg.query.resolved_cache`), and not asked of
+    the graph again (issue 22: 46% of warm ``classify_many``, 60% of a repeated merged query). The
+    key must change whenever the graph's content does: the packaged graph is keyed by its sources'
+    cache key (:func:`milia_kg.release.cache.source_key`), a kept store by its merge key (a kept
+    store is never changed). Without one, nothing is kept.
 
     :param backend: where the graph lives.
     :param prefixes: extra CURIE prefixes (e.g. the namespaces bound in an rdflib graph).
@@ -185,7 +181,8 @@ class Resolver:
                 self._prefixes[prefix] = ns
         self._index: _Index | None = None
         self._converter: Any = None
-        self._kept = None if content_key is None else (content_key, frozenset(self._prefixes.items()))
+        #: the content key and prefixes a resolved value is kept under (:mod:`milia_kg.query.resolved_cache`)
+        self._kept = None if content_key is None else json.dumps([content_key, sorted(self._prefixes.items())])
 
     # -- public ---------------------------------------------------------------------------
 
@@ -235,12 +232,10 @@ class Resolver:
             return plain_literal(text)
         if self._kept is None:
             return self._resolve_entity(param.name, text.strip())
-        key = (*self._kept, text.strip())
-        iri = _RESOLVED.get(key)
+        iri = resolved_cache.lookup(self._kept, text.strip())
         if iri is None:  # failures are not kept: they raise, naming the parameter, each time
-            iri = _RESOLVED[key] = self._resolve_entity(param.name, text.strip()).value
-            while len(_RESOLVED) > MAX_RESOLVED:
-                del _RESOLVED[next(iter(_RESOLVED))]
+            iri = self._resolve_entity(param.name, text.strip()).value
+            resolved_cache.remember(self._kept, text.strip(), iri)
         return ox.NamedNode(iri)
 
     # -- entities -------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Resolved parameter values kept by the graph's content key (issue 22): kept across graphs of the
-same content, never served once a source changes."""
+same content and across processes (on disk), never served once a source changes."""
 
 from __future__ import annotations
 
@@ -10,10 +10,21 @@ import pytest
 
 from milia_kg import KnowledgeGraph
 from milia_kg.errors import ParameterError
+from milia_kg.query import resolved_cache
 from milia_kg.release import cache
 from milia_kg.release.sources import Sources
 
 MKG = "https://w3id.org/milia-kg/"
+
+
+@pytest.fixture(autouse=True)
+def resolved_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own for the kept values; this process's copies dropped around it."""
+    folder = tmp_path / "resolved-cache"
+    monkeypatch.setenv("MILIA_KG_CACHE_DIR", str(folder))
+    resolved_cache.forget()
+    yield folder
+    resolved_cache.forget()
 
 
 def _open(sources: tuple[Path, Path], folder: Path) -> KnowledgeGraph:
@@ -46,6 +57,27 @@ def test_a_graph_of_the_same_content_asks_nothing_again(mini_sources: tuple[Path
     second = _open(mini_sources, tmp_path / "cache")
     _refuse_queries(second, monkeypatch)
     assert second.resolve("conditions_at_site", "site", "  Face ") == MKG + "Face"
+
+
+def test_a_new_process_reads_the_kept_values(mini_sources: tuple[Path, Path], tmp_path: Path,
+                                              resolved_files: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What one process resolved, the next one reads from the cache folder without asking the graph."""
+    assert _open(mini_sources, tmp_path / "cache").resolve("conditions_at_site", "site", "face") == MKG + "Face"
+    assert [p.name.startswith("resolved-") for p in resolved_files.iterdir()] == [True]
+    resolved_cache.forget()  # as a new process
+    later = _open(mini_sources, tmp_path / "cache")
+    _refuse_queries(later, monkeypatch)
+    assert later.resolve("conditions_at_site", "site", "face") == MKG + "Face"
+
+
+def test_a_damaged_file_of_kept_values_is_resolved_around(mini_sources: tuple[Path, Path], tmp_path: Path,
+                                                          resolved_files: Path) -> None:
+    kg = _open(mini_sources, tmp_path / "cache")
+    assert kg.resolve("conditions_at_site", "site", "face") == MKG + "Face"
+    (kept,) = resolved_files.iterdir()
+    kept.write_text('{"face": ', encoding="utf-8")
+    resolved_cache.forget()
+    assert _open(mini_sources, tmp_path / "cache").resolve("conditions_at_site", "site", "face") == MKG + "Face"
 
 
 def test_failures_are_not_kept(mini_sources: tuple[Path, Path], tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ __all__ = ["GROUPS", "Context", "cli_command", "run_build", "run_catalogue", "ru
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Every group, in the order they run; ``scaling`` is :func:`benchmarks.run.run_benchmarks`.
-GROUPS = ("scaling", "build", "catalogue", "cli", "merged", "hpo", "classify")
+GROUPS = ("scaling", "build", "catalogue", "cli", "merged", "hpo", "classify", "reasoning")
 ENGINES = ("rdflib", "oxigraph")  # baseline first
 CLI_ARGS = ("query", "subtypes", "--format", "json")
 IMPORT_RDFLIB = "import rdflib"
@@ -52,9 +52,13 @@ class Context:
 
     @property
     def env(self) -> dict[str, str]:
-        """The children's environment: the repository importable, a cache folder of this run."""
+        """The children's environment: the repository importable, a cache folder of this run, and
+        bytecode written as an installed package has it (PYTHONDONTWRITEBYTECODE would make every cold
+        command compile milia_kg's modules again, which a user never waits for)."""
         path = os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))
-        return dict(os.environ, PYTHONPATH=path, MILIA_KG_CACHE_DIR=str(self.workdir / "cache"))
+        env = dict(os.environ, PYTHONPATH=path, MILIA_KG_CACHE_DIR=str(self.workdir / "cache"))
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        return env
 
     def run(self, command: list[str], label: str) -> dict[str, Any]:
         """Run ``command`` through the launcher; fail if it times out or exits non-zero."""

@@ -21,6 +21,9 @@ Groups (all by default; ``--only`` picks some):
 - ``hpo``: issue 12's targets (:mod:`benchmarks._hpo`): the first and later ``--merge hp.obo`` of
   the real HPO (``pip install -e '.[bench]'``) against the plain graph, and opening a kept store of
   the 1M merge against loading it from N-Triples (leave ``1m`` out of ``--sizes`` to skip that part).
+- ``reasoning``: issue 22's reasoning target: the fast reasoner against the peer ``reasonable``
+  (``pip install -e '.[bench]'``; a missing peer stops the run) on the generated sizes 100k and 1m
+  of ``--sizes`` (or all of them if neither is listed), reading the Turtle file included.
 - ``classify``: issue 11's decision-support targets: warm ``milia_kg.classify`` per case and
   ``classify_many`` over ``--classify-cases`` generated profiles, beside the naive way (owlrl's full
   closure of graph + case, on ``--naive-cases`` of them), and a cold ``milia-kg classify FILE``
@@ -47,7 +50,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import _groups, _hpo, _report
+from benchmarks import _groups, _hpo, _report, _speed
 from benchmarks._spawn import launch
 from benchmarks.generate import generate_turtle, parse_size
 
@@ -238,10 +241,12 @@ def render_report(report: dict[str, Any]) -> str:
         ("merged", "Catalogue queries on merged graphs (pyoxigraph)", _report.render_merged),
         ("hpo", "Merging the real HPO, kept stores (issue 12)", _hpo.render_hpo),
         ("classify", "Decision support: `milia-kg classify` (issue 11)", _report.render_classify),
+        ("reasoning", "Reasoning from a file against `reasonable` (issue 22)", _speed.render_reasoning),
     ):
         if report.get(key):
             sections.append(f"### {title}\n\n{render(report)}")
     sections.append(f"### Targets of issue 5 measured in this run\n\n{_report.render_targets(report)}")
+    sections.append(f"### Targets of issue 22 measured in this run\n\n{_speed.render_targets(report)}")
     return "\n\n".join(sections)
 
 
@@ -290,6 +295,9 @@ def run_groups(
             report["hpo"] = _hpo.run_hpo(ctx, repeat, seed, parse_size("1m") if "1m" in sizes else 0)
         elif group == "classify":
             report["classify"] = _groups.run_classify(ctx, repeat, classify_cases, naive_cases, seed)
+        elif group == "reasoning":
+            report["reasoning"] = _speed.run_reasoning(ctx, [s for s in sizes if s in ("100k", "1m")] or sizes,
+                                                       repeat, seed)
     return report
 
 

@@ -14,7 +14,6 @@ one-line message naming it.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -191,6 +190,8 @@ class UnknownQueryError(MiliaKGError, KeyError):
     def __init__(self, name: str, available: Iterable[str] = ()) -> None:
         self.name = name
         self.available = tuple(sorted(available))
+        import difflib  # only for a wrong name (start-up time)
+
         self.candidates = tuple(difflib.get_close_matches(name, self.available, n=3, cutoff=0.6))
         super().__init__(name)
 

@@ -80,6 +80,17 @@ def test_classify_needs_no_rdflib_nor_jsonschema(tmp_path: Path) -> None:
     assert json.loads(done.stderr.strip().splitlines()[-1]) == [0, []]
 
 
+def test_catalogue_query_needs_no_yaml_nor_http_client(primed_cache: Path) -> None:
+    """A cold ``milia-kg query NAME`` parses no YAML once its header is cached (issue 22: PyYAML was
+    a quarter of the cold command), and imports no client for remote endpoints."""
+    args = ["query", "subtypes", "--format", "json"]
+    modules = ("yaml", "SPARQLWrapper", "urllib.request", "http.client", "importlib.resources")
+    _heavy_imports(args, primed_cache)  # the first run parses and keeps the header
+    done = subprocess.run([PYTHON, "-c", SCRIPT.format(heavy=modules), *args], capture_output=True, text=True,
+                          env=subprocess_env(MILIA_KG_CACHE_DIR=str(primed_cache)), check=True)
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == [0, []]
+
+
 def test_help_needs_no_rdflib(tmp_path: Path) -> None:
     assert _heavy_imports(["validate", "--help"], tmp_path) == []
 

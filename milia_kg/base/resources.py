@@ -19,12 +19,14 @@ True
 from __future__ import annotations
 
 import functools
-import importlib.resources
 from collections.abc import Hashable, Iterable
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from milia_kg.errors import MiliaKGError
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = [
     "ONTOLOGY_FILE",
@@ -62,18 +64,22 @@ SEED_FILE = "source/milia-cleveland-clinic.txt"
 #: The SSSOM mapping set, relative to ``data/``.
 MAPPINGS_FILE = "mappings.sssom.tsv"
 
-Folder = Traversable | Path
+Folder: TypeAlias = "Traversable | Path"
 
 
 @functools.cache
 def _packaged(name: str) -> Traversable:
     """Return the packaged folder ``name`` (``ontology``, ``data`` or ``queries``)."""
-    installed = importlib.resources.files("milia_kg").joinpath(name)
-    if installed.is_dir():
-        return installed
+    if (PACKAGE_ROOT / name).is_dir():  # an installed package on disk: what importlib.resources finds
+        return PACKAGE_ROOT / name
     checkout = PACKAGE_ROOT.parent
     if (checkout / name).is_dir() and (checkout / "pyproject.toml").is_file():
         return checkout / name
+    import importlib.resources  # a zipped install (importing it costs a cold command several ms)
+
+    installed = importlib.resources.files("milia_kg").joinpath(name)
+    if installed.is_dir():
+        return installed
     raise MiliaKGError(f"the packaged folder {name!r} is missing from milia_kg; reinstall milia-kg")
 
 
@@ -177,14 +183,20 @@ def check_files(queries: str | Path | None = None) -> dict[str, Traversable]:
 
 def case_profile_schema() -> bytes:
     """The case-profile JSON Schema as shipped (``milia-kg build`` publishes it verbatim)."""
+    import importlib.resources
+
     return importlib.resources.files("milia_kg.decision").joinpath("schemas", CASE_PROFILE_SCHEMA).read_bytes()
 
 
 def decision_table(name: str) -> str:
     """A table shipped with decision support (``milia_kg/decision/data/NAME``), as text."""
+    import importlib.resources
+
     return importlib.resources.files("milia_kg.decision").joinpath("data", name).read_text("utf-8")
 
 
 def web_dir() -> Traversable:
     """The served page's template, script, style and vendored editor (``milia_kg/serve/web``)."""
+    import importlib.resources
+
     return importlib.resources.files("milia_kg.serve").joinpath("web")

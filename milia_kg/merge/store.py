@@ -298,7 +298,9 @@ def open_store(path: str | Path, engine: str = "oxigraph") -> KnowledgeGraph:
 
     if engine == "rdflib":
         return KnowledgeGraph.from_graph(graph(), engine="rdflib")
-    return KnowledgeGraph(OxigraphBackend(store), graph=graph, prefixes=prefixes)
+    key = meta.get("key")  # over the content of every input: a kept store is never changed
+    return KnowledgeGraph(OxigraphBackend(store), graph=graph, prefixes=prefixes,
+                          content_key=f"store:{key}" if isinstance(key, str) and key else None)
 
 
 def open_merged(

@@ -36,13 +36,16 @@ import re
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from milia_kg.base import resources
 from milia_kg.errors import MiliaKGError, UnknownQueryError
+from milia_kg.query import header_cache
 from milia_kg.query.sparql_text import query_form, select_variables, tokens, where_brace_offset
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = [
     "PARAM_TYPES",
@@ -228,19 +231,9 @@ def parse_query_text(text: str, name: str, source: str | None = None) -> Query:
     ...
     milia_kg.errors.MiliaKGError: bad: unknown header key(s) colour; allowed: columns, description, ..., summary
     """
-    import yaml
-
     where = source or name
     header_text, body = _split_header(text, where)
-    try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
-        header = yaml.load(header_text, Loader=loader) if header_text.strip() else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" (header line {mark.line + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        hint = "; put values that contain ': ' in quotes" if "mapping values" in problem else ""
-        raise MiliaKGError(f"{where}: header is not valid YAML{line}: {problem}{hint}") from None
+    header = header_cache.load_header(header_text, where) if header_text.strip() else None
     if not isinstance(header, Mapping):
         raise MiliaKGError(f"{where}: no '#+' YAML header mapping (a 'summary' is required)")
     _reject_unknown_keys(header, _HEADER_KEYS, f"{where}: unknown header key(s)")
@@ -336,18 +329,40 @@ def load_catalogue(directory: str | Path | None = None) -> dict[str, Query]:
 def get_query(name: str, directory: str | Path | None = None) -> Query:
     """Return the catalogue query ``name``.
 
+    Only that query's file is read and checked (a cold ``milia-kg query NAME`` runs one query); the
+    whole folder is loaded only for an unknown name, to list close matches.
+
     :raises UnknownQueryError: if there is no such query; the message lists close matches.
+    :raises MiliaKGError: naming the file, if its header is malformed.
 
     >>> get_query("subtype")
     Traceback (most recent call last):
     ...
     milia_kg.errors.UnknownQueryError: unknown query 'subtype'; did you mean: subtypes?
     """
-    catalogue = load_catalogue(directory)
+    key = None if directory is None else str(Path(directory).resolve())
+    found = _one(key, name) if _NAME_RE.match(name) else None
+    return found or _pick(load_catalogue(directory), name)
+
+
+@functools.lru_cache(maxsize=64)
+def _one(key: str | None, name: str) -> Query | None:
+    """The query ``name`` of folder ``key`` from its own file, or ``None`` if there is no such file."""
+    folder = resources.queries_dir(key)
+    entry = folder.joinpath(f"{name}.rq")
+    try:
+        if not entry.is_file():
+            return None
+    except OSError:  # a name too long for a file name: the catalogue answers (unknown query)
+        return None
+    return parse_query_file(entry)
+
+
+def _pick(catalogue: Mapping[str, Query], name: str) -> Query:
     try:
         return catalogue[name]
     except KeyError:
-        raise UnknownQueryError(name, catalogue) from None
+        raise UnknownQueryError(name, dict(catalogue)) from None
 
 
 # ----------------------------------------------------------------------------- README

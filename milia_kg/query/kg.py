@@ -84,6 +84,9 @@ class KnowledgeGraph:
     :param prefixes: CURIE prefixes for parameter values, besides the built-in ones.
     :param limits: time limit, row cap, memory budget and allowed ``SERVICE`` endpoints
         (default: :class:`~milia_kg.query.limits.Limits`, 30 s, 100,000 rows, no ``SERVICE``).
+    :param content_key: names the graph's content, which must not change while it is in use (the
+        packaged graph's sources' cache key, a kept store's key); resolved parameter values are then
+        kept across calls and instances (see :class:`~milia_kg.query.params.Resolver`).
     """
 
     def __init__(
@@ -94,11 +97,12 @@ class KnowledgeGraph:
         queries_dir: str | Path | None = None,
         prefixes: Mapping[str, str] | None = None,
         limits: Limits | None = None,
+        content_key: str | None = None,
     ) -> None:
         self.backend = backend
         self._graph = graph
         self._queries_dir = queries_dir
-        self._resolver = Resolver(backend, prefixes)
+        self._resolver = Resolver(backend, prefixes, content_key)
         self.limits = limits or Limits()
 
     def with_limits(
@@ -166,9 +170,10 @@ class KnowledgeGraph:
     @classmethod
     def from_file(
         cls, path: str | Path, engine: str = "oxigraph", queries_dir: str | Path | None = None,
-        *, limits: Limits | None = None,
+        *, limits: Limits | None = None, content_key: str | None = None,
     ) -> KnowledgeGraph:
-        """Load an N-Triples or Turtle file (no reasoning is done); ``limits`` as in the constructor.
+        """Load an N-Triples or Turtle file (no reasoning is done); ``limits`` and ``content_key``
+        as in the constructor.
 
         The prefixes the file declares are understood in parameter values, on either engine.
 
@@ -183,9 +188,9 @@ class KnowledgeGraph:
 
             graph = loader()
             return cls(RdflibBackend(graph), graph=graph, queries_dir=queries_dir,
-                       prefixes=_prefixes(graph), limits=limits)
+                       prefixes=_prefixes(graph), limits=limits, content_key=content_key)
         return cls(OxigraphBackend.from_file(str(path)), graph=loader, queries_dir=queries_dir,
-                   prefixes=declared_prefixes(str(path)), limits=limits)
+                   prefixes=declared_prefixes(str(path)), limits=limits, content_key=content_key)
 
     @classmethod
     def from_graph(
@@ -527,5 +532,5 @@ def _warm_rdflib() -> None:
 def _open(engine: str, reasoner: str) -> KnowledgeGraph:
     from milia_kg.release import cache
 
-    path = cache.reasoned_graph_file(reasoner)
-    return KnowledgeGraph.from_file(path, engine=engine)
+    path = cache.reasoned_graph_file(reasoner)  # named by the sources' cache key
+    return KnowledgeGraph.from_file(path, engine=engine, content_key=f"{engine}:{path.name}")

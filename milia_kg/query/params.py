@@ -21,6 +21,7 @@ SELECT ?s WHERE { BIND("say \\"}\\" # DROP" AS ?o) ?s ?p ?o }
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from milia_kg.errors import ParameterError
+from milia_kg.query import resolved_cache
 from milia_kg.query.catalogue import Param, Query
 from milia_kg.query.discovery import Categories
 from milia_kg.query.sparql_text import sparql_term
@@ -41,8 +43,10 @@ if TYPE_CHECKING:
     from milia_kg.query.backends.base import Backend
 
 __all__ = [
+    "MULTI_FOLDING",
     "Resolver",
     "Term",
+    "multi_folding",
     "parse_boolean",
     "plain_literal",
 ]
@@ -93,17 +97,36 @@ def _normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+#: :func:`multi_folding` by Unicode version (``unicodedata.unidata_version``), so that a process need
+#: not scan 65,536 characters (50 ms of a cold ``milia-kg classify``); tests/query/test_label_cache.py
+#: checks it against the scan.
+MULTI_FOLDING = {
+    "14.0.0": (
+        "\u00df\u0130\u0149\u01f0\u0390\u03b0\u0587\u1e96\u1e97\u1e98\u1e99\u1e9a\u1e9e\u1f50\u1f52\u1f54"
+        "\u1f56\u1f80\u1f81\u1f82\u1f83\u1f84\u1f85\u1f86\u1f87\u1f88\u1f89\u1f8a\u1f8b\u1f8c\u1f8d\u1f8e"
+        "\u1f8f\u1f90\u1f91\u1f92\u1f93\u1f94\u1f95\u1f96\u1f97\u1f98\u1f99\u1f9a\u1f9b\u1f9c\u1f9d\u1f9e"
+        "\u1f9f\u1fa0\u1fa1\u1fa2\u1fa3\u1fa4\u1fa5\u1fa6\u1fa7\u1fa8\u1fa9\u1faa\u1fab\u1fac\u1fad\u1fae"
+        "\u1faf\u1fb2\u1fb3\u1fb4\u1fb6\u1fb7\u1fbc\u1fc2\u1fc3\u1fc4\u1fc6\u1fc7\u1fcc\u1fd2\u1fd3\u1fd6"
+        "\u1fd7\u1fe2\u1fe3\u1fe4\u1fe6\u1fe7\u1ff2\u1ff3\u1ff4\u1ff6\u1ff7\u1ffc\ufb00\ufb01\ufb02\ufb03"
+        "\ufb04\ufb05\ufb06\ufb13\ufb14\ufb15\ufb16\ufb17"
+    ),
+}
+
+
 @functools.cache
-def _multi_folding() -> str:
+def multi_folding() -> str:
     """The characters whose case folding is more than one character (``ß`` -> ``ss``, ``ﬁ`` -> ``fi``:
     104, all in the Basic Multilingual Plane); a case-insensitive regular expression, which folds
     one character to one, cannot match them to the key, so labels holding one are always fetched."""
-    return "".join(c for c in map(chr, range(0x10000)) if len(c.casefold()) > 1)
+    import unicodedata
+
+    known = MULTI_FOLDING.get(unicodedata.unidata_version)
+    return known if known is not None else "".join(c for c in map(chr, range(0x10000)) if len(c.casefold()) > 1)
 
 
 def _label_pattern(key: str) -> str:
     """A case-insensitive regular expression matched by every label that :func:`_normalise`s to
-    ``key`` and holds no character of :func:`_multi_folding` (and by a few more, which the caller
+    ``key`` and holds no character of :func:`multi_folding` (and by a few more, which the caller
     drops): the key's words separated by white space.
 
     >>> [bool(re.search(_label_pattern("milia en plaque"), label, re.I))
@@ -129,7 +152,7 @@ _LABELS_QUERY = f"""SELECT ?s ?p ?l WHERE {{
   ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l))
 }}"""
 #: The labels and synonyms that may normalise to one key (:func:`_label_pattern`, or holding a
-#: character of :func:`_multi_folding`); the patterns are written into the text (as escaped
+#: character of :func:`multi_folding`); the patterns are written into the text (as escaped
 #: literals) because Oxigraph compiles a regular expression bound with ``VALUES`` again for every
 #: row: 1.5 s instead of 0.05 s over the 20,000 labels of the HPO.
 _LOOKUP_QUERY = f"""SELECT ?s ?p ?l WHERE {{{{
@@ -154,11 +177,20 @@ class Resolver:
     A label is looked up with one query for that label (:meth:`_lookup`); the index of every
     label is built, with one query, and kept only when a value matches nothing (to list candidates).
 
+    With a ``content_key``, a value once resolved is kept for every resolver of the same key and
+    prefixes, in this process and on disk (:mod:`milia_kg.query.resolved_cache`), and not asked of
+    the graph again (issue 22: 46% of warm ``classify_many``, 60% of a repeated merged query). The
+    key must change whenever the graph's content does: the packaged graph is keyed by its sources'
+    cache key (:func:`milia_kg.release.cache.source_key`), a kept store by its merge key (a kept
+    store is never changed). Without one, nothing is kept.
+
     :param backend: where the graph lives.
     :param prefixes: extra CURIE prefixes (e.g. the namespaces bound in an rdflib graph).
+    :param content_key: names the content of the graph behind ``backend``.
     """
 
-    def __init__(self, backend: Backend, prefixes: Mapping[str, str] | None = None) -> None:
+    def __init__(self, backend: Backend, prefixes: Mapping[str, str] | None = None,
+                 content_key: str | None = None) -> None:
         self._backend = backend
         self._prefixes: dict[str, str] = {}
         for prefix, ns in {**QUERY_PREFIXES, **(prefixes or {})}.items():
@@ -167,6 +199,8 @@ class Resolver:
         self._index: _Index | None = None
         self._converter: Any = None
         self._categories = Categories(backend)
+        #: the content key and prefixes a resolved value is kept under (:mod:`milia_kg.query.resolved_cache`)
+        self._kept = None if content_key is None else json.dumps([content_key, sorted(self._prefixes.items())])
 
     # -- public ---------------------------------------------------------------------------
 
@@ -218,7 +252,13 @@ class Resolver:
         text = value if isinstance(value, str) else str(value)
         if param.type == "string":
             return plain_literal(text)
-        return self._resolve_entity(param.name, text.strip())
+        if self._kept is None:
+            return self._resolve_entity(param.name, text.strip())
+        iri = resolved_cache.lookup(self._kept, text.strip())
+        if iri is None:  # failures are not kept: they raise, naming the parameter, each time
+            iri = self._resolve_entity(param.name, text.strip()).value
+            resolved_cache.remember(self._kept, text.strip(), iri)
+        return ox.NamedNode(iri)
 
     # -- entities -------------------------------------------------------------------------
 
@@ -305,7 +345,7 @@ class Resolver:
         if not key:
             return None
         query = _LOOKUP_QUERY.format(pattern=sparql_term(ox.Literal(_label_pattern(key))),
-                                     folding=sparql_term(ox.Literal(f"[{_multi_folding()}]")))
+                                     folding=sparql_term(ox.Literal(f"[{multi_folding()}]")))
         primary: set[str] = set()
         synonym: set[str] = set()
         for s, p, label in self._backend.select(query, {})[1]:

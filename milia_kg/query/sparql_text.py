@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 __all__ = [
     "FORMS",
+    "KEPT_TOKENS_CHARS",
     "VARIABLE",
     "bind",
     "is_keyword",
@@ -55,11 +56,29 @@ _TOKEN_RE = re.compile(
 )
 
 
+#: Texts up to this many characters have their tokens kept (the catalogue's are read three or four
+#: times per query: header check, limits, form, binding); longer ones are read as a stream, so that
+#: the limits stop a huge query early.
+KEPT_TOKENS_CHARS = 8_000
+
+
 def tokens(text: str) -> Iterator[tuple[str, str, int, int]]:
     """Yield ``(kind, value, start, end)`` for every significant token of ``text``.
 
     Whitespace and comments are skipped; a keyword is a ``word`` without a colon.
     """
+    if len(text) <= KEPT_TOKENS_CHARS:
+        yield from _kept_tokens(text)
+    else:
+        yield from _scan(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _kept_tokens(text: str) -> tuple[tuple[str, str, int, int], ...]:
+    return tuple(_scan(text))
+
+
+def _scan(text: str) -> Iterator[tuple[str, str, int, int]]:
     for m in _TOKEN_RE.finditer(text):
         kind = m.lastgroup or "other"
         if kind in ("ws", "comment"):

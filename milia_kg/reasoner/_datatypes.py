@@ -3,38 +3,49 @@
 owlrl runs a few rules once, on the asserted graph, before its cycles:
 cls-thing, cls-nothing1, prp-ap and its datatype rules dt-type1, dt-type2 and
 dt-not-type, plus datatype subsumptions and the disjointness of the datatypes in
-use.  The tables come from owlrl itself, so both engines agree on them.
+use.  The tables are owlrl's (:mod:`milia_kg.reasoner._xsd_tables`), so both engines agree on them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING
 
 from milia_kg.reasoner._terms import LITERAL
+from milia_kg.reasoner._xsd_tables import (
+    ANNOTATION_PROPERTIES,
+    DATATYPE_DISJOINTNESS,
+    DATATYPE_SUBSUMPTIONS,
+    RL_DATATYPES,
+)
 
 if TYPE_CHECKING:
     from milia_kg.reasoner._engine import Engine
 
-__all__ = ["one_time_triples"]
+__all__ = ["lexical_checks", "one_time_triples"]
+
+
+@cache
+def lexical_checks() -> dict[str, Callable[[str], object]]:
+    """owlrl's lexical check of each datatype (``AltXSDToPYTHON``) by IRI; imported with owlrl (and
+    rdflib) only when a literal of an OWL 2 RL datatype is met."""
+    from owlrl.DatatypeHandling import AltXSDToPYTHON
+
+    return {str(dt): check for dt, check in AltXSDToPYTHON.items()}
 
 
 def one_time_triples(e: Engine, asserted: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """Triples owlrl adds before its first cycle; lexical errors go to ``e.errors``."""
-    from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
-    from owlrl.DatatypeHandling import AltXSDToPYTHON
-    from owlrl.OWLRL import OWLRL_Annotation_properties
-    from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
-    from rdflib import URIRef  # imported here: the engine itself runs without rdflib
-
     v = e.v
     out = [(v.THING, v.TYPE, v.CLASS), (v.NOTHING, v.TYPE, v.CLASS)]  # cls-thing, cls-nothing1
-    out += [(e.iri(str(prop)), v.TYPE, v.ANNOTATION_PROPERTY) for prop in OWLRL_Annotation_properties]  # prp-ap
+    out += [(e.iri(prop), v.TYPE, v.ANNOTATION_PROPERTY) for prop in ANNOTATION_PROPERTIES]  # prp-ap
 
-    rl_datatypes = {str(dt) for dt in OWL_RL_Datatypes}
+    rl_datatypes = set(RL_DATATYPES)
     rl_names = {e.iri(dt): dt for dt in rl_datatypes}
     rl_ids = set(rl_names)
-    subsumptions = {e.iri(str(dt)): [e.iri(str(sup)) for sup in sups] for dt, sups in OWL_Datatype_Subsumptions.items()}
+    subsumptions = {e.iri(dt): [e.iri(sup) for sup in sups] for dt, sups in DATATYPE_SUBSUMPTIONS.items()}
 
     implicit: dict[int, int] = {}  # literal -> its datatype (dt-type2)
     for _, _, o in asserted:
@@ -45,7 +56,7 @@ def one_time_triples(e: Engine, asserted: list[tuple[int, int, int]]) -> list[tu
     used = set(implicit.values())
     for literal, datatype in implicit.items():
         out.append((literal, v.TYPE, datatype))
-        convert = AltXSDToPYTHON.get(URIRef(rl_names[datatype]))
+        convert = lexical_checks().get(rl_names[datatype])
         lexical = e.adapter.text(e.terms[literal])
         try:
             if convert is not None:
@@ -78,8 +89,8 @@ def one_time_triples(e: Engine, asserted: list[tuple[int, int, int]]) -> list[tu
             out.append((resource, v.TYPE, super_type))
             out.append((super_type, v.TYPE, v.DATATYPE))
             used.add(super_type)
-    for left, _, right in OWLRL_Datatypes_Disjointness:
-        left_id, right_id = e.iri(str(left)), e.iri(str(right))
+    for left, right in DATATYPE_DISJOINTNESS:
+        left_id, right_id = e.iri(left), e.iri(right)
         if left_id in used and right_id in used:
             out.append((left_id, v.DISJOINT_WITH, right_id))
     return out

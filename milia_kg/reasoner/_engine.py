@@ -168,12 +168,27 @@ class Engine:
     # ------------------------------------------------------------------ running
     def load(self, triples: Iterable[tuple[Any, Any, Any]]) -> list[tuple[int, int, int]]:
         """Intern and insert the asserted triples; return them as ids (duplicates dropped)."""
-        encode, insert = self.encode, self.insert
+        insert, ids, terms, kinds, kind = self.insert, self.ids, self.terms, self.kinds, self.adapter.kind
+        get = ids.get
         asserted = []
-        for s, p, o in triples:
-            key = (encode(s), encode(p), encode(o))
-            if insert(*key):
-                asserted.append(key)
+        for s, p, o in triples:  # encode() inlined: three calls per triple were a fifth of loading
+            si = get(s)
+            if si is None:
+                si = ids[s] = len(terms)
+                terms.append(s)
+                kinds.append(kind(s))
+            pi = get(p)
+            if pi is None:
+                pi = ids[p] = len(terms)
+                terms.append(p)
+                kinds.append(kind(p))
+            oi = get(o)
+            if oi is None:
+                oi = ids[o] = len(terms)
+                terms.append(o)
+                kinds.append(kind(o))
+            if insert(si, pi, oi):
+                asserted.append((si, pi, oi))
         return asserted
 
     def run(self, asserted: list[tuple[int, int, int]]) -> None:

@@ -23,7 +23,6 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
@@ -42,15 +41,11 @@ INTEGER = _XSD + "integer"
 
 
 @cache
-def _tables() -> tuple[frozenset[str], dict[str, tuple[str, ...]], dict[str, Callable[[str], object]]]:
-    """The known datatypes, each one's supertypes, and the lexical checks (all owlrl's)."""
-    from owlrl.DatatypeHandling import AltXSDToPYTHON
-    from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
+def _tables() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """The known datatypes and each one's supertypes (owlrl's)."""
+    from milia_kg.reasoner._xsd_tables import DATATYPE_SUBSUMPTIONS, RL_DATATYPES
 
-    known = frozenset({*(str(dt) for dt in OWL_RL_Datatypes), LANG_STRING})
-    supertypes = {str(dt): tuple(str(s) for s in sups) for dt, sups in OWL_Datatype_Subsumptions.items()}
-    checks = {str(dt): check for dt, check in AltXSDToPYTHON.items()}
-    return known, supertypes, checks
+    return frozenset({*RL_DATATYPES, LANG_STRING}), dict(DATATYPE_SUBSUMPTIONS)
 
 
 def _show(lexical: str, datatype: str | None, language: str | None) -> str:
@@ -62,7 +57,7 @@ def _show(lexical: str, datatype: str | None, language: str | None) -> str:
 
 def _in_value_space(lexical: str, own: str, target: str) -> bool:
     """Whether a literal of the known datatype ``own`` (no language tag) is in ``target``'s value space."""
-    _, supertypes, checks = _tables()
+    _, supertypes = _tables()
     ups = (own, *supertypes.get(own, ()))
     if target in ups:
         return True  # own's lexical validity is the one-time dt-not-type's business
@@ -81,7 +76,9 @@ def _in_value_space(lexical: str, own: str, target: str) -> bool:
         if value != value.to_integral_value():
             return False
         lexical = str(int(value))
-    check = checks.get(target)
+    from milia_kg.reasoner._datatypes import lexical_checks  # owlrl's, imported on first use
+
+    check = lexical_checks().get(target)
     if check is None:
         return True
     try:
@@ -99,7 +96,7 @@ def datatype_clash(lexical: str, datatype: str | None, language: str | None, tar
     :param language: its language tag, if any.
     :param target: the datatype the literal was typed with (``literal rdf:type target``).
     """
-    known, _, _ = _tables()
+    known, _ = _tables()
     if target not in known or target == LITERAL:
         return None
     if language:

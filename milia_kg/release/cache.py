@@ -33,27 +33,34 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import logging
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Callable
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from milia_kg.base import atomic, files, resources
+from milia_kg.base import files, resources
 from milia_kg.errors import InputFileError
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.release.folders import PACKAGED, Sources
 
+if TYPE_CHECKING:  # importlib.resources and logging are not for a cold command that only reads
+    from importlib.resources.abc import Traversable
+
 __all__ = ["cache_dir", "derived_file", "reasoned_graph_file", "sidecar", "source_key"]
 
-_LOG = logging.getLogger("milia_kg")
 #: Seconds a cached file of another key must go unused before it is removed.
 UNUSED_GRACE_S = 7 * 24 * 3600
 #: Private folders used when the cache folder cannot be written; each is removed at exit.
-_PRIVATE_DIRS: list[tempfile.TemporaryDirectory[str]] = []
+_PRIVATE_DIRS: list[Any] = []  # tempfile.TemporaryDirectory, imported when needed (start-up time)
+
+def _warn(message: str, *args: object) -> None:
+    """A warning on the package's logger (stderr when logging is not configured)."""
+    import logging
+
+    logging.getLogger("milia_kg").warning(message, *args)
+
 
 def cache_dir() -> Path:
     """The folder of the cache (not created here)."""
@@ -81,19 +88,21 @@ def _version() -> str:
 
 def source_key(
     reasoner: str,
-    sources: Sources = PACKAGED,
+    sources: Sources | None = None,
 ) -> str:
-    """The SHA-256 hex digest that names the cached reasoned graph of these sources.
+    """The SHA-256 hex digest that names the cached reasoned graph of these sources (``None``: the
+    packaged ones).
 
     :raises MiliaKGError: if a source folder is missing.
     """
+    ontology_dir, data_dir = (None, None) if sources is None else (sources.ontology_dir, sources.data_dir)
     digest = hashlib.sha256()
     for tag, value in (("reasoner", reasoner), ("version", _version())):
         digest.update(f"{tag}\0{value}\0".encode())
     here = resources.PACKAGE_ROOT  # the whole package: a change to the reasoner must rebuild the closure
     entries = [
-        *_walk("ontology", resources.ontology_dir(sources.ontology_dir)),
-        *_walk("data", resources.data_dir(sources.data_dir)),
+        *_walk("ontology", resources.ontology_dir(ontology_dir)),
+        *_walk("data", resources.data_dir(data_dir)),
         *((f"code/{c.relative_to(here).as_posix()}", c) for c in sorted(here.rglob("*.py"))),
     ]
     for name, entry in entries:
@@ -117,10 +126,11 @@ def _walk(prefix: str, folder: Traversable) -> list[tuple[str, Traversable]]:
     return sorted(found, key=lambda item: item[0])
 
 
-def _reason(reasoner: str, sources: Sources) -> tuple[bytes, int]:
+def _reason(reasoner: str, sources: Sources | None) -> tuple[bytes, int]:
     """Reason over the sources; return asserted + inferred triples as N-Triples, and their count."""
     from milia_kg.release import pipeline
 
+    sources = PACKAGED if sources is None else sources
     closure = pipeline.run(sources, reasoner=reasoner, validate=False).closure
     return closure.serialize(format="nt", encoding="utf-8"), len(closure)
 
@@ -155,7 +165,32 @@ def _untrusted(path: Path) -> str | None:
     return None
 
 
+#: Files this process found sound, by path: the (device, inode, size, modification time, owner, mode)
+#: of the file and of its record then. A file checked once is not read and hashed again while neither
+#: changed (a cold ``milia-kg classify`` opens the graph twice: for the engine and the classifier).
+_CHECKED: dict[tuple[Path, bool], tuple[tuple[int, ...], ...]] = {}
+
+
+def _signature(target: Path) -> tuple[tuple[int, ...], ...] | None:
+    try:
+        stats = [os.lstat(p) for p in (target, sidecar(target))]
+    except OSError:
+        return None
+    return tuple((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_uid, st.st_mode) for st in stats)
+
+
 def _problem(target: Path, counted: bool = True) -> str | None:
+    """:func:`_check`, remembered for a file that has not changed since it was found sound."""
+    before = _signature(target)
+    if before is not None and _CHECKED.get((target, counted)) == before:
+        return None
+    problem = _check(target, counted)
+    if problem is None and before is not None:  # a change after the signature only forces a new check
+        _CHECKED[(target, counted)] = before
+    return problem
+
+
+def _check(target: Path, counted: bool = True) -> str | None:
     """Why ``target`` cannot be served (``"damaged"``, or ``"refused (...)"``), ``None`` if it matches
     its checksum record (if ``counted``, one N-Triples line per triple).  Both files are read with
     the bounded, regular-file-only reader: a link to ``/dev/zero`` or a FIFO never hangs."""
@@ -185,19 +220,23 @@ def _trusted_folder(folder: Path) -> Path:
     try:
         files.check_owned(folder, info)
     except InputFileError as error:
-        _LOG.warning("milia-kg: warning: cache folder %s refused (%s); using a private one", folder, error.reason)
+        _warn("milia-kg: warning: cache folder %s refused (%s); using a private one", folder, error.reason)
         return _private_folder()
     return folder
 
 
 def _store(target: Path, data: bytes, triples: int | None) -> None:
     """Write the closure, then its record: a reader trusts the closure only once both are in place."""
+    from milia_kg.base import atomic  # tempfile, shutil, signal: not for a cold command that only reads
+
     atomic.write_file(target, data)
     atomic.write_file(sidecar(target), json.dumps(_record(data, triples), sort_keys=True).encode() + b"\n")
 
 
 def _private_folder() -> Path:
     """A temporary folder for a cache that cannot be written, removed when the process exits."""
+    import tempfile
+
     folder = tempfile.TemporaryDirectory(prefix="milia-kg-", ignore_cleanup_errors=True)
     _PRIVATE_DIRS.append(folder)
     return Path(folder.name)
@@ -205,13 +244,13 @@ def _private_folder() -> Path:
 
 def reasoned_graph_file(
     reasoner: str = DEFAULT_REASONER,
-    sources: Sources = PACKAGED,
+    sources: Sources | None = None,
     directory: str | Path | None = None,
 ) -> Path:
     """Return the N-Triples file of the reasoned graph of the sources, building it if needed.
 
     :param reasoner: the reasoner that produced (or will produce) the inferred triples.
-    :param sources: folders to use instead of the packaged ones.
+    :param sources: folders to use instead of the packaged ones (``None``: the packaged ones).
     :param directory: the cache folder (default: :func:`cache_dir`).
     :raises RDFSyntaxError: if a source file is not valid Turtle.
     :raises InconsistencyError: if the reasoned graph is inconsistent.
@@ -245,7 +284,7 @@ def _settle(folder: Path, stale_pattern: str, target: Path, problem: str | None,
         _store(target, data, triples)
         return target
     if problem is not None:
-        _LOG.warning("milia-kg: warning: cache %s was %s; rebuilt", target, problem)
+        _warn("milia-kg: warning: cache %s was %s; rebuilt", target, problem)
     for stale in folder.glob(stale_pattern):
         if stale not in (target, sidecar(target)) and unused(stale):
             stale.unlink(missing_ok=True)

@@ -486,3 +486,26 @@ def test_benchmark_groups_smoke(tmp_path: Path) -> None:
     text = render_report(report)
     for heading in ("whole catalogue", "Cold command line", "project + 2k", "Targets of issue 5"):
         assert heading in text
+
+
+def test_reasoning_group_fails_loudly_without_its_peer(tmp_path: Path) -> None:
+    """Issue 22: a peer that cannot be imported stops the benchmark, naming how to install it."""
+    from benchmarks import _groups, _speed
+
+    ctx = _groups.Context(tmp_path, timeout=60, log=None)
+    with pytest.raises(RuntimeError, match=r"peer 'no_such_reasoner_xyz' cannot be imported .*\.\[bench\]"):
+        _speed.check_peer(ctx, "no_such_reasoner_xyz")
+
+
+@pytest.mark.slow
+def test_reasoning_group_measures_the_peer(tmp_path: Path) -> None:
+    """The reasoning group runs ``reasonable`` and the fast engine on one graph and renders the ratio."""
+    pytest.importorskip("reasonable")
+    from benchmarks import _groups, _speed
+
+    ctx = _groups.Context(tmp_path, timeout=120, log=None)
+    report = {"reasoning": _speed.run_reasoning(ctx, ["1k"], 1, seed=7)}
+    row = report["reasoning"][0]
+    assert row["fast"]["asserted"] >= 1_000  # the generator writes at least the triples asked for
+    assert row["reasonable"]["output"] > row["fast"]["asserted"] and row["fast"]["output"] > 0
+    assert "reasoning 1k, parse included, >= 3x faster than `reasonable`" in _speed.render_targets(report)

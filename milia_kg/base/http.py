@@ -210,6 +210,9 @@ def _limit_connect(deadline: Deadline | None, timeout: float | None) -> float | 
 
 
 class _WatchedHTTP(http.client.HTTPConnection):
+    """A connection whose connect time is bounded by the request's deadline, and whose socket the
+    deadline's watchdog shuts down when time is up (a read that drips stops there)."""
+
     def __init__(self, *args: Any, deadline: Deadline | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.deadline = deadline
@@ -221,16 +224,8 @@ class _WatchedHTTP(http.client.HTTPConnection):
             self.deadline.watch(self.sock)
 
 
-class _WatchedHTTPS(http.client.HTTPSConnection):
-    def __init__(self, *args: Any, deadline: Deadline | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.deadline = deadline
-
-    def connect(self) -> None:
-        self.timeout = _limit_connect(self.deadline, self.timeout)
-        super().connect()
-        if self.deadline is not None:
-            self.deadline.watch(self.sock)
+class _WatchedHTTPS(_WatchedHTTP, http.client.HTTPSConnection):
+    """The same for https: the TLS connection's own ``connect`` runs inside the watched one."""
 
 
 class _DeadlineHTTPHandler(urllib.request.HTTPHandler):

@@ -76,7 +76,8 @@ def test_classify_needs_no_rdflib_nor_jsonschema(tmp_path: Path) -> None:
         [PYTHON, "-c", SCRIPT.format(heavy=(*HEAVY, "jsonschema")), "classify", "-"], input=profile,
         capture_output=True, text=True, env=subprocess_env(MILIA_KG_CACHE_DIR=str(cache)), check=True,
     )
-    assert json.loads(done.stdout)["subtypes"][0]["id"] == "mkg:NeonatalMilia"
+    # a newborn: neonatal milia to consider (the page defines no neonatal milia, issue 18)
+    assert [t["id"] for t in json.loads(done.stdout)["to_consider"]] == ["mkg:NeonatalMilia"]
     assert json.loads(done.stderr.strip().splitlines()[-1]) == [0, []]
 
 

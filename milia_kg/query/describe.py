@@ -245,7 +245,7 @@ def _facts(reader: _Reader, term: Any, as_subject: bool) -> tuple[list[Fact], se
             population=reader.link(population) if isinstance(population, rdflib.URIRef) else None,
             when=reader.text(axiom, vocab.MKG + "applicableWhen"),
             source=reader.link(source) if isinstance(source, rdflib.URIRef) else None,
-            source_url=reader.text(source, "http://purl.org/ontology/bibo/uri") if source is not None else "",
+            source_url=reader.text(source, f"{vocab.BIBO}uri") if source is not None else "",
         ))
     facts.sort(key=lambda f: (f.question or "~", f.predicate_label, f.subject.label, f.value, f.quote))
     return facts, covered
@@ -275,7 +275,7 @@ def describe(kg: KnowledgeGraph, iri: str) -> Entity | None:
             for quote in sorted(str(q) for q in graph.objects(axiom, reader.ref(vocab.MKG + "quote"))):
                 entity.definition_quotes.append((
                     quote, reader.link(source) if isinstance(source, rdflib.URIRef) else None,
-                    reader.text(source, "http://purl.org/ontology/bibo/uri") if source is not None else ""))
+                    reader.text(source, f"{vocab.BIBO}uri") if source is not None else ""))
     entity.definition_quotes.sort(key=lambda q: q[0])
     entity.facts, covered = _facts(reader, term, as_subject=True)
     entity.mentions, _ = _facts(reader, term, as_subject=False)

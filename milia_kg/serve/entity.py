@@ -233,7 +233,7 @@ def add_entity_routes(app: FastAPI, kg: KnowledgeGraph) -> None:
             return not_found(request, reference, f"the graph says nothing of {reference!r} ({iri})")
         return answer(request, reference, iri)
 
-    @app.get("/{name}", summary="A project IRI dereferenced (https://w3id.org/milia-kg/NAME)", **entity_doc)
+    @app.get("/{name}", summary=f"A project IRI dereferenced ({vocab.MKG}NAME)", **entity_doc)
     def dereference(name: str, request: Request) -> Response:
         import re
 

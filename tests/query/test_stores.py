@@ -46,6 +46,11 @@ def remote(request: pytest.FixtureRequest) -> dict[str, KnowledgeGraph]:
 #: machine, the same rows as embedded, but in full-suite runs left it unanswered for 20 s (2 of 3
 #: runs) and for 90 s (1 of 4): see docs/stores.md.
 UNRELIABLE = {("external_ancestors", ("entity",), "comunica-default-graph")}
+#: (query, parameters, store) where a store answers differently, each to be fixed or reported upstream:
+#: Virtuoso 7 over a named graph (default-graph-uri) leaves ?availability unbound for milia en plaque's
+#: medicated cream in the issue-18 treatments query (same rows otherwise; over its default graph the
+#: answer equals the embedded one). Found 2026-12-06, deterministic; see docs/stores.md.
+DISAGREES = {("treatments", (), "virtuoso-named-graph")}
 
 
 def _open(request: pytest.FixtureRequest, cache: dict[str, KnowledgeGraph], store: str) -> KnowledgeGraph:
@@ -71,6 +76,8 @@ def test_catalogue_rows_equal_embedded(request: pytest.FixtureRequest, remote: d
         pytest.skip("needs its required parameters")
     if (name, tuple(params), store) in UNRELIABLE:
         pytest.skip("Comunica 5.3.0 does not reliably answer this query in time (docs/stores.md)")
+    if (name, tuple(params), store) in DISAGREES:
+        pytest.xfail("Virtuoso 7 over a named graph leaves one OPTIONAL unbound here (docs/stores.md)")
     expected = KnowledgeGraph.open().query(query, **params)
     assert expected, f"{name} {params}: no rows"
     assert _typed(_open(request, remote, store).query(query, **params)) == _typed(expected)

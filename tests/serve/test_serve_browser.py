@@ -145,7 +145,7 @@ def test_yasgui_runs_a_catalogue_query_and_renders_its_rows(browser: Any, tmp_pa
         screenshot = tmp_path / "yasgui_subtypes.png"
         assert browser.save_screenshot(str(screenshot))
         assert any(line.startswith("milia-kg serve: POST /sparql 200 ") for line in server.log)
-    assert header == ["subtype", "definition", "synonyms"]
+    assert header == ["subtype", "definition", "synonyms", "defining_sentence"]
     assert [(r[0], r[1]) for r in rows] == [(shorten(str(e["subtype"])), f'"{e["definition"]}"@en') for e in expected]
     assert screenshot.stat().st_size > 10_000
 

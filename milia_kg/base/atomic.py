@@ -26,8 +26,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["STALE_AFTER", "folder_beside", "remove_stale", "sigterm_raises", "write_file"]
+__all__ = ["STALE_AFTER", "file_beside", "folder_beside", "remove_stale", "sigterm_raises", "write_file"]
 
 #: Seconds after which a temporary folder without a process id in its name counts as abandoned.
 STALE_AFTER = 3600
@@ -50,17 +51,28 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_file(target: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file next to ``target``, then move it into place."""
+@contextmanager
+def file_beside(target: Path, shared: bool = False) -> Iterator[BinaryIO]:
+    """A new temporary file next to ``target``, open for writing, moved onto ``target`` when the
+    block ends normally and removed when it raises. ``shared``: the mode the umask gives a new
+    file (a product for others to read), else private (mkstemp's 0600, as cache files are)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            yield out
+        if shared:
+            os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file next to ``target``, then move it into place."""
+    with file_beside(target) as out:
+        out.write(data)
 
 
 def remove_stale(target: Path) -> None:

@@ -10,8 +10,6 @@ serializer streams it to a temporary file beside ``out``, renamed into place whe
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -89,20 +87,9 @@ def export(files: Sequence[str | Path], out: str | Path, reasoner: str = DEFAULT
             written += 1
             yield triple
 
-    handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            fmt = getattr(ox.RdfFormat, EXPORT_SUFFIXES[out.suffix.lower()])
-            ox.serialize(counted(_one_header(closure)), stream, fmt, prefixes=prefixes)
-        os.chmod(name, 0o666 & ~_umask())
-        os.replace(name, out)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    from milia_kg.base import atomic
+
+    with atomic.file_beside(out, shared=True) as stream:  # a product: the mode a new file gets
+        fmt = getattr(ox.RdfFormat, EXPORT_SUFFIXES[out.suffix.lower()])
+        ox.serialize(counted(_one_header(closure)), stream, fmt, prefixes=prefixes)
     return written
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

@@ -20,7 +20,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from milia_kg.errors import MiliaKGError
+from milia_kg.base import files
+from milia_kg.errors import InputFileError, MiliaKGError
 
 __all__ = ["CACHE_FILE", "MAX_ENTRIES", "forget", "load_header", "parse_yaml"]
 
@@ -39,11 +40,11 @@ def _cache_file() -> Path:
 @functools.lru_cache(maxsize=1)
 def _entries(path: Path) -> dict[str, Any]:
     """The kept headers (an empty dict if the file is missing or damaged)."""
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+    try:  # a file of the cache: bounded, regular, our own (a link to /dev/zero or a FIFO never hangs)
+        data: dict[str, Any] = files.read_json(files.read_owned(path, files.MAX_RECORD_BYTES), path)
+    except InputFileError:
         return {}
-    return data if isinstance(data, dict) else {}
+    return data
 
 
 def forget() -> None:

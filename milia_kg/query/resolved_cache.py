@@ -22,6 +22,9 @@ import hashlib
 import json
 from pathlib import Path
 
+from milia_kg.base import files
+from milia_kg.errors import InputFileError
+
 __all__ = ["MAX_KEPT", "forget", "lookup", "remember"]
 
 #: Values kept per content key at most (in memory and in its file); the oldest are dropped first.
@@ -37,11 +40,10 @@ def _file(content: str) -> Path:
 @functools.lru_cache(maxsize=16)
 def _kept(content: str) -> dict[str, str]:
     """The values kept under ``content``: read from its file once per process."""
-    try:
-        data = json.loads(_file(content).read_bytes())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
+    path = _file(content)
+    try:  # a file of the cache: bounded, regular, our own (a link to /dev/zero or a FIFO never hangs)
+        data = files.read_json(files.read_owned(path, files.MAX_RECORD_BYTES), path)
+    except InputFileError:
         return {}
     return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
 

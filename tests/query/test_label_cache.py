@@ -110,3 +110,27 @@ def test_the_kept_folding_table_is_the_scan_of_its_unicode_version() -> None:
     assert "ß" in scan and "\ufb01" in scan  # ß -> ss, ﬁ -> fi
     if unicodedata.unidata_version in params.MULTI_FOLDING:
         assert params.MULTI_FOLDING[unicodedata.unidata_version] == scan
+
+
+@pytest.mark.parametrize("damage", ["dev-zero", "fifo", "list", "deep", "others-writable"])
+def test_a_hostile_kept_file_is_ignored_never_read_whole(damage: str, resolved_files: Path) -> None:
+    """The kept values and the kept query headers are files of the cache: read with the bounded,
+    regular-file, own-file reader every cache file gets (issue 23, finding 10)."""
+    import os
+
+    from milia_kg.query import header_cache
+
+    key = "oxigraph:some-content"
+    resolved_files.mkdir(parents=True)
+    for path in (resolved_cache._file(key), header_cache._cache_file()):
+        if damage == "dev-zero":
+            path.symlink_to("/dev/zero")
+        elif damage == "fifo":
+            os.mkfifo(path)
+        else:
+            path.write_text({"list": "[]", "deep": "[" * 100_000, "others-writable": "{}"}[damage])
+            if damage == "others-writable":
+                path.chmod(0o666)
+    assert resolved_cache.lookup(key, "face") is None
+    header_cache.forget()
+    assert header_cache._entries(header_cache._cache_file()) == {}

@@ -13,7 +13,7 @@ import functools
 
 from milia_kg.base import resources
 
-__all__ = ["READ_BACK", "coding_curie", "fhir_coding", "mapped_classes"]
+__all__ = ["READ_BACK", "coding_curie", "fhir_coding", "mapped_classes", "mappings_of"]
 
 #: SKOS predicates under which an external code is an instance of the milia-kg class.
 READ_BACK = frozenset({"skos:exactMatch", "skos:closeMatch", "skos:narrowMatch"})
@@ -62,16 +62,25 @@ def fhir_coding(curie: str) -> tuple[str, str] | None:
 
 
 @functools.cache
-def _index() -> dict[str, tuple[str, ...]]:
+def _index() -> dict[str, tuple[tuple[str, str], ...]]:
+    """External code -> ((milia-kg subject, SKOS predicate), ...) of the packaged mapping set, read once."""
     from milia_kg.formats import sssom
 
-    mapped: dict[str, list[str]] = {}
+    mapped: dict[str, list[tuple[str, str]]] = {}
     path = resources.mappings_file()
     if path is not None:
         for m in sssom.read_sssom(path).mappings:
-            if m.predicate_id in READ_BACK:
-                mapped.setdefault(m.object_id, []).append(m.subject_id)
+            mapped.setdefault(m.object_id, []).append((m.subject_id, m.predicate_id))
     return {key: tuple(dict.fromkeys(value)) for key, value in mapped.items()}
+
+
+def mappings_of(curie: str) -> tuple[tuple[str, str], ...]:
+    """Every mapping of the external code ``curie``: ``(milia-kg subject, SKOS predicate)`` pairs.
+
+    >>> mappings_of("MONDO:0008001")
+    (('mkg:MultipleEruptiveMilia', 'skos:closeMatch'),)
+    """
+    return _index().get(curie, ())
 
 
 def mapped_classes(curie: str) -> tuple[str, ...]:
@@ -82,4 +91,4 @@ def mapped_classes(curie: str) -> tuple[str, ...]:
     >>> mapped_classes("MONDO:0008001")
     ('mkg:MultipleEruptiveMilia',)
     """
-    return _index().get(curie, ())
+    return tuple(dict.fromkeys(subject for subject, predicate in mappings_of(curie) if predicate in READ_BACK))

@@ -32,7 +32,7 @@ from typing import Any
 
 from milia_kg import vocab
 from milia_kg.base import resources
-from milia_kg.decision import inherited
+from milia_kg.decision import codes, inherited
 from milia_kg.errors import CaseProfileError
 
 #: Top-level keys of a Phenopacket v2 message (JSON names); a JSON object holding one of :data:`_MARKERS`
@@ -491,33 +491,26 @@ def _mkg(term_id: str, where: str, path: str, value: Any, terms_of: _Vocabulary,
 
 
 @functools.cache
-def _disease_index() -> tuple[dict[str, list[tuple[str, str]]], dict[str, tuple[str, bool]]]:
-    """Disease id -> [(milia-kg subject, SKOS predicate)] from the mapping set, and disease id ->
-    (name, annotated NOT) from HPO's milia annotations (``data/hpo/phenotype-milia.hpoa``)."""
-    from milia_kg.formats import sssom as sssom_set
+def _milia_annotations() -> dict[str, tuple[str, bool]]:
+    """Disease id -> (name, annotated NOT) from HPO's milia annotations (``data/hpo/phenotype-milia.hpoa``)."""
     from milia_kg.formats.hpoa import split_header
 
-    mapped: dict[str, list[tuple[str, str]]] = {}
-    sssom = resources.mappings_file()
-    if sssom is not None:
-        for m in sssom_set.read_sssom(sssom).mappings:
-            mapped.setdefault(m.object_id, []).append((m.subject_id, m.predicate_id))
     text = resources.data_dir().joinpath("hpo", "phenotype-milia.hpoa").read_text("utf-8")
     rows = csv.DictReader(io.StringIO(split_header(text)[1]), delimiter="\t")
     annotated = {row["database_id"]: (row["disease_name"], row["qualifier"] == "NOT")
                  for row in rows if row["hpo_id"] == MILIA}
-    return mapped, annotated
+    return annotated
 
 
 def _diseases(diseases: list[dict[str, Any]], out: Conversion, packet: dict[str, Any]) -> None:
-    mapped, annotated = _disease_index()
+    annotated = _milia_annotations()
     for i, disease in enumerate(diseases):
         path = f"diseases[{i}]"
         term = _id(disease, "term")
         if disease.get("excluded"):
             out.ignore(path, disease, "an excluded disease; the profile has no field for its absence")
             continue
-        subjects = mapped.get(term, [])
+        subjects = codes.mappings_of(term)
         evidence = inherited.from_phenopacket(term, str(disease.get("term", {}).get("label", "")), packet)
         if evidence and not subjects:
             out.set("inherited_disorder", True, f"{path}.term")

@@ -284,9 +284,11 @@ def _condition(
             out.evidence.append(evidence)
             return None
     said = ", ".join(curie for curie, _ in codings) or "no coding milia-kg reads"
+    unmapped = sorted({curie.split(":")[0] for curie, _ in codings} - codes.mapped_prefixes())
+    why = f" (the mapping set has no verified {', '.join(unmapped)} code)" if unmapped else ""
     out.ignore(f"{path}.code", condition.get("code"), f"{said}: neither milia nor damage to the skin in the"
                                                       " mapping set, nor a disorder the HPO annotations give a mode"
-                                                      " of inheritance")
+                                                      f" of inheritance{why}")
     return None
 
 

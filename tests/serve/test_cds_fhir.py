@@ -289,6 +289,19 @@ def test_unusable_resources_are_ignored_with_the_reason(client: TestClient) -> N
                    " patient's age"}]
 
 
+def test_an_icd10cm_coding_is_ignored_with_the_reason(client: TestClient) -> None:
+    """No ICD-10-CM file of the authority (CMS/CDC tabular or index) naming milium was found in the
+    stored repositories (docs/identifier-verification.md), so no ICD-10-CM code is read as milia. L72.0
+    is "Epidermal cyst" in a derived list (medtrack-io/icd_code); whichever code a client sends, it is
+    ignored, saying why, never guessed to be milia."""
+    cyst = condition(("http://hl7.org/fhir/sid/icd-10-cm", "L72.0"))
+    body = post(client, hook_call("1986-01-01", cyst))
+    assert body == {"cards": [], "extension": {"org.w3id.milia-kg.ignored": [{
+        "field": "prefetch.conditions.entry[0].resource.code",
+        "reason": "ICD10CM:L72.0: neither milia nor damage to the skin in the mapping set, nor a disorder the HPO"
+                  " annotations give a mode of inheritance (the mapping set has no verified ICD10CM code)"}]}}
+
+
 @pytest.mark.parametrize("status", [
     {"verificationStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status",
                                         "code": "refuted"}]}},

@@ -38,18 +38,22 @@ One line per request goes to stderr: method, path, status, duration.
 from __future__ import annotations
 
 import contextlib
+import functools
 import signal
 import socket
 import sys
 import time
 import urllib.parse
 from collections.abc import Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from milia_kg.errors import AnswerSizeError, MiliaKGError, ParameterError
+from milia_kg.query.isolate import can_fork
+from milia_kg.query.pool import WorkerPool
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.serve.headers import CorsPolicy, HeaderPolicy, allowed_methods
 from milia_kg.serve.http import HTTPError, classify_error, detached, error_body, json_response, log_line
@@ -72,7 +76,8 @@ from milia_kg.serve.protocol import (
 if TYPE_CHECKING:
     from milia_kg.query.kg import KnowledgeGraph
 
-__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "create_app", "evaluate", "listen", "run"]
+__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "Wanted", "answer_in_worker", "create_app", "evaluate", "listen",
+           "run"]
 
 #: Seconds one query may run on the service (the CLI's ``--timeout``).
 DEFAULT_TIMEOUT = 10.0
@@ -91,13 +96,14 @@ _MAX_FORM_FIELDS = 32
 # ----------------------------------------------------------------------------- evaluation
 
 
-def evaluate(kg: KnowledgeGraph, text: str) -> tuple[str, Any]:
+def evaluate(kg: KnowledgeGraph, text: str, isolated: bool = True) -> tuple[str, Any]:
     """Run untrusted SPARQL under ``kg.limits``; return ``(form, answer)``: for ``SELECT``
     ``(variables, rows of rdflib terms)``, for ``ASK`` a ``bool``, else an :class:`rdflib.Graph`.
+    ``isolated=False`` evaluates here: the caller is a query worker (:func:`answer_in_worker`).
 
     :raises MiliaKGError: the typed errors of :meth:`~milia_kg.query.kg.KnowledgeGraph.sparql_terms`.
     """
-    form, answer = kg.sparql_terms(text)
+    form, answer = kg.sparql_terms(text, isolated=isolated)
     if form != "SELECT":
         return form, answer
     names, cells = answer
@@ -107,23 +113,34 @@ def evaluate(kg: KnowledgeGraph, text: str) -> tuple[str, Any]:
 # ----------------------------------------------------------------------------- requests
 
 
-def _negotiate(request: Request, offered: Mapping[str, str],
-               aliases: Mapping[str, str] = FORMAT_ALIASES) -> str:
-    """The media type to answer in: ``format=``/``output=`` (URL or form body; a short name or a
-    media type), else ``Accept``."""
-    values = getattr(request.state, "format_values", None)
-    values = [v for v in (request.query_params.getlist("format") if values is None else values) if v.strip()]
-    if values:
-        media = requested_format(values, offered, aliases)
+@dataclass(frozen=True)
+class Wanted:
+    """What a request asks to be answered in (picklable, for a query worker): its ``Accept``
+    header and its ``format=``/``output=`` values (URL or form body)."""
+
+    accept: str | None
+    formats: tuple[str, ...]
+
+    @classmethod
+    def of(cls, request: Request) -> Wanted:
+        values = getattr(request.state, "format_values", None)
+        values = request.query_params.getlist("format") if values is None else values
+        return cls(request.headers.get("accept"), tuple(v for v in values if v.strip()))
+
+
+def _negotiate(wanted: Wanted, offered: Mapping[str, str], aliases: Mapping[str, str] = FORMAT_ALIASES) -> str:
+    """The media type to answer in: ``format=``/``output=`` (a short name or a media type), else
+    ``Accept``."""
+    if wanted.formats:
+        media = requested_format(list(wanted.formats), offered, aliases)
         if media is None:
-            raise HTTPError(406, "not_acceptable",
-                            f"format {values[0]!r} is not offered here; choose one of {', '.join(offered)}")
+            raise HTTPError(406, "not_acceptable", f"format {wanted.formats[0]!r} is not offered here; "
+                            f"choose one of {', '.join(offered)}")
         return media
-    picked = pick(request.headers.get("accept"), offered)
+    picked = pick(wanted.accept, offered)
     if picked is None:
         raise HTTPError(406, "not_acceptable",
-                        f"none of Accept: {request.headers.get('accept')!r} is offered here; "
-                        f"choose one of {', '.join(offered)}")
+                        f"none of Accept: {wanted.accept!r} is offered here; choose one of {', '.join(offered)}")
     return picked
 
 
@@ -166,24 +183,64 @@ async def _query_text(request: Request) -> str:
     return text
 
 
-def _sparql_response(request: Request, form: str, answer: Any, max_bytes: int) -> Response:
-    """The answer serialized as negotiated (on a worker thread: it may take a while).
+def _sparql_body(wanted: Wanted, form: str, answer: Any, max_bytes: int) -> tuple[str, bytes]:
+    """The answer serialized as negotiated: ``(media type, body)`` (on a worker thread or in a
+    query worker: it may take a while).
 
     :raises AnswerSizeError: if the serialized answer is larger than ``max_bytes``.
     """
     if form == "SELECT":
-        media = _negotiate(request, SELECT_TYPES)
+        media = _negotiate(wanted, SELECT_TYPES)
         variables, rows = answer
         body = serialize_select(variables, rows, SELECT_TYPES[media])
     elif form == "ASK":
-        media = _negotiate(request, ASK_TYPES)
+        media = _negotiate(wanted, ASK_TYPES)
         body = serialize_ask(answer, ASK_TYPES[media])
     else:
-        media = _negotiate(request, GRAPH_TYPES, {**FORMAT_ALIASES, **GRAPH_ALIASES})
+        media = _negotiate(wanted, GRAPH_TYPES, {**FORMAT_ALIASES, **GRAPH_ALIASES})
         body = serialize_graph(answer, GRAPH_TYPES[media])
     if len(body) > max_bytes:
         raise AnswerSizeError(max_bytes)
+    return media, body
+
+
+def _sparql_response(wanted: Wanted, kg: KnowledgeGraph, text: str) -> Response:
+    """Evaluate (in a forked child) and serialize, where no query worker pool runs."""
+    form, answer = evaluate(kg, text)
+    media, body = _sparql_body(wanted, form, answer, kg.limits.max_bytes)
     return Response(body, media_type=media)
+
+
+def _rest_body(kg: KnowledgeGraph, name: str, params: dict[str, str], media: str) -> tuple[str, bytes]:
+    """A canned query's answer as ``(media type, body)``: JSON, or CSV."""
+    from milia_kg.query.formatting import render, render_json
+
+    result = detached(kg.run, name, **params)
+    if media == "text/csv":
+        return media, (render(result, "csv") + "\n").encode()
+    return media, render_json({"query": name, "params": params, "columns": result.columns,
+                               "rows": result.rows}).encode()
+
+
+def answer_in_worker(kg: KnowledgeGraph, request: tuple[Any, ...]) -> tuple[int, str, bytes]:
+    """Answer one request in a query worker (:class:`~milia_kg.query.pool.WorkerPool`), evaluating
+    in the worker itself: ``("sparql", text, Wanted)`` or ``("rest", name, params, media type)`` ->
+    ``(status, media type, body)``; a refusal or typed error becomes its JSON error here, so that
+    only bytes cross back. A ``MemoryError`` is left to the pool (the worker retires)."""
+    try:
+        if request[0] == "sparql":
+            _, text, wanted = request
+            form, answer = evaluate(kg, text, isolated=False)
+            media, body = _sparql_body(wanted, form, answer, kg.limits.max_bytes)
+        else:
+            _, name, params, media = request
+            media, body = _rest_body(kg, name, params, media)
+        return 200, media, body
+    except (HTTPError, MiliaKGError) as exc:
+        if isinstance(exc, MemoryError):
+            raise
+        error = exc if isinstance(exc, HTTPError) else classify_error(exc)
+        return error.status, "application/json", error_body(error.status, error.kind, error.message, **error.extra)
 
 
 def _catalogue_entry(query: Any) -> dict[str, Any]:
@@ -209,7 +266,6 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
     decision support classifies with ``reasoner`` (that of ``kg``); ``cors`` is the CORS policy of
     every route but ``/cds-services`` (default: any origin)."""
     from milia_kg import __version__
-    from milia_kg.query.formatting import render
     from milia_kg.serve.cds import CDS_CORS_HEADERS, add_decision_routes
     from milia_kg.serve.entity import add_entity_routes
     from milia_kg.serve.page import render_page, static_file
@@ -219,6 +275,10 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
     bounds = limits or ServeLimits()
     kg = kg.with_limits(max_memory=min(kg.limits.max_memory, bounds.slot_memory), max_bytes=bounds.max_bytes)
     gate = QueryGate(bounds.max_concurrent, bounds.max_waiting, bounds.wait)
+    pool = None
+    if can_fork():  # one worker per query slot, forked now, before the server's threads start
+        pool = WorkerPool(functools.partial(answer_in_worker, kg), bounds.max_concurrent,
+                          kg.limits.max_memory, kg.limits.max_bytes).start()
     app = FastAPI(
         title="milia-kg",
         version=__version__,
@@ -283,9 +343,12 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
 
     async def sparql(request: Request) -> Response:
         text = await _query_text(request)
-        async with gate.slot():  # forked queries at once bounded by the memory budget
-            form, answer = await run_in_threadpool(evaluate, kg, text)
-            return await run_in_threadpool(_sparql_response, request, form, answer, kg.limits.max_bytes)
+        wanted = Wanted.of(request)
+        async with gate.slot():  # queries at once bounded by the workers and the memory budget
+            if pool is None:
+                return await run_in_threadpool(_sparql_response, wanted, kg, text)
+            status, media, body = await pool.call(("sparql", text, wanted), kg.limits.timeout)
+        return Response(body, status_code=status, media_type=media)
 
     app.add_api_route("/sparql", sparql, methods=["GET"], operation_id="sparql_get", **sparql_doc)
     app.add_api_route("/sparql", sparql, methods=["POST"], operation_id="sparql_post", **sparql_doc)
@@ -300,16 +363,21 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
         "JSON {query, params, columns, rows} by default, CSV with Accept: text/csv or ?format=csv.",
         responses={400: {"description": "bad parameter"}, 404: {"description": "unknown query"}},
     )
-    def run_query(name: str, request: Request) -> Response:
+    async def run_query(name: str, request: Request) -> Response:
         params = {k: v for k, v in request.query_params.items() if k != "format"}
         for key in params:
             if len(request.query_params.getlist(key)) > 1:
                 raise ParameterError(key, request.query_params.getlist(key), "given more than once")
-        media = _negotiate(request, _REST_TYPES, _REST_ALIASES)
-        result = detached(kg.run, name, **params)
-        if media == "text/csv":
-            return Response((render(result, "csv") + "\n").encode(), media_type="text/csv")
-        return json_response({"query": name, "params": params, "columns": result.columns, "rows": result.rows})
+        media = _negotiate(Wanted.of(request), _REST_TYPES, _REST_ALIASES)
+        if pool is not None and gate.try_take():  # an idle worker: the other core answers
+            try:
+                status, media, body = await pool.call(("rest", name, params, media), kg.limits.timeout)
+            finally:
+                gate.give_back()
+            return Response(body, status_code=status, media_type=media)
+        # every worker busy (or none): here, as catalogue queries always ran, so they never queue
+        media, body = await run_in_threadpool(_rest_body, kg, name, params, media)
+        return Response(body, media_type=media)
 
     @app.get("/health", summary="Liveness and the graph's size")
     def health() -> Response:
@@ -333,6 +401,7 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
 
     add_vocabulary_routes(app, kg)
     add_entity_routes(app, kg)  # last: its /{name} takes any one-segment path the others did not
+    app.state.query_pool = pool
     return app
 
 
@@ -389,9 +458,12 @@ def run(kg: KnowledgeGraph, sock: socket.socket, reasoner: str = DEFAULT_REASONE
 
     bounds = limits or ServeLimits()
     api.classify({"age_years": 30}, reasoner)  # load decision support now, not on the first request
-    config = uvicorn.Config(create_app(kg, reasoner, bounds, host, cors), log_level="warning", access_log=False,
+    app = create_app(kg, reasoner, bounds, host, cors)
+    config = uvicorn.Config(app, log_level="warning", access_log=False,
                             lifespan="off", **uvicorn_options(bounds.read_timeout, bounds.max_connections))
     try:
         _server(config).run(sockets=[sock])
     finally:
         sock.close()
+        if app.state.query_pool is not None:
+            app.state.query_pool.close()

@@ -44,7 +44,7 @@ import socket
 import sys
 import time
 import urllib.parse
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +55,7 @@ from milia_kg.errors import AnswerSizeError, MiliaKGError, ParameterError
 from milia_kg.query.isolate import can_fork
 from milia_kg.query.pool import WorkerPool
 from milia_kg.reasoner import DEFAULT_REASONER
+from milia_kg.serve.answers import Answer, AnswerCache, etag_of, not_modified
 from milia_kg.serve.headers import CorsPolicy, HeaderPolicy, allowed_methods
 from milia_kg.serve.http import HTTPError, classify_error, detached, error_body, json_response, log_line
 from milia_kg.serve.limits import BodyGuard, QueryGate, ServeLimits
@@ -204,11 +205,17 @@ def _sparql_body(wanted: Wanted, form: str, answer: Any, max_bytes: int) -> tupl
     return media, body
 
 
-def _sparql_response(wanted: Wanted, kg: KnowledgeGraph, text: str) -> Response:
+def _sparql_answer(wanted: Wanted, kg: KnowledgeGraph, text: str) -> tuple[str, bytes]:
     """Evaluate (in a forked child) and serialize, where no query worker pool runs."""
     form, answer = evaluate(kg, text)
-    media, body = _sparql_body(wanted, form, answer, kg.limits.max_bytes)
-    return Response(body, media_type=media)
+    return _sparql_body(wanted, form, answer, kg.limits.max_bytes)
+
+
+def _send(request: Request, answer: Answer) -> Response:
+    """``answer`` with its ``ETag``, or ``304`` when the client holds it already (``If-None-Match``)."""
+    if not_modified(request.headers.get("if-none-match"), answer.etag):
+        return Response(status_code=304, headers={"ETag": answer.etag})
+    return Response(answer.body, media_type=answer.media, headers={"ETag": answer.etag})
 
 
 def _rest_body(kg: KnowledgeGraph, name: str, params: dict[str, str], media: str) -> tuple[str, bytes]:
@@ -259,6 +266,50 @@ def _catalogue_entry(query: Any) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- the app
 
 
+class RequestLog:
+    """ASGI middleware, outermost: one log line per request (method, path, status, duration),
+    ``Retry-After`` on every ``503``, the CDS Hooks CORS headers on ``/cds-services`` and its
+    preflight answered. Plain ASGI rather than ``@app.middleware("http")``, whose extra task and
+    streams cost about a tenth of a millisecond on every request."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]]) -> None:
+        from milia_kg.serve.cds import CDS_CORS_HEADERS
+
+        self.app = app
+        self.cds_headers = {k.lower(): v for k, v in CDS_CORS_HEADERS.items()}
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable[..., Awaitable[Any]],
+                       send: Callable[..., Awaitable[None]]) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        path: str = scope["path"]
+        cds = path == "/cds-services" or path.startswith("/cds-services/")
+        status = 500
+
+        async def logged_send(message: MutableMapping[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                extra = {"retry-after": "1"} if status == 503 else {}
+                if cds:
+                    extra.update(self.cds_headers)
+                if extra:
+                    headers = [(k, v) for k, v in message.get("headers", []) if k.decode("latin-1") not in extra]
+                    message = dict(message, headers=headers + [(k.encode(), v.encode()) for k, v in extra.items()])
+            await send(message)
+
+        try:
+            if cds and scope["method"] == "OPTIONS":  # a CORS preflight from a browser-based CDS client
+                await Response(status_code=204)(scope, receive, logged_send)
+            else:
+                await self.app(scope, receive, logged_send)
+        finally:  # a bug is logged as a 500, then Starlette's own handler answers
+            print(log_line(scope["method"], path, status, time.perf_counter() - start), file=sys.stderr, flush=True)
+
+
+
 def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: ServeLimits | None = None,
                host: str | None = None, cors: CorsPolicy | None = None) -> FastAPI:
     """The FastAPI application serving ``kg`` under its limits (``kg.with_limits(...)`` first) and
@@ -266,7 +317,7 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
     decision support classifies with ``reasoner`` (that of ``kg``); ``cors`` is the CORS policy of
     every route but ``/cds-services`` (default: any origin)."""
     from milia_kg import __version__
-    from milia_kg.serve.cds import CDS_CORS_HEADERS, add_decision_routes
+    from milia_kg.serve.cds import add_decision_routes
     from milia_kg.serve.entity import add_entity_routes
     from milia_kg.serve.page import render_page, static_file
     from milia_kg.serve.vocabulary import add_vocabulary_routes
@@ -275,6 +326,7 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
     bounds = limits or ServeLimits()
     kg = kg.with_limits(max_memory=min(kg.limits.max_memory, bounds.slot_memory), max_bytes=bounds.max_bytes)
     gate = QueryGate(bounds.max_concurrent, bounds.max_waiting, bounds.wait)
+    cache = AnswerCache() if bounds.answer_cache else None
     pool = None
     if can_fork():  # one worker per query slot, forked now, before the server's threads start
         pool = WorkerPool(functools.partial(answer_in_worker, kg), bounds.max_concurrent,
@@ -289,26 +341,7 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
     app.add_middleware(HeaderPolicy, cors=CorsPolicy() if cors is None else cors)  # inside the log
     app.add_middleware(BodyGuard, limits=bounds, hosts=bounds.allowed_hosts(host))  # inside the log
 
-    @app.middleware("http")
-    async def log_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        start = time.perf_counter()
-        cds = request.url.path == "/cds-services" or request.url.path.startswith("/cds-services/")
-        try:
-            if cds and request.method == "OPTIONS":  # a CORS preflight from a browser-based CDS client
-                response = Response(status_code=204)
-            else:
-                response = await call_next(request)
-        except Exception:  # a bug: logged as a 500, then Starlette's own handler answers
-            print(log_line(request.method, request.url.path, 500, time.perf_counter() - start),
-                  file=sys.stderr, flush=True)
-            raise
-        if response.status_code == 503:
-            response.headers["Retry-After"] = "1"
-        if cds:
-            response.headers.update(CDS_CORS_HEADERS)
-        print(log_line(request.method, request.url.path, response.status_code,
-                       time.perf_counter() - start), file=sys.stderr, flush=True)
-        return response
+    app.add_middleware(RequestLog)  # outermost: every answer is logged, the CDS preflight answered
 
     @app.exception_handler(HTTPError)
     async def http_error(request: Request, error: HTTPError) -> Response:
@@ -341,14 +374,26 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
                       503: {"description": "over the time limit or memory budget"}},
     }
 
+    def answer(request: Request, key: Any, status: int, media: str, body: bytes) -> Response:
+        """The response of a query: kept when it succeeded, with its ``ETag``."""
+        if status != 200:
+            return Response(body, status_code=status, media_type=media)
+        return _send(request, cache.put(key, media, body) if cache is not None
+                     else Answer(media, body, etag_of(body)))
+
     async def sparql(request: Request) -> Response:
         text = await _query_text(request)
         wanted = Wanted.of(request)
+        key = ("sparql", text, wanted)
+        if cache is not None and (kept := cache.get(key)) is not None:
+            return _send(request, kept)
         async with gate.slot():  # queries at once bounded by the workers and the memory budget
             if pool is None:
-                return await run_in_threadpool(_sparql_response, wanted, kg, text)
-            status, media, body = await pool.call(("sparql", text, wanted), kg.limits.timeout)
-        return Response(body, status_code=status, media_type=media)
+                media, body = await run_in_threadpool(_sparql_answer, wanted, kg, text)
+                status = 200
+            else:
+                status, media, body = await pool.call(("sparql", text, wanted), kg.limits.timeout)
+        return answer(request, key, status, media, body)
 
     app.add_api_route("/sparql", sparql, methods=["GET"], operation_id="sparql_get", **sparql_doc)
     app.add_api_route("/sparql", sparql, methods=["POST"], operation_id="sparql_post", **sparql_doc)
@@ -369,15 +414,17 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
             if len(request.query_params.getlist(key)) > 1:
                 raise ParameterError(key, request.query_params.getlist(key), "given more than once")
         media = _negotiate(Wanted.of(request), _REST_TYPES, _REST_ALIASES)
+        cache_key = ("rest", name, tuple(sorted(params.items())), media)
+        if cache is not None and (kept := cache.get(cache_key)) is not None:
+            return _send(request, kept)
         if pool is not None and gate.try_take():  # an idle worker: the other core answers
             try:
                 status, media, body = await pool.call(("rest", name, params, media), kg.limits.timeout)
             finally:
                 gate.give_back()
-            return Response(body, status_code=status, media_type=media)
-        # every worker busy (or none): here, as catalogue queries always ran, so they never queue
-        media, body = await run_in_threadpool(_rest_body, kg, name, params, media)
-        return Response(body, media_type=media)
+        else:  # every worker busy (or none): here, as catalogue queries always ran, so they never queue
+            status, (media, body) = 200, await run_in_threadpool(_rest_body, kg, name, params, media)
+        return answer(request, cache_key, status, media, body)
 
     @app.get("/health", summary="Liveness and the graph's size")
     def health() -> Response:

@@ -60,6 +60,8 @@ class ServeLimits:
     :param max_connections: open connections and requests; past it a request is answered ``503``.
     :param max_bytes: bytes of one answer (``--max-bytes``).
     :param hosts: ``Host`` names answered besides :data:`LOOPBACK_HOSTS` (``--allow-host``).
+    :param answer_cache: keep successful query answers in memory (``--no-answer-cache``: none;
+        :mod:`milia_kg.serve.answers`).
     :raises ParameterError: for a bound that is not a positive number, or a budget that leaves a
         slot less than 64 MiB.
 
@@ -76,6 +78,7 @@ class ServeLimits:
     max_connections: int = 1000
     max_bytes: int = 64 << 20
     hosts: tuple[str, ...] = ()
+    answer_cache: bool = True
 
     def __post_init__(self) -> None:
         for name in ("max_concurrent", "memory_budget", "max_waiting", "wait", "max_body", "read_timeout",

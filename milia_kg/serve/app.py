@@ -495,22 +495,41 @@ def _server(config: Any) -> Any:
 
 
 def run(kg: KnowledgeGraph, sock: socket.socket, reasoner: str = DEFAULT_REASONER,
-        limits: ServeLimits | None = None, host: str | None = None, cors: CorsPolicy | None = None) -> None:
+        limits: ServeLimits | None = None, host: str | None = None, cors: CorsPolicy | None = None,
+        processes: int = 1) -> None:
     """Serve ``kg`` (reasoned by ``reasoner``) on the listening socket ``sock`` (bound to ``host``)
-    until SIGINT or SIGTERM, within ``limits``, with the CORS policy ``cors``."""
-    import uvicorn
-
+    until SIGINT or SIGTERM, within ``limits``, with the CORS policy ``cors``, in ``processes``
+    server processes (at most one per query slot; :mod:`milia_kg.serve.processes`), each with its
+    share of the bounds (:meth:`ServeLimits.share`)."""
     from milia_kg.decision import api
-    from milia_kg.serve.connections import uvicorn_options
 
     bounds = limits or ServeLimits()
     api.classify({"age_years": 30}, reasoner)  # load decision support now, not on the first request
+    processes = max(1, min(processes, bounds.max_concurrent)) if can_fork() else 1
+    try:
+        if processes == 1:
+            _serve(kg, sock, reasoner, bounds, host, cors)
+        else:
+            from milia_kg.serve.processes import supervise
+
+            share = bounds.share(processes)
+            supervise(lambda _: _serve(kg, sock, reasoner, share, host, cors), processes)
+    finally:
+        sock.close()
+
+
+def _serve(kg: KnowledgeGraph, sock: socket.socket, reasoner: str, bounds: ServeLimits, host: str | None,
+           cors: CorsPolicy | None) -> None:
+    """One server process: the app, its query workers and uvicorn, until SIGINT or SIGTERM."""
+    import uvicorn
+
+    from milia_kg.serve.connections import uvicorn_options
+
     app = create_app(kg, reasoner, bounds, host, cors)
     config = uvicorn.Config(app, log_level="warning", access_log=False,
                             lifespan="off", **uvicorn_options(bounds.read_timeout, bounds.max_connections))
     try:
         _server(config).run(sockets=[sock])
     finally:
-        sock.close()
         if app.state.query_pool is not None:
             app.state.query_pool.close()

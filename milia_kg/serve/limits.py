@@ -92,6 +92,18 @@ class ServeLimits:
                                  f"{MIN_SLOT_MEMORY >> 20} MiB; raise it or lower --max-concurrent")
         object.__setattr__(self, "hosts", tuple(h.strip().lower() for h in self.hosts if h.strip()))
 
+    def share(self, processes: int) -> ServeLimits:
+        """The bounds of one of ``processes`` server processes: the slots, the budget, the queue
+        and the connections split between them (each slot keeps its memory)."""
+        import dataclasses
+
+        if processes <= 1:
+            return self
+        slots = max(1, self.max_concurrent // processes)
+        return dataclasses.replace(self, max_concurrent=slots, memory_budget=self.slot_memory * slots,
+                                   max_waiting=max(1, self.max_waiting // processes),
+                                   max_connections=max(1, self.max_connections // processes))
+
     @property
     def slot_memory(self) -> int:
         """Bytes one forked query may add: the budget split over the slots."""

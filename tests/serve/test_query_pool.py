@@ -3,8 +3,12 @@ runaway costs one worker (replaced), and answers are kept and tagged (``ETag``, 
 
 from __future__ import annotations
 
+import http.client
 import os
+import signal
 import time
+import urllib.parse
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,11 +17,13 @@ pytest.importorskip("fastapi", reason="milia-kg serve needs the 'serve' extra (F
 
 from fastapi.testclient import TestClient
 
+from benchmarks.serve_load import served
 from milia_kg.query.isolate import can_fork
 from milia_kg.query.kg import KnowledgeGraph
 from milia_kg.serve.answers import AnswerCache, etag_of, not_modified
 from milia_kg.serve.app import create_app
 from milia_kg.serve.limits import ServeLimits
+from tests.stores import child_pids
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="the worker pool forks (POSIX only)")
 
@@ -117,3 +123,53 @@ def test_the_cache_is_bounded_by_entries_and_bytes() -> None:
 ])
 def test_if_none_match_parsing(header: str | None, expected: bool) -> None:
     assert not_modified(header, '"abc"') is expected
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def _wait_until(condition: Any, seconds: float = 15.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.mark.slow
+def test_server_processes_share_the_port_and_stop_together() -> None:
+    """Two server processes with two query workers each; a server that dies is replaced; SIGTERM
+    to the command stops every process it started."""
+    with served("--processes", "2", "--max-concurrent", "4") as server:
+        servers = child_pids(server.process.pid)
+        assert len(servers) == 2
+        workers = [w for s in servers for w in child_pids(s)]
+        assert len(workers) == 4
+        for _ in range(20):
+            status, _ = _get(server.url, "/api/queries/synonyms?term=milia")
+            assert status == 200
+        os.kill(servers[0], signal.SIGKILL)
+        assert _wait_until(lambda: len([p for p in child_pids(server.process.pid) if _alive(p)]) == 2
+                           and servers[0] not in child_pids(server.process.pid))
+        assert _wait_until(lambda: not any(_alive(w) for w in child_pids(servers[0])))
+        replaced = child_pids(server.process.pid)
+        everyone = [server.process.pid, *replaced, *[w for s in replaced for w in child_pids(s)], *workers[2:]]
+        assert _get(server.url, "/health")[0] == 200
+    assert _wait_until(lambda: not any(_alive(pid) for pid in everyone))
+
+
+def _get(url: str, path: str) -> tuple[int, bytes]:
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()

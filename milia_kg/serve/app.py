@@ -229,19 +229,15 @@ def _rest_body(kg: KnowledgeGraph, name: str, params: dict[str, str], media: str
                                "rows": result.rows}).encode()
 
 
-def answer_in_worker(kg: KnowledgeGraph, request: tuple[Any, ...]) -> tuple[int, str, bytes]:
-    """Answer one request in a query worker (:class:`~milia_kg.query.pool.WorkerPool`), evaluating
-    in the worker itself: ``("sparql", text, Wanted)`` or ``("rest", name, params, media type)`` ->
-    ``(status, media type, body)``; a refusal or typed error becomes its JSON error here, so that
-    only bytes cross back. A ``MemoryError`` is left to the pool (the worker retires)."""
+def answer_in_worker(kg: KnowledgeGraph, request: tuple[str, Wanted]) -> tuple[int, str, bytes]:
+    """Answer one ``/sparql`` request ``(query text, Wanted)`` in a query worker
+    (:class:`~milia_kg.query.pool.WorkerPool`), evaluating in the worker itself: ``(status, media
+    type, body)``; a refusal or typed error becomes its JSON error here, so that only bytes cross
+    back. A ``MemoryError`` is left to the pool (the worker retires)."""
     try:
-        if request[0] == "sparql":
-            _, text, wanted = request
-            form, answer = evaluate(kg, text, isolated=False)
-            media, body = _sparql_body(wanted, form, answer, kg.limits.max_bytes)
-        else:
-            _, name, params, media = request
-            media, body = _rest_body(kg, name, params, media)
+        text, wanted = request
+        form, answer = evaluate(kg, text, isolated=False)
+        media, body = _sparql_body(wanted, form, answer, kg.limits.max_bytes)
         return 200, media, body
     except (HTTPError, MiliaKGError) as exc:
         if isinstance(exc, MemoryError):
@@ -392,7 +388,7 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
                 media, body = await run_in_threadpool(_sparql_answer, wanted, kg, text)
                 status = 200
             else:
-                status, media, body = await pool.call(("sparql", text, wanted), kg.limits.timeout)
+                status, media, body = await pool.call((text, wanted), kg.limits.timeout)
         return answer(request, key, status, media, body)
 
     app.add_api_route("/sparql", sparql, methods=["GET"], operation_id="sparql_get", **sparql_doc)
@@ -417,14 +413,10 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
         cache_key = ("rest", name, tuple(sorted(params.items())), media)
         if cache is not None and (kept := cache.get(cache_key)) is not None:
             return _send(request, kept)
-        if pool is not None and gate.try_take():  # an idle worker: the other core answers
-            try:
-                status, media, body = await pool.call(("rest", name, params, media), kg.limits.timeout)
-            finally:
-                gate.give_back()
-        else:  # every worker busy (or none): here, as catalogue queries always ran, so they never queue
-            status, (media, body) = 200, await run_in_threadpool(_rest_body, kg, name, params, media)
-        return answer(request, cache_key, status, media, body)
+        # trusted catalogue text, deadline checked while iterating: in this process, never queued
+        # behind free SPARQL (measured faster than a query worker's round trip, docs/benchmarks.md)
+        media, body = await run_in_threadpool(_rest_body, kg, name, params, media)
+        return answer(request, cache_key, 200, media, body)
 
     @app.get("/health", summary="Liveness and the graph's size")
     def health() -> Response:

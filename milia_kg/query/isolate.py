@@ -149,7 +149,12 @@ def cap_memory(max_memory: int) -> None:
 
 
 def silence_stderr() -> None:
-    """Send this process's stderr to ``/dev/null``: an engine's abort message is not the user's."""
+    """Send this process's stderr to ``/dev/null``: an engine's abort message is not the user's,
+    nor a test runner's fault handler's (it writes to its own copy of the descriptor)."""
+    import faulthandler
+
+    if faulthandler.is_enabled():
+        faulthandler.disable()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)

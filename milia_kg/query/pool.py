@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import faulthandler
 import functools
 import gc
 import os
@@ -124,8 +123,6 @@ class WorkerPool:
             _close_inherited_sockets(sock.fileno())
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            if faulthandler.is_enabled():  # a test runner's: a killed worker is no crash to report
-                faulthandler.disable()
             gc.freeze()  # the parent's objects: never scanned, so their pages stay shared
             silence_stderr()
             cap_memory(self.max_memory)
@@ -199,11 +196,7 @@ class WorkerPool:
         try:
             async with asyncio.timeout(timeout):
                 await loop.sock_sendall(worker.sock, _HEADER.pack(len(data)) + data)
-                head = await _arecv_exactly(loop, worker.sock, _HEADER.size)
-                size = _HEADER.unpack(head)[0] if head else 0
-                if size > self.max_bytes + _SLACK:
-                    raise AnswerSizeError(self.max_bytes)
-                body = await _arecv_exactly(loop, worker.sock, size) if head else None
+                body = await self._answer(loop, worker.sock)
         except TimeoutError:
             raise QueryTimeoutError(timeout) from None
         except OSError:
@@ -212,6 +205,27 @@ class WorkerPool:
             raise self._death(worker)
         kind, value = pickle.loads(body)
         return kind, value
+
+    async def _answer(self, loop: asyncio.AbstractEventLoop, sock: socket.socket) -> bytes | None:
+        """One answer's bytes (header and body mostly arrive in one receive), or ``None`` at end
+        of file.
+
+        :raises AnswerSizeError: if the worker announces more than ``max_bytes``.
+        """
+        received = bytearray()
+        wanted = _HEADER.size
+        while len(received) < wanted:
+            chunk = await loop.sock_recv(sock, min(wanted - len(received), 1 << 20) if wanted > _HEADER.size
+                                         else 1 << 16)
+            if not chunk:
+                return None
+            received += chunk
+            if wanted == _HEADER.size and len(received) >= _HEADER.size:
+                size = _HEADER.unpack_from(received)[0]
+                if size > self.max_bytes + _SLACK:
+                    raise AnswerSizeError(self.max_bytes)
+                wanted += size
+        return bytes(received[_HEADER.size:])
 
     def _death(self, worker: _Worker) -> QueryLimitError:
         """The typed error of a worker whose answer never came (it is reaped here)."""
@@ -231,18 +245,6 @@ def _recv_exactly(sock: socket.socket, size: int) -> bytes | None:
     chunks, got = [], 0
     while got < size:
         chunk = sock.recv(min(size - got, 1 << 20))
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)
-
-
-async def _arecv_exactly(loop: asyncio.AbstractEventLoop, sock: socket.socket, size: int) -> bytes | None:
-    """``size`` bytes from a non-blocking socket on ``loop``, or ``None`` at end of file."""
-    chunks, got = [], 0
-    while got < size:
-        chunk = await loop.sock_recv(sock, min(size - got, 1 << 20))
         if not chunk:
             return None
         chunks.append(chunk)

@@ -576,11 +576,17 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
 @click.option("--cds-fhir-server", metavar="URL", multiple=True,
               help="An EHR FHIR server (a CDS Hooks fhirServer) that missing prefetch may be fetched from, "
                    "with the call's bearer token (repeat for several; default: none, nothing is fetched).")
+@click.option("--processes", metavar="N", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Server processes sharing the port and the loaded graph, each with its share of "
+                   "--max-concurrent (1 with --cds-jwks: a JWT's jti must be seen by one process).")
+@click.option("--answer-cache/--no-answer-cache", default=True, show_default=True,
+              help="Keep answers of /sparql and /api/queries in memory (the graph never changes while served).")
 @query_reasoner_option
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int | None,
                   max_concurrent: int, memory_budget: int, max_waiting: int, max_bytes: int, max_body: int,
                   read_timeout: float, allow_hosts: tuple[str, ...], cors: str, cds_jwks: tuple[str, ...],
-                  cds_issuer: tuple[str, ...], cds_fhir_server: tuple[str, ...], reasoner: str) -> None:
+                  cds_issuer: tuple[str, ...], cds_fhir_server: tuple[str, ...], processes: int,
+                  answer_cache: bool, reasoner: str) -> None:
     """Serve the graph read-only over HTTP: SPARQL at /sparql, the catalogue at /api/queries, decision
     support at /api/classify and /cds-services (CDS Hooks), a web page at /."""
     try:
@@ -595,7 +601,7 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int | N
 
     limits = ServeLimits(max_concurrent=max_concurrent, memory_budget=memory_budget << 20,
                          max_waiting=max_waiting, max_bytes=max_bytes, max_body=max_body,
-                         read_timeout=read_timeout, hosts=allow_hosts)
+                         read_timeout=read_timeout, hosts=allow_hosts, answer_cache=answer_cache)
     if cds_issuer and not cds_jwks:
         raise click.UsageError("--cds-issuer needs --cds-jwks")
     if cds_jwks:
@@ -614,6 +620,7 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int | N
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"milia-kg serve: listening on http://{shown}:{sock.getsockname()[1]}/ (SPARQL at /sparql; "
                f"{kg.limits.timeout:g} s and {kg.limits.max_rows} rows a query)", err=True)
-    serve_app.run(kg, sock, reasoner, limits, host, cors=CorsPolicy.parse(cors))
+    serve_app.run(kg, sock, reasoner, limits, host, cors=CorsPolicy.parse(cors),
+                  processes=1 if cds_jwks else processes)
     click.echo("milia-kg serve: stopped", err=True)
     sys.stdout.flush()

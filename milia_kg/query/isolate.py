@@ -49,7 +49,8 @@ from milia_kg.errors import (
     QueryTooComplexError,
 )
 
-__all__ = ["FORK_GATE", "ForkGate", "can_fork", "run_isolated"]
+__all__ = ["FORK_GATE", "ForkGate", "can_fork", "cap_memory", "memory_message", "outcome", "run_isolated",
+           "silence_stderr"]
 
 
 class ForkGate:
@@ -120,30 +121,52 @@ def _mapped_bytes() -> int:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def outcome(func: Callable[[], object], max_memory: int) -> tuple[str, object]:
+    """``("ok", value)`` or ``("error", typed error)`` of ``func()``: what a child or a pool worker
+    sends back, every failure of the engine made a :class:`MiliaKGError` that pickles."""
+    try:
+        return "ok", func()
+    except MiliaKGError as exc:
+        return "error", exc
+    except MemoryError:
+        return "error", MemoryLimitError(memory_message(max_memory))
+    except RecursionError:
+        return "error", QueryTooComplexError("query nests too deeply for the engine")
+    except Exception as exc:
+        return "error", QueryLimitError(f"query failed in the engine: {type(exc).__name__}: "
+                                        f"{' '.join(str(exc).split())[:200]}")
+
+
+def cap_memory(max_memory: int) -> None:
+    """Lower this process's ``RLIMIT_AS`` to what it maps now plus ``max_memory`` (in a child)."""
+    import resource
+
+    limit = _mapped_bytes() + max_memory
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def silence_stderr() -> None:
+    """Send this process's stderr to ``/dev/null``: an engine's abort message is not the user's,
+    nor a test runner's fault handler's (it writes to its own copy of the descriptor)."""
+    import faulthandler
+
+    if faulthandler.is_enabled():
+        faulthandler.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
 def _child(func: Callable[[], object], write_fd: int, max_memory: int) -> None:
     """Body of the child: limit memory, run ``func``, send ``("ok", value)`` or ``("error", exc)``."""
     try:
         gc.disable()  # a collection would touch (and so copy) every page of the parent's objects
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        import resource
-
-        limit = _mapped_bytes() + max_memory
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-        try:
-            message: tuple[str, object] = ("ok", func())
-        except MiliaKGError as exc:
-            message = ("error", exc)
-        except MemoryError:
-            message = ("error", MemoryLimitError(_memory_message(max_memory)))
-        except RecursionError:
-            message = ("error", QueryTooComplexError("query nests too deeply for the engine"))
-        except Exception as exc:
-            message = ("error", QueryLimitError(f"query failed in the engine: {type(exc).__name__}: "
-                                                f"{' '.join(str(exc).split())[:200]}"))
+        silence_stderr()
+        cap_memory(max_memory)
+        message = outcome(func, max_memory)
         try:
             data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
@@ -155,7 +178,8 @@ def _child(func: Callable[[], object], write_fd: int, max_memory: int) -> None:
         os._exit(0)
 
 
-def _memory_message(max_memory: int) -> str:
+def memory_message(max_memory: int) -> str:
+    """The message of a query stopped at its memory budget."""
     return f"query stopped: it needed more than the memory limit of {max_memory // (1 << 20)} MiB"
 
 
@@ -199,7 +223,7 @@ def run_isolated(func: Callable[[], T], timeout: float, max_memory: int, max_byt
     data = b"".join(chunks)
     if not data:
         if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGABRT:
-            raise MemoryLimitError(_memory_message(max_memory))
+            raise MemoryLimitError(memory_message(max_memory))
         how = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
                else f"status {os.WEXITSTATUS(status)}")
         raise QueryLimitError(f"query stopped: the engine crashed ({how})")

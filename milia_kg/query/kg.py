@@ -376,10 +376,12 @@ class KnowledgeGraph:
 
     def sparql_result(
         self, text: str, labels: bool = True, *, timeout: float | None = None,
-        max_rows: int | None = None, allow_service: Iterable[str] | None = None,
+        max_rows: int | None = None, allow_service: Iterable[str] | None = None, isolated: bool = True,
     ) -> Result:
         """Like :meth:`sparql`, but return a :class:`Result`.
 
+        :param isolated: ``False`` evaluates in this process, for a caller that is itself an
+            isolated, memory-capped worker killed at the deadline (:mod:`milia_kg.query.pool`).
         :raises MiliaKGError: as :meth:`sparql`.
         """
         limits = self.limits.replace(
@@ -387,7 +389,7 @@ class KnowledgeGraph:
             allow_service=None if allow_service is None else tuple(allow_service),
         )
         form = check_query(text, limits.allow_service)
-        if self.engine in ENGINES and can_fork():
+        if isolated and self.engine in ENGINES and can_fork():
             if self.engine == "rdflib":
                 _warm_rdflib()
             result = run_isolated(
@@ -406,23 +408,24 @@ class KnowledgeGraph:
         store = getattr(self.backend, "store", None)
         return len(store) if store is not None else None
 
-    def sparql_terms(self, text: str) -> tuple[str, Any]:
+    def sparql_terms(self, text: str, *, isolated: bool = True) -> tuple[str, Any]:
         """Run untrusted SPARQL under :attr:`limits`, keeping each term as stored (what the SPARQL
         protocol needs: datatypes, language tags, blank nodes): ``(form, answer)``, for ``SELECT``
         ``(variables, rows of cells)`` (:func:`~milia_kg.query.backends.oxigraph_store.term_cell`),
         for ``ASK`` a ``bool``, else an :class:`rdflib.Graph`. Isolated as :meth:`sparql_result` is.
 
+        :param isolated: as in :meth:`sparql_result`.
         :raises MiliaKGError: as :meth:`sparql`; also if this graph is not on the Oxigraph engine.
         """
         limits = self.limits
         form = check_query(text, limits.allow_service)
         if form != "SELECT":
-            result = self.sparql_result(text, labels=False)
+            result = self.sparql_result(text, labels=False, isolated=isolated)
             return result.form, result.boolean if result.form == "ASK" else result.graph
         if not isinstance(self.backend, OxigraphBackend):
             raise MiliaKGError(f"raw terms need the oxigraph engine, not {self.engine}")
         evaluate_here = functools.partial(self._term_cells, text, limits)
-        if not can_fork():
+        if not isolated or not can_fork():
             return "SELECT", evaluate_here()
         return "SELECT", run_isolated(evaluate_here, limits.timeout, limits.max_memory, limits.max_bytes)
 

@@ -38,19 +38,24 @@ One line per request goes to stderr: method, path, status, duration.
 from __future__ import annotations
 
 import contextlib
+import functools
 import signal
 import socket
 import sys
 import time
 import urllib.parse
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from milia_kg.errors import AnswerSizeError, MiliaKGError, ParameterError
+from milia_kg.query.isolate import can_fork
+from milia_kg.query.pool import WorkerPool
 from milia_kg.reasoner import DEFAULT_REASONER
+from milia_kg.serve.answers import Answer, AnswerCache, etag_of, not_modified
 from milia_kg.serve.headers import CorsPolicy, HeaderPolicy, allowed_methods
 from milia_kg.serve.http import HTTPError, classify_error, detached, error_body, json_response, log_line
 from milia_kg.serve.limits import BodyGuard, QueryGate, ServeLimits
@@ -72,7 +77,8 @@ from milia_kg.serve.protocol import (
 if TYPE_CHECKING:
     from milia_kg.query.kg import KnowledgeGraph
 
-__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "create_app", "evaluate", "listen", "run"]
+__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "Wanted", "answer_in_worker", "create_app", "evaluate", "listen",
+           "run"]
 
 #: Seconds one query may run on the service (the CLI's ``--timeout``).
 DEFAULT_TIMEOUT = 10.0
@@ -91,13 +97,14 @@ _MAX_FORM_FIELDS = 32
 # ----------------------------------------------------------------------------- evaluation
 
 
-def evaluate(kg: KnowledgeGraph, text: str) -> tuple[str, Any]:
+def evaluate(kg: KnowledgeGraph, text: str, isolated: bool = True) -> tuple[str, Any]:
     """Run untrusted SPARQL under ``kg.limits``; return ``(form, answer)``: for ``SELECT``
     ``(variables, rows of rdflib terms)``, for ``ASK`` a ``bool``, else an :class:`rdflib.Graph`.
+    ``isolated=False`` evaluates here: the caller is a query worker (:func:`answer_in_worker`).
 
     :raises MiliaKGError: the typed errors of :meth:`~milia_kg.query.kg.KnowledgeGraph.sparql_terms`.
     """
-    form, answer = kg.sparql_terms(text)
+    form, answer = kg.sparql_terms(text, isolated=isolated)
     if form != "SELECT":
         return form, answer
     names, cells = answer
@@ -107,23 +114,34 @@ def evaluate(kg: KnowledgeGraph, text: str) -> tuple[str, Any]:
 # ----------------------------------------------------------------------------- requests
 
 
-def _negotiate(request: Request, offered: Mapping[str, str],
-               aliases: Mapping[str, str] = FORMAT_ALIASES) -> str:
-    """The media type to answer in: ``format=``/``output=`` (URL or form body; a short name or a
-    media type), else ``Accept``."""
-    values = getattr(request.state, "format_values", None)
-    values = [v for v in (request.query_params.getlist("format") if values is None else values) if v.strip()]
-    if values:
-        media = requested_format(values, offered, aliases)
+@dataclass(frozen=True)
+class Wanted:
+    """What a request asks to be answered in (picklable, for a query worker): its ``Accept``
+    header and its ``format=``/``output=`` values (URL or form body)."""
+
+    accept: str | None
+    formats: tuple[str, ...]
+
+    @classmethod
+    def of(cls, request: Request) -> Wanted:
+        values = getattr(request.state, "format_values", None)
+        values = request.query_params.getlist("format") if values is None else values
+        return cls(request.headers.get("accept"), tuple(v for v in values if v.strip()))
+
+
+def _negotiate(wanted: Wanted, offered: Mapping[str, str], aliases: Mapping[str, str] = FORMAT_ALIASES) -> str:
+    """The media type to answer in: ``format=``/``output=`` (a short name or a media type), else
+    ``Accept``."""
+    if wanted.formats:
+        media = requested_format(list(wanted.formats), offered, aliases)
         if media is None:
-            raise HTTPError(406, "not_acceptable",
-                            f"format {values[0]!r} is not offered here; choose one of {', '.join(offered)}")
+            raise HTTPError(406, "not_acceptable", f"format {wanted.formats[0]!r} is not offered here; "
+                            f"choose one of {', '.join(offered)}")
         return media
-    picked = pick(request.headers.get("accept"), offered)
+    picked = pick(wanted.accept, offered)
     if picked is None:
         raise HTTPError(406, "not_acceptable",
-                        f"none of Accept: {request.headers.get('accept')!r} is offered here; "
-                        f"choose one of {', '.join(offered)}")
+                        f"none of Accept: {wanted.accept!r} is offered here; choose one of {', '.join(offered)}")
     return picked
 
 
@@ -166,24 +184,66 @@ async def _query_text(request: Request) -> str:
     return text
 
 
-def _sparql_response(request: Request, form: str, answer: Any, max_bytes: int) -> Response:
-    """The answer serialized as negotiated (on a worker thread: it may take a while).
+def _sparql_body(wanted: Wanted, form: str, answer: Any, max_bytes: int) -> tuple[str, bytes]:
+    """The answer serialized as negotiated: ``(media type, body)`` (on a worker thread or in a
+    query worker: it may take a while).
 
     :raises AnswerSizeError: if the serialized answer is larger than ``max_bytes``.
     """
     if form == "SELECT":
-        media = _negotiate(request, SELECT_TYPES)
+        media = _negotiate(wanted, SELECT_TYPES)
         variables, rows = answer
         body = serialize_select(variables, rows, SELECT_TYPES[media])
     elif form == "ASK":
-        media = _negotiate(request, ASK_TYPES)
+        media = _negotiate(wanted, ASK_TYPES)
         body = serialize_ask(answer, ASK_TYPES[media])
     else:
-        media = _negotiate(request, GRAPH_TYPES, {**FORMAT_ALIASES, **GRAPH_ALIASES})
+        media = _negotiate(wanted, GRAPH_TYPES, {**FORMAT_ALIASES, **GRAPH_ALIASES})
         body = serialize_graph(answer, GRAPH_TYPES[media])
     if len(body) > max_bytes:
         raise AnswerSizeError(max_bytes)
-    return Response(body, media_type=media)
+    return media, body
+
+
+def _sparql_answer(wanted: Wanted, kg: KnowledgeGraph, text: str) -> tuple[str, bytes]:
+    """Evaluate (in a forked child) and serialize, where no query worker pool runs."""
+    form, answer = evaluate(kg, text)
+    return _sparql_body(wanted, form, answer, kg.limits.max_bytes)
+
+
+def _send(request: Request, answer: Answer) -> Response:
+    """``answer`` with its ``ETag``, or ``304`` when the client holds it already (``If-None-Match``)."""
+    if not_modified(request.headers.get("if-none-match"), answer.etag):
+        return Response(status_code=304, headers={"ETag": answer.etag})
+    return Response(answer.body, media_type=answer.media, headers={"ETag": answer.etag})
+
+
+def _rest_body(kg: KnowledgeGraph, name: str, params: dict[str, str], media: str) -> tuple[str, bytes]:
+    """A canned query's answer as ``(media type, body)``: JSON, or CSV."""
+    from milia_kg.query.formatting import render, render_json
+
+    result = detached(kg.run, name, **params)
+    if media == "text/csv":
+        return media, (render(result, "csv") + "\n").encode()
+    return media, render_json({"query": name, "params": params, "columns": result.columns,
+                               "rows": result.rows}).encode()
+
+
+def answer_in_worker(kg: KnowledgeGraph, request: tuple[str, Wanted]) -> tuple[int, str, bytes]:
+    """Answer one ``/sparql`` request ``(query text, Wanted)`` in a query worker
+    (:class:`~milia_kg.query.pool.WorkerPool`), evaluating in the worker itself: ``(status, media
+    type, body)``; a refusal or typed error becomes its JSON error here, so that only bytes cross
+    back. A ``MemoryError`` is left to the pool (the worker retires)."""
+    try:
+        text, wanted = request
+        form, answer = evaluate(kg, text, isolated=False)
+        media, body = _sparql_body(wanted, form, answer, kg.limits.max_bytes)
+        return 200, media, body
+    except (HTTPError, MiliaKGError) as exc:
+        if isinstance(exc, MemoryError):
+            raise
+        error = exc if isinstance(exc, HTTPError) else classify_error(exc)
+        return error.status, "application/json", error_body(error.status, error.kind, error.message, **error.extra)
 
 
 def _catalogue_entry(query: Any) -> dict[str, Any]:
@@ -202,6 +262,50 @@ def _catalogue_entry(query: Any) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- the app
 
 
+class RequestLog:
+    """ASGI middleware, outermost: one log line per request (method, path, status, duration),
+    ``Retry-After`` on every ``503``, the CDS Hooks CORS headers on ``/cds-services`` and its
+    preflight answered. Plain ASGI rather than ``@app.middleware("http")``, whose extra task and
+    streams cost about a tenth of a millisecond on every request."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]]) -> None:
+        from milia_kg.serve.cds import CDS_CORS_HEADERS
+
+        self.app = app
+        self.cds_headers = {k.lower(): v for k, v in CDS_CORS_HEADERS.items()}
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable[..., Awaitable[Any]],
+                       send: Callable[..., Awaitable[None]]) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        path: str = scope["path"]
+        cds = path == "/cds-services" or path.startswith("/cds-services/")
+        status = 500
+
+        async def logged_send(message: MutableMapping[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                extra = {"retry-after": "1"} if status == 503 else {}
+                if cds:
+                    extra.update(self.cds_headers)
+                if extra:
+                    headers = [(k, v) for k, v in message.get("headers", []) if k.decode("latin-1") not in extra]
+                    message = dict(message, headers=headers + [(k.encode(), v.encode()) for k, v in extra.items()])
+            await send(message)
+
+        try:
+            if cds and scope["method"] == "OPTIONS":  # a CORS preflight from a browser-based CDS client
+                await Response(status_code=204)(scope, receive, logged_send)
+            else:
+                await self.app(scope, receive, logged_send)
+        finally:  # a bug is logged as a 500, then Starlette's own handler answers
+            print(log_line(scope["method"], path, status, time.perf_counter() - start), file=sys.stderr, flush=True)
+
+
+
 def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: ServeLimits | None = None,
                host: str | None = None, cors: CorsPolicy | None = None) -> FastAPI:
     """The FastAPI application serving ``kg`` under its limits (``kg.with_limits(...)`` first) and
@@ -209,8 +313,7 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
     decision support classifies with ``reasoner`` (that of ``kg``); ``cors`` is the CORS policy of
     every route but ``/cds-services`` (default: any origin)."""
     from milia_kg import __version__
-    from milia_kg.query.formatting import render
-    from milia_kg.serve.cds import CDS_CORS_HEADERS, add_decision_routes
+    from milia_kg.serve.cds import add_decision_routes
     from milia_kg.serve.entity import add_entity_routes
     from milia_kg.serve.page import render_page, static_file
     from milia_kg.serve.vocabulary import add_vocabulary_routes
@@ -219,6 +322,11 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
     bounds = limits or ServeLimits()
     kg = kg.with_limits(max_memory=min(kg.limits.max_memory, bounds.slot_memory), max_bytes=bounds.max_bytes)
     gate = QueryGate(bounds.max_concurrent, bounds.max_waiting, bounds.wait)
+    cache = AnswerCache() if bounds.answer_cache else None
+    pool = None
+    if can_fork():  # one worker per query slot, forked now, before the server's threads start
+        pool = WorkerPool(functools.partial(answer_in_worker, kg), bounds.max_concurrent,
+                          kg.limits.max_memory, kg.limits.max_bytes).start()
     app = FastAPI(
         title="milia-kg",
         version=__version__,
@@ -229,26 +337,7 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
     app.add_middleware(HeaderPolicy, cors=CorsPolicy() if cors is None else cors)  # inside the log
     app.add_middleware(BodyGuard, limits=bounds, hosts=bounds.allowed_hosts(host))  # inside the log
 
-    @app.middleware("http")
-    async def log_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        start = time.perf_counter()
-        cds = request.url.path == "/cds-services" or request.url.path.startswith("/cds-services/")
-        try:
-            if cds and request.method == "OPTIONS":  # a CORS preflight from a browser-based CDS client
-                response = Response(status_code=204)
-            else:
-                response = await call_next(request)
-        except Exception:  # a bug: logged as a 500, then Starlette's own handler answers
-            print(log_line(request.method, request.url.path, 500, time.perf_counter() - start),
-                  file=sys.stderr, flush=True)
-            raise
-        if response.status_code == 503:
-            response.headers["Retry-After"] = "1"
-        if cds:
-            response.headers.update(CDS_CORS_HEADERS)
-        print(log_line(request.method, request.url.path, response.status_code,
-                       time.perf_counter() - start), file=sys.stderr, flush=True)
-        return response
+    app.add_middleware(RequestLog)  # outermost: every answer is logged, the CDS preflight answered
 
     @app.exception_handler(HTTPError)
     async def http_error(request: Request, error: HTTPError) -> Response:
@@ -281,11 +370,26 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
                       503: {"description": "over the time limit or memory budget"}},
     }
 
+    def answer(request: Request, key: Any, status: int, media: str, body: bytes) -> Response:
+        """The response of a query: kept when it succeeded, with its ``ETag``."""
+        if status != 200:
+            return Response(body, status_code=status, media_type=media)
+        return _send(request, cache.put(key, media, body) if cache is not None
+                     else Answer(media, body, etag_of(body)))
+
     async def sparql(request: Request) -> Response:
         text = await _query_text(request)
-        async with gate.slot():  # forked queries at once bounded by the memory budget
-            form, answer = await run_in_threadpool(evaluate, kg, text)
-            return await run_in_threadpool(_sparql_response, request, form, answer, kg.limits.max_bytes)
+        wanted = Wanted.of(request)
+        key = ("sparql", text, wanted)
+        if cache is not None and (kept := cache.get(key)) is not None:
+            return _send(request, kept)
+        async with gate.slot():  # queries at once bounded by the workers and the memory budget
+            if pool is None:
+                media, body = await run_in_threadpool(_sparql_answer, wanted, kg, text)
+                status = 200
+            else:
+                status, media, body = await pool.call((text, wanted), kg.limits.timeout)
+        return answer(request, key, status, media, body)
 
     app.add_api_route("/sparql", sparql, methods=["GET"], operation_id="sparql_get", **sparql_doc)
     app.add_api_route("/sparql", sparql, methods=["POST"], operation_id="sparql_post", **sparql_doc)
@@ -300,16 +404,19 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
         "JSON {query, params, columns, rows} by default, CSV with Accept: text/csv or ?format=csv.",
         responses={400: {"description": "bad parameter"}, 404: {"description": "unknown query"}},
     )
-    def run_query(name: str, request: Request) -> Response:
+    async def run_query(name: str, request: Request) -> Response:
         params = {k: v for k, v in request.query_params.items() if k != "format"}
         for key in params:
             if len(request.query_params.getlist(key)) > 1:
                 raise ParameterError(key, request.query_params.getlist(key), "given more than once")
-        media = _negotiate(request, _REST_TYPES, _REST_ALIASES)
-        result = detached(kg.run, name, **params)
-        if media == "text/csv":
-            return Response((render(result, "csv") + "\n").encode(), media_type="text/csv")
-        return json_response({"query": name, "params": params, "columns": result.columns, "rows": result.rows})
+        media = _negotiate(Wanted.of(request), _REST_TYPES, _REST_ALIASES)
+        cache_key = ("rest", name, tuple(sorted(params.items())), media)
+        if cache is not None and (kept := cache.get(cache_key)) is not None:
+            return _send(request, kept)
+        # trusted catalogue text, deadline checked while iterating: in this process, never queued
+        # behind free SPARQL (measured faster than a query worker's round trip, docs/benchmarks.md)
+        media, body = await run_in_threadpool(_rest_body, kg, name, params, media)
+        return answer(request, cache_key, 200, media, body)
 
     @app.get("/health", summary="Liveness and the graph's size")
     def health() -> Response:
@@ -333,6 +440,7 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
 
     add_vocabulary_routes(app, kg)
     add_entity_routes(app, kg)  # last: its /{name} takes any one-segment path the others did not
+    app.state.query_pool = pool
     return app
 
 
@@ -379,19 +487,41 @@ def _server(config: Any) -> Any:
 
 
 def run(kg: KnowledgeGraph, sock: socket.socket, reasoner: str = DEFAULT_REASONER,
-        limits: ServeLimits | None = None, host: str | None = None, cors: CorsPolicy | None = None) -> None:
+        limits: ServeLimits | None = None, host: str | None = None, cors: CorsPolicy | None = None,
+        processes: int = 1) -> None:
     """Serve ``kg`` (reasoned by ``reasoner``) on the listening socket ``sock`` (bound to ``host``)
-    until SIGINT or SIGTERM, within ``limits``, with the CORS policy ``cors``."""
-    import uvicorn
-
+    until SIGINT or SIGTERM, within ``limits``, with the CORS policy ``cors``, in ``processes``
+    server processes (at most one per query slot; :mod:`milia_kg.serve.processes`), each with its
+    share of the bounds (:meth:`ServeLimits.share`)."""
     from milia_kg.decision import api
-    from milia_kg.serve.connections import uvicorn_options
 
     bounds = limits or ServeLimits()
     api.classify({"age_years": 30}, reasoner)  # load decision support now, not on the first request
-    config = uvicorn.Config(create_app(kg, reasoner, bounds, host, cors), log_level="warning", access_log=False,
+    processes = max(1, min(processes, bounds.max_concurrent)) if can_fork() else 1
+    try:
+        if processes == 1:
+            _serve(kg, sock, reasoner, bounds, host, cors)
+        else:
+            from milia_kg.serve.processes import supervise
+
+            share = bounds.share(processes)
+            supervise(lambda _: _serve(kg, sock, reasoner, share, host, cors), processes)
+    finally:
+        sock.close()
+
+
+def _serve(kg: KnowledgeGraph, sock: socket.socket, reasoner: str, bounds: ServeLimits, host: str | None,
+           cors: CorsPolicy | None) -> None:
+    """One server process: the app, its query workers and uvicorn, until SIGINT or SIGTERM."""
+    import uvicorn
+
+    from milia_kg.serve.connections import uvicorn_options
+
+    app = create_app(kg, reasoner, bounds, host, cors)
+    config = uvicorn.Config(app, log_level="warning", access_log=False,
                             lifespan="off", **uvicorn_options(bounds.read_timeout, bounds.max_connections))
     try:
         _server(config).run(sockets=[sock])
     finally:
-        sock.close()
+        if app.state.query_pool is not None:
+            app.state.query_pool.close()

@@ -5,9 +5,10 @@ a request body may be.
 A query's own limits (time, rows, memory, answer bytes) are :class:`~milia_kg.query.limits.Limits`;
 they bound one query. Forty such queries at 1 GiB each would still take the host down, so
 :class:`ServeLimits` splits one memory budget over :attr:`ServeLimits.max_concurrent` query slots
-(:class:`QueryGate`), and a request that finds every slot taken and the queue full is answered
-``503`` with ``Retry-After`` at once. The queue waits on the event loop, not on a worker thread, so
-``/health`` and the cheap routes keep answering while expensive queries wait.
+(:class:`QueryGate`, one slot per worker of the query pool), and a request that finds every slot
+taken and the queue full is answered ``503`` with ``Retry-After`` at once. The queue waits on the
+event loop, not on a worker thread, so ``/health`` and the cheap routes keep answering while
+expensive queries wait.
 
 :class:`BodyGuard` wraps the application (ASGI) and checks each request before a route sees it:
 the ``Host`` header against the allow-list (a DNS-rebinding page reaches a loopback service under
@@ -19,6 +20,7 @@ unread) and, while the route reads, the bytes actually received (``413``) and th
 from __future__ import annotations
 
 import asyncio
+import collections
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping
@@ -47,7 +49,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 class ServeLimits:
     """The service's own bounds (``milia-kg serve`` options in brackets).
 
-    :param max_concurrent: forked queries evaluated at once (``--max-concurrent``).
+    :param max_concurrent: query worker processes, the queries evaluated at once (``--max-concurrent``).
     :param memory_budget: bytes all of them together may add (``--memory-budget``); each gets
         ``memory_budget // max_concurrent``.
     :param max_waiting: queries queued for a slot; one more is refused at once (``--max-waiting``).
@@ -58,6 +60,8 @@ class ServeLimits:
     :param max_connections: open connections and requests; past it a request is answered ``503``.
     :param max_bytes: bytes of one answer (``--max-bytes``).
     :param hosts: ``Host`` names answered besides :data:`LOOPBACK_HOSTS` (``--allow-host``).
+    :param answer_cache: keep successful query answers in memory (``--no-answer-cache``: none;
+        :mod:`milia_kg.serve.answers`).
     :raises ParameterError: for a bound that is not a positive number, or a budget that leaves a
         slot less than 64 MiB.
 
@@ -74,6 +78,7 @@ class ServeLimits:
     max_connections: int = 1000
     max_bytes: int = 64 << 20
     hosts: tuple[str, ...] = ()
+    answer_cache: bool = True
 
     def __post_init__(self) -> None:
         for name in ("max_concurrent", "memory_budget", "max_waiting", "wait", "max_body", "read_timeout",
@@ -86,6 +91,18 @@ class ServeLimits:
                                  f"leaves each of {self.max_concurrent} concurrent queries less than "
                                  f"{MIN_SLOT_MEMORY >> 20} MiB; raise it or lower --max-concurrent")
         object.__setattr__(self, "hosts", tuple(h.strip().lower() for h in self.hosts if h.strip()))
+
+    def share(self, processes: int) -> ServeLimits:
+        """The bounds of one of ``processes`` server processes: the slots, the budget, the queue
+        and the connections split between them (each slot keeps its memory)."""
+        import dataclasses
+
+        if processes <= 1:
+            return self
+        slots = max(1, self.max_concurrent // processes)
+        return dataclasses.replace(self, max_concurrent=slots, memory_budget=self.slot_memory * slots,
+                                   max_waiting=max(1, self.max_waiting // processes),
+                                   max_connections=max(1, self.max_connections // processes))
 
     @property
     def slot_memory(self) -> int:
@@ -113,27 +130,37 @@ def host_name(header: str) -> str:
 
 
 class QueryGate:
-    """At most ``slots`` forked queries at once; up to ``waiting`` more wait (on the event loop,
-    polling, so no thread is held and no loop-bound primitive is needed); the rest get ``503``."""
-
-    #: Seconds between two looks for a free slot.
-    POLL = 0.01
+    """At most ``slots`` queries at once; up to ``waiting`` more wait, first come first served;
+    the rest get ``503``. A waiter holds no thread: it awaits a future on its own event loop, and
+    the slot given back is handed to it through that loop (so no primitive is bound to one loop,
+    and no waiter polls)."""
 
     def __init__(self, slots: int, waiting: int, wait: float) -> None:
         self.slots, self.waiting, self.wait = slots, waiting, wait
         self._lock = threading.Lock()
         self._busy = 0
-        self._queued = 0
+        self._waiters: collections.deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = (
+            collections.deque())
 
-    def _take(self) -> bool:
+    def _busy_error(self, why: str) -> HTTPError:
+        return HTTPError(503, "busy", f"{why}: {self.slots} queries run at once; retry shortly")
+
+    def try_take(self) -> bool:
+        """Take a slot if one is free and nobody waits (then :meth:`give_back` it); never waits."""
         with self._lock:
-            if self._busy < self.slots:
+            if self._busy < self.slots and not self._waiters:
                 self._busy += 1
                 return True
             return False
 
-    def _busy_error(self, why: str) -> HTTPError:
-        return HTTPError(503, "busy", f"{why}: {self.slots} queries run at once; retry shortly")
+    def give_back(self) -> None:
+        """Give a slot back: to the first waiter, or to the pool of free slots."""
+        with self._lock:
+            if not self._waiters:
+                self._busy -= 1
+                return
+            loop, future = self._waiters.popleft()  # the slot passes on: _busy is unchanged
+        loop.call_soon_threadsafe(_wake, future)
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
@@ -141,25 +168,45 @@ class QueryGate:
 
         :raises HTTPError: ``503`` when the queue is full, or no slot freed within :attr:`wait`.
         """
-        if not self._take():
-            with self._lock:
-                if self._queued >= self.waiting:
-                    raise self._busy_error("the service is busy and its queue is full")
-                self._queued += 1
-            try:
-                deadline = time.monotonic() + self.wait
-                while not self._take():
-                    if time.monotonic() >= deadline:
-                        raise self._busy_error(f"no query slot freed within {self.wait:g} s")
-                    await asyncio.sleep(self.POLL)
-            finally:
-                with self._lock:
-                    self._queued -= 1
+        if not self.try_take():
+            await self._queue()
         try:
             yield
         finally:
+            self.give_back()
+
+    async def _queue(self) -> None:
+        """Wait for a slot handed over by :meth:`give_back`."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        entry = (loop, future)
+        with self._lock:
+            if self._busy < self.slots and not self._waiters:  # freed since try_take
+                self._busy += 1
+                return
+            if len(self._waiters) >= self.waiting:
+                raise self._busy_error("the service is busy and its queue is full")
+            self._waiters.append(entry)
+        try:
+            async with asyncio.timeout(self.wait):
+                await future
+        except BaseException as exc:
             with self._lock:
-                self._busy -= 1
+                handed = entry not in self._waiters
+                if not handed:
+                    self._waiters.remove(entry)
+            if handed and isinstance(exc, TimeoutError):
+                return  # the slot came as the time ran out: use it
+            if handed:
+                self.give_back()
+            if isinstance(exc, TimeoutError):
+                raise self._busy_error(f"no query slot freed within {self.wait:g} s") from None
+            raise
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class BodyGuard:

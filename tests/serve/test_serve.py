@@ -693,7 +693,8 @@ def test_page(client: TestClient) -> None:
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing fetched from elsewhere
     assert "$" not in page.replace("$$", "")  # every template placeholder filled
     # the editor: YASGUI from the package, pre-filled from the catalogue island (every query's text)
-    assert re.findall(r'<script src="([^"]+)"', page) == ["static/vendor/yasgui/yasgui.min.js", "static/page.js"]
+    assert re.findall(r'<script src="([^"]+)"', page) == ["static/vendor/yasgui/yasgui.min.js", "static/cards.js",
+                                                           "static/page.js"]
     assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', page) == [
         "static/vendor/yasgui/yasgui.min.css", "static/page.css"]
     island = re.search(r'<script type="application/json" id="catalogue">(.*?)</script>', page, re.S).group(1)
@@ -713,6 +714,7 @@ WEB = REPO / "milia_kg" / "serve" / "web"
     ("vendor/yasgui/yasgui.min.js.LICENSE.txt", "text/plain; charset=utf-8"),
     ("vendor/yasgui/README.md", "text/markdown; charset=utf-8"),
     ("page.js", "text/javascript; charset=utf-8"),
+    ("cards.js", "text/javascript; charset=utf-8"),
     ("page.css", "text/css; charset=utf-8"),
 ])
 def test_static_files_are_the_packaged_bytes(client: TestClient, path: str, media: str) -> None:

@@ -223,3 +223,103 @@ def test_entity_page_content_links_and_drawing(browser: Any, tmp_path: Path) -> 
     assert landed == server.url + "/entity/mkg:Eyelid"
     assert csp_errors == []
     assert screenshot.stat().st_size > 10_000
+
+
+def _cards(driver: Any) -> list[dict[str, Any]]:
+    """The cards drawn on the page: indicator, summary (without the badge), detail text, source link,
+    suggestions and the detail's elements."""
+    return driver.execute_script("""
+        return [...document.querySelectorAll('#classify-cards section.card')].map((card) => ({
+          indicator: card.dataset.indicator,
+          summary: card.querySelector('.card-summary').textContent.replace(/^\\S+ /, ''),
+          detail: card.querySelector('.card-detail') ? card.querySelector('.card-detail').textContent : '',
+          strong: [...card.querySelectorAll('.card-detail strong')].map((e) => e.textContent),
+          items: card.querySelectorAll('.card-detail li').length,
+          source: card.querySelector('.card-source a') ? card.querySelector('.card-source a').href : null,
+          suggestions: [...card.querySelectorAll('.card-suggestions li')].map((e) => e.textContent),
+        }));""")
+
+
+def test_cards_are_drawn_as_a_cds_client_would(browser: Any, tmp_path: Path) -> None:
+    """An adult after a burn: the page, as a CDS client, calls the CDS Hooks service and draws its cards
+    (not their JSON), the suggestion to record secondary milia listed, the detail's Markdown list and emphasis rendered, the source a link."""
+    from selenium.webdriver.common.by import By
+
+    from milia_kg.decision import api
+    from milia_kg.decision import cards as decision_cards
+
+    page_url = "https://my.clevelandclinic.org/health/diseases/17868-milia"
+    with served() as server:
+        browser.get(server.url + "/")
+        assert browser.find_element(By.ID, "classify-format").get_attribute("value") == "cards"
+        profile = browser.find_element(By.ID, "classify-profile")
+        profile.clear()
+        profile.send_keys('{"age_years": 35, "preceding_skin_damage": ["burn"]}')
+        browser.find_element(By.ID, "classify-run").click()
+        _wait_for(browser, "#classify-cards", "secondary milia")
+        cards = _cards(browser)
+        raw = browser.find_element(By.ID, "classify-output").text
+        browser.execute_script("document.getElementById('classify-cards').scrollIntoView()")
+        screenshot = tmp_path / "cards_adult_after_burn.png"
+        assert browser.save_screenshot(str(screenshot))
+    result = api.classify({"age_years": 35, "preceding_skin_damage": ["burn"]})
+    expected = decision_cards.to_cards(result, server.url + "/", None)["cards"]
+    assert raw == ""  # no JSON shown
+    assert [(c["indicator"], c["summary"]) for c in cards] == [(e["indicator"], e["summary"]) for e in expected]
+    assert cards[0]["summary"] == "Milia: the observations meet the definition of secondary milia"
+    assert [c["suggestions"] for c in cards] == [[f"Suggestion: {s['label']}" for s in e.get("suggestions", [])]
+                                                 for e in expected]
+    assert cards[0]["suggestions"] == ["Suggestion: Record secondary milia (provisional)"]
+    assert [c["source"] for c in cards] == [page_url] * len(expected)
+    assert '"Secondary milia can be permanent."' in cards[0]["detail"]
+    assert cards[0]["strong"] == ["secondary milia"]
+    assert "preceding_skin_damage[0] = 'burn'" in cards[0]["detail"]  # underscores inside words kept
+    assert "**" not in "".join(c["detail"] for c in cards)  # emphasis rendered, not shown as asterisks
+    assert [c["items"] for c in cards] == [e["detail"].count("\n- ") + e["detail"].startswith("- ") for e in expected]
+    assert "You should not try to squeeze or scrape off milia on your own" in cards[1]["detail"]
+    assert screenshot.stat().st_size > 10_000
+
+
+HOSTILE_CARD = {"cards": [{
+    "summary": "<img src=x onerror=\"window.pwned='summary'\">",
+    "indicator": "critical\" onclick=\"window.pwned='indicator'",
+    "detail": "<script>window.pwned='script'</script> **bold** [run](javascript:window.pwned='link') "
+              "[page](https://example.org/ok)\n\n- <b onmouseover=\"window.pwned='b'\">item</b> "
+              "[data](data:text/html,<script>alert(1)</script>)",
+    "source": {"label": "src", "url": "javascript:window.pwned='source'"},
+    "links": [{"label": "ok", "url": "https://example.org/link", "type": "absolute"},
+              {"label": "evil", "url": "JaVaScRiPt:window.pwned='links'", "type": "absolute"}],
+    "suggestions": [{"label": "<script>window.pwned='suggestion'</script>"}],
+}]}
+
+
+def test_card_markup_and_script_links_are_inert(browser: Any, tmp_path: Path) -> None:
+    """A card whose text holds HTML, scripts and javascript:/data: links is drawn as text: no element
+    but the renderer's own, every link http(s), nothing run (even when each link is clicked)."""
+    import json
+
+    with served() as server:
+        browser.get(server.url + "/")
+        state = browser.execute_script("""
+            const target = document.getElementById('classify-cards');
+            window.renderCards(target, JSON.parse(arguments[0]));
+            for (const a of target.querySelectorAll('a')) a.addEventListener('click', (e) => e.preventDefault());
+            for (const a of target.querySelectorAll('a')) a.click();
+            for (const e of target.querySelectorAll('*')) e.dispatchEvent(new MouseEvent('mouseover'));
+            return {tags: [...new Set([...target.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()))].sort(),
+                    hrefs: [...target.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+                    handlers: [...target.querySelectorAll('*')].flatMap((e) => [...e.attributes].map((a) => a.name))
+                                .filter((n) => n.startsWith('on')),
+                    classes: target.querySelector('section').className,
+                    text: target.textContent, pwned: window.pwned === undefined ? null : window.pwned};""",
+            json.dumps(HOSTILE_CARD))
+        browser.save_screenshot(str(tmp_path / "cards_hostile.png"))
+    assert state["pwned"] is None
+    assert state["tags"] == ["a", "div", "h3", "li", "p", "section", "span", "strong", "ul"]
+    assert state["hrefs"] == ["https://example.org/ok", "https://example.org/link"]
+    assert state["handlers"] == []
+    assert state["classes"] == "card card-info"  # an unknown indicator is drawn as info
+    for shown in ("<script>window.pwned='script'</script>", "run (javascript:window.pwned='link')",
+                  "<img src=x onerror=\"window.pwned='summary'\">", "src (javascript:window.pwned='source')",
+                  "evil (JaVaScRiPt:window.pwned='links')", "Suggestion: <script>window.pwned='suggestion'</script>"):
+        assert shown in state["text"]

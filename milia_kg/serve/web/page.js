@@ -70,18 +70,46 @@ for (const form of document.querySelectorAll('form.query-form')) {
   });
 }
 
+// A CDS Hooks call for the profile, as a CDS client makes it (the profile as context.caseProfile).
+function hookRequest(profileText) {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return JSON.stringify({hook: 'patient-view', hookInstance: hex.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5'),
+    context: {caseProfile: JSON.parse(profileText)}});
+}
+
 document.getElementById('classify-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const output = document.getElementById('classify-output');
+  const cards = document.getElementById('classify-cards');
+  cards.replaceChildren();
   output.className = '';
   output.textContent = 'classifying...';
   const format = document.getElementById('classify-format').value;
-  const response = await fetch('api/classify?format=' + format, {method: 'POST',
-    headers: {'Content-Type': 'application/json'}, body: document.getElementById('classify-profile').value});
+  const profile = document.getElementById('classify-profile').value;
+  let response;
+  if (format === 'cards') {  // the page as a CDS client: the CDS Hooks service, its cards drawn (cards.js)
+    let body;
+    try { body = hookRequest(profile); } catch (error) {
+      output.className = 'error';
+      output.textContent = 'the case profile is not JSON: ' + error.message;
+      return;
+    }
+    response = await fetch('cds-services/milia-kg-classify', {method: 'POST',
+      headers: {'Content-Type': 'application/json'}, body: body});
+  } else {
+    response = await fetch('api/classify?format=' + format, {method: 'POST',
+      headers: {'Content-Type': 'application/json'}, body: profile});
+  }
   const text = await response.text();
   if (!response.ok) {
     output.className = 'error';
     output.textContent = response.status + ': ' + JSON.parse(text).message;
+    return;
+  }
+  if (format === 'cards') {
+    output.textContent = '';
+    window.renderCards(cards, JSON.parse(text));
     return;
   }
   output.textContent = format === 'text' ? text : JSON.stringify(JSON.parse(text), null, 2);

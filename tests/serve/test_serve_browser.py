@@ -6,6 +6,7 @@ Skipped only where no browser is installed, with the reason; .ci/run installs on
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,7 @@ FACE_ROWS = [
 COLUMNS = ["condition", "condition_label", "site", "site_label", "stated_site", "stated_site_label"]
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Any:
+def _chrome(tmp_path: Path, *flags: str) -> Any:
     missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not shutil.which(p)]
     if missing:
         pytest.skip(f"no browser installed ({', '.join(missing)} missing): run .ci/install-browser "
@@ -49,14 +49,46 @@ def browser(tmp_path: Path) -> Any:
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-dev-shm-usage", "--window-size=1280,1400",
-                 f"--user-data-dir={tmp_path / 'profile'}"):
+                 f"--user-data-dir={tmp_path / 'profile'}", *flags):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Any:
+    driver = _chrome(tmp_path)
     try:
         yield driver
     finally:
         driver.quit()
+
+
+#: No network but loopback: every other host name unresolvable, every other address sent to a closed
+#: proxy port (Chromium never proxies loopback).
+OFFLINE_FLAGS = ("--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+                 "--proxy-server=http://127.0.0.1:9")
+
+
+@pytest.fixture
+def offline_browser(tmp_path: Path) -> Any:
+    driver = _chrome(tmp_path, *OFFLINE_FLAGS)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _requested(driver: Any) -> list[str]:
+    """Every URL the page asked for since the last call (Chromium's performance log)."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
 
 
 def _table(driver: Any) -> tuple[list[str], list[list[str]]]:
@@ -296,8 +328,6 @@ HOSTILE_CARD = {"cards": [{
 def test_card_markup_and_script_links_are_inert(browser: Any, tmp_path: Path) -> None:
     """A card whose text holds HTML, scripts and javascript:/data: links is drawn as text: no element
     but the renderer's own, every link http(s), nothing run (even when each link is clicked)."""
-    import json
-
     with served() as server:
         browser.get(server.url + "/")
         state = browser.execute_script("""
@@ -323,3 +353,48 @@ def test_card_markup_and_script_links_are_inert(browser: Any, tmp_path: Path) ->
                   "<img src=x onerror=\"window.pwned='summary'\">", "src (javascript:window.pwned='source')",
                   "evil (JaVaScRiPt:window.pwned='links')", "Suggestion: <script>window.pwned='suggestion'</script>"):
         assert shown in state["text"]
+
+
+def test_docs_work_with_no_network(offline_browser: Any, tmp_path: Path) -> None:
+    """/docs with the network blocked: Swagger UI (from the package) draws every operation of the
+    OpenAPI document and the CaseProfile schema; nothing is requested from another host, and the
+    page's CSP is not violated."""
+    import urllib.request
+
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser = offline_browser
+    with served() as server:
+        with urllib.request.urlopen(server.url + "/openapi.json", timeout=30) as answer:
+            document = json.load(answer)
+        try:  # the blocking works: no page from outside
+            browser.get("https://cdn.jsdelivr.net/")
+            blocked = browser.find_element(By.TAG_NAME, "body").text
+        except WebDriverException as error:
+            blocked = error.msg or ""
+        _requested(browser)  # drained: only what /docs asks for is checked below
+        browser.get(server.url + "/docs")
+        WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".opblock"))
+        title = browser.find_element(By.CSS_SELECTOR, ".info .title").text
+        drawn = sorted((op.get_attribute("class").split("opblock-")[-1].split()[0],
+                        op.find_element(By.CSS_SELECTOR, ".opblock-summary-path").get_attribute("data-path"))
+                       for op in browser.find_elements(By.CSS_SELECTOR, ".opblock"))
+        browser.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+        models = browser.execute_script("return [...document.querySelectorAll("
+                                        "'section.models article[data-json-schema-level=\"0\"] .json-schema-2020-12__title')]"
+                                        ".map((e) => e.textContent)")
+        screenshot = tmp_path / "docs_offline.png"
+        assert browser.save_screenshot(str(screenshot))
+        requested = _requested(browser)
+        console = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    expected = sorted((method, path) for path, item in document["paths"].items() for method in item)
+    assert "ERR_" in blocked, blocked
+    assert title.startswith("milia-kg")
+    assert drawn == expected
+    assert "milia-kg case profile" in [m.lower() for m in models], models  # CaseProfile, by its title
+    assert requested and all(u.startswith(server.url + "/") or u.startswith("data:") for u in requested), requested
+    assert server.url + "/static/vendor/swagger-ui/swagger-ui-bundle.js" in requested
+    assert [m for m in console if "jsdelivr" not in m] == []  # no CSP violation, no failed request
+    assert screenshot.stat().st_size > 10_000

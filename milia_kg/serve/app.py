@@ -214,7 +214,7 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
     from milia_kg.serve.apidocs import SPARQL_GET_PARAMETERS, SPARQL_POST_BODY, add_docs_routes
     from milia_kg.serve.cds import CDS_CORS_HEADERS, add_decision_routes
     from milia_kg.serve.entity import add_entity_routes
-    from milia_kg.serve.page import render_page, static_file
+    from milia_kg.serve.page import example_texts, render_page, static_file
     from milia_kg.serve.vocabulary import add_vocabulary_routes
 
     warm_up()
@@ -323,10 +323,13 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
 
     add_decision_routes(app, reasoner)
     add_docs_routes(app)
+    page_cache: list[bytes] = []
 
     @app.get("/", summary="The web page: a SPARQL editor (YASGUI), a form per canned query, decision support")
     def page() -> Response:
-        return Response(render_page(kg.queries()).encode(), media_type="text/html")
+        if not page_cache:  # the examples are resolved once, on the first request
+            page_cache.append(render_page(kg.queries(), example_texts(kg)).encode())
+        return Response(page_cache[0], media_type="text/html")
 
     @app.get("/static/{path:path}", summary="The page's script and style, and the YASGUI editor (packaged files)",
              responses={404: {"description": "no such file"}})

@@ -679,6 +679,7 @@ def test_openapi_is_valid_and_lists_every_route(client: TestClient) -> None:
         ("/cds-services/{service_id}/feedback", "POST"),
         ("/static/{path}", "GET"), ("/entity/{reference}", "GET"), ("/{name}", "GET"),
         ("/api/values/{param}", "GET"), ("/docs", "GET"), ("/schemas/case-profile.schema.json", "GET"),
+        ("/api/queries/{name}/sparql", "GET"),
     }
     served = {(route.path.replace(":path}", "}"), m) for route in client.app.routes for m in getattr(route, "methods", ())
               if route.path != "/openapi.json"}
@@ -735,7 +736,7 @@ def test_page(client: TestClient) -> None:
     page = response.text
     for name in load_catalogue():
         assert f'id="form-{name}"' in page
-        assert f'<option value="{name}">' in page
+        assert f'<option value="{name}"{" selected" if name == "conditions_at_site" else ""}>' in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing fetched from elsewhere
     assert "$" not in page.replace("$$", "")  # every template placeholder filled
     # the editor: YASGUI from the package, pre-filled from the catalogue island (every query's text)
@@ -743,14 +744,41 @@ def test_page(client: TestClient) -> None:
                                                            "static/page.js"]
     assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', page) == [
         "static/vendor/yasgui/yasgui.min.css", "static/page.css"]
-    island = re.search(r'<script type="application/json" id="catalogue">(.*?)</script>', page, re.S).group(1)
-    assert json.loads(island) == {q.name: {"summary": q.summary, "text": q.text} for q in load_catalogue().values()}
+    island = json.loads(re.search(r'<script type="application/json" id="catalogue">(.*?)</script>', page, re.S).group(1))
+    kg = KnowledgeGraph.open()
+    assert island["default"] == "conditions_at_site"
+    assert island["prefixes"]["mkg"] == "https://w3id.org/milia-kg/"
+    assert island["queries"] == {q.name: {"summary": q.summary, "text": q.text,
+                                          "example": kg.bound_text(q, **dict(q.example))}
+                                 for q in load_catalogue().values()}
+    for name, entry in island["queries"].items():  # each example answers on the served graph (but HPO's)
+        rows = client.post("/sparql", content=entry["example"], headers={
+            "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}).json()
+        assert bool(rows["results"]["bindings"]) == (name != "associated_disorders"), name
     profile = re.search(r'<textarea id="classify-profile"[^>]*>(.*?)</textarea>', page, re.S).group(1)
     assert client.post("/api/classify", content=html.unescape(profile).encode(),
                        headers={"Content-Type": "application/json"}).status_code == 200
 
 
 WEB = REPO / "milia_kg" / "serve" / "web"
+
+
+def test_bound_query_text(client: TestClient) -> None:
+    """A canned query's SPARQL with a value typed as a label: bound as the resolved IRI, the rest of the
+    text as in the catalogue; a value that resolves to nothing is a 400, never pasted in."""
+    text = load_catalogue()["body_sites"].text
+    response = client.get("/api/queries/body_sites/sparql", params={"condition": "primary milia"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/sparql-query; charset=utf-8"
+    offset = text.index("{", text.index("WHERE")) + 1
+    assert response.text == text[:offset] + " BIND(<https://w3id.org/milia-kg/PrimaryMilia> AS ?condition)" + text[offset:]
+    hostile = client.get("/api/queries/body_sites/sparql", params={"condition": "x> } ; DROP ALL ; #"})
+    assert hostile.status_code == 400 and hostile.json()["error"] == "bad_parameter"
+    assert "DROP" not in client.get("/api/queries/body_sites/sparql").text  # no value: the bare text
+    assert client.get("/api/queries/body_sites/sparql").text == text
+    assert client.get("/api/queries/nope/sparql").status_code == 404
+    twice = client.get("/api/queries/body_sites/sparql?condition=milia&condition=milia")
+    assert twice.status_code == 400
 
 
 @pytest.mark.parametrize(("path", "media"), [

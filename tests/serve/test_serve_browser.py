@@ -21,7 +21,7 @@ from benchmarks.serve_load import served  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
-#: conditions_at_site with site=face: (condition_label, stated_site_label) in the table's order.
+#: conditions_at_site with site=face: (condition, stated_site) labels in the table's order.
 FACE_ROWS = [
     ("milia", "face"),
     ("milia en plaque", "cheek"),
@@ -33,7 +33,7 @@ FACE_ROWS = [
     ("primary milia", "eyelid"),
     ("primary milia", "forehead"),
 ]
-COLUMNS = ["condition", "condition_label", "site", "site_label", "stated_site", "stated_site_label"]
+COLUMNS = ["condition", "site", "stated_site"]  # each IRI column shown by its label (X_label folded in)
 
 
 def _chrome(tmp_path: Path, *flags: str) -> Any:
@@ -124,14 +124,40 @@ def test_catalogue_form_renders_the_exact_rows(browser: Any, tmp_path: Path) -> 
         _wait_for_status(browser, "9 rows")
         header, rows = _table(browser)
         links = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results a")}
+        titles = [a.get_attribute("title") for a in browser.find_elements(By.CSS_SELECTOR, "#results a")]
         browser.execute_script("document.getElementById('status').scrollIntoView()")
         screenshot = tmp_path / "conditions_at_site.png"
         assert browser.save_screenshot(str(screenshot))
     assert header == COLUMNS
-    assert [(r[1], r[5]) for r in rows] == FACE_ROWS
-    assert {r[2] for r in rows} == {"https://w3id.org/milia-kg/Face"}
+    assert [(r[0], r[2]) for r in rows] == FACE_ROWS
+    assert {r[1] for r in rows} == {"face"}
+    assert titles[:3] == ["mkg:Milia", "mkg:Face", "mkg:Face"]
     assert server.url + "/entity/mkg:Face" in links and server.url + "/entity/mkg:PrimaryMilia" in links
     assert screenshot.stat().st_size > 10_000
+
+
+def test_quotes_are_readable_in_the_results_table(browser: Any, tmp_path: Path) -> None:
+    """body_sites of primary milia: the quote column wraps (a cell of several lines, on screen), the
+    sites are labels linked to their pages."""
+    from selenium.webdriver.common.by import By
+
+    with served() as server:
+        browser.get(server.url + "/")
+        form = browser.find_element(By.ID, "form-body_sites")
+        browser.execute_script("arguments[0].closest('details').open = true", form)
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        _wait_for_status(browser, "rows")
+        header, rows = _table(browser)
+        quote = browser.find_element(By.CSS_SELECTOR, '#results td[data-column="quote"]')
+        browser.execute_script("arguments[0].scrollIntoView()", quote)
+        box, page_width = quote.rect, browser.execute_script("return document.documentElement.clientWidth")
+        browser.save_screenshot(str(tmp_path / "body_sites.png"))
+    assert "quote" in header and not any(h.endswith("_label") for h in header)
+    stated = {r[header.index("site")]: r[header.index("quote")] for r in rows if r[header.index("scope")] == "direct"}
+    assert stated == dict.fromkeys(["cheek", "eyelid", "forehead", "genitals"], (
+        "Primary milia, which often appear on the eyelids, forehead, cheeks or genitals, can occur in children or adults."))
+    assert all(r[header.index("quote")] for r in rows)
+    assert box["x"] + box["width"] <= page_width and box["height"] > 25  # on screen, wrapped
 
 
 def _yasr_table(driver: Any) -> tuple[list[str], list[list[str]]]:
@@ -154,31 +180,72 @@ def _wait_for(driver: Any, css: str, text: str) -> None:
 
 
 def test_yasgui_runs_a_catalogue_query_and_renders_its_rows(browser: Any, tmp_path: Path) -> None:
+    """The editor opens on conditions_at_site with site=face bound, which answers on the served graph (9
+    rows), declares the project's prefixes, and the select loads another query, run as well."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    from milia_kg.query.catalogue import load_catalogue
     from milia_kg.query.kg import KnowledgeGraph
-    from milia_kg.vocab import shorten
+    from milia_kg.vocab import QUERY_PREFIXES, shorten
 
-    catalogue = load_catalogue()
+    kg = KnowledgeGraph.open()
     with served() as server:
         browser.get(server.url + "/")
-        first = next(iter(catalogue))
-        assert browser.execute_script("return yasgui.getTab().getYasqe().getValue()") == catalogue[first].text
+        opened = browser.execute_script("return yasgui.getTab().getYasqe().getValue()")
+        declared = browser.execute_script("return yasgui.getTab().getYasqe().getPrefixesFromQuery()")
+        browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+        _wait_for(browser, ".yasr_response_chip", f"{len(FACE_ROWS)} results")
         Select(browser.find_element(By.ID, "catalogue-select")).select_by_value("subtypes")
-        assert browser.execute_script("return yasgui.getTab().getYasqe().getValue()") == catalogue["subtypes"].text
+        assert browser.execute_script("return yasgui.getTab().getYasqe().getValue()") == kg.bound_text("subtypes")
         assert browser.execute_script("return yasgui.getTab().getRequestConfig().endpoint") == server.url + "/sparql"
         browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
-        expected = KnowledgeGraph.open().run("subtypes").rows
+        expected = kg.run("subtypes").rows
         _wait_for(browser, ".yasr_response_chip", f"{len(expected)} results")
         browser.find_element(By.XPATH, "//label[span[text()='Ellipse']]/input").click()  # whole cells
         header, rows = _yasr_table(browser)
         screenshot = tmp_path / "yasgui_subtypes.png"
         assert browser.save_screenshot(str(screenshot))
         assert any(line.startswith("milia-kg serve: POST /sparql 200 ") for line in server.log)
+    assert opened == kg.bound_text("conditions_at_site", site="face")
+    assert "VALUES ?site { <https://w3id.org/milia-kg/Face> }" in opened
+    assert {p: declared[p] for p in ("mkg", "obo", "rdfs", "owl", "skos")} == {
+        p: QUERY_PREFIXES[p] for p in ("mkg", "obo", "rdfs", "owl", "skos")}
     assert header == ["subtype", "definition", "synonyms", "defining_sentence"]
     assert [(r[0], r[1]) for r in rows] == [(shorten(str(e["subtype"])), f'"{e["definition"]}"@en') for e in expected]
+    assert screenshot.stat().st_size > 10_000
+
+
+def test_a_filled_parameter_is_written_into_the_editor_and_run(browser: Any, tmp_path: Path) -> None:
+    """grlc-style: site=eyelid typed in the conditions_at_site form, written into the editor as a bound
+    term, run there: the subtypes stated at the eyelid (milia en plaque and primary milia, by the page)."""
+    from selenium.webdriver.common.by import By
+
+    with served() as server:
+        browser.get(server.url + "/")
+        form = browser.find_element(By.ID, "form-conditions_at_site")
+        browser.execute_script("arguments[0].closest('details').open = true", form)
+        site = form.find_element(By.NAME, "site")
+        site.clear()
+        site.send_keys("eyelids")  # a synonym/plural as typed; resolved by the server
+        form.find_element(By.CSS_SELECTOR, "button.to-editor").click()
+        _wait_for_status(browser, "written into the SPARQL editor")
+        text = browser.execute_script("return yasgui.getTab().getYasqe().getValue()")
+        browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+        _wait_for(browser, ".yasr_response_chip", "2 results")
+        browser.find_element(By.XPATH, "//label[span[text()='Ellipse']]/input").click()
+        header, rows = _yasr_table(browser)
+        screenshot = tmp_path / "yasgui_filled_parameter.png"
+        assert browser.save_screenshot(str(screenshot))
+        site.clear()
+        site.send_keys("elbowz")
+        form.find_element(By.CSS_SELECTOR, "button.to-editor").click()
+        _wait_for_status(browser, "400: parameter 'site'")
+        unchanged = browser.execute_script("return yasgui.getTab().getYasqe().getValue()")
+    assert "VALUES ?site { <https://w3id.org/milia-kg/Eyelid> }" in text and '"eyelids"' not in text
+    assert header == ["condition", "site", "stated_site"]
+    assert sorted(r[0] for r in rows) == ["mkg:MiliaEnPlaque", "mkg:PrimaryMilia"]
+    assert {r[1] for r in rows} == {"mkg:Eyelid"}
+    assert unchanged == text  # a bad value leaves the editor as it was
     assert screenshot.stat().st_size > 10_000
 
 

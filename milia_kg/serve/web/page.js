@@ -1,12 +1,17 @@
 // The milia-kg serve page: YASGUI on /sparql pre-filled from the catalogue, a form per canned
 // query (answers in #results), and a case profile sent to /api/classify (answer in #classify-output).
 'use strict';
-const catalogue = JSON.parse(document.getElementById('catalogue').textContent);
+const island = JSON.parse(document.getElementById('catalogue').textContent);
+const catalogue = island.queries;
+const prefixes = island.prefixes;
 const statusLine = document.getElementById('status');
 const endpoint = new URL('sparql', document.baseURI).href;
 
-// Offline: no prefix.cc or LOV look-ups from the editor's autocompletion, no stored tabs.
+// Offline: no prefix.cc or LOV look-ups from the editor's autocompletion, no stored tabs. The
+// project's prefixes: declared in every query loaded, and used by the results view to shorten IRIs.
 Yasgui.Yasqe.defaults.autocompleters = ['variables'];
+Yasgui.Yasqe.defaults.value = catalogue[island.default].example;
+Yasgui.Yasr.defaults.prefixes = prefixes;
 const yasgui = new Yasgui(document.getElementById('yasgui'), {
   requestConfig: {endpoint: endpoint, method: 'POST'},
   copyEndpointOnNewTab: true,
@@ -14,39 +19,61 @@ const yasgui = new Yasgui(document.getElementById('yasgui'), {
   persistenceId: null,
   populateFromUrl: false,
   autofocus: false,
+  yasr: {prefixes: prefixes},
 });
 window.yasgui = yasgui;
 
-function loadQuery(name) {
+function loadQuery(name, text) {
   const tab = yasgui.getTab();
-  tab.setQuery(catalogue[name].text);
+  tab.setQuery(text);
   tab.setName(name);
 }
 const select = document.getElementById('catalogue-select');
-select.addEventListener('change', (event) => loadQuery(event.target.value));
-loadQuery(select.value);
+select.addEventListener('change', (event) => loadQuery(event.target.value, catalogue[event.target.value].example));
+loadQuery(select.value, catalogue[select.value].example);
 
 const PROJECT = 'https://w3id.org/milia-kg/';
 
+// An IRI as a CURIE of the project's prefixes, or itself.
+function curie(iri) {
+  for (const [prefix, namespace] of Object.entries(prefixes)) {
+    if (iri.startsWith(namespace) && iri.length > namespace.length) return prefix + ':' + iri.slice(namespace.length);
+  }
+  return iri;
+}
+
+// A cell holding an IRI: its label (else its CURIE) as a link, to the entity page for a project
+// term, to the IRI itself for an http(s) one; the CURIE as the link's title.
+function termCell(cell, iri, label) {
+  const link = document.createElement('a');
+  link.textContent = label || curie(iri);
+  link.title = curie(iri);
+  if (iri.startsWith(PROJECT)) link.href = 'entity/mkg:' + encodeURIComponent(iri.slice(PROJECT.length));
+  else if (/^https?:\/\//.test(iri)) { link.href = iri; link.rel = 'noopener noreferrer'; }
+  else { cell.textContent = link.textContent; return; }
+  cell.appendChild(link);
+}
+
+// The rows of /api/queries/NAME: each IRI column X shown by its label (X_label, not a column of its
+// own), linked; long text (quotes, definitions) wraps.
 function show(columns, rows) {
   const table = document.getElementById('results');
   table.replaceChildren();
+  const labelled = new Set(columns.filter((c) => columns.includes(c + '_label')));
+  const shown = columns.filter((c) => !(c.endsWith('_label') && labelled.has(c.slice(0, -6))));
   const head = table.createTHead().insertRow();
-  for (const c of columns) { const th = document.createElement('th'); th.textContent = c; head.appendChild(th); }
+  for (const c of shown) { const th = document.createElement('th'); th.textContent = c; head.appendChild(th); }
   const body = table.createTBody();
   for (const row of rows) {
     const tr = body.insertRow();
-    for (const c of columns) {
-      const text = row[c] === null || row[c] === undefined ? '' : String(row[c]);
+    for (const c of shown) {
+      const value = row[c];
+      const text = value === null || value === undefined ? '' : String(value);
       const cell = tr.insertCell();
-      if (text.startsWith(PROJECT)) {  // a project term: a link to its entity page
-        const link = document.createElement('a');
-        link.href = 'entity/mkg:' + encodeURIComponent(text.slice(PROJECT.length));
-        link.textContent = text;
-        cell.appendChild(link);
-      } else {
-        cell.textContent = text;
-      }
+      cell.dataset.column = c;
+      if (labelled.has(c) && text !== '') termCell(cell, text, row[c + '_label']);
+      else if (text.startsWith(PROJECT)) termCell(cell, text, null);
+      else { cell.textContent = text; if (text.length > 60) cell.className = 'long'; }
     }
   }
   statusLine.className = '';
@@ -57,16 +84,29 @@ function fail(message) {
   statusLine.className = 'error';
   statusLine.textContent = message;
 }
+function formParams(form) {
+  const params = new URLSearchParams();
+  for (const [key, value] of new FormData(form)) { if (value !== '') params.append(key, value); }
+  return params;
+}
 for (const form of document.querySelectorAll('form.query-form')) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     statusLine.textContent = 'running...';
-    const params = new URLSearchParams();
-    for (const [key, value] of new FormData(form)) { if (value !== '') params.append(key, value); }
-    const response = await fetch('api/queries/' + form.dataset.query + '?' + params,
+    const response = await fetch('api/queries/' + form.dataset.query + '?' + formParams(form),
       {headers: {'Accept': 'application/json'}});
     const data = await response.json();
     if (response.ok) show(data.columns, data.rows); else fail(response.status + ': ' + data.message);
+  });
+  // grlc-style: the query with the values typed in, resolved and bound by the server, into the editor.
+  form.querySelector('button.to-editor').addEventListener('click', async () => {
+    const response = await fetch('api/queries/' + form.dataset.query + '/sparql?' + formParams(form));
+    const text = await response.text();
+    if (!response.ok) { fail(response.status + ': ' + JSON.parse(text).message); return; }
+    statusLine.className = '';
+    statusLine.textContent = form.dataset.query + ' written into the SPARQL editor';
+    loadQuery(form.dataset.query, text);
+    document.getElementById('yasgui').scrollIntoView();
   });
 }
 

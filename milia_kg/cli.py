@@ -567,9 +567,10 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
 @click.option("--cors", metavar="ORIGINS", default="*", show_default=True,
               help="Origins whose browser scripts may read the answers (CORS): '*', comma-separated origins, "
                    "or '' for none. /cds-services keeps CDS Hooks' own policy.")
-@click.option("--cds-jwks", metavar="FILE", type=click.Path(dir_okay=False), default=None,
-              help="The EHR's JWK Set: CDS Hooks calls must then carry a JWT signed by one of its keys "
-                   "(needs milia-kg[cds-auth]); without it the service must sit behind the EHR's network.")
+@click.option("--cds-jwks", metavar="FILE|URL", multiple=True,
+              help="The EHR's JWK Set, a file or an https URL (the allow-list of jku URLs; fetched when needed, "
+                   "kept 5 minutes; repeat for several): CDS Hooks calls must then carry a JWT signed by one of "
+                   "its keys (needs milia-kg[cds-auth]); without it the service must sit behind the EHR's network.")
 @click.option("--cds-issuer", metavar="ISS", multiple=True,
               help="With --cds-jwks: a JWT issuer (iss) to accept (repeat for several; default: any).")
 @click.option("--cds-fhir-server", metavar="URL", multiple=True,
@@ -579,7 +580,7 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
 @store_option
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int | None,
                   max_concurrent: int, memory_budget: int, max_waiting: int, max_bytes: int, max_body: int,
-                  read_timeout: float, allow_hosts: tuple[str, ...], cors: str, cds_jwks: str | None,
+                  read_timeout: float, allow_hosts: tuple[str, ...], cors: str, cds_jwks: tuple[str, ...],
                   cds_issuer: tuple[str, ...], cds_fhir_server: tuple[str, ...], reasoner: str,
                   store: str | None) -> None:
     """Serve the graph read-only over HTTP: SPARQL at /sparql, the catalogue at /api/queries, decision
@@ -604,7 +605,7 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int | N
     if cds_jwks:
         from milia_kg.serve.cds_auth import Verifier
 
-        cds.use_jwt(Verifier.from_file(cds_jwks, cds_issuer))
+        cds.use_jwt(Verifier.from_options(cds_jwks, cds_issuer))
     if cds_fhir_server:
         from milia_kg.serve.cds_fetch import FhirFetcher
 

@@ -31,26 +31,41 @@ def _summary(text: str) -> str:
 
 
 def _unique(lines: list[str]) -> list[str]:
-    return list(dict.fromkeys(lines))[:MAX_BULLETS]
+    """The lines without repeats, at most :data:`MAX_BULLETS`; what is left out is named in a last
+    line, never dropped silently (the full answer is one link away)."""
+    kept = list(dict.fromkeys(lines))
+    if len(kept) <= MAX_BULLETS:
+        return kept
+    rest = [line.removeprefix("- ").split(":")[0] for line in kept[MAX_BULLETS - 1:]]
+    return [*kept[: MAX_BULLETS - 1], f"- also in the source: {'; '.join(rest)}"]
 
 
-def _advice(data: dict[str, Any], target: str) -> list[str]:
-    """One bullet per advice item (course, then management) stated for ``target``, with the population
-    and circumstance the page gives it, and the quote that names the item if one does (an item
-    carries its framing sentences and its statement)."""
-    quotes: dict[tuple[str, str], list[str]] = {}
-    for section in ("course", "management"):
+def _advice(data: dict[str, Any], targets: dict[str, str], sections: tuple[str, ...]) -> list[str]:
+    """One bullet per piece of advice of ``sections`` stated for any of ``targets`` (id -> label), with
+    the population and circumstance the page gives it and the quote that names it; items the page
+    gives in one sentence (adapalene gel and tretinoin cream) share a bullet, and an item stated for
+    only some of several targets names them."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for section in sections:
         for item in data[section]:
-            if target in item.get("for", []):
-                scope = ", ".join(str(x) for x in (item.get("population"), item.get("when")) if x)
-                said = quotes.setdefault((item.get("item_label") or "in general", scope), [])
-                said += [q["quote"] for q in item.get("quotes", [])]
+            some = [t for t in targets if t in item.get("for", [])]
+            if not some:
+                continue
+            label = item.get("item_label") or "in general"
+            scopes = [str(x) for x in (item.get("population"), item.get("when")) if x]
+            if len(some) < len(targets):
+                scopes.append("for " + ", ".join(targets[t] for t in some))
+            said = [q["quote"] for q in item.get("quotes", [])]
+            words = [w for w in label.lower().split() if len(w) > 3]
+            naming = [q for q in said if any(w in q.lower() for w in words)]
+            quote = (naming or said or [""])[0]
+            labels = groups.setdefault((", ".join(scopes), quote), [])
+            if label not in labels:
+                labels.append(label)
     bullets = []
-    for (label, scope), said in quotes.items():
-        words = [w for w in label.lower().split() if len(w) > 3]
-        naming = [q for q in said if any(w in q.lower() for w in words)]
-        shown = f"{label} ({scope})" if scope else label
-        bullets.append(f"- {shown}: \"{(naming or said)[0]}\"" if said else f"- {shown}")
+    for (scope, quote), labels in groups.items():
+        shown = "; ".join(labels) + (f" ({scope})" if scope else "")
+        bullets.append(f"- {shown}: \"{quote}\"" if quote else f"- {shown}")
     return bullets
 
 
@@ -88,9 +103,10 @@ def _links(base_url: str, subtype_id: str, label: str) -> list[dict[str, str]]:
 
 
 def to_cards(result: Result, base_url: str = "", patient_id: str | None = None) -> dict[str, list[dict[str, Any]]]:
-    """``{"cards": [...]}`` for a result: one card per subtype met (with its Condition suggestion), one
-    per subtype to consider, one when none is met, a warning for what to avoid and one for when to
-    seek care.  A result whose milia are not recorded has no cards.
+    """``{"cards": [...]}`` for a result: one card per subtype met (with its Condition suggestion) or
+    one when none is met, each with what the source says of its course; one per subtype to consider;
+    one with the treatment and home care the source gives the case's age; a warning for what to avoid
+    and one for when to seek care.  A result whose milia are not recorded has no cards.
 
     :param base_url: the service's own base URL, for the links to its answers (none without it).
     """
@@ -103,7 +119,7 @@ def to_cards(result: Result, base_url: str = "", patient_id: str | None = None) 
     cards: list[dict[str, Any]] = []
     for subtype in data["subtypes"]:
         bullets = [f"- {r['definition']}: {r['observed']}" for r in subtype["rationale"]]
-        bullets += _advice(data, subtype["id"])
+        bullets += _advice(data, {subtype["id"]: subtype["label"]}, ("course",))
         card = _card(f"Milia: the observations meet the definition of {subtype['label']}", "info",
                      "\n".join([f"**{subtype['label']}**", "", *_unique(bullets), "", footer]),
                      {**source, "topic": _topic(subtype["id"].removeprefix("mkg:"), subtype["label"])})
@@ -114,20 +130,28 @@ def to_cards(result: Result, base_url: str = "", patient_id: str | None = None) 
                          "resource": condition_resource(subtype, patient_id)}]}]
         card["selectionBehavior"] = "at-most-one"
         cards.append(card)
+    targets = {s["id"]: s["label"] for s in data["subtypes"]} or {"mkg:Milia": "milia"}
     if not data["subtypes"]:
-        detail = "\n".join([data["note"], "", *_unique(_advice(data, "mkg:Milia")), "", footer])
+        detail = "\n".join([data["note"], "", *_unique(_advice(data, targets, ("course",))), "", footer])
         cards.append(_card("Milia: no subtype's definition is met by the observations", "info", detail,
                            {**source, "topic": _topic("Milia", "milia")}))
     for item in data["to_consider"]:
         bullets = [f"- {r['definition']}: {r['observed']}" for r in item["rationale"]]
         bullets += [f"- {d['label']} ({d['disorder']}): {d['detail']} [{d['reference']}]"
                     + (f"; {d['milia']}" if d.get("milia") else "") for d in item.get("disorders", [])]
+        said = f"The source ({item['qualifier']})" if item.get("qualifier") else "The source"
         detail = "\n".join([f"**{item['label']}**: to consider, not a classification.", "", *_unique(bullets), "",
-                            f"The source ({item['qualifier']}): \"{item['quote']}\"", "", footer])
-        card = _card(f"Milia: consider {item['label']} (not a classification; the source: {item['qualifier']})", "info",
+                            f"{said}: \"{item['quote']}\"", "", footer])
+        hedge = f"; the source: {item['qualifier']}" if item.get("qualifier") else ""  # none: no hedge to show
+        card = _card(f"Milia: consider {item['label']} (not a classification{hedge})", "info",
                      detail, {**source, "topic": _topic(item["id"].removeprefix("mkg:"), item["label"])})
         card["links"] = _links(base_url, item["id"], item["label"])
         cards.append(card)
+    management = _advice(data, targets, ("management",))
+    if management:
+        cards.append(_card("Milia: treatment and home care the source gives", "info",
+                           "\n".join([*_unique(management), "", footer]),
+                           {**source, "topic": _topic("management", "treatment and home care")}))
     if data["avoid"]:
         bullets = _unique([_bullet(i) for i in data["avoid"]])
         labels = "; ".join(dict.fromkeys(i["item_label"] for i in data["avoid"]))

@@ -13,7 +13,7 @@ import functools
 
 from milia_kg.base import resources
 
-__all__ = ["READ_BACK", "coding_curie", "fhir_coding", "mapped_classes", "mappings_of"]
+__all__ = ["READ_BACK", "coding_curie", "fhir_coding", "mapped_classes", "mapped_prefixes", "mappings_of"]
 
 #: SKOS predicates under which an external code is an instance of the milia-kg class.
 READ_BACK = frozenset({"skos:exactMatch", "skos:closeMatch", "skos:narrowMatch"})
@@ -92,3 +92,13 @@ def mapped_classes(curie: str) -> tuple[str, ...]:
     ('mkg:MultipleEruptiveMilia',)
     """
     return tuple(dict.fromkeys(subject for subject, predicate in mappings_of(curie) if predicate in READ_BACK))
+
+
+def mapped_prefixes() -> frozenset[str]:
+    """The prefixes of the external codes the mapping set has any row for: a code of another
+    terminology (ICD-10-CM: no authority file naming milium was found) cannot be read at all.
+
+    >>> "SNOMEDCT" in mapped_prefixes(), "ICD10CM" in mapped_prefixes()
+    (True, False)
+    """
+    return frozenset(curie.split(":")[0] for curie in _index())

@@ -4,9 +4,9 @@ What is read, and what it becomes (docs/decision-support.md has the table):
 
 - ``Patient.birthDate`` (a full date) and the day of the call: ``age_years``; ``Patient.gender``: ``sex``;
 - a ``Condition`` whose ``code`` has a coding that the mapping set equates with milia or one of its
-  subtypes (SNOMED CT, ICD-10-CM, HPO, MONDO, OMIM; :mod:`.codes`): the case has milia.  A subtype so
-  coded is a stated diagnosis, not an observation: it is listed in ``ignored`` (the ontology
-  classifies from observations), the milia themselves still count;
+  subtypes (SNOMED CT, HPO, MONDO, OMIM; no ICD-10-CM code is verified yet; :mod:`.codes`): the case has
+  milia.  A subtype so coded is a stated diagnosis, not an observation: it is listed in ``ignored``
+  (the ontology classifies from observations), the milia themselves still count;
 - that Condition's ``bodySite`` codings or text: ``sites``; its ``onsetDateTime`` on the day of birth, or
   an ``onsetAge`` of zero: ``present_at_birth`` (any other onset is ignored with the reason);
 - any other Condition coded as a disorder the HPO annotations give a mode of inheritance
@@ -284,9 +284,11 @@ def _condition(
             out.evidence.append(evidence)
             return None
     said = ", ".join(curie for curie, _ in codings) or "no coding milia-kg reads"
+    unmapped = sorted({curie.split(":")[0] for curie, _ in codings} - codes.mapped_prefixes())
+    why = f" (the mapping set has no verified {', '.join(unmapped)} code)" if unmapped else ""
     out.ignore(f"{path}.code", condition.get("code"), f"{said}: neither milia nor damage to the skin in the"
                                                       " mapping set, nor a disorder the HPO annotations give a mode"
-                                                      " of inheritance")
+                                                      f" of inheritance{why}")
     return None
 
 

@@ -64,80 +64,20 @@ def to_text(result: Result) -> str:
     return "\n".join(out)
 
 
-#: CDS Hooks limits a card's summary to 140 characters.
-SUMMARY_MAX = 140
-
-
-def to_cards(result: Result) -> dict[str, list[dict[str, Any]]]:
-    """A CDS Hooks (1.0/2.0) ``{"cards": [...]}``: one card per subtype met (or one saying none is),
-    a warning card for what to avoid, an info card for when to seek care.  Each detail is Markdown
-    with the verbatim quotes; the source is the page the facts come from."""
-    data = result.to_dict()
-    page = data["sources"][0] if data["sources"] else {"label": "milia-kg"}
-    source = {key: page[key] for key in ("label", "url") if page.get(key)}  # CDS Hooks: label, url
-    cards: list[dict[str, Any]] = []
-    for subtype in data["subtypes"]:
-        lines = [f"**{subtype['label']}**: {data['note']}", ""]
-        lines += [f"- {r['definition']}: {r['observed']}" for r in subtype["rationale"]]
-        for section in ("course", "management", "prevention", "differential"):
-            items = [i for i in data[section] if subtype["id"] in i["for"]]
-            if items:
-                lines += ["", f"**{section.capitalize()}**"]
-                lines += [f"- {i.get('item_label') or 'in general'} ({i['said_of']}): "
-                          + " ".join(f"\"{q['quote']}\"" for q in i["quotes"]) for i in items]
-        lines += ["", f"_{data['disclaimer']}_"]
-        cards.append(_card(f"Milia: the observations meet the definition of {subtype['label']}", "info",
-                           "\n".join(lines), source))
-    if not data["subtypes"]:
-        cards.append(_card("Milia: no subtype's definition is met by the observations", "info",
-                           f"{data['note']}\n\n_{data['disclaimer']}_", source))
-    for item in data["to_consider"]:
-        lines = [f"**{item['label']}** is a subtype to consider, not a classification: the observations meet no"
-                 " definition of it, but the source links them to it.", ""]
-        lines += [f"- {r['definition']}: {r['observed']}" for r in item["rationale"]]
-        hedge = f" ({item['qualifier']})" if item.get("qualifier") else ""
-        lines += ["", f"The source{hedge}: \"{item['quote']}\"", "", f"_{data['disclaimer']}_"]
-        cards.append(_card(consider_summary(item), "info", "\n".join(lines), source))
-    if data["avoid"]:
-        labels = sorted({i["item_label"] for i in data["avoid"]})
-        detail = "\n".join(f"- {i['item_label']}" + (f" (because of {_reasons(i)})" if i.get("reasons") else "")
-                           + ": " + _quoted(i) for i in data["avoid"])
-        cards.append(_card("Avoid: " + "; ".join(labels), "warning", detail, source))
-    if data["care_seeking"]:
-        detail = "\n".join(f"- {i['item_label']}: " + _quoted(i) for i in data["care_seeking"])
-        cards.append(_card("When to seek care: " + "; ".join(sorted({i["item_label"] for i in data["care_seeking"]})),
-                           "info", detail, source))
-    return {"cards": cards}
-
-
 def _reasons(item: dict[str, Any]) -> str:
     """The page's reasons to avoid something, each with its hedge: "scarring (can); infection (can)"."""
     return "; ".join(f"{r['reason']} ({r['qualifier']})" if r.get("qualifier") else r["reason"]
                      for r in item["reasons"])
 
 
-def _quoted(item: dict[str, Any]) -> str:
-    return " ".join(f"\"{q['quote']}\"" for q in item["quotes"])
+def to_cards(result: Result, base_url: str = "") -> dict[str, list[dict[str, Any]]]:
+    """The result as CDS Hooks 2.0 cards: the one renderer the CDS Hooks route uses too
+    (:func:`milia_kg.decision.cards.to_cards`), so every client gets the same cards."""
+    from milia_kg.decision import cards
 
-
-def _card(summary: str, indicator: str, detail: str, source: dict[str, str]) -> dict[str, Any]:
-    if len(summary) >= SUMMARY_MAX:
-        summary = summary[: SUMMARY_MAX - 2] + "\u2026"
-    return {"summary": summary, "indicator": indicator, "detail": detail, "source": source, "links": []}
+    return cards.to_cards(result, base_url)
 
 
 def to_cards_json(result: Result, indent: int | None = 2) -> str:
     """:func:`to_cards` as JSON text."""
     return json.dumps(to_cards(result), indent=indent, ensure_ascii=False)
-
-
-def consider_summary(item: dict[str, Any]) -> str:
-    """The card summary of a subtype to consider, with the source's hedge when it gives one.
-
-    >>> consider_summary({"label": "juvenile milia", "qualifier": "commonly"})
-    'Milia: consider juvenile milia (not a definition; the source: commonly)'
-    >>> consider_summary({"label": "primary milia", "qualifier": None})
-    'Milia: consider primary milia (not a definition)'
-    """
-    hedge = f"; the source: {item['qualifier']}" if item.get("qualifier") else ""
-    return f"Milia: consider {item['label']} (not a definition{hedge})"

@@ -269,10 +269,12 @@ def use_jwt(verifier: Any) -> None:
     _verifier[0] = verifier
 
 
-def _check_jwt(request: Request) -> None:
+async def _check_jwt(request: Request) -> None:
+    """Verify the call's bearer JWT; off the event loop, as an allowed JWK Set URL may be fetched."""
     verifier = _verifier[0]
     if verifier is not None:
-        verifier.check(request.headers.get("authorization", ""), str(request.url).split("?")[0])
+        await run_in_threadpool(verifier.check, request.headers.get("authorization", ""),
+                                str(request.url).split("?")[0])
 
 
 # ----------------------------------------------------------------------------- routes
@@ -358,7 +360,7 @@ def add_decision_routes(app: FastAPI, reasoner: str) -> None:
         if service_id != SERVICE["id"]:
             raise HTTPError(404, "unknown_service",
                             f"no CDS service {service_id!r}; this server offers {SERVICE['id']!r}")
-        _check_jwt(request)
+        await _check_jwt(request)
         if _media(request) != _JSON:
             raise HTTPError(415, "unsupported_media_type",
                             f"POST a CDS Hooks request as {_JSON}, not {_media(request) or 'no content type'}")
@@ -372,6 +374,6 @@ def add_decision_routes(app: FastAPI, reasoner: str) -> None:
         if service_id != SERVICE["id"]:
             raise HTTPError(404, "unknown_service",
                             f"no CDS service {service_id!r}; this server offers {SERVICE['id']!r}")
-        _check_jwt(request)
+        await _check_jwt(request)
         _feedback(await read_body(request), service_id)
         return json_response({})

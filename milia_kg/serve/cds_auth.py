@@ -1,6 +1,7 @@
 """The CDS Hooks 2.0 JWT check ("Trusting CDS Clients"): when the operator gives the EHR's public keys
-(a JWK Set file: ``milia-kg serve --cds-jwks FILE``), every call carries ``Authorization: Bearer <JWT>``,
-signed with an asymmetric key of that set (``kid`` in the header; never ``none`` nor an HMAC), whose
+(``milia-kg serve --cds-jwks FILE|URL``: a JWK Set file, or a URL on the allow-list, :mod:`.cds_jwks`),
+every call carries ``Authorization: Bearer <JWT>``, signed with an asymmetric key of those sets (``kid``
+and optionally ``jku`` in the header; never ``none`` nor an HMAC), whose
 ``aud`` is the URL of the endpoint called, with ``iss`` (on the operator's allow-list when one is
 given), ``exp``, ``iat`` and a ``jti`` not seen before (a replayed token is refused).  Anything else
 is a 401.  Verification is PyJWT's (``pip install 'milia-kg[cds-auth]'``).
@@ -10,7 +11,6 @@ Without keys there is no check: the service must then sit behind the EHR's netwo
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Iterable
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from milia_kg.errors import MiliaKGError
+from milia_kg.serve.cds_jwks import KeyRing, key_set
 from milia_kg.serve.http import HTTPError
 
 __all__ = ["ASYMMETRIC", "Verifier"]
@@ -35,19 +36,18 @@ def _refuse(reason: str) -> HTTPError:
 class Verifier:
     """Checks the bearer JWT of a CDS Hooks call against a JWK Set (and an ``iss`` allow-list)."""
 
-    def __init__(self, jwks: dict[str, Any], issuers: Iterable[str] = ()) -> None:
-        """:raises MiliaKGError: when PyJWT is missing or the JWK Set holds no usable key."""
-        try:
-            import jwt
-        except ImportError:
-            raise MiliaKGError("--cds-jwks needs PyJWT with cryptography: pip install 'milia-kg[cds-auth]'") from None
-        try:
-            keys = jwt.PyJWKSet.from_dict(jwks).keys
-        except (jwt.exceptions.PyJWKSetError, jwt.exceptions.InvalidKeyError, TypeError, KeyError) as error:
-            raise MiliaKGError(f"the JWK Set has no usable key: {error}") from None
-        self.keys = {str(k.key_id): k for k in keys if k.key_id}
-        if not self.keys:
-            raise MiliaKGError("the JWK Set has no key with a kid (CDS Hooks requires kid in the JWT header)")
+    def __init__(self, jwks: dict[str, Any] | KeyRing, issuers: Iterable[str] = ()) -> None:
+        """:param jwks: a JWK Set, or the key ring of ``--cds-jwks`` (files and allowed URLs).
+
+        :raises MiliaKGError: when PyJWT is missing or the JWK Set holds no usable key.
+        """
+        if isinstance(jwks, KeyRing):
+            self.keys = jwks
+        else:
+            try:
+                self.keys = KeyRing(key_set(jwks, "the JWK Set"))
+            except ValueError as error:
+                raise MiliaKGError(str(error)) from None
         self.issuers = frozenset(issuers)
         self._seen: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -58,18 +58,22 @@ class Verifier:
 
         :raises MiliaKGError: when the file cannot be read or is not a JWK Set.
         """
-        try:
-            data = json.loads(Path(path).read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise MiliaKGError(f"{path}: not a readable JWK Set ({error})") from None
-        if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
-            raise MiliaKGError(f"{path}: not a JWK Set (a JSON object with a 'keys' array)")
-        return cls(data, issuers)
+        return cls(KeyRing.from_options([str(path)]), issuers)
+
+    @classmethod
+    def from_options(cls, values: Iterable[str], issuers: Iterable[str] = ()) -> Verifier:
+        """The verifier of ``--cds-jwks`` values (JWK Set files and allowed URLs).
+
+        :raises MiliaKGError: one line, for a file that is not a JWK Set or a URL the policy refuses.
+        """
+        return cls(KeyRing.from_options(values), issuers)
 
     def check(self, authorization: str, audience: str) -> dict[str, Any]:
-        """The verified claims of the bearer JWT in ``authorization``.
+        """The verified claims of the bearer JWT in ``authorization`` (may fetch an allowed JWK Set:
+        call it off the event loop).
 
-        :raises HTTPError: 401, saying why the token is refused.
+        :raises HTTPError: 401, saying why the token is refused; 503 when an allowed JWK Set URL
+            cannot be fetched.
         """
         import jwt
 
@@ -83,11 +87,12 @@ class Verifier:
         alg, kid = header.get("alg"), header.get("kid")
         if alg not in ASYMMETRIC:
             raise _refuse(f"alg {alg!r} is not accepted (asymmetric signatures only)")
-        if kid not in self.keys:
-            raise _refuse(f"kid {kid!r} is not in the configured JWK Set")
+        if not isinstance(kid, str):
+            raise _refuse("the JWT header names no kid")
+        key = self.keys.key(kid, header.get("jku"))
         try:
             claims: dict[str, Any] = jwt.decode(
-                token.strip(), self.keys[kid].key, algorithms=[alg], audience=audience, leeway=LEEWAY,
+                token.strip(), key.key, algorithms=[alg], audience=audience, leeway=LEEWAY,
                 options={"require": ["iss", "aud", "exp", "iat", "jti"]})
         except jwt.exceptions.ExpiredSignatureError:
             raise _refuse("the JWT has expired") from None

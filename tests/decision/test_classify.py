@@ -172,7 +172,7 @@ def test_subtypes_to_consider(name: str) -> None:
         assert f"To consider: {item['label']}" in result.note
     cards = to_cards(result)["cards"]
     assert sorted(c["summary"] for c in cards if c["summary"].startswith("Milia: consider")) == sorted(
-        f"Milia: consider {item['label']} (not a definition"
+        f"Milia: consider {item['label']} (not a classification"
         + (f"; the source: {item['qualifier']})" if item["qualifier"] else ")") for item in result.to_consider)
 
 
@@ -358,6 +358,7 @@ def test_cli_jsonl_answers_every_good_line() -> None:
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_cds_hooks_cards_shape(name: str) -> None:
+    """``format=cards`` gives the CDS Hooks 2.0 cards of the CDS Hooks route: one renderer."""
     from milia_kg.decision import render
 
     result = api.classify(CASES[name][0])
@@ -366,20 +367,23 @@ def test_cds_hooks_cards_shape(name: str) -> None:
     seed = packaged.seed_text()
     summaries = [card["summary"] for card in cards["cards"]]
     for card in cards["cards"]:
-        assert set(card) == {"summary", "indicator", "detail", "source", "links"}
-        assert len(card["summary"]) < render.SUMMARY_MAX
+        assert {"uuid", "summary", "indicator", "detail", "source"} <= set(card)
+        assert len(card["summary"]) < 140  # CDS Hooks: "<140-character summary"
         assert card["indicator"] in {"info", "warning"}
-        assert card["source"] == {"label": "Cleveland Clinic: Milia (patient-education page)",
-                                  "url": "https://my.clevelandclinic.org/health/diseases/17868-milia"}
-        assert isinstance(card["detail"], str) and card["links"] == []
+        assert {k: card["source"][k] for k in ("label", "url")} == {
+            "label": "Cleveland Clinic: Milia (patient-education page)",
+            "url": "https://my.clevelandclinic.org/health/diseases/17868-milia"}
+        assert card.get("links", []) == []  # no links without the service's own URL
         for quoted in card["detail"].split('"')[1::2]:
             assert quoted in seed
     expected = [f"Milia: the observations meet the definition of {s['label']}" for s in result.subtypes] or [
         "Milia: no subtype's definition is met by the observations"]
-    expected += [render.consider_summary(s) for s in result.to_consider]
+    expected += [f"Milia: consider {s['label']} (not a classification"
+                 + (f"; the source: {s['qualifier']})" if s.get("qualifier") else ")") for s in result.to_consider]
     assert summaries[: len(expected)] == expected
-    assert summaries[len(expected)].startswith("Avoid: ")
-    assert cards["cards"][len(expected)]["indicator"] == "warning"
+    assert [c["indicator"] for c in cards["cards"]].count("warning") == (1 if result.advice["avoid"] else 0)
+    assert [c.get("suggestions", [{}])[0].get("label") for c in cards["cards"][: len(result.subtypes)]] == [
+        f"Record {s['label']} (provisional)" for s in result.subtypes]
 
 
 def test_cli_cards_format() -> None:

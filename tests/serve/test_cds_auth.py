@@ -82,12 +82,13 @@ def _unsigned() -> str:
      "alg 'HS256' is not accepted (asymmetric signatures only)"),
     (lambda: f"Bearer {token(key=OTHER_KEY)}", "the JWT is not valid (Signature verification failed)"),
     (lambda: f"Bearer {token(kid='someone-else')}", "kid 'someone-else' is not in the configured JWK Set"),
+    (lambda: f"Bearer {jwt.encode({'iss': ISSUER, 'aud': URL}, KEY, algorithm='ES384')}", "the JWT header names no kid"),
     (lambda: f"Bearer {token(iss='https://rogue.example')}", "iss 'https://rogue.example' is not an allowed issuer"),
     (lambda: f"Bearer {token(jti=None)}", "the JWT lacks the jti claim"),
     (lambda: "Bearer not.a.jwt", "the bearer token is not a JWT"),
     (lambda: "Basic dXNlcjpwYXNz", "an Authorization: Bearer <JWT> header is required"),
     (lambda: None, "an Authorization: Bearer <JWT> header is required"),
-], ids=["expired", "wrong-audience", "unsigned", "symmetric", "wrong-signature", "unknown-kid", "wrong-issuer",
+], ids=["expired", "wrong-audience", "unsigned", "symmetric", "wrong-signature", "unknown-kid", "no-kid", "wrong-issuer",
         "no-jti", "not-a-jwt", "basic", "missing"])
 def test_bad_tokens_get_401(client: TestClient, bearer: Any, reason: str) -> None:
     response = call(client, bearer())

@@ -87,32 +87,154 @@ def test_the_specifications_patient_view_example_answers_200_with_no_cards(clien
     assert response.json() == {"cards": []}
 
 
-def test_a_forty_year_old_with_a_milium_condition(client: TestClient) -> None:
+#: What the page advises an adult whose milia meet no subtype, card by card, written from the page:
+#: milia "are not harmful" and "can persist longer in older children and adults"; they "do not require
+#: treatment", but "adolescents and adults" concerned about their appearance can have a doctor remove
+#: them (adapalene gel or tretinoin cream; a needle or cryotherapy); "Adults might try" an over-the-
+#: counter exfoliating treatment; "Use sunscreen."; never squeeze or scrape them off (scarring,
+#: infection); adults might see a dermatologist if home exfoliation does not help. Nothing for babies.
+ADULT_ADVICE = [
+    ("Milia: no subtype's definition is met by the observations", "info", [
+        "No subtype's definition is met by the observations; the advice is what the source says of milia in general.",
+        "",
+        '- not harmful: "Milia usually are not treated, because they are not harmful."',
+        '- persists longer (adult): "They can persist longer in older children and adults."']),
+    ("Milia: treatment and home care the source gives", "info", [
+        '- no treatment: "They do not require treatment."',
+        '- adapalene gel; tretinoin cream (adolescents and adults, if concerned about appearance): "These include'
+        ' medical therapies such as regular application of adapalene gel which is over the counter or tretinoin cream'
+        ' which is a prescription."',
+        '- cryotherapy; needle puncture and expression (adolescents and adults, if concerned about appearance): "There'
+        ' are also surgical options which may involve using a needle to puncture the milia and squeezing out the'
+        ' contents, and/or cryotherapy, which is a technique that involves freezing the skin."',
+        '- over-the-counter exfoliating treatment (adult): "Adults might try an over-the-counter treatment to exfoliate'
+        ' the skin, which means removing dead skin."',
+        '- using sunscreen: "Use sunscreen."']),
+    ("Milia: avoid squeezing or scraping off milia on your own", "warning", [
+        '- squeezing or scraping off milia on your own: "You should not try to squeeze or scrape off milia on your own,'
+        ' as you might do with a pimple." Why: infection (can); permanent scarring (can also be); scarring (can).']),
+    ("Milia: when to seek care", "info", [
+        '- see a dermatologist if home exfoliation does not help (adult): "Adults with milia might want to see a'
+        ' dermatologist if exfoliating treatments at home do not seem to be helping."',
+        '- urgency depends on how much the milia bother you: "Since milia affect your appearance, but not your health,'
+        ' the urgency of the situation depends on how much it\u2019s bothering you."']),
+]
+FOOTER = ("_Decision support derived from one patient-education page (Cleveland Clinic: Milia, last reviewed"
+          " 2018-10-22), not a diagnosis: a clinician must confirm the kind of milia and the management._")
+
+
+def _shown(cards: list[dict[str, Any]]) -> list[tuple[str, str, list[str]]]:
+    """Each card's summary, indicator and detail lines, the disclaimer footer taken off."""
+    return [(c["summary"], c["indicator"], c["detail"].removesuffix(f"\n\n{FOOTER}").splitlines()) for c in cards]
+
+
+def test_a_forty_year_old_with_a_milium_condition_gets_the_pages_adult_advice_and_no_suggestion(
+        client: TestClient) -> None:
+    """A Condition coded as milium alone meets no subtype's definition (the page defines none by age or
+    site), so there is nothing to record: no suggestion, the reason on the first card, and exactly the
+    page's advice for adults (the acceptance's 40-year-old, read after the faithful-answers issue)."""
     milium = condition((SNOMED, "254679001"), bodySite=[{"coding": [{"system": SNOMED, "code": "181195007"}]}])
     body = post(client, hook_call(born_days_ago(int(40 * 365.25) + 10), milium))
     cards = body["cards"]
-    # no subtype's definition is met by an adult's milia on the nose; the page's general advice follows
-    assert [(c["summary"], c["indicator"]) for c in cards] == [
-        ("Milia: no subtype's definition is met by the observations", "info"),
-        ("Milia: avoid squeezing or scraping off milia on your own", "warning"),
-        ("Milia: when to seek care", "info")]
-    # the page: milia usually are not treated; adults concerned about their appearance can have them removed
-    # (adapalene gel over the counter, tretinoin cream on prescription)
-    assert '- no treatment: "' in cards[0]["detail"]
-    assert ('- adapalene gel (adolescents and adults, if concerned about appearance): "These include medical therapies'
-            ' such as regular application of adapalene gel which is over the counter or tretinoin cream which is a'
-            ' prescription."') in cards[0]["detail"]
-    assert "You should not try to squeeze or scrape off milia on your own" in cards[1]["detail"]
-    assert "Adults with milia might want to see a dermatologist" in cards[2]["detail"]
-    assert "Babies usually see doctors" not in cards[2]["detail"]  # an adult: the babies' advice is not shown
+    assert _shown(cards) == ADULT_ADVICE
+    assert [c["detail"].endswith(FOOTER) for c in cards] == [True, True, False, False]
+    babies = ("baby", "babies", "infant", "newborn", "Milia en plaque", "Secondary milia")
     for card in cards:
         assert card["source"]["url"] == "https://my.clevelandclinic.org/health/diseases/17868-milia"
         assert card["source"]["topic"]["system"] == "https://w3id.org/milia-kg/"
-        assert "suggestions" not in card  # no subtype met, nothing to record
+        assert "suggestions" not in card and "selectionBehavior" not in card  # no subtype met, nothing to record
+        assert not [word for word in babies if word in card["detail"]]
         for quoted in card["detail"].split('"')[1::2]:
             assert " ".join(quoted.split()) in SEED
         assert len([line for line in card["detail"].splitlines() if line.startswith("- ")]) <= 5
     assert "extension" not in body  # everything in the prefetch was read
+
+
+def test_a_forty_year_old_with_a_rash_before_the_milia_gets_secondary_milia_to_record(client: TestClient) -> None:
+    """The page: "Secondary milia happen after the skin is damaged in some way ... burns, rashes, blisters".
+    A rash Condition (HP:0000988, a close match of milia-kg's rash) whose onset is before the milia's
+    meets that definition: a card with a Condition suggestion, valid FHIR R4."""
+    from fhir.resources.R4B.condition import Condition
+
+    rash = condition((HPO, "HP:0000988"), onsetDateTime="2026-03-01")
+    milium = condition((SNOMED, "254679001"), onsetDateTime="2026-04-10")
+    body = post(client, hook_call(born_days_ago(int(40 * 365.25) + 10), rash, milium))
+    cards = body["cards"]
+    assert [c["summary"] for c in cards] == [
+        "Milia: the observations meet the definition of secondary milia", *[a[0] for a in ADULT_ADVICE[1:]]]
+    assert _shown(cards)[1:] == ADULT_ADVICE[1:]  # the same adult advice: it passes to secondary milia
+    assert _shown(cards)[0][2] == [
+        "**secondary milia**", "",
+        "- milia: the case is a case of milia",
+        "- develops after damage to the skin: preceding_skin_damage[0] = 'rash': develops after rash",
+        '- permanent: "Secondary milia can be permanent."',
+        '- not harmful: "Milia usually are not treated, because they are not harmful."']
+    [suggestion] = cards[0]["suggestions"]
+    assert cards[0]["selectionBehavior"] == "at-most-one"
+    [action] = suggestion["actions"]
+    resource = action["resource"]
+    Condition.model_validate(resource)
+    # secondary milia has only a broad match (HP:0001056 Milia) in the mapping set: a broader code would
+    # not say secondary milia, so the Condition carries milia-kg's own code alone
+    assert resource["code"] == {"coding": [{"system": "https://w3id.org/milia-kg/", "code": "SecondaryMilia",
+                                            "display": "secondary milia"}], "text": "secondary milia"}
+    assert resource["subject"] == {"reference": "Patient/p1"}
+    assert resource["verificationStatus"]["coding"][0]["code"] == "provisional"
+    assert "suggestions" not in cards[1]
+
+
+def _coded_subtypes() -> dict[str, list[tuple[str, str]]]:
+    """Milia subtypes with an exact or close match in the packaged mapping set (read here, not through
+    milia-kg's reader): subtype -> [(object id, predicate)]."""
+    rows = [line.split("\t") for line in resources.mappings_file().read_text("utf-8").splitlines()
+            if line and not line.startswith("#")]
+    header = rows[0]
+    found: dict[str, list[tuple[str, str]]] = {}
+    for row in rows[1:]:
+        value = dict(zip(header, row, strict=False))
+        subject = value["subject_id"]
+        if subject.endswith(("Milia", "MiliaEnPlaque")) and subject != "mkg:Milia" and \
+                value["predicate_id"] in ("skos:exactMatch", "skos:closeMatch"):
+            found.setdefault(subject, []).append((value["object_id"], value["predicate_id"]))
+    return found
+
+
+#: Each subtype a case can meet, a case meeting it (the CDS Hooks caseProfile route), and the codings
+#: its suggested Condition must carry: milia-kg's own, then every exact or close match of the mapping
+#: set in FHIR's system URIs (MONDO keeps its CURIE; OMIM's system takes the bare number).
+SUBTYPE_CODINGS = {
+    "mkg:MultipleEruptiveMilia": ({"age_years": 33, "onset_pattern": "eruptive over weeks or months",
+                                   "preceding_skin_damage": []}, [
+        {"system": "https://w3id.org/milia-kg/", "code": "MultipleEruptiveMilia", "display": "multiple eruptive milia"},
+        {"system": "http://purl.obolibrary.org/obo/mondo.owl", "code": "MONDO:0008001",
+         "display": "milia, multiple eruptive"},
+        {"system": "http://www.omim.org", "code": "157400", "display": "milia, multiple eruptive"}]),
+    "mkg:SecondaryMilia": ({"age_years": 41, "preceding_skin_damage": ["burn"]}, [
+        {"system": "https://w3id.org/milia-kg/", "code": "SecondaryMilia", "display": "secondary milia"}]),
+    "mkg:MiliaEnPlaque": ({"age_years": 52, "sex": "female", "arrangement": "clustered on a raised patch"}, [
+        {"system": "https://w3id.org/milia-kg/", "code": "MiliaEnPlaque", "display": "milia en plaque"}]),
+}
+
+
+def test_every_subtype_with_codings_in_the_mapping_set_is_checked() -> None:
+    assert set(_coded_subtypes()) <= set(SUBTYPE_CODINGS)
+    assert _coded_subtypes() == {"mkg:MultipleEruptiveMilia": [("MONDO:0008001", "skos:closeMatch"),
+                                                               ("OMIM:157400", "skos:closeMatch")]}
+
+
+@pytest.mark.parametrize("subtype", sorted(SUBTYPE_CODINGS))
+def test_the_suggested_condition_carries_the_subtypes_codings(client: TestClient, subtype: str) -> None:
+    from fhir.resources.R4B.condition import Condition
+
+    profile, codings = SUBTYPE_CODINGS[subtype]
+    call = {"hook": "patient-view", "hookInstance": "3b0c3a6e-4c55-4f0a-8a43-1f8b3a0f2d11",
+            "context": {"userId": "Practitioner/1", "patientId": "p1", "caseProfile": profile}}
+    cards = post(client, call)["cards"]
+    met = [c for c in cards if c.get("suggestions")]
+    assert [c["source"]["topic"]["code"] for c in met] == [subtype.removeprefix("mkg:")]
+    resource = met[0]["suggestions"][0]["actions"][0]["resource"]
+    Condition.model_validate(resource)
+    assert resource["code"]["coding"] == codings
 
 
 def test_a_newborn_with_milia_present_at_birth_gets_neonatal_milia_to_consider(client: TestClient) -> None:
@@ -124,6 +246,7 @@ def test_a_newborn_with_milia_present_at_birth_gets_neonatal_milia_to_consider(c
     assert [c["summary"] for c in cards] == [
         "Milia: no subtype's definition is met by the observations",
         "Milia: consider neonatal milia (not a classification; the source: about half)",
+        "Milia: treatment and home care the source gives",
         "Milia: avoid using lotions or oils meant for adults on a baby; rubbing the baby's skin dry; squeezing or"
         " scraping off milia on your own",
         "Milia: when to seek care"]
@@ -133,7 +256,7 @@ def test_a_newborn_with_milia_present_at_birth_gets_neonatal_milia_to_consider(c
     assert [link["url"] for link in consider["links"]] == [
         "http://127.0.0.1/api/queries/course?condition=mkg%3ANeonatalMilia",
         "http://127.0.0.1/api/queries/treatments?condition=mkg%3ANeonatalMilia"]
-    assert "Adults with milia might want to see a dermatologist" not in cards[3]["detail"]  # a baby
+    assert "Adults with milia might want to see a dermatologist" not in cards[4]["detail"]  # a baby
 
 
 def test_a_stated_subtype_counts_as_milia_and_its_codings_are_valid(client: TestClient) -> None:
@@ -164,6 +287,19 @@ def test_unusable_resources_are_ignored_with_the_reason(client: TestClient) -> N
         {"field": "prefetch.conditions.entry[0].resource.onsetDateTime",
          "reason": "only an onset at birth has a profile field (present_at_birth); an age at onset is not the"
                    " patient's age"}]
+
+
+def test_an_icd10cm_coding_is_ignored_with_the_reason(client: TestClient) -> None:
+    """No ICD-10-CM file of the authority (CMS/CDC tabular or index) naming milium was found in the
+    stored repositories (docs/identifier-verification.md), so no ICD-10-CM code is read as milia. L72.0
+    is "Epidermal cyst" in a derived list (medtrack-io/icd_code); whichever code a client sends, it is
+    ignored, saying why, never guessed to be milia."""
+    cyst = condition(("http://hl7.org/fhir/sid/icd-10-cm", "L72.0"))
+    body = post(client, hook_call("1986-01-01", cyst))
+    assert body == {"cards": [], "extension": {"org.w3id.milia-kg.ignored": [{
+        "field": "prefetch.conditions.entry[0].resource.code",
+        "reason": "ICD10CM:L72.0: neither milia nor damage to the skin in the mapping set, nor a disorder the HPO"
+                  " annotations give a mode of inheritance (the mapping set has no verified ICD10CM code)"}]}}
 
 
 @pytest.mark.parametrize("status", [

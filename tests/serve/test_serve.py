@@ -404,7 +404,7 @@ def test_classify_answers_what_the_api_answers(client: TestClient, name: str) ->
     assert response.json() == _plain(result.to_dict())
     assert {s["id"].removeprefix("mkg:") for s in response.json()["subtypes"]} == expected
     cards = _post_json(client, "/api/classify", profile, params={"format": "cards"})
-    assert cards.json() == _plain(decision_render.to_cards(result))
+    assert without_uuids(cards.json()) == without_uuids(_plain(decision_render.to_cards(result)))
     text = _post_json(client, "/api/classify", profile, params={"format": "text"})
     assert text.headers["content-type"] == "text/plain; charset=utf-8"
     assert text.text == decision_render.to_text(result) + "\n"
@@ -492,11 +492,11 @@ def test_classify_json_lines_answers_each_line(client: TestClient, media: str, f
     assert response.headers["content-type"] == "application/x-ndjson"
     answers = [json.loads(line) for line in response.text.splitlines()]
     show = (lambda r: r.to_dict()) if fmt == "json" else decision_render.to_cards
-    assert answers == [
-        _plain(show(decision_api.classify(good[0]))),
+    assert without_uuids(answers) == [
+        without_uuids(_plain(show(decision_api.classify(good[0])))),
         {"line": 2, "error": "bad_profile", "field": "age_years", "status": 400,
          "message": "line 2: case profile: age_years: -3 is less than the minimum of 0"},
-        _plain(show(decision_api.classify(good[1]))),
+        without_uuids(_plain(show(decision_api.classify(good[1])))),
         {"line": 5, "error": "bad_profile", "field": "", "status": 400,
          "message": "line 5: case profile: not JSON (Expecting value at line 1 column 1)"},
     ]

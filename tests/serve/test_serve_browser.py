@@ -375,7 +375,9 @@ def test_cards_are_drawn_as_a_cds_client_would(browser: Any, tmp_path: Path) -> 
     assert "preceding_skin_damage[0] = 'burn'" in cards[0]["detail"]  # underscores inside words kept
     assert "**" not in "".join(c["detail"] for c in cards)  # emphasis rendered, not shown as asterisks
     assert [c["items"] for c in cards] == [e["detail"].count("\n- ") + e["detail"].startswith("- ") for e in expected]
-    assert "You should not try to squeeze or scrape off milia on your own" in cards[1]["detail"]
+    avoid = next(c for c in cards if c["summary"].startswith("Milia: avoid"))
+    assert avoid["indicator"] == "warning"
+    assert "You should not try to squeeze or scrape off milia on your own" in avoid["detail"]
     assert screenshot.stat().st_size > 10_000
 
 

@@ -161,14 +161,22 @@ def test_quotes_are_readable_in_the_results_table(browser: Any, tmp_path: Path) 
 
 
 def _yasr_table(driver: Any) -> tuple[list[str], list[list[str]]]:
-    """YASR's rendered results table: header and rows, without its row-number column."""
-    from selenium.webdriver.common.by import By
+    """YASR's rendered results table: header and rows, without its row-number column and without the
+    labels the page adds beside IRIs (see :func:`_yasr_labels`)."""
+    header, rows = driver.execute_script("""
+        const table = document.querySelector('.yasr table.dataTable');
+        const text = (cell) => { const copy = cell.cloneNode(true);
+          copy.querySelectorAll('.iri-label').forEach((e) => e.remove()); return copy.innerText.trim(); };
+        return [[...table.querySelectorAll('thead th')].map((th) => th.innerText.trim()),
+                [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map(text))];""")
+    return header[1:], [row[1:] for row in rows]
 
-    table = driver.find_element(By.CSS_SELECTOR, ".yasr table.dataTable")
-    header = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th")][1:]
-    rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")][1:]
-            for tr in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
-    return header, rows
+
+def _yasr_labels(driver: Any) -> list[tuple[str, str]]:
+    """(IRI, label shown beside it) for every labelled IRI of YASR's table, in order."""
+    return [tuple(pair) for pair in driver.execute_script(
+        "return [...document.querySelectorAll('.yasr table.dataTable a.iri + .iri-label')]"
+        ".map((span) => [span.previousElementSibling.getAttribute('href'), span.textContent])")]
 
 
 def _wait_for(driver: Any, css: str, text: str) -> None:
@@ -183,7 +191,7 @@ def test_yasgui_runs_a_catalogue_query_and_renders_its_rows(browser: Any, tmp_pa
     """The editor opens on conditions_at_site with site=face bound, which answers on the served graph (9
     rows), declares the project's prefixes, and the select loads another query, run as well."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     from milia_kg.query.kg import KnowledgeGraph
     from milia_kg.vocab import QUERY_PREFIXES, shorten
@@ -195,6 +203,8 @@ def test_yasgui_runs_a_catalogue_query_and_renders_its_rows(browser: Any, tmp_pa
         declared = browser.execute_script("return yasgui.getTab().getYasqe().getPrefixesFromQuery()")
         browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
         _wait_for(browser, ".yasr_response_chip", f"{len(FACE_ROWS)} results")
+        WebDriverWait(browser, 30).until(lambda d: len(_yasr_labels(d)) >= 3 * len(FACE_ROWS))
+        face_labels = _yasr_labels(browser)
         Select(browser.find_element(By.ID, "catalogue-select")).select_by_value("subtypes")
         assert browser.execute_script("return yasgui.getTab().getYasqe().getValue()") == kg.bound_text("subtypes")
         assert browser.execute_script("return yasgui.getTab().getRequestConfig().endpoint") == server.url + "/sparql"
@@ -202,15 +212,22 @@ def test_yasgui_runs_a_catalogue_query_and_renders_its_rows(browser: Any, tmp_pa
         expected = kg.run("subtypes").rows
         _wait_for(browser, ".yasr_response_chip", f"{len(expected)} results")
         browser.find_element(By.XPATH, "//label[span[text()='Ellipse']]/input").click()  # whole cells
+        WebDriverWait(browser, 30).until(lambda d: len(_yasr_labels(d)) >= len(expected))
+        subtype_labels = [label for _, label in _yasr_labels(browser)]
         header, rows = _yasr_table(browser)
         screenshot = tmp_path / "yasgui_subtypes.png"
         assert browser.save_screenshot(str(screenshot))
         assert any(line.startswith("milia-kg serve: POST /sparql 200 ") for line in server.log)
     assert opened == kg.bound_text("conditions_at_site", site="face")
+    # each IRI of the answer shown with its label: (condition, site, stated_site) per row
+    assert [label for _, label in face_labels][1::3] == ["face"] * len(FACE_ROWS)
+    assert [(face_labels[3 * i][1], face_labels[3 * i + 2][1]) for i in range(len(FACE_ROWS))] == FACE_ROWS
+    assert face_labels[0][0] == "https://w3id.org/milia-kg/Milia"
     assert "VALUES ?site { <https://w3id.org/milia-kg/Face> }" in opened
     assert {p: declared[p] for p in ("mkg", "obo", "rdfs", "owl", "skos")} == {
         p: QUERY_PREFIXES[p] for p in ("mkg", "obo", "rdfs", "owl", "skos")}
     assert header == ["subtype", "definition", "synonyms", "defining_sentence"]
+    assert subtype_labels == [e["subtype_label"] for e in expected]
     assert [(r[0], r[1]) for r in rows] == [(shorten(str(e["subtype"])), f'"{e["definition"]}"@en') for e in expected]
     assert screenshot.stat().st_size > 10_000
 

@@ -23,6 +23,53 @@ const yasgui = new Yasgui(document.getElementById('yasgui'), {
 });
 window.yasgui = yasgui;
 
+// Labels in the editor's results: each IRI the results view links (a.iri) gets its English label
+// beside it, read from the endpoint in one query per answer and kept; DataTables redraws (paging,
+// sorting) are labelled again from what is kept.
+const iriLabels = new Map();
+const SAFE_IRI = /^https?:\/\/[^\s<>"{}|\\^`]+$/;
+const LABEL_QUERY_SIZE = 500;
+async function fetchLabels(iris) {
+  const missing = [...new Set(iris)].filter((iri) => !iriLabels.has(iri) && SAFE_IRI.test(iri)).slice(0, LABEL_QUERY_SIZE);
+  if (missing.length === 0) return;
+  const query = 'SELECT ?s ?label WHERE { VALUES ?s { ' + missing.map((iri) => '<' + iri + '>').join(' ') +
+    ' } ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) = "en" || lang(?label) = "") }';
+  const response = await fetch(endpoint, {method: 'POST', body: query, headers: {
+    'Content-Type': 'application/sparql-query', 'Accept': 'application/sparql-results+json'}});
+  if (!response.ok) return;
+  for (const row of (await response.json()).results.bindings) {
+    if (!iriLabels.get(row.s.value)) iriLabels.set(row.s.value, row.label.value);
+  }
+  for (const iri of missing) if (!iriLabels.has(iri)) iriLabels.set(iri, null);
+}
+function labelResults(root) {
+  for (const link of root.querySelectorAll('a.iri')) {
+    const label = iriLabels.get(link.getAttribute('href'));
+    const next = link.nextElementSibling;
+    if (!label || (next && next.classList.contains('iri-label'))) continue;
+    const span = document.createElement('span');
+    span.className = 'iri-label';
+    span.textContent = label;
+    link.title = label;
+    link.after(span);
+  }
+}
+// Whenever the results view draws (an answer, a page, a sort): label what it shows, reading the
+// labels not yet kept in one query.
+let labelling = null;
+function labelSoon() {
+  if (labelling) return;
+  labelling = setTimeout(async () => {
+    const root = document.getElementById('yasgui');
+    try {
+      await fetchLabels([...root.querySelectorAll('a.iri')].map((link) => link.getAttribute('href')));
+    } catch (error) { /* labels are a help: the answer stands without them */ }
+    labelling = null;
+    labelResults(root);
+  }, 50);
+}
+new MutationObserver(labelSoon).observe(document.getElementById('yasgui'), {childList: true, subtree: true});
+
 function loadQuery(name, text) {
   const tab = yasgui.getTab();
   tab.setQuery(text);

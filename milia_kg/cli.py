@@ -582,13 +582,16 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
 @click.option("--answer-cache/--no-answer-cache", default=True, show_default=True,
               help="Keep answers of /sparql and /api/queries in memory (the graph never changes while served).")
 @query_reasoner_option
+@store_option
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int | None,
                   max_concurrent: int, memory_budget: int, max_waiting: int, max_bytes: int, max_body: int,
                   read_timeout: float, allow_hosts: tuple[str, ...], cors: str, cds_jwks: tuple[str, ...],
                   cds_issuer: tuple[str, ...], cds_fhir_server: tuple[str, ...], processes: int,
-                  answer_cache: bool, reasoner: str) -> None:
+                  answer_cache: bool, reasoner: str, store: str | None) -> None:
     """Serve the graph read-only over HTTP: SPARQL at /sparql, the catalogue at /api/queries, decision
-    support at /api/classify and /cds-services (CDS Hooks), a web page at /."""
+    support at /api/classify and /cds-services (CDS Hooks), a web page at /. With --store DIR, the
+    kept merged store DIR (from 'milia-kg merge FILE... --out DIR') is served instead, read-only,
+    entity pages included; decision support still reasons over the packaged graph."""
     try:
         from milia_kg.serve import app as serve_app
         from milia_kg.serve.headers import CorsPolicy
@@ -612,13 +615,20 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int | N
         from milia_kg.serve.cds_fetch import FhirFetcher
 
         cds.use_fhir_servers(FhirFetcher(cds_fhir_server))
-    kg = KnowledgeGraph.open(reasoner=reasoner).with_limits(
+    if store:  # checked (marker and checksums) and opened read-only before the port is bound
+        from milia_kg.merge.store import open_store
+
+        opened = open_store(store)
+    else:
+        opened = KnowledgeGraph.open(reasoner=reasoner)
+    kg = opened.with_limits(
         timeout=serve_app.DEFAULT_TIMEOUT if timeout is None else timeout,
         max_rows=serve_app.DEFAULT_MAX_ROWS if max_rows is None else max_rows,
     )
     sock = serve_app.listen(host, port)  # bound here, so a busy port is one error line and exit 2
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"milia-kg serve: listening on http://{shown}:{sock.getsockname()[1]}/ (SPARQL at /sparql; "
+    served = f"the kept store {store}, {kg.triple_count()} triples; " if store else ""
+    click.echo(f"milia-kg serve: listening on http://{shown}:{sock.getsockname()[1]}/ ({served}SPARQL at /sparql; "
                f"{kg.limits.timeout:g} s and {kg.limits.max_rows} rows a query)", err=True)
     serve_app.run(kg, sock, reasoner, limits, host, cors=CorsPolicy.parse(cors),
                   processes=1 if cds_jwks else processes)

@@ -119,7 +119,9 @@ def test_wheel_ships_the_serve_page_and_yasgui(wheel: Path) -> None:
     web = REPO / "milia_kg" / "serve" / "web"
     expected = {f"milia_kg/serve/web/{p.relative_to(web).as_posix()}" for p in web.rglob("*") if p.is_file()}
     assert {"milia_kg/serve/web/page.html", "milia_kg/serve/web/vendor/yasgui/yasgui.min.js",
-            "milia_kg/serve/web/vendor/yasgui/LICENSE.txt"} <= expected
+            "milia_kg/serve/web/vendor/yasgui/LICENSE.txt", "milia_kg/serve/web/docs.html",
+            "milia_kg/serve/web/vendor/swagger-ui/swagger-ui-bundle.js",
+            "milia_kg/serve/web/vendor/swagger-ui/NOTICE.txt"} <= expected
     assert expected <= names, sorted(expected - names)
 
 

@@ -69,9 +69,15 @@ _RDFS_LABEL = vocab.RDFS + "label"
 _SUBCLASS = vocab.RDFS + "subClassOf"
 _DEFINITION = vocab.SKOS + "definition"
 _ALT_LABEL = vocab.SKOS + "altLabel"
+#: The OBO annotation vocabulary a merged ontology (HPO, UBERON) uses for the same: read too, so a
+#: merged term's page shows its definition and synonyms.
+_OBO_DEFINITION = vocab.OBO + "IAO_0000115"
+_OBO_SYNONYMS = tuple(vocab.OBOINOWL + p for p in ("hasExactSynonym", "hasRelatedSynonym", "hasBroadSynonym",
+                                                   "hasNarrowSynonym"))
 _PREF_LABEL = vocab.SKOS + "prefLabel"
 _TYPE = vocab.RDF + "type"
 _NOT_FACTS = {_RDFS_LABEL, _SUBCLASS, _DEFINITION, _ALT_LABEL, _PREF_LABEL, _TYPE, *MAPPING_PREDICATES,
+              _OBO_DEFINITION, *_OBO_SYNONYMS,
               vocab.OWL + "equivalentClass", vocab.OWL + "disjointWith"}
 
 
@@ -264,8 +270,9 @@ def describe(kg: KnowledgeGraph, iri: str) -> Entity | None:
     entity = Entity(iri, vocab.shorten(iri).strip("<>"), reader.label(term))
     entity.types = sorted((reader.link(t) for t in reader.named(graph.objects(term, reader.ref(_TYPE)))
                            if str(t).startswith(vocab.MKG)), key=lambda link: link.label)
-    entity.definitions = sorted(str(d) for d in graph.objects(term, reader.ref(_DEFINITION)))
-    entity.synonyms = sorted({str(s) for s in graph.objects(term, reader.ref(_ALT_LABEL))})
+    entity.definitions = sorted({str(d) for p in (_DEFINITION, _OBO_DEFINITION)
+                                 for d in graph.objects(term, reader.ref(p))})
+    entity.synonyms = sorted({str(s) for p in (_ALT_LABEL, *_OBO_SYNONYMS) for s in graph.objects(term, reader.ref(p))})
     entity.superclasses = _direct(reader, term, up=True)
     entity.subclasses = _direct(reader, term, up=False)
     source_of = reader.ref(vocab.OWL + "annotatedSource")

@@ -329,6 +329,23 @@ class KnowledgeGraph:
         bindings = self._resolver.resolve_all(query, params)
         return self._execute(query.text, query.form, bindings, limits=self.limits)
 
+    def bound_text(self, name: str | Query, /, **params: Any) -> str:
+        """The SPARQL that :meth:`run` sends for ``name`` with ``params``: the query's text with each
+        resolved value joined in as a term (``BIND``/``VALUES``, never the typed text), for a user
+        to read or edit (the served page's editor, grlc-style).
+
+        :raises UnknownQueryError: for an unknown query name.
+        :raises ParameterError: for a bad parameter or value, as :meth:`run`.
+
+        >>> text = KnowledgeGraph.open().bound_text("body_sites", condition="primary milia")
+        >>> "BIND(<https://w3id.org/milia-kg/PrimaryMilia> AS ?condition)" in text
+        True
+        """
+        from milia_kg.query.sparql_text import bind
+
+        query = name if isinstance(name, Query) else self.get_query(name)
+        return bind(query.text, self._resolver.resolve_all(query, params))
+
     def resolve(self, name: str | Query, parameter: str, value: object) -> str:
         """The IRI that ``value`` denotes for ``parameter`` of query ``name``, resolved as the
         query itself would resolve it (label, synonym, CURIE or IRI); for callers that check a

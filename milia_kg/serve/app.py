@@ -13,7 +13,8 @@ Routes (see docs/serving.md):
   CDS Hooks cards or text; ``GET /cds-services`` and ``POST /cds-services/{id}``: the CDS Hooks
   service (CORS open, as the CDS Hooks spec asks for browser-based clients). See
   :mod:`milia_kg.serve.cds`.
-* ``GET /health``, ``GET /openapi.json`` (FastAPI's own), ``GET /docs``, ``GET /`` (the page, with
+* ``GET /health``, ``GET /openapi.json`` (FastAPI's own), ``GET /docs`` (Swagger UI, vendored) and
+  ``GET /schemas/case-profile.schema.json`` (:mod:`milia_kg.serve.apidocs`), ``GET /`` (the page, with
   the YASGUI editor) and ``GET /static/{path}`` (the page's script, style and the editor, packaged
   in ``milia_kg/web``).
 
@@ -313,9 +314,10 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
     decision support classifies with ``reasoner`` (that of ``kg``); ``cors`` is the CORS policy of
     every route but ``/cds-services`` (default: any origin)."""
     from milia_kg import __version__
+    from milia_kg.serve.apidocs import SPARQL_GET_PARAMETERS, SPARQL_POST_BODY, add_docs_routes
     from milia_kg.serve.cds import add_decision_routes
     from milia_kg.serve.entity import add_entity_routes
-    from milia_kg.serve.page import render_page, static_file
+    from milia_kg.serve.page import example_texts, render_page, static_file
     from milia_kg.serve.vocabulary import add_vocabulary_routes
 
     warm_up()
@@ -332,6 +334,7 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
         version=__version__,
         description="A read-only SPARQL endpoint and the canned query catalogue of the milia "
         f"knowledge graph. Each query: at most {kg.limits.timeout:g} s and {kg.limits.max_rows} rows.",
+        docs_url=None, redoc_url=None,  # /docs is served from the package (apidocs), never from a CDN
     )
 
     app.add_middleware(HeaderPolicy, cors=CorsPolicy() if cors is None else cors)  # inside the log
@@ -391,8 +394,10 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
                 status, media, body = await pool.call((text, wanted), kg.limits.timeout)
         return answer(request, key, status, media, body)
 
-    app.add_api_route("/sparql", sparql, methods=["GET"], operation_id="sparql_get", **sparql_doc)
-    app.add_api_route("/sparql", sparql, methods=["POST"], operation_id="sparql_post", **sparql_doc)
+    app.add_api_route("/sparql", sparql, methods=["GET"], operation_id="sparql_get",
+                      openapi_extra={"parameters": SPARQL_GET_PARAMETERS}, **sparql_doc)
+    app.add_api_route("/sparql", sparql, methods=["POST"], operation_id="sparql_post",
+                      openapi_extra={"requestBody": SPARQL_POST_BODY}, **sparql_doc)
 
     @app.get("/api/queries", summary="The canned query catalogue")
     def list_queries() -> Response:
@@ -424,10 +429,14 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
                               "timeout": kg.limits.timeout, "max_rows": kg.limits.max_rows})
 
     add_decision_routes(app, reasoner)
+    add_docs_routes(app)
+    page_cache: list[bytes] = []
 
     @app.get("/", summary="The web page: a SPARQL editor (YASGUI), a form per canned query, decision support")
     def page() -> Response:
-        return Response(render_page(kg.queries()).encode(), media_type="text/html")
+        if not page_cache:  # the examples are resolved once, on the first request
+            page_cache.append(render_page(kg.queries(), example_texts(kg)).encode())
+        return Response(page_cache[0], media_type="text/html")
 
     @app.get("/static/{path:path}", summary="The page's script and style, and the YASGUI editor (packaged files)",
              responses={404: {"description": "no such file"}})

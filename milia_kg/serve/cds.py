@@ -28,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from milia_kg.decision import json_input
 from milia_kg.errors import CaseProfileError
+from milia_kg.serve.apidocs import CASE_PROFILE_REF
 from milia_kg.serve.http import HTTPError, detached, json_response
 
 __all__ = ["CDS_CORS_HEADERS", "IGNORED_EXTENSION", "MAX_BODY_BYTES", "MAX_PROFILES", "SERVICE",
@@ -279,11 +280,12 @@ async def _check_jwt(request: Request) -> None:
 # ----------------------------------------------------------------------------- routes
 
 
+_PHENOPACKET = {"type": "object", "minProperties": 1, "description": "a GA4GH Phenopacket v2 (JSON; "
+                "known by its top-level fields: subject, phenotypicFeatures, metaData, ...), mapped to a case profile"}
 _PROFILE_BODY = {
     "required": True,
     "content": {
-        _JSON: {"schema": {"type": "object", "description": "A case profile (the case-profile JSON Schema, "
-                           "milia_kg/decision/schemas/case-profile.schema.json)"},
+        _JSON: {"schema": {"anyOf": [CASE_PROFILE_REF, _PHENOPACKET]},
                 "example": {"age_years": 0.02, "sites": ["nose"], "present_at_birth": True}},
         _JSONL[0]: {"schema": {"type": "string", "description": "JSON Lines: one case profile a line"}},
     },
@@ -299,8 +301,8 @@ _CDS_BODY = {
                          " of the patient's Conditions (see the discovery's prefetch templates)"},
             "context": {"type": "object", "properties": {
                 "userId": {"type": "string"}, "patientId": {"type": "string"}, "encounterId": {"type": "string"},
-                "caseProfile": {"type": "object", "description": "extension: a case profile or Phenopacket, "
-                                "classified instead of the prefetch"}}},
+                "caseProfile": {"anyOf": [CASE_PROFILE_REF, _PHENOPACKET], "description": "extension: a case "
+                                "profile or Phenopacket, classified instead of the prefetch"}}},
         }},
         "example": {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
                     "context": {"userId": "Practitioner/example", "patientId": "example",

@@ -8,7 +8,8 @@
   the CDS Hooks specification asks for (:data:`~milia_kg.serve.cds.CDS_CORS_HEADERS`); a preflight
   ``OPTIONS`` is answered here;
 * ``X-Content-Type-Options: nosniff`` on every answer, and on HTML a Content-Security-Policy
-  (:data:`HTML_CSP`: scripts, styles and images from this server only, no framing).
+  (:data:`HTML_CSP`: scripts, styles and images from this server only, no framing), ``/docs``
+  included (its Swagger UI is vendored, :mod:`milia_kg.serve.apidocs`).
 
 ``Allow`` for a 405 comes from :func:`allowed_methods`, the methods of every route on the path.
 
@@ -28,7 +29,7 @@ from typing import Any
 
 from starlette.routing import Match
 
-__all__ = ["DOCS_CSP", "HTML_CSP", "CorsPolicy", "HeaderPolicy", "allowed_methods"]
+__all__ = ["HTML_CSP", "CorsPolicy", "HeaderPolicy", "allowed_methods"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -40,14 +41,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 #: styles allowed (the vendored editor sets ``style`` attributes), inline scripts never.
 HTML_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
             "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-#: FastAPI's own ``/docs`` and ``/redoc`` pages load their assets from a CDN with an inline script;
-#: until those are vendored they get this looser policy (still no framing, no plugins).
-DOCS_CSP = ("default-src 'self' https://cdn.jsdelivr.net; script-src 'self' 'unsafe-inline' "
-            "https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net "
-            "https://fonts.googleapis.com; "
-            "font-src https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com "
-            "https://cdn.redoc.ly; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
-_DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
 _CDS_PREFIX = "/cds-services"
 
 
@@ -154,6 +147,6 @@ class HeaderPolicy:
         if not cds:
             extra.update({k.lower(): v for k, v in self.cors.headers(origin).items()})
         if present.get("content-type", "").startswith("text/html") and "content-security-policy" not in present:
-            extra["content-security-policy"] = DOCS_CSP if path in _DOCS_PATHS else HTML_CSP
+            extra["content-security-policy"] = HTML_CSP
         kept = [(k, v) for k, v in raw if k.lower().decode("latin-1") not in extra]
         return kept + [(k.encode(), v.encode()) for k, v in extra.items()]

@@ -5,6 +5,7 @@ page and the request log, in-process through FastAPI's TestClient; one test of t
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
 import json
@@ -664,6 +665,8 @@ def test_health(client: TestClient) -> None:
 
 
 def test_openapi_is_valid_and_lists_every_route(client: TestClient) -> None:
+    """The OpenAPI document and the app's routes agree both ways (path and method; HEAD is the
+    middleware's, headers.py), and every request body is described by a schema, not a bare object."""
     from openapi_spec_validator import validate
 
     document = client.get("/openapi.json").json()
@@ -675,11 +678,55 @@ def test_openapi_is_valid_and_lists_every_route(client: TestClient) -> None:
         ("/api/classify", "POST"), ("/cds-services", "GET"), ("/cds-services/{service_id}", "POST"),
         ("/cds-services/{service_id}/feedback", "POST"),
         ("/static/{path}", "GET"), ("/entity/{reference}", "GET"), ("/{name}", "GET"),
-        ("/api/values/{param}", "GET"),
+        ("/api/values/{param}", "GET"), ("/docs", "GET"), ("/schemas/case-profile.schema.json", "GET"),
+        ("/api/queries/{name}/sparql", "GET"),
     }
     served = {(route.path.replace(":path}", "}"), m) for route in client.app.routes for m in getattr(route, "methods", ())
-              if route.path not in ("/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc")}
+              if route.path != "/openapi.json"}
     assert served - {(p, "HEAD") for p, _ in served} == listed
+    bodies = {(path, media): content["schema"] for path, item in document["paths"].items() for op in item.values()
+              for media, content in op.get("requestBody", {}).get("content", {}).items()}
+    assert set(bodies) == {
+        ("/sparql", "application/x-www-form-urlencoded"), ("/sparql", "application/sparql-query"),
+        ("/api/classify", "application/json"), ("/api/classify", "application/x-ndjson"),
+        ("/cds-services/{service_id}", "application/json"),
+    }
+    assert bodies[("/sparql", "application/x-www-form-urlencoded")]["properties"]["query"] == {
+        "type": "string", "description": "the SPARQL query"}
+    profile_ref = {"$ref": "#/components/schemas/CaseProfile"}
+    assert profile_ref in bodies[("/api/classify", "application/json")]["anyOf"]
+    assert profile_ref in bodies[("/cds-services/{service_id}", "application/json")]["properties"]["context"][
+        "properties"]["caseProfile"]["anyOf"]
+    shipped = json.loads((REPO / "milia_kg" / "decision" / "schemas" / "case-profile.schema.json").read_text())
+    component = dict(document["components"]["schemas"]["CaseProfile"])
+    assert component.pop("externalDocs")["url"] == "/schemas/case-profile.schema.json"
+    assert component == {k: v for k, v in shipped.items() if k not in ("$schema", "$id")}
+    assert [p["name"] for p in document["paths"]["/sparql"]["get"]["parameters"]] == ["query", "format", "output"]
+
+
+def test_case_profile_schema_is_served_at_the_path_of_its_id(client: TestClient) -> None:
+    path = REPO / "milia_kg" / "decision" / "schemas" / "case-profile.schema.json"
+    response = client.get("/schemas/case-profile.schema.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/schema+json"
+    assert response.content == path.read_bytes()
+    assert json.loads(path.read_text())["$id"] == "https://w3id.org/milia-kg/schemas/case-profile.schema.json"
+
+
+def test_docs_page_loads_swagger_ui_from_the_package(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert re.findall(r'<script src="([^"]+)"', page.text) == ["static/vendor/swagger-ui/swagger-ui-bundle.js",
+                                                              "static/docs.js"]
+    assert "<script>" not in page.text and not re.search(r"""(src|href)=["']?(https?:)?//""", page.text)
+    vendor = WEB / "vendor" / "swagger-ui"
+    sums = dict(reversed(line.split("  ")) for line in (vendor / "SHA256SUMS").read_text().splitlines())
+    for name in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        body = client.get(f"/static/vendor/swagger-ui/{name}").content
+        assert hashlib.sha256(body).hexdigest() == sums[name]
+    assert "Apache License" in client.get("/static/vendor/swagger-ui/LICENSE.txt").text
+    assert client.get("/static/vendor/swagger-ui/NOTICE.txt").text.startswith("swagger-ui\nCopyright")
+    assert client.get("/redoc").status_code == 404  # FastAPI's CDN page is off
 
 
 def test_page(client: TestClient) -> None:
@@ -689,21 +736,49 @@ def test_page(client: TestClient) -> None:
     page = response.text
     for name in load_catalogue():
         assert f'id="form-{name}"' in page
-        assert f'<option value="{name}">' in page
+        assert f'<option value="{name}"{" selected" if name == "conditions_at_site" else ""}>' in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing fetched from elsewhere
     assert "$" not in page.replace("$$", "")  # every template placeholder filled
     # the editor: YASGUI from the package, pre-filled from the catalogue island (every query's text)
-    assert re.findall(r'<script src="([^"]+)"', page) == ["static/vendor/yasgui/yasgui.min.js", "static/page.js"]
+    assert re.findall(r'<script src="([^"]+)"', page) == ["static/vendor/yasgui/yasgui.min.js", "static/cards.js",
+                                                           "static/page.js"]
     assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', page) == [
         "static/vendor/yasgui/yasgui.min.css", "static/page.css"]
-    island = re.search(r'<script type="application/json" id="catalogue">(.*?)</script>', page, re.S).group(1)
-    assert json.loads(island) == {q.name: {"summary": q.summary, "text": q.text} for q in load_catalogue().values()}
+    island = json.loads(re.search(r'<script type="application/json" id="catalogue">(.*?)</script>', page, re.S).group(1))
+    kg = KnowledgeGraph.open()
+    assert island["default"] == "conditions_at_site"
+    assert island["prefixes"]["mkg"] == "https://w3id.org/milia-kg/"
+    assert island["queries"] == {q.name: {"summary": q.summary, "text": q.text,
+                                          "example": kg.bound_text(q, **dict(q.example))}
+                                 for q in load_catalogue().values()}
+    for name, entry in island["queries"].items():  # each example answers on the served graph (but HPO's)
+        rows = client.post("/sparql", content=entry["example"], headers={
+            "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}).json()
+        assert bool(rows["results"]["bindings"]) == (name != "associated_disorders"), name
     profile = re.search(r'<textarea id="classify-profile"[^>]*>(.*?)</textarea>', page, re.S).group(1)
     assert client.post("/api/classify", content=html.unescape(profile).encode(),
                        headers={"Content-Type": "application/json"}).status_code == 200
 
 
 WEB = REPO / "milia_kg" / "serve" / "web"
+
+
+def test_bound_query_text(client: TestClient) -> None:
+    """A canned query's SPARQL with a value typed as a label: bound as the resolved IRI, the rest of the
+    text as in the catalogue; a value that resolves to nothing is a 400, never pasted in."""
+    text = load_catalogue()["body_sites"].text
+    response = client.get("/api/queries/body_sites/sparql", params={"condition": "primary milia"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/sparql-query; charset=utf-8"
+    offset = text.index("{", text.index("WHERE")) + 1
+    assert response.text == text[:offset] + " BIND(<https://w3id.org/milia-kg/PrimaryMilia> AS ?condition)" + text[offset:]
+    hostile = client.get("/api/queries/body_sites/sparql", params={"condition": "x> } ; DROP ALL ; #"})
+    assert hostile.status_code == 400 and hostile.json()["error"] == "bad_parameter"
+    assert "DROP" not in client.get("/api/queries/body_sites/sparql").text  # no value: the bare text
+    assert client.get("/api/queries/body_sites/sparql").text == text
+    assert client.get("/api/queries/nope/sparql").status_code == 404
+    twice = client.get("/api/queries/body_sites/sparql?condition=milia&condition=milia")
+    assert twice.status_code == 400
 
 
 @pytest.mark.parametrize(("path", "media"), [
@@ -713,6 +788,7 @@ WEB = REPO / "milia_kg" / "serve" / "web"
     ("vendor/yasgui/yasgui.min.js.LICENSE.txt", "text/plain; charset=utf-8"),
     ("vendor/yasgui/README.md", "text/markdown; charset=utf-8"),
     ("page.js", "text/javascript; charset=utf-8"),
+    ("cards.js", "text/javascript; charset=utf-8"),
     ("page.css", "text/css; charset=utf-8"),
 ])
 def test_static_files_are_the_packaged_bytes(client: TestClient, path: str, media: str) -> None:

@@ -266,6 +266,15 @@ max_rows_option = click.option(
     "--max-rows", metavar="N", type=int, default=100_000, show_default=True,
     help="Stop a query that returns more rows (or triples).",
 )
+merge_timeout_option = click.option(
+    "--merge-timeout", metavar="SECONDS", type=float, default=300.0, show_default=True,
+    help="Stop building the --merge union (parsing, reasoning, loading) if it takes longer in all.",
+)
+merge_max_triples_option = click.option(
+    "--merge-max-triples", metavar="N", type=click.IntRange(min=0), default=None,
+    help="Refuse a --merge union whose reasoned closure would hold more triples [default: 10 times the "
+    "triples read, at least 1,000,000; 0: no cap].",
+)
 allow_service_option = click.option(
     "--allow-service", "allow_service", multiple=True, metavar="URL",
     help="Let a SERVICE clause call this endpoint IRI (refused by default: no outbound requests). Repeatable.",
@@ -276,14 +285,24 @@ def graph_source_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that ``query`` and ``sparql`` share: output format, the graph to ask (engine,
     endpoint and graph, reasoner, merges, a kept store) and the limits of one query."""
     for option in reversed((format_option, wide_option, engine_option, endpoint_option, graph_option,
-                            query_reasoner_option, merge_option, store_option, timeout_option, max_rows_option,
-                            allow_service_option)):
+                            query_reasoner_option, merge_option, merge_timeout_option, merge_max_triples_option,
+                            store_option, timeout_option, max_rows_option, allow_service_option)):
         command = option(command)
     return command
 
 
+def _merge_budget(seconds: float, max_triples: int | None, time_option: str, size_option: str) -> Any:
+    """The limits of a merge, its clock started now (:mod:`milia_kg.reasoner.budget`)."""
+    from milia_kg.reasoner.budget import Budget
+
+    if not seconds > 0:
+        raise click.BadParameter("must be a positive number of seconds", param_hint=time_option)
+    return Budget.start(seconds, max_triples, time_option=time_option, size_option=size_option)
+
+
 def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ...] = (),
-          limits: dict[str, Any] | None = None, graph: str | None = None, store: str | None = None) -> Any:
+          limits: dict[str, Any] | None = None, graph: str | None = None, store: str | None = None,
+          merge_limits: tuple[float, int | None] = (300.0, None)) -> Any:
     from milia_kg.query.kg import KnowledgeGraph
 
     limits = limits or {}
@@ -299,7 +318,11 @@ def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ..
     if merge or store:
         from milia_kg.merge.store import open_merged, open_store
 
-        kg = open_store(store, engine=engine) if store else open_merged(merge, reasoner=reasoner, engine=engine)
+        if store:
+            kg = open_store(store, engine=engine)
+        else:
+            budget = _merge_budget(*merge_limits, "--merge-timeout", "--merge-max-triples")
+            kg = open_merged(merge, reasoner=reasoner, engine=engine, budget=budget)
         return kg.with_limits(**limits)
     return KnowledgeGraph.open(engine=engine, reasoner=reasoner).with_limits(**limits)
 
@@ -409,13 +432,15 @@ def values_command(param: str, query_name: str | None, fmt: str, reasoner: str) 
 @graph_source_options
 def query_command(name: str, params: tuple[str, ...], fmt: str, wide: bool, engine: str,
                   endpoint: str | None, graph: str | None, reasoner: str, merge: tuple[str, ...],
+                  merge_timeout: float, merge_max_triples: int | None,
                   store: str | None, timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the canned query NAME (see 'milia-kg queries')."""
     from milia_kg.query.formatting import render
 
     values = _parse_params(params)
     kg = _open(engine, endpoint, reasoner, merge,
-               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store)
+               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store,
+               (merge_timeout, merge_max_triples))
     click.echo(render(kg.run(name, **values), fmt, wide=wide))
 
 
@@ -437,7 +462,8 @@ def _read_text(source: str, limit: int) -> str:
 @click.argument("source", metavar="FILE")
 @graph_source_options
 def sparql_command(source: str, fmt: str, wide: bool, engine: str, endpoint: str | None,
-                   graph: str | None, reasoner: str, merge: tuple[str, ...], store: str | None,
+                   graph: str | None, reasoner: str, merge: tuple[str, ...], merge_timeout: float,
+                   merge_max_triples: int | None, store: str | None,
                    timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the SPARQL query in FILE ('-' reads standard input)."""
     from milia_kg.base import files as user_files
@@ -445,7 +471,8 @@ def sparql_command(source: str, fmt: str, wide: bool, engine: str, endpoint: str
 
     text = _read_text(source, user_files.MAX_QUERY_FILE_BYTES)
     kg = _open(engine, endpoint, reasoner, merge,
-               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store)
+               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store,
+               (merge_timeout, merge_max_triples))
     click.echo(render(kg.sparql_result(text), fmt, wide=wide))
 
 
@@ -491,8 +518,13 @@ def classify_command(source: str, fmt: str, jsonl: bool, reasoner: str) -> None:
 @click.option("--out", "out", metavar="DIR|FILE", required=True, type=click.Path(),
               help="A new file merged.owl, .ttl or .nt (RDF/XML, Turtle, N-Triples) to write the merged "
               "graph to; any other name is the store folder to create (new or empty).")
+@click.option("--timeout", metavar="SECONDS", type=float, default=300.0, show_default=True,
+              help="Stop the merge (parsing, reasoning, writing) if it takes longer in all; nothing is written.")
+@click.option("--max-triples", metavar="N", type=click.IntRange(min=0), default=None,
+              help="Refuse a merge whose reasoned closure would hold more triples [default: 10 times the "
+              "triples read, at least 1,000,000; 0: no cap].")
 @_reasoner_option("Reasoner that closes the union.")
-def merge_command(files: tuple[str, ...], out: str, reasoner: str) -> None:
+def merge_command(files: tuple[str, ...], out: str, timeout: float, max_triples: int | None, reasoner: str) -> None:
     """Merge the graph with ontology FILEs (OBO, OBO Graphs JSON, OWL/XML, OWL functional syntax, RDF/XML,
     Turtle, N-Triples, JSON-LD, gzipped or not) and reason; write the result to a file (as robot merge +
     reason) or keep it as an Oxigraph store in DIR."""
@@ -501,13 +533,14 @@ def merge_command(files: tuple[str, ...], out: str, reasoner: str) -> None:
     from milia_kg.merge.export import export, is_export
     from milia_kg.merge.store import MARKER, build_store
 
+    budget = _merge_budget(timeout, max_triples, "--timeout", "--max-triples")
     with atomic.sigterm_raises():  # a kill removes the temporary folder or file as Ctrl-C does (exit 130)
         if is_export(out):
             with progress.steps(len(files) + 2, "merge") as step:
-                written = export(files, out, reasoner=reasoner, step=step)
+                written = export(files, out, reasoner=reasoner, step=step, budget=budget)
             click.echo(f"{out}: {written} triples ({reasoner} closure of the graph and {len(files)} file(s))")
             return
-        folder = build_store(files, out, reasoner=reasoner)
+        folder = build_store(files, out, reasoner=reasoner, budget=budget)
     meta = user_files.read_json(user_files.read_limited(folder / MARKER, user_files.MAX_RECORD_BYTES), MARKER)
     click.echo(f"{folder}: {meta['triples']} triples ({reasoner} closure of the graph and {len(files)} file(s))")
 

@@ -84,7 +84,7 @@ prp-spo1      _engine.Engine._on_property, _schema._subproperty
 prp-spo2      _engine.Engine._on_property, _engine.Engine.extend_chain,
               _schema._chain_axiom
 prp-symp      _engine.Engine.apply_characteristics
-prp-trp       _engine.Engine.apply_characteristics
+prp-trp       _engine.Engine.apply_characteristics, _engine.Engine._transitive
 scm-avf1      _schema._restriction_subsumptions, _schema._subclass
 scm-avf2      _schema._restriction_subsumptions, _schema._subproperty
 scm-cls       _schema._declared_class

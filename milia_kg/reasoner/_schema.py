@@ -12,6 +12,7 @@ owlrl's.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -53,7 +54,7 @@ def class_handlers(e: Engine) -> dict[int, Callable[[int], None]]:
     for meta in (v.OBJECT_PROPERTY, v.DATATYPE_PROPERTY, v.RDF_PROPERTY):
         handlers[meta] = lambda p: _declared_property(e, p)
     for meta in (v.SYMMETRIC, v.TRANSITIVE, v.FUNCTIONAL, v.INVERSE_FUNCTIONAL):
-        handlers[meta] = lambda p: _characteristic(e, p)
+        handlers[meta] = functools.partial(_characteristic, e, meta=meta)
     return handlers
 
 
@@ -348,9 +349,12 @@ def _declared_property(e: Engine, p: int) -> None:
     e.add(p, e.v.EQP, p)
 
 
-def _characteristic(e: Engine, p: int) -> None:
-    """``p`` became symmetric/transitive/functional/inverse-functional: replay its triples."""
+def _characteristic(e: Engine, p: int, *, meta: int) -> None:
+    """``p`` became symmetric/transitive/functional/inverse-functional: replay its triples (unless
+    the characteristic was asserted: then every triple of ``p`` met it when popped)."""
     e.watched.add(p)
+    if (p, meta) in e.characterised:
+        return
     chars = e.spo[e.v.TYPE].get(p, _NONE)
     for s, objects in list(e.spo.get(p, {}).items()):
         for o in tuple(objects):

@@ -482,21 +482,28 @@ def sparql_command(source: str, fmt: str, wide: bool, engine: str, endpoint: str
               show_default=True, help="Output format (cards: CDS Hooks cards).")
 @click.option("--jsonl", is_flag=True,
               help="FILE holds one profile per line; one result per line (a bad line gets an error object).")
+@click.option("--timeout", metavar="SECONDS", type=float, default=300.0, show_default=True,
+              help="Stop if classifying (the whole batch with --jsonl) takes longer; the results so far are kept.")
 @query_reasoner_option
-def classify_command(source: str, fmt: str, jsonl: bool, reasoner: str) -> None:
+def classify_command(source: str, fmt: str, jsonl: bool, timeout: float, reasoner: str) -> None:
     """Classify the case profile in FILE ('-' reads standard input) into milia subtypes, with advice."""
     from milia_kg.base import files as user_files
     from milia_kg.decision import api, render
+    from milia_kg.decision.deadline import Deadline
 
+    if not timeout > 0:
+        raise click.BadParameter("must be a positive number of seconds", param_hint="--timeout")
+
+    deadline = Deadline.start(timeout)
     text = _read_text(source, user_files.MAX_RDF_FILE_BYTES if jsonl else user_files.MAX_QUERY_FILE_BYTES)
     show = {"json": render.to_json, "text": render.to_text, "cards": render.to_cards_json}[fmt]
     if not jsonl:
-        click.echo(show(api.classify(render.parse_profile(text), reasoner)))
+        click.echo(show(api.classify(render.parse_profile(text), reasoner, deadline)))
         return
     failed = 0
     for number, line in render.jsonl_lines(text):
         try:
-            result = api.classify(render.parse_profile(line, number), reasoner)
+            result = api.classify(render.parse_profile(line, number), reasoner, deadline)
         except CaseProfileError as error:
             failed += 1
             message = str(CaseProfileError(error.field, error.reason, line=number))
@@ -580,7 +587,7 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0 picks a free one and prints it).")
 @click.option("--timeout", metavar="SECONDS", type=float, default=None,
-              help="Stop a query that runs longer (default 10).")
+              help="Stop a query, or a classify or CDS Hooks request, that runs longer (default 10).")
 @click.option("--max-rows", metavar="N", type=int, default=None,
               help="Refuse an answer with more rows or triples (default 10000).")
 @click.option("--max-concurrent", metavar="N", type=int, default=4, show_default=True,

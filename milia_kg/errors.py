@@ -21,6 +21,7 @@ __all__ = [
     "AnswerSizeError",
     "CaseProfileError",
     "CheckFailedError",
+    "ClassifyTimeoutError",
     "EndpointError",
     "InconsistencyError",
     "InputFileError",
@@ -396,6 +397,21 @@ class AnswerSizeError(QueryLimitError):
 
 class MemoryLimitError(QueryLimitError, MemoryError):
     """A query needed more memory than the limit of its evaluation."""
+
+
+class ClassifyTimeoutError(MiliaKGError, TimeoutError):
+    """Classifying a profile, or a batch of them, was not finished within its time limit.
+
+    >>> str(ClassifyTimeoutError(10))
+    'classification stopped: not finished within the time limit of 10 s (--timeout)'
+    """
+
+    def __init__(self, seconds: float, option: str = "--timeout") -> None:
+        self.seconds, self.option = seconds, option
+        super().__init__(seconds, option)
+
+    def __str__(self) -> str:
+        return f"classification stopped: not finished within the time limit of {self.seconds:g} s ({self.option})"
 
 
 class MergeLimitError(MiliaKGError, RuntimeError):

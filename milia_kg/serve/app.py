@@ -316,7 +316,7 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
         return json_response({"status": "ok", "triples": kg.triple_count(),
                               "timeout": kg.limits.timeout, "max_rows": kg.limits.max_rows})
 
-    add_decision_routes(app, reasoner)
+    add_decision_routes(app, reasoner, kg.limits.timeout)  # the same time limit a request
 
     @app.get("/", summary="The web page: a SPARQL editor (YASGUI), a form per canned query, decision support")
     def page() -> Response:

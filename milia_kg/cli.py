@@ -602,6 +602,8 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
               help="Refuse a request body larger than this (413).")
 @click.option("--read-timeout", metavar="SECONDS", type=float, default=10.0, show_default=True,
               help="Close a connection whose request headers, or body, take longer.")
+@click.option("--max-connections", metavar="N", type=int, default=1000, show_default=True,
+              help="Open connections; a request on one more is answered 503 with Retry-After.")
 @click.option("--allow-host", "allow_hosts", metavar="NAME", multiple=True,
               help="Answer requests with this Host name too (loopback names and --host always are).")
 @click.option("--cors", metavar="ORIGINS", default="*", show_default=True,
@@ -618,7 +620,8 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
 @query_reasoner_option
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int | None,
                   max_concurrent: int, memory_budget: int, max_waiting: int, max_bytes: int, max_body: int,
-                  read_timeout: float, allow_hosts: tuple[str, ...], cors: str, cds_jwks: str | None,
+                  read_timeout: float, max_connections: int, allow_hosts: tuple[str, ...], cors: str,
+                  cds_jwks: str | None,
                   cds_issuer: tuple[str, ...], cds_fhir_server: tuple[str, ...], reasoner: str) -> None:
     """Serve the graph read-only over HTTP: SPARQL at /sparql, the catalogue at /api/queries, decision
     support at /api/classify and /cds-services (CDS Hooks), a web page at /."""
@@ -634,7 +637,7 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int | N
 
     limits = ServeLimits(max_concurrent=max_concurrent, memory_budget=memory_budget << 20,
                          max_waiting=max_waiting, max_bytes=max_bytes, max_body=max_body,
-                         read_timeout=read_timeout, hosts=allow_hosts)
+                         read_timeout=read_timeout, max_connections=max_connections, hosts=allow_hosts)
     if cds_issuer and not cds_jwks:
         raise click.UsageError("--cds-issuer needs --cds-jwks")
     if cds_jwks:

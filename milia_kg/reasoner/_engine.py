@@ -15,6 +15,7 @@ reaches the least fixpoint of the rules.  The schema-level handlers live in
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -134,20 +135,21 @@ class Engine:
         cap = budget.cap(asserted)
         if cap is not None and asserted > cap:
             raise budget.over_size(cap)
-        self.add = self._make_inserter(schedule=True, cap=None if cap is None else (cap - asserted, cap))
+        if cap is not None:
+            self.add = self._make_inserter(schedule=True, limit=(cap - asserted, lambda: budget.over_size(cap)))
 
-    def _make_inserter(self, schedule: bool, cap: tuple[int, int] | None = None) -> Callable[[int, int, int], bool]:
+    def _make_inserter(self, schedule: bool, limit: tuple[int, Callable[[], Exception]] | None = None,
+                       ) -> Callable[[int, int, int], bool]:
         """A closure inserting a triple (and, if ``schedule``, putting it on the agenda).
 
         The closure returns ``False`` if the triple was already stored.  It is the
-        engine's innermost operation, hence a closure over local names.  With ``cap``
-        (derived triples allowed, the total cap for the message) it raises
-        :class:`~milia_kg.errors.MergeSizeError` past that many derived triples.
+        engine's innermost operation, hence a closure over local names.  With ``limit``
+        (the derived triples allowed, the error past them) it raises that error when
+        one more is derived.
         """
         spo, pos, kinds = self.spo, self.pos, self.kinds
         push, record, derived = self.agenda.append, self.derived.append, self.derived
-        most = cap[0] if cap is not None else -1
-        budget = self.budget
+        most, over = limit if limit is not None else (sys.maxsize, _unlimited)
 
         def insert(s: int, p: int, o: int) -> bool:
             by_s = spo.get(p)
@@ -177,8 +179,8 @@ class Engine:
                 triple = (s, p, o)
                 push(triple)
                 record(triple)
-                if most >= 0 and len(derived) > most and budget is not None and cap is not None:
-                    raise budget.over_size(cap[1])
+                if len(derived) > most:
+                    raise over()
             return True
 
         return insert
@@ -440,6 +442,11 @@ class Engine:
             add(s, p2, o)
         for o2 in tuple(same.get(o, ())):
             add(s, p, o2)
+
+
+def _unlimited() -> Exception:
+    """The error of an inserter without a limit (never raised: no count exceeds ``sys.maxsize``)."""
+    return OverflowError("no limit")
 
 
 class _Vocab:

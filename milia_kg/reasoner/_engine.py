@@ -73,6 +73,9 @@ class Engine:
         #: not derive, by subclass (see ``_schema._subclass``).
         self.sco_extended: set[tuple[int, int]] = set()
         self.sco_base: dict[int, set[int]] = {}
+        #: the same split for rdfs:subPropertyOf (see ``_schema._subproperty``).
+        self.spo_extended: set[tuple[int, int]] = set()
+        self.spo_base: dict[int, set[int]] = {}
         #: the same split for transitive properties: triples their rule derived and has not yet evaluated,
         #: and, by transitive property and subject, the objects of the others (see :meth:`_transitive`).
         self.trp_extended: set[tuple[int, int, int]] = set()

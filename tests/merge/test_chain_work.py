@@ -102,3 +102,21 @@ def test_part_of_chain_work_is_proportional_to_its_closure(tmp_path: Path, seed:
     # 200 more terms add 39,900 part_of and as many has_part triples
     assert big_triples - small_triples >= 2 * 39_900
     assert big_work - small_work < 3 * (big_triples - small_triples)
+
+
+def _property_chain(path: Path, n: int) -> Path:
+    """An OBO file of n relations (Typedefs), each ``is_a`` (rdfs:subPropertyOf) the one before."""
+    lines = ["format-version: 1.2", "ontology: chain", ""]
+    for i in range(n):
+        lines += ["[Typedef]", f"id: r{i}", f"name: relation {i}", *([f"is_a: r{i - 1}"] if i else []), ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_subproperty_chain_work_is_proportional_to_its_closure(tmp_path: Path) -> None:
+    """scm-spo was evaluated on both sides for every triple, as scm-sco had been: 4.6 million
+    insertions for 300 relations, 45 s for an 800-relation file of 40 KB (3.3 s now)."""
+    small_triples, small_work = _insertions([_property_chain(tmp_path / "r100.obo", 100)])
+    big_triples, big_work = _insertions([_property_chain(tmp_path / "r300.obo", 300)])
+    assert big_triples - small_triples >= 39_900  # the subPropertyOf pairs the 200 more relations add
+    assert big_work - small_work < 3 * (big_triples - small_triples)

@@ -266,6 +266,15 @@ max_rows_option = click.option(
     "--max-rows", metavar="N", type=int, default=100_000, show_default=True,
     help="Stop a query that returns more rows (or triples).",
 )
+merge_timeout_option = click.option(
+    "--merge-timeout", metavar="SECONDS", type=float, default=300.0, show_default=True,
+    help="Stop building the --merge union (parsing, reasoning, loading) if it takes longer in all.",
+)
+merge_max_triples_option = click.option(
+    "--merge-max-triples", metavar="N", type=click.IntRange(min=0), default=None,
+    help="Refuse a --merge union whose reasoned closure would hold more triples [default: 10 times the "
+    "triples read, at least 1,000,000; 0: no cap].",
+)
 allow_service_option = click.option(
     "--allow-service", "allow_service", multiple=True, metavar="URL",
     help="Let a SERVICE clause call this endpoint IRI (refused by default: no outbound requests). Repeatable.",
@@ -276,14 +285,24 @@ def graph_source_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that ``query`` and ``sparql`` share: output format, the graph to ask (engine,
     endpoint and graph, reasoner, merges, a kept store) and the limits of one query."""
     for option in reversed((format_option, wide_option, engine_option, endpoint_option, graph_option,
-                            query_reasoner_option, merge_option, store_option, timeout_option, max_rows_option,
-                            allow_service_option)):
+                            query_reasoner_option, merge_option, merge_timeout_option, merge_max_triples_option,
+                            store_option, timeout_option, max_rows_option, allow_service_option)):
         command = option(command)
     return command
 
 
+def _merge_budget(seconds: float, max_triples: int | None, time_option: str, size_option: str) -> Any:
+    """The limits of a merge, its clock started now (:mod:`milia_kg.reasoner.budget`)."""
+    from milia_kg.reasoner.budget import Budget
+
+    if not seconds > 0:
+        raise click.BadParameter("must be a positive number of seconds", param_hint=time_option)
+    return Budget.start(seconds, max_triples, time_option=time_option, size_option=size_option)
+
+
 def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ...] = (),
-          limits: dict[str, Any] | None = None, graph: str | None = None, store: str | None = None) -> Any:
+          limits: dict[str, Any] | None = None, graph: str | None = None, store: str | None = None,
+          merge_limits: tuple[float, int | None] = (300.0, None)) -> Any:
     from milia_kg.query.kg import KnowledgeGraph
 
     limits = limits or {}
@@ -299,7 +318,11 @@ def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ..
     if merge or store:
         from milia_kg.merge.store import open_merged, open_store
 
-        kg = open_store(store, engine=engine) if store else open_merged(merge, reasoner=reasoner, engine=engine)
+        if store:
+            kg = open_store(store, engine=engine)
+        else:
+            budget = _merge_budget(*merge_limits, "--merge-timeout", "--merge-max-triples")
+            kg = open_merged(merge, reasoner=reasoner, engine=engine, budget=budget)
         return kg.with_limits(**limits)
     return KnowledgeGraph.open(engine=engine, reasoner=reasoner).with_limits(**limits)
 
@@ -409,13 +432,15 @@ def values_command(param: str, query_name: str | None, fmt: str, reasoner: str) 
 @graph_source_options
 def query_command(name: str, params: tuple[str, ...], fmt: str, wide: bool, engine: str,
                   endpoint: str | None, graph: str | None, reasoner: str, merge: tuple[str, ...],
+                  merge_timeout: float, merge_max_triples: int | None,
                   store: str | None, timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the canned query NAME (see 'milia-kg queries')."""
     from milia_kg.query.formatting import render
 
     values = _parse_params(params)
     kg = _open(engine, endpoint, reasoner, merge,
-               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store)
+               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store,
+               (merge_timeout, merge_max_triples))
     click.echo(render(kg.run(name, **values), fmt, wide=wide))
 
 
@@ -437,7 +462,8 @@ def _read_text(source: str, limit: int) -> str:
 @click.argument("source", metavar="FILE")
 @graph_source_options
 def sparql_command(source: str, fmt: str, wide: bool, engine: str, endpoint: str | None,
-                   graph: str | None, reasoner: str, merge: tuple[str, ...], store: str | None,
+                   graph: str | None, reasoner: str, merge: tuple[str, ...], merge_timeout: float,
+                   merge_max_triples: int | None, store: str | None,
                    timeout: float, max_rows: int, allow_service: tuple[str, ...]) -> None:
     """Run the SPARQL query in FILE ('-' reads standard input)."""
     from milia_kg.base import files as user_files
@@ -445,7 +471,8 @@ def sparql_command(source: str, fmt: str, wide: bool, engine: str, endpoint: str
 
     text = _read_text(source, user_files.MAX_QUERY_FILE_BYTES)
     kg = _open(engine, endpoint, reasoner, merge,
-               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store)
+               {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store,
+               (merge_timeout, merge_max_triples))
     click.echo(render(kg.sparql_result(text), fmt, wide=wide))
 
 
@@ -455,21 +482,28 @@ def sparql_command(source: str, fmt: str, wide: bool, engine: str, endpoint: str
               show_default=True, help="Output format (cards: CDS Hooks cards).")
 @click.option("--jsonl", is_flag=True,
               help="FILE holds one profile per line; one result per line (a bad line gets an error object).")
+@click.option("--timeout", metavar="SECONDS", type=float, default=300.0, show_default=True,
+              help="Stop if classifying (the whole batch with --jsonl) takes longer; the results so far are kept.")
 @query_reasoner_option
-def classify_command(source: str, fmt: str, jsonl: bool, reasoner: str) -> None:
+def classify_command(source: str, fmt: str, jsonl: bool, timeout: float, reasoner: str) -> None:
     """Classify the case profile in FILE ('-' reads standard input) into milia subtypes, with advice."""
     from milia_kg.base import files as user_files
     from milia_kg.decision import api, render
+    from milia_kg.decision.deadline import Deadline
 
+    if not timeout > 0:
+        raise click.BadParameter("must be a positive number of seconds", param_hint="--timeout")
+
+    deadline = Deadline.start(timeout)
     text = _read_text(source, user_files.MAX_RDF_FILE_BYTES if jsonl else user_files.MAX_QUERY_FILE_BYTES)
     show = {"json": render.to_json, "text": render.to_text, "cards": render.to_cards_json}[fmt]
     if not jsonl:
-        click.echo(show(api.classify(render.parse_profile(text), reasoner)))
+        click.echo(show(api.classify(render.parse_profile(text), reasoner, deadline)))
         return
     failed = 0
     for number, line in render.jsonl_lines(text):
         try:
-            result = api.classify(render.parse_profile(line, number), reasoner)
+            result = api.classify(render.parse_profile(line, number), reasoner, deadline)
         except CaseProfileError as error:
             failed += 1
             message = str(CaseProfileError(error.field, error.reason, line=number))
@@ -491,8 +525,13 @@ def classify_command(source: str, fmt: str, jsonl: bool, reasoner: str) -> None:
 @click.option("--out", "out", metavar="DIR|FILE", required=True, type=click.Path(),
               help="A new file merged.owl, .ttl or .nt (RDF/XML, Turtle, N-Triples) to write the merged "
               "graph to; any other name is the store folder to create (new or empty).")
+@click.option("--timeout", metavar="SECONDS", type=float, default=300.0, show_default=True,
+              help="Stop the merge (parsing, reasoning, writing) if it takes longer in all; nothing is written.")
+@click.option("--max-triples", metavar="N", type=click.IntRange(min=0), default=None,
+              help="Refuse a merge whose reasoned closure would hold more triples [default: 10 times the "
+              "triples read, at least 1,000,000; 0: no cap].")
 @_reasoner_option("Reasoner that closes the union.")
-def merge_command(files: tuple[str, ...], out: str, reasoner: str) -> None:
+def merge_command(files: tuple[str, ...], out: str, timeout: float, max_triples: int | None, reasoner: str) -> None:
     """Merge the graph with ontology FILEs (OBO, OBO Graphs JSON, OWL/XML, OWL functional syntax, RDF/XML,
     Turtle, N-Triples, JSON-LD, gzipped or not) and reason; write the result to a file (as robot merge +
     reason) or keep it as an Oxigraph store in DIR."""
@@ -501,13 +540,14 @@ def merge_command(files: tuple[str, ...], out: str, reasoner: str) -> None:
     from milia_kg.merge.export import export, is_export
     from milia_kg.merge.store import MARKER, build_store
 
+    budget = _merge_budget(timeout, max_triples, "--timeout", "--max-triples")
     with atomic.sigterm_raises():  # a kill removes the temporary folder or file as Ctrl-C does (exit 130)
         if is_export(out):
             with progress.steps(len(files) + 2, "merge") as step:
-                written = export(files, out, reasoner=reasoner, step=step)
+                written = export(files, out, reasoner=reasoner, step=step, budget=budget)
             click.echo(f"{out}: {written} triples ({reasoner} closure of the graph and {len(files)} file(s))")
             return
-        folder = build_store(files, out, reasoner=reasoner)
+        folder = build_store(files, out, reasoner=reasoner, budget=budget)
     meta = user_files.read_json(user_files.read_limited(folder / MARKER, user_files.MAX_RECORD_BYTES), MARKER)
     click.echo(f"{folder}: {meta['triples']} triples ({reasoner} closure of the graph and {len(files)} file(s))")
 
@@ -547,7 +587,7 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0 picks a free one and prints it).")
 @click.option("--timeout", metavar="SECONDS", type=float, default=None,
-              help="Stop a query that runs longer (default 10).")
+              help="Stop a query, or a classify or CDS Hooks request, that runs longer (default 10).")
 @click.option("--max-rows", metavar="N", type=int, default=None,
               help="Refuse an answer with more rows or triples (default 10000).")
 @click.option("--max-concurrent", metavar="N", type=int, default=4, show_default=True,
@@ -562,6 +602,8 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
               help="Refuse a request body larger than this (413).")
 @click.option("--read-timeout", metavar="SECONDS", type=float, default=10.0, show_default=True,
               help="Close a connection whose request headers, or body, take longer.")
+@click.option("--max-connections", metavar="N", type=int, default=1000, show_default=True,
+              help="Open connections; a request on one more is answered 503 with Retry-After.")
 @click.option("--allow-host", "allow_hosts", metavar="NAME", multiple=True,
               help="Answer requests with this Host name too (loopback names and --host always are).")
 @click.option("--cors", metavar="ORIGINS", default="*", show_default=True,
@@ -585,9 +627,9 @@ def push_command(endpoint: str, graph: str | None, with_asserted: bool, update_u
 @store_option
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int | None,
                   max_concurrent: int, memory_budget: int, max_waiting: int, max_bytes: int, max_body: int,
-                  read_timeout: float, allow_hosts: tuple[str, ...], cors: str, cds_jwks: tuple[str, ...],
-                  cds_issuer: tuple[str, ...], cds_fhir_server: tuple[str, ...], processes: int,
-                  answer_cache: bool, reasoner: str, store: str | None) -> None:
+                  read_timeout: float, max_connections: int, allow_hosts: tuple[str, ...], cors: str,
+                  cds_jwks: tuple[str, ...], cds_issuer: tuple[str, ...], cds_fhir_server: tuple[str, ...],
+                  processes: int, answer_cache: bool, reasoner: str, store: str | None) -> None:
     """Serve the graph read-only over HTTP: SPARQL at /sparql, the catalogue at /api/queries, decision
     support at /api/classify and /cds-services (CDS Hooks), a web page at /. With --store DIR, the
     kept merged store DIR (from 'milia-kg merge FILE... --out DIR') is served instead, read-only,
@@ -604,7 +646,8 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int | N
 
     limits = ServeLimits(max_concurrent=max_concurrent, memory_budget=memory_budget << 20,
                          max_waiting=max_waiting, max_bytes=max_bytes, max_body=max_body,
-                         read_timeout=read_timeout, hosts=allow_hosts, answer_cache=answer_cache)
+                         read_timeout=read_timeout, max_connections=max_connections, hosts=allow_hosts,
+                         answer_cache=answer_cache)
     if cds_issuer and not cds_jwks:
         raise click.UsageError("--cds-issuer needs --cds-jwks")
     if cds_jwks:

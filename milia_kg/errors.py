@@ -21,11 +21,15 @@ __all__ = [
     "AnswerSizeError",
     "CaseProfileError",
     "CheckFailedError",
+    "ClassifyTimeoutError",
     "EndpointError",
     "InconsistencyError",
     "InputFileError",
     "InvalidQueryError",
     "MemoryLimitError",
+    "MergeLimitError",
+    "MergeSizeError",
+    "MergeTimeoutError",
     "MiliaKGError",
     "OutputError",
     "ParameterError",
@@ -393,6 +397,58 @@ class AnswerSizeError(QueryLimitError):
 
 class MemoryLimitError(QueryLimitError, MemoryError):
     """A query needed more memory than the limit of its evaluation."""
+
+
+class ClassifyTimeoutError(MiliaKGError, TimeoutError):
+    """Classifying a profile, or a batch of them, was not finished within its time limit.
+
+    >>> str(ClassifyTimeoutError(10))
+    'classification stopped: not finished within the time limit of 10 s (--timeout)'
+    """
+
+    def __init__(self, seconds: float, option: str = "--timeout") -> None:
+        self.seconds, self.option = seconds, option
+        super().__init__(seconds, option)
+
+    def __str__(self) -> str:
+        return f"classification stopped: not finished within the time limit of {self.seconds:g} s ({self.option})"
+
+
+class MergeLimitError(MiliaKGError, RuntimeError):
+    """A merge went over one of its limits (time, size of the reasoned union): it was stopped, and
+    what it had written (a temporary folder or file) was removed."""
+
+
+class MergeTimeoutError(MergeLimitError, TimeoutError):
+    """A merge was not finished within its time limit.
+
+    >>> str(MergeTimeoutError(300, "--timeout"))
+    'merge stopped: not finished within the time limit of 300 s (--timeout)'
+    """
+
+    def __init__(self, seconds: float, option: str = "--timeout") -> None:
+        self.seconds, self.option = seconds, option
+        super().__init__(seconds, option)
+
+    def __str__(self) -> str:
+        return f"merge stopped: not finished within the time limit of {self.seconds:g} s ({self.option})"
+
+
+class MergeSizeError(MergeLimitError, MemoryError):
+    """The reasoned union would hold more triples than its cap: a small input can have a huge
+    closure (an ``is_a`` chain of n terms has n(n-1)/2 subclass triples), so the cap is checked
+    while reasoning, before the memory is spent.
+
+    >>> str(MergeSizeError(1000000, "--max-triples"))
+    'merge stopped: the reasoned merge would hold more than 1000000 triples (--max-triples)'
+    """
+
+    def __init__(self, max_triples: int, option: str = "--max-triples") -> None:
+        self.max_triples, self.option = max_triples, option
+        super().__init__(max_triples, option)
+
+    def __str__(self) -> str:
+        return f"merge stopped: the reasoned merge would hold more than {self.max_triples} triples ({self.option})"
 
 
 class OutputError(MiliaKGError, OSError):

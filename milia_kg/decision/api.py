@@ -17,6 +17,7 @@ from milia_kg import vocab
 from milia_kg.decision import advice, documents, inherited, json_input, phenopacket, schema_module
 from milia_kg.decision.case_graph import MKG, case_graph, graph_resolver
 from milia_kg.decision.classifier import Classifier
+from milia_kg.decision.deadline import Deadline
 from milia_kg.decision.profile import check_profile
 from milia_kg.errors import CaseProfileError, MiliaKGError
 from milia_kg.query.kg import KnowledgeGraph
@@ -114,24 +115,31 @@ def graph(reasoner: str = DEFAULT_REASONER) -> phenopacket.Graph:
     return _context(reasoner).graph
 
 
-def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
+def classify(profile: object, reasoner: str = DEFAULT_REASONER, deadline: Deadline | None = None) -> Result:
     """Classify one case profile (a dict as in the case-profile JSON Schema) or GA4GH Phenopacket v2
     (detected by its keys; see :mod:`~milia_kg.decision.phenopacket`).
 
     :param reasoner: the reasoner whose closure of the graph the schema module is taken from.
+    :param deadline: checked before each step (reading, checking, classifying, advice).
     :raises CaseProfileError: for a profile that breaks the schema, or names an unknown site or
         disorder, naming the field.
     :raises InconsistencyError: if the observations contradict the ontology.
+    :raises ClassifyTimeoutError: past the ``deadline``.
     """
+    check = deadline.check if deadline is not None else _no_deadline
+    check()
     json_input.check_values(profile)  # before the Phenopacket reader or the schema sees it
     document = documents.read(profile, lambda: graph(reasoner))  # a profile, Phenopacket or FHIR Bundle
+    check()
     if document.not_recorded is not None:  # valid, but without milia: an answer, not an error
         return not_recorded(document.id, document.dropped, document.not_recorded)
     profile, packet = document.profile, document.packet
     checked = check_profile(profile)
     ctx = _context(reasoner)
     case = case_graph(checked, ctx.resolve)
+    check()
     matches, suggestions = ctx.classifier.classify(case)
+    check()
     populations = [o.filler for o in case.observations if o.property == MKG.occursIn]
     subtypes = [_subtype(ctx, m.subtype, m.satisfied) for m in matches]
     to_consider = [
@@ -150,6 +158,10 @@ def classify(profile: object, reasoner: str = DEFAULT_REASONER) -> Result:
         sources=[_source(ctx, curie) for curie in cited], note=_note(subtypes, to_consider),
         to_consider=to_consider,
     )
+
+
+def _no_deadline() -> None:
+    """The check of a classification without a deadline."""
 
 
 #: The note of a case whose milia are not recorded (issue 19: out of scope is an answer, not an error).
@@ -174,13 +186,16 @@ def _short(value: object) -> object:
 
 
 def classify_many(
-    profiles: Iterable[object], reasoner: str = DEFAULT_REASONER,
+    profiles: Iterable[object], reasoner: str = DEFAULT_REASONER, deadline: Deadline | None = None,
 ) -> Iterator[Result | CaseProfileError]:
     """Classify each profile; a bad one yields its :class:`CaseProfileError` (with its 1-based
-    position as ``line``) instead of stopping the others."""
+    position as ``line``) instead of stopping the others.
+
+    :raises ClassifyTimeoutError: past the ``deadline`` of the whole batch.
+    """
     for number, profile in enumerate(profiles, 1):
         try:
-            yield classify(profile, reasoner)
+            yield classify(profile, reasoner, deadline)
         except CaseProfileError as error:
             yield CaseProfileError(error.field, error.reason, line=number)
 

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from milia_kg import vocab
 from milia_kg.errors import StoreError
 from milia_kg.reasoner import DEFAULT_REASONER
+
+if TYPE_CHECKING:
+    from milia_kg.reasoner.budget import Budget
 
 __all__ = ["EXPORT_SUFFIXES", "export", "is_export"]
 
@@ -51,12 +54,14 @@ def _one_header(triples: Sequence[tuple[Any, Any, Any]]) -> Iterator[Any]:
 
 
 def export(files: Sequence[str | Path], out: str | Path, reasoner: str = DEFAULT_REASONER,
-           step: Callable[[str], None] | None = None) -> int:
+           step: Callable[[str], None] | None = None, budget: Budget | None = None) -> int:
     """Write the reasoned merge of the graph and ``files`` to ``out``; return the triples written.
 
     :raises StoreError: if ``out`` exists (it is never overwritten) or its folder does not.
     :raises RDFSyntaxError: if a file cannot be read or parsed.
     :raises InconsistencyError: if the union is inconsistent.
+    :raises MergeSizeError, MergeTimeoutError: past the ``budget`` (:mod:`milia_kg.reasoner.budget`);
+        ``out`` is then not written.
     """
     import pyoxigraph as ox
 
@@ -69,9 +74,9 @@ def export(files: Sequence[str | Path], out: str | Path, reasoner: str = DEFAULT
     if not out.parent.is_dir():
         raise StoreError(out, f"parent folder {out.parent} does not exist")
     if reasoner == "fast":
-        closure, prefixes = merged_triples(files, step=step)
+        closure, prefixes = merged_triples(files, step=step, budget=budget)
     else:
-        graph = merged_graph(files, reasoner=reasoner, step=step)
+        graph = merged_graph(files, reasoner=reasoner, step=step, budget=budget)
         convert = TermMap().to_ox
         closure = [(convert(s), convert(p), convert(o)) for s, p, o in graph]
         prefixes = {str(p): str(ns) for p, ns in graph.namespaces() if p}
@@ -85,6 +90,8 @@ def export(files: Sequence[str | Path], out: str | Path, reasoner: str = DEFAULT
         nonlocal written
         for triple in triples:
             written += 1
+            if budget is not None and not written % 100_000:
+                budget.check_time()
             yield triple
 
     from milia_kg.base import atomic

@@ -43,6 +43,7 @@ from milia_kg.release import cache
 
 if TYPE_CHECKING:
     from milia_kg.query.kg import KnowledgeGraph
+    from milia_kg.reasoner.budget import Budget
 
 __all__ = ["MARKER", "build_store", "fill", "kept_store", "merge_key", "open_merged", "open_store"]
 
@@ -119,7 +120,7 @@ def _locked(lock_file: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str) -> None:
+def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str, budget: Budget | None) -> None:
     """Merge, reason and load into a new store in the empty ``folder``; write the marker last."""
     import pyoxigraph as ox
 
@@ -128,12 +129,12 @@ def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str) -
     with progress.steps(len(files) + 2, "merge") as step:
         store = ox.Store(str(folder))
         if reasoner == "fast":  # on pyoxigraph terms end to end (see milia_kg.merge.union)
-            closure, prefixes = merged_triples(files, step=step)
+            closure, prefixes = merged_triples(files, step=step, budget=budget)
             step("loading the store")
-            fill(store, closure)
+            fill(store, closure, budget)
             del closure
         else:
-            graph = merged_graph(files, reasoner=reasoner, step=step)
+            graph = merged_graph(files, reasoner=reasoner, step=step, budget=budget)
             step("loading the store")
             store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
             prefixes = {str(p): str(ns) for p, ns in graph.namespaces() if p}
@@ -150,20 +151,24 @@ def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str) -
     (folder / MARKER).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def fill(store: Any, triples: Sequence[tuple[Any, Any, Any]]) -> None:
+def fill(store: Any, triples: Sequence[tuple[Any, Any, Any]], budget: Budget | None = None) -> None:
     """Bulk-load pyoxigraph ``triples`` into the default graph of the Oxigraph ``store``, in batches
-    of :data:`_CHUNK` (the bulk loader holds what it is given in memory)."""
+    of :data:`_CHUNK` (the bulk loader holds what it is given in memory), within the ``budget``'s time."""
     import pyoxigraph as ox
 
     for start in range(0, len(triples), _CHUNK):
+        if budget is not None:
+            budget.check_time()
         store.bulk_extend([ox.Quad(s, p, o) for s, p, o in triples[start:start + _CHUNK]])
 
 
-def _build_beside(files: Sequence[str | Path], reasoner: str, target: Path, key: str) -> None:
+def _build_beside(files: Sequence[str | Path], reasoner: str, target: Path, key: str,
+                  budget: Budget | None = None) -> None:
     """Build in a temporary folder next to ``target``, then move it into place (an empty
-    ``target`` folder is replaced); the temporary folder is removed on any failure or SIGTERM."""
+    ``target`` folder is replaced); the temporary folder is removed on any failure (a limit of the
+    ``budget`` too) or SIGTERM."""
     with atomic.folder_beside(target) as tmp:
-        _write(files, reasoner, tmp, key)
+        _write(files, reasoner, tmp, key, budget)
 
 
 def _remove_stale(folder: Path, reasoner: str) -> None:
@@ -180,13 +185,15 @@ def _remove_stale(folder: Path, reasoner: str) -> None:
 
 
 def kept_store(files: Sequence[str | Path], reasoner: str = DEFAULT_REASONER,
-               directory: str | Path | None = None) -> Path:
+               directory: str | Path | None = None, budget: Budget | None = None) -> Path:
     """The kept store of the merge of ``files``, built on the first call (see the module docstring).
 
     :param directory: the cache folder (default: :func:`milia_kg.release.cache.cache_dir`); if it cannot
         be written, the store is built in a private temporary folder.
+    :param budget: the limits of building it (:mod:`milia_kg.reasoner.budget`).
     :raises RDFSyntaxError: if a file cannot be read or parsed.
     :raises InconsistencyError: if the union is inconsistent.
+    :raises MergeSizeError, MergeTimeoutError: past the ``budget``; nothing is kept.
     """
     key = merge_key(files, reasoner)
     folder = Path(directory) if directory is not None else cache.cache_dir()
@@ -198,25 +205,28 @@ def kept_store(files: Sequence[str | Path], reasoner: str = DEFAULT_REASONER,
         folder.mkdir(parents=True, exist_ok=True)
         user_files.check_owned(folder)
         lock = folder / f".merged-{reasoner}-{key}.lock"
-        with _locked(lock):
-            problem = _cache_problem(target) if os.path.lexists(target) else "missing"
-            if problem is not None:  # another process may have built it while we waited
-                if problem != "missing":
-                    _log().warning("milia-kg: warning: kept store %s was refused (%s); rebuilt", target, problem)
-                    _discard(target)
-                _build_beside(files, reasoner, target, key)
-                _remove_stale(folder, reasoner)
-        lock.unlink(missing_ok=True)
+        try:
+            with _locked(lock):
+                problem = _cache_problem(target) if os.path.lexists(target) else "missing"
+                if problem is not None:  # another process may have built it while we waited
+                    if problem != "missing":
+                        _log().warning("milia-kg: warning: kept store %s was refused (%s); rebuilt", target, problem)
+                        _discard(target)
+                    _build_beside(files, reasoner, target, key, budget)
+                    _remove_stale(folder, reasoner)
+        finally:
+            lock.unlink(missing_ok=True)
     except (PermissionError, InputFileError) as error:  # cannot write, or another user could
         if isinstance(error, InputFileError):
             _log().warning("milia-kg: warning: cache folder %s refused (%s); using a private one",
                            folder, error.reason)
         target = Path(tempfile.mkdtemp(prefix="milia-kg-")) / target.name
-        _build_beside(files, reasoner, target, key)
+        _build_beside(files, reasoner, target, key, budget)
     return target
 
 
-def build_store(files: Sequence[str | Path], out: str | Path, reasoner: str = DEFAULT_REASONER) -> Path:
+def build_store(files: Sequence[str | Path], out: str | Path, reasoner: str = DEFAULT_REASONER,
+                budget: Budget | None = None) -> Path:
     """Build the store of the merge of ``files`` at ``out`` (``milia-kg merge --out``).
 
     :raises StoreError: if ``out`` exists and is not an empty folder.
@@ -228,7 +238,7 @@ def build_store(files: Sequence[str | Path], out: str | Path, reasoner: str = DE
         raise StoreError(out, "already exists; give a new or empty folder to --out")
     if not out.parent.is_dir():
         raise StoreError(out, f"parent folder {out.parent} does not exist")
-    _build_beside(files, reasoner, out, merge_key(files, reasoner))
+    _build_beside(files, reasoner, out, merge_key(files, reasoner), budget)
     return out
 
 
@@ -304,11 +314,14 @@ def open_store(path: str | Path, engine: str = "oxigraph") -> KnowledgeGraph:
 
 
 def open_merged(
-    files: Sequence[str | Path], reasoner: str = DEFAULT_REASONER, engine: str = "oxigraph"
+    files: Sequence[str | Path], reasoner: str = DEFAULT_REASONER, engine: str = "oxigraph",
+    budget: Budget | None = None,
 ) -> KnowledgeGraph:
-    """The merge of the packaged graph with ``files``, from its kept store (built on first use).
+    """The merge of the packaged graph with ``files``, from its kept store (built on first use
+    within ``budget``).
 
     :raises RDFSyntaxError: if a file cannot be read or parsed.
     :raises InconsistencyError: if the union is inconsistent.
+    :raises MergeSizeError, MergeTimeoutError: past the ``budget``.
     """
-    return open_store(kept_store(files, reasoner), engine=engine)
+    return open_store(kept_store(files, reasoner, budget=budget), engine=engine)

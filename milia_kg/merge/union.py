@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rdflib
 
@@ -28,6 +28,9 @@ from milia_kg import vocab
 from milia_kg.formats import hpoa, read
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.release import pipeline
+
+if TYPE_CHECKING:
+    from milia_kg.reasoner.budget import Budget
 
 __all__ = ["MKG", "merged_graph", "merged_triples", "parse_external"]
 
@@ -47,31 +50,47 @@ def parse_external(path: str | Path, graph: rdflib.Graph) -> None:
 
 
 def merged_graph(external: Iterable[str | Path], reasoner: str = DEFAULT_REASONER,
-                 step: Callable[[str], None] | None = None) -> rdflib.Graph:
+                 step: Callable[[str], None] | None = None, budget: Budget | None = None) -> rdflib.Graph:
     """The asserted graph plus the ``external`` files, reasoned (see :func:`milia_kg.reasoner.reason`).
 
     :param step: called with what is being done before each file is parsed and before reasoning
         (a progress bar, see :mod:`milia_kg.base.progress`).
+    :param budget: the merge's limits (:mod:`milia_kg.reasoner.budget`); on this path (rdflib, any
+        reasoner) the deadline is checked between files and the size after reasoning.
     :raises RDFSyntaxError: if a file cannot be parsed.
     :raises InconsistencyError: if the union is inconsistent.
+    :raises MergeSizeError, MergeTimeoutError: past the ``budget``.
     """
     graph = rdflib.Graph()
     for path in external:
+        if budget is not None:
+            budget.check_time()
         if step is not None:
             step(f"parsing {Path(path).name}")
         parse_external(path, graph)
+    if budget is not None:
+        budget.check_time()
     if step is not None:
         step("reasoning")
-    return pipeline.run(extra_graphs=[graph], reasoner=reasoner, validate=False).closure
+    asserted = len(graph)
+    closure = pipeline.run(extra_graphs=[graph], reasoner=reasoner, validate=False).closure
+    if budget is not None:
+        budget.check_time()
+        cap = budget.cap(asserted)
+        if cap is not None and len(closure) > cap:
+            raise budget.over_size(cap)
+    return closure
 
 
 def merged_triples(external: Iterable[str | Path], step: Callable[[str], None] | None = None,
-                   ) -> tuple[list[tuple[Any, Any, Any]], dict[str, str]]:
+                   budget: Budget | None = None) -> tuple[list[tuple[Any, Any, Any]], dict[str, str]]:
     """:func:`merged_graph` with the fast reasoner, as pyoxigraph triples (duplicates possible),
     and the CURIE prefixes the merged graph binds.
 
+    :param budget: the merge's limits, checked between files and while reasoning.
     :raises RDFSyntaxError: if a file cannot be parsed.
     :raises InconsistencyError: if the union is inconsistent.
+    :raises MergeSizeError, MergeTimeoutError: past the ``budget``.
     """
     from milia_kg.formats.terms import TermMap
     from milia_kg.reasoner import on_oxigraph
@@ -80,6 +99,8 @@ def merged_triples(external: Iterable[str | Path], step: Callable[[str], None] |
     convert = TermMap().to_ox
     triples = [(convert(s), convert(p), convert(o)) for s, p, o in asserted]
     for path in external:
+        if budget is not None:
+            budget.check_time()
         if step is not None:
             step(f"parsing {Path(path).name}")
         if hpoa.is_hpoa(Path(path)):
@@ -98,4 +119,6 @@ def merged_triples(external: Iterable[str | Path], step: Callable[[str], None] |
     for prefix, namespace in asserted.namespaces():
         bindings.bind(prefix, namespace)
     prefixes = {str(p): str(n) for p, n in bindings.namespaces() if p}
-    return on_oxigraph.closure(triples), prefixes
+    if budget is not None:
+        budget.check_time()
+    return on_oxigraph.closure(triples, budget), prefixes

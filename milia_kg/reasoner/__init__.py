@@ -10,6 +10,7 @@ them without loading rdflib); everything else is imported on first access.
 - :mod:`~milia_kg.reasoner.fast`: the fast engine's entry point (any term library);
 - :mod:`~milia_kg.reasoner.on_oxigraph`: the reasoning step of :func:`reason` on pyoxigraph
   triples (kept merge stores); ``_edges``: the part-of restriction edges, for both;
+- :mod:`~milia_kg.reasoner.budget`: a merge's deadline and cap on its closure, checked while reasoning;
 - ``_engine``, ``_schema``, ``_checks``, ``_datatypes``, ``_valuespace``, ``_terms``: the fast
   engine's rule handlers, clash checks, datatype rules and term encoding.
 
@@ -84,7 +85,7 @@ prp-spo1      _engine.Engine._on_property, _schema._subproperty
 prp-spo2      _engine.Engine._on_property, _engine.Engine.extend_chain,
               _schema._chain_axiom
 prp-symp      _engine.Engine.apply_characteristics
-prp-trp       _engine.Engine.apply_characteristics
+prp-trp       _engine.Engine.apply_characteristics, _engine.Engine._transitive
 scm-avf1      _schema._restriction_subsumptions, _schema._subclass
 scm-avf2      _schema._restriction_subsumptions, _schema._subproperty
 scm-cls       _schema._declared_class

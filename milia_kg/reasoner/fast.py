@@ -46,11 +46,14 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from milia_kg.reasoner._engine import Engine
 from milia_kg.reasoner._prepared import Prepared
 from milia_kg.reasoner._terms import ADAPTERS, BNODE
+
+if TYPE_CHECKING:
+    from milia_kg.reasoner.budget import Budget
 
 __all__ = ["Inference", "Prepared", "reason"]
 
@@ -75,14 +78,17 @@ def reason(
     triples: Iterable[tuple[Any, Any, Any]],
     *,
     terms: Literal["rdflib", "oxigraph"] = "rdflib",
+    budget: Budget | None = None,
 ) -> Inference:
     """Compute the OWL 2 RL closure of ``triples``.
 
     :param triples: the asserted triples, e.g. an :class:`rdflib.Graph`, or
         ``(subject, predicate, object)`` tuples of pyoxigraph terms.
     :param terms: the library of the terms: ``"rdflib"`` or ``"oxigraph"``.
+    :param budget: a deadline and a cap on the closure's triples (a merge's limits).
     :returns: the inferred triples and any inconsistency messages.
     :raises ValueError: for an unknown ``terms`` name.
+    :raises MergeSizeError, MergeTimeoutError: past the ``budget``.
 
     >>> from rdflib import Namespace, OWL, RDF
     >>> EX = Namespace("http://example.org/")
@@ -96,6 +102,8 @@ def reason(
     gc.disable()  # the engine allocates millions of acyclic containers; collections only cost time
     try:
         asserted = engine.load(triples)
+        if budget is not None:
+            engine.limit(budget, len(asserted))
         engine.run(asserted)
         # built with collection still off: each tuple of the output would otherwise count towards
         # a collection that scans every container of the engine (1.5x the whole run at 100k)

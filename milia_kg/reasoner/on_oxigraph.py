@@ -18,7 +18,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -26,6 +26,9 @@ from milia_kg import vocab
 from milia_kg.errors import InconsistencyError
 from milia_kg.reasoner import fast
 from milia_kg.reasoner._edges import EDGE_IRIS, edge_triples
+
+if TYPE_CHECKING:
+    from milia_kg.reasoner.budget import Budget
 
 __all__ = ["closure"]
 
@@ -52,16 +55,18 @@ def _is_noise(s: Any, p: Any, o: Any) -> bool:
     return isinstance(s, ox.NamedNode) and s.value.startswith(_BUILTIN)
 
 
-def closure(asserted: Sequence[tuple[Any, Any, Any]]) -> list[tuple[Any, Any, Any]]:
+def closure(asserted: Sequence[tuple[Any, Any, Any]], budget: Budget | None = None) -> list[tuple[Any, Any, Any]]:
     """The asserted triples, the restriction edges and what the fast engine infers from both,
     noise stripped (duplicates possible: a store drops them).
 
+    :param budget: the merge's limits, checked while reasoning (:mod:`milia_kg.reasoner.budget`).
     :raises InconsistencyError: if the closure is inconsistent (the messages of
         :func:`milia_kg.reasoner.check_consistent`).
+    :raises MergeSizeError, MergeTimeoutError: past the ``budget``.
     """
     edges = edge_triples(asserted, ox.NamedNode, _is_iri, _is_bnode, EDGE_IRIS)
     base = [*asserted, *edges]
-    result = fast.reason(base, terms="oxigraph")
+    result = fast.reason(base, terms="oxigraph", budget=budget)
     inferred = [t for t in result.inferred if not _is_noise(*t)]
     problems = set(result.errors)
     for s, p, o in (*base, *inferred):

@@ -428,7 +428,7 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
         return json_response({"status": "ok", "triples": kg.triple_count(),
                               "timeout": kg.limits.timeout, "max_rows": kg.limits.max_rows})
 
-    add_decision_routes(app, reasoner)
+    add_decision_routes(app, reasoner, kg.limits.timeout)  # the same time limit a request
     add_docs_routes(app)
     page_cache: list[bytes] = []
 

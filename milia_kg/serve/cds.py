@@ -13,6 +13,11 @@ what could not be read is logged and returned in the response's ``extension``.  
 (``POST /cds-services/{id}/feedback``) is accepted and logged.  With a JWKS given to
 :func:`use_jwt`, every call and feedback must carry a valid bearer JWT (:mod:`.cds_auth`).
 
+Each request has a time limit (``milia-kg serve --timeout``, :data:`CLASSIFY_SECONDS` by default),
+counted from when its body is read and checked between profiles and between the steps of one
+(:class:`~milia_kg.decision.deadline.Deadline`): past it the answer is ``503`` (``timeout``) with
+``Retry-After``, as for a query, and the worker thread stops.
+
 Bodies are capped at :data:`MAX_BODY_BYTES`; JSON is parsed strictly (no ``NaN``/``Infinity``,
 nesting bounded) so that a malformed body is a 400 naming the problem, never a 500.
 """
@@ -27,15 +32,18 @@ from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from milia_kg.decision import json_input
+from milia_kg.decision.deadline import Deadline
 from milia_kg.errors import CaseProfileError
 from milia_kg.serve.apidocs import CASE_PROFILE_REF
 from milia_kg.serve.http import HTTPError, detached, json_response
 
-__all__ = ["CDS_CORS_HEADERS", "IGNORED_EXTENSION", "MAX_BODY_BYTES", "MAX_PROFILES", "SERVICE",
+__all__ = ["CDS_CORS_HEADERS", "CLASSIFY_SECONDS", "IGNORED_EXTENSION", "MAX_BODY_BYTES", "MAX_PROFILES", "SERVICE",
            "add_decision_routes", "use_fhir_servers", "use_jwt"]
 
 #: Bytes a classify or CDS Hooks request body may hold (a profile is well under 1 KiB).
 MAX_BODY_BYTES = 2**20
+#: Seconds one classify or CDS Hooks request may take once its body is read (1,000 profiles: about 0.3 s).
+CLASSIFY_SECONDS = 10.0
 #: Profiles one JSON Lines request may hold.
 MAX_PROFILES = 1_000
 #: JSON nesting a body may have (a profile nests 2 deep, a Phenopacket about 6).
@@ -112,10 +120,10 @@ def _format(request: Request) -> str:
 # ----------------------------------------------------------------------------- classifying
 
 
-def _classify_one(profile: Any, reasoner: str) -> Any:
+def _classify_one(profile: Any, reasoner: str, deadline: Deadline | None = None) -> Any:
     from milia_kg.decision import api
 
-    return api.classify(profile, reasoner)  # thread-safe: the prepared engine holds its own lock
+    return api.classify(profile, reasoner, deadline)  # thread-safe: the prepared engine holds its own lock
 
 
 def _render(result: Any, fmt: str, indent: int | None) -> str:
@@ -127,8 +135,8 @@ def _render(result: Any, fmt: str, indent: int | None) -> str:
     return show(result, indent) + ("\n" if indent is not None else "")
 
 
-def _classify_text(body: bytes, fmt: str, reasoner: str) -> str:
-    return _render(_classify_one(parse_json(body), reasoner), fmt, 2)
+def _classify_text(body: bytes, fmt: str, reasoner: str, deadline: Deadline | None = None) -> str:
+    return _render(_classify_one(parse_json(body), reasoner, deadline), fmt, 2)
 
 
 def _error_line(error: CaseProfileError, number: int) -> str:
@@ -137,7 +145,7 @@ def _error_line(error: CaseProfileError, number: int) -> str:
                        "message": str(numbered), "status": 400}, ensure_ascii=False)
 
 
-def _classify_lines(body: bytes, fmt: str, reasoner: str) -> str:
+def _classify_lines(body: bytes, fmt: str, reasoner: str, deadline: Deadline | None = None) -> str:
     """One answer line per non-blank input line; a bad line answers with its error, the others go on."""
     from milia_kg.decision import render
 
@@ -153,7 +161,7 @@ def _classify_lines(body: bytes, fmt: str, reasoner: str) -> str:
     out = []
     for number, line in lines:
         try:
-            out.append(_render(_classify_one(parse_json(line, line=number), reasoner), fmt, None))
+            out.append(_render(_classify_one(parse_json(line, line=number), reasoner, deadline), fmt, None))
         except CaseProfileError as error:
             out.append(_error_line(error, number))
     return "\n".join(out) + "\n"
@@ -191,7 +199,7 @@ def _cds_case(body: bytes) -> Any:
     return request
 
 
-def _cds_cards(body: bytes, reasoner: str, base_url: str) -> str:
+def _cds_cards(body: bytes, reasoner: str, base_url: str, deadline: Deadline | None = None) -> str:
     from milia_kg.decision import cards, clients
 
     request = _cds_case(body)
@@ -199,7 +207,7 @@ def _cds_cards(body: bytes, reasoner: str, base_url: str) -> str:
     patient_id = context.get("patientId")
     if "caseProfile" in context:
         try:
-            result = _classify_one(context["caseProfile"], reasoner)
+            result = _classify_one(context["caseProfile"], reasoner, deadline)
         except CaseProfileError as error:
             field = "context.caseProfile" + (f".{error.field}" if error.field else "")
             raise CaseProfileError(field, error.reason) from None
@@ -208,7 +216,7 @@ def _cds_cards(body: bytes, reasoner: str, base_url: str) -> str:
         if _fetcher[0] is not None:
             prefetch = _fetcher[0].complete(request)
         try:
-            result = clients.classify_prefetch(prefetch, patient_id, reasoner=reasoner)
+            result = clients.classify_prefetch(prefetch, patient_id, reasoner=reasoner, deadline=deadline)
         except CaseProfileError as error:
             raise CaseProfileError("prefetch" + (f".{error.field}" if error.field else ""), error.reason) from None
     answer: dict[str, Any] = cards.to_cards(result, base_url, patient_id)
@@ -312,8 +320,9 @@ _CDS_BODY = {
 }
 
 
-def add_decision_routes(app: FastAPI, reasoner: str) -> None:
-    """Add ``POST /api/classify`` and the CDS Hooks routes to ``app``, classifying with ``reasoner``."""
+def add_decision_routes(app: FastAPI, reasoner: str, seconds: float = CLASSIFY_SECONDS) -> None:
+    """Add ``POST /api/classify`` and the CDS Hooks routes to ``app``, classifying with ``reasoner``
+    within ``seconds`` a request."""
 
     @app.post(
         "/api/classify", summary="Classify a case profile into milia subtypes, with sourced advice",
@@ -324,20 +333,23 @@ def add_decision_routes(app: FastAPI, reasoner: str) -> None:
         openapi_extra={"requestBody": _PROFILE_BODY},
         responses={400: {"description": "a profile that is not valid (the error names the field)"},
                    406: {"description": "an unknown ?format="}, 413: {"description": "body too large"},
-                   415: {"description": "neither JSON nor JSON Lines"}},
+                   415: {"description": "neither JSON nor JSON Lines"},
+                   503: {"description": "not classified within the request's time limit (Retry-After)"}},
     )
     async def classify(request: Request) -> Response:
         fmt, media = _format(request), _media(request)
         if media == _JSON:
             body = await read_body(request)
-            text = await run_in_threadpool(detached, _classify_text, body, fmt, reasoner)
+            deadline = Deadline.start(seconds)
+            text = await run_in_threadpool(detached, _classify_text, body, fmt, reasoner, deadline)
             return Response(text.encode(), media_type="text/plain" if fmt == "text" else _JSON)
         if media in _JSONL:
             if fmt == "text":
                 raise HTTPError(406, "not_acceptable",
                                 "format 'text' takes one profile; JSON Lines answers json or cards")
             body = await read_body(request)
-            text = await run_in_threadpool(detached, _classify_lines, body, fmt, reasoner)
+            deadline = Deadline.start(seconds)
+            text = await run_in_threadpool(detached, _classify_lines, body, fmt, reasoner, deadline)
             return Response(text.encode(), media_type=_JSONL[0])
         raise HTTPError(415, "unsupported_media_type",
                         f"POST a profile as {_JSON} or profiles as {_JSONL[0]}, not {media or 'no content type'}")
@@ -354,7 +366,8 @@ def add_decision_routes(app: FastAPI, reasoner: str) -> None:
         openapi_extra={"requestBody": _CDS_BODY},
         responses={400: {"description": "a malformed request or case profile (the error names the field)"},
                    404: {"description": "no such service"}, 413: {"description": "body too large"},
-                   415: {"description": "not JSON"}},
+                   415: {"description": "not JSON"},
+                   503: {"description": "not answered within the request's time limit (Retry-After)"}},
     )
     async def call_service(service_id: str, request: Request) -> Response:
         if service_id != SERVICE["id"]:
@@ -365,7 +378,8 @@ def add_decision_routes(app: FastAPI, reasoner: str) -> None:
             raise HTTPError(415, "unsupported_media_type",
                             f"POST a CDS Hooks request as {_JSON}, not {_media(request) or 'no content type'}")
         body = await read_body(request)
-        text = await run_in_threadpool(detached, _cds_cards, body, reasoner, str(request.base_url))
+        deadline = Deadline.start(seconds)
+        text = await run_in_threadpool(detached, _cds_cards, body, reasoner, str(request.base_url), deadline)
         return Response(text.encode(), media_type=_JSON)
 
     @app.post("/cds-services/{service_id}/feedback", summary="CDS Hooks feedback on cards: accepted and logged",

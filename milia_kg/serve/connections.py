@@ -1,25 +1,51 @@
 """Connections that cannot be held open for nothing: uvicorn's HTTP protocol with a deadline for
-a request's headers.
+a request's headers and a cap on open connections.
 
 uvicorn closes an idle keep-alive connection, but a connection that never sends a complete request
 (a half-open socket, or headers dripped a byte at a time) stays open for good: 1,300 of them made
 ``/health`` unanswerable. :func:`protocol` arms a timer when a connection opens and after each
 answer; if no new request has started when it fires, the connection is closed.
+
+A connection opened while ``max_connections`` others are open is answered ``503`` in the
+service's JSON error form with ``Retry-After`` (then closed), like every other refusal; uvicorn's
+own cap (``limit_concurrency``) answers a plain-text 503, so it is not used.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-__all__ = ["protocol", "uvicorn_options"]
+from milia_kg.serve.http import error_body
+
+__all__ = ["protocol", "refusal", "uvicorn_options"]
+
+Message = MutableMapping[str, Any]
 
 
-def protocol(header_timeout: float) -> type[asyncio.Protocol]:
+def refusal(max_connections: int) -> Callable[..., Awaitable[None]]:
+    """The ASGI app answering every request of a connection past the cap: ``503`` JSON,
+    ``Retry-After: 1``, ``Connection: close``."""
+    body = error_body(503, "busy", f"the service has {max_connections} connections open, its limit; retry shortly")
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+               (b"retry-after", b"1"), (b"connection", b"close")]
+
+    async def refuse(scope: Message, receive: Callable[[], Awaitable[Message]],
+                     send: Callable[[Message], Awaitable[None]]) -> None:
+        await send({"type": "http.response.start", "status": 503, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return refuse
+
+
+def protocol(header_timeout: float, max_connections: int | None = None) -> type[asyncio.Protocol]:
     """An HTTP/1.1 protocol class closing a connection whose next request's headers do not
-    arrive within ``header_timeout`` seconds."""
+    arrive within ``header_timeout`` seconds, and refusing (:func:`refusal`) the requests of a
+    connection opened while ``max_connections`` others were open."""
+    refuse = refusal(max_connections) if max_connections is not None else None
 
     class HeaderDeadlineProtocol(H11Protocol):
         _header_timer: asyncio.TimerHandle | None = None
@@ -37,7 +63,9 @@ def protocol(header_timeout: float) -> type[asyncio.Protocol]:
                 self.transport.close()
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
+            super().connection_made(transport)  # counted in self.connections, the server's open ones
+            if refuse is not None and max_connections is not None and len(self.connections) > max_connections:
+                self.app = refuse  # this connection's requests only; the request is read, then answered
             self._arm()
 
         def on_response_complete(self) -> None:
@@ -56,6 +84,7 @@ def protocol(header_timeout: float) -> type[asyncio.Protocol]:
 
 def uvicorn_options(read_timeout: float, max_connections: int) -> dict[str, Any]:
     """The ``uvicorn.Config`` keywords that bound connections: the header deadline, the keep-alive
-    idle time and the open connections (past ``max_connections`` a request is answered ``503``)."""
-    return {"http": protocol(read_timeout), "timeout_keep_alive": max(1, min(5, int(read_timeout))),
-            "limit_concurrency": max_connections}
+    idle time and the open connections (past ``max_connections`` a request is answered ``503`` JSON;
+    uvicorn's own ``limit_concurrency`` is off: its 503 is plain text)."""
+    return {"http": protocol(read_timeout, max_connections), "timeout_keep_alive": max(1, min(5, int(read_timeout))),
+            "limit_concurrency": None}

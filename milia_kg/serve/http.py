@@ -13,6 +13,7 @@ from fastapi import Response
 from milia_kg.errors import (
     AnswerSizeError,
     CaseProfileError,
+    ClassifyTimeoutError,
     InvalidQueryError,
     MemoryLimitError,
     MiliaKGError,
@@ -36,7 +37,7 @@ ERROR_STATUS: tuple[tuple[str, int, tuple[type[BaseException], ...]], ...] = (
     ("bad_profile", 400, (CaseProfileError,)),
     ("service_refused", 403, (ServiceNotAllowedError,)),
     ("bad_query", 400, (InvalidQueryError, QueryTypeError)),
-    ("timeout", 503, (QueryTimeoutError,)),
+    ("timeout", 503, (QueryTimeoutError, ClassifyTimeoutError)),
     ("memory_limit", 503, (MemoryLimitError,)),
     ("row_limit", 400, (RowLimitError,)),
     ("size_limit", 400, (AnswerSizeError,)),

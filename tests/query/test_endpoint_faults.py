@@ -58,3 +58,32 @@ def test_cli_reports_the_fault_on_one_line() -> None:
         server.close()
     assert result.exit_code == 2
     assert result.output == f"milia-kg: error: SPARQL endpoint {server.url}: HTTP 503 Service Unavailable\n"
+
+
+def test_at_the_deadline_the_connection_is_closed_and_nothing_keeps_running() -> None:
+    """SPARQLWrapper's timeout is per read, and it hides its socket: a thread left waiting for a store
+    that drips a byte every half second kept reading after the caller had its error (issue 23). Now
+    the connection is shut down at the deadline: the caller's own read ends, no thread is left, and
+    the store's next write fails (its handler thread ends)."""
+    import threading
+
+    before = set(threading.enumerate())
+    server = FaultyServer("drip")
+    server_threads = set(threading.enumerate()) - before
+    started = time.monotonic()
+    try:
+        with pytest.raises(EndpointError) as info:
+            SparqlEndpointBackend(server.url, timeout=TIMEOUT).select("SELECT ?s WHERE { ?s ?p ?o }")
+        elapsed = time.monotonic() - started
+        assert str(info.value) == f"SPARQL endpoint {server.url}: no answer within {TIMEOUT:g} s"
+        assert elapsed < TIMEOUT + 1
+        left = set(threading.enumerate()) - before - server_threads
+        assert not [t for t in left if not t.name.startswith("Thread-")]  # no client thread of ours
+        deadline = time.monotonic() + 3  # the drip writes every 0.5 s: its next write meets the closed socket
+        while left and time.monotonic() < deadline:
+            time.sleep(0.05)
+            left = {t for t in left if t.is_alive()}
+        assert not left, [t.name for t in left]  # the store's handler saw the connection closed
+        assert len(server.requests) == 1
+    finally:
+        server.close()

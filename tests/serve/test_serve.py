@@ -881,8 +881,11 @@ def test_serve_bad_options(args: list[str], fragment: str) -> None:
 @pytest.mark.slow
 def test_short_load_has_no_errors() -> None:
     """Concurrent clients get no error; the per-query timeout is raised so that a machine busy with
-    other work measures concurrency here, not the (separately tested) timeout."""
-    with served("--timeout", "120") as server:
+    other work measures concurrency here, not the (separately tested) timeout. It stays below the
+    client's 60 s, so a request that hangs is answered, and logged, by the server before the client
+    gives up: one CI run saw a POST time out at 60 s with nothing logged under a 120 s limit, which
+    17,500 requests here in 25 runs of 4-20 clients (issue 23, docs/security.md) did not reproduce."""
+    with served("--timeout", "45") as server:
         report = load(server.url, clients=4, seconds=3)
     assert report.errors == [], [line for line in server.log if " 200 " not in line][:20]
     assert report.requests > 20

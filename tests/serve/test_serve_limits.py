@@ -272,6 +272,63 @@ def test_slow_clients_are_cut_off_and_health_answers() -> None:
                 sock.close()
 
 
+# ----------------------------------------------------------------------------- open connections
+
+
+def _status_line_and_body(sock: socket.socket, seconds: float) -> tuple[bytes, dict[bytes, bytes], bytes]:
+    """Read one whole answer (closed by the server) from ``sock``: status line, headers, body."""
+    sock.settimeout(seconds)
+    answer = b""
+    while chunk := sock.recv(65536):
+        answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status, *lines = head.split(b"\r\n")
+    return status, {k.strip().lower(): v.strip() for k, _, v in (line.partition(b":") for line in lines)}, body
+
+
+@pytest.mark.slow
+def test_past_the_connection_cap_the_refusal_is_json_with_retry_after() -> None:
+    """uvicorn's own cap (limit_concurrency) answered a plain-text 503; past --max-connections every
+    request gets the service's JSON error with Retry-After, and the service answers again once
+    connections close. 20 connections held open, then 5 more; bounded in count and time."""
+    with served("--max-connections", "20", "--read-timeout", "30") as server:
+        port = urllib.parse.urlsplit(server.url).port
+        assert port is not None
+        held: list[socket.socket] = []
+        try:
+            for _ in range(20):
+                held.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+            started = time.monotonic()
+            for path in ("/health", "/sparql?query=ASK%7B%7D", "/api/queries", "/", "/nowhere"):
+                with socket.create_connection(("127.0.0.1", port), timeout=5) as extra:
+                    extra.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+                    status, headers, body = _status_line_and_body(extra, 5)
+                assert status == b"HTTP/1.1 503 Service Unavailable", (path, status, body)
+                assert (headers[b"content-type"], headers[b"retry-after"]) == (b"application/json", b"1")
+                assert json.loads(body) == {
+                    "error": "busy", "status": 503,
+                    "message": "the service has 20 connections open, its limit; retry shortly"}
+            assert time.monotonic() - started < 10
+        finally:
+            for sock in held:
+                sock.close()
+        deadline = time.monotonic() + 10
+        while True:  # the server sees the 20 closes shortly
+            status, _, health, _ = _get(server.url, "/health", timeout=5)
+            if status == 200 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert (status, health["status"]) == (200, "ok")
+
+
+def test_serve_takes_max_connections() -> None:
+    from milia_kg.serve.connections import uvicorn_options
+
+    options = uvicorn_options(10.0, 7)
+    assert options["limit_concurrency"] is None  # uvicorn's plain-text refusal is never used
+    assert options["timeout_keep_alive"] == 5
+
+
 # ----------------------------------------------------------------------------- the request log
 
 

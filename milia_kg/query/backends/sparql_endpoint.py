@@ -1,5 +1,13 @@
 """A remote SPARQL 1.1 endpoint through SPARQLWrapper, JSON results checked against the format
-before use; the URL and the response size follow the one HTTP policy of :mod:`milia_kg.base.http`.
+before use; the URL, the response size, the total time of a try and redirects follow the one HTTP
+policy of :mod:`milia_kg.base.http`.
+
+SPARQLWrapper builds the request and reads the results, but sends through
+:func:`milia_kg.base.http.opener` (:class:`WatchedWrapper`): its own ``urlopen`` hides the socket,
+and its timeout is per read, so a store dripping a byte a second held the caller for good and a
+thread left to wait for it kept reading. The opener's :class:`~milia_kg.base.http.Deadline` shuts the
+connection down when a try's time is up: the read fails at once, in the caller's thread, and
+nothing keeps running. As for ``push``, no redirect is followed.
 """
 
 from __future__ import annotations
@@ -7,7 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from milia_kg.base.http import MAX_RESPONSE_BYTES, check_url, describe_failure, retrying
+from milia_kg.base.http import (
+    MAX_RESPONSE_BYTES,
+    Deadline,
+    DeadlineRequest,
+    check_url,
+    describe_failure,
+    opener,
+    retrying,
+)
 from milia_kg.errors import EndpointError, MiliaKGError
 from milia_kg.query.backends.base import IRI, Bindings, Row, Value, labels_via_select, literal_value
 from milia_kg.query.sparql_text import bind, query_form
@@ -15,10 +31,47 @@ from milia_kg.query.sparql_text import bind, query_form
 if TYPE_CHECKING:
     import rdflib
 
-__all__ = ["SPARQL_JSON", "SparqlEndpointBackend"]
+__all__ = ["SPARQL_JSON", "SparqlEndpointBackend", "watched_wrapper"]
 
 #: The one results format asked for: an endpoint may answer ``application/json`` in a format of its own.
 SPARQL_JSON = "application/sparql-results+json"
+
+
+def watched_wrapper(url: str, deadline: Deadline) -> Any:
+    """A SPARQLWrapper client for ``url`` whose requests go through :func:`milia_kg.base.http.opener`
+    under ``deadline`` (the connection is shut down when it passes); HTTP errors are turned into
+    SPARQLWrapper's exceptions as its own ``_query`` does."""
+    import urllib.error
+
+    from SPARQLWrapper import SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import (
+        EndPointInternalError,
+        EndPointNotFound,
+        QueryBadFormed,
+        Unauthorized,
+        URITooLong,
+    )
+
+    errors = {400: QueryBadFormed, 401: Unauthorized, 404: EndPointNotFound, 414: URITooLong,
+              500: EndPointInternalError}
+
+    class WatchedWrapper(SPARQLWrapper):
+        def _query(self) -> tuple[Any, str]:
+            made = self._createRequest()
+            request = DeadlineRequest(made.full_url, deadline, data=made.data, method=made.get_method(),
+                                      headers=dict(made.header_items()))
+            try:
+                return _OPENER.open(request, timeout=self.timeout), self.returnFormat
+            except urllib.error.HTTPError as exc:
+                if exc.code in errors:
+                    raise errors[exc.code](exc.read()) from None
+                raise
+
+    return WatchedWrapper(url)
+
+
+#: The opener of every endpoint request: deadlines honoured, no redirect followed.
+_OPENER = opener()
 
 
 class SparqlEndpointBackend:
@@ -44,10 +97,10 @@ class SparqlEndpointBackend:
         self.graph = graph
         self.max_bytes = max_bytes
 
-    def _client(self, query: str, bindings: Mapping[str, Any] | None, fmt: str) -> Any:
-        from SPARQLWrapper import POST, SPARQLWrapper
+    def _client(self, query: str, bindings: Mapping[str, Any] | None, fmt: str, deadline: Deadline) -> Any:
+        from SPARQLWrapper import POST
 
-        client = SPARQLWrapper(self.url)
+        client = watched_wrapper(self.url, deadline)
         client.setMethod(POST)
         client.setTimeout(int(max(1, self.timeout)))
         client.setReturnFormat(fmt)
@@ -86,38 +139,28 @@ class SparqlEndpointBackend:
         return b"".join(chunks)
 
     def _fetch(self, query: str, bindings: Bindings, fmt: str) -> tuple[Any, bytes]:
-        """The response and its body (:meth:`_read`). Each try has :attr:`timeout` seconds in all:
-        SPARQLWrapper's timeout is per read, so a store dripping a byte a second would hold the
-        caller for good. A try runs on a daemon thread that is left behind at its deadline (it ends
-        at the store's next pause longer than the timeout, or at :attr:`max_bytes`). A query is an
+        """The response and its body (:meth:`_read`). Each try has :attr:`timeout` seconds in all
+        (connect, send, headers, body), on the caller's thread: at the deadline the connection is
+        shut down (:func:`watched_wrapper`), so the read ends and no thread is left. A query is an
         idempotent read: retried on a refused connection or a 502/503/504.
 
         :raises EndpointError: if the endpoint is unreachable, slow, or answers with an error.
         """
-        import threading
-
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-        client = self._client(query, bindings, fmt)
-
         def attempt() -> tuple[Any, bytes]:
-            outcome: dict[str, Any] = {}
-
-            def exchange() -> None:
-                try:
-                    response = client.query()
-                    outcome["answer"] = (response, self._read(response))
-                except BaseException as exc:  # handed to the caller's thread
-                    outcome["error"] = exc
-
-            worker = threading.Thread(target=exchange, name="milia-kg-endpoint", daemon=True)
-            worker.start()
-            worker.join(self.timeout)
-            if worker.is_alive():
+            deadline = Deadline(self.timeout)
+            try:
+                response = self._client(query, bindings, fmt, deadline).query()
+                answer = (response, self._read(response))
+            except Exception:
+                if deadline.expired:  # the watchdog cut the connection: whatever failed, it was the time
+                    raise TimeoutError(f"no answer within {self.timeout:g} s") from None
+                raise
+            finally:
+                deadline.close()
+            if deadline.expired:  # cut between the last read and here: the body may be short
                 raise TimeoutError(f"no answer within {self.timeout:g} s")
-            if "error" in outcome:
-                raise outcome["error"]
-            answer: tuple[Any, bytes] = outcome["answer"]
             return answer
 
         try:

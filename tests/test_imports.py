@@ -112,3 +112,21 @@ def test_package_import_needs_no_rdflib(statement: str) -> None:
     code = f"import sys; {statement}; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     done = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, env=subprocess_env(), check=True)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_catalogue_query_compiles_no_service_lexer(primed_cache: Path) -> None:
+    """The SERVICE lexer's eight patterns (about 150 ms to compile, issue 22) are compiled only for a
+    text that mentions SERVICE: a cold catalogue query compiles none, a free query naming it does."""
+    code = (
+        "import sys\nfrom milia_kg.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "import milia_kg.query.service as s\n"
+        "print(s._readings.cache_info().currsize, file=sys.stderr)\n"
+    )
+    counts = []
+    for args, stdin in ((["query", "subtypes", "--format", "json"], None),
+                        (["sparql", "-", "--format", "json"], "SELECT * { SERVICE <http://127.0.0.1:9/> {} }")):
+        done = subprocess.run([PYTHON, "-c", code, *args], input=stdin, capture_output=True, text=True,
+                              env=subprocess_env(MILIA_KG_CACHE_DIR=str(primed_cache)))
+        counts.append(done.stderr.strip().splitlines()[-1])
+    assert counts == ["0", "1"]

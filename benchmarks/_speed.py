@@ -122,9 +122,12 @@ def render_targets(report: dict[str, Any]) -> str:
                      f"{per_s * naive:,.0f}x", _verdict(per_s >= TARGETS["classify_per_s"])))
     build = report.get("build")
     if build:
-        peer, ours = build["owlrl"]["seconds"], build["fast"]["seconds"]
-        rows.append(("6. `milia-kg build` <= 0.7 s (peer: the same build with owlrl)", _s(peer), _s(ours),
-                     f"{peer / ours:.2f}x", _verdict(ours <= TARGETS["build_s"])))
+        peer = build["owlrl"]["seconds"]
+        for name, what in (("fast", "from the sources (`--fresh`)"), ("fast_kept", "unchanged inputs (kept release)")):
+            if name in build:
+                ours = build[name]["seconds"]
+                rows.append((f"6. `milia-kg build` <= 0.7 s, {what} (peer: the owlrl build from the sources)",
+                             _s(peer), _s(ours), f"{peer / ours:.2f}x", _verdict(ours <= TARGETS["build_s"])))
     lines = ["| target | peer | ours | ratio | verdict |", "|---|---:|---:|---:|---|"]
     lines += [f"| {' | '.join(row)} |" for row in rows]
     return "\n".join(lines)

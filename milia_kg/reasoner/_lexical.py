@@ -6,9 +6,9 @@ triples (issue 22, target 2). The checks here give owlrl's verdict without it:
 
 * for ``xsd:integer``, ``xsd:string``, ``xsd:boolean`` and the bounded integer types they are
   owlrl's own code (``int``, identity, the same words, the same exclusive limits);
-* for ``xsd:decimal``, ``xsd:date`` and ``xsd:anyURI`` they accept only forms owlrl certainly
-  accepts (plain digits; ``YYYY-MM-DD`` of a real day; an absolute IRI or an unsuspicious relative
-  one) and answer ``None`` (ask owlrl) for anything else.
+* for ``xsd:decimal``, ``xsd:date``, ``xsd:dateTime`` and ``xsd:anyURI`` they accept only forms owlrl
+  certainly accepts (plain digits; ``YYYY-MM-DD`` of a real day, with ``THH:MM:SS`` and ``Z`` or not; an
+  absolute IRI or an unsuspicious relative one) and answer ``None`` (ask owlrl) for anything else.
 
 Every other datatype is owlrl's. tests/reasoner/test_lexical.py holds each check against owlrl's.
 """
@@ -38,6 +38,7 @@ LIMITS: dict[str, tuple[int | None, int | None]] = {
 }
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_DATE_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z?")
 #: RFC 3986's unreserved, sub-delims and gen-delims characters without ``[ ]`` (which urlsplit reads
 #: as an IPv6 host and may refuse) and ``%`` (owlrl checks what follows one).
 _SAFE = r"[A-Za-z0-9\-._~/?#@!$&'()*+,;=]"
@@ -72,16 +73,26 @@ def _decimal(v: str) -> bool | None:
     return True if _DECIMAL.fullmatch(v) else None
 
 
-def _date(v: str) -> bool | None:
-    match = _DATE.fullmatch(v)
-    if match is None:
-        return None
-    year, month, day = map(int, match.groups())
+def _day(year: int, month: int, day: int) -> bool | None:
     if year < 1 or not 1 <= month <= 12:
         return None
     leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
     days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
     return True if 1 <= day <= days else None
+
+
+def _date(v: str) -> bool | None:
+    match = _DATE.fullmatch(v)
+    return None if match is None else _day(*map(int, match.groups()))
+
+
+def _date_time(v: str) -> bool | None:
+    """A UTC (``Z``) or local date and time in whole seconds, as the HPO's creation dates."""
+    match = _DATE_TIME.fullmatch(v)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = map(int, match.groups())
+    return _day(year, month, day) if hour <= 23 and minute <= 59 and second <= 59 else None
 
 
 def _any_uri(v: str) -> bool | None:
@@ -98,6 +109,7 @@ NATIVE: dict[str, Callable[[str], bool | None]] = {
     _XSD + "boolean": _boolean,
     _XSD + "decimal": _decimal,
     _XSD + "date": _date,
+    _XSD + "dateTime": _date_time,
     _XSD + "anyURI": _any_uri,
     **{_XSD + name: _bounded(low, high) for name, (low, high) in LIMITS.items()},
 }

@@ -23,6 +23,9 @@ SAMPLES = [
     "2018-10-22", "2018-02-29", "2020-02-29", "1900-02-29", "2000-02-29", "0000-01-01", "0001-01-01",
     "2018-13-01", "2018-00-10", "2018-1-5", "2018-10-22Z", "2018-10-22+02:00", "20181022", "9999-12-31",
     "2018-04-31", "2018-10-32", "2018-10-00",
+    "2008-02-27T02:20:00Z", "2008-02-27T02:20:00", "2008-02-27T24:00:00Z", "2008-02-27T23:59:60Z",
+    "2008-02-27T23:60:00", "2008-02-30T02:20:00Z", "2008-02-27T02:20:00.5Z", "2008-02-27T02:20:00+02:00",
+    "2008-02-27T02:20:00-05:00", "2008-02-27T2:20:00", "2008-02-27 02:20:00", "0000-01-01T00:00:00",
     "http://example.org/a?b#c", "https://w3id.org/milia-kg/", "urn:isbn:0451450523", "mailto:a@b.org",
     "http://[::1]/", "http://[::1", "//[x", "a/b", "?q", ":x", "%2F", "%zz", "%", "a b", "a%20b",
     "relative/path.ttl", "#frag", "x:", "1a:b", "http://ex.org/é",
@@ -55,6 +58,7 @@ def test_the_sure_cases_are_answered_here() -> None:
     """The forms the project and the benchmark graphs use need no owlrl; the doubtful ones go to it."""
     assert [_lexical.verdict(XSD + "decimal", v) for v in ("40", "-3.5", "1e3", "abc")] == [True, True, None, None]
     assert [_lexical.verdict(XSD + "date", v) for v in ("2018-10-22", "2018-02-30", "2018-10-22Z")] == [True, None, None]
+    assert _lexical.verdict(XSD + "dateTime", "2008-02-27T02:20:00Z") is True  # the HPO's creation dates
     assert _lexical.verdict(XSD + "anyURI", "https://my.clevelandclinic.org/health/diseases/21706-milia") is True
     assert [_lexical.verdict(XSD + "int", v) for v in ("12", "2147483648", "x")] == [True, False, False]
     assert _lexical.verdict(XSD + "gYear", "2018") is None  # not one of the RL datatypes checked here

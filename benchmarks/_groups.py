@@ -88,6 +88,7 @@ def cli_command(args: tuple[str, ...] = CLI_ARGS) -> list[str]:
 def _summary(runs: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     return {
         "seconds": statistics.median(r["seconds"] for r in runs),
+        "cpu_seconds": statistics.median(r.get("cpu_seconds") or 0.0 for r in runs),
         "peak_mb": statistics.median(r["peak_mb"] for r in runs),
         "runs": len(runs),
         "all_seconds": [round(r["seconds"], 4) for r in runs],

@@ -96,6 +96,12 @@ def render_reasoning(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n\n" + "\n".join(f"- {n}" for n in notes)
 
 
+def _cpu(record: dict[str, Any]) -> str:
+    """A median wall time, with the process's CPU time when the run recorded it."""
+    cpu = record.get("cpu_seconds")
+    return f"{_s(record['seconds'])} (CPU {_s(cpu)})" if cpu else _s(record["seconds"])
+
+
 def _verdict(ok: bool) -> str:
     return "met" if ok else "missed"
 
@@ -106,12 +112,14 @@ def render_targets(report: dict[str, Any]) -> str:
     for r in report.get("reasoning", []):
         peer, ours = r["reasonable"]["seconds"], r["fast"]["seconds"]
         rows.append((f"2. reasoning {r['size']}, parse included, >= 3x faster than `reasonable`",
-                     _s(peer), _s(ours), f"{peer / ours:.2f}x", _verdict(peer / ours >= TARGETS["reason_ratio"])))
+                     _cpu(r["reasonable"]), _cpu(r["fast"]), f"{peer / ours:.2f}x",
+                     _verdict(peer / ours >= TARGETS["reason_ratio"])))
     cli = report.get("cli")
     if cli:
-        peer, ours = cli["import"]["seconds"], cli["cli"]["seconds"]
+        peer, ours = cli["import"], cli["cli"]
         rows.append(("3. cold `query subtypes --format json` <= 0.6x `python -c \"import rdflib\"`",
-                     _s(peer), _s(ours), f"{ours / peer:.2f}x", _verdict(ours / peer <= TARGETS["cli_ratio"])))
+                     _cpu(peer), _cpu(ours), f"{ours['seconds'] / peer['seconds']:.2f}x",
+                     _verdict(ours["seconds"] / peer["seconds"] <= TARGETS["cli_ratio"])))
     c = report.get("classify")
     if c:
         peer, ours = c["cold_query"]["seconds"], c["cold_classify"]["seconds"]
@@ -130,7 +138,8 @@ def render_targets(report: dict[str, Any]) -> str:
             if name in build:
                 ours = build[name]["seconds"]
                 rows.append((f"6. `milia-kg build` <= 0.7 s, {what} (peer: the owlrl build from the sources)",
-                             _s(peer), _s(ours), f"{peer / ours:.2f}x", _verdict(ours <= TARGETS["build_s"])))
+                             _cpu(build["owlrl"]), _cpu(build[name]), f"{peer / ours:.2f}x",
+                             _verdict(ours <= TARGETS["build_s"])))
     hpo = (report.get("hpo") or {}).get("hpo") or {}
     if "first" in hpo:
         plain = hpo["plain"]["seconds"]

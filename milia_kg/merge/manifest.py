@@ -1,4 +1,4 @@
-"""Checksums of a kept store's files, written when it is built and checked on every open.
+"""Checksums of a kept store's files, written when it is built and checked when a process opens it.
 
 Why: one flipped byte in an Oxigraph ``.sst`` file made a query allocate 23.7 GB, and a truncated
 or missing file gave a traceback (issue 23); RocksDB does not verify its files when it opens them

@@ -29,6 +29,9 @@ TARGETS = {
     "classify_cold_ratio": 1.2,  # cold classify / cold query
     "classify_per_s": 3000.0,  # classify_many, warm
     "build_s": 0.7,
+    "later_merge_s": 0.15,  # a repeated --merge hp.obo query
+    "first_merge_s": 3.0,
+    "first_merge_mb": 300.0,
 }
 
 
@@ -93,6 +96,12 @@ def render_reasoning(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n\n" + "\n".join(f"- {n}" for n in notes)
 
 
+def _cpu(record: dict[str, Any]) -> str:
+    """A median wall time, with the process's CPU time when the run recorded it."""
+    cpu = record.get("cpu_seconds")
+    return f"{_s(record['seconds'])} (CPU {_s(cpu)})" if cpu else _s(record["seconds"])
+
+
 def _verdict(ok: bool) -> str:
     return "met" if ok else "missed"
 
@@ -103,12 +112,14 @@ def render_targets(report: dict[str, Any]) -> str:
     for r in report.get("reasoning", []):
         peer, ours = r["reasonable"]["seconds"], r["fast"]["seconds"]
         rows.append((f"2. reasoning {r['size']}, parse included, >= 3x faster than `reasonable`",
-                     _s(peer), _s(ours), f"{peer / ours:.2f}x", _verdict(peer / ours >= TARGETS["reason_ratio"])))
+                     _cpu(r["reasonable"]), _cpu(r["fast"]), f"{peer / ours:.2f}x",
+                     _verdict(peer / ours >= TARGETS["reason_ratio"])))
     cli = report.get("cli")
     if cli:
-        peer, ours = cli["import"]["seconds"], cli["cli"]["seconds"]
+        peer, ours = cli["import"], cli["cli"]
         rows.append(("3. cold `query subtypes --format json` <= 0.6x `python -c \"import rdflib\"`",
-                     _s(peer), _s(ours), f"{ours / peer:.2f}x", _verdict(ours / peer <= TARGETS["cli_ratio"])))
+                     _cpu(peer), _cpu(ours), f"{ours['seconds'] / peer['seconds']:.2f}x",
+                     _verdict(ours["seconds"] / peer["seconds"] <= TARGETS["cli_ratio"])))
     c = report.get("classify")
     if c:
         peer, ours = c["cold_query"]["seconds"], c["cold_classify"]["seconds"]
@@ -122,9 +133,24 @@ def render_targets(report: dict[str, Any]) -> str:
                      f"{per_s * naive:,.0f}x", _verdict(per_s >= TARGETS["classify_per_s"])))
     build = report.get("build")
     if build:
-        peer, ours = build["owlrl"]["seconds"], build["fast"]["seconds"]
-        rows.append(("6. `milia-kg build` <= 0.7 s (peer: the same build with owlrl)", _s(peer), _s(ours),
-                     f"{peer / ours:.2f}x", _verdict(ours <= TARGETS["build_s"])))
+        peer = build["owlrl"]["seconds"]
+        for name, what in (("fast", "from the sources (`--fresh`)"), ("fast_kept", "unchanged inputs (kept release)")):
+            if name in build:
+                ours = build[name]["seconds"]
+                rows.append((f"6. `milia-kg build` <= 0.7 s, {what} (peer: the owlrl build from the sources)",
+                             _cpu(build["owlrl"]), _cpu(build[name]), f"{peer / ours:.2f}x",
+                             _verdict(ours <= TARGETS["build_s"])))
+    hpo = (report.get("hpo") or {}).get("hpo") or {}
+    if "first" in hpo:
+        plain = hpo["plain"]["seconds"]
+        later, first = hpo["later"], hpo["first"]
+        rows.append(("5. a later cold `--merge hp.obo` query <= 0.15 s (peer: the same query on the plain graph)",
+                     _s(plain), _s(later["seconds"]), f"{later['seconds'] / plain:.2f}x",
+                     _verdict(later["seconds"] <= TARGETS["later_merge_s"])))
+        rows.append(("5. the first `--merge hp.obo` query <= 3 s and <= 300 MB (peer: the plain query)", _s(plain),
+                     f"{_s(first['seconds'])} (CPU {_s(first['cpu_seconds'])}), {first['peak_mb']:,.0f} MB",
+                     f"{first['seconds'] / plain:.0f}x", _verdict(first["seconds"] <= TARGETS["first_merge_s"]
+                                                                and first["peak_mb"] <= TARGETS["first_merge_mb"])))
     lines = ["| target | peer | ours | ratio | verdict |", "|---|---:|---:|---:|---|"]
     lines += [f"| {' | '.join(row)} |" for row in rows]
     return "\n".join(lines)

@@ -263,6 +263,7 @@ def run_groups(
     *,
     seed: int = 42,
     merge: Path | None = None,
+    hpo_1m: bool = True,
     owlrl_max: int = 10_000,
     merged_min: int = 100_000,
     timeout: float = 600,
@@ -292,7 +293,7 @@ def run_groups(
                 for size in _merged_sizes(sizes, merged_min)
             ]
         elif group == "hpo":
-            report["hpo"] = _hpo.run_hpo(ctx, repeat, seed, parse_size("1m") if "1m" in sizes else 0)
+            report["hpo"] = _hpo.run_hpo(ctx, repeat, seed, parse_size("1m") if "1m" in sizes and hpo_1m else 0)
         elif group == "classify":
             report["classify"] = _groups.run_classify(ctx, repeat, classify_cases, naive_cases, seed)
         elif group == "reasoning":
@@ -324,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--merge", type=Path, help="ontology file (Turtle, N-Triples, RDF/XML .owl) added to each "
                                                    "graph of the scaling group")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--no-hpo-1m", dest="hpo_1m", action="store_false",
+                        help="the hpo group leaves out the merge of the generated 1M graph even if 1m is a size")
     parser.add_argument("--owlrl-max", default="10k", help="largest graph owlrl is run on")
     parser.add_argument("--merged-min", default="100k", help="smallest generated graph the merged group uses")
     parser.add_argument("--timeout", type=float, default=600, help="seconds before a measurement is abandoned")
@@ -339,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir = args.workdir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         report = run_groups(
-            args.only, sizes, args.repeat, workdir, seed=args.seed, merge=args.merge,
+            args.only, sizes, args.repeat, workdir, seed=args.seed, merge=args.merge, hpo_1m=args.hpo_1m,
             owlrl_max=parse_size(args.owlrl_max), merged_min=parse_size(args.merged_min), timeout=args.timeout,
             classify_cases=args.classify_cases, naive_cases=args.naive_cases,
         )  # fmt: skip

@@ -176,14 +176,16 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Release folder to write; replaced only when the whole build succeeds.",
 )
+@click.option("--fresh", is_flag=True,
+              help="Build from the sources even if a release of the same inputs is kept in the cache.")
 @reasoner_option
 @ontology_dir_option
 @data_dir_option
-def build(out: Path, reasoner: str, ontology_dir: Path | None, data_dir: Path | None) -> None:
+def build(out: Path, fresh: bool, reasoner: str, ontology_dir: Path | None, data_dir: Path | None) -> None:
     """Reason, validate and write the release artifacts to --out."""
     from milia_kg.release.build import build as run_build
 
-    summary = run_build(out, reasoner=reasoner, ontology_dir=ontology_dir, data_dir=data_dir)
+    summary = run_build(out, reasoner=reasoner, ontology_dir=ontology_dir, data_dir=data_dir, reuse=not fresh)
     click.echo(summary.text())
 
 

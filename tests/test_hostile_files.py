@@ -498,7 +498,7 @@ def slow(tmp, *args, **kwargs):
     time.sleep(60)
     return files
 b._write = slow
-b.build(sys.argv[1], ontology_dir=sys.argv[3], data_dir=sys.argv[4])
+b.build(sys.argv[1], ontology_dir=sys.argv[3], data_dir=sys.argv[4], reuse=False)  # not the kept copy
 """
 
 

@@ -67,13 +67,14 @@ def test_query_commands_need_no_rdflib(args: list[str], stdin: str | None, prime
 
 def test_classify_needs_no_rdflib_nor_jsonschema(tmp_path: Path) -> None:
     """A valid case profile is classified from the cache (graph and schema module) without rdflib,
-    owlrl, pyshacl or jsonschema (issue 11: cold ``classify`` close to a cold query)."""
+    owlrl, pyshacl or jsonschema (issue 11: cold ``classify`` close to a cold query), nor
+    importlib.resources for the shipped tables (issue 22)."""
     profile = '{"age_years": 0.02, "sites": ["nose"], "present_at_birth": true}'
     cache = tmp_path / "cache"
     subprocess.run([PYTHON, "-m", "milia_kg", "classify", "-"], input=profile, capture_output=True, text=True,
                    env=subprocess_env(MILIA_KG_CACHE_DIR=str(cache)), check=True)  # builds both caches
     done = subprocess.run(
-        [PYTHON, "-c", SCRIPT.format(heavy=(*HEAVY, "jsonschema")), "classify", "-"], input=profile,
+        [PYTHON, "-c", SCRIPT.format(heavy=(*HEAVY, "jsonschema", "importlib.resources")), "classify", "-"], input=profile,
         capture_output=True, text=True, env=subprocess_env(MILIA_KG_CACHE_DIR=str(cache)), check=True,
     )
     # a newborn: neonatal milia to consider (the page defines no neonatal milia, issue 18)
@@ -112,3 +113,21 @@ def test_package_import_needs_no_rdflib(statement: str) -> None:
     code = f"import sys; {statement}; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     done = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, env=subprocess_env(), check=True)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_catalogue_query_compiles_no_service_lexer(primed_cache: Path) -> None:
+    """The SERVICE lexer's eight patterns (about 150 ms to compile, issue 22) are compiled only for a
+    text that mentions SERVICE: a cold catalogue query compiles none, a free query naming it does."""
+    code = (
+        "import sys\nfrom milia_kg.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "import milia_kg.query.service as s\n"
+        "print(s._readings.cache_info().currsize, file=sys.stderr)\n"
+    )
+    counts = []
+    for args, stdin in ((["query", "subtypes", "--format", "json"], None),
+                        (["sparql", "-", "--format", "json"], "SELECT * { SERVICE <http://127.0.0.1:9/> {} }")):
+        done = subprocess.run([PYTHON, "-c", code, *args], input=stdin, capture_output=True, text=True,
+                              env=subprocess_env(MILIA_KG_CACHE_DIR=str(primed_cache)))
+        counts.append(done.stderr.strip().splitlines()[-1])
+    assert counts == ["0", "1"]

@@ -26,6 +26,7 @@ under any reading, is a clause; it passes only as ``SERVICE [SILENT] <allowed IR
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -66,9 +67,15 @@ def _lexer(echar: str, eol: str, iri: str) -> re.Pattern[str]:
 
 
 _STRICT, _ANY = r"(?:\\[tbnrf\"'\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})", r"(?:\\.)"
-#: The readings: grammar escapes or any escape, comments to LF or to CR/LF, IRIs with or without \u.
-_READINGS = tuple(_lexer(e, eol, i) for e in (_STRICT, _ANY) for eol in ("\\n", "\\r\\n")
-                  for i in (_IRI, _IRI_UCHAR))
+
+
+@functools.cache
+def _readings() -> tuple[re.Pattern[str], ...]:
+    """The readings: grammar escapes or any escape, comments to LF or to CR/LF, IRIs with or without
+    \\u. Compiled on the first text that mentions ``SERVICE``: the eight patterns take about 150 ms,
+    which every cold command would otherwise pay (tests/test_imports.py)."""
+    return tuple(_lexer(e, eol, i) for e in (_STRICT, _ANY) for eol in ("\\n", "\\r\\n")
+                 for i in (_IRI, _IRI_UCHAR))
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,7 @@ def service_clauses(text: str) -> list[ServiceClause]:
     found: dict[str, ServiceClause] = {}
     texts = (text, expand_escapes(text)) if "\\" in text else (text,)
     for candidate in texts:
-        for reading in _READINGS:
+        for reading in _readings():
             for clause in _clauses(candidate, reading):
                 found.setdefault(clause.clause, clause)
     return list(found.values())

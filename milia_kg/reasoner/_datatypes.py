@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
+from milia_kg.reasoner._lexical import verdict
 from milia_kg.reasoner._terms import LITERAL
 from milia_kg.reasoner._xsd_tables import (
     ANNOTATION_PROPERTIES,
@@ -30,7 +31,7 @@ __all__ = ["lexical_checks", "one_time_triples"]
 @cache
 def lexical_checks() -> dict[str, Callable[[str], object]]:
     """owlrl's lexical check of each datatype (``AltXSDToPYTHON``) by IRI; imported with owlrl (and
-    rdflib) only when a literal of an OWL 2 RL datatype is met."""
+    rdflib) only for a literal whose verdict :mod:`milia_kg.reasoner._lexical` cannot give."""
     from owlrl.DatatypeHandling import AltXSDToPYTHON
 
     return {str(dt): check for dt, check in AltXSDToPYTHON.items()}
@@ -56,12 +57,17 @@ def one_time_triples(e: Engine, asserted: list[tuple[int, int, int]]) -> list[tu
     used = set(implicit.values())
     for literal, datatype in implicit.items():
         out.append((literal, v.TYPE, datatype))
-        convert = lexical_checks().get(rl_names[datatype])
         lexical = e.adapter.text(e.terms[literal])
-        try:
-            if convert is not None:
-                convert(lexical)
-        except ValueError:  # dt-not-type
+        valid = verdict(rl_names[datatype], lexical)  # owlrl's verdict without importing it, when known
+        if valid is None:
+            convert = lexical_checks().get(rl_names[datatype])
+            try:
+                if convert is not None:
+                    convert(lexical)
+                valid = True
+            except ValueError:
+                valid = False
+        if not valid:  # dt-not-type
             e.errors.append(
                 f"Lexical value of the literal '{lexical}' does not match its datatype ({rl_names[datatype]})"
             )

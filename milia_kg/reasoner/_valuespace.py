@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from milia_kg import vocab
+from milia_kg.reasoner._lexical import verdict
 
 __all__ = ["datatype_clash"]
 
@@ -76,6 +77,9 @@ def _in_value_space(lexical: str, own: str, target: str) -> bool:
         if value != value.to_integral_value():
             return False
         lexical = str(int(value))
+    known = verdict(target, lexical)  # owlrl's verdict without importing it, when known
+    if known is not None:
+        return known
     from milia_kg.reasoner._datatypes import lexical_checks  # owlrl's, imported on first use
 
     check = lexical_checks().get(target)

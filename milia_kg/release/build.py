@@ -23,7 +23,7 @@ from milia_kg import __version__, vocab
 from milia_kg.base import atomic, resources
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.reasoner import DEFAULT_REASONER
-from milia_kg.release import obo_products, owl_product, pipeline, serialize
+from milia_kg.release import kept_release, obo_products, owl_product, pipeline, serialize
 from milia_kg.release.folders import Sources
 from milia_kg.release.validate import ValidationReport, short
 
@@ -81,6 +81,8 @@ class BuildSummary:
     validation: ValidationReport
     seconds: float
     files: tuple[str, ...] = field(default_factory=tuple)
+    #: Whether the files were copied from the release kept for the same inputs (nothing rebuilt).
+    reused: bool = False
 
     @property
     def triples_total(self) -> int:
@@ -96,7 +98,7 @@ class BuildSummary:
                 f"{self.triples_total} total",
                 f"  entities by type: {entities}",
                 f"  validation: {status} ({len(self.validation.rules_run)} rules)",
-                f"  time: {self.seconds:.1f} s",
+                f"  time: {self.seconds:.1f} s" + (" (inputs unchanged: kept release copied)" if self.reused else ""),
             ]
         )
 
@@ -299,8 +301,12 @@ def build(
     *,
     ontology_dir: str | Path | None = None,
     data_dir: str | Path | None = None,
+    reuse: bool = True,
 ) -> BuildSummary:
     """Load, reason, validate and write the release artifacts into ``out_dir``.
+
+    A release built before from the same inputs is copied from the cache instead
+    (:mod:`milia_kg.release.kept_release`) unless ``reuse`` is false; either way the files are the same.
 
     :param out_dir: the release folder: missing, empty, or a previous release (marked by
         :data:`RELEASE_MARKER`, written into every release), which is replaced as a whole.
@@ -315,22 +321,43 @@ def build(
     out = Path(out_dir).absolute()
     _check_replaceable(out)
     sources = Sources(ontology_dir, data_dir)
+    key = kept_release.release_key(reasoner, sources)  # before the sources are read
+    found = kept_release.find(reasoner, key) if reuse else None
+    if found is not None:
+        kept, content = found
+        with atomic.folder_beside(out) as tmp:
+            kept_release.write(tmp, content)
+            (tmp / RELEASE_MARKER).write_text(f"milia-kg {__version__}\n", encoding="utf-8")
+            _check_replaceable(out)
+        return BuildSummary(
+            out_dir=out,
+            triples_asserted=kept.triples_asserted,
+            triples_inferred=kept.triples_inferred,
+            entities=kept.entities,
+            validation=ValidationReport(rules_run=kept.rules_run),
+            seconds=time.perf_counter() - started,
+            files=kept.files,
+            reused=True,
+        )
     result = pipeline.run(sources, reasoner=reasoner)
     asserted, inferred, reasoned, report = result.asserted, result.inferred, result.closure, result.report
     assert report is not None  # validate=True
     if not report.conforms:
         raise ValidationError(report)
 
+    entities = entities_by_type(asserted, reasoned)
     with atomic.folder_beside(out) as tmp:
         curie_map = {} if result.mapping_set is None else dict(result.mapping_set.converter.prefix_map)
         files = _write(tmp, asserted, inferred, sources, curie_map)
+        kept_release.keep(tmp, kept_release.KeptRelease(len(asserted), len(inferred), entities,
+                                                        tuple(report.rules_run), tuple(files)), reasoner, key)
         (tmp / RELEASE_MARKER).write_text(f"milia-kg {__version__}\n", encoding="utf-8")
         _check_replaceable(out)  # again: the folder may have been filled while we reasoned
     return BuildSummary(
         out_dir=out,
         triples_asserted=len(asserted),
         triples_inferred=len(inferred),
-        entities=entities_by_type(asserted, reasoned),
+        entities=entities,
         validation=report,
         seconds=time.perf_counter() - started,
         files=tuple(files),

@@ -55,9 +55,10 @@ def test_second_merge_opens_the_kept_store(tmp_path: Path, monkeypatch: pytest.M
 
 def _stores(folder: Path) -> list[str]:
     """What the cache folder holds besides the query layer's small files (parsed headers, resolved
-    parameter values: issue 22)."""
+    parameter values, remembered source keys: issue 22)."""
     return [p.name for p in folder.iterdir()
-            if p.name != header_cache.CACHE_FILE and not (p.name.startswith("resolved-") and p.suffix == ".json")]
+            if p.name not in (header_cache.CACHE_FILE, "source-keys.json")
+            and not (p.name.startswith("resolved-") and p.suffix == ".json")]
 
 
 @pytest.mark.parametrize("idle_days, removed", [(8, True), (1, False)])

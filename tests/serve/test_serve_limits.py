@@ -290,8 +290,9 @@ def _status_line_and_body(sock: socket.socket, seconds: float) -> tuple[bytes, d
 def test_past_the_connection_cap_the_refusal_is_json_with_retry_after() -> None:
     """uvicorn's own cap (limit_concurrency) answered a plain-text 503; past --max-connections every
     request gets the service's JSON error with Retry-After, and the service answers again once
-    connections close. 20 connections held open, then 5 more; bounded in count and time."""
-    with served("--max-connections", "20", "--read-timeout", "30") as server:
+    connections close. 20 connections held open, then 5 more; bounded in count and time. One server
+    process: with several, each has its share of the cap and the kernel spreads connections unevenly."""
+    with served("--max-connections", "20", "--read-timeout", "30", "--processes", "1") as server:
         port = urllib.parse.urlsplit(server.url).port
         assert port is not None
         held: list[socket.socket] = []

@@ -97,8 +97,9 @@ def test_catalogue_form_renders_the_exact_rows(browser: Any, tmp_path: Path) -> 
         assert browser.save_screenshot(str(screenshot))
     assert header == COLUMNS
     assert [(r[1], r[5]) for r in rows] == FACE_ROWS
-    assert {r[2] for r in rows} == {"https://w3id.org/milia-kg/Face"}
-    assert server.url + "/entity/mkg:Face" in links and server.url + "/entity/mkg:PrimaryMilia" in links
+    assert {r[2] for r in rows} == {"http://purl.obolibrary.org/obo/UBERON_0001456"}  # UBERON's face (issue 20)
+    # the page links the project's own terms (mkg:); the reused UBERON face is shown by its label
+    assert server.url + "/entity/mkg:Jaw" in links and server.url + "/entity/mkg:PrimaryMilia" in links
     assert screenshot.stat().st_size > 10_000
 
 
@@ -214,12 +215,12 @@ def test_entity_page_content_links_and_drawing(browser: Any, tmp_path: Path) -> 
     assert quotes == {"Primary milia, which often appear on the eyelids, forehead, cheeks or genitals, "
                       "can occur in children or adults."}
     assert box["width"] > 500 and box["height"] > 200
-    assert titles == sorted(["primary milia (mkg:PrimaryMilia)", "milia (mkg:Milia)", "cheek (mkg:Cheek)",
-                             "eyelid (mkg:Eyelid)", "forehead (mkg:Forehead)", "genitals (mkg:Genitals)",
+    assert titles == sorted(["primary milia (mkg:PrimaryMilia)", "milia (mkg:Milia)", "cheek (UBERON:0001567)",
+                             "eyelid (UBERON:0001711)", "forehead (UBERON:0008200)", "genitals (mkg:Genitals)",
                              "damage to the skin (mkg:SkinDamage)", "clears up on its own (mkg:ClearsUpOnItsOwn)",
                              "may take a few months to clear (mkg:MayTakeAFewMonthsToClear)",
                              "adult (mkg:Adult)", "child (mkg:Child)"])
     assert all(width > 40 for width in drawn)
-    assert landed == server.url + "/entity/mkg:Eyelid"
+    assert landed == server.url + "/entity/UBERON:0001711"
     assert csp_errors == []
     assert screenshot.stat().st_size > 10_000

@@ -43,13 +43,17 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 OBO = "http://purl.obolibrary.org/obo/"
 #: A SELECT whose full answer is known: the literals of the face, UBERON:0001456 (the graph reuses
-#: UBERON's term, issue 20), with their language tags: UBERON's label and definition.
+#: UBERON's term, issue 20), with their language tags: UBERON's label and definition, the definition both
+#: as SKOS and as OBO's IAO:0000115 (served for OBO clients).
 FACE = f"""SELECT ?p ?o WHERE {{ <{OBO}UBERON_0001456> ?p ?o FILTER(isLiteral(?o)) }} ORDER BY ?p"""
+FACE_DEFINITION = ("A subdivision of the head that has as parts the layers deep to the surface of the anterior"
+                   " surface, including the mouth, eyes, and nose (when present). In vertebrates, this includes the"
+                   " facial skeleton and structures superficial to the facial skeleton (cheeks, mouth, eyeballs, skin"
+                   " of face, etc).")
 FACE_ROWS = [
+    (OBO + "IAO_0000115", FACE_DEFINITION, "en"),
     (RDFS_LABEL, "face", "en"),
-    (SKOS + "definition", "A subdivision of the head that has as parts the layers deep to the surface of the anterior"
-     " surface, including the mouth, eyes, and nose (when present). In vertebrates, this includes the facial skeleton"
-     " and structures superficial to the facial skeleton (cheeks, mouth, eyeballs, skin of face, etc).", "en"),
+    (SKOS + "definition", FACE_DEFINITION, "en"),
 ]
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 

@@ -41,7 +41,7 @@ MIX: tuple[tuple[str, str, bytes | None, str | None], ...] = (
     ("POST", "/sparql", b"ASK { ?s a <http://www.w3.org/2002/07/owl#Class> }", "application/sparql-query"),
     ("GET", "/api/queries/treatments", None, None),
     ("POST", "/sparql", urllib.parse.urlencode({"query": (
-        "CONSTRUCT WHERE { <https://w3id.org/milia-kg/Face> ?p ?o }")}).encode(),
+        "CONSTRUCT WHERE { <http://purl.obolibrary.org/obo/UBERON_0001456> ?p ?o }")}).encode(),
      "application/x-www-form-urlencoded"),
 )
 

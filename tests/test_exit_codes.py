@@ -128,7 +128,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     _, data = copy_real_sources(root / "badrow")
     sssom = data / "mappings.sssom.tsv"
     rows = sssom.read_text(encoding="utf-8").splitlines()
-    index = next(i for i, row in enumerate(rows) if row.startswith("mkg:Nose\t"))
+    index = next(i for i, row in enumerate(rows) if row.startswith("mkg:Jaw\t"))
     cells = rows[index].split("\t")
     cells[5] = ""  # no mapping_justification
     rows[index] = "\t".join(cells)

@@ -203,6 +203,35 @@ def decision_table(name: str) -> str:
     return _shipped("milia_kg.decision", "data", name).read_text("utf-8")
 
 
+def semsql_prefixes() -> str:
+    """semsql's own prefix rows (``semsql/builder/prefixes/prefix.sql``: ``oio``, ``dct``, ``UBERON``...),
+    the names rdftab gives the namespaces it knows.
+
+    :raises MiliaKGError: when the semsql package is not installed.
+    """
+    import importlib.resources
+
+    try:
+        return importlib.resources.files("semsql").joinpath("builder", "prefixes", "prefix.sql").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError) as error:
+        raise MiliaKGError(f"semsql's prefixes are not installed ({error}); pip install semsql") from None
+
+
+def semsql_ddl() -> str:
+    """semsql's own schema (``semsql/builder/sql_schema/semsql.sql`` of the ``semsql`` package, which
+    oaklib depends on): the tables rdftab and relation-graph fill and the views oaklib's ``sqlite:``
+    adapter reads (issue 20, item 6).
+
+    :raises MiliaKGError: when the semsql package is not installed.
+    """
+    import importlib.resources
+
+    try:
+        return importlib.resources.files("semsql").joinpath("builder", "sql_schema", "semsql.sql").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError) as error:
+        raise MiliaKGError(f"semsql's schema is not installed ({error}); pip install semsql") from None
+
+
 def web_dir() -> Traversable:
     """The served page's template, script, style and vendored editor (``milia_kg/serve/web``)."""
     import importlib.resources

@@ -233,6 +233,18 @@ class _Vocabulary:
         instead = f"; exclude {' or '.join(broader)} to state the absence of any" if broader else ""
         return f"excluded; the profile has no field for the absence of {curie} alone{instead}"
 
+    def replaced_site(self, term_id: str, path: str) -> str | None:
+        """A former milia-kg site IRI (``mkg:Forehead``: deprecated, replaced by its UBERON term, issue 20)
+        as the UBERON site that replaced it, as a profile's ``sites`` resolve it (``None``: not one)."""
+        iri = self.iri(term_id)
+        if iri is None:
+            return None
+        try:
+            resolved = self.graph.resolve(path, term_id, "AnatomicalSite")
+        except CaseProfileError:
+            return None
+        return vocab.shorten(resolved) if resolved != iri and resolved.startswith(vocab.OBO) else None
+
     def site(self, term_id: str, path: str) -> str | None:
         """A UBERON body site resolved through the graph's mappings, as a profile's ``sites`` are
         (``None``: not a UBERON id).
@@ -477,8 +489,9 @@ def _mkg(term_id: str, where: str, path: str, value: Any, terms_of: _Vocabulary,
     """Map a milia-kg term (or a UBERON body site, as a modifier) of the milia feature; ``False`` when
     the id is neither, so the caller says why it is ignored."""
     try:
-        found = terms_of.term(term_id, where)
-        site = terms_of.site(term_id, path) if found is None and where == "modifier" else None
+        replaced = terms_of.replaced_site(term_id, path) if where == "modifier" else None
+        found = terms_of.term(term_id, where) if replaced is None else None
+        site = replaced or (terms_of.site(term_id, path) if found is None and where == "modifier" else None)
     except _Refused as refused:
         out.ignore(path, value, str(refused))
         return True

@@ -32,7 +32,7 @@ _KIND = "classifier"
 #: Predicates whose triples are annotations or reifications, never premises of a rule on a case.
 _NOT_SCHEMA = {
     vocab.OWL + name for name in ("annotatedSource", "annotatedProperty", "annotatedTarget", "versionInfo",
-                                  "versionIRI", "imports")
+                                  "versionIRI", "imports", "deprecated")
 } | {vocab.RDFS + name for name in ("label", "comment", "seeAlso", "isDefinedBy")}
 _SCHEMA_NAMESPACES = (vocab.RDF, vocab.RDFS, vocab.OWL)
 _TYPE, _AXIOM = vocab.RDF + "type", vocab.OWL + "Axiom"

@@ -179,6 +179,8 @@ def _read_row(
     justification = _expand(converter, cells["mapping_justification"], "mapping_justification", where, problems)
     if justification and not cells["mapping_justification"].startswith("semapv:"):
         problems.append(f"{where}: mapping_justification must be a semapv: term, not {cells['mapping_justification']}")
+    if subject is not None and subject == obj:  # a term reused as itself (the UBERON sites) maps to nothing
+        problems.append(f"{where}: subject and object are the same term ({cells['subject_id']})")
     if len(problems) > before or subject is None or obj is None or justification is None:
         return None
     return Mapping(

@@ -12,7 +12,7 @@ pyoxigraph terms, :mod:`milia_kg.reasoner.on_oxigraph`), with no rdflib graph of
 with a real release (the HPO) took most of the time and memory of a first merge.
 
 >>> merged = merged_graph([])            # no external file: the project graph alone
->>> (MKG.NeonatalMilia, MKG.hasSite, MKG.Face) in merged
+>>> (MKG.NeonatalMilia, MKG.hasSite, rdflib.URIRef(vocab.OBO + "UBERON_0001456")) in merged  # the face
 True
 """
 

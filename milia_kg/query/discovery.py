@@ -8,7 +8,7 @@ answering "(no rows)". A graph that lacks the category class (a small test graph
 
 >>> from milia_kg.query.kg import KnowledgeGraph
 >>> values = accepted_values(KnowledgeGraph.open(), "site", "conditions_at_site")
->>> values.category, ("mkg:Eyelid", "eyelid", "eyelids") in [(r.curie, r.label, r.synonyms) for r in values.rows]
+>>> values.category, ("UBERON:0001711", "eyelid", "eyelids") in [(r.curie, r.label, r.synonyms) for r in values.rows]
 ('mkg:AnatomicalSite (anatomical site)', True)
 """
 
@@ -45,9 +45,14 @@ _TOPS = f"""SELECT DISTINCT ?c ?label WHERE {{
   FILTER(STRSTARTS(STR(?c), "{vocab.MKG}") && ?c != ?term)
   FILTER NOT EXISTS {{ ?c {_SUB} ?d . FILTER(?d != ?c && STRSTARTS(STR(?d), "{vocab.MKG}")) }}
 }}"""
+#: The graph's own terms: mkg: ones and the OBO terms it reuses under one of its categories (the UBERON
+#: sites, issue 20); deprecated terms are not offered (their IRIs still resolve to their replacements).
 _TERMS = f"""SELECT ?s ?p ?l WHERE {{
   VALUES ?p {{ <{vocab.RDFS}label> <{vocab.SKOS}altLabel> }}
-  ?s ?p ?l . FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{vocab.MKG}") && isLiteral(?l))
+  ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l))
+  FILTER(STRSTARTS(STR(?s), "{vocab.MKG}")
+         || EXISTS {{ ?s {_SUB} ?c . FILTER(STRSTARTS(STR(?c), "{vocab.MKG}")) }})
+  FILTER NOT EXISTS {{ ?s <{vocab.OWL}deprecated> true }}
 }}"""
 
 

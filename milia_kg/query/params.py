@@ -165,9 +165,17 @@ _LABEL_OF_QUERY = f"SELECT ?s ?l WHERE {{ ?s <{_RDFS}label> ?l . FILTER(isLitera
 _SPACE = "[\\s\x1c-\x1f]"
 _REGEX_SPECIAL = frozenset("\\.+*?()|[]{}^$")
 _KNOWN_QUERY = "ASK WHERE { { ?iri ?p ?o } UNION { ?s ?p ?iri } }"
+#: The graph's own entities mapping to ``?iri``: mkg: terms, and reused external terms the project files
+#: under one of its categories (the UBERON sites, issue 20), never a merged file's own SKOS mappings.
 _MAPPED_QUERY = f"""SELECT DISTINCT ?s ?p WHERE {{
   VALUES ?p {{ <{_SKOS}exactMatch> <{_SKOS}closeMatch> }}
-  ?s ?p ?iri . FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{MKG}"))
+  ?s ?p ?iri . FILTER(isIRI(?s))
+  FILTER(STRSTARTS(STR(?s), "{MKG}") || EXISTS {{ ?s <{_RDFS}subClassOf> ?category .
+                                                   FILTER(STRSTARTS(STR(?category), "{MKG}")) }})
+}}"""
+#: A deprecated term's replacement (``IAO:0100001`` term replaced by), so old IRIs and CURIEs still resolve.
+_REPLACED_QUERY = f"""SELECT DISTINCT ?by WHERE {{
+  ?iri <{OBO}IAO_0100001> ?by . FILTER(isIRI(?by))
 }}"""
 
 
@@ -278,7 +286,7 @@ class Resolver:
             in_category = table & members if members is not None else set()
             matches = self._prefer_project(in_category or table)  # a value of the parameter's category first
             if len(matches) == 1:
-                return ox.NamedNode(next(iter(matches)))
+                return self._replacement(ox.NamedNode(next(iter(matches))))
             if matches:
                 label_of = self._label_of(matches)
                 listed = [f"{shorten(m)} ({label_of.get(m, '?')})" for m in sorted(matches)]
@@ -319,6 +327,7 @@ class Resolver:
             node = ox.NamedNode(iri)
         except ValueError:
             raise ParameterError(name, text, "not a valid IRI") from None
+        node = self._replacement(node)
         _, rows = self._backend.select(_MAPPED_QUERY, {"iri": node})
         for relation in (_SKOS + "exactMatch", _SKOS + "closeMatch"):
             targets = sorted({str(s) for s, p in rows if p == relation})
@@ -330,6 +339,12 @@ class Resolver:
         if self._backend.ask(_KNOWN_QUERY, {"iri": node}):
             return node
         return None
+
+    def _replacement(self, node: ox.NamedNode) -> ox.NamedNode:
+        """The term that replaces ``node`` if it is deprecated (``IAO:0100001``), else ``node``: an old
+        mkg: site IRI, CURIE or label answers with the UBERON term that replaced it (issue 20)."""
+        _, replaced = self._backend.select(_REPLACED_QUERY, {"iri": node})
+        return ox.NamedNode(str(replaced[0][0])) if len(replaced) == 1 else node
 
     def _prefer_project(self, matches: set[str]) -> set[str]:
         """Among several matches, keep the project's own entities if there are any."""

@@ -23,7 +23,7 @@ from milia_kg import __version__, vocab
 from milia_kg.base import atomic, resources
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.reasoner import DEFAULT_REASONER
-from milia_kg.release import kept_release, obo_products, owl_product, pipeline, serialize
+from milia_kg.release import kept_release, obo_products, owl_product, pipeline, semsql_product, serialize
 from milia_kg.release.folders import Sources
 from milia_kg.release.validate import ValidationReport, short
 
@@ -64,6 +64,7 @@ MEDIA_TYPES: dict[str, str] = {
     ".nt": "application/n-triples",
     ".jsonld": "application/ld+json",
     ".json": "application/json",
+    ".db": "application/vnd.sqlite3",
     ".obo": "text/obo",  # not registered with IANA; the type OBO tools and the OBO Foundry serve
     ".tsv": "text/tab-separated-values",
 }
@@ -268,6 +269,10 @@ def _write(
             (tmp / "imports" / source.name).write_bytes(source.read_bytes())
             extra.append(f"imports/{source.name}")
 
+
+    if semsql_product.available():  # milia-kg.db: only with semsql's schema at hand (the obo extra)
+        semsql_product.write_semsql(owl_triples, reasoned_triples, tmp / semsql_product.NAME, curie_map)
+        extra.append(semsql_product.NAME)
 
     (tmp / "schemas").mkdir()  # the decision-support case-profile contract (milia-kg classify)
     (tmp / "schemas" / resources.CASE_PROFILE_SCHEMA).write_bytes(resources.case_profile_schema())

@@ -38,7 +38,7 @@ import json
 import os
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +50,7 @@ from milia_kg.release.folders import PACKAGED, Sources
 if TYPE_CHECKING:  # importlib.resources and logging are not for a cold command that only reads
     from importlib.resources.abc import Traversable
 
-__all__ = ["cache_dir", "derived_file", "reasoned_graph_file", "sidecar", "source_key"]
+__all__ = ["cache_dir", "derived_file", "queried_obo_vocabulary", "reasoned_graph_file", "sidecar", "source_key"]
 
 #: Seconds a cached file of another key must go unused before it is removed.
 UNUSED_GRACE_S = 7 * 24 * 3600
@@ -209,7 +209,23 @@ def _reason(reasoner: str, sources: Sources | None) -> tuple[bytes, int]:
 
     sources = PACKAGED if sources is None else sources
     closure = pipeline.run(sources, reasoner=reasoner, validate=False).closure
+    for triple in queried_obo_vocabulary(closure):
+        closure.add(triple)
     return closure.serialize(format="nt", encoding="utf-8"), len(closure)
+
+
+def queried_obo_vocabulary(closure: Iterable[tuple[Any, Any, Any]]) -> list[tuple[Any, Any, Any]]:
+    """The OBO definitions and synonyms (``IAO:0000115``, ``oboInOwl:hasExactSynonym``/``hasRelatedSynonym``)
+    of the graph's terms, as plain triples, for the graph every query and ``milia-kg serve`` read, so
+    that OBO clients (oaklib over ``sparql:``) see definitions and aliases (issue 20). Only the triples:
+    their provenance axioms, which would repeat the quotes the catalogue queries list, stay in the OWL
+    product (:mod:`milia_kg.release.obo_vocab`)."""
+    from rdflib import URIRef
+
+    from milia_kg.release import obo_vocab
+
+    kept = {obo_vocab.DEFINITION, obo_vocab.HAS_EXACT_SYNONYM, obo_vocab.HAS_RELATED_SYNONYM}
+    return [(s, p, o) for s, p, o in obo_vocab.obo_annotations(closure) if p in kept and isinstance(s, URIRef)]
 
 
 def sidecar(path: Path) -> Path:

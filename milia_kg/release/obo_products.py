@@ -103,6 +103,7 @@ def _clauses(frame: Frame, module: Any) -> list[Any]:
     clauses.extend(module.RelationshipClause(_ident(p), _ident(t)) for p, t in frame.relationships)
     if frame.deprecated:
         clauses.append(module.IsObsoleteClause(True))
+    clauses.extend(module.ReplacedByClause(_ident(by)) for by in frame.replaced_by)
     return clauses
 
 
@@ -150,6 +151,9 @@ def obographs(terms: list[Frame], head: Header, curie_map: Mapping[str, str] = {
                                            for p, v in f.property_values]
         if f.deprecated:
             meta["deprecated"] = True
+        if f.replaced_by:  # as OBO Graphs writes replaced_by: a basic property value of IAO:0100001
+            meta.setdefault("basicPropertyValues", []).extend(
+                {"pred": f"{vocab.OBO}IAO_0100001", "val": expand(by, curie_map)} for by in f.replaced_by)
         node: dict[str, Any] = {"id": f.iri, "type": "CLASS" if f.kind == "term" else "PROPERTY"}
         if f.name is not None:
             node["lbl"] = f.name

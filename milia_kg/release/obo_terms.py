@@ -26,6 +26,8 @@ __all__ = ["Frame", "Synonym", "frames", "term_curie"]
 
 _SCOPES: dict[object, str] = {obo_vocab.HAS_EXACT_SYNONYM: "EXACT", obo_vocab.HAS_RELATED_SYNONYM: "RELATED",
            obo_vocab.OIO.hasBroadSynonym: "BROAD", obo_vocab.OIO.hasNarrowSynonym: "NARROW"}
+#: IAO:0100001 term replaced by, OBO's ``replaced_by``.
+_REPLACED_BY = URIRef(f"{vocab.OBO}IAO_0100001")
 _MAPPINGS = tuple(SKOS[name] for name in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch"))
 
 Triple = tuple[object, object, object]
@@ -58,6 +60,8 @@ class Frame:
     property_values: list[tuple[str, str]] = field(default_factory=list)
     transitive: bool = False
     deprecated: bool = False
+    #: ``IAO:0100001`` term replaced by (a former mkg: site, issue 20): OBO's ``replaced_by``
+    replaced_by: list[str] = field(default_factory=list)
 
 
 def term_curie(iri: str) -> str | None:
@@ -121,6 +125,8 @@ def _read(frame: Frame, subject: URIRef, p: object, o: object,
         frame.xrefs.append(str(o))
     elif p == OWL.deprecated and str(o).lower() == "true":
         frame.deprecated = True
+    elif p == _REPLACED_BY and isinstance(o, URIRef) and term_curie(str(o)):
+        frame.replaced_by.append(str(term_curie(str(o))))
     elif p in (RDFS.subClassOf, RDFS.subPropertyOf) and isinstance(o, URIRef) and term_curie(str(o)):
         frame.is_a.append(str(term_curie(str(o))))
     elif p == RDFS.subClassOf and isinstance(o, BNode):

@@ -108,6 +108,8 @@ def obo_annotations(triples: Iterable[Triple], curie_map: Mapping[str, str] = {}
                     values.get(OWL.annotatedTarget))].append(node)
     addresses = {s: o for s, p, o in triples if p == BIBO_URI}
     labels = {s: str(o) for s, p, o in triples if p == RDFS.label}
+    #: exact synonyms an imported term already has (UBERON's "upper arm"): the page's same wording is exact too
+    exact_already = {(s, str(o)) for s, p, o in triples if p == HAS_EXACT_SYNONYM}
     added: list[Triple] = []
 
     def annotate(source: Triple, target: Triple) -> None:
@@ -131,7 +133,7 @@ def obo_annotations(triples: Iterable[Triple], curie_map: Mapping[str, str] = {}
             annotate((s, p, o), (s, DEFINITION, o))
         elif p == SKOS.altLabel:
             stated = any(q == QUOTE for a in axioms.get((s, p, o), []) for q, _ in by_subject[a])
-            exact = stated or is_number_variant(str(o), labels.get(s, ""))
+            exact = stated or is_number_variant(str(o), labels.get(s, "")) or (s, str(o)) in exact_already
             annotate((s, p, o), (s, HAS_EXACT_SYNONYM if exact else HAS_RELATED_SYNONYM, o))
         elif p == SKOS.exactMatch and isinstance(o, URIRef):
             added.append((s, HAS_DBXREF, Literal(curie(str(o), curie_map))))

@@ -10,7 +10,8 @@ the ``sssom-mapping-set`` rule (its valid rows are loaded); without validation a
 raises :class:`~milia_kg.formats.sssom.MappingError`, so a broken file never half-loads.
 
 >>> result = run(validate=False)
->>> (MKG.NeonatalMilia, MKG.hasSite, MKG.Face) in result.closure, result.report is None
+>>> face = rdflib.URIRef(vocab.OBO + "UBERON_0001456")  # reused from UBERON (issue 20)
+>>> (MKG.NeonatalMilia, MKG.hasSite, face) in result.closure, result.report is None
 (True, True)
 """
 

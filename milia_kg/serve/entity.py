@@ -18,9 +18,11 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
 
 from milia_kg import vocab
 from milia_kg.query.describe import Entity, Fact, Link, bounded_description, describe, is_described, term_iri
+from milia_kg.query.replaced import replaced_by
 from milia_kg.serve.drawing import draw
 from milia_kg.serve.http import HTTPError, detached, error_body
 from milia_kg.serve.protocol import GRAPH_TYPES, pick, serialize_graph
@@ -200,6 +202,11 @@ def add_entity_routes(app: FastAPI, kg: KnowledgeGraph) -> None:
 
     def answer(request: Request, reference: str, iri: str) -> Response:
         media = _media(request)
+        replacement = detached(replaced_by, kg, iri)
+        if replacement is not None:  # a deprecated term (a former mkg: site): its replacement's page
+            query = f"?{request.url.query}" if request.url.query else ""
+            target = f"{_root(request.url.path)}entity/{urllib.parse.quote(vocab.shorten(replacement), safe=':')}"
+            return RedirectResponse(target + query, status_code=301)
         if media == "text/html":
             entity = detached(describe, kg, iri)
             root = _root(request.url.path)

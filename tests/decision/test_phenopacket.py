@@ -51,10 +51,10 @@ CONVERTED: dict[str, tuple[dict[str, Any], set[str]]] = {
     "congenital.json": ({"id": "congenital", "age_years": 5.0, "present_at_birth": True}, set()),
     # milia-kg's own terms (metaData.resources declares mkg), one realistic Phenopacket per subtype
     "mkg-neonatal.json": ({"id": "mkg-neonatal", "sex": "female", "age_years": round(10 / 365.25, 6),
-                           "present_at_birth": True, "sites": ["mkg:Nose", "UBERON:0001567"]}, set()),
+                           "present_at_birth": True, "sites": ["UBERON:0000004", "UBERON:0001567"]}, set()),
     "mkg-primary.json": ({"id": "mkg-primary", "sex": "male", "age_years": 27.0,
-                          "sites": ["UBERON:0001711", "mkg:Forehead"], "preceding_skin_damage": []}, set()),
-    "mkg-secondary.json": ({"id": "mkg-secondary", "sex": "male", "age_years": 63.0, "sites": ["mkg:UpperArm"],
+                          "sites": ["UBERON:0001711", "UBERON:0008200"], "preceding_skin_damage": []}, set()),
+    "mkg-secondary.json": ({"id": "mkg-secondary", "sex": "male", "age_years": 63.0, "sites": ["UBERON:0003822"],
                             "preceding_skin_damage": ["burn", "sun exposure"]}, {"SecondaryMilia"}),
     "mkg-en-plaque.json": ({"id": "mkg-en-plaque", "sex": "female", "age_years": 48.0,
                             "arrangement": "clustered on a raised patch", "sites": ["mkg:SkinBehindEar"]},
@@ -62,7 +62,7 @@ CONVERTED: dict[str, tuple[dict[str, Any], set[str]]] = {
     "mkg-eruptive.json": ({"id": "mkg-eruptive", "sex": "female", "age_years": 35.0,
                            "onset_pattern": "eruptive over weeks or months", "sites": ["UBERON:0001456", "mkg:UpperAbdomen"],
                            "itchy": True}, {"MultipleEruptiveMilia"}),
-    "mkg-juvenile.json": ({"id": "mkg-juvenile", "sex": "male", "age_years": 9.0, "sites": ["mkg:Face"],
+    "mkg-juvenile.json": ({"id": "mkg-juvenile", "sex": "male", "age_years": 9.0, "sites": ["UBERON:0001456"],
                            "inherited_disorder": True}, set()),
     # milia-kg terms that do not count: listed as ignored (see IGNORED)
     "mkg-undeclared.json": ({"id": "mkg-undeclared", "sex": "female", "age_years": 35.0}, set()),
@@ -163,7 +163,7 @@ IGNORED: dict[str, list[tuple[str, str]]] = {
                                                " mkg:ClumpedOnRaisedPatch, mkg:AnatomicalSite)"),
         ("phenotypicFeatures[0].modifiers[2]", "mkg:Nope is not a class of milia-kg's graph"),
         ("phenotypicFeatures[0].modifiers[3]", "not a body site of milia-kg: 'UBERON:0000916' is not a kind of AnatomicalSite"),
-        ("phenotypicFeatures[0].onset.ontologyClass", "mkg:Nose (nose) counts only as a modifier of the milia feature,"
+        ("phenotypicFeatures[0].onset.ontologyClass", "mkg:Jaw (jaw) counts only as a modifier of the milia feature,"
                                                       " not as the onset of the milia feature"),
         ("phenotypicFeatures[1]", "mkg:EruptionOverWeeksOrMonths (appears over weeks or months) counts only as the onset"
                                   " of the milia feature or a modifier of the milia feature, not as the type of a"
@@ -327,7 +327,8 @@ def _milia(**fields: Any) -> dict[str, Any]:
         ([_milia(), {"type": {"id": "mkg:Itch"}}], (), {"itchy": True}),
         ([_milia(), {"type": {"id": "mkg:Itch"}, "excluded": True}], (), {"itchy": False}),
         ([_milia(modifiers=[{"id": "mkg:Eyelid"}, {"id": "UBERON:0000004"}, {"id": "https://w3id.org/milia-kg/Cheek"}])], (),
-         {"sites": ["mkg:Eyelid", "UBERON:0000004", "mkg:Cheek"]}),
+         # former mkg: site IRIs (deprecated, issue 20) count as the UBERON terms that replaced them
+         {"sites": ["UBERON:0001711", "UBERON:0000004", "UBERON:0001567"]}),
         ([_milia(), {"type": {"id": "milia:Burn"}}], ({**MKG_RESOURCE, "namespacePrefix": "milia"},),
          {"preceding_skin_damage": ["burn"]}),
     ],

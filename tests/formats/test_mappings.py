@@ -161,7 +161,10 @@ def test_chebi_rows_name_the_import_module_and_its_commit(mapping_set) -> None:
 
 # ---------------------------------------------------------------- codings for decision support
 def test_fhir_codings(mapping_set) -> None:
-    assert codings(mapping_set, f"{MKG}Face") == [Coding("http://snomed.info/sct", "302549007", "", "skos:closeMatch")]
+    # the face is UBERON's own term in the graph (issue 20): its SNOMED code is UBERON's xref
+    face = "http://purl.obolibrary.org/obo/UBERON_0001456"
+    assert codings(mapping_set, face) == [Coding("http://snomed.info/sct", "302549007", "", "skos:closeMatch")]
+    assert codings(mapping_set, f"{MKG}Face") == []  # the deprecated IRI maps to nothing
     assert codings(mapping_set, f"{MKG}BabyAcne") == []  # only a broadMatch (HP:0001061 Acne): not a coding of it
 
 
@@ -243,12 +246,14 @@ def test_a_subject_missing_from_the_graph_is_a_violation(asserted_graph: Graph) 
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("mkg:Face\tface\tskos:exactMatch\tUBERON:0001456", "mkg:Face\tface\tskos:exactMatch\tFMA:0001456", "undeclared prefix 'FMA'"),
-        ("mkg:Face\tface\tskos:exactMatch\tUBERON:0001456", "mkg:Face\tface\tskos:exactMatch\tUBERON 0001456", "malformed CURIE"),
-        ("mkg:Face\tface\tskos:exactMatch\tUBERON:0001456", "mkg:Face\tface\towl:sameAs\tUBERON:0001456", "unknown predicate 'owl:sameAs'"),
-        ("mkg:Face\tface\tskos:exactMatch\tUBERON:0001456", "mkg:Fase\tface\tskos:exactMatch\tUBERON:0001456", "subject mkg:Fase is not in the graph"),
+        ("mkg:Itch\titching\tskos:exactMatch\tHP:0000989", "mkg:Itch\titching\tskos:exactMatch\tFMA:0000989", "undeclared prefix 'FMA'"),
+        ("mkg:Itch\titching\tskos:exactMatch\tHP:0000989", "mkg:Itch\titching\tskos:exactMatch\tHP 0000989", "malformed CURIE"),
+        ("mkg:Itch\titching\tskos:exactMatch\tHP:0000989", "mkg:Itch\titching\towl:sameAs\tHP:0000989", "unknown predicate 'owl:sameAs'"),
+        ("UBERON:0001456\tface\tskos:closeMatch\tMESH:D005145", "UBERON:0001456\tface\tskos:closeMatch\tUBERON:0001456",
+         "subject and object are the same term (UBERON:0001456)"),
+        ("mkg:Itch\titching\tskos:exactMatch\tHP:0000989", "mkg:Itchh\titching\tskos:exactMatch\tHP:0000989", "subject mkg:Itchh is not in the graph"),
     ],
-    ids=["undeclared-prefix", "malformed-curie", "unknown-predicate", "subject-not-in-graph"],
+    ids=["undeclared-prefix", "malformed-curie", "unknown-predicate", "self-mapping", "subject-not-in-graph"],
 )
 def test_validate_names_the_bad_mapping_row(old: str, new: str, message: str, tmp_path: Path) -> None:
     import shutil
@@ -278,7 +283,7 @@ def test_validate_reports_a_missing_justification(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "data", data)
     sssom = data / "mappings.sssom.tsv"
     lines = sssom.read_text(encoding="utf-8").splitlines()
-    index = next(i for i, line in enumerate(lines) if line.startswith("mkg:Nose\t"))
+    index = next(i for i, line in enumerate(lines) if line.startswith("mkg:Jaw\t"))
     cells = lines[index].split("\t")
     cells[5] = ""
     lines[index] = "\t".join(cells)

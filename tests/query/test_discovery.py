@@ -58,7 +58,9 @@ def test_site_values_are_sites_only(kg: KnowledgeGraph) -> None:
     labels = {r.label for r in rows}
     assert {"face", "eyelid", "nose", "cheek", "forehead", "genitals"} <= labels
     assert not labels & {label for _, label in CONDITIONS}
-    assert ("mkg:Eyelid", "eyelid", "eyelids") in [(r.curie, r.label, r.synonyms) for r in rows]
+    assert ("UBERON:0001711", "eyelid", "eyelids") in [(r.curie, r.label, r.synonyms) for r in rows]
+    assert ("UBERON:0003822", "forelimb stylopod", "upper arm, upper arms") in [(r.curie, r.label, r.synonyms) for r in rows]
+    assert not [r.curie for r in rows if r.curie.startswith("mkg:") and r.label.startswith("obsolete")]  # issue 20
 
 
 def test_boolean_and_text_parameters(kg: KnowledgeGraph) -> None:
@@ -85,7 +87,7 @@ def test_unknown_parameter(kg: KnowledgeGraph, param: str, query: str | None, me
      "parameter 'site' = 'milia': mkg:Milia (milia) is a condition, not an anatomical site; "
      "see 'milia-kg values site' for the accepted values"),
     ("populations", {"condition": "mkg:Face"},
-     "parameter 'condition' = 'mkg:Face': mkg:Face (face) is an anatomical site, not a condition"),
+     "parameter 'condition' = 'mkg:Face': UBERON:0001456 (face) is an anatomical site, not a condition"),
 ])
 def test_a_value_of_another_category_is_an_error_naming_it(kg: KnowledgeGraph, query: str, params: dict,
                                                            message: str) -> None:

@@ -27,11 +27,11 @@ def test_subtypes_are_conditions_by_subclass_closure(subtype: str, reasoned_grap
 @pytest.mark.parametrize(
     ("condition", "sites"),
     [
-        ("NeonatalMilia", {"Nose", "Face", "Body"}),
-        ("PrimaryMilia", {"Eyelid", "Forehead", "Cheek", "Genitals", "Face", "Body"}),
-        ("MiliaEnPlaque", {"SkinBehindEar", "Eyelid", "Cheek", "Jaw", "Face", "Body"}),
-        ("MultipleEruptiveMilia", {"Face", "UpperArm", "UpperAbdomen", "Body"}),
-        ("Milia", {"Skin", "Face", "Body"}),
+        ("NeonatalMilia", {"UBERON_0000004", "UBERON_0001456", "Body"}),
+        ("PrimaryMilia", {"UBERON_0001711", "UBERON_0008200", "UBERON_0001567", "Genitals", "UBERON_0001456", "Body"}),
+        ("MiliaEnPlaque", {"SkinBehindEar", "UBERON_0001711", "UBERON_0001567", "Jaw", "UBERON_0001456", "Body"}),
+        ("MultipleEruptiveMilia", {"UBERON_0001456", "UBERON_0003822", "UpperAbdomen", "Body"}),
+        ("Milia", {"Skin", "UBERON_0001456", "Body"}),
         ("SecondaryMilia", set()),
         ("JuvenileMilia", set()),
     ],

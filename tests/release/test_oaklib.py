@@ -2,7 +2,7 @@
 
 Each recipe runs ``runoak``'s own command (in-process through click, as ``runoak`` would; one test
 starts the installed ``runoak`` script) on the OBO product through the pronto adapter and on the
-OWL file through oaklib's RDF adapter. Expected answers written from the seed page and
+OWL file through oaklib's RDF adapter, and on the semsql SQLite product through oaklib's sqlite adapter. Expected answers written from the seed page and
 data/mappings.sssom.tsv.
 """
 
@@ -18,7 +18,8 @@ import pytest
 
 SUBTYPES = {"mkg:PrimaryMilia", "mkg:SecondaryMilia", "mkg:NeonatalMilia", "mkg:JuvenileMilia",
             "mkg:MiliaEnPlaque", "mkg:MultipleEruptiveMilia"}
-INPUTS = {"pronto-obo": "pronto:{out}/milia-kg.obo", "owl": "{out}/milia-kg.owl"}
+#: sqlite: milia-kg.db, semsql's schema filled from the release (issue 20, item 6; milia_kg.release.semsql_product)
+INPUTS = {"pronto-obo": "pronto:{out}/milia-kg.obo", "owl": "{out}/milia-kg.owl", "sqlite": "sqlite:{out}/milia-kg.db"}
 
 
 def runoak(release: tuple[Path, object], adapter: str, *args: str) -> str:

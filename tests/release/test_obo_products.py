@@ -92,6 +92,20 @@ def test_a_subtype_as_obo_tools_see_it(pronto_obo) -> None:
     }
 
 
+def test_a_former_site_is_obsolete_and_replaced_by_its_uberon_term(pronto_obo) -> None:
+    """Issue 20: mkg:Face is deprecated, replaced by UBERON:0001456 (face), which the release carries with
+    UBERON's label and definition; milia has phenotype HP:0001056 (the HPO bridge)."""
+    face = pronto_obo["mkg:Face"]
+    assert (face.name, face.obsolete) == ("obsolete face", True)
+    assert {t.id for t in face.replaced_by} == {"UBERON:0001456"}
+    uberon = pronto_obo["UBERON:0001456"]
+    assert uberon.name == "face" and not uberon.obsolete
+    assert str(uberon.definition).startswith("A subdivision of the head that has as parts the layers deep")
+    assert {str(x.id) for x in uberon.definition.xrefs} == {"http://orcid.org/0000-0002-6601-2165"}
+    milia = pronto_obo["mkg:Milia"]
+    assert ("RO:0002200", "HP:0001056") in {(r.id, t.id) for r, terms in milia.relationships.items() for t in terms}
+
+
 def test_obo_graphs_json_names_the_graph_by_the_project(release: tuple[Path, object]) -> None:
     document = json.loads((release[0] / "milia-kg.json").read_text(encoding="utf-8"))
     (graph,) = document["graphs"]

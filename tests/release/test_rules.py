@@ -129,7 +129,7 @@ def test_a_bad_sssom_row_fails_build_as_validate(tmp_path: Path) -> None:
     ontology, data = copy_real_sources(tmp_path / "src")
     sssom = data / "mappings.sssom.tsv"
     lines = sssom.read_text(encoding="utf-8").splitlines()
-    index = next(i for i, line in enumerate(lines) if line.startswith("mkg:Nose\t"))
+    index = next(i for i, line in enumerate(lines) if line.startswith("mkg:Jaw\t"))
     cells = lines[index].split("\t")
     cells[2] = "NOPE:" + cells[2].split(":", 1)[1]
     lines[index] = "\t".join(cells)

@@ -21,6 +21,7 @@ from milia_kg.serve.entity import render_entity
 from milia_kg.serve.headers import HTML_CSP
 
 MKG = rdflib.Namespace("https://w3id.org/milia-kg/")
+OBO = rdflib.Namespace("http://purl.obolibrary.org/obo/")
 PM = MKG.PrimaryMilia
 SOURCE_URL = "https://my.clevelandclinic.org/health/diseases/17868-milia"
 SITES_QUOTE = "Primary milia, which often appear on the eyelids, forehead, cheeks or genitals, can occur in children or adults."
@@ -121,9 +122,10 @@ def test_rdf_by_accept(client: TestClient, path: str, media: str) -> None:
     assert (PM, rdflib.RDFS.subClassOf, MKG.Milia) in graph
     assert (MKG.Milia, rdflib.RDFS.label, rdflib.Literal("milia", lang="en")) in graph  # labels of what it names
     sites = {o for o in graph.objects(PM, MKG.hasSite)}
-    assert {MKG.Cheek, MKG.Eyelid, MKG.Forehead, MKG.Genitals} <= sites
+    # the sites the graph reuses from UBERON are UBERON's own terms (issue 20): cheek, eyelid, forehead
+    assert {OBO.UBERON_0001567, OBO.UBERON_0001711, OBO.UBERON_0008200, MKG.Genitals} <= sites
     axioms = [a for a in graph.subjects(rdflib.OWL.annotatedSource, PM)
-              if graph.value(a, rdflib.OWL.annotatedTarget) == MKG.Eyelid]
+              if graph.value(a, rdflib.OWL.annotatedTarget) == OBO.UBERON_0001711]
     assert len(axioms) == 1
     assert graph.value(axioms[0], MKG.quote) == rdflib.Literal(SITES_QUOTE)
     assert graph.value(axioms[0], MKG.qualifier) == rdflib.Literal("often")
@@ -166,7 +168,7 @@ def test_primary_milia_page(client: TestClient) -> None:
     assert page.tables["subtypes_to_consider"] == [[
         "not associated with damage to the skin", "suggests subtype", "primary milia", "", "", "", NOT_DAMAGE, source]]
     assert set(page.tables) == {*PRIMARY_FACTS, "subtypes_to_consider"}
-    assert ("eyelid", "../entity/mkg:Eyelid") in page.links
+    assert ("eyelid", "../entity/UBERON:0001711") in page.links
     assert (source, SOURCE_URL) in page.links
     assert ("HP:0001056", "http://purl.obolibrary.org/obo/HP_0001056") in page.links  # the mapping, a link
     assert page.by_id["mappings"] == "broadMatch HP:0001056 (Milia)"
@@ -186,7 +188,7 @@ def test_the_drawing_shows_the_neighbourhood_with_links(client: TestClient) -> N
     subtypes = {"neonatal milia", "primary milia", "secondary milia", "juvenile milia", "milia en plaque",
                 "multiple eruptive milia"}
     assert {t.split(" (")[0] for t, k in kinds if k == "class"} == subtypes | {"condition"}
-    assert ("../entity/mkg:Face", "fact") in {(h, k) for h, k, _ in nodes}
+    assert ("../entity/UBERON:0001456", "fact") in {(h, k) for h, k, _ in nodes}
     assert "has site" in svg.group(0)
 
 
@@ -201,7 +203,7 @@ def test_milia_synonyms_and_definition_sources(client: TestClient) -> None:
 
 
 def test_a_site_lists_what_is_stated_about_it(client: TestClient) -> None:
-    _, page = html_page(client, "/entity/mkg:Eyelid")
+    _, page = html_page(client, "/entity/UBERON:0001711")
     rows = page.tables["body_sites"]
     assert ["primary milia", "has site", "eyelid", "often", "", "", SITES_QUOTE,
             "Cleveland Clinic: Milia (patient-education page)"] in rows
@@ -262,12 +264,27 @@ def test_describe_is_none_for_nothing() -> None:
     assert describe(KnowledgeGraph.open(), "https://w3id.org/milia-kg/NoSuchTerm") is None
 
 
+@pytest.mark.parametrize(("path", "location"), [
+    ("/entity/mkg:Eyelid", "../entity/UBERON:0001711"),
+    ("/entity/mkg:Eyelid?format=ttl", "../entity/UBERON:0001711?format=ttl"),
+    ("/Eyelid", "entity/UBERON:0001711"),
+    ("/UpperArm", "entity/UBERON:0003822"),
+])
+def test_a_former_site_iri_redirects_to_its_uberon_term(client: TestClient, path: str, location: str) -> None:
+    """Issue 20: mkg:Eyelid is a deprecated class replaced by UBERON:0001711 (eyelid); its page sends the
+    reader there, and the redirect lands on the replacement's page."""
+    response = client.get(path, follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (301, location)
+    landed = client.get(path, headers={"Accept": "text/html"})
+    assert landed.status_code == 200 and str(landed.url).split("?")[0].endswith(location.split("/")[-1].split("?")[0])
+
+
 def test_values_over_http(client: TestClient) -> None:
     """GET /api/values/PARAM: what `milia-kg values` lists (tests/query/test_discovery.py)."""
     data = client.get("/api/values/site?query=conditions_at_site").json()
     assert (data["param"], data["queries"], data["category"]) == (
         "site", ["conditions_at_site"], "mkg:AnatomicalSite (anatomical site)")
-    assert {"curie": "mkg:Eyelid", "label": "eyelid", "synonyms": "eyelids"} in data["values"]
+    assert {"curie": "UBERON:0001711", "label": "eyelid", "synonyms": "eyelids"} in data["values"]
     refused = client.get("/api/values/colour")
     assert (refused.status_code, refused.json()["error"]) == (400, "bad_parameter")
     assert client.get("/api/values/site?query=nosuch").status_code == 404

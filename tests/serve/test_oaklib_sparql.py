@@ -1,8 +1,8 @@
 """oaklib's ``sparql:`` adapter against ``milia-kg serve`` (the recipe of docs/merging-and-linking.md).
 
-The served graph is the reasoned graph, with SKOS only (the OBO vocabulary is in the OWL, OBO and
-JSON products): ancestors, descendants and aliases work; ``definitions`` finds no ``IAO:0000115``
-and ``mappings`` sends a query with a prefix oaklib does not declare (both said in the docs).
+The served graph is the reasoned graph with the OBO definitions and synonyms as plain triples (their
+provenance axioms are in the OWL product): ancestors, descendants, definitions and aliases work;
+``mappings`` sends a query with a prefix oaklib does not declare (said in the docs).
 """
 
 from __future__ import annotations
@@ -53,4 +53,14 @@ def test_descendants_over_sparql(endpoint: str) -> None:
 @pytest.mark.slow
 def test_aliases_over_sparql(endpoint: str) -> None:
     rows = csv.DictReader(io.StringIO(runoak(endpoint, "aliases", "mkg:SecondaryMilia")), delimiter="\t")
-    assert {(r["pred"], r["alias"]) for r in rows} == {("rdfs:label", "secondary milia"), ("skos:altLabel", "traumatic milia")}
+    # "Another name for secondary milia is traumatic milia."
+    assert {(r["pred"], r["alias"]) for r in rows} == {("rdfs:label", "secondary milia"), ("skos:altLabel", "traumatic milia"),
+                                                       ("oio:hasExactSynonym", "traumatic milia")}
+
+
+@pytest.mark.slow
+def test_definitions_over_sparql(endpoint: str) -> None:
+    rows = list(csv.DictReader(io.StringIO(runoak(endpoint, "definitions", "mkg:SecondaryMilia")), delimiter="\t"))
+    assert [r["definition"] for r in rows] == [
+        "Milia that happen after the skin is damaged and develop as it heals, or that are caused by a reaction to a"
+        " heavy skin cream or ointment."]

@@ -42,12 +42,19 @@ MKG = "https://w3id.org/milia-kg/"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-#: A SELECT whose full answer is known: the literals of mkg:Face, with their language tags.
-FACE = f"""SELECT ?p ?o WHERE {{ <{MKG}Face> ?p ?o FILTER(isLiteral(?o)) }} ORDER BY ?p"""
+OBO = "http://purl.obolibrary.org/obo/"
+#: A SELECT whose full answer is known: the literals of the face, UBERON:0001456 (the graph reuses
+#: UBERON's term, issue 20), with their language tags: UBERON's label and definition, the definition both
+#: as SKOS and as OBO's IAO:0000115 (served for OBO clients).
+FACE = f"""SELECT ?p ?o WHERE {{ <{OBO}UBERON_0001456> ?p ?o FILTER(isLiteral(?o)) }} ORDER BY ?p"""
+FACE_DEFINITION = ("A subdivision of the head that has as parts the layers deep to the surface of the anterior"
+                   " surface, including the mouth, eyes, and nose (when present). In vertebrates, this includes the"
+                   " facial skeleton and structures superficial to the facial skeleton (cheeks, mouth, eyeballs, skin"
+                   " of face, etc).")
 FACE_ROWS = [
+    (OBO + "IAO_0000115", FACE_DEFINITION, "en"),
     (RDFS_LABEL, "face", "en"),
-    (SKOS + "definition", "The face, where milia most commonly appear.", "en"),
-    (SKOS + "prefLabel", "face", "en"),
+    (SKOS + "definition", FACE_DEFINITION, "en"),
 ]
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -187,7 +194,7 @@ def test_ask_as_csv_is_not_acceptable(client: TestClient) -> None:
     assert "application/sparql-results+json" in error_of(response, 406, "not_acceptable")
 
 
-CONSTRUCT = f"CONSTRUCT {{ <{MKG}Face> ?p ?o }} WHERE {{ <{MKG}Face> ?p ?o }}"
+CONSTRUCT = f"CONSTRUCT {{ <{OBO}UBERON_0001456> ?p ?o }} WHERE {{ <{OBO}UBERON_0001456> ?p ?o }}"
 
 
 @pytest.mark.parametrize(("accept", "content_type", "rdflib_format"), [
@@ -200,7 +207,7 @@ CONSTRUCT = f"CONSTRUCT {{ <{MKG}Face> ?p ?o }} WHERE {{ <{MKG}Face> ?p ?o }}"
 @pytest.mark.parametrize("form", ["CONSTRUCT", "DESCRIBE"])
 def test_graphs_by_accept(client: TestClient, accept: str | None, content_type: str, rdflib_format: str,
                           form: str) -> None:
-    query = CONSTRUCT if form == "CONSTRUCT" else f"DESCRIBE <{MKG}Face>"
+    query = CONSTRUCT if form == "CONSTRUCT" else f"DESCRIBE <{OBO}UBERON_0001456>"
     headers = {"Accept": accept} if accept else {}
     response = client.get("/sparql", params={"query": query}, headers=headers)
     assert response.status_code == 200, response.text
@@ -209,7 +216,7 @@ def test_graphs_by_accept(client: TestClient, accept: str | None, content_type: 
     expected = KnowledgeGraph.open().sparql(query)
     assert len(got) == len(expected) > 5
     assert set(got) == set(expected)
-    assert (rdflib.URIRef(MKG + "Face"), rdflib.URIRef(RDFS_LABEL), rdflib.Literal("face", lang="en")) in got
+    assert (rdflib.URIRef(OBO + "UBERON_0001456"), rdflib.URIRef(RDFS_LABEL), rdflib.Literal("face", lang="en")) in got
 
 
 # ----------------------------------------------------------------------------- read-only, refusals
@@ -365,7 +372,7 @@ def test_catalogue_as_csv(client: TestClient, params: dict[str, str], headers: d
     writer.writerow(["condition_label", "stated_site_label"])
     writer.writerows([r["condition_label"], r["stated_site_label"]] for r in table)
     assert out.getvalue() == CSV_FACE
-    assert {r["site"] for r in table} == {MKG + "Face"}
+    assert {r["site"] for r in table} == {OBO + "UBERON_0001456"}
 
 
 @pytest.mark.parametrize(("path", "params", "status", "kind", "fragment"), [

@@ -216,11 +216,13 @@ WRAPPER_CASES = [
     ("json-ld", "CONSTRUCT", "application/ld+json"),
 ]
 MKG = "https://w3id.org/milia-kg/"
+FACE = "http://purl.obolibrary.org/obo/UBERON_0001456"
 WRAPPER_QUERIES = {
-    "SELECT": f'SELECT ?label WHERE {{ <{MKG}Face> <http://www.w3.org/2000/01/rdf-schema#label> ?label }}',
-    "ASK": f"ASK {{ <{MKG}Face> ?p ?o }}",
-    "CONSTRUCT": f'CONSTRUCT {{ <{MKG}Face> <http://www.w3.org/2000/01/rdf-schema#label> ?l }} '
-                 f'WHERE {{ <{MKG}Face> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}',
+    # the face: UBERON's own term in the graph (issue 20), label "face"
+    "SELECT": f'SELECT ?label WHERE {{ <{FACE}> <http://www.w3.org/2000/01/rdf-schema#label> ?label }}',
+    "ASK": f"ASK {{ <{FACE}> ?p ?o }}",
+    "CONSTRUCT": f'CONSTRUCT {{ <{FACE}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }} '
+                 f'WHERE {{ <{FACE}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}',
 }
 
 
@@ -249,7 +251,7 @@ def test_sparqlwrapper(server: Any, method: str, fmt: str, form: str, media: str
     elif form == "CONSTRUCT":
         graph = answer if isinstance(answer, rdflib.Graph) else rdflib.Graph().parse(
             data=answer, format={"json-ld": "json-ld", "turtle": "turtle", "n3": "turtle"}[fmt])
-        assert set(graph) == {(rdflib.URIRef(MKG + "Face"), rdflib.RDFS.label, rdflib.Literal("face", lang="en"))}
+        assert set(graph) == {(rdflib.URIRef(FACE), rdflib.RDFS.label, rdflib.Literal("face", lang="en"))}
     elif fmt == "json":
         assert answer["results"]["bindings"] == [{"label": {"type": "literal", "value": "face", "xml:lang": "en"}}]
     elif fmt == "xml":

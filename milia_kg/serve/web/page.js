@@ -81,8 +81,13 @@ loadQuery(select.value, catalogue[select.value].example);
 
 const PROJECT = 'https://w3id.org/milia-kg/';
 
-// An IRI as a CURIE of the project's prefixes, or itself.
+const OBO = 'http://purl.obolibrary.org/obo/';
+
+// An IRI as a CURIE: an OBO term as its ontology's (UBERON:0001456), else one of the project's
+// prefixes, else the IRI itself.
 function curie(iri) {
+  const obo = iri.startsWith(OBO) && /^([A-Za-z]+)_([A-Za-z0-9]+)$/.exec(iri.slice(OBO.length));
+  if (obo) return obo[1] + ':' + obo[2];
   for (const [prefix, namespace] of Object.entries(prefixes)) {
     if (iri.startsWith(namespace) && iri.length > namespace.length) return prefix + ':' + iri.slice(namespace.length);
   }
@@ -90,12 +95,15 @@ function curie(iri) {
 }
 
 // A cell holding an IRI: its label (else its CURIE) as a link, to the entity page for a project
-// term, to the IRI itself for an http(s) one; the CURIE as the link's title.
+// term or a term the graph labels (a reused UBERON site), to the IRI itself for another http(s)
+// one; the CURIE as the link's title.
 function termCell(cell, iri, label) {
   const link = document.createElement('a');
-  link.textContent = label || curie(iri);
-  link.title = curie(iri);
+  const short = curie(iri);
+  link.textContent = label || short;
+  link.title = short;
   if (iri.startsWith(PROJECT)) link.href = 'entity/mkg:' + encodeURIComponent(iri.slice(PROJECT.length));
+  else if (label && short !== iri) link.href = 'entity/' + short.split(':').map(encodeURIComponent).join(':');
   else if (/^https?:\/\//.test(iri)) { link.href = iri; link.rel = 'noopener noreferrer'; }
   else { cell.textContent = link.textContent; return; }
   cell.appendChild(link);

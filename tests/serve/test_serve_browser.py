@@ -224,7 +224,7 @@ def test_yasgui_runs_a_catalogue_query_and_renders_its_rows(browser: Any, tmp_pa
     assert [label for _, label in face_labels][1::3] == ["face"] * len(FACE_ROWS)
     assert [(face_labels[3 * i][1], face_labels[3 * i + 2][1]) for i in range(len(FACE_ROWS))] == FACE_ROWS
     assert face_labels[0][0] == "https://w3id.org/milia-kg/Milia"
-    assert "VALUES ?site { <https://w3id.org/milia-kg/Face> }" in opened
+    assert "VALUES ?site { <http://purl.obolibrary.org/obo/UBERON_0001456> }" in opened  # UBERON face (issue 20)
     assert {p: declared[p] for p in ("mkg", "obo", "rdfs", "owl", "skos")} == {
         p: QUERY_PREFIXES[p] for p in ("mkg", "obo", "rdfs", "owl", "skos")}
     assert header == ["subtype", "definition", "synonyms", "defining_sentence"]
@@ -259,10 +259,10 @@ def test_a_filled_parameter_is_written_into_the_editor_and_run(browser: Any, tmp
         form.find_element(By.CSS_SELECTOR, "button.to-editor").click()
         _wait_for_status(browser, "400: parameter 'site'")
         unchanged = browser.execute_script("return yasgui.getTab().getYasqe().getValue()")
-    assert "VALUES ?site { <https://w3id.org/milia-kg/Eyelid> }" in text and '"eyelids"' not in text
+    assert "VALUES ?site { <http://purl.obolibrary.org/obo/UBERON_0001711> }" in text and '"eyelids"' not in text
     assert header == ["condition", "site", "stated_site"]
     assert sorted(r[0] for r in rows) == ["mkg:MiliaEnPlaque", "mkg:PrimaryMilia"]
-    assert {r[1] for r in rows} == {"mkg:Eyelid"}
+    assert {r[1] for r in rows} == {"obo:UBERON_0001711"}  # UBERON eyelid (issue 20), obo: declared
     assert unchanged == text  # a bad value leaves the editor as it was
     assert screenshot.stat().st_size > 10_000
 

@@ -18,9 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from milia_kg import vocab
+
 __all__ = ["NATIVE", "verdict"]
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD = vocab.XSD
 #: owlrl's exclusive (lower, upper) limits of the bounded integer types (``None``: unbounded).
 LIMITS: dict[str, tuple[int | None, int | None]] = {
     "byte": (-129, 128),

@@ -20,6 +20,7 @@ from typing import Any
 
 from fastapi import FastAPI, Response
 
+from milia_kg import vocab
 from milia_kg.base import resources
 
 __all__ = ["CASE_PROFILE_REF", "SCHEMA_PATH", "SPARQL_GET_PARAMETERS", "SPARQL_POST_BODY", "add_docs_routes",
@@ -37,7 +38,7 @@ _FORMAT = {"type": "string", "description": "the result format: a short name (js
 SPARQL_GET_PARAMETERS = [
     {"name": "query", "in": "query", "required": True, "schema": {"type": "string"},
      "description": "the SPARQL query",
-     "example": "SELECT ?s WHERE { ?s a <http://www.w3.org/2002/07/owl#Class> } LIMIT 3"},
+     "example": f"SELECT ?s WHERE {{ ?s a <{vocab.OWL}Class> }} LIMIT 3"},
     {"name": "format", "in": "query", "required": False, "schema": _FORMAT},
     {"name": "output", "in": "query", "required": False, "schema": _FORMAT,
      "description": "the same as format="},

@@ -203,18 +203,26 @@ def decision_table(name: str) -> str:
     return _shipped("milia_kg.decision", "data", name).read_text("utf-8")
 
 
-def semsql_prefixes() -> str:
-    """semsql's own prefix rows (``semsql/builder/prefixes/prefix.sql``: ``oio``, ``dct``, ``UBERON``...),
-    the names rdftab gives the namespaces it knows.
+def _semsql_file(what: str, *parts: str) -> str:
+    """A file of the ``semsql`` package (optional: the ``obo`` extra), as text.
 
     :raises MiliaKGError: when the semsql package is not installed.
     """
     import importlib.resources
 
     try:
-        return importlib.resources.files("semsql").joinpath("builder", "prefixes", "prefix.sql").read_text("utf-8")
+        return importlib.resources.files("semsql").joinpath("builder", *parts).read_text("utf-8")
     except (ModuleNotFoundError, FileNotFoundError) as error:
-        raise MiliaKGError(f"semsql's prefixes are not installed ({error}); pip install semsql") from None
+        raise MiliaKGError(f"semsql's {what} are not installed ({error}); pip install semsql") from None
+
+
+def semsql_prefixes() -> str:
+    """semsql's own prefix rows (``semsql/builder/prefixes/prefix.sql``: ``oio``, ``dct``, ``UBERON``...),
+    the names rdftab gives the namespaces it knows.
+
+    :raises MiliaKGError: when the semsql package is not installed.
+    """
+    return _semsql_file("prefixes", "prefixes", "prefix.sql")
 
 
 def semsql_ddl() -> str:
@@ -224,12 +232,7 @@ def semsql_ddl() -> str:
 
     :raises MiliaKGError: when the semsql package is not installed.
     """
-    import importlib.resources
-
-    try:
-        return importlib.resources.files("semsql").joinpath("builder", "sql_schema", "semsql.sql").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError) as error:
-        raise MiliaKGError(f"semsql's schema is not installed ({error}); pip install semsql") from None
+    return _semsql_file("schema files", "sql_schema", "semsql.sql")
 
 
 def web_dir() -> Traversable:

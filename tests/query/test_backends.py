@@ -444,3 +444,19 @@ def test_key_depends_on_every_module_of_the_package(
     key = release_cache.source_key("fast", Sources(*sources))
     (code / module).write_text((code / module).read_text() + "\n# an edit\n")
     assert key != release_cache.source_key("fast", Sources(*sources))
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_predeclared_prefixes_are_the_same_on_every_engine(engine: str) -> None:
+    """The project's query prefixes need no PREFIX on either engine (rdflib alone allowed ``rdfs:``
+    before); a query's own PREFIX wins; an unknown prefix is still an invalid query."""
+    from milia_kg.errors import InvalidQueryError
+    from milia_kg.query.kg import KnowledgeGraph
+
+    kg = KnowledgeGraph.open(engine=engine)
+    face = 'SELECT ?s WHERE { ?s rdfs:label "face"@en }'
+    assert kg.sparql(face, labels=False) == [{"s": "http://purl.obolibrary.org/obo/UBERON_0001456"}]
+    assert kg.sparql("PREFIX rdfs: <http://example.org/> " + face, labels=False) == []
+    assert kg.sparql('ASK { mkg:PrimaryMilia rdfs:subClassOf mkg:Milia }') is True
+    with pytest.raises(InvalidQueryError):
+        kg.sparql('SELECT ?s WHERE { ?s foo:label "face"@en }')

@@ -1,8 +1,9 @@
 """oaklib's ``sparql:`` adapter against ``milia-kg serve`` (the recipe of docs/merging-and-linking.md).
 
 The served graph is the reasoned graph with the OBO definitions and synonyms as plain triples (their
-provenance axioms are in the OWL product): ancestors, descendants, definitions and aliases work;
-``mappings`` sends a query with a prefix oaklib does not declare (said in the docs).
+provenance axioms are in the OWL product): ancestors, descendants, definitions, aliases and
+mappings work. oaklib 0.7.4's ``mappings`` writes ``"..."^^xsd:string`` without declaring ``xsd``;
+the endpoint predeclares the project's query prefixes, as Virtuoso and GraphDB do.
 """
 
 from __future__ import annotations
@@ -64,3 +65,12 @@ def test_definitions_over_sparql(endpoint: str) -> None:
     assert [r["definition"] for r in rows] == [
         "Milia that happen after the skin is damaged and develop as it heals, or that are caused by a reaction to a"
         " heavy skin cream or ointment."]
+
+
+@pytest.mark.slow
+def test_mappings_over_sparql(endpoint: str) -> None:
+    """data/mappings.sssom.tsv: mkg:PrimaryMilia skos:broadMatch HP:0001056 (Milia)."""
+    rows = list(csv.DictReader(io.StringIO(runoak(endpoint, "mappings", "mkg:PrimaryMilia", "-O", "csv")),
+                               delimiter="\t"))
+    assert {(r["subject_id"], r["predicate_id"], r["object_id"]) for r in rows} == {
+        ("mkg:PrimaryMilia", "skos:broadMatch", "HP:0001056")}

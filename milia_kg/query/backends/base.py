@@ -22,6 +22,7 @@ __all__ = [
     "BASE_IRI",
     "IRI",
     "LABELS_QUERY",
+    "PREDECLARED_PREFIXES",
     "RDFS_LABEL",
     "Backend",
     "Bindings",
@@ -38,6 +39,12 @@ __all__ = [
 #: Query, section 4.1.1.1: the base is then "provided by the context"): the project namespace, so
 #: ``<PrimaryMilia>`` is ``mkg:PrimaryMilia``. A ``BASE`` in the query itself wins.
 BASE_IRI = vocab.MKG
+#: Prefixes a query may use without declaring them, on every embedded engine alike (the project's
+#: query prefixes: ``mkg``, ``rdfs``, ``xsd``, ``skos``...), as Virtuoso and GraphDB predeclare
+#: theirs. rdflib alone used its graph's bindings (``rdfs:`` answered there, "Prefix not found" on
+#: Oxigraph), and oaklib's ``sparql:`` adapter writes ``xsd:string`` without declaring ``xsd``. A
+#: ``PREFIX`` in the query itself wins.
+PREDECLARED_PREFIXES: dict[str, str] = dict(vocab.QUERY_PREFIXES)
 
 _XSD = vocab.XSD
 RDFS_LABEL = f"{vocab.RDFS}label"

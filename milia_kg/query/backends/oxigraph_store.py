@@ -20,6 +20,7 @@ from milia_kg.errors import InvalidQueryError, MiliaKGError
 from milia_kg.query.backends.base import (
     BASE_IRI,
     IRI,
+    PREDECLARED_PREFIXES,
     RDFS_LABEL,
     Bindings,
     Row,
@@ -118,7 +119,7 @@ class OxigraphBackend:
 
     def _run(self, query: str, bindings: Bindings) -> Any:
         with self._errors():
-            return self.store.query(bind(query, bindings), base_iri=BASE_IRI)
+            return self.store.query(bind(query, bindings), base_iri=BASE_IRI, prefixes=PREDECLARED_PREFIXES)
 
     def solutions(
         self, query: str, bindings: Bindings = None, *, max_rows: int | None = None,

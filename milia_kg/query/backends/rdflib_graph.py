@@ -15,6 +15,7 @@ from milia_kg.errors import InvalidQueryError, MemoryLimitError, MiliaKGError, Q
 from milia_kg.query.backends.base import (
     BASE_IRI,
     IRI,
+    PREDECLARED_PREFIXES,
     Bindings,
     Row,
     Value,
@@ -102,7 +103,7 @@ class RdflibBackend:
             # rdflib would load the named IRIs (from the web) into a dataset; this engine has one graph.
             raise InvalidQueryError("FROM / FROM NAMED is not supported by the rdflib engine "
                                     "(it queries one default graph)")
-        result = self.graph.query(text, base=BASE_IRI)
+        result = self.graph.query(text, base=BASE_IRI, initNs=PREDECLARED_PREFIXES)
         if result.type not in form:
             raise InvalidQueryError(f"not a {' or '.join(form)} query")
         return result

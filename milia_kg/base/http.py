@@ -29,8 +29,8 @@ from typing import Any, TypeVar
 
 from milia_kg.errors import EndpointError
 
-__all__ = ["ATTEMPTS", "BACKOFF", "MAX_RESPONSE_BYTES", "Deadline", "DeadlineRequest", "check_url", "describe_failure",
-           "is_transient", "opener", "read_capped", "retrying"]
+__all__ = ["ATTEMPTS", "BACKOFF", "MAX_RESPONSE_BYTES", "Deadline", "DeadlineRequest", "ResponseTooLargeError",
+           "check_url", "describe_failure", "is_transient", "opener", "read_capped", "retrying"]
 
 T = TypeVar("T")
 
@@ -262,10 +262,14 @@ def opener(*handlers: urllib.request.BaseHandler) -> urllib.request.OpenerDirect
                                        *handlers)
 
 
+class ResponseTooLargeError(ValueError):
+    """An answer larger than the cap its reader set (a ``ValueError``, as callers long caught)."""
+
+
 def read_capped(response: Any, max_bytes: int = MAX_RESPONSE_BYTES) -> bytes:
     """The body of ``response``, refused past ``max_bytes``.
 
-    :raises ValueError: if the body is larger.
+    :raises ResponseTooLargeError: if the body is larger.
     """
     chunks: list[bytes] = []
     size = 0
@@ -273,5 +277,5 @@ def read_capped(response: Any, max_bytes: int = MAX_RESPONSE_BYTES) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
         if size > max_bytes:
-            raise ValueError(f"response larger than {max_bytes} bytes")
+            raise ResponseTooLargeError(f"response larger than {max_bytes} bytes")
     return b"".join(chunks)

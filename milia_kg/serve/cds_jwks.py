@@ -14,6 +14,7 @@ client hammering the EHR.  Keys are read by PyJWT's ``PyJWKSet``, never by hand.
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 import time
@@ -127,7 +128,7 @@ class RemoteKeys:
             except (UnicodeDecodeError, json.JSONDecodeError):
                 raise ValueError("the answer is not JSON") from None
             self._keys = key_set(data, "the answer")
-        except (urllib.error.URLError, OSError) as error:
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as error:  # a cut status line too
             self._failure = f"no answer within {self.seconds:g} s" if deadline.expired else \
                 describe_failure(error, self.seconds)
         except ValueError as error:  # too large, not JSON, not a JWK Set

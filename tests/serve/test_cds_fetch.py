@@ -126,3 +126,25 @@ def test_a_redirect_is_not_followed_and_the_token_stays_out_of_the_error(fhir_se
 def test_server_urls_follow_the_url_policy(url: str) -> None:
     with pytest.raises(EndpointError):
         FhirFetcher([url])
+
+
+def test_a_dripping_fhir_server_costs_the_time_limit_not_more() -> None:
+    """The fetch has a total time limit, not a per-read one (the project's one HTTP client): a server
+    that drips a byte every half second gets a 503 at the limit, the token still out of the error."""
+    import time
+
+    from stores import FaultyServer
+
+    server = FaultyServer("drip")
+    try:
+        fetcher = FhirFetcher([server.url], timeout=1.0)
+        started = time.monotonic()
+        with pytest.raises(HTTPError) as caught:
+            fetcher.complete(_call(server.url))
+        elapsed = time.monotonic() - started
+    finally:
+        server.close()
+    assert (caught.value.status, caught.value.kind) == (503, "fhir_server_failed")
+    assert str(caught.value).endswith("from the fhirServer: no answer within 1 s") and TOKEN not in str(caught.value)
+    assert elapsed < 2.5
+    assert [r[1] for r in server.requests] == ["/sparql/Patient/p%201"]  # the first fetch; its limit ends the call

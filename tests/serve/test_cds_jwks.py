@@ -5,6 +5,7 @@ hang (a JWK Set server on loopback, started and stopped by the test)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -46,7 +47,8 @@ def public_jwk(key: Any, kid: str) -> dict[str, Any]:
 
 class _JwksHandler(BaseHTTPRequestHandler):
     """Serves ``/jwks.json`` (the current set), ``/moved`` (a redirect elsewhere), ``/huge`` (too large),
-    ``/slow`` (headers never sent), ``/notjson``; counts the requests it gets."""
+    ``/slow`` (headers never sent), ``/drip`` (the status line a byte every half second), ``/notjson``;
+    counts the requests it gets."""
 
     keys: ClassVar[list[dict[str, Any]]] = []
     hits: ClassVar[list[str]] = []
@@ -55,6 +57,13 @@ class _JwksHandler(BaseHTTPRequestHandler):
         self.hits.append(self.path)
         if self.path == "/slow":
             time.sleep(5)
+            return
+        if self.path == "/drip":
+            with contextlib.suppress(OSError):  # the client hangs up at its deadline
+                for byte in b"HTTP/1.1 200 OK\r\n":
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.5)
             return
         if self.path == "/moved":
             self.send_response(302)
@@ -178,11 +187,12 @@ def _closed_port() -> int:
 @pytest.mark.parametrize(("path", "reason"), [
     (None, "unreachable (connection refused)"),
     ("/slow", "no answer within 1 s"),
+    ("/drip", "no answer within 1 s"),
     ("/moved", "HTTP 302 redirected to http://127.0.0.2:9/jwks.json, which is not followed (give the final URL)"),
     ("/huge", "response larger than 262144 bytes"),
     ("/notjson", "the answer is not JSON"),
     ("/missing", "HTTP 404 Not Found"),
-], ids=["down", "hangs", "redirect", "too-large", "not-json", "not-found"])
+], ids=["down", "hangs", "drips", "redirect", "too-large", "not-json", "not-found"])
 def test_a_set_that_cannot_be_fetched_is_a_503_with_the_reason_never_a_hang(base: str, path: str | None,
                                                                              reason: str) -> None:
     url = f"http://127.0.0.1:{_closed_port()}/jwks.json" if path is None else base + path

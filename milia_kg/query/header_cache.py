@@ -14,14 +14,13 @@ A cache that cannot be read or written is skipped.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
-from milia_kg.base import files
-from milia_kg.errors import InputFileError, MiliaKGError
+from milia_kg.base.kept_records import KeptRecords
+from milia_kg.errors import MiliaKGError
 
 __all__ = ["CACHE_FILE", "MAX_ENTRIES", "forget", "load_header", "parse_yaml"]
 
@@ -37,20 +36,13 @@ def _cache_file() -> Path:
     return cache_dir() / CACHE_FILE
 
 
-@functools.lru_cache(maxsize=1)
-def _entries(path: Path) -> dict[str, Any]:
-    """The kept headers (an empty dict if the file is missing or damaged)."""
-    try:  # a file of the cache: bounded, regular, our own (a link to /dev/zero or a FIFO never hangs)
-        data: dict[str, Any] = files.read_json(files.read_owned(path, files.MAX_RECORD_BYTES), path)
-    except InputFileError:
-        return {}
-    return data
+_KEPT = KeptRecords(_cache_file, MAX_ENTRIES)
 
 
 def forget() -> None:
     """Drop this process's copy of the cache file, so the next header reads it again (as a new
     process would)."""
-    _entries.cache_clear()
+    _KEPT.forget()
 
 
 def _json_exact(value: Any) -> bool:
@@ -88,24 +80,10 @@ def load_header(header_text: str, where: str) -> Any:
     :raises MiliaKGError: as :func:`parse_yaml`.
     """
     key = hashlib.sha256(header_text.encode("utf-8")).hexdigest()
-    path = _cache_file()
-    entries = _entries(path)
+    entries = _KEPT.entries()
     if key in entries:
         return json.loads(json.dumps(entries[key]))  # a copy: the caller may keep or change it
     value = parse_yaml(header_text, where)
     if _json_exact(value):
-        _remember(path, entries, key, value)
+        _KEPT.put(key, json.loads(json.dumps(value)))  # a copy, as the caller keeps the value
     return value
-
-
-def _remember(path: Path, entries: dict[str, Any], key: str, value: Any) -> None:
-    """Add ``key`` to the cache file (written whole to a temporary name, then moved into place)."""
-    from milia_kg.base import atomic  # tempfile and shutil: imported only when a header is new
-
-    entries[key] = json.loads(json.dumps(value))
-    while len(entries) > MAX_ENTRIES:
-        del entries[next(iter(entries))]
-    try:
-        atomic.write_file(path, json.dumps(entries, ensure_ascii=False, sort_keys=False).encode("utf-8"))
-    except OSError:
-        return  # a read-only cache: parse again next time

@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from pathlib import Path
 
-from milia_kg.base import files
-from milia_kg.errors import InputFileError
+from milia_kg.base.kept_records import KeptRecords
 
 __all__ = ["MAX_KEPT", "forget", "lookup", "remember"]
 
@@ -38,33 +36,20 @@ def _file(content: str) -> Path:
 
 
 @functools.lru_cache(maxsize=16)
-def _kept(content: str) -> dict[str, str]:
-    """The values kept under ``content``: read from its file once per process."""
-    path = _file(content)
-    try:  # a file of the cache: bounded, regular, our own (a link to /dev/zero or a FIFO never hangs)
-        data = files.read_json(files.read_owned(path, files.MAX_RECORD_BYTES), path)
-    except InputFileError:
-        return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+def _kept(content: str) -> KeptRecords:
+    """The values kept under ``content`` (their file is read once per process)."""
+    return KeptRecords(functools.partial(_file, content), MAX_KEPT, valid=lambda value: isinstance(value, str))
 
 
 def lookup(content: str, text: str) -> str | None:
     """The IRI ``text`` was resolved to under ``content``, or ``None``."""
-    return _kept(content).get(text)
+    found = _kept(content).get(text)
+    return found if isinstance(found, str) else None
 
 
 def remember(content: str, text: str, iri: str) -> None:
     """Keep ``text`` -> ``iri`` under ``content``, in memory and in its file."""
-    kept = _kept(content)
-    kept[text] = iri
-    while len(kept) > MAX_KEPT:
-        del kept[next(iter(kept))]
-    from milia_kg.base import atomic  # tempfile and shutil: imported only when a value is new
-
-    try:
-        atomic.write_file(_file(content), json.dumps(kept, ensure_ascii=False).encode("utf-8"))
-    except OSError:
-        return  # a read-only cache: the value stays kept in this process
+    _kept(content).put(text, iri)
 
 
 def forget() -> None:

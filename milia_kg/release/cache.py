@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from milia_kg.base import files, resources
+from milia_kg.base.kept_records import KeptRecords
 from milia_kg.errors import InputFileError
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.release.folders import PACKAGED, Sources
@@ -111,16 +112,16 @@ def source_key(
     slot = f"{digest.hexdigest()}:{here}:{folders[0]}:{folders[1]}"
     started = time.time_ns()
     stamp, newest = _stamp(entries)
-    known = _KEYS.get(slot)
+    known = _KEYS.get(slot)  # [stamp, key]
     if stamp is not None and known is not None and known[0] == stamp:
-        return known[1]
+        return str(known[1])
     for name, entry in entries:
         data = entry.read_bytes()
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
     key = digest.hexdigest()
     if stamp is not None and newest < started - _QUIET_NS:
-        _KEYS.remember(slot, stamp, key)
+        _KEYS.put(slot, [stamp, key])
     return key
 
 
@@ -148,45 +149,20 @@ def _stamp(entries: list[tuple[str, Traversable]]) -> tuple[str | None, int]:
     return stamp.hexdigest(), newest
 
 
-class _KeyMemo:
-    """The source keys computed before, by sources and code (``slot``), each with the stamp of the files
-    then (:func:`_stamp`), kept in ``<cache dir>/source-keys.json``: a cold command stats the ~150
-    files instead of reading and hashing them (8-18 ms of a 90 ms cold query, issue 22)."""
-
-    NAME = "source-keys.json"
-
-    def __init__(self) -> None:
-        self._memo: dict[str, list[str]] | None = None
-
-    def _path(self) -> Path:
-        return cache_dir() / self.NAME
-
-    def _load(self) -> dict[str, list[str]]:
-        if self._memo is None:
-            try:
-                data = files.read_json(files.read_owned(self._path(), files.MAX_RECORD_BYTES), self._path())
-                self._memo = {k: v for k, v in data.items()
-                              if isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}
-            except InputFileError:
-                self._memo = {}
-        return self._memo
-
-    def get(self, slot: str) -> tuple[str, str] | None:
-        found = self._load().get(slot)
-        return None if found is None else (found[0], found[1])
-
-    def remember(self, slot: str, stamp: str, key: str) -> None:
-        memo = self._load()
-        memo[slot] = [stamp, key]
-        while len(memo) > 32:  # a few source trees and versions; the oldest go first
-            memo.pop(next(iter(memo)))
-        with contextlib.suppress(OSError):  # a read-only cache only costs the hashing next time
-            from milia_kg.base import atomic
-
-            atomic.write_file(self._path(), json.dumps(memo).encode())
+def _key_memo_file() -> Path:
+    return cache_dir() / "source-keys.json"
 
 
-_KEYS = _KeyMemo()
+def _key_memo() -> KeptRecords:
+    """The source keys computed before, by sources and code (the slot), each with the stamp of the
+    files then (:func:`_stamp`), kept in ``<cache dir>/source-keys.json``: a cold command stats the ~150
+    files instead of reading and hashing them (8-18 ms of a 90 ms cold query, issue 22). A few source
+    trees and versions are kept; the oldest go first."""
+    return KeptRecords(_key_memo_file, 32, valid=lambda v: isinstance(v, list) and len(v) == 2
+                       and all(isinstance(x, str) for x in v))
+
+
+_KEYS = _key_memo()
 
 
 def _walk(prefix: str, folder: Traversable) -> list[tuple[str, Traversable]]:

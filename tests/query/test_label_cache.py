@@ -133,4 +133,4 @@ def test_a_hostile_kept_file_is_ignored_never_read_whole(damage: str, resolved_f
                 path.chmod(0o666)
     assert resolved_cache.lookup(key, "face") is None
     header_cache.forget()
-    assert header_cache._entries(header_cache._cache_file()) == {}
+    assert header_cache._KEPT.entries() == {}

@@ -19,17 +19,17 @@ def quiet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private cache folder, and files count as settled 50 ms after their last change (not 2 s)."""
     monkeypatch.setenv("MILIA_KG_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(cache, "_QUIET_NS", 50_000_000)
-    monkeypatch.setattr(cache, "_KEYS", cache._KeyMemo())
-    return tmp_path / "cache" / cache._KeyMemo.NAME
+    monkeypatch.setattr(cache, "_KEYS", cache._key_memo())
+    return tmp_path / "cache" / "source-keys.json"
 
 
 def _fresh(sources: Sources) -> str:
     """The key computed from the bytes, with no memo."""
     memo = cache._KEYS
-    cache._KEYS = cache._KeyMemo()
-    cache._KEYS._memo = {}
+    cache._KEYS = cache._key_memo()
     try:
-        cache._KEYS.remember = lambda *args: None  # type: ignore[method-assign]
+        cache._KEYS.get = lambda key: None  # type: ignore[method-assign]
+        cache._KEYS.put = lambda *args: None  # type: ignore[method-assign]
         return cache.source_key("fast", sources)
     finally:
         cache._KEYS = memo

@@ -36,7 +36,7 @@ __all__ = ["GROUPS", "Context", "cli_command", "run_build", "run_catalogue", "ru
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Every group, in the order they run; ``scaling`` is :func:`benchmarks.run.run_benchmarks`.
-GROUPS = ("scaling", "build", "catalogue", "cli", "merged", "hpo", "classify", "reasoning")
+GROUPS = ("scaling", "build", "catalogue", "cli", "merged", "hpo", "classify", "reasoning", "endpoint")
 ENGINES = ("rdflib", "oxigraph")  # baseline first
 CLI_ARGS = ("query", "subtypes", "--format", "json")
 IMPORT_RDFLIB = "import rdflib"

@@ -3,7 +3,9 @@
 - :func:`run_reasoning` (group ``reasoning``): the fast reasoner against ``reasonable`` on generated
   graphs, reading the Turtle file included (:mod:`benchmarks._measure_reasonable`), alternately in
   fresh processes. A missing peer stops the run with an error: it is never skipped.
-- :func:`render_targets`: every target of the issue this run measured (reasoning; the cold command
+- :func:`run_endpoint` (group ``endpoint``): the served endpoint against an Oxigraph server
+  (:mod:`benchmarks.endpoint`); a missing ``oxigraph`` command stops the run.
+- :func:`render_targets`: every target of the issue this run measured (the endpoint; reasoning; the cold command
   line from the ``cli`` and ``classify`` groups; ``classify_many`` from ``classify``; the build
   from ``build``), with the peer's figure, ours and the ratio.
 """
@@ -18,12 +20,17 @@ from typing import Any
 from benchmarks._groups import Context
 from benchmarks.generate import parse_size, write_turtle
 
-__all__ = ["PEER_INSTALL", "TARGETS", "check_peer", "render_reasoning", "render_targets", "run_reasoning"]
+__all__ = [
+    "PEER_INSTALL", "TARGETS", "check_peer", "render_endpoint", "render_reasoning", "render_targets", "run_endpoint",
+    "run_reasoning",
+]  # fmt: skip
 
 #: How to install the peers (the ``bench`` extra of pyproject.toml).
 PEER_INSTALL = "pip install -e '.[bench]'"
 #: Issue 22's numbers: ratios of the peer's time to ours, or limits.
 TARGETS = {
+    "endpoint_ratio": 0.5,  # ours / Oxigraph server, requests per second, no answer cache
+    "endpoint_p99_ratio": 3.0,  # ours / Oxigraph server, 99th percentile latency
     "reason_ratio": 3.0,  # reasonable / fast, at 100k and 1M, parse included
     "cli_ratio": 0.6,  # cold query / import rdflib
     "classify_cold_ratio": 1.2,  # cold classify / cold query
@@ -76,6 +83,25 @@ def run_reasoning(ctx: Context, sizes: list[str], repeat: int, seed: int) -> lis
     return results
 
 
+def run_endpoint(clients: list[int], seconds: float, rounds: int, log: Any = sys.stderr) -> dict[str, Any]:
+    """Target 1: :func:`benchmarks.endpoint.run`, its rows printed to ``log`` as they come."""
+    from benchmarks import endpoint
+
+    if log is not None:
+        print(endpoint.HEADER, file=log, flush=True)
+    return endpoint.run(clients, seconds, rounds, [], out=log)
+
+
+def render_endpoint(report: dict[str, Any]) -> str:
+    """The endpoint table, as :mod:`benchmarks.endpoint` prints it, with the load averages."""
+    from benchmarks import endpoint
+
+    data = report["endpoint"]
+    rows = "\n".join(endpoint.line(row) for row in data["rows"])
+    return (f"{endpoint.HEADER}\n{rows}\n\n{data['rounds']} rounds of {data['seconds']:g} s per server and cell, "
+            f"load average {data['load_before'][0]:.2f} before and {data['load_after'][0]:.2f} after.")
+
+
 def _s(value: float) -> str:
     return f"{value:.2f} s" if value >= 1 else f"{value * 1000:.1f} ms"
 
@@ -107,30 +133,45 @@ def _verdict(ok: bool) -> str:
 
 
 def render_targets(report: dict[str, Any]) -> str:
-    """Issue 22's targets that this run measured: peer, ours, ratio, verdict."""
-    rows: list[tuple[str, str, str, str, str]] = []
+    """Issue 22's targets that this run measured: peer, ours, ratio, verdict, and the 1-minute load
+    average at the start and end of the group that measured it."""
+    rows: list[tuple[str, ...]] = []
+    loads = report.get("loads", {})
+
+    def load(group: str) -> str:
+        start, end = loads.get(group, (None, None))
+        return f"{start:.1f}-{end:.1f}" if start is not None else ""
+
+    for row in (report.get("endpoint") or {}).get("rows", []):
+        peer, ours = row["peer"], row["ours"]
+        path = "`/sparql`" if row["workload"] == "sparql" else "REST `/api/queries/NAME`"
+        ok = row["ours_ratio"] >= TARGETS["endpoint_ratio"] and row["ours_p99_ratio"] <= TARGETS["endpoint_p99_ratio"]
+        rows.append((f"1. {path}, {row['clients']} client(s), no answer cache: >= 0.5x the Oxigraph server's req/s, "
+                     "p99 <= 3x", f"{peer['rps']:,.0f} req/s, p99 {peer['p99_ms']:.1f} ms",
+                     f"{ours['rps']:,.0f} req/s, p99 {ours['p99_ms']:.1f} ms",
+                     f"{row['ours_ratio']:.2f}x (p99 {row['ours_p99_ratio']:.2f}x)", _verdict(ok), load("endpoint")))
     for r in report.get("reasoning", []):
         peer, ours = r["reasonable"]["seconds"], r["fast"]["seconds"]
         rows.append((f"2. reasoning {r['size']}, parse included, >= 3x faster than `reasonable`",
                      _cpu(r["reasonable"]), _cpu(r["fast"]), f"{peer / ours:.2f}x",
-                     _verdict(peer / ours >= TARGETS["reason_ratio"])))
+                     _verdict(peer / ours >= TARGETS["reason_ratio"]), load("reasoning")))
     cli = report.get("cli")
     if cli:
         peer, ours = cli["import"], cli["cli"]
         rows.append(("3. cold `query subtypes --format json` <= 0.6x `python -c \"import rdflib\"`",
                      _cpu(peer), _cpu(ours), f"{ours['seconds'] / peer['seconds']:.2f}x",
-                     _verdict(ours["seconds"] / peer["seconds"] <= TARGETS["cli_ratio"])))
+                     _verdict(ours["seconds"] / peer["seconds"] <= TARGETS["cli_ratio"]), load("cli")))
     c = report.get("classify")
     if c:
         peer, ours = c["cold_query"]["seconds"], c["cold_classify"]["seconds"]
         rows.append(("3. cold `milia-kg classify` <= 1.2x cold `query subtypes`", _s(peer), _s(ours),
-                     f"{ours / peer:.2f}x", _verdict(ours / peer <= TARGETS["classify_cold_ratio"])))
+                     f"{ours / peer:.2f}x", _verdict(ours / peer <= TARGETS["classify_cold_ratio"]), load("classify")))
         per_s = c["cases"] / c["warm"]["many_seconds"]
         per_cpu = c["cases"] / c["warm"]["many_cpu_seconds"]
         naive = c["naive"]["p50"]
         rows.append(("4. `classify_many` >= 3,000 cases/s warm (peer: owlrl's full closure per case)",
                      f"{1 / naive:.2f} cases/s", f"{per_s:,.0f} cases/s (CPU: {per_cpu:,.0f})",
-                     f"{per_s * naive:,.0f}x", _verdict(per_s >= TARGETS["classify_per_s"])))
+                     f"{per_s * naive:,.0f}x", _verdict(per_s >= TARGETS["classify_per_s"]), load("classify")))
     build = report.get("build")
     if build:
         peer = build["owlrl"]["seconds"]
@@ -139,18 +180,19 @@ def render_targets(report: dict[str, Any]) -> str:
                 ours = build[name]["seconds"]
                 rows.append((f"6. `milia-kg build` <= 0.7 s, {what} (peer: the owlrl build from the sources)",
                              _cpu(build["owlrl"]), _cpu(build[name]), f"{peer / ours:.2f}x",
-                             _verdict(ours <= TARGETS["build_s"])))
+                             _verdict(ours <= TARGETS["build_s"]), load("build")))
     hpo = (report.get("hpo") or {}).get("hpo") or {}
     if "first" in hpo:
         plain = hpo["plain"]["seconds"]
         later, first = hpo["later"], hpo["first"]
         rows.append(("5. a later cold `--merge hp.obo` query <= 0.15 s (peer: the same query on the plain graph)",
                      _s(plain), _s(later["seconds"]), f"{later['seconds'] / plain:.2f}x",
-                     _verdict(later["seconds"] <= TARGETS["later_merge_s"])))
+                     _verdict(later["seconds"] <= TARGETS["later_merge_s"]), load("hpo")))
         rows.append(("5. the first `--merge hp.obo` query <= 3 s and <= 300 MB (peer: the plain query)", _s(plain),
                      f"{_s(first['seconds'])} (CPU {_s(first['cpu_seconds'])}), {first['peak_mb']:,.0f} MB",
                      f"{first['seconds'] / plain:.0f}x", _verdict(first["seconds"] <= TARGETS["first_merge_s"]
-                                                                and first["peak_mb"] <= TARGETS["first_merge_mb"])))
-    lines = ["| target | peer | ours | ratio | verdict |", "|---|---:|---:|---:|---|"]
+                                                                and first["peak_mb"] <= TARGETS["first_merge_mb"]),
+                     load("hpo")))
+    lines = ["| target | peer | ours | ratio | verdict | load |", "|---|---:|---:|---:|---|---:|"]
     lines += [f"| {' | '.join(row)} |" for row in rows]
     return "\n".join(lines)

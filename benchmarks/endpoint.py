@@ -50,7 +50,7 @@ if __package__ in (None, ""):  # run as a script: python benchmarks/endpoint.py
 from benchmarks.serve_load import served
 from tests.stores import OxigraphServer, free_port
 
-__all__ = ["Request", "catalogue_requests", "drive", "main", "peer"]
+__all__ = ["HEADER", "Request", "catalogue_requests", "drive", "line", "main", "peer", "run"]
 
 _JSON = "application/sparql-results+json"
 
@@ -191,8 +191,11 @@ def _check(url: str, paths: list[str]) -> None:
         raise RuntimeError("a request failed before the run: " + "; ".join(errors[:3]))
 
 
-def run(clients: list[int], seconds: float, rounds: int, serve_args: list[str]) -> dict[str, Any]:
-    """Measure both servers; return the rows of the table and the load averages."""
+def run(clients: list[int], seconds: float, rounds: int, serve_args: list[str], out: Any = None) -> dict[str, Any]:
+    """Measure both servers; return the rows of the table and the load averages.
+
+    Each row is printed to ``out`` (standard output by default) as soon as it is measured.
+    """
     from milia_kg.release import cache
 
     sparql, rest = catalogue_requests()
@@ -229,12 +232,19 @@ def run(clients: list[int], seconds: float, rounds: int, serve_args: list[str]) 
                     row[f"{side}_ratio"] = round(row[side]["rps"] / row["peer"]["rps"], 2)
                     row[f"{side}_p99_ratio"] = round(row[side]["p99_ms"] / max(row["peer"]["p99_ms"], 1e-6), 2)
                 rows.append(row)
-                print(_line(row), flush=True)
+                print(line(row), file=out or sys.stdout, flush=True)
     return {"rows": rows, "load_before": load_before, "load_after": os.getloadavg(),
             "seconds": seconds, "rounds": rounds, "serve_args": serve_args}
 
 
-def _line(row: dict[str, Any]) -> str:
+#: The header of the table :func:`line` writes rows of.
+HEADER = ("| workload | clients | Oxigraph req/s | ours req/s | ratio | Oxigraph p50 / p99 ms | "
+          "ours p50 / p99 ms | p99 ratio | ours with answers kept: req/s (ratio) | its p50 / p99 ms (p99 ratio) |\n"
+          "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+
+
+def line(row: dict[str, Any]) -> str:
+    """One row of :data:`HEADER`'s table."""
     peer_, ours, cached = row["peer"], row["ours"], row["cached"]
     return (f"| {row['workload']} | {row['clients']} | {peer_['rps']:,.0f} | {ours['rps']:,.0f} | "
             f"**{row['ours_ratio']:.2f}x** | {peer_['p50_ms']:.1f} / {peer_['p99_ms']:.1f} | "
@@ -255,9 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     if not clients or not all(1 <= c <= 64 for c in clients) or not 1 <= options.seconds <= 60 \
             or not 1 <= options.rounds <= 10:
         parser.error("--clients 1-64 each, --seconds 1-60, --rounds 1-10 (the run is bounded)")
-    print("| workload | clients | Oxigraph req/s | ours req/s | ratio | Oxigraph p50 / p99 ms | "
-          "ours p50 / p99 ms | p99 ratio | ours with answers kept: req/s (ratio) | its p50 / p99 ms (p99 ratio) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|", flush=True)
+    print(HEADER, flush=True)
     try:
         report = run(clients, options.seconds, options.rounds, options.serve_arg)
     except RuntimeError as exc:

@@ -24,6 +24,9 @@ Groups (all by default; ``--only`` picks some):
 - ``reasoning``: issue 22's reasoning target: the fast reasoner against the peer ``reasonable``
   (``pip install -e '.[bench]'``; a missing peer stops the run) on the generated sizes 100k and 1m
   of ``--sizes`` (or all of them if neither is listed), reading the Turtle file included.
+- ``endpoint``: issue 22's endpoint target (:mod:`benchmarks.endpoint`): ``milia-kg serve`` against
+  an Oxigraph server on the same graph, the catalogue over ``/sparql`` and over REST, at
+  ``--endpoint-clients`` clients (a missing ``oxigraph`` command stops the run).
 - ``classify``: issue 11's decision-support targets: warm ``milia_kg.classify`` per case and
   ``classify_many`` over ``--classify-cases`` generated profiles, beside the naive way (owlrl's full
   closure of graph + case, on ``--naive-cases`` of them), and a cold ``milia-kg classify FILE``
@@ -242,6 +245,7 @@ def render_report(report: dict[str, Any]) -> str:
         ("hpo", "Merging the real HPO, kept stores (issue 12)", _hpo.render_hpo),
         ("classify", "Decision support: `milia-kg classify` (issue 11)", _report.render_classify),
         ("reasoning", "Reasoning from a file against `reasonable` (issue 22)", _speed.render_reasoning),
+        ("endpoint", "The served endpoint against an Oxigraph server (issue 22)", _speed.render_endpoint),
     ):
         if report.get(key):
             sections.append(f"### {title}\n\n{render(report)}")
@@ -270,36 +274,54 @@ def run_groups(
     log: Any = sys.stderr,
     classify_cases: int = 10_000,
     naive_cases: int = 3,
+    endpoint: tuple[list[int], float, int] = ([1, 4, 16], 5.0, 3),
 ) -> dict[str, Any]:
-    """Run the chosen groups (see the module docstring); return the report :func:`render_report` prints."""
+    """Run the chosen groups (see the module docstring); return the report :func:`render_report` prints.
+
+    ``endpoint`` is the endpoint group's clients, seconds per round and rounds. The report's
+    ``loads`` holds the 1-minute load average at the start and end of each group.
+    """
     ctx = _groups.Context(workdir, timeout=timeout, log=log)
-    report: dict[str, Any] = {}
+    report: dict[str, Any] = {"loads": {}}
     for group in groups:
         if log is not None:
             print(f"{group}:", file=log, flush=True)
-        if group == "scaling" and sizes:
-            report["scaling"] = run_benchmarks(
-                sizes, repeat, workdir, seed=seed, merge=merge, owlrl_max=owlrl_max, timeout=timeout, log=log
-            )
-        elif group == "build":
-            report["build"] = _groups.run_build(ctx, repeat)
-        elif group == "catalogue":
-            report["catalogue"] = _groups.run_catalogue(ctx, repeat)
-        elif group == "cli":
-            report["cli"] = _groups.run_cli(ctx, repeat)
-        elif group == "merged":
-            report["merged"] = [
-                _groups.run_merged(ctx, size, parse_size(size), repeat, seed)
-                for size in _merged_sizes(sizes, merged_min)
-            ]
-        elif group == "hpo":
-            report["hpo"] = _hpo.run_hpo(ctx, repeat, seed, parse_size("1m") if "1m" in sizes and hpo_1m else 0)
-        elif group == "classify":
-            report["classify"] = _groups.run_classify(ctx, repeat, classify_cases, naive_cases, seed)
-        elif group == "reasoning":
-            report["reasoning"] = _speed.run_reasoning(ctx, [s for s in sizes if s in ("100k", "1m")] or sizes,
-                                                       repeat, seed)
+        load_start = os.getloadavg()[0]
+        _run_group(report, group, ctx, sizes, repeat, seed=seed, merge=merge, hpo_1m=hpo_1m, owlrl_max=owlrl_max,
+                   merged_min=merged_min, timeout=timeout, log=log, classify_cases=classify_cases,
+                   naive_cases=naive_cases, endpoint=endpoint)
+        report["loads"][group] = [round(load_start, 2), round(os.getloadavg()[0], 2)]
     return report
+
+
+def _run_group(report: dict[str, Any], group: str, ctx: _groups.Context, sizes: list[str], repeat: int, *,
+               seed: int, merge: Path | None, hpo_1m: bool, owlrl_max: int, merged_min: int, timeout: float,
+               log: Any, classify_cases: int, naive_cases: int, endpoint: tuple[list[int], float, int]) -> None:
+    """Run one group and put its results in ``report``."""
+    if group == "scaling" and sizes:
+        report["scaling"] = run_benchmarks(
+            sizes, repeat, ctx.workdir, seed=seed, merge=merge, owlrl_max=owlrl_max, timeout=timeout, log=log
+        )
+    elif group == "build":
+        report["build"] = _groups.run_build(ctx, repeat)
+    elif group == "catalogue":
+        report["catalogue"] = _groups.run_catalogue(ctx, repeat)
+    elif group == "cli":
+        report["cli"] = _groups.run_cli(ctx, repeat)
+    elif group == "merged":
+        report["merged"] = [
+            _groups.run_merged(ctx, size, parse_size(size), repeat, seed)
+            for size in _merged_sizes(sizes, merged_min)
+        ]
+    elif group == "hpo":
+        report["hpo"] = _hpo.run_hpo(ctx, repeat, seed, parse_size("1m") if "1m" in sizes and hpo_1m else 0)
+    elif group == "classify":
+        report["classify"] = _groups.run_classify(ctx, repeat, classify_cases, naive_cases, seed)
+    elif group == "reasoning":
+        report["reasoning"] = _speed.run_reasoning(ctx, [s for s in sizes if s in ("100k", "1m")] or sizes,
+                                                   repeat, seed)
+    elif group == "endpoint":
+        report["endpoint"] = _speed.run_endpoint(*endpoint, log=log)
 
 
 def _choice_list(allowed: tuple[str, ...]) -> Any:
@@ -333,6 +355,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--classify-cases", type=int, default=10_000, help="generated profiles the classify group runs")
     parser.add_argument("--naive-cases", type=int, default=3,
                         help="profiles the classify group also classifies the naive way (owlrl's full closure)")
+    parser.add_argument("--endpoint-clients", default="1,4,16", help="the endpoint group's numbers of clients")
+    parser.add_argument("--endpoint-seconds", type=float, default=5.0, help="seconds of each endpoint round")
+    parser.add_argument("--endpoint-rounds", type=int, default=3, help="alternating rounds per server, endpoint group")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--workdir", type=Path, help="where to write the graphs (default: a temporary folder)")
     args = parser.parse_args(argv)
@@ -345,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
             args.only, sizes, args.repeat, workdir, seed=args.seed, merge=args.merge, hpo_1m=args.hpo_1m,
             owlrl_max=parse_size(args.owlrl_max), merged_min=parse_size(args.merged_min), timeout=args.timeout,
             classify_cases=args.classify_cases, naive_cases=args.naive_cases,
+            endpoint=([int(c) for c in args.endpoint_clients.split(",") if c.strip()], args.endpoint_seconds,
+                      args.endpoint_rounds),
         )  # fmt: skip
     machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print("Machine: " + "; ".join(f"{key}: {value}" for key, value in machine.items()))

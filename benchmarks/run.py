@@ -366,13 +366,17 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="milia-kg-bench-") as tmp:
         workdir = args.workdir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        report = run_groups(
-            args.only, sizes, args.repeat, workdir, seed=args.seed, merge=args.merge, hpo_1m=args.hpo_1m,
-            owlrl_max=parse_size(args.owlrl_max), merged_min=parse_size(args.merged_min), timeout=args.timeout,
-            classify_cases=args.classify_cases, naive_cases=args.naive_cases,
-            endpoint=([int(c) for c in args.endpoint_clients.split(",") if c.strip()], args.endpoint_seconds,
-                      args.endpoint_rounds),
-        )  # fmt: skip
+        try:
+            report = run_groups(
+                args.only, sizes, args.repeat, workdir, seed=args.seed, merge=args.merge, hpo_1m=args.hpo_1m,
+                owlrl_max=parse_size(args.owlrl_max), merged_min=parse_size(args.merged_min), timeout=args.timeout,
+                classify_cases=args.classify_cases, naive_cases=args.naive_cases,
+                endpoint=([int(c) for c in args.endpoint_clients.split(",") if c.strip()], args.endpoint_seconds,
+                          args.endpoint_rounds),
+            )  # fmt: skip
+        except RuntimeError as error:  # a peer missing or failing, a measurement that failed: never skipped
+            print(f"benchmarks.run: {error}", file=sys.stderr)
+            return 1
     machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print("Machine: " + "; ".join(f"{key}: {value}" for key, value in machine.items()))
     print(f"Command: python -m benchmarks.run {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())

@@ -44,6 +44,7 @@ from milia_kg.cli.boundary import (
     EXIT_CHECK_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    OWN_EXIT_CODES,
     PROG,
     error_line,
     flush_stdout,
@@ -51,18 +52,18 @@ from milia_kg.cli.boundary import (
     stdout_failed,
 )
 from milia_kg.cli.quick import CLASSIFY_FORMATS, CLASSIFY_TIMEOUT, QUERY_MAX_ROWS, QUERY_TIMEOUT, read_params
-from milia_kg.errors import CaseProfileError, CheckFailedError, MiliaKGError, OutputError, ValidationError
+from milia_kg.errors import CaseProfileError, MiliaKGError, OutputError, ValidationError
 from milia_kg.query.formatting import FORMATS
 from milia_kg.reasoner import DEFAULT_REASONER, REASONERS
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_CHECK_FAILED", "EXIT_CODES", "EXIT_INTERRUPTED", "EXIT_OK", "exit_code", "main"]
 
-#: The exit-code policy: exception type -> exit code, first match wins (see the module docstring).
+#: The exit-code policy: exception type -> exit code, first match wins (see the module docstring):
+#: milia-kg's own errors (:data:`~milia_kg.cli.boundary.OWN_EXIT_CODES`, also the quick path's) and
+#: click's usage errors and Ctrl-C.
 EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
-    (CheckFailedError, EXIT_CHECK_FAILED),
+    *OWN_EXIT_CODES,
     (click.ClickException, EXIT_BAD_INPUT),
-    (MiliaKGError, EXIT_BAD_INPUT),
-    (OSError, EXIT_BAD_INPUT),
     (click.exceptions.Abort, EXIT_INTERRUPTED),
 )
 

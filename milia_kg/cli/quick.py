@@ -12,6 +12,7 @@ commands' boundary does: the same answer, the same one error line, the same exit
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import sys
@@ -90,6 +91,8 @@ def plan(argv: Sequence[str]) -> Plan | None:
     """The command ``argv`` asks for, if it is one this module runs exactly as click would; else ``None``."""
     if not argv or argv[0] not in _OPTIONS or any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
         return None  # not ours, or a shell asking click for completions
+    if not (_utf8(sys.stdout) and _utf8(sys.stderr)):
+        return None  # click writes UTF-8 to a stream of another encoding
     command, rest, options = argv[0], argv[1:], _OPTIONS[argv[0]]
     positional: list[str] = []
     pairs: list[str] = []
@@ -119,6 +122,14 @@ def plan(argv: Sequence[str]) -> Plan | None:
     if len(positional) != 1 or problem is not None:
         return None
     return Plan(command, positional[0], fmt or ("table" if command == "query" else "json"), params, wide)
+
+
+def _utf8(stream: object) -> bool:
+    encoding = getattr(stream, "encoding", None)
+    try:
+        return encoding is not None and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _query(plan: Plan) -> None:

@@ -3,9 +3,11 @@ what the click command gives for the same arguments: the same output, error line
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,12 @@ def test_anything_else_goes_to_click(argv: list[str]) -> None:
 
 def test_a_shell_completion_request_goes_to_click(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("_MILIA_KG_COMPLETE", "bash_complete")
+    assert quick.plan(["query", "subtypes"]) is None
+
+
+def test_a_stream_that_is_not_utf8_goes_to_click(monkeypatch: pytest.MonkeyPatch) -> None:
+    """click writes UTF-8 to a terminal of another encoding (PYTHONIOENCODING=ascii); print would fail."""
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="ascii"))
     assert quick.plan(["query", "subtypes"]) is None
 
 

@@ -1,5 +1,5 @@
 """The package's plan, enforced: the import floors of docs/design.md (an import-linter ``layers``
-contract in pyproject.toml), the five top-level modules, and no private name crossing a module."""
+contract in pyproject.toml), the top-level modules, and no private name crossing a module."""
 
 from __future__ import annotations
 
@@ -49,9 +49,12 @@ def test_an_upward_import_breaks_the_contract(module: str, upward: str, tmp_path
     assert "floors BROKEN" in result.stdout
 
 
-def test_the_top_level_keeps_five_modules() -> None:
+def test_the_top_level_keeps_four_modules_and_the_cli() -> None:
+    """The command line is a package since issue 22 (click's commands, and a quick path without click)."""
     modules = sorted(p.name for p in PACKAGE.glob("*.py"))
-    assert modules == ["__init__.py", "__main__.py", "cli.py", "errors.py", "vocab.py"]
+    assert modules == ["__init__.py", "__main__.py", "errors.py", "vocab.py"]
+    assert sorted(p.name for p in (PACKAGE / "cli").glob("*.py")) == ["__init__.py", "boundary.py", "commands.py",
+                                                                      "quick.py"]
 
 
 def test_no_private_name_crosses_a_module() -> None:

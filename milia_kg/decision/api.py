@@ -11,10 +11,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from milia_kg import vocab
-from milia_kg.decision import advice, documents, inherited, json_input, phenopacket, schema_module
+from milia_kg.decision import advice, documents, inherited, json_input, schema_module
 from milia_kg.decision.case_graph import MKG, case_graph, graph_resolver
 from milia_kg.decision.classifier import Classifier
 from milia_kg.decision.deadline import Deadline
@@ -23,6 +23,9 @@ from milia_kg.errors import CaseProfileError, MiliaKGError
 from milia_kg.query.kg import KnowledgeGraph
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.vocab import shorten
+
+if TYPE_CHECKING:  # imported for a Phenopacket or FHIR document only (start-up time of a plain profile)
+    from milia_kg.decision import phenopacket
 
 DISCLAIMER = (
     "Decision support derived from one patient-education page (Cleveland Clinic: Milia, last reviewed"
@@ -63,7 +66,6 @@ class _Context:
         self.resolve = graph_resolver(
             lambda category, text: self.kg.resolve(*_RESOLVE_BY[category], text), self.classifier.holds
         )
-        self.graph = phenopacket.Graph(self.classifier.holds, self.classifier.label, self.resolve)
         self.source_rows: dict[str, dict[str, Any]] = {
             str(row["source"]): dict(row) for row in self.kg.query("sources")
         }
@@ -72,6 +74,13 @@ class _Context:
             (str(row["case_class"]), str(row["subtype"])): dict(row) for row in self.kg.query("subtypes_to_consider")
         }
         self._advice: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, list[dict[str, Any]]]] = {}
+
+    @functools.cached_property
+    def graph(self) -> phenopacket.Graph:
+        """What a Phenopacket's or FHIR document's milia-kg terms are read by."""
+        from milia_kg.decision import phenopacket
+
+        return phenopacket.Graph(self.classifier.holds, self.classifier.label, self.resolve)
 
     def advice(self, subtypes: list[str], populations: list[str]) -> dict[str, list[dict[str, Any]]]:
         """The advice sections for these subtypes and a case in these populations (a fresh copy
@@ -154,10 +163,19 @@ def classify(profile: object, reasoner: str = DEFAULT_REASONER, deadline: Deadli
                    | {row["source"] for row in to_consider if row.get("source")})
     return Result(
         id=checked.get("id"), subtypes=subtypes, advice=sections,
-        ignored=document.dropped + phenopacket.ignored(packet, case.ignored),
+        ignored=document.dropped + _ignored(packet, case.ignored),
         sources=[_source(ctx, curie) for curie in cited], note=_note(subtypes, to_consider),
         to_consider=to_consider,
     )
+
+
+def _ignored(packet: phenopacket.Conversion | None, case_ignored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The profile's ignored fields, renamed to the Phenopacket's paths if it was one."""
+    if packet is None:
+        return case_ignored
+    from milia_kg.decision import phenopacket
+
+    return phenopacket.ignored(packet, case_ignored)
 
 
 def _no_deadline() -> None:

@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from milia_kg.decision import fhir, inherited, phenopacket
+from milia_kg.decision import inherited
 
-__all__ = ["Document", "read"]
+if TYPE_CHECKING:  # the Phenopacket and FHIR readers are imported when such a document comes (start-up time)
+    from milia_kg.decision import phenopacket
+
+__all__ = ["PHENOPACKET_FIELDS", "PHENOPACKET_MARKERS", "Document", "is_phenopacket", "read"]
 
 
 @dataclass
@@ -32,6 +35,25 @@ class Document:
     id: str | None = None
 
 
+#: Top-level keys of a Phenopacket v2 message (JSON names); a JSON object holding one of
+#: :data:`PHENOPACKET_MARKERS` is read as a Phenopacket (and checked as one).  A case profile has none of
+#: them but ``id``.
+PHENOPACKET_FIELDS = frozenset({"id", "subject", "phenotypicFeatures", "measurements", "biosamples",
+                                "interpretations", "diseases", "medicalActions", "files", "metaData"})
+PHENOPACKET_MARKERS = PHENOPACKET_FIELDS - {"id"}
+
+
+def is_phenopacket(document: object) -> bool:
+    """Whether a JSON value is (meant as) a Phenopacket: an object with a Phenopacket's top-level keys.
+
+    >>> is_phenopacket({"id": "p1", "phenotypicFeatures": [], "metaData": {}})
+    True
+    >>> is_phenopacket({"id": "c1", "itchy": True})
+    False
+    """
+    return isinstance(document, dict) and bool(PHENOPACKET_MARKERS & set(document))
+
+
 def read(document: object, graph: Callable[[], phenopacket.Graph], today: dt.date | None = None) -> Document:
     """Read ``document`` as a case.
 
@@ -39,17 +61,29 @@ def read(document: object, graph: Callable[[], phenopacket.Graph], today: dt.dat
     :param today: the day ages are counted to for FHIR (default: today in UTC).
     :raises CaseProfileError: for a malformed Phenopacket (a profile is checked later).
     """
-    profile, packet = phenopacket.read(document, graph)
-    if packet is not None:
+    if is_phenopacket(document):
+        from milia_kg.decision import phenopacket
+
+        profile, packet = phenopacket.read(document, graph)
+        assert packet is not None
         why = None if packet.milia else packet.why_not
         return Document(profile, packet, [], packet.evidence, why, packet.profile.get("id"))
-    if fhir.is_fhir(document):
-        assert isinstance(document, dict)
-        loaded = graph()
-        case = fhir.read_document(document, today or dt.datetime.now(dt.UTC).date(), loaded.holds, loaded.resolve)
-        case_id = document.get("id") if isinstance(document.get("id"), str) else None
-        if not case.milia:
-            return Document({}, None, case.ignored, [], "no Condition of the FHIR document records milia", case_id)
-        return Document({**case.profile, **({"id": case_id} if case_id else {})}, None, case.ignored, case.evidence)
+    if isinstance(document, dict) and "resourceType" in document:
+        from milia_kg.decision import fhir
+
+        if fhir.is_fhir(document):
+            return _fhir_document(document, graph, today)
     profile, evidence, dropped = inherited.read_profile(document)
     return Document(profile, None, dropped, evidence)
+
+
+def _fhir_document(document: dict[str, Any], graph: Callable[[], phenopacket.Graph], today: dt.date | None) -> Document:
+    """A FHIR Bundle, Patient or Condition read as a case (see :mod:`.fhir`)."""
+    from milia_kg.decision import fhir
+
+    loaded = graph()
+    case = fhir.read_document(document, today or dt.datetime.now(dt.UTC).date(), loaded.holds, loaded.resolve)
+    case_id = document.get("id") if isinstance(document.get("id"), str) else None
+    if not case.milia:
+        return Document({}, None, case.ignored, [], "no Condition of the FHIR document records milia", case_id)
+    return Document({**case.profile, **({"id": case_id} if case_id else {})}, None, case.ignored, case.evidence)

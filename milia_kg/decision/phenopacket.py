@@ -33,13 +33,9 @@ from typing import Any
 from milia_kg import vocab
 from milia_kg.base import resources
 from milia_kg.decision import codes, inherited
+from milia_kg.decision.documents import is_phenopacket
 from milia_kg.errors import CaseProfileError
 
-#: Top-level keys of a Phenopacket v2 message (JSON names); a JSON object holding one of :data:`_MARKERS`
-#: is read as a Phenopacket (and checked as one).  A case profile has none of them but ``id``.
-_FIELDS = frozenset({"id", "subject", "phenotypicFeatures", "measurements", "biosamples", "interpretations",
-                     "diseases", "medicalActions", "files", "metaData"})
-_MARKERS = _FIELDS - {"id"}
 MILIA = "HP:0001056"
 #: Phenopacket v2 ``Sex`` -> the profile's ``sex``.
 SEX = {"FEMALE": "female", "MALE": "male", "OTHER_SEX": "other", "UNKNOWN_SEX": "unknown"}
@@ -262,17 +258,6 @@ class _Vocabulary:
 
 class _Refused(Exception):
     """A milia-kg (or UBERON) term that does not count where it stands; the message is the reason."""
-
-
-def is_phenopacket(document: object) -> bool:
-    """Whether a JSON value is (meant as) a Phenopacket: an object with a Phenopacket's top-level keys.
-
-    >>> is_phenopacket({"id": "p1", "phenotypicFeatures": [], "metaData": {}})
-    True
-    >>> is_phenopacket({"id": "c1", "itchy": True})
-    False
-    """
-    return isinstance(document, dict) and bool(_MARKERS & set(document))
 
 
 def read(document: object, graph: Callable[[], Graph]) -> tuple[object, Conversion | None]:

@@ -170,13 +170,15 @@ class KnowledgeGraph:
     @classmethod
     def from_file(
         cls, path: str | Path, engine: str = "oxigraph", queries_dir: str | Path | None = None,
-        *, limits: Limits | None = None, content_key: str | None = None,
+        *, limits: Limits | None = None, content_key: str | None = None, trusted: bool = False,
     ) -> KnowledgeGraph:
         """Load an N-Triples or Turtle file (no reasoning is done); ``limits`` and ``content_key``
         as in the constructor.
 
         The prefixes the file declares are understood in parameter values, on either engine.
 
+        :param trusted: the file is the cache's own checksummed closure (see
+            :meth:`OxigraphBackend.from_file <milia_kg.query.backends.oxigraph_store.OxigraphBackend.from_file>`).
         :raises MiliaKGError: for an unknown engine, or if the file cannot be loaded.
         """
         check_engine(engine)
@@ -189,7 +191,7 @@ class KnowledgeGraph:
             graph = loader()
             return cls(RdflibBackend(graph), graph=graph, queries_dir=queries_dir,
                        prefixes=_prefixes(graph), limits=limits, content_key=content_key)
-        return cls(OxigraphBackend.from_file(str(path)), graph=loader, queries_dir=queries_dir,
+        return cls(OxigraphBackend.from_file(str(path), trusted=trusted), graph=loader, queries_dir=queries_dir,
                    prefixes=declared_prefixes(str(path)), limits=limits, content_key=content_key)
 
     @classmethod
@@ -552,5 +554,5 @@ def _warm_rdflib() -> None:
 def _open(engine: str, reasoner: str) -> KnowledgeGraph:
     from milia_kg.release import cache
 
-    path = cache.reasoned_graph_file(reasoner)  # named by the sources' cache key
-    return KnowledgeGraph.from_file(path, engine=engine, content_key=f"{engine}:{path.name}")
+    path = cache.reasoned_graph_file(reasoner)  # named by the sources' cache key, checked against its record
+    return KnowledgeGraph.from_file(path, engine=engine, content_key=f"{engine}:{path.name}", trusted=True)

@@ -96,12 +96,25 @@ class Prepared:
         return any(p in predicates or (p == type_ and o in metas) for _, p, o in new)
 
     def _take_back(self, new: list[tuple[int, int, int]]) -> None:
-        """Remove the triples ``new`` and the terms interned since the base."""
+        """Remove the triples ``new`` and the terms interned since the base.
+
+        An index entry keyed by a new term (the case's individuals) holds new triples only, so it is
+        dropped whole; a new predicate's indexes go with the new terms below (issue 22: a tenth of a
+        warm classification was spent taking back one value at a time)."""
         e = self.engine
-        for s, p, o in new:
-            _discard(e.spo[p], s, o)
-            _discard(e.pos[p], o, s)
         n_terms, n_derived, n_errors = self._mark
+        spo, pos = e.spo, e.pos
+        for s, p, o in new:
+            if p >= n_terms:
+                continue
+            if s >= n_terms:
+                spo[p].pop(s, None)
+            else:
+                _discard(spo[p], s, o)
+            if o >= n_terms:
+                pos[p].pop(o, None)
+            else:
+                _discard(pos[p], o, s)
         for term in e.terms[n_terms:]:
             del e.ids[term]
         for index in (e.spo, e.pos):

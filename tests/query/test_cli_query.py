@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 
 from milia_kg import cli
 from milia_kg.base import resources
+from milia_kg.cli import commands
 from milia_kg.errors import MiliaKGError
 from milia_kg.query.catalogue import load_catalogue, parse_query_file
 from milia_kg.query.kg import KnowledgeGraph
@@ -164,7 +165,7 @@ def test_ambiguous_value(main: click.Group, monkeypatch: pytest.MonkeyPatch, tmp
         encoding="utf-8",
     )
     kg = KnowledgeGraph.from_graph(graph, queries_dir=tmp_path)
-    monkeypatch.setattr(cli, "_open", lambda *args: kg)
+    monkeypatch.setattr(commands, "_open", lambda *args: kg)  # the click path (CliRunner)
     assert_clean_error(run(main, "query", "q", "-p", "x=Bump"), "ambiguous", "mkg:A", "mkg:B")
 
 

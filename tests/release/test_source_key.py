@@ -72,3 +72,22 @@ def test_files_changed_just_before_are_not_remembered(mini_sources: tuple[Path, 
     monkeypatch.setattr(cache, "_QUIET_NS", 3600 * 10**9)
     cache.source_key("fast", Sources(*mini_sources))
     assert not quiet.exists()
+
+
+@pytest.mark.parametrize(("added", "covered"), [
+    ("nested/deeper/more.ttl", True), (".hidden.ttl", False), ("__pycache__/facts.cpython-311.pyc", False),
+], ids=["nested", "hidden", "pycache"])
+def test_the_key_covers_every_source_file_but_hidden_and_bytecode(added: str, covered: bool,
+                                                                  mini_sources: tuple[Path, Path], quiet: Path) -> None:
+    """The folders are listed with os.scandir (issue 22); a file in a nested folder is a new key, a
+    hidden file or Python's bytecode is not, remembered or hashed afresh."""
+    ontology, data = mini_sources
+    sources = Sources(ontology, data)
+    time.sleep(0.1)
+    before = cache.source_key("fast", sources)
+    (data / added).parent.mkdir(parents=True, exist_ok=True)
+    (data / added).write_text("# a file\n", encoding="utf-8")
+    time.sleep(0.1)
+    after = cache.source_key("fast", sources)
+    assert (after != before) is covered
+    assert after == _fresh(sources) == cache.source_key("fast", sources)

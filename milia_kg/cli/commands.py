@@ -1,5 +1,5 @@
-"""The ``milia-kg`` command line: a thin layer over :mod:`milia_kg.release.build`, :mod:`milia_kg.release.validate` and
-:mod:`milia_kg.query` (``queries``, ``query``, ``sparql``).
+"""The ``milia-kg`` commands (click): a thin layer over :mod:`milia_kg.release.build`,
+:mod:`milia_kg.release.validate` and :mod:`milia_kg.query` (``queries``, ``query``, ``sparql``).
 
 Exit codes, the same for every command, decided in one place (:data:`EXIT_CODES`, applied by the
 group's boundary; commands raise, they never exit):
@@ -24,15 +24,13 @@ nothing to stdout; a failed validation prints its report to stderr first.  ``bui
 nothing to ``--out`` unless it succeeds.  Any other exception is a bug and keeps its traceback.
 
 Heavy modules (rdflib, owlrl, pyshacl) are imported inside the commands, so
-``milia-kg --help`` is quick.
+``milia-kg --help`` is quick.  A plain ``query NAME`` or ``classify FILE`` does not come here at all:
+:mod:`milia_kg.cli.quick` runs it without click, to the same answer and exit code.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -41,27 +39,33 @@ from typing import Any, NoReturn
 import click
 
 from milia_kg import __version__, vocab
-from milia_kg.errors import CaseProfileError, CheckFailedError, MiliaKGError, OutputError, ValidationError
+from milia_kg.cli.boundary import (
+    EXIT_BAD_INPUT,
+    EXIT_CHECK_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    OWN_EXIT_CODES,
+    PROG,
+    error_line,
+    flush_stdout,
+    read_text,
+    stdout_failed,
+)
+from milia_kg.cli.quick import CLASSIFY_FORMATS, CLASSIFY_TIMEOUT, QUERY_MAX_ROWS, QUERY_TIMEOUT, read_params
+from milia_kg.errors import CaseProfileError, MiliaKGError, OutputError, ValidationError
 from milia_kg.query.formatting import FORMATS
 from milia_kg.reasoner import DEFAULT_REASONER, REASONERS
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_CHECK_FAILED", "EXIT_CODES", "EXIT_INTERRUPTED", "EXIT_OK", "exit_code", "main"]
 
-EXIT_OK = 0
-EXIT_CHECK_FAILED = 1
-EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
-
-#: The exit-code policy: exception type -> exit code, first match wins (see the module docstring).
+#: The exit-code policy: exception type -> exit code, first match wins (see the module docstring):
+#: milia-kg's own errors (:data:`~milia_kg.cli.boundary.OWN_EXIT_CODES`, also the quick path's) and
+#: click's usage errors and Ctrl-C.
 EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
-    (CheckFailedError, EXIT_CHECK_FAILED),
+    *OWN_EXIT_CODES,
     (click.ClickException, EXIT_BAD_INPUT),
-    (MiliaKGError, EXIT_BAD_INPUT),
-    (OSError, EXIT_BAD_INPUT),
     (click.exceptions.Abort, EXIT_INTERRUPTED),
 )
-
-PROG = "milia-kg"
 
 
 def exit_code(error: BaseException) -> int | None:
@@ -84,24 +88,6 @@ def _message(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-def _flush_stdout() -> None:
-    """Flush standard output, so that a write that fails is reported before the exit code is 0."""
-    try:
-        sys.stdout.flush()
-    except OSError as error:
-        raise OutputError(f"cannot write to standard output ({error.strerror or error})") from error
-
-
-def _stdout_failed(error: OSError) -> bool:
-    """Whether ``error`` came from writing standard output (then Python's own flush at exit would
-    fail again and print a second message: standard output is pointed at the null device)."""
-    if not isinstance(error, BrokenPipeError) and error.errno not in (errno.EBADF, errno.EPIPE):
-        return False
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return True
-
-
 class _Group(click.Group):
     """A click group whose :meth:`main` is the one boundary where errors become exit codes."""
 
@@ -118,9 +104,9 @@ class _Group(click.Group):
             if sys.stdout is None:  # started with file descriptor 1 closed: click would drop the output
                 raise OutputError("standard output is closed: the answer cannot be written")
             code = super().main(args, prog_name or PROG, complete_var, standalone_mode=False, **extra)
-            _flush_stdout()
+            flush_stdout()
         except Exception as error:
-            if isinstance(error, OSError) and not isinstance(error, MiliaKGError) and _stdout_failed(error):
+            if isinstance(error, OSError) and not isinstance(error, MiliaKGError) and stdout_failed(error):
                 error = OutputError(f"cannot write to standard output ({error.strerror or error})")
             status = exit_code(error)
             if status is None:
@@ -129,7 +115,7 @@ class _Group(click.Group):
                 click.echo(error.report.text(), err=True)
             if isinstance(error, click.exceptions.NoArgsIsHelpError):
                 click.echo(error.ctx.get_help(), err=True)
-            click.echo(f"{PROG}: error: {' '.join(_message(error).split())}", err=True)
+            click.echo(error_line(_message(error)), err=True)
             sys.exit(status)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
@@ -261,11 +247,11 @@ store_option = click.option(
 )
 query_reasoner_option = _reasoner_option("Reasoner whose closure the embedded graph holds.")
 timeout_option = click.option(
-    "--timeout", metavar="SECONDS", type=float, default=30.0, show_default=True,
+    "--timeout", metavar="SECONDS", type=float, default=QUERY_TIMEOUT, show_default=True,
     help="Stop a query that runs longer (an arbitrary SPARQL query runs in a child process that is killed).",
 )
 max_rows_option = click.option(
-    "--max-rows", metavar="N", type=int, default=100_000, show_default=True,
+    "--max-rows", metavar="N", type=int, default=QUERY_MAX_ROWS, show_default=True,
     help="Stop a query that returns more rows (or triples).",
 )
 merge_timeout_option = click.option(
@@ -330,19 +316,9 @@ def _open(engine: str, endpoint: str | None, reasoner: str, merge: tuple[str, ..
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise click.UsageError(f"--param {pair!r} is not KEY=VALUE")
-        if key in params:
-            raise click.UsageError(f"--param {key!r} given twice")
-        try:  # argv bytes that are not UTF-8 arrive as lone surrogates (surrogateescape)
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise click.UsageError(f"--param {key!r}: value is not valid UTF-8 (byte {exc.start})") from None
-        params[key] = value
+    params, problem = read_params(pairs)
+    if problem is not None:
+        raise click.UsageError(problem)
     return params
 
 
@@ -446,20 +422,6 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, wide: bool, engi
     click.echo(render(kg.run(name, **values), fmt, wide=wide))
 
 
-def _read_text(source: str, limit: int) -> str:
-    """The UTF-8 text of FILE or standard input ('-'), at most ``limit`` bytes: a regular file of
-    bounded size only, so /dev/zero or a FIFO cannot hang the command."""
-    from milia_kg.base import files as user_files
-
-    if source == "-":
-        data = sys.stdin.buffer.read(limit + 1)
-        if len(data) > limit:
-            raise MiliaKGError(f"standard input: too large (more than {limit} bytes)")
-    else:
-        data = user_files.read_limited(source, limit)
-    return user_files.decode_utf8(data, source)
-
-
 @main.command("sparql")
 @click.argument("source", metavar="FILE")
 @graph_source_options
@@ -471,7 +433,7 @@ def sparql_command(source: str, fmt: str, wide: bool, engine: str, endpoint: str
     from milia_kg.base import files as user_files
     from milia_kg.query.formatting import render
 
-    text = _read_text(source, user_files.MAX_QUERY_FILE_BYTES)
+    text = read_text(source, user_files.MAX_QUERY_FILE_BYTES)
     kg = _open(engine, endpoint, reasoner, merge,
                {"timeout": timeout, "max_rows": max_rows, "allow_service": allow_service}, graph, store,
                (merge_timeout, merge_max_triples))
@@ -480,11 +442,11 @@ def sparql_command(source: str, fmt: str, wide: bool, engine: str, endpoint: str
 
 @main.command("classify")
 @click.argument("source", metavar="FILE")
-@click.option("--format", "fmt", type=click.Choice(["json", "text", "cards"]), default="json",
+@click.option("--format", "fmt", type=click.Choice(CLASSIFY_FORMATS), default="json",
               show_default=True, help="Output format (cards: CDS Hooks cards).")
 @click.option("--jsonl", is_flag=True,
               help="FILE holds one profile per line; one result per line (a bad line gets an error object).")
-@click.option("--timeout", metavar="SECONDS", type=float, default=300.0, show_default=True,
+@click.option("--timeout", metavar="SECONDS", type=float, default=CLASSIFY_TIMEOUT, show_default=True,
               help="Stop if classifying (the whole batch with --jsonl) takes longer; the results so far are kept.")
 @query_reasoner_option
 def classify_command(source: str, fmt: str, jsonl: bool, timeout: float, reasoner: str) -> None:
@@ -497,7 +459,7 @@ def classify_command(source: str, fmt: str, jsonl: bool, timeout: float, reasone
         raise click.BadParameter("must be a positive number of seconds", param_hint="--timeout")
 
     deadline = Deadline.start(timeout)
-    text = _read_text(source, user_files.MAX_RDF_FILE_BYTES if jsonl else user_files.MAX_QUERY_FILE_BYTES)
+    text = read_text(source, user_files.MAX_RDF_FILE_BYTES if jsonl else user_files.MAX_QUERY_FILE_BYTES)
     show = {"json": render.to_json, "text": render.to_text, "cards": render.to_cards_json}[fmt]
     if not jsonl:
         click.echo(show(api.classify(render.parse_profile(text), reasoner, deadline)))

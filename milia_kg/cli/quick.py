@@ -1,0 +1,185 @@
+"""The two commands most often run cold, read without click (issue 22: importing click and defining
+every command was about 15 ms of a 90 ms cold ``milia-kg query``).
+
+:func:`plan` reads only argument lists that it reads exactly as click would: ``query NAME`` with
+``-p/--param KEY=VALUE``, ``-f/--format FORMAT`` and ``--wide``, and ``classify FILE`` with
+``--format FORMAT``, each option written apart from its value.  Anything else (help, ``--version``,
+another option, ``--format=json`` or ``-fjson``, a format or parameter that click refuses) gives
+``None``, and click runs the command with its own usage messages.  :func:`run` then does what the
+click command does with those options and the other options' defaults, and ends as the click
+commands' boundary does: the same answer, the same one error line, the same exit code.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NoReturn
+
+from milia_kg.cli.boundary import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    OWN_EXIT_CODES,
+    echo,
+    error_line,
+    flush_stdout,
+    read_text,
+    stdout_failed,
+)
+from milia_kg.errors import MiliaKGError, OutputError
+
+__all__ = ["CLASSIFY_FORMATS", "CLASSIFY_TIMEOUT", "QUERY_MAX_ROWS", "QUERY_TIMEOUT", "Plan", "plan", "read_params",
+           "run"]
+
+#: Defaults of ``query``/``sparql`` (``--timeout``, ``--max-rows``) and ``classify`` (``--timeout``),
+#: shared with the click options so that both paths run with the same limits.
+QUERY_TIMEOUT = 30.0
+QUERY_MAX_ROWS = 100_000
+CLASSIFY_TIMEOUT = 300.0
+CLASSIFY_FORMATS = ("json", "text", "cards")
+
+#: option -> what it sets, per command; an option not listed sends the command to click.
+_OPTIONS = {
+    "query": {"-p": "param", "--param": "param", "-f": "format", "--format": "format", "--wide": "wide"},
+    "classify": {"--format": "format"},
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A command read without click: its name, its one argument and the options given."""
+
+    command: str
+    argument: str
+    fmt: str
+    params: dict[str, str] = field(default_factory=dict)
+    wide: bool = False
+
+
+def read_params(pairs: Sequence[str]) -> tuple[dict[str, str], str | None]:
+    """The ``--param KEY=VALUE`` pairs as a dict, and the usage problem of the first bad one (``None``
+    if all are good); click's ``query`` command raises that problem as its usage error."""
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            return params, f"--param {pair!r} is not KEY=VALUE"
+        if key in params:
+            return params, f"--param {key!r} given twice"
+        try:  # argv bytes that are not UTF-8 arrive as lone surrogates (surrogateescape)
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return params, f"--param {key!r}: value is not valid UTF-8 (byte {exc.start})"
+        params[key] = value
+    return params, None
+
+
+def _formats(command: str) -> tuple[str, ...]:
+    if command == "classify":
+        return CLASSIFY_FORMATS
+    from milia_kg.query.formatting import FORMATS
+
+    return FORMATS
+
+
+def plan(argv: Sequence[str]) -> Plan | None:
+    """The command ``argv`` asks for, if it is one this module runs exactly as click would; else ``None``."""
+    if not argv or argv[0] not in _OPTIONS or any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
+        return None  # not ours, or a shell asking click for completions
+    if not (_utf8(sys.stdout) and _utf8(sys.stderr)):
+        return None  # click writes UTF-8 to a stream of another encoding
+    command, rest, options = argv[0], argv[1:], _OPTIONS[argv[0]]
+    positional: list[str] = []
+    pairs: list[str] = []
+    fmt: str | None = None
+    wide = False
+    i = 0
+    while i < len(rest):
+        token = rest[i]
+        if not token.startswith("-") or token == "-":
+            positional.append(token)
+            i += 1
+            continue
+        kind = options.get(token)
+        if kind == "wide":
+            wide, i = True, i + 1
+            continue
+        if kind is None or i + 1 == len(rest):
+            return None
+        value, i = rest[i + 1], i + 2
+        if kind == "param":
+            pairs.append(value)
+        elif fmt is None and value in _formats(command):
+            fmt = value
+        else:
+            return None
+    params, problem = read_params(pairs)
+    if len(positional) != 1 or problem is not None:
+        return None
+    return Plan(command, positional[0], fmt or ("table" if command == "query" else "json"), params, wide)
+
+
+def _utf8(stream: object) -> bool:
+    encoding = getattr(stream, "encoding", None)
+    try:
+        return encoding is not None and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
+
+
+def _query(plan: Plan) -> None:
+    """``milia-kg query NAME`` on the packaged graph, as the click command with these options."""
+    from milia_kg.query.formatting import render
+    from milia_kg.query.kg import KnowledgeGraph
+    from milia_kg.reasoner import DEFAULT_REASONER
+
+    kg = KnowledgeGraph.open(engine="oxigraph", reasoner=DEFAULT_REASONER).with_limits(
+        timeout=QUERY_TIMEOUT, max_rows=QUERY_MAX_ROWS, allow_service=())
+    echo(render(kg.run(plan.argument, **plan.params), plan.fmt, wide=plan.wide))
+
+
+def _classify(plan: Plan) -> None:
+    """``milia-kg classify FILE`` (one profile), as the click command with these options."""
+    from milia_kg.base import files as user_files
+    from milia_kg.decision import api, render
+    from milia_kg.decision.deadline import Deadline
+    from milia_kg.reasoner import DEFAULT_REASONER
+
+    deadline = Deadline.start(CLASSIFY_TIMEOUT)
+    text = read_text(plan.argument, user_files.MAX_QUERY_FILE_BYTES)
+    show = {"json": render.to_json, "text": render.to_text, "cards": render.to_cards_json}[plan.fmt]
+    echo(show(api.classify(render.parse_profile(text), DEFAULT_REASONER, deadline)))
+
+
+def run(plan: Plan) -> NoReturn:
+    """Run ``plan`` and exit as the click commands' boundary does (0, 1 or 2 with one error line, 130
+    when interrupted; a broken pipe exits 1 without a message, as click's own ``main`` does)."""
+    try:
+        if sys.stdout is None:  # started with file descriptor 1 closed
+            raise OutputError("standard output is closed: the answer cannot be written")
+        try:
+            (_query if plan.command == "query" else _classify)(plan)
+        except (EOFError, KeyboardInterrupt):
+            echo("", err=True)  # click closes the terminal's ^C echo with a blank line
+            echo(error_line("interrupted"), err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except OSError as error:
+            if error.errno != errno.EPIPE:
+                raise
+            stdout_failed(error)
+            sys.exit(1)
+        flush_stdout()
+    except Exception as error:
+        if isinstance(error, OSError) and not isinstance(error, MiliaKGError) and stdout_failed(error):
+            error = OutputError(f"cannot write to standard output ({error.strerror or error})")
+        status = next((code for kind, code in OWN_EXIT_CODES if isinstance(error, kind)), None)
+        if status is None:
+            raise
+        echo(error_line(str(error) or type(error).__name__), err=True)
+        sys.exit(status)
+    sys.exit(EXIT_OK)

@@ -68,6 +68,7 @@ from milia_kg.serve.protocol import (
     SELECT_TYPES,
     pick,
     requested_format,
+    select_json,
     serialize_ask,
     serialize_graph,
     serialize_select,
@@ -100,16 +101,13 @@ _MAX_FORM_FIELDS = 32
 
 def evaluate(kg: KnowledgeGraph, text: str, isolated: bool = True) -> tuple[str, Any]:
     """Run untrusted SPARQL under ``kg.limits``; return ``(form, answer)``: for ``SELECT``
-    ``(variables, rows of rdflib terms)``, for ``ASK`` a ``bool``, else an :class:`rdflib.Graph`.
-    ``isolated=False`` evaluates here: the caller is a query worker (:func:`answer_in_worker`).
+    ``(variables, rows of cells)`` (:func:`~milia_kg.query.backends.oxigraph_store.term_cell`),
+    for ``ASK`` a ``bool``, else an :class:`rdflib.Graph`. ``isolated=False`` evaluates here: the
+    caller is a query worker (:func:`answer_in_worker`).
 
     :raises MiliaKGError: the typed errors of :meth:`~milia_kg.query.kg.KnowledgeGraph.sparql_terms`.
     """
-    form, answer = kg.sparql_terms(text, isolated=isolated)
-    if form != "SELECT":
-        return form, answer
-    names, cells = answer
-    return form, (names, [tuple(term(c) for c in row) for row in cells])
+    return kg.sparql_terms(text, isolated=isolated)
 
 
 # ----------------------------------------------------------------------------- requests
@@ -193,8 +191,10 @@ def _sparql_body(wanted: Wanted, form: str, answer: Any, max_bytes: int) -> tupl
     """
     if form == "SELECT":
         media = _negotiate(wanted, SELECT_TYPES)
-        variables, rows = answer
-        body = serialize_select(variables, rows, SELECT_TYPES[media])
+        variables, cells = answer
+        fmt = SELECT_TYPES[media]
+        body = select_json(variables, cells) if fmt == "json" else serialize_select(
+            variables, [tuple(term(c) for c in row) for row in cells], fmt)
     elif form == "ASK":
         media = _negotiate(wanted, ASK_TYPES)
         body = serialize_ask(answer, ASK_TYPES[media])

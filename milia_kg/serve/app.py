@@ -476,9 +476,11 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _server(config: Any) -> Any:
+def _server(config: Any, channel: socket.socket | None = None) -> Any:
     """A uvicorn server that stops gracefully on SIGINT/SIGTERM and then exits 0: uvicorn's own
-    re-raises the signal after shutting down, so a plain ``kill`` would look like a crash."""
+    re-raises the signal after shutting down, so a plain ``kill`` would look like a crash. With a
+    ``channel`` it listens on no socket and serves the connections the supervisor hands it there
+    (:func:`milia_kg.serve.processes.take_connections`)."""
     import uvicorn
 
     class Server(uvicorn.Server):
@@ -492,6 +494,36 @@ def _server(config: Any) -> Any:
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)
 
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=[] if channel is not None else sockets)
+            if channel is not None:
+                self._take_from(channel)
+
+        def _take_from(self, hand_over: socket.socket) -> None:
+            import asyncio
+
+            from milia_kg.serve.processes import take_connections
+
+            loop = asyncio.get_running_loop()
+
+            def protocol() -> asyncio.Protocol:
+                return config.http_protocol_class(config=config, server_state=self.server_state,
+                                                  app_state=self.lifespan.state, _loop=loop)
+
+            starting: set[asyncio.Task[Any]] = set()
+
+            def take(connection: socket.socket) -> None:
+                task = loop.create_task(loop.connect_accepted_socket(protocol, connection))
+                starting.add(task)  # held until it has run
+                task.add_done_callback(starting.discard)
+
+            def closed() -> None:  # the supervisor is gone: finish the requests and stop
+                loop.remove_reader(hand_over.fileno())
+                self.should_exit = True
+
+            hand_over.setblocking(False)
+            loop.add_reader(hand_over.fileno(), take_connections(hand_over, take, closed))
+
     return Server(config)
 
 
@@ -500,8 +532,9 @@ def run(kg: KnowledgeGraph, sock: socket.socket, reasoner: str = DEFAULT_REASONE
         processes: int = 1) -> None:
     """Serve ``kg`` (reasoned by ``reasoner``) on the listening socket ``sock`` (bound to ``host``)
     until SIGINT or SIGTERM, within ``limits``, with the CORS policy ``cors``, in ``processes``
-    server processes (at most one per query slot; :mod:`milia_kg.serve.processes`), each with its
-    share of the bounds (:meth:`ServeLimits.share`)."""
+    server processes (at most one per query slot; :mod:`milia_kg.serve.processes`: the supervisor
+    accepts and hands connections to each in turn), each with its share of the bounds
+    (:meth:`ServeLimits.share`)."""
     from milia_kg.decision import api
 
     bounds = limits or ServeLimits()
@@ -514,14 +547,15 @@ def run(kg: KnowledgeGraph, sock: socket.socket, reasoner: str = DEFAULT_REASONE
             from milia_kg.serve.processes import supervise
 
             share = bounds.share(processes)
-            supervise(lambda _: _serve(kg, sock, reasoner, share, host, cors), processes)
+            supervise(lambda _, channel: _serve(kg, sock, reasoner, share, host, cors, channel), processes, sock)
     finally:
         sock.close()
 
 
 def _serve(kg: KnowledgeGraph, sock: socket.socket, reasoner: str, bounds: ServeLimits, host: str | None,
-           cors: CorsPolicy | None) -> None:
-    """One server process: the app, its query workers and uvicorn, until SIGINT or SIGTERM."""
+           cors: CorsPolicy | None, channel: socket.socket | None = None) -> None:
+    """One server process: the app, its query workers and uvicorn, until SIGINT or SIGTERM; it
+    accepts on ``sock``, or takes connections from the supervisor's ``channel``."""
     import uvicorn
 
     from milia_kg.serve.connections import uvicorn_options
@@ -530,7 +564,7 @@ def _serve(kg: KnowledgeGraph, sock: socket.socket, reasoner: str, bounds: Serve
     config = uvicorn.Config(app, log_level="warning", access_log=False,
                             lifespan="off", **uvicorn_options(bounds.read_timeout, bounds.max_connections))
     try:
-        _server(config).run(sockets=[sock])
+        _server(config, channel).run(sockets=None if channel is not None else [sock])
     finally:
         if app.state.query_pool is not None:
             app.state.query_pool.close()

@@ -57,6 +57,7 @@ from milia_kg.query.isolate import can_fork
 from milia_kg.query.pool import WorkerPool
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.serve.answers import Answer, AnswerCache, etag_of, not_modified
+from milia_kg.serve.direct import DirectRoutes
 from milia_kg.serve.headers import CorsPolicy, HeaderPolicy, allowed_methods
 from milia_kg.serve.http import HTTPError, classify_error, detached, error_body, json_response, log_line
 from milia_kg.serve.limits import BodyGuard, QueryGate, ServeLimits
@@ -337,6 +338,10 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
         docs_url=None, redoc_url=None,  # /docs is served from the package (apidocs), never from a CDN
     )
 
+    # innermost: the query routes answered without FastAPI's router (the handlers are below)
+    app.add_middleware(DirectRoutes, sparql=lambda request: sparql(request),
+                       run_query=lambda name, request: run_query(name, request),
+                       on_error=lambda request, error: on_error(request, error))
     app.add_middleware(HeaderPolicy, cors=CorsPolicy() if cors is None else cors)  # inside the log
     app.add_middleware(BodyGuard, limits=bounds, hosts=bounds.allowed_hosts(host))  # inside the log
 
@@ -350,6 +355,13 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
     @app.exception_handler(MiliaKGError)
     async def typed_error(request: Request, error: MiliaKGError) -> Response:
         return await http_error(request, classify_error(error))
+
+    async def on_error(request: Request, error: Exception) -> Response:
+        """The answer to a refusal raised by a route that :class:`DirectRoutes` called."""
+        if isinstance(error, HTTPError):
+            return await http_error(request, error)
+        assert isinstance(error, MiliaKGError)
+        return await typed_error(request, error)
 
     @app.exception_handler(404)
     async def not_found(request: Request, error: Exception) -> Response:

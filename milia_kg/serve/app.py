@@ -57,6 +57,7 @@ from milia_kg.query.isolate import can_fork
 from milia_kg.query.pool import WorkerPool
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.serve.answers import Answer, AnswerCache, etag_of, not_modified
+from milia_kg.serve.direct import DirectRoutes
 from milia_kg.serve.headers import CorsPolicy, HeaderPolicy, allowed_methods
 from milia_kg.serve.http import HTTPError, classify_error, detached, error_body, json_response, log_line
 from milia_kg.serve.limits import BodyGuard, QueryGate, ServeLimits
@@ -68,6 +69,7 @@ from milia_kg.serve.protocol import (
     SELECT_TYPES,
     pick,
     requested_format,
+    select_json,
     serialize_ask,
     serialize_graph,
     serialize_select,
@@ -100,16 +102,13 @@ _MAX_FORM_FIELDS = 32
 
 def evaluate(kg: KnowledgeGraph, text: str, isolated: bool = True) -> tuple[str, Any]:
     """Run untrusted SPARQL under ``kg.limits``; return ``(form, answer)``: for ``SELECT``
-    ``(variables, rows of rdflib terms)``, for ``ASK`` a ``bool``, else an :class:`rdflib.Graph`.
-    ``isolated=False`` evaluates here: the caller is a query worker (:func:`answer_in_worker`).
+    ``(variables, rows of cells)`` (:func:`~milia_kg.query.backends.oxigraph_store.term_cell`),
+    for ``ASK`` a ``bool``, else an :class:`rdflib.Graph`. ``isolated=False`` evaluates here: the
+    caller is a query worker (:func:`answer_in_worker`).
 
     :raises MiliaKGError: the typed errors of :meth:`~milia_kg.query.kg.KnowledgeGraph.sparql_terms`.
     """
-    form, answer = kg.sparql_terms(text, isolated=isolated)
-    if form != "SELECT":
-        return form, answer
-    names, cells = answer
-    return form, (names, [tuple(term(c) for c in row) for row in cells])
+    return kg.sparql_terms(text, isolated=isolated)
 
 
 # ----------------------------------------------------------------------------- requests
@@ -193,8 +192,10 @@ def _sparql_body(wanted: Wanted, form: str, answer: Any, max_bytes: int) -> tupl
     """
     if form == "SELECT":
         media = _negotiate(wanted, SELECT_TYPES)
-        variables, rows = answer
-        body = serialize_select(variables, rows, SELECT_TYPES[media])
+        variables, cells = answer
+        fmt = SELECT_TYPES[media]
+        body = select_json(variables, cells) if fmt == "json" else serialize_select(
+            variables, [tuple(term(c) for c in row) for row in cells], fmt)
     elif form == "ASK":
         media = _negotiate(wanted, ASK_TYPES)
         body = serialize_ask(answer, ASK_TYPES[media])
@@ -337,6 +338,10 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
         docs_url=None, redoc_url=None,  # /docs is served from the package (apidocs), never from a CDN
     )
 
+    # innermost: the query routes answered without FastAPI's router (the handlers are below)
+    app.add_middleware(DirectRoutes, sparql=lambda request: sparql(request),
+                       run_query=lambda name, request: run_query(name, request),
+                       on_error=lambda request, error: on_error(request, error))
     app.add_middleware(HeaderPolicy, cors=CorsPolicy() if cors is None else cors)  # inside the log
     app.add_middleware(BodyGuard, limits=bounds, hosts=bounds.allowed_hosts(host))  # inside the log
 
@@ -350,6 +355,13 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
     @app.exception_handler(MiliaKGError)
     async def typed_error(request: Request, error: MiliaKGError) -> Response:
         return await http_error(request, classify_error(error))
+
+    async def on_error(request: Request, error: Exception) -> Response:
+        """The answer to a refusal raised by a route that :class:`DirectRoutes` called."""
+        if isinstance(error, HTTPError):
+            return await http_error(request, error)
+        assert isinstance(error, MiliaKGError)
+        return await typed_error(request, error)
 
     @app.exception_handler(404)
     async def not_found(request: Request, error: Exception) -> Response:
@@ -476,9 +488,11 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _server(config: Any) -> Any:
+def _server(config: Any, channel: socket.socket | None = None) -> Any:
     """A uvicorn server that stops gracefully on SIGINT/SIGTERM and then exits 0: uvicorn's own
-    re-raises the signal after shutting down, so a plain ``kill`` would look like a crash."""
+    re-raises the signal after shutting down, so a plain ``kill`` would look like a crash. With a
+    ``channel`` it listens on no socket and serves the connections the supervisor hands it there
+    (:func:`milia_kg.serve.processes.take_connections`)."""
     import uvicorn
 
     class Server(uvicorn.Server):
@@ -492,6 +506,36 @@ def _server(config: Any) -> Any:
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)
 
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=[] if channel is not None else sockets)
+            if channel is not None:
+                self._take_from(channel)
+
+        def _take_from(self, hand_over: socket.socket) -> None:
+            import asyncio
+
+            from milia_kg.serve.processes import take_connections
+
+            loop = asyncio.get_running_loop()
+
+            def protocol() -> asyncio.Protocol:
+                return config.http_protocol_class(config=config, server_state=self.server_state,
+                                                  app_state=self.lifespan.state, _loop=loop)
+
+            starting: set[asyncio.Task[Any]] = set()
+
+            def take(connection: socket.socket) -> None:
+                task = loop.create_task(loop.connect_accepted_socket(protocol, connection))
+                starting.add(task)  # held until it has run
+                task.add_done_callback(starting.discard)
+
+            def closed() -> None:  # the supervisor is gone: finish the requests and stop
+                loop.remove_reader(hand_over.fileno())
+                self.should_exit = True
+
+            hand_over.setblocking(False)
+            loop.add_reader(hand_over.fileno(), take_connections(hand_over, take, closed))
+
     return Server(config)
 
 
@@ -500,8 +544,9 @@ def run(kg: KnowledgeGraph, sock: socket.socket, reasoner: str = DEFAULT_REASONE
         processes: int = 1) -> None:
     """Serve ``kg`` (reasoned by ``reasoner``) on the listening socket ``sock`` (bound to ``host``)
     until SIGINT or SIGTERM, within ``limits``, with the CORS policy ``cors``, in ``processes``
-    server processes (at most one per query slot; :mod:`milia_kg.serve.processes`), each with its
-    share of the bounds (:meth:`ServeLimits.share`)."""
+    server processes (at most one per query slot; :mod:`milia_kg.serve.processes`: the supervisor
+    accepts and hands connections to each in turn), each with its share of the bounds
+    (:meth:`ServeLimits.share`)."""
     from milia_kg.decision import api
 
     bounds = limits or ServeLimits()
@@ -514,14 +559,15 @@ def run(kg: KnowledgeGraph, sock: socket.socket, reasoner: str = DEFAULT_REASONE
             from milia_kg.serve.processes import supervise
 
             share = bounds.share(processes)
-            supervise(lambda _: _serve(kg, sock, reasoner, share, host, cors), processes)
+            supervise(lambda _, channel: _serve(kg, sock, reasoner, share, host, cors, channel), processes, sock)
     finally:
         sock.close()
 
 
 def _serve(kg: KnowledgeGraph, sock: socket.socket, reasoner: str, bounds: ServeLimits, host: str | None,
-           cors: CorsPolicy | None) -> None:
-    """One server process: the app, its query workers and uvicorn, until SIGINT or SIGTERM."""
+           cors: CorsPolicy | None, channel: socket.socket | None = None) -> None:
+    """One server process: the app, its query workers and uvicorn, until SIGINT or SIGTERM; it
+    accepts on ``sock``, or takes connections from the supervisor's ``channel``."""
     import uvicorn
 
     from milia_kg.serve.connections import uvicorn_options
@@ -530,7 +576,7 @@ def _serve(kg: KnowledgeGraph, sock: socket.socket, reasoner: str, bounds: Serve
     config = uvicorn.Config(app, log_level="warning", access_log=False,
                             lifespan="off", **uvicorn_options(bounds.read_timeout, bounds.max_connections))
     try:
-        _server(config).run(sockets=[sock])
+        _server(config, channel).run(sockets=None if channel is not None else [sock])
     finally:
         if app.state.query_pool is not None:
             app.state.query_pool.close()

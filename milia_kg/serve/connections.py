@@ -1,6 +1,12 @@
 """Connections that cannot be held open for nothing: uvicorn's HTTP protocol with a deadline for
 a request's headers and a cap on open connections.
 
+The protocol is uvicorn's ``httptools`` one (llhttp, in C) when ``httptools`` is installed (the
+``serve`` extra installs it), else its pure-Python ``h11`` one: httptools parses a request and
+writes an answer in a fraction of h11's time, about a tenth of a millisecond of CPU per request
+(docs/benchmarks.md, issue 22 target 1). Both keep ``cycle`` (the request whose headers came last),
+``connections`` and ``on_response_complete``, which is all the deadline and the cap use.
+
 uvicorn closes an idle keep-alive connection, but a connection that never sends a complete request
 (a half-open socket, or headers dripped a byte at a time) stays open for good: 1,300 of them made
 ``/health`` unanswerable. :func:`protocol` arms a timer when a connection opens and after each
@@ -17,11 +23,9 @@ import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from uvicorn.protocols.http.h11_impl import H11Protocol
-
 from milia_kg.serve.http import error_body
 
-__all__ = ["protocol", "refusal", "uvicorn_options"]
+__all__ = ["base_protocol", "protocol", "refusal", "uvicorn_options"]
 
 Message = MutableMapping[str, Any]
 
@@ -41,13 +45,31 @@ def refusal(max_connections: int) -> Callable[..., Awaitable[None]]:
     return refuse
 
 
-def protocol(header_timeout: float, max_connections: int | None = None) -> type[asyncio.Protocol]:
-    """An HTTP/1.1 protocol class closing a connection whose next request's headers do not
-    arrive within ``header_timeout`` seconds, and refusing (:func:`refusal`) the requests of a
-    connection opened while ``max_connections`` others were open."""
+def base_protocol(parser: str | None = None) -> type[Any]:
+    """uvicorn's HTTP/1.1 protocol class: ``parser`` ``"httptools"`` or ``"h11"``; by default
+    httptools when it is installed, else h11."""
+    if parser in (None, "httptools"):
+        try:
+            from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+        except ImportError:
+            if parser is not None:
+                raise
+        else:
+            return HttpToolsProtocol
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    return H11Protocol
+
+
+def protocol(header_timeout: float, max_connections: int | None = None,
+             parser: str | None = None) -> type[asyncio.Protocol]:
+    """An HTTP/1.1 protocol class (:func:`base_protocol` of ``parser``) closing a connection whose
+    next request's headers do not arrive within ``header_timeout`` seconds, and refusing
+    (:func:`refusal`) the requests of a connection opened while ``max_connections`` others were
+    open."""
     refuse = refusal(max_connections) if max_connections is not None else None
 
-    class HeaderDeadlineProtocol(H11Protocol):
+    class HeaderDeadlineProtocol(base_protocol(parser)):  # type: ignore[misc]  # chosen at run time
         _header_timer: asyncio.TimerHandle | None = None
         _armed_for: Any = None
 
@@ -62,7 +84,7 @@ def protocol(header_timeout: float, max_connections: int | None = None) -> type[
             if self.cycle is self._armed_for and not self.transport.is_closing():
                 self.transport.close()
 
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        def connection_made(self, transport: asyncio.Transport) -> None:
             super().connection_made(transport)  # counted in self.connections, the server's open ones
             if refuse is not None and max_connections is not None and len(self.connections) > max_connections:
                 self.app = refuse  # this connection's requests only; the request is read, then answered

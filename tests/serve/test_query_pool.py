@@ -149,6 +149,8 @@ def test_server_processes_share_the_port_and_stop_together() -> None:
     with served("--processes", "2", "--max-concurrent", "4") as server:
         servers = child_pids(server.process.pid)
         assert len(servers) == 2
+        # the first server answers /health while the second may still be forking its workers
+        assert _wait_until(lambda: len([w for s in servers for w in child_pids(s)]) == 4)
         workers = [w for s in servers for w in child_pids(s)]
         assert len(workers) == 4
         for _ in range(20):
@@ -162,6 +164,45 @@ def test_server_processes_share_the_port_and_stop_together() -> None:
         everyone = [server.process.pid, *replaced, *[w for s in replaced for w in child_pids(s)], *workers[2:]]
         assert _get(server.url, "/health")[0] == 200
     assert _wait_until(lambda: not any(_alive(pid) for pid in everyone))
+
+
+def _connections_of(pid: int, port: int) -> int:
+    """Established TCP connections to ``port`` held open by process ``pid`` (from /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":  # 01: ESTABLISHED
+                inodes.add(fields[9])
+    held = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        held += target.startswith("socket:[") and target[8:-1] in inodes
+    return held
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clients", [4, 16])
+def test_connections_are_split_evenly_between_server_processes(clients: int) -> None:
+    """The supervisor hands connections to the servers in turn: keep-alive clients opened at once
+    land half on each (accepting from a shared socket, one server took 14 of 16)."""
+    with served("--processes", "2", "--max-concurrent", "4") as server:
+        parts = urllib.parse.urlsplit(server.url)
+        assert parts.port is not None
+        conns = [http.client.HTTPConnection(parts.hostname, parts.port, timeout=30) for _ in range(clients)]
+        try:
+            for conn in conns:
+                conn.request("GET", "/health")
+                assert conn.getresponse().read()
+            servers = child_pids(server.process.pid)
+            assert sorted(_connections_of(pid, parts.port) for pid in servers) == [clients // 2, clients // 2]
+            assert _connections_of(server.process.pid, parts.port) == 0  # the supervisor keeps none
+        finally:
+            for conn in conns:
+                conn.close()
 
 
 def _get(url: str, path: str) -> tuple[int, bytes]:

@@ -175,6 +175,24 @@ def test_select_keeps_datatypes_unbound_and_blank_nodes(client: TestClient) -> N
     assert row["b"]["type"] == "bnode"
 
 
+def test_select_json_escapes_strings_and_keeps_tags_and_types(client: TestClient) -> None:
+    """SPARQL JSON is written by the service itself (not rdflib): every JSON escape, non-ASCII
+    text, language tags, datatypes (none for xsd:string) and IRIs, per SPARQL 1.1 Results JSON."""
+    query = f"""SELECT ?tagged ?plain ?string ?dec ?iri WHERE {{
+        BIND("a \\"q\\" \\\\ b\\n\\tc\\r \\u0001 é 😀"@en-GB AS ?tagged) BIND("plain" AS ?plain)
+        BIND("s"^^<{XSD}string> AS ?string) BIND(2.5 AS ?dec) BIND(<{MKG}Face> AS ?iri) }}"""
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/sparql-results+json")
+    assert response.json() == {"head": {"vars": ["tagged", "plain", "string", "dec", "iri"]}, "results": {"bindings": [{
+        "tagged": {"type": "literal", "value": 'a "q" \\ b\n\tc\r \x01 é 😀', "xml:lang": "en-gb"},
+        "plain": {"type": "literal", "value": "plain"},
+        "string": {"type": "literal", "value": "s"},
+        "dec": {"type": "literal", "value": "2.5", "datatype": XSD + "decimal"},
+        "iri": {"type": "uri", "value": MKG + "Face"},
+    }]}}
+
+
 @pytest.mark.parametrize(("accept", "expected"), [
     ("application/sparql-results+json", {"head": {}, "boolean": True}),
     ("application/sparql-results+xml", True),

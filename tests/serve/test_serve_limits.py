@@ -330,6 +330,21 @@ def test_serve_takes_max_connections() -> None:
     assert options["timeout_keep_alive"] == 5
 
 
+def test_connections_are_parsed_by_httptools_and_h11_stays_possible() -> None:
+    """The served protocol is uvicorn's httptools one (the serve extra installs it); the header
+    deadline and the cap are built on h11's too, for an install without httptools."""
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    from milia_kg.serve.connections import protocol, uvicorn_options
+
+    assert issubclass(uvicorn_options(10.0, 7)["http"], HttpToolsProtocol)
+    fallback = protocol(10.0, 7, parser="h11")
+    assert issubclass(fallback, H11Protocol) and not issubclass(fallback, HttpToolsProtocol)
+    for name in ("_arm", "_expire", "connection_made", "on_response_complete", "connection_lost"):
+        assert name in vars(fallback), name
+
+
 # ----------------------------------------------------------------------------- the request log
 
 

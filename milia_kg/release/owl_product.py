@@ -97,14 +97,12 @@ def drop_list_annotations(triples: list[Triple]) -> list[Triple]:
     read as untyped individuals with undeclared ``rdf:first``/``rdf:rest`` properties."""
     annotation = {s for s, p, o in triples if p == RDF.type and o == OWL.AnnotationProperty}
     heads = {o for s, p, o in triples if isinstance(o, BNode) and p in annotation}
-    list_heads = {h for h in heads if any(s == h and p == RDF.first for s, p, _ in triples)}
+    list_heads = heads & {s for s, p, _ in triples if p == RDF.first}
     cells = _reachable_bnodes(triples, list_heads)
     return [(s, p, o) for s, p, o in triples if s not in cells and o not in list_heads]
 
 
-def _list_members(triples: list[Triple], head: object) -> list[object]:
-    first = {s: o for s, p, o in triples if p == RDF.first}
-    rest = {s: o for s, p, o in triples if p == RDF.rest}
+def _list_members(first: Mapping[object, object], rest: Mapping[object, object], head: object) -> list[object]:
     members, node = [], head
     while node in first:
         members.append(first[node])
@@ -115,6 +113,8 @@ def _list_members(triples: list[Triple], head: object) -> list[object]:
 def declare_classes(triples: list[Triple]) -> list[Triple]:
     """``C rdf:type owl:Class`` for every named class used but not declared (OWL 2 DL: every entity
     is declared), outside the RDF, RDFS, OWL and XSD vocabularies."""
+    first = {s: o for s, p, o in triples if p == RDF.first}  # built once, not once per list
+    rest = {s: o for s, p, o in triples if p == RDF.rest}
     used: set[object] = set()
     for s, p, o in triples:
         if p in _CLASS_PAIRS:
@@ -122,7 +122,7 @@ def declare_classes(triples: list[Triple]) -> list[Triple]:
         elif p in _CLASS_OBJECTS and o not in _NOT_CLASSES:
             used.add(o)
         elif p in _CLASS_LISTS:
-            used.update(_list_members(triples, o))
+            used.update(_list_members(first, rest, o))
     # rdfs:domain/range of a data property name datatypes, which are declared (or built in), not classes
     datatypes = {s for s, p, o in triples if p == RDF.type and o == RDFS.Datatype}
     declared = {s for s, p, o in triples if p == RDF.type and o in (OWL.Class, RDFS.Datatype)}

@@ -20,10 +20,19 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 from milia_kg import __version__, vocab
-from milia_kg.base import atomic, resources
+from milia_kg.base import atomic, forked, resources
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.reasoner import DEFAULT_REASONER
-from milia_kg.release import kept_release, obo_products, owl_product, pipeline, semsql_product, serialize
+from milia_kg.release import (
+    jsonld_writer,
+    kept_release,
+    obo_products,
+    owl_product,
+    pipeline,
+    semsql_product,
+    serialize,
+    turtle_writer,
+)
 from milia_kg.release.folders import Sources
 from milia_kg.release.validate import ValidationReport, short
 
@@ -230,6 +239,7 @@ def _write(
     tmp: Path,
     asserted: Graph,
     inferred: Graph,
+    reasoned: Graph,
     sources: Sources,
     curie_map: Mapping[str, str],
 ) -> list[str]:
@@ -237,20 +247,17 @@ def _write(
     prefixes = prefix_map(asserted)
     owl_prefixes = {**prefixes, "oboInOwl": vocab.OBOINOWL}  # the OBO vocabulary of milia-kg.owl
     asserted_triples, inferred_triples = serialize.canonical_split(asserted, inferred)
-    reasoned_triples = asserted_triples + inferred_triples
-    g_asserted = serialize.sorted_graph(asserted_triples, prefixes)
-    g_inferred = serialize.sorted_graph(inferred_triples, prefixes)
-    g_reasoned = serialize.sorted_graph(reasoned_triples, prefixes)
+    reasoned_triples = serialize.sort_triples(asserted_triples + inferred_triples)
 
-    serialize.write_turtle(g_asserted, tmp / "milia-kg-asserted.ttl")
-    serialize.write_turtle(g_inferred, tmp / "milia-kg-inferred.ttl")
-    serialize.write_turtle(g_reasoned, tmp / "milia-kg-reasoned.ttl")
+    (tmp / "milia-kg-asserted.ttl").write_bytes(turtle_writer.turtle(asserted_triples, prefixes))
+    (tmp / "milia-kg-inferred.ttl").write_bytes(turtle_writer.turtle(inferred_triples, prefixes))
+    (tmp / "milia-kg-reasoned.ttl").write_bytes(turtle_writer.turtle(reasoned_triples, prefixes))
     owl_triples = owl_product.owl_triples(asserted_triples, curie_map)
     serialize.write_rdfxml(owl_triples, owl_prefixes, tmp / "milia-kg.owl", owl_product.TYPED_NODES)
     obo_products.write_products(owl_triples, tmp, curie_map)
-    serialize.write_ntriples(g_reasoned, tmp / "milia-kg.nt")
+    (tmp / "milia-kg.nt").write_text(serialize.ntriples(reasoned_triples), encoding="utf-8")
     context = dict(prefixes)
-    serialize.write_jsonld(g_reasoned, context, tmp / "milia-kg.jsonld")
+    (tmp / "milia-kg.jsonld").write_text(jsonld_writer.document(reasoned_triples, context), encoding="utf-8")
     (tmp / "context.jsonld").write_text(
         json.dumps({"@context": context}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
@@ -279,9 +286,9 @@ def _write(
     extra.append(f"schemas/{resources.CASE_PROFILE_SCHEMA}")
 
     files = sorted([*ARTIFACTS, *extra])
-    void = _void(g_asserted, g_inferred, g_reasoned, files)
+    void = _void(asserted, inferred, reasoned, files)
     void_triples, _ = serialize.canonical_split(void, Graph())
-    serialize.write_turtle(serialize.sorted_graph(void_triples, prefixes), tmp / "void.ttl")
+    (tmp / "void.ttl").write_bytes(turtle_writer.turtle(void_triples, prefixes))
     return files
 
 
@@ -298,6 +305,11 @@ def _check_replaceable(out: Path) -> None:
         f"{out}: not a milia-kg release (no {RELEASE_MARKER}) and not empty ({', '.join(found[:3])}"
         f"{', ...' if len(found) > 3 else ''}); choose an empty or new folder"
     )
+
+
+def _raise_if_invalid(report: ValidationReport) -> None:
+    if not report.conforms:
+        raise ValidationError(report)
 
 
 def build(
@@ -344,20 +356,25 @@ def build(
             files=kept.files,
             reused=True,
         )
-    result = pipeline.run(sources, reasoner=reasoner)
-    asserted, inferred, reasoned, report = result.asserted, result.inferred, result.closure, result.report
-    assert report is not None  # validate=True
-    if not report.conforms:
-        raise ValidationError(report)
-
-    entities = entities_by_type(asserted, reasoned)
-    with atomic.folder_beside(out) as tmp:
-        curie_map = {} if result.mapping_set is None else dict(result.mapping_set.converter.prefix_map)
-        files = _write(tmp, asserted, inferred, sources, curie_map)
-        kept_release.keep(tmp, kept_release.KeptRelease(len(asserted), len(inferred), entities,
-                                                        tuple(report.rules_run), tuple(files)), reasoner, key)
-        (tmp / RELEASE_MARKER).write_text(f"milia-kg {__version__}\n", encoding="utf-8")
-        _check_replaceable(out)  # again: the folder may have been filled while we reasoned
+    result = pipeline.run(sources, reasoner=reasoner, validate_later=True)
+    asserted, inferred, reasoned = result.asserted, result.inferred, result.closure
+    # Validation (pyshacl, the QC checks) runs in a forked child while the products are written; a
+    # failed validation discards them (the temporary folder), so nothing is written then either.
+    with forked.start(pipeline.validation_report, asserted, inferred, sources, result.mapping_set) as checking:
+        entities = entities_by_type(asserted, reasoned)
+        with atomic.folder_beside(out) as tmp:
+            curie_map = {} if result.mapping_set is None else dict(result.mapping_set.converter.prefix_map)
+            try:
+                files = _write(tmp, asserted, inferred, reasoned, sources, curie_map)
+            except Exception:
+                _raise_if_invalid(checking.result())  # a validation failure explains more than a writer's error
+                raise
+            report = checking.result()
+            _raise_if_invalid(report)
+            kept_release.keep(tmp, kept_release.KeptRelease(len(asserted), len(inferred), entities,
+                                                            tuple(report.rules_run), tuple(files)), reasoner, key)
+            (tmp / RELEASE_MARKER).write_text(f"milia-kg {__version__}\n", encoding="utf-8")
+            _check_replaceable(out)  # again: the folder may have been filled while we reasoned
     return BuildSummary(
         out_dir=out,
         triples_asserted=len(asserted),

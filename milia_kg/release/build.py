@@ -174,8 +174,9 @@ def _ontology_header(asserted: Graph) -> dict[str, list[rdflib.term.Node]]:
     }
 
 
-def _void(asserted: Graph, inferred: Graph, reasoned: Graph, files: list[str]) -> Graph:
-    """The VoID/DCAT description of the release."""
+def _void(asserted: Graph, inferred: Graph, reasoned: list[tuple], files: list[str]) -> Graph:
+    """The VoID/DCAT description of the release; ``reasoned`` is the release's triples (counted from the
+    list: a pass over an rdflib graph's store costs more than the counting)."""
     D = rdflib.DCTERMS
     void = Graph()
     header = _ontology_header(asserted)
@@ -205,8 +206,8 @@ def _void(asserted: Graph, inferred: Graph, reasoned: Graph, files: list[str]) -
             void.add((DATASET, D.source, source))
     void.add((DATASET, VOID.uriSpace, rdflib.Literal(str(MKG))))
     void.add((DATASET, VOID.triples, rdflib.Literal(len(reasoned))))
-    void.add((DATASET, VOID.distinctSubjects, rdflib.Literal(len(set(reasoned.subjects())))))
-    void.add((DATASET, VOID.properties, rdflib.Literal(len(set(reasoned.predicates())))))
+    void.add((DATASET, VOID.distinctSubjects, rdflib.Literal(len({s for s, _, _ in reasoned}))))
+    void.add((DATASET, VOID.properties, rdflib.Literal(len({p for _, p, _ in reasoned}))))
     for name, graph in (("asserted", asserted), ("inferred", inferred)):
         subset = URIRef(f"{DATASET}/{name}")
         void.add((DATASET, VOID.subset, subset))
@@ -216,7 +217,7 @@ def _void(asserted: Graph, inferred: Graph, reasoned: Graph, files: list[str]) -
         void.add((subset, RDFS.seeAlso, URIRef(f"{MKG}graph/{name}")))
         void.add((subset, VOID.dataDump, URIRef(f"{release}milia-kg-{name}.ttl")))
     void.add((DATASET, VOID.dataDump, URIRef(f"{release}milia-kg.nt")))
-    type_counts = Counter(o for s, o in reasoned.subject_objects(RDF.type) if isinstance(o, URIRef))
+    type_counts = Counter(o for _, p, o in reasoned if p == RDF.type and isinstance(o, URIRef))
     for cls, n in sorted(type_counts.items()):
         partition = rdflib.BNode()
         void.add((DATASET, VOID.classPartition, partition))
@@ -239,7 +240,6 @@ def _write(
     tmp: Path,
     asserted: Graph,
     inferred: Graph,
-    reasoned: Graph,
     sources: Sources,
     curie_map: Mapping[str, str],
 ) -> list[str]:
@@ -247,7 +247,8 @@ def _write(
     prefixes = prefix_map(asserted)
     owl_prefixes = {**prefixes, "oboInOwl": vocab.OBOINOWL}  # the OBO vocabulary of milia-kg.owl
     asserted_triples, inferred_triples = serialize.canonical_split(asserted, inferred)
-    reasoned_triples = serialize.sort_triples(asserted_triples + inferred_triples)
+    # one set, as the rdflib graph it replaces was: each product lists a triple once
+    reasoned_triples = serialize.sort_triples(set(asserted_triples).union(inferred_triples))
 
     (tmp / "milia-kg-asserted.ttl").write_bytes(turtle_writer.turtle(asserted_triples, prefixes))
     (tmp / "milia-kg-inferred.ttl").write_bytes(turtle_writer.turtle(inferred_triples, prefixes))
@@ -286,7 +287,7 @@ def _write(
     extra.append(f"schemas/{resources.CASE_PROFILE_SCHEMA}")
 
     files = sorted([*ARTIFACTS, *extra])
-    void = _void(asserted, inferred, reasoned, files)
+    void = _void(asserted, inferred, reasoned_triples, files)
     void_triples, _ = serialize.canonical_split(void, Graph())
     (tmp / "void.ttl").write_bytes(turtle_writer.turtle(void_triples, prefixes))
     return files
@@ -365,7 +366,7 @@ def build(
         with atomic.folder_beside(out) as tmp:
             curie_map = {} if result.mapping_set is None else dict(result.mapping_set.converter.prefix_map)
             try:
-                files = _write(tmp, asserted, inferred, reasoned, sources, curie_map)
+                files = _write(tmp, asserted, inferred, sources, curie_map)
             except Exception:
                 _raise_if_invalid(checking.result())  # a validation failure explains more than a writer's error
                 raise

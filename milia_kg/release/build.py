@@ -23,16 +23,7 @@ from milia_kg import __version__, vocab
 from milia_kg.base import atomic, forked, resources
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.reasoner import DEFAULT_REASONER
-from milia_kg.release import (
-    jsonld_writer,
-    kept_release,
-    obo_products,
-    owl_product,
-    pipeline,
-    semsql_product,
-    serialize,
-    turtle_writer,
-)
+from milia_kg.release import kept_release, obo_products, owl_product, pipeline, semsql_product, serialize
 from milia_kg.release.folders import Sources
 from milia_kg.release.validate import ValidationReport, short
 
@@ -247,18 +238,19 @@ def _write(
     prefixes = prefix_map(asserted)
     owl_prefixes = {**prefixes, "oboInOwl": vocab.OBOINOWL}  # the OBO vocabulary of milia-kg.owl
     asserted_triples, inferred_triples = serialize.canonical_split(asserted, inferred)
-    # one set, as the rdflib graph it replaces was: each product lists a triple once
+    # one set, as in an rdflib graph: each product lists a triple once
     reasoned_triples = serialize.sort_triples(set(asserted_triples).union(inferred_triples))
+    g_reasoned = serialize.sorted_graph(reasoned_triples, prefixes)
 
-    (tmp / "milia-kg-asserted.ttl").write_bytes(turtle_writer.turtle(asserted_triples, prefixes))
-    (tmp / "milia-kg-inferred.ttl").write_bytes(turtle_writer.turtle(inferred_triples, prefixes))
-    (tmp / "milia-kg-reasoned.ttl").write_bytes(turtle_writer.turtle(reasoned_triples, prefixes))
+    serialize.write_turtle(serialize.sorted_graph(asserted_triples, prefixes), tmp / "milia-kg-asserted.ttl")
+    serialize.write_turtle(serialize.sorted_graph(inferred_triples, prefixes), tmp / "milia-kg-inferred.ttl")
+    serialize.write_turtle(g_reasoned, tmp / "milia-kg-reasoned.ttl")
     owl_triples = owl_product.owl_triples(asserted_triples, curie_map)
     serialize.write_rdfxml(owl_triples, owl_prefixes, tmp / "milia-kg.owl", owl_product.TYPED_NODES)
     obo_products.write_products(owl_triples, tmp, curie_map)
-    (tmp / "milia-kg.nt").write_text(serialize.ntriples(reasoned_triples), encoding="utf-8")
+    serialize.write_ntriples(g_reasoned, tmp / "milia-kg.nt")
     context = dict(prefixes)
-    (tmp / "milia-kg.jsonld").write_text(jsonld_writer.document(reasoned_triples, context), encoding="utf-8")
+    serialize.write_jsonld(g_reasoned, context, tmp / "milia-kg.jsonld")
     (tmp / "context.jsonld").write_text(
         json.dumps({"@context": context}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
@@ -289,7 +281,7 @@ def _write(
     files = sorted([*ARTIFACTS, *extra])
     void = _void(asserted, inferred, reasoned_triples, files)
     void_triples, _ = serialize.canonical_split(void, Graph())
-    (tmp / "void.ttl").write_bytes(turtle_writer.turtle(void_triples, prefixes))
+    serialize.write_turtle(serialize.sorted_graph(void_triples, prefixes), tmp / "void.ttl")
     return files
 
 

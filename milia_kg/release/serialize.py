@@ -4,12 +4,15 @@ Two builds of the same sources must be byte-identical, whatever the hash seed of
 the Python process.  Blank nodes get labels derived from the graph's content
 (:func:`milia_kg.release.canonical.bnode_labels`), computed once over the asserted and
 inferred triples together so that a blank node has the same label in every artifact;
-the triples are sorted (:func:`sort_triples`) before the writers (:mod:`milia_kg.release.turtle_writer`,
-:mod:`milia_kg.release.jsonld_writer`, :func:`ntriples`, :func:`write_rdfxml`) see them.
+triples are added to fresh graphs in sorted order and N-Triples and JSON-LD output
+are sorted explicitly.  rdflib writes Turtle, N-Triples and JSON-LD (its Turtle nests blank nodes
+as ``[ ]`` and lists as ``( )``, which the OWL axioms need to stay readable; pyoxigraph's writers
+do neither); RDF/XML is written here (:func:`write_rdfxml`) for the OWL API's reader.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -22,9 +25,12 @@ from milia_kg.release.canonical import bnode_labels
 
 __all__ = [
     "canonical_split",
-    "ntriples",
     "sort_triples",
+    "sorted_graph",
+    "write_jsonld",
+    "write_ntriples",
     "write_rdfxml",
+    "write_turtle",
 ]
 
 
@@ -72,20 +78,25 @@ def sort_triples(triples: Iterable[tuple]) -> list[tuple]:
     return _sorted(triples)
 
 
-def _nt_literal(literal: rdflib.Literal) -> str:
-    text = str(literal).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
-    if literal.language:
-        return f'"{text}"@{literal.language}'
-    return f'"{text}"^^<{literal.datatype}>' if literal.datatype else f'"{text}"'
+def sorted_graph(triples: Iterable[tuple], prefixes: Mapping[str, str]) -> Graph:
+    """A new graph with ``prefixes`` bound and ``triples`` added in sorted order."""
+    graph = Graph(bind_namespaces="core")
+    for prefix, namespace in sorted(prefixes.items()):
+        graph.bind(prefix, namespace, override=True, replace=True)
+    for triple in _sorted(triples):
+        graph.add(triple)
+    return graph
 
 
-def ntriples(triples: Iterable[tuple]) -> str:
-    """N-Triples, one triple per line, lines sorted: each line as rdflib's N-Triples serializer writes
-    it (literals escaped as it escapes them), without building a graph to serialise."""
-    lines = {
-        f"{s.n3()} {p.n3()} {_nt_literal(o) if isinstance(o, rdflib.Literal) else o.n3()} .\n" for s, p, o in triples
-    }
-    return "".join(sorted(lines))
+def write_turtle(graph: Graph, path: Path) -> None:
+    """Turtle; rdflib's serializer sorts subjects, predicates and objects."""
+    path.write_bytes(graph.serialize(format="turtle", encoding="utf-8"))
+
+
+def write_ntriples(graph: Graph, path: Path) -> None:
+    """N-Triples, one triple per line, lines sorted."""
+    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    path.write_text("".join(f"{line}\n" for line in sorted(set(lines)) if line.strip()), encoding="utf-8")
 
 
 _NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*$")
@@ -171,3 +182,34 @@ def write_rdfxml(triples: list[tuple], prefixes: Mapping[str, str], path: Path,
         lines.append(f"  </{tag}>")
     lines.append("</rdf:RDF>")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _normalise_jsonld(value: object, in_list: bool = False) -> object:
+    if isinstance(value, dict):
+        return {k: _normalise_jsonld(v, in_list=(k == "@list")) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        items = [_normalise_jsonld(v) for v in value]
+        if in_list:
+            return items
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def _node_key(node: object) -> tuple[str, str]:
+    ident = node.get("@id", "") if isinstance(node, dict) else ""  # nodes of "@graph" are objects
+    return (str(ident), json.dumps(node, sort_keys=True, ensure_ascii=False))
+
+
+def write_jsonld(graph: Graph, context: Mapping[str, str], path: Path) -> None:
+    """Compact JSON-LD with ``context`` inline; nodes, keys and value arrays sorted
+    (``@list`` arrays keep their order)."""
+    text = graph.serialize(format="json-ld", context=dict(context), auto_compact=True)
+    document = json.loads(text)
+    if isinstance(document, dict) and "@graph" not in document:  # a single node: wrap it
+        ctx = document.pop("@context", dict(context))
+        document = {"@context": ctx, "@graph": [document]}
+    elif isinstance(document, list):
+        document = {"@context": dict(context), "@graph": document}
+    nodes = sorted((_normalise_jsonld(n) for n in document["@graph"]), key=_node_key)
+    result = {"@context": dict(sorted(context.items())), "@graph": nodes}
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -20,7 +20,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 from milia_kg import __version__, vocab
-from milia_kg.base import atomic, resources
+from milia_kg.base import atomic, forked, resources
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.release import kept_release, obo_products, owl_product, pipeline, semsql_product, serialize
@@ -165,8 +165,9 @@ def _ontology_header(asserted: Graph) -> dict[str, list[rdflib.term.Node]]:
     }
 
 
-def _void(asserted: Graph, inferred: Graph, reasoned: Graph, files: list[str]) -> Graph:
-    """The VoID/DCAT description of the release."""
+def _void(asserted: Graph, inferred: Graph, reasoned: list[tuple], files: list[str]) -> Graph:
+    """The VoID/DCAT description of the release; ``reasoned`` is the release's triples (counted from the
+    list: a pass over an rdflib graph's store costs more than the counting)."""
     D = rdflib.DCTERMS
     void = Graph()
     header = _ontology_header(asserted)
@@ -196,8 +197,8 @@ def _void(asserted: Graph, inferred: Graph, reasoned: Graph, files: list[str]) -
             void.add((DATASET, D.source, source))
     void.add((DATASET, VOID.uriSpace, rdflib.Literal(str(MKG))))
     void.add((DATASET, VOID.triples, rdflib.Literal(len(reasoned))))
-    void.add((DATASET, VOID.distinctSubjects, rdflib.Literal(len(set(reasoned.subjects())))))
-    void.add((DATASET, VOID.properties, rdflib.Literal(len(set(reasoned.predicates())))))
+    void.add((DATASET, VOID.distinctSubjects, rdflib.Literal(len({s for s, _, _ in reasoned}))))
+    void.add((DATASET, VOID.properties, rdflib.Literal(len({p for _, p, _ in reasoned}))))
     for name, graph in (("asserted", asserted), ("inferred", inferred)):
         subset = URIRef(f"{DATASET}/{name}")
         void.add((DATASET, VOID.subset, subset))
@@ -207,7 +208,7 @@ def _void(asserted: Graph, inferred: Graph, reasoned: Graph, files: list[str]) -
         void.add((subset, RDFS.seeAlso, URIRef(f"{MKG}graph/{name}")))
         void.add((subset, VOID.dataDump, URIRef(f"{release}milia-kg-{name}.ttl")))
     void.add((DATASET, VOID.dataDump, URIRef(f"{release}milia-kg.nt")))
-    type_counts = Counter(o for s, o in reasoned.subject_objects(RDF.type) if isinstance(o, URIRef))
+    type_counts = Counter(o for _, p, o in reasoned if p == RDF.type and isinstance(o, URIRef))
     for cls, n in sorted(type_counts.items()):
         partition = rdflib.BNode()
         void.add((DATASET, VOID.classPartition, partition))
@@ -237,13 +238,12 @@ def _write(
     prefixes = prefix_map(asserted)
     owl_prefixes = {**prefixes, "oboInOwl": vocab.OBOINOWL}  # the OBO vocabulary of milia-kg.owl
     asserted_triples, inferred_triples = serialize.canonical_split(asserted, inferred)
-    reasoned_triples = asserted_triples + inferred_triples
-    g_asserted = serialize.sorted_graph(asserted_triples, prefixes)
-    g_inferred = serialize.sorted_graph(inferred_triples, prefixes)
+    # one set, as in an rdflib graph: each product lists a triple once
+    reasoned_triples = serialize.sort_triples(set(asserted_triples).union(inferred_triples))
     g_reasoned = serialize.sorted_graph(reasoned_triples, prefixes)
 
-    serialize.write_turtle(g_asserted, tmp / "milia-kg-asserted.ttl")
-    serialize.write_turtle(g_inferred, tmp / "milia-kg-inferred.ttl")
+    serialize.write_turtle(serialize.sorted_graph(asserted_triples, prefixes), tmp / "milia-kg-asserted.ttl")
+    serialize.write_turtle(serialize.sorted_graph(inferred_triples, prefixes), tmp / "milia-kg-inferred.ttl")
     serialize.write_turtle(g_reasoned, tmp / "milia-kg-reasoned.ttl")
     owl_triples = owl_product.owl_triples(asserted_triples, curie_map)
     serialize.write_rdfxml(owl_triples, owl_prefixes, tmp / "milia-kg.owl", owl_product.TYPED_NODES)
@@ -279,7 +279,7 @@ def _write(
     extra.append(f"schemas/{resources.CASE_PROFILE_SCHEMA}")
 
     files = sorted([*ARTIFACTS, *extra])
-    void = _void(g_asserted, g_inferred, g_reasoned, files)
+    void = _void(asserted, inferred, reasoned_triples, files)
     void_triples, _ = serialize.canonical_split(void, Graph())
     serialize.write_turtle(serialize.sorted_graph(void_triples, prefixes), tmp / "void.ttl")
     return files
@@ -298,6 +298,11 @@ def _check_replaceable(out: Path) -> None:
         f"{out}: not a milia-kg release (no {RELEASE_MARKER}) and not empty ({', '.join(found[:3])}"
         f"{', ...' if len(found) > 3 else ''}); choose an empty or new folder"
     )
+
+
+def _raise_if_invalid(report: ValidationReport) -> None:
+    if not report.conforms:
+        raise ValidationError(report)
 
 
 def build(
@@ -344,20 +349,25 @@ def build(
             files=kept.files,
             reused=True,
         )
-    result = pipeline.run(sources, reasoner=reasoner)
-    asserted, inferred, reasoned, report = result.asserted, result.inferred, result.closure, result.report
-    assert report is not None  # validate=True
-    if not report.conforms:
-        raise ValidationError(report)
-
-    entities = entities_by_type(asserted, reasoned)
-    with atomic.folder_beside(out) as tmp:
-        curie_map = {} if result.mapping_set is None else dict(result.mapping_set.converter.prefix_map)
-        files = _write(tmp, asserted, inferred, sources, curie_map)
-        kept_release.keep(tmp, kept_release.KeptRelease(len(asserted), len(inferred), entities,
-                                                        tuple(report.rules_run), tuple(files)), reasoner, key)
-        (tmp / RELEASE_MARKER).write_text(f"milia-kg {__version__}\n", encoding="utf-8")
-        _check_replaceable(out)  # again: the folder may have been filled while we reasoned
+    result = pipeline.run(sources, reasoner=reasoner, validate_later=True)
+    asserted, inferred, reasoned = result.asserted, result.inferred, result.closure
+    # Validation (pyshacl, the QC checks) runs in a forked child while the products are written; a
+    # failed validation discards them (the temporary folder), so nothing is written then either.
+    with forked.start(pipeline.validation_report, asserted, inferred, sources, result.mapping_set) as checking:
+        entities = entities_by_type(asserted, reasoned)
+        with atomic.folder_beside(out) as tmp:
+            curie_map = {} if result.mapping_set is None else dict(result.mapping_set.converter.prefix_map)
+            try:
+                files = _write(tmp, asserted, inferred, sources, curie_map)
+            except Exception:
+                _raise_if_invalid(checking.result())  # a validation failure explains more than a writer's error
+                raise
+            report = checking.result()
+            _raise_if_invalid(report)
+            kept_release.keep(tmp, kept_release.KeptRelease(len(asserted), len(inferred), entities,
+                                                            tuple(report.rules_run), tuple(files)), reasoner, key)
+            (tmp / RELEASE_MARKER).write_text(f"milia-kg {__version__}\n", encoding="utf-8")
+            _check_replaceable(out)  # again: the folder may have been filled while we reasoned
     return BuildSummary(
         out_dir=out,
         triples_asserted=len(asserted),

@@ -62,6 +62,9 @@ BIBO_URI = URIRef(f"{vocab.BIBO}uri")
 #: ``mkg:quote``: the verbatim words of the page an axiom rests on.
 QUOTE = URIRef(f"{vocab.MKG}quote")
 DCTERMS_SOURCE = rdflib.DCTERMS.source
+# Looked up once: an attribute of rdflib's namespaces is a Python call, and these are read once per triple.
+_TYPE, _LABEL = RDF.type, RDFS.label
+_DEFINITION_SKOS, _ALT_LABEL, _EXACT_MATCH = SKOS.definition, SKOS.altLabel, SKOS.exactMatch
 #: The annotations of a source axiom copied onto the OBO one (provenance; the rest is structure).
 _AXIOM_STRUCTURE = {RDF.type, OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget}
 
@@ -103,11 +106,11 @@ def obo_annotations(triples: Iterable[Triple], curie_map: Mapping[str, str] = {}
         by_subject[s].append((p, o))
     for node, pairs in by_subject.items():
         values = dict(pairs)
-        if isinstance(node, BNode) and values.get(RDF.type) == OWL.Axiom:
+        if isinstance(node, BNode) and values.get(_TYPE) == OWL.Axiom:
             axioms[(values.get(OWL.annotatedSource), values.get(OWL.annotatedProperty),
                     values.get(OWL.annotatedTarget))].append(node)
     addresses = {s: o for s, p, o in triples if p == BIBO_URI}
-    labels = {s: str(o) for s, p, o in triples if p == RDFS.label}
+    labels = {s: str(o) for s, p, o in triples if p == _LABEL}
     #: exact synonyms an imported term already has (UBERON's "upper arm"): the page's same wording is exact too
     exact_already = {(s, str(o)) for s, p, o in triples if p == HAS_EXACT_SYNONYM}
     added: list[Triple] = []
@@ -117,7 +120,7 @@ def obo_annotations(triples: Iterable[Triple], curie_map: Mapping[str, str] = {}
         added.append(target)
         for axiom in axioms.get(source, []):
             node = _bnode(*target, axiom)
-            added.extend([(node, RDF.type, OWL.Axiom), (node, OWL.annotatedSource, target[0]),
+            added.extend([(node, _TYPE, OWL.Axiom), (node, OWL.annotatedSource, target[0]),
                           (node, OWL.annotatedProperty, target[1]), (node, OWL.annotatedTarget, target[2])])
             for p, o in by_subject[axiom]:
                 if p in _AXIOM_STRUCTURE:
@@ -129,21 +132,21 @@ def obo_annotations(triples: Iterable[Triple], curie_map: Mapping[str, str] = {}
     for s, p, o in triples:
         if not isinstance(s, URIRef):
             continue
-        if p == SKOS.definition:
+        if p == _DEFINITION_SKOS:
             annotate((s, p, o), (s, DEFINITION, o))
-        elif p == SKOS.altLabel:
+        elif p == _ALT_LABEL:
             stated = any(q == QUOTE for a in axioms.get((s, p, o), []) for q, _ in by_subject[a])
             exact = stated or is_number_variant(str(o), labels.get(s, "")) or (s, str(o)) in exact_already
             annotate((s, p, o), (s, HAS_EXACT_SYNONYM if exact else HAS_RELATED_SYNONYM, o))
-        elif p == SKOS.exactMatch and isinstance(o, URIRef):
+        elif p == _EXACT_MATCH and isinstance(o, URIRef):
             added.append((s, HAS_DBXREF, Literal(curie(str(o), curie_map))))
     kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
     own = sorted(
-        {s for s, p, o in triples if p == RDF.type and o in kinds and isinstance(s, URIRef) and s.startswith(vocab.MKG)}
+        {s for s, p, o in triples if p == _TYPE and o in kinds and isinstance(s, URIRef) and s.startswith(vocab.MKG)}
     )
     added.extend((s, OBO_ID, Literal(f"mkg:{str(s).removeprefix(vocab.MKG)}")) for s in own)
     used = {p for _, p, _ in added}
     for prop, label in LABELS.items():
         if prop in used:
-            added.extend([(prop, RDF.type, OWL.AnnotationProperty), (prop, RDFS.label, Literal(label))])
+            added.extend([(prop, _TYPE, OWL.AnnotationProperty), (prop, _LABEL, Literal(label))])
     return added

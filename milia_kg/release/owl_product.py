@@ -50,6 +50,10 @@ _CLASS_OBJECTS = (RDF.type, OWL.someValuesFrom, OWL.allValuesFrom, OWL.onClass, 
 #: Predicates whose object is an RDF list of classes.
 _CLASS_LISTS = (OWL.unionOf, OWL.intersectionOf)
 _BUILTINS = (vocab.RDF, vocab.RDFS, vocab.OWL, vocab.XSD)
+# Looked up once: an attribute of rdflib's namespaces is a Python call, and these are read once per triple.
+_TYPE, _FIRST, _REST, _NIL = RDF.type, RDF.first, RDF.rest, RDF.nil
+_ONTOLOGY, _IMPORTS, _CLASS = OWL.Ontology, OWL.imports, OWL.Class
+_ANNOTATION_PROPERTY, _DATATYPE = OWL.AnnotationProperty, RDFS.Datatype
 #: rdf:type objects that say what kind of entity the subject is, not which class it belongs to.
 _NOT_CLASSES = {OWL.Class, OWL.Ontology, OWL.Axiom, OWL.Restriction, OWL.NamedIndividual, OWL.AllDisjointClasses,
                 RDFS.Datatype, RDF.List}
@@ -57,7 +61,7 @@ _NOT_CLASSES = {OWL.Class, OWL.Ontology, OWL.Axiom, OWL.Restriction, OWL.NamedIn
 
 def main_ontology(triples: Iterable[Triple]) -> URIRef | None:
     """The project's ontology if declared, otherwise the first (sorted) ``owl:Ontology``."""
-    ontologies = sorted(s for s, p, o in triples if p == RDF.type and o == OWL.Ontology and isinstance(s, URIRef))
+    ontologies = sorted(s for s, p, o in triples if p == _TYPE and o == _ONTOLOGY and isinstance(s, URIRef))
     if URIRef(PROJECT_ONTOLOGY) in ontologies:
         return URIRef(PROJECT_ONTOLOGY)
     return ontologies[0] if ontologies else None
@@ -83,11 +87,11 @@ def merge_headers(triples: list[Triple]) -> list[Triple]:
     """One ``owl:Ontology``: the other headers, their annotations and ``owl:imports`` dropped
     (``robot merge`` without ``--include-annotations``); every other triple kept."""
     main = main_ontology(triples)
-    others = {s for s, p, o in triples if p == RDF.type and o == OWL.Ontology and s != main}
+    others = {s for s, p, o in triples if p == _TYPE and o == _ONTOLOGY and s != main}
     dropped = _reachable_bnodes(triples, [o for s, _, o in triples if s in others])
     return [
         (s, p, o) for s, p, o in triples
-        if s not in others and s not in dropped and p != OWL.imports
+        if s not in others and s not in dropped and p != _IMPORTS
     ]
 
 
@@ -95,26 +99,26 @@ def drop_list_annotations(triples: list[Triple]) -> list[Triple]:
     """Annotation assertions whose value is an RDF list (``bibo:authorList``), and the lists, dropped:
     OWL 2 DL allows an IRI, a literal or an anonymous individual there, and a list's cells would be
     read as untyped individuals with undeclared ``rdf:first``/``rdf:rest`` properties."""
-    annotation = {s for s, p, o in triples if p == RDF.type and o == OWL.AnnotationProperty}
+    annotation = {s for s, p, o in triples if p == _TYPE and o == _ANNOTATION_PROPERTY}
     heads = {o for s, p, o in triples if isinstance(o, BNode) and p in annotation}
-    list_heads = {h for h in heads if any(s == h and p == RDF.first for s, p, _ in triples)}
+    list_heads = heads & {s for s, p, _ in triples if p == _FIRST}
     cells = _reachable_bnodes(triples, list_heads)
     return [(s, p, o) for s, p, o in triples if s not in cells and o not in list_heads]
 
 
-def _list_members(triples: list[Triple], head: object) -> list[object]:
-    first = {s: o for s, p, o in triples if p == RDF.first}
-    rest = {s: o for s, p, o in triples if p == RDF.rest}
+def _list_members(first: Mapping[object, object], rest: Mapping[object, object], head: object) -> list[object]:
     members, node = [], head
     while node in first:
         members.append(first[node])
-        node = rest.get(node, RDF.nil)
+        node = rest.get(node, _NIL)
     return members
 
 
 def declare_classes(triples: list[Triple]) -> list[Triple]:
     """``C rdf:type owl:Class`` for every named class used but not declared (OWL 2 DL: every entity
     is declared), outside the RDF, RDFS, OWL and XSD vocabularies."""
+    first = {s: o for s, p, o in triples if p == _FIRST}  # built once, not once per list
+    rest = {s: o for s, p, o in triples if p == _REST}
     used: set[object] = set()
     for s, p, o in triples:
         if p in _CLASS_PAIRS:
@@ -122,15 +126,15 @@ def declare_classes(triples: list[Triple]) -> list[Triple]:
         elif p in _CLASS_OBJECTS and o not in _NOT_CLASSES:
             used.add(o)
         elif p in _CLASS_LISTS:
-            used.update(_list_members(triples, o))
+            used.update(_list_members(first, rest, o))
     # rdfs:domain/range of a data property name datatypes, which are declared (or built in), not classes
-    datatypes = {s for s, p, o in triples if p == RDF.type and o == RDFS.Datatype}
-    declared = {s for s, p, o in triples if p == RDF.type and o in (OWL.Class, RDFS.Datatype)}
+    datatypes = {s for s, p, o in triples if p == _TYPE and o == _DATATYPE}
+    declared = {s for s, p, o in triples if p == _TYPE and o in (_CLASS, _DATATYPE)}
     missing = sorted(
         c for c in used
         if isinstance(c, URIRef) and c not in declared and c not in datatypes and not str(c).startswith(_BUILTINS)
     )
-    return [*triples, *((c, RDF.type, OWL.Class) for c in missing)]
+    return [*triples, *((c, _TYPE, _CLASS) for c in missing)]
 
 
 def owl_triples(asserted: Iterable[Triple], curie_map: Mapping[str, str] | None = None) -> list[Triple]:

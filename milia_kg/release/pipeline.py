@@ -35,7 +35,9 @@ if TYPE_CHECKING:
     from milia_kg.formats.sssom import MappingSet
     from milia_kg.release.validate import ValidationReport
 
-__all__ = ["PipelineRun", "load_dataset", "load_sources", "make_dataset", "run", "validate_sources"]
+__all__ = [
+    "PipelineRun", "load_dataset", "load_sources", "make_dataset", "run", "validate_sources", "validation_report",
+]
 
 MKG = rdflib.Namespace(vocab.MKG)
 
@@ -82,28 +84,39 @@ def run(
     extra_graphs: Iterable[rdflib.Graph] = (),
     reasoner: reasoning.Reasoner | str = DEFAULT_REASONER,
     validate: bool = True,
+    *,
+    validate_later: bool = False,
 ) -> PipelineRun:
     """Load the sources (default: the packaged ones) plus ``extra_graphs``, reason, and validate.
 
     :param extra_graphs: graphs added to the asserted graph before reasoning (external ontologies).
     :param validate: run every validation rule; the report is returned, never raised.
+    :param validate_later: load as for validation (a bad mapping row is a rule's finding, not an
+        error) but leave the report to the caller (:func:`validation_report`; ``build`` runs it
+        beside writing the products).
     :raises RDFSyntaxError: if a source file is not valid Turtle.
     :raises MappingError: if ``validate`` is false and the mapping set has a bad row.
     :raises InconsistencyError: if the reasoned graph is inconsistent.
     :raises ParameterError: for an unknown reasoner name.
     """
-    asserted, mapping_set = load_sources(sources, validate)
+    asserted, mapping_set = load_sources(sources, validate or validate_later)
     for extra in extra_graphs:
         for prefix, namespace in extra.namespaces():
             asserted.bind(prefix, namespace, override=False)
         asserted += extra
     inferred, closure = reasoning.reason(asserted, reasoner=reasoner)  # type: ignore[arg-type]  # a str is checked there
-    report = None
-    if validate:
-        from milia_kg.release.validate import validate as run_rules
-
-        report = run_rules(asserted, inferred, sources=sources, mapping_set=mapping_set)
+    report = validation_report(asserted, inferred, sources, mapping_set) if validate and not validate_later else None
     return PipelineRun(asserted, inferred, closure, mapping_set, report)
+
+
+def validation_report(
+    asserted: rdflib.Graph, inferred: rdflib.Graph, sources: Sources, mapping_set: MappingSet | None
+) -> ValidationReport:
+    """Every validation rule over a reasoned graph, as :func:`run` runs them (``build`` calls it apart,
+    beside writing the products); the report is returned, never raised."""
+    from milia_kg.release.validate import validate as run_rules
+
+    return run_rules(asserted, inferred, sources=sources, mapping_set=mapping_set)
 
 
 def make_dataset(asserted: rdflib.Graph, inferred: rdflib.Graph) -> rdflib.Dataset:

@@ -5,7 +5,9 @@ the Python process.  Blank nodes get labels derived from the graph's content
 (:func:`milia_kg.release.canonical.bnode_labels`), computed once over the asserted and
 inferred triples together so that a blank node has the same label in every artifact;
 triples are added to fresh graphs in sorted order and N-Triples and JSON-LD output
-are sorted explicitly.
+are sorted explicitly.  rdflib writes Turtle, N-Triples and JSON-LD (its Turtle nests blank nodes
+as ``[ ]`` and lists as ``( )``, which the OWL axioms need to stay readable; pyoxigraph's writers
+do neither); RDF/XML is written here (:func:`write_rdfxml`) for the OWL API's reader.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from milia_kg.release.canonical import bnode_labels
 
 __all__ = [
     "canonical_split",
+    "sort_triples",
     "sorted_graph",
     "write_jsonld",
     "write_ntriples",
@@ -35,8 +38,19 @@ def _key(term: rdflib.term.Node) -> tuple[int, str]:
     return (isinstance(term, BNode), term.n3())
 
 
-def _triple_key(triple: tuple) -> tuple:
-    return tuple(_key(t) for t in triple)
+def _sorted(triples: Iterable[tuple]) -> list[tuple]:
+    """Sorted by the :func:`_key` of subject, predicate and object, each term's key made once:
+    ``URIRef.n3()`` checks the IRI's characters on every call, and the release's 9,000 sorted
+    triples hold about 3,000 terms."""
+    keys: dict[rdflib.term.Node, tuple[int, str]] = {}
+
+    def key(term: rdflib.term.Node) -> tuple[int, str]:
+        found = keys.get(term)
+        if found is None:
+            found = keys[term] = _key(term)
+        return found
+
+    return sorted(triples, key=lambda t: (key(t[0]), key(t[1]), key(t[2])))
 
 
 def canonical_split(asserted: Graph, inferred: Graph) -> tuple[list[tuple], list[tuple]]:
@@ -53,10 +67,15 @@ def canonical_split(asserted: Graph, inferred: Graph) -> tuple[list[tuple], list
         return labels.get(term, term) if isinstance(term, BNode) else term
 
     def relabel(graph: Graph) -> list[tuple]:
-        triples = ((label(s), p, label(o)) for s, p, o in graph)
-        return sorted(triples, key=_triple_key)
+        return _sorted((label(s), p, label(o)) for s, p, o in graph)
 
     return relabel(asserted), relabel(inferred)
+
+
+def sort_triples(triples: Iterable[tuple]) -> list[tuple]:
+    """``triples`` in the release's order: by subject, predicate and object, named terms before blank
+    nodes, each by its N-Triples text."""
+    return _sorted(triples)
 
 
 def sorted_graph(triples: Iterable[tuple], prefixes: Mapping[str, str]) -> Graph:
@@ -64,7 +83,7 @@ def sorted_graph(triples: Iterable[tuple], prefixes: Mapping[str, str]) -> Graph
     graph = Graph(bind_namespaces="core")
     for prefix, namespace in sorted(prefixes.items()):
         graph.bind(prefix, namespace, override=True, replace=True)
-    for triple in sorted(triples, key=_triple_key):
+    for triple in _sorted(triples):
         graph.add(triple)
     return graph
 

@@ -293,3 +293,27 @@ def test_void_media_types_by_suffix(release: tuple[Path, BuildSummary]) -> None:
     }
     assert set(declared) == set(summary.files) >= {"mappings.sssom.tsv", "imports/obo-import.ttl"}
     assert declared == {name: EXPECTED_MEDIA_TYPES[Path(name).suffix] for name in declared}
+
+
+@pytest.mark.parametrize("valid", [True, False])
+def test_validation_beside_writing_wins_over_a_writer_error(
+    valid: bool, tmp_path: Path, mini_sources: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Validation runs in a forked child while the products are written: when both fail, the build
+    reports the validation failure; when only a writer fails, its error; nothing is left behind."""
+    from milia_kg.release import build as build_module
+
+    ontology, data = mini_sources
+    if not valid:
+        with (data / "facts.ttl").open("a", encoding="utf-8") as f:
+            f.write('mkg:Nose a owl:Class ; skos:definition "no label"@en .\n')
+
+    def broken_writer(*args: object) -> list[str]:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build_module, "_write", broken_writer)
+    out = tmp_path / "out"
+    with pytest.raises(OSError if valid else ValidationError) as caught:
+        build(out, ontology_dir=ontology, data_dir=data, reuse=False)
+    assert valid or "mkg:Nose" in caught.value.report.text()  # type: ignore[attr-defined]
+    assert not out.exists() and not list(tmp_path.glob(".out.tmp-*"))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from milia_kg.reasoner import _checks, _datatypes
 from milia_kg.reasoner._schema import class_handlers, predicate_handlers
@@ -54,8 +54,9 @@ class Engine:
         self.agenda: list[tuple[int, int, int]] = []
         self.derived: list[tuple[int, int, int]] = []
         self.errors: list[str] = []
-        #: properties with some property axiom: their triples go through :meth:`_on_property`.
-        self.watched: set[int] = set()
+        #: properties with some property axiom, whose triples go through :meth:`_on_property`, each with its
+        #: :class:`_Plan` (``None`` until built, and again whenever a handler changes the property's axioms).
+        self.watched: dict[int, _Plan | None] = {}
         #: classes whose members need more than (equivalent) superclass propagation.
         self.special_classes: set[int] = set()
         #: terms with an owl:sameAs partner other than themselves.
@@ -69,6 +70,7 @@ class Engine:
         self.hv_index: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
         self.avf_index: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
         self.v = _Vocab(self)
+        self.characteristic_metas = (self.v.SYMMETRIC, self.v.TRANSITIVE, self.v.FUNCTIONAL, self.v.INVERSE_FUNCTIONAL)
         #: rdfs:subClassOf triples the transitivity rule derived and has not yet evaluated, and the ones it did
         #: not derive, by subclass (see ``_schema._subclass``).
         self.sco_extended: set[tuple[int, int]] = set()
@@ -188,6 +190,14 @@ class Engine:
 
         return insert
 
+    def watch(self, p: int) -> None:
+        """Send ``p``'s triples through the property rules, and rebuild its plan: an axiom about ``p`` arrived.
+
+        Called by each schema handler before it joins the new axiom with ``p``'s triples, so a triple
+        popped later sees the axiom in the rebuilt plan and one popped earlier was joined by the handler.
+        """
+        self.watched[p] = None
+
     def has(self, s: int, p: int, o: int) -> bool:
         """Whether the store holds the triple."""
         objects = self.spo.get(p, {}).get(s)
@@ -237,7 +247,8 @@ class Engine:
         v = self.v
         metas = (v.SYMMETRIC, v.TRANSITIVE, v.FUNCTIONAL, v.INVERSE_FUNCTIONAL)
         self.characterised.update((s, o) for s, p, o in asserted if p == v.TYPE and o in metas)
-        self.watched.update(s for s, _ in self.characterised)
+        for s, _ in self.characterised:
+            self.watch(s)
         self.agenda.extend(reversed(asserted))
         self.run_agenda()
         self.errors.extend(_checks.inconsistencies(self))
@@ -322,49 +333,73 @@ class Engine:
                 for p in tuple(onp):
                     add(x, p, y)
 
+    def _plan(self, p: int) -> _Plan:
+        """What the property rules need to know about ``p``, read once from the store (see :class:`_Plan`)."""
+        v, spo, pos = self.v, self.spo, self.pos
+        copies = dict.fromkeys(  # super- and equivalent properties (p itself would copy the triple)
+            [*spo[v.SPO].get(p, _EMPTY), *spo[v.EQP].get(p, _EMPTY), *pos[v.EQP].get(p, _EMPTY)])
+        copies.pop(p, None)
+        inverses = dict.fromkeys([*spo[v.INV].get(p, _EMPTY), *pos[v.INV].get(p, _EMPTY)])
+        characteristics = spo[v.TYPE].get(p, _EMPTY)
+        plan = _Plan(
+            tuple(spo[v.DOMAIN].get(p, _EMPTY)), tuple(spo[v.RANGE].get(p, _EMPTY)), tuple(copies),
+            tuple(inverses),
+            tuple(characteristics) if any(c in characteristics for c in self.characteristic_metas) else None,
+            tuple(self.chains_by_prop.get(p, ())),
+            self.svf_index.get(p) or None, self.hv_index.get(p) or None, self.avf_index.get(p) or None)
+        self.watched[p] = plan
+        return plan
+
     def _on_property(self, s: int, p: int, o: int) -> None:
-        """``s p o`` arrived and ``p`` has property axioms: the prp-* and cls-* rules on it."""
-        v, add, spo, pos = self.v, self.add, self.spo, self.pos
-        type_ = v.TYPE
-        for c in spo[v.DOMAIN].get(p, _EMPTY):  # prp-dom
-            add(s, type_, c)
-        for c in spo[v.RANGE].get(p, _EMPTY):  # prp-rng
-            add(o, type_, c)
-        # a copy of a triple that transitivity made is itself a path of base triples of the copy's property
-        # (the copies of that path's links): marked so, a transitive inverse (has part of part of) is
-        # closed right-linearly too (see _transitive), not joined on both sides for every copy
-        made = self._made_by_trp if self.trp_extended and (s, p, o) in self.trp_extended else add
-        for p2 in spo[v.SPO].get(p, _EMPTY):  # prp-spo1
-            made(s, p2, o)
-        for p2 in spo[v.EQP].get(p, _EMPTY):  # prp-eqp1
-            if p2 != p:
-                made(s, p2, o)
-        for p1 in pos[v.EQP].get(p, _EMPTY):  # prp-eqp2
-            if p1 != p:
-                made(s, p1, o)
-        for p2 in spo[v.INV].get(p, _EMPTY):  # prp-inv1
-            made(o, p2, s)
-        for p1 in pos[v.INV].get(p, _EMPTY):  # prp-inv2
-            made(o, p1, s)
-        characteristics = spo[type_].get(p)
-        if characteristics:
-            self.apply_characteristics(s, p, o, characteristics)
-        for target, chain, index in self.chains_by_prop.get(p, ()):  # prp-spo2
+        """``s p o`` arrived and ``p`` has property axioms: the prp-* and cls-* rules on it.
+
+        A derived triple already in the store is skipped before the call to :attr:`add` (most are:
+        a subject's domain typing is re-derived from each of its triples)."""
+        plan = self.watched[p] or self._plan(p)
+        add, type_ = self.add, self.v.TYPE
+        types = self.spo[type_]
+        if plan.domains:  # prp-dom
+            known = types.get(s, _EMPTY)
+            for c in plan.domains:
+                if c not in known:
+                    add(s, type_, c)
+        if plan.ranges:  # prp-rng
+            known = types.get(o, _EMPTY)
+            for c in plan.ranges:
+                if c not in known:
+                    add(o, type_, c)
+        if plan.copies or plan.inverses:
+            # a copy of a triple that transitivity made is itself a path of base triples of the copy's property
+            # (the copies of that path's links): marked so, a transitive inverse (has part of part of) is
+            # closed right-linearly too (see _transitive), not joined on both sides for every copy
+            made = self._made_by_trp if self.trp_extended and (s, p, o) in self.trp_extended else add
+            spo = self.spo
+            for p2 in plan.copies:  # prp-spo1, prp-eqp1, prp-eqp2
+                by_s = spo.get(p2)
+                if by_s is None or o not in by_s.get(s, _EMPTY):
+                    made(s, p2, o)
+            for p2 in plan.inverses:  # prp-inv1, prp-inv2
+                by_s = spo.get(p2)
+                if by_s is None or s not in by_s.get(o, _EMPTY):
+                    made(o, p2, s)
+        if plan.characteristics:
+            self.apply_characteristics(s, p, o, plan.characteristics)
+        for target, chain, index in plan.chains:  # prp-spo2
             self.extend_chain(target, chain, index, s, o)
-        some = self.svf_index.get(p)
+        some = plan.some
         if some:  # cls-svf1/2
-            for y in tuple(spo[type_].get(o, _EMPTY)):
+            for y in tuple(types.get(o, _EMPTY)):
                 for r in tuple(some.get(y, _EMPTY)):
                     add(s, type_, r)
-            for r in tuple(some.get(v.THING, _EMPTY)):
+            for r in tuple(some.get(self.v.THING, _EMPTY)):
                 add(s, type_, r)
-        value = self.hv_index.get(p)
+        value = plan.value
         if value:  # cls-hv2
             for r in tuple(value.get(o, _EMPTY)):
                 add(s, type_, r)
-        every = self.avf_index.get(p)
+        every = plan.every
         if every:  # cls-avf
-            for r in tuple(spo[type_].get(s, _EMPTY)):
+            for r in tuple(types.get(s, _EMPTY)):
                 for y in tuple(every.get(r, _EMPTY)):
                     add(o, type_, y)
 
@@ -431,10 +466,12 @@ class Engine:
             ends = {c for b in ends for c in by_s.get(b, ())}
             if not ends:
                 return
-        add = self.add
+        add, by_start = self.add, self.spo.get(target, {})
         for a in starts:
+            known = by_start.get(a, _EMPTY)
             for c in ends:
-                add(a, target, c)
+                if c not in known:
+                    add(a, target, c)
 
     def _replace_same(self, s: int, p: int, o: int) -> None:
         """eq-rep-s/p/o for a triple mentioning a term with owl:sameAs partners."""
@@ -445,6 +482,26 @@ class Engine:
             add(s, p2, o)
         for o2 in tuple(same.get(o, ())):
             add(s, p, o2)
+
+
+class _Plan(NamedTuple):
+    """The axioms of one property that its triples are joined with, read once (:meth:`Engine._plan`) and
+    dropped whenever a handler changes them (:meth:`Engine.watch`): a triple popped in between was in the
+    store when that handler joined the new axiom with all of the property's triples."""
+
+    domains: tuple[int, ...]
+    ranges: tuple[int, ...]
+    #: super- and equivalent properties p2: ``s p2 o``.
+    copies: tuple[int, ...]
+    #: inverse properties p2: ``o p2 s``.
+    inverses: tuple[int, ...]
+    #: the property's types, if one is symmetric, transitive, functional or inverse functional.
+    characteristics: tuple[int, ...] | None
+    chains: tuple[tuple[int, tuple[int, ...], int], ...]
+    #: restrictions on the property by filler, by value, and the allValuesFrom fillers by restriction.
+    some: dict[int, set[int]] | None
+    value: dict[int, set[int]] | None
+    every: dict[int, set[int]] | None
 
 
 def _unlimited() -> Exception:

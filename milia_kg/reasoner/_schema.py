@@ -128,7 +128,7 @@ def _copy_extension(e: Engine, source: int, target: int, swap: bool) -> None:
 
 def _subproperty(e: Engine, p1: int, p2: int) -> None:
     v, add, spo, pos = e.v, e.add, e.spo, e.pos
-    e.watched.add(p1)
+    e.watch(p1)
     # scm-spo right-linearly, as the subclass rule in _subclass: an 800-property is_a chain took 45 s, cubic
     extended, base = e.spo_extended, e.spo_base
     is_base = (p1, p2) not in extended
@@ -169,7 +169,8 @@ def _subproperty(e: Engine, p1: int, p2: int) -> None:
 
 def _equivalent_property(e: Engine, p1: int, p2: int) -> None:
     v = e.v
-    e.watched.update((p1, p2))
+    e.watch(p1)
+    e.watch(p2)
     if p1 == p2:
         return
     _copy_extension(e, p1, p2, swap=False)  # prp-eqp1
@@ -180,7 +181,7 @@ def _equivalent_property(e: Engine, p1: int, p2: int) -> None:
 
 def _domain_range(e: Engine, p: int, c: int, which: int) -> None:
     v, add = e.v, e.add
-    e.watched.add(p)
+    e.watch(p)
     index = e.spo if which == v.DOMAIN else e.pos
     for x in list(index.get(p, {})):  # prp-dom / prp-rng
         add(x, v.TYPE, c)
@@ -193,7 +194,8 @@ def _domain_range(e: Engine, p: int, c: int, which: int) -> None:
 
 
 def _inverse(e: Engine, p1: int, p2: int) -> None:
-    e.watched.update((p1, p2))
+    e.watch(p1)
+    e.watch(p2)
     _copy_extension(e, p1, p2, swap=True)  # prp-inv1
     _copy_extension(e, p2, p1, swap=True)  # prp-inv2
 
@@ -227,7 +229,8 @@ def _restriction_part(e: Engine, r: int, o: int, svf_filler: int | None) -> None
     if svf_filler is not None:
         e.special_classes.add(svf_filler)
     props = tuple(e.spo[v.ONP].get(r, _NONE))
-    e.watched.update(props)
+    for p in props:
+        e.watch(p)
     for p in props:
         for index, part in ((e.svf_index, v.SVF), (e.hv_index, v.HV)):
             for y in e.objects(r, part):
@@ -337,7 +340,7 @@ def _chain_axiom(e: Engine, p: int, head: int) -> None:
         return
     for index, link in enumerate(chain):
         e.chains_by_prop[link].append((p, chain, index))
-        e.watched.add(link)
+        e.watch(link)
     for s, objects in list(e.spo.get(chain[0], {}).items()):  # prp-spo2 over what is known
         for o in tuple(objects):
             e.extend_chain(p, chain, 0, s, o)
@@ -359,7 +362,7 @@ def _declared_property(e: Engine, p: int) -> None:
 def _characteristic(e: Engine, p: int, *, meta: int) -> None:
     """``p`` became symmetric/transitive/functional/inverse-functional: replay its triples (unless
     the characteristic was asserted: then every triple of ``p`` met it when popped)."""
-    e.watched.add(p)
+    e.watch(p)
     if (p, meta) in e.characterised:
         return
     chars = e.spo[e.v.TYPE].get(p, _NONE)

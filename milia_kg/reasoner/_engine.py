@@ -82,6 +82,8 @@ class Engine:
         #: and, by transitive property and subject, the objects of the others (see :meth:`_transitive`).
         self.trp_extended: set[tuple[int, int, int]] = set()
         self.trp_base: dict[int, dict[int, set[int]]] = {}
+        #: triples a two-link chain ``p o q -> p`` derived and that have not been popped (see :meth:`_right_linear`).
+        self.chain_made: set[tuple[int, int, int]] = set()
         #: (property, characteristic) asserted: the property is watched from the start of :meth:`run`.
         self.characterised: set[tuple[int, int]] = set()
         #: the limits of this run (:meth:`limit`); ``None``: none.
@@ -291,16 +293,17 @@ class Engine:
     def _on_type(self, x: int, c: int) -> None:
         """``x rdf:type c`` arrived: cax-sco, cax-eqc1/2 and, for special classes, the rest."""
         v, add, type_ = self.v, self.add, self.v.TYPE
+        known = self.spo[type_][x]  # holds c: the guards c2 != c of the rules are met by skipping what is known
         supers = self.spo[v.SCO].get(c)
         if supers:
             for c2 in supers:
-                if c2 != c:
+                if c2 not in known:
                     add(x, type_, c2)
         for c2 in self.spo[v.EQC].get(c, _EMPTY):
-            if c2 != c:
+            if c2 not in known:
                 add(x, type_, c2)
         for c1 in self.pos[v.EQC].get(c, _EMPTY):
-            if c1 != c:
+            if c1 not in known:
                 add(x, type_, c1)
         if c in self.special_classes:
             self._on_special_type(x, c)
@@ -384,8 +387,13 @@ class Engine:
                     made(o, p2, s)
         if plan.characteristics:
             self.apply_characteristics(s, p, o, plan.characteristics)
-        for target, chain, index in plan.chains:  # prp-spo2
-            self.extend_chain(target, chain, index, s, o)
+        if plan.chains:
+            made_by_chain = (s, p, o) in self.chain_made
+            if made_by_chain:
+                self.chain_made.discard((s, p, o))
+            for target, chain, index in plan.chains:  # prp-spo2
+                if not (made_by_chain and index == 0 and self._right_linear(chain)):
+                    self.extend_chain(target, chain, index, s, o)
         some = plan.some
         if some:  # cls-svf1/2
             for y in tuple(types.get(o, _EMPTY)):
@@ -467,11 +475,19 @@ class Engine:
             if not ends:
                 return
         add, by_start = self.add, self.spo.get(target, {})
+        marks = self.chain_made if len(chain) == 2 and chain[0] == target else None
         for a in starts:
             known = by_start.get(a, _EMPTY)
             for c in ends:
-                if c not in known:
-                    add(a, target, c)
+                if c not in known and add(a, target, c) and marks is not None:
+                    marks.add((a, target, c))
+
+    def _right_linear(self, chain: tuple[int, ...]) -> bool:
+        """Whether a triple that the chain ``p o q -> p`` made needs no extension as its first link: with ``q``
+        transitive, ``a p c`` made from ``a p b`` and ``b q c`` reaches each ``d`` of ``c q d`` through
+        ``b q d`` and ``a p b`` already (joined when the later of the two is popped), as ``_transitive``
+        skips its own triples.  A chain of n sites on a site's m ancestors costs m joins, not m^2/2."""
+        return len(chain) == 2 and self.v.TRANSITIVE in self.spo[self.v.TYPE].get(chain[1], _EMPTY)
 
     def _replace_same(self, s: int, p: int, o: int) -> None:
         """eq-rep-s/p/o for a triple mentioning a term with owl:sameAs partners."""

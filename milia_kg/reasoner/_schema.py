@@ -76,18 +76,22 @@ def _subclass(e: Engine, c1: int, c2: int) -> None:
     if is_base:
         base.setdefault(c1, set()).add(c2)
     if c1 != c2:
+        types = e.spo[v.TYPE]
         for x in _members(e, c1):  # cax-sco
-            add(x, v.TYPE, c2)
+            if c2 not in types[x]:  # a triple known is skipped before the call (most are)
+                add(x, v.TYPE, c2)
+        above = sco_up[c1]
         for c3 in tuple(base.get(c2, _NONE)):  # scm-sco, new triple first
-            if c3 != c1 and add(c1, v.SCO, c3):
+            if c3 != c1 and c3 not in above and add(c1, v.SCO, c3):
                 extended.add((c1, c3))
         for p in tuple(e.pos[v.DOMAIN].get(c1, _NONE)):  # scm-dom1
             add(p, v.DOMAIN, c2)
         for p in tuple(e.pos[v.RANGE].get(c1, _NONE)):  # scm-rng1
             add(p, v.RANGE, c2)
     if is_base:
+        below = sco_down[c2]
         for c0 in tuple(sco_down.get(c1, _NONE)):  # scm-sco, new triple second
-            if c0 != c1 and c0 != c2 and add(c0, v.SCO, c2):
+            if c0 != c1 and c0 != c2 and c0 not in below and add(c0, v.SCO, c2):
                 extended.add((c0, c2))
     if c1 in sco_up.get(c2, _NONE):  # scm-eqc2, both premise positions
         add(c1, v.EQC, c2)
@@ -183,8 +187,10 @@ def _domain_range(e: Engine, p: int, c: int, which: int) -> None:
     v, add = e.v, e.add
     e.watch(p)
     index = e.spo if which == v.DOMAIN else e.pos
+    types = e.spo[v.TYPE]
     for x in list(index.get(p, {})):  # prp-dom / prp-rng
-        add(x, v.TYPE, c)
+        if c not in types.get(x, _NONE):
+            add(x, v.TYPE, c)
     for c2 in tuple(e.spo[v.SCO].get(c, _NONE)):  # scm-dom1 / scm-rng1
         if c2 != c:
             add(p, which, c2)

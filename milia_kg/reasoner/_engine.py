@@ -217,8 +217,9 @@ class Engine:
     def load(self, triples: Iterable[tuple[Any, Any, Any]]) -> list[tuple[int, int, int]]:
         """Intern and insert the asserted triples; return them as ids (duplicates dropped)."""
         insert, ids, terms, kinds, kind = self.insert, self.ids, self.terms, self.kinds, self.adapter.kind
-        get = ids.get
-        asserted = []
+        get, spo = ids.get, self.spo
+        asserted: list[tuple[int, int, int]] = []
+        append = asserted.append
         for s, p, o in triples:  # encode() inlined: three calls per triple were a fifth of loading
             si = get(s)
             if si is None:
@@ -235,8 +236,24 @@ class Engine:
                 oi = ids[o] = len(terms)
                 terms.append(o)
                 kinds.append(kind(o))
+            by_s = spo.get(pi)
+            objects = None if by_s is None else by_s.get(si)
+            # the common cases of insert(), inlined: a known predicate, and a new subject or a small tuple
+            if by_s is not None and (objects is None or (
+                    type(objects) is tuple and len(objects) < _SMALL and oi not in objects)):
+                by_s[si] = (oi,) if objects is None else (*objects, oi)
+                by_o = self.pos[pi]
+                subjects = by_o.get(oi)
+                if subjects is None:
+                    by_o[oi] = (si,)
+                elif type(subjects) is tuple:
+                    by_o[oi] = (*subjects, si) if len(subjects) < _SMALL else {*subjects, si}
+                else:
+                    subjects.add(si)  # type: ignore[union-attr]  # a set, as in insert()
+                append((si, pi, oi))
+                continue
             if insert(si, pi, oi):
-                asserted.append((si, pi, oi))
+                append((si, pi, oi))
         return asserted
 
     def run(self, asserted: list[tuple[int, int, int]]) -> None:
@@ -251,7 +268,11 @@ class Engine:
         self.characterised.update((s, o) for s, p, o in asserted if p == v.TYPE and o in metas)
         for s, _ in self.characterised:
             self.watch(s)
-        self.agenda.extend(reversed(asserted))
+        # only the asserted triples that a rule can start from are popped: each handler that makes a property
+        # watched (a domain, a chain, a restriction ...) joins its axiom with all of that property's triples
+        # in the store, which holds every asserted one, so popping the others would only repeat those joins
+        type_, handlers, watched = v.TYPE, self.pred_handlers, self.watched
+        self.agenda.extend(t for t in reversed(asserted) if t[1] == type_ or t[1] in handlers or t[1] in watched)
         self.run_agenda()
         self.errors.extend(_checks.inconsistencies(self))
 

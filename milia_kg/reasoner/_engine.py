@@ -270,9 +270,12 @@ class Engine:
             self.watch(s)
         # only the asserted triples that a rule can start from are popped: each handler that makes a property
         # watched (a domain, a chain, a restriction ...) joins its axiom with all of that property's triples
-        # in the store, which holds every asserted one, so popping the others would only repeat those joins
-        type_, handlers, watched = v.TYPE, self.pred_handlers, self.watched
-        self.agenda.extend(t for t in reversed(asserted) if t[1] == type_ or t[1] in handlers or t[1] in watched)
+        # in the store, which holds every asserted one, and each handler of a class axiom (a subclass, an
+        # intersection, a restriction ...) joins it with all the class's members, so popping the others would
+        # only repeat those joins; a typing with a meta class (owl:Class ...) is itself the axiom
+        type_, handlers, watched, meta_classes = v.TYPE, self.pred_handlers, self.watched, self.class_handlers
+        self.agenda.extend(t for t in reversed(asserted)
+                           if t[1] in handlers or t[1] in watched or (t[1] == type_ and t[2] in meta_classes))
         self.run_agenda()
         self.errors.extend(_checks.inconsistencies(self))
 

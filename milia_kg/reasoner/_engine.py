@@ -257,7 +257,11 @@ class Engine:
         return asserted
 
     def run(self, asserted: list[tuple[int, int, int]]) -> None:
-        """Compute the closure of the loaded triples (to :attr:`derived`) and the errors."""
+        """Compute the closure of the loaded triples (to :attr:`derived`) and the errors.
+
+        :param asserted: what :meth:`load` returned; emptied once read, so that the triples not put on the
+            agenda are freed (two thirds of a generated graph's: 45 MB at 1M triples).
+        """
         for triple in _datatypes.one_time_triples(self, asserted):
             self.add(*triple)
         # an asserted characteristic is in the store from the start, so its property's triples go through
@@ -276,6 +280,7 @@ class Engine:
         type_, handlers, watched, meta_classes = v.TYPE, self.pred_handlers, self.watched, self.class_handlers
         self.agenda.extend(t for t in reversed(asserted)
                            if t[1] in handlers or t[1] in watched or (t[1] == type_ and t[2] in meta_classes))
+        asserted.clear()
         self.run_agenda()
         self.errors.extend(_checks.inconsistencies(self))
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from milia_kg.reasoner import _checks, _datatypes
 from milia_kg.reasoner._schema import class_handlers, predicate_handlers
@@ -54,8 +54,9 @@ class Engine:
         self.agenda: list[tuple[int, int, int]] = []
         self.derived: list[tuple[int, int, int]] = []
         self.errors: list[str] = []
-        #: properties with some property axiom: their triples go through :meth:`_on_property`.
-        self.watched: set[int] = set()
+        #: properties with some property axiom, whose triples go through :meth:`_on_property`, each with its
+        #: :class:`_Plan` (``None`` until built, and again whenever a handler changes the property's axioms).
+        self.watched: dict[int, _Plan | None] = {}
         #: classes whose members need more than (equivalent) superclass propagation.
         self.special_classes: set[int] = set()
         #: terms with an owl:sameAs partner other than themselves.
@@ -69,6 +70,7 @@ class Engine:
         self.hv_index: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
         self.avf_index: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
         self.v = _Vocab(self)
+        self.characteristic_metas = (self.v.SYMMETRIC, self.v.TRANSITIVE, self.v.FUNCTIONAL, self.v.INVERSE_FUNCTIONAL)
         #: rdfs:subClassOf triples the transitivity rule derived and has not yet evaluated, and the ones it did
         #: not derive, by subclass (see ``_schema._subclass``).
         self.sco_extended: set[tuple[int, int]] = set()
@@ -80,6 +82,8 @@ class Engine:
         #: and, by transitive property and subject, the objects of the others (see :meth:`_transitive`).
         self.trp_extended: set[tuple[int, int, int]] = set()
         self.trp_base: dict[int, dict[int, set[int]]] = {}
+        #: triples a two-link chain ``p o q -> p`` derived and that have not been popped (see :meth:`_right_linear`).
+        self.chain_made: set[tuple[int, int, int]] = set()
         #: (property, characteristic) asserted: the property is watched from the start of :meth:`run`.
         self.characterised: set[tuple[int, int]] = set()
         #: the limits of this run (:meth:`limit`); ``None``: none.
@@ -188,6 +192,14 @@ class Engine:
 
         return insert
 
+    def watch(self, p: int) -> None:
+        """Send ``p``'s triples through the property rules, and rebuild its plan: an axiom about ``p`` arrived.
+
+        Called by each schema handler before it joins the new axiom with ``p``'s triples, so a triple
+        popped later sees the axiom in the rebuilt plan and one popped earlier was joined by the handler.
+        """
+        self.watched[p] = None
+
     def has(self, s: int, p: int, o: int) -> bool:
         """Whether the store holds the triple."""
         objects = self.spo.get(p, {}).get(s)
@@ -205,8 +217,9 @@ class Engine:
     def load(self, triples: Iterable[tuple[Any, Any, Any]]) -> list[tuple[int, int, int]]:
         """Intern and insert the asserted triples; return them as ids (duplicates dropped)."""
         insert, ids, terms, kinds, kind = self.insert, self.ids, self.terms, self.kinds, self.adapter.kind
-        get = ids.get
-        asserted = []
+        get, spo = ids.get, self.spo
+        asserted: list[tuple[int, int, int]] = []
+        append = asserted.append
         for s, p, o in triples:  # encode() inlined: three calls per triple were a fifth of loading
             si = get(s)
             if si is None:
@@ -223,12 +236,32 @@ class Engine:
                 oi = ids[o] = len(terms)
                 terms.append(o)
                 kinds.append(kind(o))
+            by_s = spo.get(pi)
+            objects = None if by_s is None else by_s.get(si)
+            # the common cases of insert(), inlined: a known predicate, and a new subject or a small tuple
+            if by_s is not None and (objects is None or (
+                    type(objects) is tuple and len(objects) < _SMALL and oi not in objects)):
+                by_s[si] = (oi,) if objects is None else (*objects, oi)
+                by_o = self.pos[pi]
+                subjects = by_o.get(oi)
+                if subjects is None:
+                    by_o[oi] = (si,)
+                elif type(subjects) is tuple:
+                    by_o[oi] = (*subjects, si) if len(subjects) < _SMALL else {*subjects, si}
+                else:
+                    subjects.add(si)  # type: ignore[union-attr]  # a set, as in insert()
+                append((si, pi, oi))
+                continue
             if insert(si, pi, oi):
-                asserted.append((si, pi, oi))
+                append((si, pi, oi))
         return asserted
 
     def run(self, asserted: list[tuple[int, int, int]]) -> None:
-        """Compute the closure of the loaded triples (to :attr:`derived`) and the errors."""
+        """Compute the closure of the loaded triples (to :attr:`derived`) and the errors.
+
+        :param asserted: what :meth:`load` returned; emptied once read, so that the triples not put on the
+            agenda are freed (two thirds of a generated graph's: 45 MB at 1M triples).
+        """
         for triple in _datatypes.one_time_triples(self, asserted):
             self.add(*triple)
         # an asserted characteristic is in the store from the start, so its property's triples go through
@@ -237,8 +270,17 @@ class Engine:
         v = self.v
         metas = (v.SYMMETRIC, v.TRANSITIVE, v.FUNCTIONAL, v.INVERSE_FUNCTIONAL)
         self.characterised.update((s, o) for s, p, o in asserted if p == v.TYPE and o in metas)
-        self.watched.update(s for s, _ in self.characterised)
-        self.agenda.extend(reversed(asserted))
+        for s, _ in self.characterised:
+            self.watch(s)
+        # only the asserted triples that a rule can start from are popped: each handler that makes a property
+        # watched (a domain, a chain, a restriction ...) joins its axiom with all of that property's triples
+        # in the store, which holds every asserted one, and each handler of a class axiom (a subclass, an
+        # intersection, a restriction ...) joins it with all the class's members, so popping the others would
+        # only repeat those joins; a typing with a meta class (owl:Class ...) is itself the axiom
+        type_, handlers, watched, meta_classes = v.TYPE, self.pred_handlers, self.watched, self.class_handlers
+        self.agenda.extend(t for t in reversed(asserted)
+                           if t[1] in handlers or t[1] in watched or (t[1] == type_ and t[2] in meta_classes))
+        asserted.clear()
         self.run_agenda()
         self.errors.extend(_checks.inconsistencies(self))
 
@@ -280,16 +322,17 @@ class Engine:
     def _on_type(self, x: int, c: int) -> None:
         """``x rdf:type c`` arrived: cax-sco, cax-eqc1/2 and, for special classes, the rest."""
         v, add, type_ = self.v, self.add, self.v.TYPE
+        known = self.spo[type_][x]  # holds c: the guards c2 != c of the rules are met by skipping what is known
         supers = self.spo[v.SCO].get(c)
         if supers:
             for c2 in supers:
-                if c2 != c:
+                if c2 not in known:
                     add(x, type_, c2)
         for c2 in self.spo[v.EQC].get(c, _EMPTY):
-            if c2 != c:
+            if c2 not in known:
                 add(x, type_, c2)
         for c1 in self.pos[v.EQC].get(c, _EMPTY):
-            if c1 != c:
+            if c1 not in known:
                 add(x, type_, c1)
         if c in self.special_classes:
             self._on_special_type(x, c)
@@ -322,49 +365,78 @@ class Engine:
                 for p in tuple(onp):
                     add(x, p, y)
 
+    def _plan(self, p: int) -> _Plan:
+        """What the property rules need to know about ``p``, read once from the store (see :class:`_Plan`)."""
+        v, spo, pos = self.v, self.spo, self.pos
+        copies = dict.fromkeys(  # super- and equivalent properties (p itself would copy the triple)
+            [*spo[v.SPO].get(p, _EMPTY), *spo[v.EQP].get(p, _EMPTY), *pos[v.EQP].get(p, _EMPTY)])
+        copies.pop(p, None)
+        inverses = dict.fromkeys([*spo[v.INV].get(p, _EMPTY), *pos[v.INV].get(p, _EMPTY)])
+        characteristics = spo[v.TYPE].get(p, _EMPTY)
+        plan = _Plan(
+            tuple(spo[v.DOMAIN].get(p, _EMPTY)), tuple(spo[v.RANGE].get(p, _EMPTY)), tuple(copies),
+            tuple(inverses),
+            tuple(characteristics) if any(c in characteristics for c in self.characteristic_metas) else None,
+            tuple(self.chains_by_prop.get(p, ())),
+            self.svf_index.get(p) or None, self.hv_index.get(p) or None, self.avf_index.get(p) or None)
+        self.watched[p] = plan
+        return plan
+
     def _on_property(self, s: int, p: int, o: int) -> None:
-        """``s p o`` arrived and ``p`` has property axioms: the prp-* and cls-* rules on it."""
-        v, add, spo, pos = self.v, self.add, self.spo, self.pos
-        type_ = v.TYPE
-        for c in spo[v.DOMAIN].get(p, _EMPTY):  # prp-dom
-            add(s, type_, c)
-        for c in spo[v.RANGE].get(p, _EMPTY):  # prp-rng
-            add(o, type_, c)
-        # a copy of a triple that transitivity made is itself a path of base triples of the copy's property
-        # (the copies of that path's links): marked so, a transitive inverse (has part of part of) is
-        # closed right-linearly too (see _transitive), not joined on both sides for every copy
-        made = self._made_by_trp if self.trp_extended and (s, p, o) in self.trp_extended else add
-        for p2 in spo[v.SPO].get(p, _EMPTY):  # prp-spo1
-            made(s, p2, o)
-        for p2 in spo[v.EQP].get(p, _EMPTY):  # prp-eqp1
-            if p2 != p:
-                made(s, p2, o)
-        for p1 in pos[v.EQP].get(p, _EMPTY):  # prp-eqp2
-            if p1 != p:
-                made(s, p1, o)
-        for p2 in spo[v.INV].get(p, _EMPTY):  # prp-inv1
-            made(o, p2, s)
-        for p1 in pos[v.INV].get(p, _EMPTY):  # prp-inv2
-            made(o, p1, s)
-        characteristics = spo[type_].get(p)
-        if characteristics:
-            self.apply_characteristics(s, p, o, characteristics)
-        for target, chain, index in self.chains_by_prop.get(p, ()):  # prp-spo2
-            self.extend_chain(target, chain, index, s, o)
-        some = self.svf_index.get(p)
+        """``s p o`` arrived and ``p`` has property axioms: the prp-* and cls-* rules on it.
+
+        A derived triple already in the store is skipped before the call to :attr:`add` (most are:
+        a subject's domain typing is re-derived from each of its triples)."""
+        plan = self.watched[p] or self._plan(p)
+        add, type_ = self.add, self.v.TYPE
+        types = self.spo[type_]
+        if plan.domains:  # prp-dom
+            known = types.get(s, _EMPTY)
+            for c in plan.domains:
+                if c not in known:
+                    add(s, type_, c)
+        if plan.ranges:  # prp-rng
+            known = types.get(o, _EMPTY)
+            for c in plan.ranges:
+                if c not in known:
+                    add(o, type_, c)
+        if plan.copies or plan.inverses:
+            # a copy of a triple that transitivity made is itself a path of base triples of the copy's property
+            # (the copies of that path's links): marked so, a transitive inverse (has part of part of) is
+            # closed right-linearly too (see _transitive), not joined on both sides for every copy
+            made = self._made_by_trp if self.trp_extended and (s, p, o) in self.trp_extended else add
+            spo = self.spo
+            for p2 in plan.copies:  # prp-spo1, prp-eqp1, prp-eqp2
+                by_s = spo.get(p2)
+                if by_s is None or o not in by_s.get(s, _EMPTY):
+                    made(s, p2, o)
+            for p2 in plan.inverses:  # prp-inv1, prp-inv2
+                by_s = spo.get(p2)
+                if by_s is None or s not in by_s.get(o, _EMPTY):
+                    made(o, p2, s)
+        if plan.characteristics:
+            self.apply_characteristics(s, p, o, plan.characteristics)
+        if plan.chains:
+            made_by_chain = (s, p, o) in self.chain_made
+            if made_by_chain:
+                self.chain_made.discard((s, p, o))
+            for target, chain, index in plan.chains:  # prp-spo2
+                if not (made_by_chain and index == 0 and self._right_linear(chain)):
+                    self.extend_chain(target, chain, index, s, o)
+        some = plan.some
         if some:  # cls-svf1/2
-            for y in tuple(spo[type_].get(o, _EMPTY)):
+            for y in tuple(types.get(o, _EMPTY)):
                 for r in tuple(some.get(y, _EMPTY)):
                     add(s, type_, r)
-            for r in tuple(some.get(v.THING, _EMPTY)):
+            for r in tuple(some.get(self.v.THING, _EMPTY)):
                 add(s, type_, r)
-        value = self.hv_index.get(p)
+        value = plan.value
         if value:  # cls-hv2
             for r in tuple(value.get(o, _EMPTY)):
                 add(s, type_, r)
-        every = self.avf_index.get(p)
+        every = plan.every
         if every:  # cls-avf
-            for r in tuple(spo[type_].get(s, _EMPTY)):
+            for r in tuple(types.get(s, _EMPTY)):
                 for y in tuple(every.get(r, _EMPTY)):
                     add(o, type_, y)
 
@@ -431,10 +503,20 @@ class Engine:
             ends = {c for b in ends for c in by_s.get(b, ())}
             if not ends:
                 return
-        add = self.add
+        add, by_start = self.add, self.spo.get(target, {})
+        marks = self.chain_made if len(chain) == 2 and chain[0] == target else None
         for a in starts:
+            known = by_start.get(a, _EMPTY)
             for c in ends:
-                add(a, target, c)
+                if c not in known and add(a, target, c) and marks is not None:
+                    marks.add((a, target, c))
+
+    def _right_linear(self, chain: tuple[int, ...]) -> bool:
+        """Whether a triple that the chain ``p o q -> p`` made needs no extension as its first link: with ``q``
+        transitive, ``a p c`` made from ``a p b`` and ``b q c`` reaches each ``d`` of ``c q d`` through
+        ``b q d`` and ``a p b`` already (joined when the later of the two is popped), as ``_transitive``
+        skips its own triples.  A chain of n sites on a site's m ancestors costs m joins, not m^2/2."""
+        return len(chain) == 2 and self.v.TRANSITIVE in self.spo[self.v.TYPE].get(chain[1], _EMPTY)
 
     def _replace_same(self, s: int, p: int, o: int) -> None:
         """eq-rep-s/p/o for a triple mentioning a term with owl:sameAs partners."""
@@ -445,6 +527,26 @@ class Engine:
             add(s, p2, o)
         for o2 in tuple(same.get(o, ())):
             add(s, p, o2)
+
+
+class _Plan(NamedTuple):
+    """The axioms of one property that its triples are joined with, read once (:meth:`Engine._plan`) and
+    dropped whenever a handler changes them (:meth:`Engine.watch`): a triple popped in between was in the
+    store when that handler joined the new axiom with all of the property's triples."""
+
+    domains: tuple[int, ...]
+    ranges: tuple[int, ...]
+    #: super- and equivalent properties p2: ``s p2 o``.
+    copies: tuple[int, ...]
+    #: inverse properties p2: ``o p2 s``.
+    inverses: tuple[int, ...]
+    #: the property's types, if one is symmetric, transitive, functional or inverse functional.
+    characteristics: tuple[int, ...] | None
+    chains: tuple[tuple[int, tuple[int, ...], int], ...]
+    #: restrictions on the property by filler, by value, and the allValuesFrom fillers by restriction.
+    some: dict[int, set[int]] | None
+    value: dict[int, set[int]] | None
+    every: dict[int, set[int]] | None
 
 
 def _unlimited() -> Exception:

@@ -76,18 +76,22 @@ def _subclass(e: Engine, c1: int, c2: int) -> None:
     if is_base:
         base.setdefault(c1, set()).add(c2)
     if c1 != c2:
+        types = e.spo[v.TYPE]
         for x in _members(e, c1):  # cax-sco
-            add(x, v.TYPE, c2)
+            if c2 not in types[x]:  # a triple known is skipped before the call (most are)
+                add(x, v.TYPE, c2)
+        above = sco_up[c1]
         for c3 in tuple(base.get(c2, _NONE)):  # scm-sco, new triple first
-            if c3 != c1 and add(c1, v.SCO, c3):
+            if c3 != c1 and c3 not in above and add(c1, v.SCO, c3):
                 extended.add((c1, c3))
         for p in tuple(e.pos[v.DOMAIN].get(c1, _NONE)):  # scm-dom1
             add(p, v.DOMAIN, c2)
         for p in tuple(e.pos[v.RANGE].get(c1, _NONE)):  # scm-rng1
             add(p, v.RANGE, c2)
     if is_base:
+        below = sco_down[c2]
         for c0 in tuple(sco_down.get(c1, _NONE)):  # scm-sco, new triple second
-            if c0 != c1 and c0 != c2 and add(c0, v.SCO, c2):
+            if c0 != c1 and c0 != c2 and c0 not in below and add(c0, v.SCO, c2):
                 extended.add((c0, c2))
     if c1 in sco_up.get(c2, _NONE):  # scm-eqc2, both premise positions
         add(c1, v.EQC, c2)
@@ -128,7 +132,7 @@ def _copy_extension(e: Engine, source: int, target: int, swap: bool) -> None:
 
 def _subproperty(e: Engine, p1: int, p2: int) -> None:
     v, add, spo, pos = e.v, e.add, e.spo, e.pos
-    e.watched.add(p1)
+    e.watch(p1)
     # scm-spo right-linearly, as the subclass rule in _subclass: an 800-property is_a chain took 45 s, cubic
     extended, base = e.spo_extended, e.spo_base
     is_base = (p1, p2) not in extended
@@ -169,7 +173,8 @@ def _subproperty(e: Engine, p1: int, p2: int) -> None:
 
 def _equivalent_property(e: Engine, p1: int, p2: int) -> None:
     v = e.v
-    e.watched.update((p1, p2))
+    e.watch(p1)
+    e.watch(p2)
     if p1 == p2:
         return
     _copy_extension(e, p1, p2, swap=False)  # prp-eqp1
@@ -180,10 +185,12 @@ def _equivalent_property(e: Engine, p1: int, p2: int) -> None:
 
 def _domain_range(e: Engine, p: int, c: int, which: int) -> None:
     v, add = e.v, e.add
-    e.watched.add(p)
+    e.watch(p)
     index = e.spo if which == v.DOMAIN else e.pos
+    types = e.spo[v.TYPE]
     for x in list(index.get(p, {})):  # prp-dom / prp-rng
-        add(x, v.TYPE, c)
+        if c not in types.get(x, _NONE):
+            add(x, v.TYPE, c)
     for c2 in tuple(e.spo[v.SCO].get(c, _NONE)):  # scm-dom1 / scm-rng1
         if c2 != c:
             add(p, which, c2)
@@ -193,7 +200,8 @@ def _domain_range(e: Engine, p: int, c: int, which: int) -> None:
 
 
 def _inverse(e: Engine, p1: int, p2: int) -> None:
-    e.watched.update((p1, p2))
+    e.watch(p1)
+    e.watch(p2)
     _copy_extension(e, p1, p2, swap=True)  # prp-inv1
     _copy_extension(e, p2, p1, swap=True)  # prp-inv2
 
@@ -227,7 +235,8 @@ def _restriction_part(e: Engine, r: int, o: int, svf_filler: int | None) -> None
     if svf_filler is not None:
         e.special_classes.add(svf_filler)
     props = tuple(e.spo[v.ONP].get(r, _NONE))
-    e.watched.update(props)
+    for p in props:
+        e.watch(p)
     for p in props:
         for index, part in ((e.svf_index, v.SVF), (e.hv_index, v.HV)):
             for y in e.objects(r, part):
@@ -337,7 +346,7 @@ def _chain_axiom(e: Engine, p: int, head: int) -> None:
         return
     for index, link in enumerate(chain):
         e.chains_by_prop[link].append((p, chain, index))
-        e.watched.add(link)
+        e.watch(link)
     for s, objects in list(e.spo.get(chain[0], {}).items()):  # prp-spo2 over what is known
         for o in tuple(objects):
             e.extend_chain(p, chain, 0, s, o)
@@ -359,7 +368,7 @@ def _declared_property(e: Engine, p: int) -> None:
 def _characteristic(e: Engine, p: int, *, meta: int) -> None:
     """``p`` became symmetric/transitive/functional/inverse-functional: replay its triples (unless
     the characteristic was asserted: then every triple of ``p`` met it when popped)."""
-    e.watched.add(p)
+    e.watch(p)
     if (p, meta) in e.characterised:
         return
     chars = e.spo[e.v.TYPE].get(p, _NONE)

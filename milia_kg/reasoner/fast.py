@@ -102,9 +102,10 @@ def reason(
     gc.disable()  # the engine allocates millions of acyclic containers; collections only cost time
     try:
         asserted = engine.load(triples)
+        count = len(asserted)
         if budget is not None:
-            engine.limit(budget, len(asserted))
-        engine.run(asserted)
+            engine.limit(budget, count)
+        engine.run(asserted)  # empties the list, so that the asserted triples left off the agenda are freed
         # built with collection still off: each tuple of the output would otherwise count towards
         # a collection that scans every container of the engine (1.5x the whole run at 100k)
         decode, kinds = engine.terms, engine.kinds
@@ -112,4 +113,4 @@ def reason(
     finally:
         if collecting:
             gc.enable()
-    return Inference(inferred, tuple(engine.errors), len(asserted))
+    return Inference(inferred, tuple(engine.errors), count)

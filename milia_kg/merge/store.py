@@ -24,20 +24,21 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import hashlib
 import json
 import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from milia_kg.base import atomic, progress
 from milia_kg.base import files as user_files
 from milia_kg.errors import InputFileError, RDFSyntaxError, StoreError
-from milia_kg.merge import manifest, stamps
+from milia_kg.merge import loading, manifest, stamps
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.release import cache
 
@@ -45,14 +46,11 @@ if TYPE_CHECKING:
     from milia_kg.query.kg import KnowledgeGraph
     from milia_kg.reasoner.budget import Budget
 
-__all__ = ["MARKER", "build_store", "fill", "kept_store", "merge_key", "open_merged", "open_store"]
+__all__ = ["MARKER", "build_store", "fill_merged", "kept_store", "merge_key", "open_merged", "open_store"]
 
 #: The file that makes a folder a milia-kg store (written last, inside the temporary folder).
 MARKER = "milia-kg-store.json"
 _LAYOUT = 2  # bump when the folder's layout changes (2: the checksums of its files)
-#: Triples handed to Oxigraph's bulk loader at a time: it holds a batch in memory (the HPO's
-#: 400,000 triples in one batch add 290 MB to the peak; in batches of 100,000, 50 MB).
-_CHUNK = 100_000
 
 
 def _file_digest(path: Path) -> str:
@@ -134,15 +132,12 @@ def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str, b
     write the marker last."""
     import pyoxigraph as ox
 
-    from milia_kg.merge.union import merged_graph, merged_triples
+    from milia_kg.merge.union import merged_graph
 
     with progress.steps(len(files) + 2, "merge") as step:
         store = ox.Store(str(folder))
         if reasoner == "fast":  # on pyoxigraph terms end to end (see milia_kg.merge.union)
-            closure, prefixes = merged_triples(files, step=step, budget=budget)
-            step("loading the store")
-            fill(store, closure, budget)
-            del closure
+            prefixes = fill_merged(store, files, folder, step=step, budget=budget)
         else:
             graph = merged_graph(files, reasoner=reasoner, step=step, budget=budget)
             step("loading the store")
@@ -161,15 +156,45 @@ def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str, b
     (folder / MARKER).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def fill(store: Any, triples: Sequence[tuple[Any, Any, Any]], budget: Budget | None = None) -> None:
-    """Bulk-load pyoxigraph ``triples`` into the default graph of the Oxigraph ``store``, in batches
-    of :data:`_CHUNK` (the bulk loader holds what it is given in memory), within the ``budget``'s time."""
-    import pyoxigraph as ox
+def fill_merged(store: Any, files: Sequence[str | Path], folder: object = "the store",
+                step: Callable[[str], None] | None = None, budget: Budget | None = None) -> dict[str, str]:
+    """Load the merge of the packaged graph with ``files``, reasoned with the fast engine
+    (:func:`milia_kg.merge.union.merged_triples`), into the empty Oxigraph ``store`` kept in
+    ``folder``; return the merge's CURIE prefixes.
 
-    for start in range(0, len(triples), _CHUNK):
+    The asserted triples load in a thread while the merge reasons (:mod:`milia_kg.merge.loading`),
+    the inferred ones after; ``step`` is called as each stage starts. The store holds what the
+    thread loaded when this returns or raises.
+
+    :raises RDFSyntaxError, InconsistencyError, MergeSizeError, MergeTimeoutError: as
+        :func:`milia_kg.merge.union.merged_triples`.
+    """
+    from milia_kg.merge.union import merged_triples
+
+    loader = loading.Loader(store, folder)
+    sent: list[list[tuple[Any, Any, Any]]] = []
+
+    def start(triples: list[tuple[Any, Any, Any]]) -> None:
+        sent.append(triples)
+        loader.load(triples)
+
+    collecting = gc.isenabled()
+    gc.disable()  # millions of acyclic tuples and terms: collections only cost time (0.3 s of the HPO's)
+    try:
+        closure, prefixes = merged_triples(files, step=step, budget=budget, on_asserted=start)
+        gc.collect()  # the reasoning engine's indexes are in a cycle: freed only by a collection
+        if step is not None:
+            step("loading the store")
         if budget is not None:
             budget.check_time()
-        store.bulk_extend([ox.Quad(s, p, o) for s, p, o in triples[start:start + _CHUNK]])
+        loader.load(loading.remaining(closure, sent[0] if sent else []), ahead=2)
+        del closure, sent[:]
+        loader.finish()
+    finally:
+        loader.close()  # the thread cannot be stopped; the folder is removed after it
+        if collecting:
+            gc.enable()
+    return prefixes
 
 
 def _build_beside(files: Sequence[str | Path], reasoner: str, target: Path, key: str,

@@ -88,3 +88,21 @@ def test_what_is_left_after_the_asserted_triples() -> None:
     closure = [*sent, (a, a, ox.Literal("2"))]
     assert loading.remaining(closure, sent) == [(a, a, ox.Literal("2"))]
     assert loading.remaining(closure[::-1], sent) == closure[::-1]  # not the asserted first: all of it
+
+
+@pytest.mark.parametrize("caller_froze", [False, True])
+def test_collection_is_given_back_as_it_was(caller_froze: bool) -> None:
+    """The merge turns collection off and freezes the parsed triples; the caller gets both back,
+    and objects a caller froze (a server before it forks) stay frozen."""
+    import gc
+
+    gc.collect()
+    if caller_froze:
+        gc.freeze()
+    frozen = gc.get_freeze_count()
+    try:
+        kept_store.fill_merged(ox.Store(), SLICES[:1])
+        assert gc.isenabled() and gc.get_freeze_count() == frozen
+        assert (frozen > 0) == caller_froze
+    finally:
+        gc.unfreeze()

@@ -33,13 +33,20 @@ __all__ = ["CHUNK", "Loader", "remaining"]
 
 #: Triples given to Oxigraph's bulk loader at a time: it holds a batch in memory (the HPO's 400,000
 #: triples in one batch add 290 MB to the peak; in batches of 100,000, about 50 MB).
-CHUNK = 50_000
+CHUNK = 25_000
+
+
+#: The queue's mark for the last chunk: the triples with a blank node.
+_HELD = "held"
 
 
 class Loader:
     """Loads pyoxigraph triples into ``store`` (kept in ``folder``) in a thread, as N-Triples chunks
-    of :data:`CHUNK` lines handed over through a queue (bounded by ``ahead`` for the inferred
-    triples: the merge then holds a few chunks' bytes, whatever the size of the closure).
+    of :data:`CHUNK` lines handed over through a queue.
+
+    The asserted triples are queued as they are and written out by the thread, one chunk at a time,
+    so their bytes never all wait beside the reasoning's peak; the inferred ones are written by the
+    caller (idle by then) while the thread loads, at most ``ahead`` chunks in advance.
 
     :meth:`finish` (or :meth:`close`, when the merge failed) must be called before the store is
     closed or its folder removed: the thread cannot be stopped part-way through a chunk.
@@ -49,9 +56,10 @@ class Loader:
         import pyoxigraph as ox
 
         self.store, self.folder = store, folder
-        self._held: list[str] = []
+        self._held: list[str] = []  # lines with a blank node, written by the caller
+        self._held_here: list[str] = []  # the same, written by the thread
         self._bnode, self._format = ox.BlankNode, ox.RdfFormat.N_TRIPLES
-        self._chunks: deque[bytes | None] = deque()
+        self._chunks: deque[Any] = deque()
         self._changed = threading.Condition()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="milia-kg-load", daemon=False)
@@ -60,22 +68,27 @@ class Loader:
     def load(self, triples: Sequence[tuple[Any, Any, Any]], ahead: int | None = None) -> None:
         """Hand ``triples`` to the thread; those with a blank node are kept for :meth:`finish`.
 
-        :param ahead: chunks allowed to wait, else this waits for the thread (``None``: no wait,
-            for the asserted triples, whose reasoning should start at once).
+        :param ahead: write the chunks here, this many at most waiting for the thread (``None``: the
+            thread writes them, so this returns at once: the asserted triples, before reasoning).
         :raises StoreError: if Oxigraph refused a chunk.
         """
-        bnode = self._bnode
-        for start in range(0, len(triples), CHUNK):  # list comprehensions: a third of a loop's time
+        for start in range(0, len(triples), CHUNK):
             part = triples[start:start + CHUNK]
-            self._held += [f"{s} {p} {o} .\n" for s, p, o in part if type(s) is bnode or type(o) is bnode]
-            lines = [f"{s} {p} {o} .\n" for s, p, o in part if type(s) is not bnode and type(o) is not bnode]
-            self._put("".join(lines).encode(), ahead)
+            self._put(part if ahead is None else self._encode(part, self._held), ahead)
 
-    def _put(self, chunk: bytes | None, ahead: int | None = None) -> None:
+    def _encode(self, part: Sequence[tuple[Any, Any, Any]], held: list[str]) -> bytes:
+        """The lines of ``part`` without a blank node; the others go to ``held`` (list
+        comprehensions: a third of a loop's time)."""
+        bnode = self._bnode
+        held += [f"{s} {p} {o} .\n" for s, p, o in part if type(s) is bnode or type(o) is bnode]
+        return "".join([f"{s} {p} {o} .\n" for s, p, o in part
+                        if type(s) is not bnode and type(o) is not bnode]).encode()
+
+    def _put(self, item: Any, ahead: int | None = None) -> None:
         with self._changed:
             while ahead is not None and len(self._chunks) >= ahead and self._thread.is_alive():
                 self._changed.wait(1.0)
-            self._chunks.append(chunk)
+            self._chunks.append(item)
             self._changed.notify_all()
         if self._error is not None:
             self.close()
@@ -86,13 +99,18 @@ class Loader:
             with self._changed:
                 while not self._chunks:
                     self._changed.wait()
-                chunk = self._chunks.popleft()
+                item = self._chunks.popleft()
                 self._changed.notify_all()
-            if chunk is None:
+            if item is None:
                 return
             if self._error is None:
                 try:
-                    self.store.bulk_load(chunk, format=self._format)
+                    if item is _HELD:
+                        item = "".join(self._held + self._held_here).encode()
+                    elif not isinstance(item, bytes):
+                        item = self._encode(item, self._held_here)
+                    if item:
+                        self.store.bulk_load(item, format=self._format)
                 except BaseException as error:  # handed to the merge's thread
                     self._error = error
 
@@ -102,9 +120,7 @@ class Loader:
 
         :raises StoreError: if Oxigraph refused a chunk.
         """
-        held, self._held = self._held, []
-        if held:
-            self._put("".join(held).encode(), 1)
+        self._put(_HELD)
         self.close()
         self._raise()
 

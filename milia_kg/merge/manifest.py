@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from milia_kg.merge import stamps
+
 __all__ = ["IGNORED", "check", "manifest"]
 
 #: Files Oxigraph (RocksDB) writes or rewrites on its own: the lock and its information logs.
@@ -50,51 +52,62 @@ def _digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def manifest(folder: Path, marker: str = "") -> dict[str, dict[str, Any]]:
+def manifest(folder: Path, marker: str = "", remember_as: Path | None = None) -> dict[str, dict[str, Any]]:
     """``{name: {"bytes": size, "sha256": hex}}`` for every file of ``folder`` but ``marker`` and
-    :data:`IGNORED`."""
-    out: dict[str, dict[str, Any]] = {}
-    for path in sorted(folder.iterdir()):
-        if path.is_file() and not path.is_symlink() and _listed(path.name, marker):
-            out[path.name] = {"bytes": path.stat().st_size, "sha256": _digest(path)}
+    :data:`IGNORED`.
+
+    :param remember_as: where the builder moves ``folder`` (a move keeps its files' stamps): the
+        files are remembered as a whole store there (:mod:`milia_kg.merge.stamps`), so neither the
+        builder's own query nor the next process hashes them again (0.05 s of the HPO's kept store).
+        Their quiet time is waited out first (at most :data:`stamps.FINE_QUIET_NS`).
+    """
+    paths = [path for path in sorted(folder.iterdir())
+             if path.is_file() and not path.is_symlink() and _listed(path.name, marker)]
+    before = _settled_stamp(paths) if remember_as is not None else None
+    out = {path.name: {"bytes": path.stat().st_size, "sha256": _digest(path)} for path in paths}
+    if remember_as is not None:
+        stamps.remember(_slot(remember_as), before, _whole(out))
     return out
 
 
-#: Stores this process found whole, by folder: the stamp of their files then (:func:`_stamp`). Opening
-#: a kept store checks it twice (finding it, then opening it): 0.08 s of a 0.24 s repeated HPO query.
-_WHOLE: dict[Path, str] = {}
-#: A store is remembered only if none of its files changed in this many nanoseconds before its check:
-#: file times advance in clock ticks, so a change within the same tick would not show in the stamp.
-_QUIET_NS = 2_000_000_000
+def _settled_stamp(paths: list[Path]) -> stamps.Stamp | None:
+    """The stamp of ``paths`` once none changed within a fine quiet time (waited for if needed)."""
+    first = stamps.stamp(paths)
+    if first is None or first.quiet > stamps.FINE_QUIET_NS:
+        return None  # whole-second file times: the next process will remember them
+    wait = first.newest + first.quiet - first.taken
+    if wait > 0:
+        time.sleep(wait / 1e9 + 0.001)
+    return stamps.stamp(paths) if wait > 0 else first
 
 
-def _stamp(folder: Path, listed: dict[Any, Any]) -> tuple[str, int] | None:
-    """A digest of the list and of every listed file's device, inode, size, modification and change
-    times (a write or a replacement sets the change time to the present), and the newest time."""
-    stamp, newest = hashlib.sha256(repr(sorted(listed.items(), key=str)).encode()), 0
-    for name in sorted(listed, key=str):
-        try:
-            st = os.lstat(folder / str(name))
-        except OSError:
-            return None
-        stamp.update(f"{name}\0{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}\0".encode())
-        newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
-    return stamp.hexdigest(), newest
+def _slot(folder: Path) -> str:
+    return f"store:{os.path.abspath(folder)}"
+
+
+def _whole(listed: object) -> str:
+    """The result remembered for a store found whole: names the list it was checked against."""
+    return "whole:" + hashlib.sha256(repr(sorted(listed.items(), key=str)).encode()).hexdigest() \
+        if isinstance(listed, dict) else ""
+
+
+def _names(folder: Path, listed: dict[Any, Any]) -> list[Path]:
+    return [folder / str(name) for name in sorted(listed, key=str)]
 
 
 def check(folder: Path, listed: object) -> str | None:
     """Why ``folder`` does not hold the files of ``listed`` (a :func:`manifest`), or ``None``; a store
-    found whole before by this process is not hashed again while no file of it changed.
+    found whole before (by any process, :mod:`milia_kg.merge.stamps`) is not hashed again while no
+    file of it changed.
 
     Sizes first, for every file; then the hashes.
     """
-    started = time.time_ns()
-    stamp = _stamp(folder, listed) if isinstance(listed, dict) and listed else None
-    if stamp is not None and _WHOLE.get(folder) == stamp[0]:
+    before = stamps.stamp(_names(folder, listed)) if isinstance(listed, dict) and listed else None
+    if before is not None and stamps.recall(_slot(folder), before) == _whole(listed):
         return None
     problem = _check(folder, listed)
-    if problem is None and stamp is not None and stamp[1] < started - _QUIET_NS:
-        _WHOLE[folder] = stamp[0]
+    if problem is None:
+        stamps.remember(_slot(folder), before, _whole(listed))
     return problem
 
 

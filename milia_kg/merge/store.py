@@ -24,20 +24,21 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import hashlib
 import json
 import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from milia_kg.base import atomic, progress
 from milia_kg.base import files as user_files
 from milia_kg.errors import InputFileError, RDFSyntaxError, StoreError
-from milia_kg.merge import manifest
+from milia_kg.merge import loading, manifest, stamps
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.release import cache
 
@@ -45,25 +46,30 @@ if TYPE_CHECKING:
     from milia_kg.query.kg import KnowledgeGraph
     from milia_kg.reasoner.budget import Budget
 
-__all__ = ["MARKER", "build_store", "fill", "kept_store", "merge_key", "open_merged", "open_store"]
+__all__ = ["MARKER", "build_store", "fill_merged", "kept_store", "merge_key", "open_merged", "open_store"]
 
 #: The file that makes a folder a milia-kg store (written last, inside the temporary folder).
 MARKER = "milia-kg-store.json"
 _LAYOUT = 2  # bump when the folder's layout changes (2: the checksums of its files)
-#: Triples handed to Oxigraph's bulk loader at a time: it holds a batch in memory (the HPO's
-#: 400,000 triples in one batch add 290 MB to the peak; in batches of 100,000, 50 MB).
-_CHUNK = 100_000
 
 
 def _file_digest(path: Path) -> str:
     """The SHA-256 of a merge input, read only if it is a regular file of bounded size (a symlink
-    to ``/dev/zero`` or a FIFO must not hang the key computation)."""
-    user_files.check_regular(path, user_files.MAX_RDF_FILE_BYTES)
+    to ``/dev/zero`` or a FIFO must not hang the key computation); remembered by the file's stamp
+    (:mod:`milia_kg.merge.stamps`: the HPO's 10 MB took 10 ms of every repeated query)."""
+    resolved = user_files.check_regular(path, user_files.MAX_RDF_FILE_BYTES)
+    before = stamps.stamp([resolved])
+    slot = f"input:{resolved}"
+    kept = stamps.recall(slot, before)
+    if kept is not None:
+        return kept
     try:
-        with path.open("rb") as stream:
-            return hashlib.file_digest(stream, "sha256").hexdigest()
+        with resolved.open("rb") as stream:
+            digest = hashlib.file_digest(stream, "sha256").hexdigest()
     except OSError as error:
         raise RDFSyntaxError(path, None, error.strerror or str(error)) from error
+    stamps.remember(slot, before, digest)
+    return digest
 
 
 def merge_key(files: Iterable[str | Path], reasoner: str = DEFAULT_REASONER) -> str:
@@ -120,19 +126,18 @@ def _locked(lock_file: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str, budget: Budget | None) -> None:
-    """Merge, reason and load into a new store in the empty ``folder``; write the marker last."""
+def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str, budget: Budget | None,
+           target: Path) -> None:
+    """Merge, reason and load into a new store in the empty ``folder`` (to be moved to ``target``);
+    write the marker last."""
     import pyoxigraph as ox
 
-    from milia_kg.merge.union import merged_graph, merged_triples
+    from milia_kg.merge.union import merged_graph
 
     with progress.steps(len(files) + 2, "merge") as step:
         store = ox.Store(str(folder))
         if reasoner == "fast":  # on pyoxigraph terms end to end (see milia_kg.merge.union)
-            closure, prefixes = merged_triples(files, step=step, budget=budget)
-            step("loading the store")
-            fill(store, closure, budget)
-            del closure
+            prefixes = fill_merged(store, files, folder, step=step, budget=budget)
         else:
             graph = merged_graph(files, reasoner=reasoner, step=step, budget=budget)
             step("loading the store")
@@ -143,7 +148,7 @@ def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str, b
         triples = len(store)
         del store
     meta = {
-        "files": manifest.manifest(folder, MARKER),
+        "files": manifest.manifest(folder, MARKER, remember_as=target),
         "layout": _LAYOUT, "key": key, "sources": cache.source_key(reasoner), "reasoner": reasoner, "triples": triples,
         "inputs": [{"name": Path(f).name, "sha256": _file_digest(Path(f))} for f in files],
         "prefixes": prefixes,
@@ -151,15 +156,49 @@ def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str, b
     (folder / MARKER).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def fill(store: Any, triples: Sequence[tuple[Any, Any, Any]], budget: Budget | None = None) -> None:
-    """Bulk-load pyoxigraph ``triples`` into the default graph of the Oxigraph ``store``, in batches
-    of :data:`_CHUNK` (the bulk loader holds what it is given in memory), within the ``budget``'s time."""
-    import pyoxigraph as ox
+def fill_merged(store: Any, files: Sequence[str | Path], folder: object = "the store",
+                step: Callable[[str], None] | None = None, budget: Budget | None = None) -> dict[str, str]:
+    """Load the merge of the packaged graph with ``files``, reasoned with the fast engine
+    (:func:`milia_kg.merge.union.merged_triples`), into the empty Oxigraph ``store`` kept in
+    ``folder``; return the merge's CURIE prefixes.
 
-    for start in range(0, len(triples), _CHUNK):
+    The asserted triples load in a thread while the merge reasons (:mod:`milia_kg.merge.loading`),
+    the inferred ones after; ``step`` is called as each stage starts. The store holds what the
+    thread loaded when this returns or raises.
+
+    :raises RDFSyntaxError, InconsistencyError, MergeSizeError, MergeTimeoutError: as
+        :func:`milia_kg.merge.union.merged_triples`.
+    """
+    from milia_kg.merge.union import merged_triples
+
+    loader = loading.Loader(store, folder)
+    sent: list[list[tuple[Any, Any, Any]]] = []
+
+    def start(triples: list[tuple[Any, Any, Any]]) -> None:
+        sent.append(triples)
+        loader.load(triples)
+        if own_freeze:
+            gc.freeze()  # the parsed triples: the collection after reasoning need not walk them (0.1 s)
+
+    collecting, own_freeze = gc.isenabled(), gc.get_freeze_count() == 0  # never thaw a caller's objects
+    gc.disable()  # millions of acyclic tuples and terms: collections only cost time (0.3 s of the HPO's)
+    try:
+        closure, prefixes = merged_triples(files, step=step, budget=budget, on_asserted=start)
+        gc.collect()  # the reasoning engine's indexes are in a cycle: freed only by a collection
+        if step is not None:
+            step("loading the store")
         if budget is not None:
             budget.check_time()
-        store.bulk_extend([ox.Quad(s, p, o) for s, p, o in triples[start:start + _CHUNK]])
+        loader.load(loading.remaining(closure, sent[0] if sent else []), ahead=2)
+        del closure, sent[:]
+        loader.finish()
+    finally:
+        loader.close()  # the thread cannot be stopped; the folder is removed after it
+        if own_freeze:
+            gc.unfreeze()
+        if collecting:
+            gc.enable()
+    return prefixes
 
 
 def _build_beside(files: Sequence[str | Path], reasoner: str, target: Path, key: str,
@@ -168,7 +207,7 @@ def _build_beside(files: Sequence[str | Path], reasoner: str, target: Path, key:
     ``target`` folder is replaced); the temporary folder is removed on any failure (a limit of the
     ``budget`` too) or SIGTERM."""
     with atomic.folder_beside(target) as tmp:
-        _write(files, reasoner, tmp, key, budget)
+        _write(files, reasoner, tmp, key, budget, target)
 
 
 def _remove_stale(folder: Path, reasoner: str) -> None:

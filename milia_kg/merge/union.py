@@ -83,11 +83,15 @@ def merged_graph(external: Iterable[str | Path], reasoner: str = DEFAULT_REASONE
 
 
 def merged_triples(external: Iterable[str | Path], step: Callable[[str], None] | None = None,
-                   budget: Budget | None = None) -> tuple[list[tuple[Any, Any, Any]], dict[str, str]]:
+                   budget: Budget | None = None,
+                   on_asserted: Callable[[list[tuple[Any, Any, Any]]], None] | None = None,
+                   ) -> tuple[list[tuple[Any, Any, Any]], dict[str, str]]:
     """:func:`merged_graph` with the fast reasoner, as pyoxigraph triples (duplicates possible),
     and the CURIE prefixes the merged graph binds.
 
     :param budget: the merge's limits, checked between files and while reasoning.
+    :param on_asserted: called with the asserted triples before reasoning (a kept store starts
+        loading them, :mod:`milia_kg.merge.loading`); the closure returned starts with them.
     :raises RDFSyntaxError: if a file cannot be parsed.
     :raises InconsistencyError: if the union is inconsistent.
     :raises MergeSizeError, MergeTimeoutError: past the ``budget``.
@@ -121,4 +125,6 @@ def merged_triples(external: Iterable[str | Path], step: Callable[[str], None] |
     prefixes = {str(p): str(n) for p, n in bindings.namespaces() if p}
     if budget is not None:
         budget.check_time()
+    if on_asserted is not None:
+        on_asserted(triples)
     return on_oxigraph.closure(triples, budget), prefixes

@@ -16,8 +16,8 @@ from click.testing import CliRunner, Result
 from milia_kg.base import progress
 from milia_kg.cli import main
 from milia_kg.errors import StoreError
+from milia_kg.merge import stamps, union
 from milia_kg.merge import store as kept_store
-from milia_kg.merge import union
 from milia_kg.merge.store import MARKER, build_store, merge_key, open_merged, open_store
 from milia_kg.merge.store import kept_store as keep
 from milia_kg.query import header_cache
@@ -55,9 +55,9 @@ def test_second_merge_opens_the_kept_store(tmp_path: Path, monkeypatch: pytest.M
 
 def _stores(folder: Path) -> list[str]:
     """What the cache folder holds besides the query layer's small files (parsed headers, resolved
-    parameter values, remembered source keys: issue 22)."""
+    parameter values, remembered source keys, remembered checks: issue 22)."""
     return [p.name for p in folder.iterdir()
-            if p.name not in (header_cache.CACHE_FILE, "source-keys.json")
+            if p.name not in (header_cache.CACHE_FILE, "source-keys.json", stamps.MEMO_FILE)
             and not (p.name.startswith("resolved-") and p.suffix == ".json")]
 
 

@@ -1,0 +1,146 @@
+"""Filling a kept store on the second core while the merge reasons.
+
+Why: pyoxigraph's ``Store.bulk_extend`` holds the interpreter lock while it loads (a thread spinning
+beside it got 1% of its turns), so the HPO's 406,000 triples (about 2 s) could only follow the
+reasoning. ``Store.bulk_load`` of N-Triples bytes releases the lock while it parses and writes. So a
+merge hands its asserted triples to :class:`Loader` before it reasons and the inferred ones after:
+the first load runs in a thread, beside the reasoning. The terms are written as N-Triples by
+pyoxigraph's own ``str`` (which escapes as N-Triples requires), so the store holds the same terms as
+one filled with ``bulk_extend``. Oxigraph names the blank nodes of each document it loads anew, so
+every triple with a blank node waits for one last batch (2,036 of the HPO merge's triples).
+
+>>> import pyoxigraph as ox
+>>> store = ox.Store()
+>>> a, b = ox.NamedNode("http://example.org/a"), ox.BlankNode("x1")
+>>> loader = Loader(store)
+>>> loader.load([(a, a, b)])
+>>> loader.load([(b, a, ox.Literal('say "hi"', language="en"))])
+>>> loader.finish()
+>>> len(store), len({t for q in store for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)})
+(2, 1)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Sequence
+from typing import Any
+
+from milia_kg.errors import StoreError
+
+__all__ = ["CHUNK", "Loader", "remaining"]
+
+#: Triples given to Oxigraph's bulk loader at a time: it holds a batch in memory (the HPO's 400,000
+#: triples in one batch add 290 MB to the peak; in batches of 100,000, about 50 MB).
+CHUNK = 25_000
+
+
+#: The queue's mark for the last chunk: the triples with a blank node.
+_HELD = "held"
+
+
+class Loader:
+    """Loads pyoxigraph triples into ``store`` (kept in ``folder``) in a thread, as N-Triples chunks
+    of :data:`CHUNK` lines handed over through a queue.
+
+    The asserted triples are queued as they are and written out by the thread, one chunk at a time,
+    so their bytes never all wait beside the reasoning's peak; the inferred ones are written by the
+    caller (idle by then) while the thread loads, at most ``ahead`` chunks in advance.
+
+    :meth:`finish` (or :meth:`close`, when the merge failed) must be called before the store is
+    closed or its folder removed: the thread cannot be stopped part-way through a chunk.
+    """
+
+    def __init__(self, store: Any, folder: object = "the store") -> None:
+        import pyoxigraph as ox
+
+        self.store, self.folder = store, folder
+        self._held: list[str] = []  # lines with a blank node, written by the caller
+        self._held_here: list[str] = []  # the same, written by the thread
+        self._bnode, self._format = ox.BlankNode, ox.RdfFormat.N_TRIPLES
+        self._chunks: deque[Any] = deque()
+        self._changed = threading.Condition()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="milia-kg-load", daemon=False)
+        self._thread.start()
+
+    def load(self, triples: Sequence[tuple[Any, Any, Any]], ahead: int | None = None) -> None:
+        """Hand ``triples`` to the thread; those with a blank node are kept for :meth:`finish`.
+
+        :param ahead: write the chunks here, this many at most waiting for the thread (``None``: the
+            thread writes them, so this returns at once: the asserted triples, before reasoning).
+        :raises StoreError: if Oxigraph refused a chunk.
+        """
+        for start in range(0, len(triples), CHUNK):
+            part = triples[start:start + CHUNK]
+            self._put(part if ahead is None else self._encode(part, self._held), ahead)
+
+    def _encode(self, part: Sequence[tuple[Any, Any, Any]], held: list[str]) -> bytes:
+        """The lines of ``part`` without a blank node; the others go to ``held`` (list
+        comprehensions: a third of a loop's time)."""
+        bnode = self._bnode
+        held += [f"{s} {p} {o} .\n" for s, p, o in part if type(s) is bnode or type(o) is bnode]
+        return "".join([f"{s} {p} {o} .\n" for s, p, o in part
+                        if type(s) is not bnode and type(o) is not bnode]).encode()
+
+    def _put(self, item: Any, ahead: int | None = None) -> None:
+        with self._changed:
+            while ahead is not None and len(self._chunks) >= ahead and self._thread.is_alive():
+                self._changed.wait(1.0)
+            self._chunks.append(item)
+            self._changed.notify_all()
+        if self._error is not None:
+            self.close()
+            self._raise()
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._chunks:
+                    self._changed.wait()
+                item = self._chunks.popleft()
+                self._changed.notify_all()
+            if item is None:
+                return
+            if self._error is None:
+                try:
+                    if item is _HELD:
+                        item = "".join(self._held + self._held_here).encode()
+                    elif not isinstance(item, bytes):
+                        item = self._encode(item, self._held_here)
+                    if item:
+                        self.store.bulk_load(item, format=self._format)
+                except BaseException as error:  # handed to the merge's thread
+                    self._error = error
+
+    def finish(self) -> None:
+        """Load the triples with a blank node in one last chunk (Oxigraph names a document's blank
+        nodes anew, so those of two chunks would never meet) and wait for every chunk.
+
+        :raises StoreError: if Oxigraph refused a chunk.
+        """
+        self._put(_HELD)
+        self.close()
+        self._raise()
+
+    def close(self) -> None:
+        """Wait for the chunks handed over (the merge failed, or :meth:`finish`)."""
+        if self._thread.is_alive():
+            with self._changed:
+                self._chunks.append(None)
+                self._changed.notify_all()
+            self._thread.join()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error = self._error
+            raise StoreError(self.folder, f"Oxigraph could not load the merge: {' '.join(str(error).split())[:300]}") \
+                from error
+
+
+def remaining(closure: list[tuple[Any, Any, Any]], sent: list[tuple[Any, Any, Any]]) -> list[tuple[Any, Any, Any]]:
+    """What of ``closure`` is left to load once ``sent`` is: the reasoning step returns the asserted
+    triples first (:func:`milia_kg.reasoner.on_oxigraph.closure`); anything else is loaded whole (a
+    store keeps one copy of each triple)."""
+    return closure[len(sent):] if closure[:len(sent)] == sent else closure

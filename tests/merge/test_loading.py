@@ -1,0 +1,108 @@
+"""A kept store filled beside the reasoning (issue 22, target 5: the asserted triples load in a thread
+while the merge reasons) holds exactly the merge's closure, blank nodes included, and a load that
+fails is reported in one line after the thread has stopped."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from milia_kg.errors import StoreError
+from milia_kg.merge import loading
+from milia_kg.merge import store as kept_store
+from milia_kg.merge.union import merged_triples
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+SLICES = [FIXTURES / "uberon-intersection-slice.obo", FIXTURES / "obo-slice.obo"]
+
+
+def _shape(store: Any) -> tuple[set[tuple[str, str, str]], Counter[tuple[tuple[str, str, str], ...]]]:
+    """The triples among named terms, and each blank node's edges (a neighbouring blank node as
+    ``_``): equal shapes with as many blank nodes mean the same graph up to their names, here."""
+    named, edges = set(), defaultdict(list)
+    for q in store:
+        s, p, o = (str(t) for t in (q.subject, q.predicate, q.object))
+        if isinstance(q.subject, ox.BlankNode):
+            edges[s].append(("out", p, "_" if isinstance(q.object, ox.BlankNode) else o))
+        if isinstance(q.object, ox.BlankNode):
+            edges[o].append(("in", p, "_" if isinstance(q.subject, ox.BlankNode) else s))
+        if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode):
+            named.add((s, p, o))
+    return named, Counter(tuple(sorted(e)) for e in edges.values())
+
+
+@pytest.mark.parametrize("chunk", [loading.CHUNK, 7])
+def test_the_store_holds_the_closure(chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loading, "CHUNK", chunk)  # 7: hundreds of chunks, blank nodes across them
+    closure, _ = merged_triples(SLICES)
+    expected = ox.Store()
+    expected.extend(ox.Quad(s, p, o) for s, p, o in closure)
+    assert any(isinstance(o, ox.BlankNode) for _, _, o in closure)  # restrictions: the hard case
+    filled = ox.Store()
+    kept_store.fill_merged(filled, SLICES)
+    assert len(filled) == len(expected)
+    assert _shape(filled) == _shape(expected)
+
+
+def test_blank_nodes_of_two_loads_stay_one_node() -> None:
+    a, b = ox.NamedNode("http://example.org/a"), ox.BlankNode("x1")
+    store = ox.Store()
+    loader = loading.Loader(store)
+    loader.load([(a, a, b)])
+    loader.load([(b, a, ox.Literal("one"))], ahead=1)
+    loader.finish()
+    nodes = {t for q in store for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)}
+    assert len(store) == 2 and len(nodes) == 1
+
+
+class _Refusing:
+    """A store whose bulk loader fails, as Oxigraph's would on a full disk."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def bulk_load(self, data: bytes, format: object) -> None:
+        self.calls += 1
+        raise OSError("No space left on device\n(os error 28)")
+
+
+def test_a_refused_load_is_one_line_after_the_thread_stopped(tmp_path: Path) -> None:
+    store = _Refusing()
+    loader = loading.Loader(store, tmp_path)
+    named = ox.NamedNode("http://example.org/a")
+    loader.load([(named, named, ox.Literal(str(i))) for i in range(3)])
+    with pytest.raises(StoreError) as caught:
+        loader.finish()
+    assert str(caught.value) == (f"{tmp_path}: Oxigraph could not load the merge: No space left on device "
+                                 "(os error 28)")
+    assert store.calls == 1 and not loader._thread.is_alive()
+
+
+def test_what_is_left_after_the_asserted_triples() -> None:
+    a = ox.NamedNode("http://example.org/a")
+    sent = [(a, a, ox.Literal("1"))]
+    closure = [*sent, (a, a, ox.Literal("2"))]
+    assert loading.remaining(closure, sent) == [(a, a, ox.Literal("2"))]
+    assert loading.remaining(closure[::-1], sent) == closure[::-1]  # not the asserted first: all of it
+
+
+@pytest.mark.parametrize("caller_froze", [False, True])
+def test_collection_is_given_back_as_it_was(caller_froze: bool) -> None:
+    """The merge turns collection off and freezes the parsed triples; the caller gets both back,
+    and objects a caller froze (a server before it forks) stay frozen."""
+    import gc
+
+    gc.collect()
+    if caller_froze:
+        gc.freeze()
+    frozen = gc.get_freeze_count()
+    try:
+        kept_store.fill_merged(ox.Store(), SLICES[:1])
+        assert gc.isenabled() and gc.get_freeze_count() == frozen
+        assert (frozen > 0) == caller_froze
+    finally:
+        gc.unfreeze()

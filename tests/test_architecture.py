@@ -80,3 +80,10 @@ def test_packaged_files_are_reached_through_one_module() -> None:
                 and any(reach in path.read_text(encoding="utf-8")
                         for reach in ("importlib.resources.files", "from importlib import resources", "__file__"))]
     assert reaching == []
+
+
+def test_test_modules_have_unique_names() -> None:
+    """The test folders mirror the packages without ``__init__.py``, so pytest imports each test
+    module by its file name: two ``test_loading.py`` in different folders stop collection."""
+    names = [path.name for path in sorted((REPO / "tests").rglob("test_*.py"))]
+    assert sorted({name for name in names if names.count(name) > 1}) == []

@@ -99,6 +99,13 @@ def peer(graph: Path, folder: Path) -> Iterator[str]:
         server.stop()
 
 
+def _get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
+    """One GET on a kept-alive connection, asking for SPARQL JSON (a query) or JSON (a REST route)."""
+    conn.request("GET", path, headers={"Accept": _JSON if "query=" in path else "application/json"})
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
 def _client_process(url: str, paths: list[str], threads: int, offset: int, seconds: float,
                     out: Any) -> None:
     """Run ``threads`` clients against ``url`` for ``seconds``; send (latencies, errors) on ``out``."""
@@ -118,11 +125,9 @@ def _client_process(url: str, paths: list[str], threads: int, offset: int, secon
             i += 1
             began = time.perf_counter()
             try:
-                conn.request("GET", path, headers={"Accept": _JSON if "query=" in path else "application/json"})
-                response = conn.getresponse()
-                body = response.read()
-                if response.status != 200:
-                    bad.append(f"{path[:80]}: HTTP {response.status} {body[:200]!r}")
+                status, body = _get(conn, path)
+                if status != 200:
+                    bad.append(f"{path[:80]}: HTTP {status} {body[:200]!r}")
                 else:
                     mine.append(time.perf_counter() - began)
             except (OSError, http.client.HTTPException) as exc:
@@ -180,11 +185,9 @@ def _check(url: str, paths: list[str]) -> None:
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     try:
         for path in paths:
-            conn.request("GET", path, headers={"Accept": _JSON if "query=" in path else "application/json"})
-            response = conn.getresponse()
-            body = response.read()
-            if response.status != 200:
-                errors.append(f"{url}{path[:80]}: HTTP {response.status} {body[:300]!r}")
+            status, body = _get(conn, path)
+            if status != 200:
+                errors.append(f"{url}{path[:80]}: HTTP {status} {body[:300]!r}")
     finally:
         conn.close()
     if errors:

@@ -287,41 +287,32 @@ def run_groups(
         if log is not None:
             print(f"{group}:", file=log, flush=True)
         load_start = os.getloadavg()[0]
-        _run_group(report, group, ctx, sizes, repeat, seed=seed, merge=merge, hpo_1m=hpo_1m, owlrl_max=owlrl_max,
-                   merged_min=merged_min, timeout=timeout, log=log, classify_cases=classify_cases,
-                   naive_cases=naive_cases, endpoint=endpoint)
+        if group == "scaling" and sizes:
+            report["scaling"] = run_benchmarks(
+                sizes, repeat, workdir, seed=seed, merge=merge, owlrl_max=owlrl_max, timeout=timeout, log=log
+            )
+        elif group == "build":
+            report["build"] = _groups.run_build(ctx, repeat)
+        elif group == "catalogue":
+            report["catalogue"] = _groups.run_catalogue(ctx, repeat)
+        elif group == "cli":
+            report["cli"] = _groups.run_cli(ctx, repeat)
+        elif group == "merged":
+            report["merged"] = [
+                _groups.run_merged(ctx, size, parse_size(size), repeat, seed)
+                for size in _merged_sizes(sizes, merged_min)
+            ]
+        elif group == "hpo":
+            report["hpo"] = _hpo.run_hpo(ctx, repeat, seed, parse_size("1m") if "1m" in sizes and hpo_1m else 0)
+        elif group == "classify":
+            report["classify"] = _groups.run_classify(ctx, repeat, classify_cases, naive_cases, seed)
+        elif group == "reasoning":
+            report["reasoning"] = _speed.run_reasoning(ctx, [s for s in sizes if s in ("100k", "1m")] or sizes,
+                                                       repeat, seed)
+        elif group == "endpoint":
+            report["endpoint"] = _speed.run_endpoint(*endpoint, log=log)
         report["loads"][group] = [round(load_start, 2), round(os.getloadavg()[0], 2)]
     return report
-
-
-def _run_group(report: dict[str, Any], group: str, ctx: _groups.Context, sizes: list[str], repeat: int, *,
-               seed: int, merge: Path | None, hpo_1m: bool, owlrl_max: int, merged_min: int, timeout: float,
-               log: Any, classify_cases: int, naive_cases: int, endpoint: tuple[list[int], float, int]) -> None:
-    """Run one group and put its results in ``report``."""
-    if group == "scaling" and sizes:
-        report["scaling"] = run_benchmarks(
-            sizes, repeat, ctx.workdir, seed=seed, merge=merge, owlrl_max=owlrl_max, timeout=timeout, log=log
-        )
-    elif group == "build":
-        report["build"] = _groups.run_build(ctx, repeat)
-    elif group == "catalogue":
-        report["catalogue"] = _groups.run_catalogue(ctx, repeat)
-    elif group == "cli":
-        report["cli"] = _groups.run_cli(ctx, repeat)
-    elif group == "merged":
-        report["merged"] = [
-            _groups.run_merged(ctx, size, parse_size(size), repeat, seed)
-            for size in _merged_sizes(sizes, merged_min)
-        ]
-    elif group == "hpo":
-        report["hpo"] = _hpo.run_hpo(ctx, repeat, seed, parse_size("1m") if "1m" in sizes and hpo_1m else 0)
-    elif group == "classify":
-        report["classify"] = _groups.run_classify(ctx, repeat, classify_cases, naive_cases, seed)
-    elif group == "reasoning":
-        report["reasoning"] = _speed.run_reasoning(ctx, [s for s in sizes if s in ("100k", "1m")] or sizes,
-                                                   repeat, seed)
-    elif group == "endpoint":
-        report["endpoint"] = _speed.run_endpoint(*endpoint, log=log)
 
 
 def _choice_list(allowed: tuple[str, ...]) -> Any:

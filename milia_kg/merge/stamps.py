@@ -14,12 +14,11 @@ kept in ``<cache dir>/kept-checks.json`` (:class:`milia_kg.base.kept_records.Kep
 
 from __future__ import annotations
 
-import hashlib
-import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from milia_kg.base import file_stamps
 from milia_kg.base.kept_records import KeptRecords
 
 __all__ = ["MEMO", "MEMO_FILE", "Stamp", "quiet_ns", "recall", "remember", "stamp"]
@@ -50,18 +49,13 @@ def quiet_ns(times: Iterable[int]) -> int:
 
 
 def stamp(paths: Iterable[Path], salt: str = "") -> Stamp | None:
-    """The stamp of ``paths`` (not following links), or ``None`` if one cannot be read."""
+    """The stamp of ``paths`` (not following links, :func:`milia_kg.base.file_stamps.stamp`), or
+    ``None`` if one cannot be read."""
     taken = time.time_ns()
-    digest = hashlib.sha256(salt.encode())
-    times: list[int] = []
-    for path in paths:
-        try:
-            st = os.lstat(path)
-        except OSError:
-            return None
-        digest.update(f"{path.name}\0{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}\0".encode())
-        times += (st.st_mtime_ns, st.st_ctime_ns)
-    return Stamp(digest.hexdigest(), max(times, default=0), quiet_ns(times), taken)
+    found = file_stamps.stamp(((path.name, path) for path in paths), salt=salt, follow_links=False)
+    if found is None:
+        return None
+    return Stamp(found.digest, found.newest, quiet_ns(found.times), taken)
 
 
 def _valid(value: object) -> bool:

@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from milia_kg.base import files, resources
+from milia_kg.base import file_stamps, files, resources
 from milia_kg.base.kept_records import KeptRecords
 from milia_kg.errors import InputFileError
 from milia_kg.reasoner import DEFAULT_REASONER
@@ -128,21 +128,12 @@ _QUIET_NS = 2_000_000_000
 
 
 def _stamp(entries: list[Entry]) -> tuple[str | None, int]:
-    """A digest of every file's name, device, inode, size and modification and change times, and the
-    newest of those times (``None`` if one is not a file on disk): a write, a rename or a replacement
-    sets a file's change time (``ctime``, which no user call sets back) to the present, so an equal
-    stamp of files older than the key means the bytes hashed then."""
-    stamp, newest = hashlib.sha256(), 0
-    for name, entry in entries:
-        if not isinstance(entry, str | Path):
-            return None, 0  # a zipped install: hashed every time
-        try:
-            st = os.stat(entry)
-        except OSError:
-            return None, 0
-        stamp.update(f"{name}\0{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}\0".encode())
-        newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
-    return stamp.hexdigest(), newest
+    """The stamp of every file (:func:`milia_kg.base.file_stamps.stamp`) and the newest of their
+    times; ``None`` if one is not a file on disk (a zipped install: hashed every time)."""
+    if not all(isinstance(entry, str | Path) for _, entry in entries):
+        return None, 0
+    found = file_stamps.stamp(entries)  # type: ignore[arg-type]  # every entry is a path, checked above
+    return (None, 0) if found is None else (found.digest, found.newest)
 
 
 def _key_memo_file() -> Path:

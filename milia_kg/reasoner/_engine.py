@@ -406,7 +406,9 @@ class Engine:
             # a copy of a triple that transitivity made is itself a path of base triples of the copy's property
             # (the copies of that path's links): marked so, a transitive inverse (has part of part of) is
             # closed right-linearly too (see _transitive), not joined on both sides for every copy
-            made = self._made_by_trp if self.trp_extended and (s, p, o) in self.trp_extended else add
+            # (only a transitive property's triples are marked, and a plan is rebuilt when p becomes transitive)
+            made = (self._made_by_trp if characteristics and self.trp_extended and (s, p, o) in self.trp_extended
+                    else add)
             spo = self.spo
             for p2 in copies:  # prp-spo1, prp-eqp1, prp-eqp2
                 by_s = spo.get(p2)

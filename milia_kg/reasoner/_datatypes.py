@@ -49,9 +49,10 @@ def one_time_triples(e: Engine, asserted: list[tuple[int, int, int]]) -> list[tu
     subsumptions = {e.iri(dt): [e.iri(sup) for sup in sups] for dt, sups in DATATYPE_SUBSUMPTIONS.items()}
 
     implicit: dict[int, int] = {}  # literal -> its datatype (dt-type2)
+    kinds, terms, datatype_of = e.kinds, e.terms, e.adapter.datatype
     for _, _, o in asserted:
-        if e.kinds[o] == LITERAL and o not in implicit:
-            name = e.adapter.datatype(e.terms[o])
+        if kinds[o] == LITERAL and o not in implicit:
+            name = datatype_of(terms[o])
             if name in rl_datatypes:
                 implicit[o] = e.iri(name)
     used = set(implicit.values())
@@ -73,19 +74,23 @@ def one_time_triples(e: Engine, asserted: list[tuple[int, int, int]]) -> list[tu
             )
 
     explicit: dict[int, set[int]] = defaultdict(set)  # resources typed with a datatype
+    type_, same = v.TYPE, v.SAME
+    equalities: list[tuple[int, int]] = []  # the owl:sameAs triples, read after all typings
     for s, p, o in asserted:
-        if p == v.TYPE and o in rl_ids:
-            used.add(o)
-            if s not in implicit:
-                explicit[s].add(o)
-    for s, p, o in asserted:  # as owlrl does, including its use of the resource itself
-        if p == v.SAME:
-            if o in implicit:
-                explicit[s].add(implicit[o])
-            if o in explicit:
-                explicit[s].add(o)
-            if s in explicit:
-                explicit[o].add(s)
+        if p == type_:
+            if o in rl_ids:
+                used.add(o)
+                if s not in implicit:
+                    explicit[s].add(o)
+        elif p == same:
+            equalities.append((s, o))
+    for s, o in equalities:  # as owlrl does, including its use of the resource itself
+        if o in implicit:
+            explicit[s].add(implicit[o])
+        if o in explicit:
+            explicit[s].add(o)
+        if s in explicit:
+            explicit[o].add(s)
 
     out += [(dt, v.TYPE, v.DATATYPE) for dt in sorted(rl_ids)]  # dt-type1
     out += [(dt, v.TYPE, v.DATATYPE) for dts in explicit.values() for dt in dts]

@@ -268,8 +268,8 @@ class Engine:
         # apply_characteristics from the start: its typing, when popped, need not replay them (a replay
         # takes every triple as a base one: cubic for a transitive chain closed before the typing popped)
         v = self.v
-        metas = (v.SYMMETRIC, v.TRANSITIVE, v.FUNCTIONAL, v.INVERSE_FUNCTIONAL)
-        self.characterised.update((s, o) for s, p, o in asserted if p == v.TYPE and o in metas)
+        type_, metas = v.TYPE, (v.SYMMETRIC, v.TRANSITIVE, v.FUNCTIONAL, v.INVERSE_FUNCTIONAL)
+        self.characterised.update((s, o) for s, p, o in asserted if p == type_ and o in metas)
         for s, _ in self.characterised:
             self.watch(s)
         # only the asserted triples that a rule can start from are popped: each handler that makes a property
@@ -277,9 +277,9 @@ class Engine:
         # in the store, which holds every asserted one, and each handler of a class axiom (a subclass, an
         # intersection, a restriction ...) joins it with all the class's members, so popping the others would
         # only repeat those joins; a typing with a meta class (owl:Class ...) is itself the axiom
-        type_, handlers, watched, meta_classes = v.TYPE, self.pred_handlers, self.watched, self.class_handlers
+        starts, meta_classes = {*self.pred_handlers, *self.watched}, self.class_handlers
         self.agenda.extend(t for t in reversed(asserted)
-                           if t[1] in handlers or t[1] in watched or (t[1] == type_ and t[2] in meta_classes))
+                           if (p := t[1]) in starts or (p == type_ and t[2] in meta_classes))
         asserted.clear()
         self.run_agenda()
         self.errors.extend(_checks.inconsistencies(self))
@@ -348,7 +348,8 @@ class Engine:
                 add(x, type_, klass)
         for members in self.int_lists.get(c, ()):  # cls-int2
             for m in members:
-                add(x, type_, m)
+                if m not in types:  # (a snapshot: a typing made since is dropped by add)
+                    add(x, type_, m)
         for klass in self.uni_by_member.get(c, ()):  # cls-uni
             add(x, type_, klass)
         for r in tuple(pos[v.SVF].get(c, ())):  # cls-svf1, x as the filler's member
@@ -387,54 +388,54 @@ class Engine:
 
         A derived triple already in the store is skipped before the call to :attr:`add` (most are:
         a subject's domain typing is re-derived from each of its triples)."""
-        plan = self.watched[p] or self._plan(p)
+        domains, ranges, copies, inverses, characteristics, chains, some, value, every = (
+            self.watched[p] or self._plan(p))  # unpacked at once: nine attribute reads cost more
         add, type_ = self.add, self.v.TYPE
         types = self.spo[type_]
-        if plan.domains:  # prp-dom
+        if domains:  # prp-dom
             known = types.get(s, _EMPTY)
-            for c in plan.domains:
+            for c in domains:
                 if c not in known:
                     add(s, type_, c)
-        if plan.ranges:  # prp-rng
+        if ranges:  # prp-rng
             known = types.get(o, _EMPTY)
-            for c in plan.ranges:
+            for c in ranges:
                 if c not in known:
                     add(o, type_, c)
-        if plan.copies or plan.inverses:
+        if copies or inverses:
             # a copy of a triple that transitivity made is itself a path of base triples of the copy's property
             # (the copies of that path's links): marked so, a transitive inverse (has part of part of) is
             # closed right-linearly too (see _transitive), not joined on both sides for every copy
-            made = self._made_by_trp if self.trp_extended and (s, p, o) in self.trp_extended else add
+            # (only a transitive property's triples are marked, and a plan is rebuilt when p becomes transitive)
+            made = (self._made_by_trp if characteristics and self.trp_extended and (s, p, o) in self.trp_extended
+                    else add)
             spo = self.spo
-            for p2 in plan.copies:  # prp-spo1, prp-eqp1, prp-eqp2
+            for p2 in copies:  # prp-spo1, prp-eqp1, prp-eqp2
                 by_s = spo.get(p2)
                 if by_s is None or o not in by_s.get(s, _EMPTY):
                     made(s, p2, o)
-            for p2 in plan.inverses:  # prp-inv1, prp-inv2
+            for p2 in inverses:  # prp-inv1, prp-inv2
                 by_s = spo.get(p2)
                 if by_s is None or s not in by_s.get(o, _EMPTY):
                     made(o, p2, s)
-        if plan.characteristics:
-            self.apply_characteristics(s, p, o, plan.characteristics)
-        if plan.chains:
+        if characteristics:
+            self.apply_characteristics(s, p, o, characteristics)
+        if chains:
             made_by_chain = (s, p, o) in self.chain_made
             if made_by_chain:
                 self.chain_made.discard((s, p, o))
-            for target, chain, index in plan.chains:  # prp-spo2
+            for target, chain, index in chains:  # prp-spo2
                 if not (made_by_chain and index == 0 and self._right_linear(chain)):
                     self.extend_chain(target, chain, index, s, o)
-        some = plan.some
         if some:  # cls-svf1/2
             for y in tuple(types.get(o, _EMPTY)):
                 for r in tuple(some.get(y, _EMPTY)):
                     add(s, type_, r)
             for r in tuple(some.get(self.v.THING, _EMPTY)):
                 add(s, type_, r)
-        value = plan.value
         if value:  # cls-hv2
             for r in tuple(value.get(o, _EMPTY)):
                 add(s, type_, r)
-        every = plan.every
         if every:  # cls-avf
             for r in tuple(types.get(s, _EMPTY)):
                 for y in tuple(every.get(r, _EMPTY)):

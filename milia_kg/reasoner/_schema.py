@@ -77,7 +77,8 @@ def _subclass(e: Engine, c1: int, c2: int) -> None:
         base.setdefault(c1, set()).add(c2)
     if c1 != c2:
         types = e.spo[v.TYPE]
-        for x in _members(e, c1):  # cax-sco
+        # cax-sco; not copied: the additions go to c2's members, never to c1's (c1 != c2)
+        for x in e.subjects(v.TYPE, c1):
             if c2 not in types[x]:  # a triple known is skipped before the call (most are)
                 add(x, v.TYPE, c2)
         above = sco_up[c1]
@@ -93,9 +94,12 @@ def _subclass(e: Engine, c1: int, c2: int) -> None:
         for c0 in tuple(sco_down.get(c1, _NONE)):  # scm-sco, new triple second
             if c0 != c1 and c0 != c2 and c0 not in below and add(c0, v.SCO, c2):
                 extended.add((c0, c2))
-    if c1 in sco_up.get(c2, _NONE):  # scm-eqc2, both premise positions
-        add(c1, v.EQC, c2)
-        add(c2, v.EQC, c1)
+    if c1 in sco_up.get(c2, _NONE):  # scm-eqc2, both premise positions (known ones skipped before the call)
+        eqc = e.spo[v.EQC]
+        if c2 not in eqc.get(c1, _NONE):
+            add(c1, v.EQC, c2)
+        if c1 not in eqc.get(c2, _NONE):
+            add(c2, v.EQC, c1)
     # scm-svf1 / scm-avf1 with this triple as the filler subsumption y1 <= y2
     for filler in (v.SVF, v.AVF):
         by_filler, onp = e.pos[filler], e.spo[v.ONP]
@@ -112,21 +116,26 @@ def _equivalent_class(e: Engine, c1: int, c2: int) -> None:
     v, add = e.v, e.add
     if c1 == c2:
         return
+    types = e.spo[v.TYPE]  # a typing known is skipped before the call (most are: _on_type made it)
     for x in _members(e, c1):  # cax-eqc1
-        add(x, v.TYPE, c2)
+        if c2 not in types[x]:
+            add(x, v.TYPE, c2)
     for x in _members(e, c2):  # cax-eqc2
-        add(x, v.TYPE, c1)
+        if c1 not in types[x]:
+            add(x, v.TYPE, c1)
     add(c1, v.SCO, c2)  # scm-eqc1
     add(c2, v.SCO, c1)
 
 
 def _copy_extension(e: Engine, source: int, target: int, swap: bool) -> None:
-    add = e.add
-    for s, objects in list(e.spo.get(source, {}).items()):
+    add, spo = e.add, e.spo
+    for s, objects in list(spo.get(source, {}).items()):
         for o in tuple(objects):
+            by_s = spo.get(target)  # a copy known is skipped before the call (an inverse's copy back)
             if swap:
-                add(o, target, s)
-            else:
+                if by_s is None or s not in by_s.get(o, _NONE):
+                    add(o, target, s)
+            elif by_s is None or o not in by_s.get(s, _NONE):
                 add(s, target, o)
 
 

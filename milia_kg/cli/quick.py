@@ -26,6 +26,7 @@ from milia_kg.cli.boundary import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     OWN_EXIT_CODES,
+    collecting_less,
     echo,
     error_line,
     flush_stdout,
@@ -203,7 +204,8 @@ def _build(plan: Plan) -> None:
     from milia_kg.reasoner import DEFAULT_REASONER
     from milia_kg.release.build import build
 
-    summary = build(Path(plan.argument), reasoner=plan.reasoner or DEFAULT_REASONER, reuse=not plan.fresh)
+    with collecting_less():
+        summary = build(Path(plan.argument), reasoner=plan.reasoner or DEFAULT_REASONER, reuse=not plan.fresh)
     echo(summary.text())
 
 

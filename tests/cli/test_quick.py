@@ -4,6 +4,7 @@ exit code."""
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import re
@@ -184,7 +185,7 @@ def test_build_on_the_quick_path_answers_as_click_does(outcome: str, tmp_path: P
 
     def stand_in(folder: Path, reasoner: str, *, ontology_dir: Path | None = None, data_dir: Path | None = None,
                  reuse: bool = True) -> build_module.BuildSummary:
-        calls.append((folder, reasoner, ontology_dir, data_dir, reuse))
+        calls.append((folder, reasoner, ontology_dir, data_dir, reuse, gc.get_threshold()))
         if outcome == "invalid":
             raise ValidationError(report)
         return build_module.BuildSummary(folder, 3, 2, {"mkg:Condition": 1}, ValidationReport(rules_run=("a", "b")),
@@ -196,6 +197,7 @@ def test_build_on_the_quick_path_answers_as_click_does(outcome: str, tmp_path: P
     else:
         monkeypatch.setattr(build_module, "build", stand_in)
     args = ["build", "--out", str(out), "--fresh", "--reasoner", "owlrl"]
+    before = gc.get_threshold()
     assert quick.plan(args) is not None
     via_click = _outcome(commands.main.main, args, capsys)
     assert _outcome(main, args, capsys) == via_click
@@ -208,4 +210,6 @@ def test_build_on_the_quick_path_answers_as_click_does(outcome: str, tmp_path: P
                            "(notes.txt); choose an empty or new folder\n"),
     }
     assert via_click == expected[outcome]
-    assert calls == ([] if outcome == "foreign" else [(out, "owlrl", None, None, False)] * 2)
+    # both paths build with fewer collections (issue 22), and give the caller its own settings back
+    assert calls == ([] if outcome == "foreign" else [(out, "owlrl", None, None, False, (100_000, 50, 100))] * 2)
+    assert gc.get_threshold() == before

@@ -24,7 +24,7 @@ from milia_kg import __version__, vocab
 from milia_kg.base import atomic, forked, resources
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.reasoner import DEFAULT_REASONER
-from milia_kg.release import kept_release, obo_products, owl_product, pipeline, semsql_product, serialize
+from milia_kg.release import kept_release, pipeline, serialize
 from milia_kg.release.folders import Sources
 from milia_kg.release.validate import ValidationReport, short
 
@@ -286,6 +286,9 @@ def _write(
 ) -> list[str]:
     """Write every artifact but :data:`CHILD_PRODUCTS` into ``tmp``; return the relative names of all
     the release's files (those included: the VoID description lists them)."""
+    # imported here, after the fork: the validation child never needs them (fastobo, sqlite3)
+    from milia_kg.release import obo_products, owl_product, semsql_product
+
     prefixes = release.prefixes
     owl_prefixes = {**prefixes, "oboInOwl": vocab.OBOINOWL}  # the OBO vocabulary of milia-kg.owl
     asserted_triples, inferred_triples, reasoned_triples = release.asserted, release.inferred, release.reasoned

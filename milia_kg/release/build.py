@@ -238,27 +238,30 @@ CHILD_PRODUCTS = ("context.jsonld", "milia-kg.jsonld")
 
 @dataclass(frozen=True)
 class _Release:
-    """What every product is written from: the prefixes and the canonically labelled, sorted triples
-    (one blank-node labelling, computed once before the work is split between two processes)."""
+    """What every product is written from: the prefixes, the canonically labelled, sorted triples and
+    the reasoned ones as a graph, computed once before the work is split between two processes (one
+    blank-node labelling; the reasoned graph serves the Turtle and N-Triples here, the JSON-LD there)."""
 
     prefixes: dict[str, str]
     asserted: list[tuple]
     inferred: list[tuple]
     reasoned: list[tuple]
+    reasoned_graph: Graph
 
 
 def _release(asserted: Graph, inferred: Graph) -> _Release:
     asserted_triples, inferred_triples = serialize.canonical_split(asserted, inferred)
     # one set, as in an rdflib graph: each product lists a triple once
     reasoned_triples = serialize.sort_triples(set(asserted_triples).union(inferred_triples))
-    return _Release(prefix_map(asserted), asserted_triples, inferred_triples, reasoned_triples)
+    prefixes = prefix_map(asserted)
+    return _Release(prefixes, asserted_triples, inferred_triples, reasoned_triples,
+                    serialize.sorted_graph(reasoned_triples, prefixes))
 
 
 def _write_jsonld(tmp: Path, release: _Release) -> list[str]:
     """Write :data:`CHILD_PRODUCTS` (the reasoned triples as JSON-LD, and its context)."""
-    g_reasoned = serialize.sorted_graph(release.reasoned, release.prefixes)
     context = dict(release.prefixes)
-    serialize.write_jsonld(g_reasoned, context, tmp / "milia-kg.jsonld")
+    serialize.write_jsonld(release.reasoned_graph, context, tmp / "milia-kg.jsonld")
     (tmp / "context.jsonld").write_text(
         json.dumps({"@context": context}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
@@ -295,9 +298,8 @@ def _write(
 
     serialize.write_turtle(serialize.sorted_graph(asserted_triples, prefixes), tmp / "milia-kg-asserted.ttl")
     serialize.write_turtle(serialize.sorted_graph(inferred_triples, prefixes), tmp / "milia-kg-inferred.ttl")
-    g_reasoned = serialize.sorted_graph(reasoned_triples, prefixes)
-    serialize.write_turtle(g_reasoned, tmp / "milia-kg-reasoned.ttl")
-    serialize.write_ntriples(g_reasoned, tmp / "milia-kg.nt")
+    serialize.write_turtle(release.reasoned_graph, tmp / "milia-kg-reasoned.ttl")
+    serialize.write_ntriples(release.reasoned_graph, tmp / "milia-kg.nt")
     owl_triples = owl_product.owl_triples(asserted_triples, curie_map)
     serialize.write_rdfxml(owl_triples, owl_prefixes, tmp / "milia-kg.owl", owl_product.TYPED_NODES)
     obo_products.write_products(owl_triples, tmp, curie_map)

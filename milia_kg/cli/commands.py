@@ -46,6 +46,7 @@ from milia_kg.cli.boundary import (
     EXIT_OK,
     OWN_EXIT_CODES,
     PROG,
+    collecting_less,
     error_line,
     flush_stdout,
     read_text,
@@ -171,7 +172,8 @@ def build(out: Path, fresh: bool, reasoner: str, ontology_dir: Path | None, data
     """Reason, validate and write the release artifacts to --out."""
     from milia_kg.release.build import build as run_build
 
-    summary = run_build(out, reasoner=reasoner, ontology_dir=ontology_dir, data_dir=data_dir, reuse=not fresh)
+    with collecting_less():
+        summary = run_build(out, reasoner=reasoner, ontology_dir=ontology_dir, data_dir=data_dir, reuse=not fresh)
     click.echo(summary.text())
 
 

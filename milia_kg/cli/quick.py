@@ -1,10 +1,11 @@
-"""The two commands most often run cold, read without click (issue 22: importing click and defining
-every command was about 15 ms of a 90 ms cold ``milia-kg query``).
+"""The commands people wait on, read without click (issue 22: importing click and defining every
+command was about 15 ms of a 90 ms cold ``milia-kg query``, and about 30 ms of ``build``).
 
 :func:`plan` reads only argument lists that it reads exactly as click would: ``query NAME`` with
-``-p/--param KEY=VALUE``, ``-f/--format FORMAT`` and ``--wide``, and ``classify FILE`` with
-``--format FORMAT``, each option written apart from its value.  Anything else (help, ``--version``,
-another option, ``--format=json`` or ``-fjson``, a format or parameter that click refuses) gives
+``-p/--param KEY=VALUE``, ``-f/--format FORMAT`` and ``--wide``, ``classify FILE`` with
+``--format FORMAT``, and ``build --out DIR`` with ``--fresh`` and ``--reasoner NAME``, each option
+written apart from its value.  Anything else (help, ``--version``, another option, ``--format=json``
+or ``-fjson``, a format, parameter, reasoner or ``--out`` that click refuses or checks) gives
 ``None``, and click runs the command with its own usage messages.  :func:`run` then does what the
 click command does with those options and the other options' defaults, and ends as the click
 commands' boundary does: the same answer, the same one error line, the same exit code.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import codecs
 import errno
 import os
+import stat
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,13 +26,14 @@ from milia_kg.cli.boundary import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     OWN_EXIT_CODES,
+    collecting_less,
     echo,
     error_line,
     flush_stdout,
     read_text,
     stdout_failed,
 )
-from milia_kg.errors import MiliaKGError, OutputError
+from milia_kg.errors import MiliaKGError, OutputError, ValidationError
 
 __all__ = ["CLASSIFY_FORMATS", "CLASSIFY_TIMEOUT", "QUERY_MAX_ROWS", "QUERY_TIMEOUT", "Plan", "plan", "read_params",
            "run"]
@@ -46,18 +49,22 @@ CLASSIFY_FORMATS = ("json", "text", "cards")
 _OPTIONS = {
     "query": {"-p": "param", "--param": "param", "-f": "format", "--format": "format", "--wide": "wide"},
     "classify": {"--format": "format"},
+    "build": {"--out": "out", "--fresh": "fresh", "--reasoner": "reasoner"},
 }
 
 
 @dataclass(frozen=True)
 class Plan:
-    """A command read without click: its name, its one argument and the options given."""
+    """A command read without click: its name, its one argument (``build``: the ``--out`` folder) and
+    the options given."""
 
     command: str
     argument: str
     fmt: str
     params: dict[str, str] = field(default_factory=dict)
     wide: bool = False
+    fresh: bool = False
+    reasoner: str | None = None
 
 
 def read_params(pairs: Sequence[str]) -> tuple[dict[str, str], str | None]:
@@ -94,6 +101,8 @@ def plan(argv: Sequence[str]) -> Plan | None:
     if not (_utf8(sys.stdout) and _utf8(sys.stderr)):
         return None  # click writes UTF-8 to a stream of another encoding
     command, rest, options = argv[0], argv[1:], _OPTIONS[argv[0]]
+    if command == "build":
+        return _plan_build(rest)
     positional: list[str] = []
     pairs: list[str] = []
     fmt: str | None = None
@@ -122,6 +131,38 @@ def plan(argv: Sequence[str]) -> Plan | None:
     if len(positional) != 1 or problem is not None:
         return None
     return Plan(command, positional[0], fmt or ("table" if command == "query" else "json"), params, wide)
+
+
+def _plan_build(rest: Sequence[str]) -> Plan | None:
+    """``build --out DIR [--fresh] [--reasoner NAME]``, each option once, no argument, a known reasoner
+    and an ``--out`` that click's ``Path(file_okay=False)`` passes as given (missing, or a readable
+    folder); else ``None``."""
+    from milia_kg.reasoner import REASONERS
+
+    given: dict[str, str] = {}
+    i = 0
+    while i < len(rest):
+        kind = _OPTIONS["build"].get(rest[i])
+        if kind is None or kind in given:
+            return None
+        if kind == "fresh":
+            given[kind], i = "", i + 1
+            continue
+        if i + 1 == len(rest) or rest[i + 1].startswith("-"):
+            return None
+        given[kind], i = rest[i + 1], i + 2
+    out, reasoner = given.get("out"), given.get("reasoner")
+    if not out or not _new_or_readable_folder(out) or (reasoner is not None and reasoner not in REASONERS):
+        return None
+    return Plan("build", out, "text", fresh="fresh" in given, reasoner=reasoner)
+
+
+def _new_or_readable_folder(path: str) -> bool:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return True  # click takes a path that does not exist as it is
+    return stat.S_ISDIR(found.st_mode) and os.access(path, os.R_OK)
 
 
 def _utf8(stream: object) -> bool:
@@ -156,6 +197,21 @@ def _classify(plan: Plan) -> None:
     echo(show(api.classify(render.parse_profile(text), DEFAULT_REASONER, deadline)))
 
 
+def _build(plan: Plan) -> None:
+    """``milia-kg build --out DIR`` from the packaged sources, as the click command with these options."""
+    from pathlib import Path
+
+    from milia_kg.reasoner import DEFAULT_REASONER
+    from milia_kg.release.build import build
+
+    with collecting_less():
+        summary = build(Path(plan.argument), reasoner=plan.reasoner or DEFAULT_REASONER, reuse=not plan.fresh)
+    echo(summary.text())
+
+
+_COMMANDS = {"query": _query, "classify": _classify, "build": _build}
+
+
 def run(plan: Plan) -> NoReturn:
     """Run ``plan`` and exit as the click commands' boundary does (0, 1 or 2 with one error line, 130
     when interrupted; a broken pipe exits 1 without a message, as click's own ``main`` does)."""
@@ -163,7 +219,7 @@ def run(plan: Plan) -> NoReturn:
         if sys.stdout is None:  # started with file descriptor 1 closed
             raise OutputError("standard output is closed: the answer cannot be written")
         try:
-            (_query if plan.command == "query" else _classify)(plan)
+            _COMMANDS[plan.command](plan)
         except (EOFError, KeyboardInterrupt):
             echo("", err=True)  # click closes the terminal's ^C echo with a blank line
             echo(error_line("interrupted"), err=True)
@@ -180,6 +236,8 @@ def run(plan: Plan) -> NoReturn:
         status = next((code for kind, code in OWN_EXIT_CODES if isinstance(error, kind)), None)
         if status is None:
             raise
+        if isinstance(error, ValidationError) and error.report is not None:  # build: the report first
+            echo(error.report.text(), err=True)
         echo(error_line(str(error) or type(error).__name__), err=True)
         sys.exit(status)
     sys.exit(EXIT_OK)

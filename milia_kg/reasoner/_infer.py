@@ -283,9 +283,20 @@ def reason(asserted: rdflib.Graph, reasoner: Reasoner = DEFAULT_REASONER) -> Rea
     :raises ParameterError: for an unknown reasoner name.
     """
     edges = restriction_edges(asserted)
-    base = asserted + edges if len(edges) else asserted
-    inferred = infer(base, reasoner)
+    closure = _union(asserted, edges)  # the one copy: reasoned over, then completed in place
+    inferred = infer(closure, reasoner)
+    closure.addN((s, p, o, closure) for s, p, o in inferred)
     inferred += edges
-    closure = base + inferred
     check_consistent(closure)
     return Reasoned(inferred, closure)
+
+
+def _union(first: rdflib.Graph, second: rdflib.Graph) -> rdflib.Graph:
+    """A new graph of both graphs' triples and prefixes, as ``first + second`` makes it, but with one bulk
+    insert (``Graph.__add__`` adds triple by triple; reason() used to copy the graph twice, issue 22)."""
+    union = rdflib.Graph()
+    for prefix, namespace in set(list(first.namespaces()) + list(second.namespaces())):
+        union.bind(prefix, namespace)
+    for graph in (first, second):
+        union.addN((s, p, o, union) for s, p, o in graph.triples((None, None, None)))
+    return union

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import rdflib
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
@@ -23,9 +24,12 @@ from milia_kg import __version__, vocab
 from milia_kg.base import atomic, forked, resources
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.reasoner import DEFAULT_REASONER
-from milia_kg.release import kept_release, obo_products, owl_product, pipeline, semsql_product, serialize
+from milia_kg.release import kept_release, pipeline, serialize
 from milia_kg.release.folders import Sources
 from milia_kg.release.validate import ValidationReport, short
+
+if TYPE_CHECKING:
+    from milia_kg.formats.sssom import MappingSet
 
 __all__ = ["ARTIFACTS", "MEDIA_TYPES", "RELEASE_MARKER", "BuildSummary", "build", "entities_by_type", "prefix_map"]
 
@@ -227,33 +231,78 @@ def _void(asserted: Graph, inferred: Graph, reasoned: list[tuple], files: list[s
     return void
 
 
+#: The products written beside validation, in the forked child (:func:`_check_and_write`), once the
+#: rules pass: the two cores then finish together (issue 22; the rest is :func:`_write`).
+CHILD_PRODUCTS = ("context.jsonld", "milia-kg.jsonld")
+
+
+@dataclass(frozen=True)
+class _Release:
+    """What every product is written from: the prefixes, the canonically labelled, sorted triples and
+    the reasoned ones as a graph, computed once before the work is split between two processes (one
+    blank-node labelling; the reasoned graph serves the Turtle and N-Triples here, the JSON-LD there)."""
+
+    prefixes: dict[str, str]
+    asserted: list[tuple]
+    inferred: list[tuple]
+    reasoned: list[tuple]
+    reasoned_graph: Graph
+
+
+def _release(asserted: Graph, inferred: Graph) -> _Release:
+    asserted_triples, inferred_triples = serialize.canonical_split(asserted, inferred)
+    # one set, as in an rdflib graph: each product lists a triple once
+    reasoned_triples = serialize.sort_triples(set(asserted_triples).union(inferred_triples))
+    prefixes = prefix_map(asserted)
+    return _Release(prefixes, asserted_triples, inferred_triples, reasoned_triples,
+                    serialize.sorted_graph(reasoned_triples, prefixes))
+
+
+def _write_jsonld(tmp: Path, release: _Release) -> list[str]:
+    """Write :data:`CHILD_PRODUCTS` (the reasoned triples as JSON-LD, and its context)."""
+    context = dict(release.prefixes)
+    serialize.write_jsonld(release.reasoned_graph, context, tmp / "milia-kg.jsonld")
+    (tmp / "context.jsonld").write_text(
+        json.dumps({"@context": context}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    return sorted(CHILD_PRODUCTS)
+
+
+def _check_and_write(
+    tmp: Path, release: _Release, asserted: Graph, inferred: Graph, sources: Sources, mapping_set: MappingSet | None
+) -> ValidationReport:
+    """Run every validation rule; only if they pass, write :data:`CHILD_PRODUCTS` into ``tmp`` (a failed
+    build discards ``tmp`` anyway). ``build`` runs this in a forked child while it writes the rest."""
+    report = pipeline.validation_report(asserted, inferred, sources, mapping_set)
+    if report.conforms:
+        _write_jsonld(tmp, release)
+    return report
+
+
 def _write(
     tmp: Path,
+    release: _Release,
     asserted: Graph,
     inferred: Graph,
     sources: Sources,
     curie_map: Mapping[str, str],
 ) -> list[str]:
-    """Write every artifact into ``tmp``; return the relative names of the files written."""
-    prefixes = prefix_map(asserted)
+    """Write every artifact but :data:`CHILD_PRODUCTS` into ``tmp``; return the relative names of all
+    the release's files (those included: the VoID description lists them)."""
+    # imported here, after the fork: the validation child never needs them (fastobo, sqlite3)
+    from milia_kg.release import obo_products, owl_product, semsql_product
+
+    prefixes = release.prefixes
     owl_prefixes = {**prefixes, "oboInOwl": vocab.OBOINOWL}  # the OBO vocabulary of milia-kg.owl
-    asserted_triples, inferred_triples = serialize.canonical_split(asserted, inferred)
-    # one set, as in an rdflib graph: each product lists a triple once
-    reasoned_triples = serialize.sort_triples(set(asserted_triples).union(inferred_triples))
-    g_reasoned = serialize.sorted_graph(reasoned_triples, prefixes)
+    asserted_triples, inferred_triples, reasoned_triples = release.asserted, release.inferred, release.reasoned
 
     serialize.write_turtle(serialize.sorted_graph(asserted_triples, prefixes), tmp / "milia-kg-asserted.ttl")
     serialize.write_turtle(serialize.sorted_graph(inferred_triples, prefixes), tmp / "milia-kg-inferred.ttl")
-    serialize.write_turtle(g_reasoned, tmp / "milia-kg-reasoned.ttl")
+    serialize.write_turtle(release.reasoned_graph, tmp / "milia-kg-reasoned.ttl")
+    serialize.write_ntriples(release.reasoned_graph, tmp / "milia-kg.nt")
     owl_triples = owl_product.owl_triples(asserted_triples, curie_map)
     serialize.write_rdfxml(owl_triples, owl_prefixes, tmp / "milia-kg.owl", owl_product.TYPED_NODES)
     obo_products.write_products(owl_triples, tmp, curie_map)
-    serialize.write_ntriples(g_reasoned, tmp / "milia-kg.nt")
-    context = dict(prefixes)
-    serialize.write_jsonld(g_reasoned, context, tmp / "milia-kg.jsonld")
-    (tmp / "context.jsonld").write_text(
-        json.dumps({"@context": context}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
     bioregistry = _bioregistry_prefixes(reasoned_triples, owl_prefixes, curie_map)
     (tmp / "prefixes.json").write_text(json.dumps(bioregistry, indent=2) + "\n", encoding="utf-8")
 
@@ -351,23 +400,26 @@ def build(
         )
     result = pipeline.run(sources, reasoner=reasoner, validate_later=True)
     asserted, inferred, reasoned = result.asserted, result.inferred, result.closure
-    # Validation (pyshacl, the QC checks) runs in a forked child while the products are written; a
-    # failed validation discards them (the temporary folder), so nothing is written then either.
-    with forked.start(pipeline.validation_report, asserted, inferred, sources, result.mapping_set) as checking:
+    release = _release(asserted, inferred)
+    # Validation (pyshacl, the QC checks) runs in a forked child, which then writes CHILD_PRODUCTS, while
+    # this process writes the others; a failed validation discards them all (the temporary folder).
+    with (
+        atomic.folder_beside(out) as tmp,
+        forked.start(_check_and_write, tmp, release, asserted, inferred, sources, result.mapping_set) as checking,
+    ):
         entities = entities_by_type(asserted, reasoned)
-        with atomic.folder_beside(out) as tmp:
-            curie_map = {} if result.mapping_set is None else dict(result.mapping_set.converter.prefix_map)
-            try:
-                files = _write(tmp, asserted, inferred, sources, curie_map)
-            except Exception:
-                _raise_if_invalid(checking.result())  # a validation failure explains more than a writer's error
-                raise
-            report = checking.result()
-            _raise_if_invalid(report)
-            kept_release.keep(tmp, kept_release.KeptRelease(len(asserted), len(inferred), entities,
-                                                            tuple(report.rules_run), tuple(files)), reasoner, key)
-            (tmp / RELEASE_MARKER).write_text(f"milia-kg {__version__}\n", encoding="utf-8")
-            _check_replaceable(out)  # again: the folder may have been filled while we reasoned
+        curie_map = {} if result.mapping_set is None else dict(result.mapping_set.converter.prefix_map)
+        try:
+            files = _write(tmp, release, asserted, inferred, sources, curie_map)
+        except Exception:
+            _raise_if_invalid(checking.result())  # a validation failure explains more than a writer's error
+            raise
+        report = checking.result()
+        _raise_if_invalid(report)
+        kept_release.keep(tmp, kept_release.KeptRelease(len(asserted), len(inferred), entities,
+                                                        tuple(report.rules_run), tuple(files)), reasoner, key)
+        (tmp / RELEASE_MARKER).write_text(f"milia-kg {__version__}\n", encoding="utf-8")
+        _check_replaceable(out)  # again: the folder may have been filled while we reasoned
     return BuildSummary(
         out_dir=out,
         triples_asserted=len(asserted),

@@ -1,8 +1,10 @@
-"""The quick path (issue 22): a plain ``query NAME`` or ``classify FILE`` runs without click, and gives
-what the click command gives for the same arguments: the same output, error line and exit code."""
+"""The quick path (issue 22): a plain ``query NAME``, ``classify FILE`` or ``build --out DIR`` runs without
+click, and gives what the click command gives for the same arguments: the same output, error line and
+exit code."""
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import re
@@ -30,7 +32,11 @@ EN_PLAQUE = {"age_years": 52, "sex": "female", "sites": ["behind the ear"], "arr
     (["query", "-"], Plan("query", "-", "table")),
     (["classify", "case.json"], Plan("classify", "case.json", "json")),
     (["classify", "--format", "cards", "-"], Plan("classify", "-", "cards")),
-], ids=["default-format", "json", "options-anywhere", "param-key-stripped", "dash-name", "classify", "classify-cards"])
+    (["build", "--out", "rel"], Plan("build", "rel", "text")),
+    (["build", "--fresh", "--out", "new/rel", "--reasoner", "owlrl"],
+     Plan("build", "new/rel", "text", fresh=True, reasoner="owlrl")),
+], ids=["default-format", "json", "options-anywhere", "param-key-stripped", "dash-name", "classify", "classify-cards",
+        "build", "build-fresh-owlrl"])
 def test_plain_commands_are_read_without_click(argv: list[str], expected: Plan) -> None:
     assert quick.plan(argv) == expected
 
@@ -44,6 +50,11 @@ def test_plain_commands_are_read_without_click(argv: list[str], expected: Plan) 
     ["query", "body_sites", "-p", "=x"], ["query", "body_sites", "-p", "site=\udcff"],
     ["classify", "case.json", "--jsonl"], ["classify", "case.json", "-f", "json"], ["classify", "case.json", "--format", "csv"],
     ["classify", "case.json", "--timeout", "5"],
+    ["build"], ["build", "--fresh"], ["build", "--out"], ["build", "--out", ""], ["build", "--out=rel"],
+    ["build", "--out", "--fresh"], ["build", "--out", "a", "--out", "b"], ["build", "--out", "rel", "extra"],
+    ["build", "--out", "rel", "--reasoner", "hermit"], ["build", "--out", "rel", "--data-dir", "data"],
+    ["build", "--out", "rel", "--ontology-dir", "ontology"], ["build", "--out", "rel", "--help"],
+    ["build", "--out", __file__],
 ], ids=lambda argv: " ".join(argv).encode("ascii", "backslashreplace").decode() or "empty")
 def test_anything_else_goes_to_click(argv: list[str]) -> None:
     assert quick.plan(argv) is None
@@ -71,6 +82,9 @@ def test_the_defaults_it_assumes_are_the_click_commands() -> None:
                      "max_rows": 100_000, "allow_service": ()}
     assert classify == {"source": "case.json", "fmt": "json", "jsonl": False, "timeout": 300.0,
                         "reasoner": DEFAULT_REASONER}
+    build = commands.main.commands["build"].make_context("build", ["--out", "rel"]).params
+    assert build == {"out": Path("rel"), "fresh": False, "reasoner": DEFAULT_REASONER, "ontology_dir": None,
+                     "data_dir": None}
     assert (quick.QUERY_TIMEOUT, quick.QUERY_MAX_ROWS, quick.CLASSIFY_TIMEOUT) == (30.0, 100_000, 300.0)
 
 
@@ -153,3 +167,49 @@ def _close_stdout() -> None:
     import os
 
     os.close(1)
+
+
+@pytest.mark.parametrize("outcome", ["built", "invalid", "foreign"])
+def test_build_on_the_quick_path_answers_as_click_does(outcome: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """The same call of :func:`milia_kg.release.build.build` (a stand-in here: building is tested in
+    tests/release), the same summary, the same report and error line for a failed validation (exit 1),
+    the same refusal of a folder that is not a release (exit 2, before any work)."""
+    from milia_kg.errors import ValidationError
+    from milia_kg.release import build as build_module
+    from milia_kg.release.validate import ValidationReport, ValidationResult
+
+    out = tmp_path / "rel"
+    calls = []
+    report = ValidationReport([ValidationResult("missing-label", "mkg:Nose", "no rdfs:label")], ("missing-label",))
+
+    def stand_in(folder: Path, reasoner: str, *, ontology_dir: Path | None = None, data_dir: Path | None = None,
+                 reuse: bool = True) -> build_module.BuildSummary:
+        calls.append((folder, reasoner, ontology_dir, data_dir, reuse, gc.get_threshold()))
+        if outcome == "invalid":
+            raise ValidationError(report)
+        return build_module.BuildSummary(folder, 3, 2, {"mkg:Condition": 1}, ValidationReport(rules_run=("a", "b")),
+                                         0.25, ("milia-kg.owl",))
+
+    if outcome == "foreign":
+        out.mkdir()
+        (out / "notes.txt").write_text("mine", encoding="utf-8")
+    else:
+        monkeypatch.setattr(build_module, "build", stand_in)
+    args = ["build", "--out", str(out), "--fresh", "--reasoner", "owlrl"]
+    before = gc.get_threshold()
+    assert quick.plan(args) is not None
+    via_click = _outcome(commands.main.main, args, capsys)
+    assert _outcome(main, args, capsys) == via_click
+    expected = {
+        "built": (0, f"milia-kg build: wrote 1 files to {out}\n  triples: 3 asserted, 2 inferred, 5 total\n"
+                     "  entities by type: mkg:Condition 1\n  validation: passed (2 rules)\n  time: 0.2 s\n", ""),
+        "invalid": (1, "", "validation failed: 1 problem\n  mkg:Nose: no rdfs:label [rule missing-label]\n"
+                           "milia-kg: error: validation failed: 1 problem (rules: missing-label)\n"),
+        "foreign": (2, "", f"milia-kg: error: {out}: not a milia-kg release (no .milia-kg-release) and not empty "
+                           "(notes.txt); choose an empty or new folder\n"),
+    }
+    assert via_click == expected[outcome]
+    # both paths build with fewer collections (issue 22), and give the caller its own settings back
+    assert calls == ([] if outcome == "foreign" else [(out, "owlrl", None, None, False, (100_000, 50, 100))] * 2)
+    assert gc.get_threshold() == before

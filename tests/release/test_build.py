@@ -317,3 +317,27 @@ def test_validation_beside_writing_wins_over_a_writer_error(
         build(out, ontology_dir=ontology, data_dir=data, reuse=False)
     assert valid or "mkg:Nose" in caught.value.report.text()  # type: ignore[attr-defined]
     assert not out.exists() and not list(tmp_path.glob(".out.tmp-*"))
+
+
+@pytest.mark.parametrize("valid", [True, False])
+def test_products_written_beside_validation_only_after_it_passes(
+    valid: bool, tmp_path: Path, mini_sources: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The forked child writes the JSON-LD products once validation passes: its writer's error reaches the
+    caller; with a failed validation the writer is never called; either way nothing is left behind."""
+    from milia_kg.release import build as build_module
+
+    ontology, data = mini_sources
+    if not valid:
+        with (data / "facts.ttl").open("a", encoding="utf-8") as f:
+            f.write('mkg:Nose a owl:Class ; skos:definition "no label"@en .\n')
+
+    def broken_writer(*args: object) -> list[str]:
+        raise OSError("JSON-LD writer failed")
+
+    monkeypatch.setattr(build_module, "_write_jsonld", broken_writer)
+    out = tmp_path / "out"
+    with pytest.raises(OSError if valid else ValidationError) as caught:
+        build(out, ontology_dir=ontology, data_dir=data, reuse=False)
+    assert "JSON-LD writer failed" in str(caught.value) if valid else "mkg:Nose" in caught.value.report.text()  # type: ignore[attr-defined]
+    assert not out.exists() and not list(tmp_path.glob(".out.tmp-*"))

@@ -36,6 +36,7 @@ milia_kg.errors.ServiceNotAllowedError: SERVICE SILENT <http://127.0.0.1:9/sparq
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -135,11 +136,28 @@ def check_query(text: object, allow_service: Iterable[str] = ()) -> str:
     :raises ServiceNotAllowedError: for a ``SERVICE`` clause whose IRI is not allowed.
     """
     query = check_text(text)
+    if len(query) <= _MEMO_CHARS:
+        return _checked_form(query, frozenset(allow_service))
+    return _check(query, frozenset(allow_service))
+
+
+#: Texts up to this many characters have their check remembered (:func:`_checked_form`).
+_MEMO_CHARS = 16_384
+
+
+@functools.lru_cache(maxsize=128)
+def _checked_form(query: str, allowed: frozenset[str]) -> str:
+    """:func:`_check`, remembered by the text itself: a served endpoint is sent the same few texts
+    again and again (a query worker checks each ``/sparql`` request); a refusal is not kept."""
+    return _check(query, allowed)
+
+
+def _check(query: str, allowed: frozenset[str]) -> str:
+    """The checks of :func:`check_query` on a valid text; its form."""
     if len(query) > MAX_QUERY_CHARS:
         raise QueryTooComplexError(
             f"query text has {len(query)} characters; the limit is {MAX_QUERY_CHARS}"
         )
-    allowed = frozenset(allow_service)
     texts = [query] if "\\u" not in query and "\\U" not in query else [query, expand_escapes(query)]
     for candidate in texts:
         _check_tokens(candidate)

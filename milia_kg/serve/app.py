@@ -60,6 +60,7 @@ from milia_kg.serve.answers import Answer, AnswerCache, etag_of, not_modified
 from milia_kg.serve.direct import DirectRoutes
 from milia_kg.serve.headers import CorsPolicy, HeaderPolicy, allowed_methods
 from milia_kg.serve.http import HTTPError, classify_error, detached, error_body, json_response, log_line
+from milia_kg.serve.inline import QuickCalls
 from milia_kg.serve.limits import BodyGuard, QueryGate, ServeLimits
 from milia_kg.serve.protocol import (
     ASK_TYPES,
@@ -304,7 +305,9 @@ class RequestLog:
             else:
                 await self.app(scope, receive, logged_send)
         finally:  # a bug is logged as a 500, then Starlette's own handler answers
-            print(log_line(scope["method"], path, status, time.perf_counter() - start), file=sys.stderr, flush=True)
+            # one write: print() writes the line and its end apart, two system calls per request
+            sys.stderr.write(log_line(scope["method"], path, status, time.perf_counter() - start) + "\n")
+            sys.stderr.flush()
 
 
 
@@ -326,6 +329,7 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
     kg = kg.with_limits(max_memory=min(kg.limits.max_memory, bounds.slot_memory), max_bytes=bounds.max_bytes)
     gate = QueryGate(bounds.max_concurrent, bounds.max_waiting, bounds.wait)
     cache = AnswerCache() if bounds.answer_cache else None
+    quick = QuickCalls()
     pool = None
     if can_fork():  # one worker per query slot, forked now, before the server's threads start
         pool = WorkerPool(functools.partial(answer_in_worker, kg), bounds.max_concurrent,
@@ -431,8 +435,9 @@ def create_app(kg: KnowledgeGraph, reasoner: str = DEFAULT_REASONER, limits: Ser
         if cache is not None and (kept := cache.get(cache_key)) is not None:
             return _send(request, kept)
         # trusted catalogue text, deadline checked while iterating: in this process, never queued
-        # behind free SPARQL (measured faster than a query worker's round trip, docs/benchmarks.md)
-        media, body = await run_in_threadpool(_rest_body, kg, name, params, media)
+        # behind free SPARQL (measured faster than a query worker's round trip, docs/benchmarks.md);
+        # on the event loop once this very request is known to be quick (serve/inline.py)
+        media, body = await quick.run(cache_key, _rest_body, kg, name, params, media)
         return answer(request, cache_key, 200, media, body)
 
     @app.get("/health", summary="Liveness and the graph's size")

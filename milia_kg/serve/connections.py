@@ -25,7 +25,7 @@ from typing import Any
 
 from milia_kg.serve.http import error_body
 
-__all__ = ["base_protocol", "protocol", "refusal", "uvicorn_options"]
+__all__ = ["HeldHead", "base_protocol", "protocol", "refusal", "uvicorn_options"]
 
 Message = MutableMapping[str, Any]
 
@@ -43,6 +43,57 @@ def refusal(max_connections: int) -> Callable[..., Awaitable[None]]:
         await send({"type": "http.response.body", "body": body})
 
     return refuse
+
+
+class HeldHead:
+    """A connection's transport that writes a response's status line and headers together with the
+    first part of its body: one ``send`` and one wake-up of the client per answer instead of two.
+
+    uvicorn writes the head when the app starts its answer and the body when the app sends it,
+    nearly always in the same step of the event loop; each write was a ``send`` of its own, and a
+    client reading the head first woke twice (issue 22, target 1). A write that starts a response
+    head (``HTTP/1.1 NNN``, not the interim ``100 Continue``) is held until the next write, the end
+    of the answer (:meth:`flush`, from the protocol) or the connection's close; everything else
+    goes through as it comes."""
+
+    __slots__ = ("_held", "transport")
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self.transport = transport
+        self._held: bytes | None = None
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            self.transport.write(held + data)
+        elif data[:9] == b"HTTP/1.1 " and data[9:12] != b"100":
+            self._held = bytes(data)
+        else:
+            self.transport.write(data)
+
+    def writelines(self, lines: Any) -> None:
+        self.write(b"".join(lines))
+
+    def flush(self) -> None:
+        """Write a held head now."""
+        if self._held is not None:
+            held, self._held = self._held, None
+            self.transport.write(held)
+
+    def write_eof(self) -> None:
+        self.flush()
+        self.transport.write_eof()
+
+    def close(self) -> None:
+        self.flush()
+        self.transport.close()
+
+    def abort(self) -> None:
+        self._held = None
+        self.transport.abort()
+
+    def __getattr__(self, name: str) -> Any:  # everything else is the transport's own
+        return getattr(self.transport, name)
 
 
 def base_protocol(parser: str | None = None) -> type[Any]:
@@ -85,12 +136,14 @@ def protocol(header_timeout: float, max_connections: int | None = None,
                 self.transport.close()
 
         def connection_made(self, transport: asyncio.Transport) -> None:
-            super().connection_made(transport)  # counted in self.connections, the server's open ones
+            # counted in self.connections, the server's open ones; heads written with their bodies
+            super().connection_made(HeldHead(transport))
             if refuse is not None and max_connections is not None and len(self.connections) > max_connections:
                 self.app = refuse  # this connection's requests only; the request is read, then answered
             self._arm()
 
         def on_response_complete(self) -> None:
+            self.transport.flush()  # a head whose answer had no body write (HEAD, a bodiless status)
             super().on_response_complete()
             if not self.transport.is_closing():
                 self._arm()

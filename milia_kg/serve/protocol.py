@@ -21,6 +21,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from json.encoder import encode_basestring
@@ -140,8 +141,29 @@ def _accepted(header: str) -> list[tuple[float, int, str]]:
 
 def pick(accept: str | None, offered: Mapping[str, str]) -> str | None:
     """The offered media type an ``Accept`` header prefers (the first offered for none or ``*/*``),
-    or ``None`` if it accepts none of them."""
-    types = list(offered)
+    or ``None`` if it accepts none of them.
+
+    >>> pick("text/csv;q=0.5, application/sparql-results+json", SELECT_TYPES)
+    'application/sparql-results+json'
+    """
+    types = tuple(offered)
+    if accept is not None and len(accept) > _MEMO_ACCEPT:
+        return _preferred(accept, types)
+    return _remembered(accept, types)
+
+
+#: ``Accept`` headers up to this long have their choice remembered (:func:`_remembered`).
+_MEMO_ACCEPT = 512
+
+
+@functools.lru_cache(maxsize=256)
+def _remembered(accept: str | None, types: tuple[str, ...]) -> str | None:
+    """:func:`_preferred`, remembered: a client sends the same ``Accept`` header on every request."""
+    return _preferred(accept, types)
+
+
+def _preferred(accept: str | None, types: tuple[str, ...]) -> str | None:
+    """The choice of :func:`pick` among ``types``."""
     if not accept or not accept.strip():
         return types[0]
     best: tuple[float, int, int] | None = None

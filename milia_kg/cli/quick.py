@@ -17,9 +17,9 @@ import errno
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import NoReturn
 
+from milia_kg.base.records import FrozenRecord
 from milia_kg.cli.boundary import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -49,15 +49,19 @@ _OPTIONS = {
 }
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(FrozenRecord):
     """A command read without click: its name, its one argument and the options given."""
 
+    _fields = ("command", "argument", "fmt", "params", "wide")
     command: str
     argument: str
     fmt: str
-    params: dict[str, str] = field(default_factory=dict)
-    wide: bool = False
+    params: dict[str, str]
+    wide: bool
+
+    def __init__(self, command: str, argument: str, fmt: str, params: dict[str, str] | None = None,
+                 wide: bool = False) -> None:
+        self._set(command=command, argument=argument, fmt=fmt, params={} if params is None else params, wide=wide)
 
 
 def read_params(pairs: Sequence[str]) -> tuple[dict[str, str], str | None]:

@@ -87,9 +87,12 @@ def test_classify_needs_no_rdflib_nor_jsonschema(tmp_path: Path) -> None:
 def test_catalogue_query_needs_no_yaml_nor_http_client(primed_cache: Path) -> None:
     """A cold ``milia-kg query NAME`` parses no YAML once its header is cached (issue 22: PyYAML was
     a quarter of the cold command), imports no client for remote endpoints, and no click (the quick
-    path of milia_kg.cli: click and the commands' definitions were 15 ms of the cold query)."""
+    path of milia_kg.cli: click and the commands' definitions were 15 ms of the cold query), no
+    dataclasses (it imports inspect: 5-7 ms), nor pickle or signal (for forked queries only), nor
+    datetime (for date cells only; the subtypes query has none)."""
     args = ["query", "subtypes", "--format", "json"]
-    modules = ("yaml", "SPARQLWrapper", "urllib.request", "http.client", "importlib.resources", "click")
+    modules = ("yaml", "SPARQLWrapper", "urllib.request", "http.client", "importlib.resources", "click",
+               "dataclasses", "inspect", "pickle", "signal", "datetime")
     _heavy_imports(args, primed_cache)  # the first run parses and keeps the header
     done = subprocess.run([PYTHON, "-c", SCRIPT.format(heavy=modules), *args], capture_output=True, text=True,
                           env=subprocess_env(MILIA_KG_CACHE_DIR=str(primed_cache)), check=True)

@@ -22,7 +22,9 @@ class _Terms:
     """The mkg: IRIs the profile fields map to, as strings (``MKG.Nose``)."""
 
     def __getattr__(self, name: str) -> str:
-        return vocab.MKG + name
+        iri = vocab.MKG + name
+        self.__dict__[name] = iri  # found as an attribute from now on, without this call
+        return iri
 
 
 MKG = _Terms()
@@ -74,12 +76,23 @@ class CaseGraph:
     def observe(self, name: str, value: object, prop: str, filler: str) -> None:
         """Add ``case prop [a filler]`` for the profile field ``name``."""
         node = ox.BlankNode()
-        self.triples += [(self.case, ox.NamedNode(prop), node), (node, _TYPE, ox.NamedNode(filler))]
+        self.triples += [(self.case, _named(prop), node), (node, _TYPE, _named(filler))]
         self.observations.append(Observation(name, value, prop, filler))
 
     def ignore(self, name: str, value: object, reason: str) -> None:
         """Record a field the ontology does not use, so the output lists it instead of dropping it."""
         self.ignored.append({"field": name, "value": value, "reason": reason})
+
+
+#: The named nodes of the observations' properties and classes, made once (a few dozen IRIs).
+_NODES: dict[str, ox.NamedNode] = {}
+
+
+def _named(iri: str) -> ox.NamedNode:
+    node = _NODES.get(iri)
+    if node is None:
+        node = _NODES[iri] = ox.NamedNode(iri)
+    return node
 
 
 def age_group(age_years: float) -> str:
@@ -101,7 +114,7 @@ def case_graph(
         listed under ``ignored`` with that reason).
     """
     graph = CaseGraph(ox.BlankNode())
-    graph.triples.append((graph.case, _TYPE, ox.NamedNode(MKG.Milia)))
+    graph.triples.append((graph.case, _TYPE, _named(MKG.Milia)))
     _age(graph, profile)
     for i, site in enumerate(profile.get("sites", ())):
         found = _resolved(graph, f"sites[{i}]", site, "AnatomicalSite", resolve)

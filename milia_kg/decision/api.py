@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from milia_kg import vocab
+from milia_kg.base.records import FrozenRecord
 from milia_kg.decision import advice, documents, inherited, json_input, schema_module
 from milia_kg.decision.case_graph import MKG, case_graph, graph_resolver
 from milia_kg.decision.classifier import Classifier
@@ -35,19 +35,37 @@ DISCLAIMER = (
 _RESOLVE_BY = {"AnatomicalSite": ("conditions_at_site", "site"), "InheritedDisorder": ("causes", "condition")}
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(FrozenRecord):
     """The classification of one case and the advice for it; :meth:`to_dict` is the JSON output."""
 
+    _fields = ("id", "subtypes", "advice", "ignored", "sources", "disclaimer", "note", "to_consider")
     id: str | None
     subtypes: list[dict[str, Any]]
     advice: dict[str, list[dict[str, Any]]]
     ignored: list[dict[str, Any]]
     sources: list[dict[str, Any]]
-    disclaimer: str = DISCLAIMER
-    note: str = field(default="")
+    disclaimer: str
+    note: str
     #: subtypes the source links to the observations by a tendency, to consider (never classified).
-    to_consider: list[dict[str, Any]] = field(default_factory=list)
+    to_consider: list[dict[str, Any]]
+
+    def __init__(self, id: str | None, subtypes: list[dict[str, Any]],
+                 advice: dict[str, list[dict[str, Any]]], ignored: list[dict[str, Any]],
+                 sources: list[dict[str, Any]], disclaimer: str = DISCLAIMER, note: str = "",
+                 to_consider: list[dict[str, Any]] | None = None) -> None:
+        setattr_ = object.__setattr__  # one per case of a batch: no loop over keywords
+        setattr_(self, "id", id)
+        setattr_(self, "subtypes", subtypes)
+        setattr_(self, "advice", advice)
+        setattr_(self, "ignored", ignored)
+        setattr_(self, "sources", sources)
+        setattr_(self, "disclaimer", disclaimer)
+        setattr_(self, "note", note)
+        setattr_(self, "to_consider", [] if to_consider is None else to_consider)
+
+    def replace(self, **changes: Any) -> Result:
+        """A copy with the fields in ``changes`` replaced (as :func:`dataclasses.replace`)."""
+        return Result(**{**vars(self), **changes})
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (the issue's output shape)."""

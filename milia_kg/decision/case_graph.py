@@ -9,12 +9,12 @@ classes decide the subtype.  Age maps to an age group by the thresholds in :data
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
 from milia_kg import vocab
+from milia_kg.base.records import FrozenRecord, Record
 from milia_kg.errors import CaseProfileError, ParameterError
 
 
@@ -54,24 +54,35 @@ SKIN_DAMAGE_CLASSES = {
 }
 
 
-@dataclass(frozen=True)
-class Observation:
+class Observation(FrozenRecord):
     """One observed fact: ``case property [a filler]``, and the profile field it came from."""
 
+    _fields = ("field", "value", "property", "filler")
     field: str
     value: object
     property: str
     filler: str
 
+    def __init__(self, field: str, value: object, property: str, filler: str) -> None:
+        setattr_ = object.__setattr__  # one per observation of every case: no loop over keywords
+        setattr_(self, "field", field)
+        setattr_(self, "value", value)
+        setattr_(self, "property", property)
+        setattr_(self, "filler", filler)
 
-@dataclass
-class CaseGraph:
+
+class CaseGraph(Record):
     """The case individual, its triples, and the observations and ignored fields behind them."""
 
-    case: ox.BlankNode
-    triples: list[tuple[Any, Any, Any]] = field(default_factory=list)
-    observations: list[Observation] = field(default_factory=list)
-    ignored: list[dict[str, object]] = field(default_factory=list)
+    _fields = ("case", "triples", "observations", "ignored")
+
+    def __init__(self, case: ox.BlankNode, triples: list[tuple[Any, Any, Any]] | None = None,
+                 observations: list[Observation] | None = None, ignored: list[dict[str, object]] | None = None,
+                 ) -> None:
+        self.case = case
+        self.triples: list[tuple[Any, Any, Any]] = [] if triples is None else triples
+        self.observations: list[Observation] = [] if observations is None else observations
+        self.ignored: list[dict[str, object]] = [] if ignored is None else ignored
 
     def observe(self, name: str, value: object, prop: str, filler: str) -> None:
         """Add ``case prop [a filler]`` for the profile field ``name``."""

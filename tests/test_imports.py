@@ -69,14 +69,16 @@ def test_classify_needs_no_rdflib_nor_jsonschema(tmp_path: Path) -> None:
     """A valid case profile is classified from the cache (graph and schema module) without rdflib,
     owlrl, pyshacl or jsonschema (issue 11: cold ``classify`` close to a cold query), nor
     importlib.resources for the shipped tables, nor click (issue 22: the quick path), nor the readers of
-    Phenopackets and FHIR documents (a plain profile is none)."""
+    Phenopackets and FHIR documents (a plain profile is none), nor dataclasses (issue 22: it imports
+    inspect, about 9 ms)."""
     profile = '{"age_years": 0.02, "sites": ["nose"], "present_at_birth": true}'
     cache = tmp_path / "cache"
     subprocess.run([PYTHON, "-m", "milia_kg", "classify", "-"], input=profile, capture_output=True, text=True,
                    env=subprocess_env(MILIA_KG_CACHE_DIR=str(cache)), check=True)  # builds both caches
     done = subprocess.run(
         [PYTHON, "-c", SCRIPT.format(heavy=(*HEAVY, "jsonschema", "importlib.resources", "click",
-                                                   "milia_kg.decision.phenopacket", "milia_kg.decision.fhir")), "classify", "-"], input=profile,
+                                                   "milia_kg.decision.phenopacket", "milia_kg.decision.fhir",
+                                                   "dataclasses", "inspect")), "classify", "-"], input=profile,
         capture_output=True, text=True, env=subprocess_env(MILIA_KG_CACHE_DIR=str(cache)), check=True,
     )
     # a newborn: neonatal milia to consider (the page defines no neonatal milia, issue 18)
@@ -87,9 +89,12 @@ def test_classify_needs_no_rdflib_nor_jsonschema(tmp_path: Path) -> None:
 def test_catalogue_query_needs_no_yaml_nor_http_client(primed_cache: Path) -> None:
     """A cold ``milia-kg query NAME`` parses no YAML once its header is cached (issue 22: PyYAML was
     a quarter of the cold command), imports no client for remote endpoints, and no click (the quick
-    path of milia_kg.cli: click and the commands' definitions were 15 ms of the cold query)."""
+    path of milia_kg.cli: click and the commands' definitions were 15 ms of the cold query), no
+    dataclasses (it imports inspect: 5-7 ms), nor pickle or signal (for forked queries only), nor
+    datetime (for date cells only; the subtypes query has none)."""
     args = ["query", "subtypes", "--format", "json"]
-    modules = ("yaml", "SPARQLWrapper", "urllib.request", "http.client", "importlib.resources", "click")
+    modules = ("yaml", "SPARQLWrapper", "urllib.request", "http.client", "importlib.resources", "click",
+               "dataclasses", "inspect", "pickle", "signal", "datetime")
     _heavy_imports(args, primed_cache)  # the first run parses and keeps the header
     done = subprocess.run([PYTHON, "-c", SCRIPT.format(heavy=modules), *args], capture_output=True, text=True,
                           env=subprocess_env(MILIA_KG_CACHE_DIR=str(primed_cache)), check=True)

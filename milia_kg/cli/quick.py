@@ -19,9 +19,9 @@ import os
 import stat
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import NoReturn
 
+from milia_kg.base.records import FrozenRecord
 from milia_kg.cli.boundary import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -53,18 +53,23 @@ _OPTIONS = {
 }
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(FrozenRecord):
     """A command read without click: its name, its one argument (``build``: the ``--out`` folder) and
     the options given."""
 
+    _fields = ("command", "argument", "fmt", "params", "wide", "fresh", "reasoner")
     command: str
     argument: str
     fmt: str
-    params: dict[str, str] = field(default_factory=dict)
-    wide: bool = False
-    fresh: bool = False
-    reasoner: str | None = None
+    params: dict[str, str]
+    wide: bool
+    fresh: bool
+    reasoner: str | None
+
+    def __init__(self, command: str, argument: str, fmt: str, params: dict[str, str] | None = None,
+                 wide: bool = False, fresh: bool = False, reasoner: str | None = None) -> None:
+        self._set(command=command, argument=argument, fmt=fmt, params={} if params is None else params,
+                  wide=wide, fresh=fresh, reasoner=reasoner)
 
 
 def read_params(pairs: Sequence[str]) -> tuple[dict[str, str], str | None]:

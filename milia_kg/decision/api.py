@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from milia_kg import vocab
+from milia_kg.base.records import FrozenRecord
 from milia_kg.decision import advice, documents, inherited, json_input, schema_module
 from milia_kg.decision.case_graph import MKG, case_graph, graph_resolver
 from milia_kg.decision.classifier import Classifier
@@ -35,19 +35,37 @@ DISCLAIMER = (
 _RESOLVE_BY = {"AnatomicalSite": ("conditions_at_site", "site"), "InheritedDisorder": ("causes", "condition")}
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(FrozenRecord):
     """The classification of one case and the advice for it; :meth:`to_dict` is the JSON output."""
 
+    _fields = ("id", "subtypes", "advice", "ignored", "sources", "disclaimer", "note", "to_consider")
     id: str | None
     subtypes: list[dict[str, Any]]
     advice: dict[str, list[dict[str, Any]]]
     ignored: list[dict[str, Any]]
     sources: list[dict[str, Any]]
-    disclaimer: str = DISCLAIMER
-    note: str = field(default="")
+    disclaimer: str
+    note: str
     #: subtypes the source links to the observations by a tendency, to consider (never classified).
-    to_consider: list[dict[str, Any]] = field(default_factory=list)
+    to_consider: list[dict[str, Any]]
+
+    def __init__(self, id: str | None, subtypes: list[dict[str, Any]],
+                 advice: dict[str, list[dict[str, Any]]], ignored: list[dict[str, Any]],
+                 sources: list[dict[str, Any]], disclaimer: str = DISCLAIMER, note: str = "",
+                 to_consider: list[dict[str, Any]] | None = None) -> None:
+        setattr_ = object.__setattr__  # one per case of a batch: no loop over keywords
+        setattr_(self, "id", id)
+        setattr_(self, "subtypes", subtypes)
+        setattr_(self, "advice", advice)
+        setattr_(self, "ignored", ignored)
+        setattr_(self, "sources", sources)
+        setattr_(self, "disclaimer", disclaimer)
+        setattr_(self, "note", note)
+        setattr_(self, "to_consider", [] if to_consider is None else to_consider)
+
+    def replace(self, **changes: Any) -> Result:
+        """A copy with the fields in ``changes`` replaced (as :func:`dataclasses.replace`)."""
+        return Result(**{**vars(self), **changes})
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (the issue's output shape)."""
@@ -73,7 +91,15 @@ class _Context:
         self.consider_rows: dict[tuple[str, str], dict[str, Any]] = {
             (str(row["case_class"]), str(row["subtype"])): dict(row) for row in self.kg.query("subtypes_to_consider")
         }
+        #: the ``sources`` entry of each cited source, by CURIE (first IRI of that CURIE, as listed)
+        self.source_by_curie: dict[str, dict[str, Any]] = {}
+        for iri, row in self.source_rows.items():
+            self.source_by_curie.setdefault(shorten(iri), {
+                "id": shorten(iri), "label": row.get("source_label"), "title": row.get("title"),
+                **({"url": str(row["url"])} if row.get("url") else {})})  # the page's address (bibo:uri)
         self._advice: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, list[dict[str, Any]]]] = {}
+        #: the sources the advice of each key quotes (what every case with that key cites, kept with it)
+        self._cited: dict[tuple[tuple[str, ...], tuple[str, ...]], frozenset[str]] = {}
 
     @functools.cached_property
     def graph(self) -> phenopacket.Graph:
@@ -82,13 +108,17 @@ class _Context:
 
         return phenopacket.Graph(self.classifier.holds, self.classifier.label, self.resolve)
 
-    def advice(self, subtypes: list[str], populations: list[str]) -> dict[str, list[dict[str, Any]]]:
+    def advice(self, subtypes: list[str], populations: list[str]) -> tuple[dict[str, list[dict[str, Any]]],
+                                                                          frozenset[str]]:
         """The advice sections for these subtypes and a case in these populations (a fresh copy
-        of what was gathered the first time they came together)."""
+        of what was gathered the first time they came together), and the sources they quote."""
         key = (tuple(subtypes), tuple(sorted(set(populations))))
-        if key not in self._advice:
-            self._advice[key] = self._gather(subtypes, populations)
-        return {name: [{**row, "for": list(row["for"])} for row in rows] for name, rows in self._advice[key].items()}
+        sections = self._advice.get(key)
+        if sections is None:
+            sections = self._advice[key] = self._gather(subtypes, populations)
+            self._cited[key] = frozenset(q["source"] for rows in sections.values() for row in rows
+                                         for q in row["quotes"] if q["source"])
+        return {name: [_copy_row(row) for row in rows] for name, rows in sections.items()}, self._cited[key]
 
     def _gather(self, subtypes: list[str], populations: list[str]) -> dict[str, list[dict[str, Any]]]:
         def in_population(population: str | None) -> bool:
@@ -158,9 +188,8 @@ def classify(profile: object, reasoner: str = DEFAULT_REASONER, deadline: Deadli
         for s in suggestions
     ]
     to_consider = inherited.attach(to_consider, document.evidence)
-    sections = ctx.advice([str(m.subtype) for m in matches], populations)
-    cited = sorted({q["source"] for rows in sections.values() for row in rows for q in row["quotes"] if q["source"]}
-                   | {row["source"] for row in to_consider if row.get("source")})
+    sections, quoted = ctx.advice([str(m.subtype) for m in matches], populations)
+    cited = sorted(quoted.union([row["source"] for row in to_consider if row.get("source")]))
     return Result(
         id=checked.get("id"), subtypes=subtypes, advice=sections,
         ignored=document.dropped + _ignored(packet, case.ignored),
@@ -236,8 +265,14 @@ def _codings(ctx: _Context, iri: str) -> list[dict[str, str]]:
 
 
 def _source(ctx: _Context, curie: str) -> dict[str, Any]:
-    for iri, row in ctx.source_rows.items():
-        if shorten(iri) == curie:
-            return {"id": curie, "label": row.get("source_label"), "title": row.get("title"),
-                    **({"url": str(row["url"])} if row.get("url") else {})}  # the page's address (bibo:uri)
-    raise MiliaKGError(f"source {curie} is not in the sources query")  # every fact's source is listed
+    found = ctx.source_by_curie.get(curie)
+    if found is None:
+        raise MiliaKGError(f"source {curie} is not in the sources query")  # every fact's source is listed
+    return dict(found)
+
+
+def _copy_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a kept advice row that a caller may change (its ``for`` list copied too)."""
+    copy = row.copy()
+    copy["for"] = copy["for"][:]
+    return copy

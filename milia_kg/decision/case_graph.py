@@ -9,12 +9,12 @@ classes decide the subtype.  Age maps to an age group by the thresholds in :data
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
 from milia_kg import vocab
+from milia_kg.base.records import FrozenRecord, Record
 from milia_kg.errors import CaseProfileError, ParameterError
 
 
@@ -22,7 +22,9 @@ class _Terms:
     """The mkg: IRIs the profile fields map to, as strings (``MKG.Nose``)."""
 
     def __getattr__(self, name: str) -> str:
-        return vocab.MKG + name
+        iri = vocab.MKG + name
+        self.__dict__[name] = iri  # found as an attribute from now on, without this call
+        return iri
 
 
 MKG = _Terms()
@@ -52,34 +54,56 @@ SKIN_DAMAGE_CLASSES = {
 }
 
 
-@dataclass(frozen=True)
-class Observation:
+class Observation(FrozenRecord):
     """One observed fact: ``case property [a filler]``, and the profile field it came from."""
 
+    _fields = ("field", "value", "property", "filler")
     field: str
     value: object
     property: str
     filler: str
 
+    def __init__(self, field: str, value: object, property: str, filler: str) -> None:
+        setattr_ = object.__setattr__  # one per observation of every case: no loop over keywords
+        setattr_(self, "field", field)
+        setattr_(self, "value", value)
+        setattr_(self, "property", property)
+        setattr_(self, "filler", filler)
 
-@dataclass
-class CaseGraph:
+
+class CaseGraph(Record):
     """The case individual, its triples, and the observations and ignored fields behind them."""
 
-    case: ox.BlankNode
-    triples: list[tuple[Any, Any, Any]] = field(default_factory=list)
-    observations: list[Observation] = field(default_factory=list)
-    ignored: list[dict[str, object]] = field(default_factory=list)
+    _fields = ("case", "triples", "observations", "ignored")
+
+    def __init__(self, case: ox.BlankNode, triples: list[tuple[Any, Any, Any]] | None = None,
+                 observations: list[Observation] | None = None, ignored: list[dict[str, object]] | None = None,
+                 ) -> None:
+        self.case = case
+        self.triples: list[tuple[Any, Any, Any]] = [] if triples is None else triples
+        self.observations: list[Observation] = [] if observations is None else observations
+        self.ignored: list[dict[str, object]] = [] if ignored is None else ignored
 
     def observe(self, name: str, value: object, prop: str, filler: str) -> None:
         """Add ``case prop [a filler]`` for the profile field ``name``."""
         node = ox.BlankNode()
-        self.triples += [(self.case, ox.NamedNode(prop), node), (node, _TYPE, ox.NamedNode(filler))]
+        self.triples += [(self.case, _named(prop), node), (node, _TYPE, _named(filler))]
         self.observations.append(Observation(name, value, prop, filler))
 
     def ignore(self, name: str, value: object, reason: str) -> None:
         """Record a field the ontology does not use, so the output lists it instead of dropping it."""
         self.ignored.append({"field": name, "value": value, "reason": reason})
+
+
+#: The named nodes of the observations' properties and classes, made once (a few dozen IRIs).
+_NODES: dict[str, ox.NamedNode] = {}
+
+
+def _named(iri: str) -> ox.NamedNode:
+    node = _NODES.get(iri)
+    if node is None:
+        node = _NODES[iri] = ox.NamedNode(iri)
+    return node
 
 
 def age_group(age_years: float) -> str:
@@ -101,7 +125,7 @@ def case_graph(
         listed under ``ignored`` with that reason).
     """
     graph = CaseGraph(ox.BlankNode())
-    graph.triples.append((graph.case, _TYPE, ox.NamedNode(MKG.Milia)))
+    graph.triples.append((graph.case, _TYPE, _named(MKG.Milia)))
     _age(graph, profile)
     for i, site in enumerate(profile.get("sites", ())):
         found = _resolved(graph, f"sites[{i}]", site, "AnatomicalSite", resolve)

@@ -14,11 +14,11 @@ a case only by a tendency ("commonly") is not a definition: a defined class of s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from milia_kg import vocab
+from milia_kg.base.records import FrozenRecord
 from milia_kg.decision.case_graph import CaseGraph
 from milia_kg.decision.schema_module import SUGGESTS
 from milia_kg.errors import InconsistencyError
@@ -38,22 +38,29 @@ _NOTHING = vocab.OWL + "Nothing"
 MILIA = vocab.MKG + "Milia"
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(FrozenRecord):
     """A subtype the case falls into, and which observation satisfied which part of its definition."""
 
+    _fields = ("subtype", "satisfied")
     subtype: str
     satisfied: tuple[tuple[str, str], ...]  # (part of the definition, the observation that meets it)
 
+    def __init__(self, subtype: str, satisfied: tuple[tuple[str, str], ...]) -> None:
+        object.__setattr__(self, "subtype", subtype)
+        object.__setattr__(self, "satisfied", satisfied)
 
-@dataclass(frozen=True)
-class Suggestion:
+
+class Suggestion(FrozenRecord):
     """A subtype to consider: the case is in ``by``, a class the source links to the subtype by a
     tendency (``mkg:suggestsSubtype``), and ``satisfied`` says which observation met its definition."""
 
+    _fields = ("subtype", "by", "satisfied")
     subtype: str
     by: str
     satisfied: tuple[tuple[str, str], ...]
+
+    def __init__(self, subtype: str, by: str, satisfied: tuple[tuple[str, str], ...]) -> None:
+        self._set(subtype=subtype, by=by, satisfied=satisfied)
 
 
 class Classifier:

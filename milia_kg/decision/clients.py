@@ -5,7 +5,6 @@ carried into the result.  A prefetch that records no milia answers "not recorded
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -36,5 +35,5 @@ def classify_prefetch(
         return api.not_recorded(case_id, case.ignored, "no Condition in the prefetch records milia")
     profile = {**({"id": case_id} if case_id else {}), **case.profile}
     result = api.classify(profile, reasoner, deadline)
-    return dataclasses.replace(result, ignored=case.ignored + result.ignored,
-                               to_consider=inherited.attach(result.to_consider, case.evidence))
+    return result.replace(ignored=case.ignored + result.ignored,
+                          to_consider=inherited.attach(result.to_consider, case.evidence))

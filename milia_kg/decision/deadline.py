@@ -16,15 +16,14 @@ milia_kg.errors.ClassifyTimeoutError: classification stopped: not finished withi
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
+from milia_kg.base.records import FrozenRecord
 from milia_kg.errors import ClassifyTimeoutError
 
 __all__ = ["Deadline"]
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(FrozenRecord):
     """When a classification must be done, on :func:`time.monotonic`.
 
     :param seconds: the limit as given (for the message).
@@ -32,9 +31,13 @@ class Deadline:
     :param option: the option that sets it, named in the error.
     """
 
+    _fields = ("seconds", "at", "option")
     seconds: float
     at: float
-    option: str = "--timeout"
+    option: str
+
+    def __init__(self, seconds: float, at: float, option: str = "--timeout") -> None:
+        self._set(seconds=seconds, at=at, option=option)
 
     @classmethod
     def start(cls, seconds: float, option: str = "--timeout") -> Deadline:

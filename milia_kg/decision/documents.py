@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from milia_kg.base.records import Record
 from milia_kg.decision import inherited
 
 if TYPE_CHECKING:  # the Phenopacket and FHIR readers are imported when such a document comes (start-up time)
@@ -21,18 +21,22 @@ if TYPE_CHECKING:  # the Phenopacket and FHIR readers are imported when such a d
 __all__ = ["PHENOPACKET_FIELDS", "PHENOPACKET_MARKERS", "Document", "is_phenopacket", "read"]
 
 
-@dataclass
-class Document:
+class Document(Record):
     """The profile to classify, the Phenopacket conversion (if it was one), what was dropped before the
     profile (path, value, reason), the inherited-disorder evidence, and why milia are not recorded
     (``None``: they are)."""
 
-    profile: object
-    packet: phenopacket.Conversion | None = None
-    dropped: list[dict[str, Any]] = field(default_factory=list)
-    evidence: list[inherited.Evidence] = field(default_factory=list)
-    not_recorded: str | None = None
-    id: str | None = None
+    _fields = ("profile", "packet", "dropped", "evidence", "not_recorded", "id")
+
+    def __init__(self, profile: object, packet: phenopacket.Conversion | None = None,
+                 dropped: list[dict[str, Any]] | None = None, evidence: list[inherited.Evidence] | None = None,
+                 not_recorded: str | None = None, id: str | None = None) -> None:
+        self.profile = profile
+        self.packet = packet
+        self.dropped: list[dict[str, Any]] = [] if dropped is None else dropped
+        self.evidence: list[inherited.Evidence] = [] if evidence is None else evidence
+        self.not_recorded = not_recorded
+        self.id = id
 
 
 #: Top-level keys of a Phenopacket v2 message (JSON names); a JSON object holding one of

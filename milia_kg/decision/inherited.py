@@ -14,10 +14,10 @@ from __future__ import annotations
 import csv
 import functools
 import io
-from dataclasses import dataclass
 from typing import Any
 
 from milia_kg.base import resources
+from milia_kg.base.records import FrozenRecord
 from milia_kg.decision import codes
 
 __all__ = ["PATHOGENIC", "Evidence", "attach", "from_annotations", "from_phenopacket", "interpretations_used",
@@ -29,18 +29,21 @@ _PREFIXES = ("OMIM:", "ORPHA:", "MONDO:")
 _JUVENILE = "mkg:JuvenileMilia"
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(FrozenRecord):
     """Why a disorder counts as inherited: ``kind`` is ``hpo-annotation`` (``detail`` the mode of
     inheritance, ``reference`` HPO's citation) or ``variant`` (``detail`` the variant and its
     classification); ``milia`` is what HPO's milia annotations say of the disease, if anything."""
 
+    _fields = ("disorder", "label", "kind", "detail", "reference", "milia")
     disorder: str
     label: str
     kind: str
     detail: str
     reference: str
-    milia: str = ""
+    milia: str
+
+    def __init__(self, disorder: str, label: str, kind: str, detail: str, reference: str, milia: str = "") -> None:
+        self._set(disorder=disorder, label=label, kind=kind, detail=detail, reference=reference, milia=milia)
 
     def to_dict(self) -> dict[str, str]:
         return {key: value for key, value in self.__dict__.items() if value}

@@ -89,7 +89,7 @@ def check_values(value: Any, field: str = "", line: int | None = None) -> None:
 
     :raises CaseProfileError: naming the JSON path of the first such value.
     """
-    stack: list[tuple[Any, str, int]] = [(value, field, 1)]
+    stack: list[tuple[Any, _Path, int]] = [(value, field, 1)]
     while stack:
         item, path, depth = stack.pop()
         problem: str | None = None
@@ -106,14 +106,34 @@ def check_values(value: Any, field: str = "", line: int | None = None) -> None:
                 isinstance(item, float) and not math.isfinite(item)):
             problem = "too large a number: not finite, or more than a double holds"
         if problem is not None:
-            raise CaseProfileError(path, problem, line=line)
+            raise CaseProfileError(_path_text(path), problem, line=line)
         if isinstance(item, dict):
             for key, child in item.items():
-                name = _safe(key) if isinstance(key, str) else str(key)
-                where = f"{path}.{name}" if path else name
                 key_problem = _string_problem(key) if isinstance(key, str) else None
                 if key_problem is not None:
-                    raise CaseProfileError(where, f"field name {key_problem}", line=line)
-                stack.append((child, where, depth + 1))
+                    raise CaseProfileError(_path_text((path, True, key)), f"field name {key_problem}", line=line)
+                stack.append((child, (path, True, key), depth + 1))
         elif isinstance(item, list):
-            stack.extend((child, f"{path}[{i}]", depth + 1) for i, child in enumerate(item))
+            stack.extend((child, (path, False, i), depth + 1) for i, child in enumerate(item))
+
+
+#: Where a value lies: the field given, or (where its container lies, whether that is an object, the
+#: key or index). Written out only for an error (issue 22: the path of every value of every valid case
+#: was built for nothing).
+_Path = str | tuple[Any, bool, Any]
+
+
+def _path_text(path: _Path) -> str:
+    """The JSON path as the errors name it: ``sites[0]``, ``subject.id`` (keys made printable)."""
+    steps: list[tuple[bool, Any]] = []
+    while isinstance(path, tuple):
+        path, in_object, step = path
+        steps.append((in_object, step))
+    text = path
+    for in_object, step in reversed(steps):
+        if in_object:
+            name = _safe(step) if isinstance(step, str) else str(step)
+            text = f"{text}.{name}" if text else name
+        else:
+            text = f"{text}[{step}]"
+    return text

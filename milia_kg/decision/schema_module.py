@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import pyoxigraph as ox
 
 from milia_kg import vocab
 from milia_kg.base import files
+from milia_kg.base.records import FrozenRecord
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.reasoner.fast import Prepared
 from milia_kg.release import cache
@@ -81,12 +81,15 @@ def _build(graph_file: Path) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
-@dataclass(frozen=True)
-class SchemaModule:
+class SchemaModule(FrozenRecord):
     """The prepared engine over the module's closure, and the codings read with it."""
 
+    _fields = ("prepared", "codings")
     prepared: Prepared
     codings: dict[str, list[dict[str, str]]]
+
+    def __init__(self, prepared: Prepared, codings: dict[str, list[dict[str, str]]]) -> None:
+        self._set(prepared=prepared, codings=codings)
 
 
 def load(reasoner: str = DEFAULT_REASONER) -> SchemaModule:

@@ -35,11 +35,11 @@ import functools
 import re
 import textwrap
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from milia_kg.base import resources
+from milia_kg.base.records import FrozenRecord
 from milia_kg.errors import MiliaKGError, UnknownQueryError
 from milia_kg.query import header_cache
 from milia_kg.query.sparql_text import query_form, select_variables, tokens, where_brace_offset
@@ -73,8 +73,7 @@ README_START = "<!-- catalogue:start -->"
 README_END = "<!-- catalogue:end -->"
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(FrozenRecord):
     """One declared parameter of a canned query.
 
     ``variable`` names the query variable the value is bound to when it differs from ``name``
@@ -82,11 +81,16 @@ class Param:
     return rows whose own ``?population`` is unbound).
     """
 
+    _fields = ("name", "type", "required", "description", "variable")
     name: str
-    type: str = "label-or-IRI"
-    required: bool = False
-    description: str = ""
-    variable: str = ""
+    type: str
+    required: bool
+    description: str
+    variable: str
+
+    def __init__(self, name: str, type: str = "label-or-IRI", required: bool = False,
+                 description: str = "", variable: str = "") -> None:
+        self._set(name=name, type=type, required=required, description=description, variable=variable)
 
     @property
     def var(self) -> str:
@@ -94,23 +98,29 @@ class Param:
         return self.variable or self.name
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(FrozenRecord):
     """A canned query: its header metadata and its SPARQL text.
 
     ``columns`` are the projected variables of a ``SELECT`` query, in order; ``example`` holds
     ``(parameter, value)`` pairs for a command that shows the query at work.
     """
 
+    _fields = ("name", "summary", "text", "form", "description", "params", "columns", "example", "source")
     name: str
     summary: str
     text: str
     form: str
-    description: str = ""
-    params: tuple[Param, ...] = ()
-    columns: tuple[str, ...] = ()
-    example: tuple[tuple[str, str], ...] = ()
-    source: str = ""
+    description: str
+    params: tuple[Param, ...]
+    columns: tuple[str, ...]
+    example: tuple[tuple[str, str], ...]
+    source: str
+
+    def __init__(self, name: str, summary: str, text: str, form: str, description: str = "",
+                 params: tuple[Param, ...] = (), columns: tuple[str, ...] = (),
+                 example: tuple[tuple[str, str], ...] = (), source: str = "") -> None:
+        self._set(name=name, summary=summary, text=text, form=form, description=description, params=params,
+                  columns=columns, example=example, source=source)
 
     def param(self, name: str) -> Param | None:
         """Return the declared parameter ``name``, or ``None``."""

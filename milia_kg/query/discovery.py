@@ -15,12 +15,12 @@ answering "(no rows)". A graph that lacks the category class (a small test graph
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from milia_kg import vocab
+from milia_kg.base.records import FrozenRecord, Record
 from milia_kg.errors import ParameterError
 
 if TYPE_CHECKING:
@@ -106,25 +106,31 @@ class Categories:
                              f"see 'milia-kg values {name}' for the accepted values")
 
 
-@dataclass(frozen=True)
-class ValueRow:
+class ValueRow(FrozenRecord):
     """One accepted value: its CURIE, label and synonyms (comma-separated)."""
 
+    _fields = ("curie", "label", "synonyms")
     curie: str
     label: str
-    synonyms: str = ""
+    synonyms: str
+
+    def __init__(self, curie: str, label: str, synonyms: str = "") -> None:
+        self._set(curie=curie, label=label, synonyms=synonyms)
 
 
-@dataclass
-class Values:
+class Values(Record):
     """What one parameter accepts."""
 
-    param: str
-    queries: list[str]
-    kind: str  # label-or-IRI, boolean, string
-    description: str
-    category: str = ""  # "mkg:Condition (condition)"; empty for any term
-    rows: list[ValueRow] = field(default_factory=list)
+    _fields = ("param", "queries", "kind", "description", "category", "rows")
+
+    def __init__(self, param: str, queries: list[str], kind: str, description: str, category: str = "",
+                 rows: list[ValueRow] | None = None) -> None:
+        self.param = param
+        self.queries = queries
+        self.kind = kind  # label-or-IRI, boolean, string
+        self.description = description
+        self.category = category  # "mkg:Condition (condition)"; empty for any term
+        self.rows: list[ValueRow] = [] if rows is None else rows
 
 
 def _params_named(queries: Iterable[Query], name: str) -> list[tuple[Query, object]]:

@@ -31,7 +31,6 @@ a  Milia are small,
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -66,13 +65,19 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (_dt.date, _dt.datetime)):
+    if isinstance(value, str | int | float):
+        return str(value)
+    import datetime  # a date cell only (issue 22: not imported by a cold query without one)
+
+    if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     return str(value)
 
 
 def _json_default(value: Any) -> Any:
-    if isinstance(value, (_dt.date, _dt.datetime)):
+    import datetime
+
+    if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     raise TypeError(f"not JSON serialisable: {value!r}")
 

@@ -32,9 +32,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import pickle
 import select
-import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -162,6 +160,8 @@ def silence_stderr() -> None:
 
 def _child(func: Callable[[], object], write_fd: int, max_memory: int) -> None:
     """Body of the child: limit memory, run ``func``, send ``("ok", value)`` or ``("error", exc)``."""
+    import pickle  # imported by the parent before the fork (run_isolated)
+
     try:
         gc.disable()  # a collection would touch (and so copy) every page of the parent's objects
         silence_stderr()
@@ -193,6 +193,9 @@ def run_isolated(func: Callable[[], T], timeout: float, max_memory: int, max_byt
     :raises AnswerSizeError: if the answer is larger than ``max_bytes`` (the child is killed).
     :raises QueryLimitError: if the child died otherwise (e.g. the engine crashed).
     """
+    import pickle  # here, not at the top: a cold catalogue query runs in-process (issue 22, 2 ms)
+    import signal
+
     read_fd, write_fd = os.pipe()
     with FORK_GATE.exclusive():
         pid = os.fork()

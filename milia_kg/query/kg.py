@@ -31,10 +31,10 @@ import copy
 import functools
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from milia_kg.base.records import Record
 from milia_kg.errors import MiliaKGError, ParameterError, RowLimitError
 from milia_kg.query import catalogue
 from milia_kg.query.backends.base import IRI, Backend, Row, Value
@@ -56,8 +56,7 @@ ENGINES = ("oxigraph", "rdflib")
 _LABEL = "_label"
 
 
-@dataclass
-class Result:
+class Result(Record):
     """What a query returned, ready to be formatted.
 
     ``form`` is ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``. A ``SELECT`` fills ``columns``
@@ -65,11 +64,15 @@ class Result:
     ``ASK`` fills ``boolean``; a ``CONSTRUCT``/``DESCRIBE`` fills ``graph``.
     """
 
-    form: str
-    columns: list[str] = field(default_factory=list)
-    rows: list[dict[str, Value]] = field(default_factory=list)
-    boolean: bool | None = None
-    graph: rdflib.Graph | None = None
+    _fields = ("form", "columns", "rows", "boolean", "graph")
+
+    def __init__(self, form: str, columns: list[str] | None = None, rows: list[dict[str, Value]] | None = None,
+                 boolean: bool | None = None, graph: rdflib.Graph | None = None) -> None:
+        self.form = form
+        self.columns: list[str] = [] if columns is None else columns
+        self.rows: list[dict[str, Value]] = [] if rows is None else rows
+        self.boolean = boolean
+        self.graph = graph
 
 
 class KnowledgeGraph:

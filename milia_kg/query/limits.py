@@ -38,8 +38,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from milia_kg.base.records import FrozenRecord
 from milia_kg.errors import (
     InvalidQueryError,
     ParameterError,
@@ -74,8 +74,7 @@ DEFAULT_MAX_BYTES = 256 << 20
 _OPEN, _CLOSE = "([{", ")]}"
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(FrozenRecord):
     """The run-time limits of one query.
 
     :param timeout: seconds of evaluation before the query is stopped.
@@ -86,13 +85,21 @@ class Limits:
     :raises ParameterError: for a limit that is not a positive number.
     """
 
-    timeout: float = DEFAULT_TIMEOUT
-    max_rows: int = DEFAULT_MAX_ROWS
-    max_memory: int = DEFAULT_MAX_MEMORY
-    allow_service: tuple[str, ...] = ()
-    max_bytes: int = DEFAULT_MAX_BYTES
+    _fields = ("timeout", "max_rows", "max_memory", "allow_service", "max_bytes")
+    timeout: float
+    max_rows: int
+    max_memory: int
+    allow_service: tuple[str, ...]
+    max_bytes: int
 
-    def __post_init__(self) -> None:
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS,
+                 max_memory: int = DEFAULT_MAX_MEMORY, allow_service: tuple[str, ...] = (),
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self._set(timeout=timeout, max_rows=max_rows, max_memory=max_memory, allow_service=allow_service,
+                  max_bytes=max_bytes)
+        self._check()
+
+    def _check(self) -> None:
         for name in ("timeout", "max_rows", "max_memory", "max_bytes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
@@ -102,7 +109,7 @@ class Limits:
         allowed = self.allow_service
         if isinstance(allowed, str) or not all(isinstance(a, str) for a in allowed):
             raise ParameterError("allow_service", allowed, "must be a list of endpoint IRIs")
-        object.__setattr__(self, "allow_service", tuple(allowed))
+        self._set(allow_service=tuple(allowed))
 
     def replace(self, **changes: object) -> Limits:
         """A copy with the limits in ``changes`` that are not ``None`` replaced."""

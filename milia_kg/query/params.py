@@ -24,7 +24,6 @@ import functools
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -137,14 +136,14 @@ def _label_pattern(key: str) -> str:
     return f"^{_SPACE}*{(_SPACE + '+').join(words)}{_SPACE}*$"
 
 
-@dataclass
 class _Index:
     """Normalised label -> IRIs, primary labels and synonyms kept apart."""
 
-    primary: dict[str, set[str]] = field(default_factory=dict)
-    synonym: dict[str, set[str]] = field(default_factory=dict)
-    display: dict[str, str] = field(default_factory=dict)  # normalised -> as written
-    label_of: dict[str, str] = field(default_factory=dict)  # IRI -> a primary label
+    def __init__(self) -> None:
+        self.primary: dict[str, set[str]] = {}
+        self.synonym: dict[str, set[str]] = {}
+        self.display: dict[str, str] = {}  # normalised -> as written
+        self.label_of: dict[str, str] = {}  # IRI -> a primary label
 
 
 _LABELS_QUERY = f"""SELECT ?s ?p ?l WHERE {{

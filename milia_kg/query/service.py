@@ -29,7 +29,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+from milia_kg.base.records import FrozenRecord
 
 __all__ = ["ServiceClause", "expand_escapes", "mentions_service", "service_clauses"]
 
@@ -78,12 +79,15 @@ def _readings() -> tuple[re.Pattern[str], ...]:
                  for i in (_IRI, _IRI_UCHAR))
 
 
-@dataclass(frozen=True)
-class ServiceClause:
+class ServiceClause(FrozenRecord):
     """A ``SERVICE`` found in the code of a query: its text and the endpoint IRI, if it names one."""
 
+    _fields = ("clause", "iri")
     clause: str
     iri: str | None
+
+    def __init__(self, clause: str, iri: str | None) -> None:
+        self._set(clause=clause, iri=iri)
 
 
 def expand_escapes(text: str) -> str:

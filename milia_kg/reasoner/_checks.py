@@ -83,7 +83,10 @@ def inconsistencies(e: Engine) -> list[str]:
     types = e.spo[v.TYPE]
     has_type = lambda x, c: c in types.get(x, _NONE)  # noqa: E731
     found: list[str] = []
-    for x, classes in types.items():  # dt-not-type, for literals typed by reasoning
+    # dt-not-type, for literals typed by reasoning; most closures type no literal, which a scan in C
+    # finds (issue 22: the loop in Python was half of a prepared engine's check of a case)
+    typed_literal = LITERAL in map(e.kinds.__getitem__, types)
+    for x, classes in types.items() if typed_literal else ():
         if e.kinds[x] == LITERAL:
             term = e.terms[x]
             literal = (e.adapter.text(term), e.adapter.datatype(term), e.adapter.language(term))

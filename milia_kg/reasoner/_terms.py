@@ -9,10 +9,10 @@ term library; everything else in ``milia_kg.reasoner`` sees integer ids.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from milia_kg import vocab
+from milia_kg.base.records import FrozenRecord
 
 __all__ = ["ADAPTERS", "BNODE", "IRI", "LITERAL", "TermAdapter", "V"]
 
@@ -82,8 +82,7 @@ class V:
     TARGET_VALUE = OWL_NS + "targetValue"
 
 
-@dataclass(frozen=True)
-class TermAdapter:
+class TermAdapter(FrozenRecord):
     """How the engine reads and builds terms of one RDF library.
 
     :param iri: builds an IRI term from a string.
@@ -94,11 +93,16 @@ class TermAdapter:
     :param language: a literal's language tag, or ``None`` (for datatype clashes).
     """
 
+    _fields = ("iri", "kind", "datatype", "text", "language")
     iri: Callable[[str], Any]
     kind: Callable[[Any], int]
     datatype: Callable[[Any], str | None]
     text: Callable[[Any], str]
     language: Callable[[Any], str | None]
+
+    def __init__(self, iri: Callable[[str], Any], kind: Callable[[Any], int], datatype: Callable[[Any], str | None],
+                 text: Callable[[Any], str], language: Callable[[Any], str | None]) -> None:
+        self._set(iri=iri, kind=kind, datatype=datatype, text=text, language=language)
 
 
 def _language(term: Any) -> str | None:

@@ -45,9 +45,9 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from milia_kg.base.records import FrozenRecord
 from milia_kg.reasoner._engine import Engine
 from milia_kg.reasoner._prepared import Prepared
 from milia_kg.reasoner._terms import ADAPTERS, BNODE
@@ -58,8 +58,7 @@ if TYPE_CHECKING:
 __all__ = ["Inference", "Prepared", "reason"]
 
 
-@dataclass(frozen=True)
-class Inference:
+class Inference(FrozenRecord):
     """What :func:`reason` found.
 
     :param inferred: the triples of the closure that were not in the input, in the
@@ -69,9 +68,14 @@ class Inference:
     :param asserted_count: distinct input triples.
     """
 
+    _fields = ("inferred", "errors", "asserted_count")
     inferred: list[tuple[Any, Any, Any]]
-    errors: tuple[str, ...] = ()
-    asserted_count: int = 0
+    errors: tuple[str, ...]
+    asserted_count: int
+
+    def __init__(self, inferred: list[tuple[Any, Any, Any]], errors: tuple[str, ...] = (),
+                 asserted_count: int = 0) -> None:
+        self._set(inferred=inferred, errors=errors, asserted_count=asserted_count)
 
 
 def reason(

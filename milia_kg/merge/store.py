@@ -182,10 +182,8 @@ def fill_merged(store: Any, files: Sequence[str | Path], folder: object = "the s
         loader.load(triples)
         foreseen.append(Foreseen(triples, budget))  # most of the inferred triples: loaded while the engine reasons
         loader.load_lines(foreseen[0].chunks(loading.CHUNK))
-        if own_freeze:
-            gc.freeze()  # the parsed triples: the collection after reasoning need not walk them (0.1 s)
 
-    collecting, own_freeze = gc.isenabled(), gc.get_freeze_count() == 0  # never thaw a caller's objects
+    collecting = gc.isenabled()
     gc.disable()  # millions of acyclic tuples and terms: collections only cost time (0.3 s of the HPO's)
     try:
         closure, prefixes = merged_triples(files, step=step, budget=budget, on_asserted=start)
@@ -196,12 +194,9 @@ def fill_merged(store: Any, files: Sequence[str | Path], folder: object = "the s
         rest = loading.remaining(closure, sent[0] if sent else [])
         loader.load(foreseen[0].unforeseen(rest) if foreseen else rest, ahead=2)
         del closure, rest, sent[:], foreseen[:]
-        gc.collect()  # the reasoning engine's indexes are in a cycle; the thread loads meanwhile
         loader.finish()
     finally:
         loader.close()  # the thread cannot be stopped; the folder is removed after it
-        if own_freeze:
-            gc.unfreeze()
         if collecting:
             gc.enable()
     return prefixes

@@ -162,40 +162,41 @@ def fill_merged(store: Any, files: Sequence[str | Path], folder: object = "the s
     (:func:`milia_kg.merge.union.merged_triples`), into the empty Oxigraph ``store`` kept in
     ``folder``; return the merge's CURIE prefixes.
 
-    The asserted triples load in a thread while the merge reasons (:mod:`milia_kg.merge.loading`),
-    the inferred ones after; ``step`` is called as each stage starts. The store holds what the
-    thread loaded when this returns or raises.
+    The asserted triples and the class hierarchy's closure (:mod:`milia_kg.merge.foreseen`) load in a
+    thread while the merge reasons (:mod:`milia_kg.merge.loading`), the other inferred ones after;
+    ``step`` is called as each stage starts. The store holds what the thread loaded when this
+    returns or raises.
 
     :raises RDFSyntaxError, InconsistencyError, MergeSizeError, MergeTimeoutError: as
         :func:`milia_kg.merge.union.merged_triples`.
     """
+    from milia_kg.merge.foreseen import Foreseen
     from milia_kg.merge.union import merged_triples
 
     loader = loading.Loader(store, folder)
     sent: list[list[tuple[Any, Any, Any]]] = []
+    foreseen: list[Foreseen] = []
 
     def start(triples: list[tuple[Any, Any, Any]]) -> None:
         sent.append(triples)
         loader.load(triples)
-        if own_freeze:
-            gc.freeze()  # the parsed triples: the collection after reasoning need not walk them (0.1 s)
+        foreseen.append(Foreseen(triples, budget))  # most of the inferred triples: loaded while the engine reasons
+        loader.load_lines(foreseen[0].chunks(loading.CHUNK))
 
-    collecting, own_freeze = gc.isenabled(), gc.get_freeze_count() == 0  # never thaw a caller's objects
+    collecting = gc.isenabled()
     gc.disable()  # millions of acyclic tuples and terms: collections only cost time (0.3 s of the HPO's)
     try:
         closure, prefixes = merged_triples(files, step=step, budget=budget, on_asserted=start)
-        gc.collect()  # the reasoning engine's indexes are in a cycle: freed only by a collection
         if step is not None:
             step("loading the store")
         if budget is not None:
             budget.check_time()
-        loader.load(loading.remaining(closure, sent[0] if sent else []), ahead=2)
-        del closure, sent[:]
+        rest = loading.remaining(closure, sent[0] if sent else [])
+        loader.load(foreseen[0].unforeseen(rest) if foreseen else rest, ahead=2)
+        del closure, rest, sent[:], foreseen[:]
         loader.finish()
     finally:
         loader.close()  # the thread cannot be stopped; the folder is removed after it
-        if own_freeze:
-            gc.unfreeze()
         if collecting:
             gc.enable()
     return prefixes

@@ -131,6 +131,12 @@ class Engine:
             node = min(nexts)
         return tuple(items)
 
+    def close(self) -> None:
+        """Drop the indexes now: the inserters and handlers hold the engine (a reference cycle), so
+        otherwise only a full garbage collection frees it (the HPO merge's: 0.46-0.54 s of CPU, against
+        0.08 s freed here). The engine is unusable afterwards."""
+        self.__dict__.clear()
+
     # ------------------------------------------------------------------ store
     def limit(self, budget: Budget, asserted: int) -> None:
         """Hold the run to ``budget``: at most its cap of triples in all (``asserted`` are loaded),

@@ -114,7 +114,9 @@ def reason(
         # a collection that scans every container of the engine (1.5x the whole run at 100k)
         decode, kinds = engine.terms, engine.kinds
         inferred = [(decode[s], decode[p], decode[o]) for s, p, o in engine.derived if kinds[p] != BNODE]
+        errors = tuple(engine.errors)
     finally:
+        engine.close()  # freed now, not at the next full collection
         if collecting:
             gc.enable()
-    return Inference(inferred, tuple(engine.errors), count)
+    return Inference(inferred, errors, count)

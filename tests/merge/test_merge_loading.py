@@ -92,8 +92,9 @@ def test_what_is_left_after_the_asserted_triples() -> None:
 
 @pytest.mark.parametrize("caller_froze", [False, True])
 def test_collection_is_given_back_as_it_was(caller_froze: bool) -> None:
-    """The merge turns collection off and freezes the parsed triples; the caller gets both back,
-    and objects a caller froze (a server before it forks) stay frozen."""
+    """The merge turns collection off while it runs and gives it back on; it freezes nothing of its
+    own, and objects a caller froze (a server before it forks) are left frozen (some may be freed
+    meanwhile, so the count can only fall)."""
     import gc
 
     gc.collect()
@@ -102,7 +103,7 @@ def test_collection_is_given_back_as_it_was(caller_froze: bool) -> None:
     frozen = gc.get_freeze_count()
     try:
         kept_store.fill_merged(ox.Store(), SLICES[:1])
-        assert gc.isenabled() and gc.get_freeze_count() == frozen
-        assert (frozen > 0) == caller_froze
+        assert gc.isenabled() and gc.get_freeze_count() <= frozen
+        assert (gc.get_freeze_count() > frozen // 2) == caller_froze
     finally:
         gc.unfreeze()

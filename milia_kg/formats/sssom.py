@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -40,7 +41,7 @@ from rdflib.namespace import DCTERMS
 
 from milia_kg import vocab
 from milia_kg.base import files
-from milia_kg.errors import InputFileError, MiliaKGError
+from milia_kg.errors import InputFileError, MiliaKGError, PrefixMapError
 
 __all__ = [
     "CODING_PREDICATES",
@@ -52,6 +53,7 @@ __all__ = [
     "MappingSet",
     "add_to_graph",
     "codings",
+    "prefix_converter",
     "read_sssom",
     "read_sssom_text",
 ]
@@ -141,6 +143,54 @@ class Coding:
     match: str
 
 
+class _DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A header key given twice in one mapping."""
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping (PyYAML keeps the last silently,
+    so a second ``HP:`` in ``curie_map`` would quietly replace the first namespace)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise _DuplicateKeyError(None, None, f"{key!r} given twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def prefix_converter(curie_map: object, source: str) -> Converter:
+    """A converter over an SSSOM ``curie_map``, refused in one line when curies would refuse it.
+
+    :raises PrefixMapError: if ``curie_map`` is not a prefix -> namespace mapping, or two prefixes share
+        a namespace (curies' ``DuplicateURIPrefixes`` would escape as a traceback).
+
+    >>> prefix_converter({"HP": "http://x/", "HPO": "http://x/"}, "m.tsv")
+    Traceback (most recent call last):
+    milia_kg.errors.PrefixMapError: m.tsv: curie_map: prefixes 'HP' and 'HPO' share the namespace 'http://x/'
+    """
+    if not isinstance(curie_map, MappingABC):
+        raise PrefixMapError(f"not a mapping of prefixes to namespaces but {type(curie_map).__name__}", source)
+    bad = [str(k) for k, v in curie_map.items() if not isinstance(v, str) or not v.strip()]
+    if bad:
+        raise PrefixMapError(f"no namespace IRI for prefix {', '.join(map(repr, bad))}", source)
+    table = {str(k): v for k, v in curie_map.items()}
+    by_namespace: dict[str, list[str]] = {}
+    for prefix, namespace in table.items():
+        by_namespace.setdefault(namespace, []).append(prefix)
+    shared = [(ns, prefixes) for ns, prefixes in by_namespace.items() if len(prefixes) > 1]
+    if shared:
+        raise PrefixMapError("; ".join(
+            f"prefixes {' and '.join(map(repr, prefixes))} share the namespace {ns!r}" for ns, prefixes in shared
+        ), source)
+    try:
+        return vocab.converter(table)
+    except ValueError as error:  # any other refusal by curies (its errors and pydantic's are ValueErrors)
+        raise PrefixMapError(str(error).splitlines()[0], source) from None
+
+
 def _split(text: str) -> tuple[str, str]:
     header: list[str] = []
     body: list[str] = []
@@ -202,10 +252,14 @@ def read_sssom_text(text: str, source: str) -> MappingSet:
     header_text, body = _split(text)
     problems: list[str] = []
     try:
-        metadata = yaml.safe_load(header_text) or {}
-    except yaml.YAMLError as error:
-        metadata = {}
-        problems.append(f"{source}: header: not YAML ({str(error).splitlines()[0]})")
+        metadata = yaml.load(header_text, Loader=_UniqueKeyLoader) or {}
+    except yaml.YAMLError as error:  # no row can be read without the header's prefix map
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        if not isinstance(error, _DuplicateKeyError):
+            reason = f"not YAML ({reason})"
+        return MappingSet(source, {}, vocab.converter({}), problems=[f"{source}: header{where}: {reason}"])
     if not isinstance(metadata, dict):
         metadata = {}
         problems.append(f"{source}: header: not a YAML mapping")
@@ -214,8 +268,11 @@ def read_sssom_text(text: str, source: str) -> MappingSet:
         missing.insert(0, "curie_map")
     if missing:
         problems.append(f"{source}: header: missing {', '.join(missing)}")
-    curie_map = metadata.get("curie_map") or {}
-    converter = vocab.converter({str(k): str(v) for k, v in curie_map.items()})
+    try:
+        converter = prefix_converter(metadata.get("curie_map") or {}, source)
+    except PrefixMapError as error:  # no row can be read without a prefix map
+        problems.append(str(error))
+        return MappingSet(source, metadata, vocab.converter({}), problems=problems)
     mapping_set = MappingSet(source, metadata, converter, problems=problems)
     reader = csv.DictReader(io.StringIO(body), delimiter="\t")
     absent = [c for c in _REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]

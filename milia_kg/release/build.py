@@ -127,12 +127,21 @@ def _bioregistry_prefixes(
     (``RO``, ``BFO``, ``UBERON``...) as the Bioregistry does; checked with :mod:`curies`."""
     obo = vocab.OBO
     result = dict(prefixes)
+    taken = set(result.values())
+
+    def add(prefix: str, namespace: str) -> None:
+        # the first prefix of a namespace wins (an SSSOM ``HPO:`` keeps ``obo:HP_`` from becoming
+        # ``HP`` too): curies refuses two prefixes for one namespace
+        if prefix not in result and namespace not in taken:
+            result[prefix] = namespace
+            taken.add(namespace)
+
     for prefix, namespace in curie_map.items():
-        result.setdefault(prefix, namespace)
+        add(prefix, namespace)
     for term in {t for triple in triples for t in triple if isinstance(t, URIRef)}:
         local = str(term).removeprefix(obo)
         if local != str(term) and "_" in local:
-            result.setdefault(local.split("_", 1)[0], f"{obo}{local.split('_', 1)[0]}_")
+            add(local.split("_", 1)[0], f"{obo}{local.split('_', 1)[0]}_")
     converter = vocab.converter(result)
     return dict(sorted(converter.prefix_map.items()))
 

@@ -334,3 +334,11 @@ def test_validate_names_two_prefixes_of_one_namespace(mini_sources: tuple[Path, 
         "'http://purl.obolibrary.org/obo/HP_' [rule sssom-mapping-set]",
         "milia-kg: error: validation failed: 1 problem (rules: sssom-mapping-set)",
     ]
+
+
+def test_the_converter_is_curies_over_the_prefix_map(mapping_set) -> None:
+    """Rows are read without curies; the converter (built on first use) expands them the same way."""
+    assert list(mapping_set.prefix_map) == sorted(mapping_set.metadata["curie_map"])
+    assert [(m.subject_iri, m.object_iri, m.justification_iri) for m in mapping_set.mappings] == [
+        (mapping_set.converter.expand(m.subject_id), mapping_set.converter.expand(m.object_id),
+         mapping_set.converter.expand(m.mapping_justification)) for m in mapping_set.mappings]

@@ -33,6 +33,7 @@ __all__ = [
     "MiliaKGError",
     "OutputError",
     "ParameterError",
+    "PrefixMapError",
     "PushError",
     "QueryLimitError",
     "QueryTimeoutError",
@@ -473,6 +474,26 @@ class InputFileError(MiliaKGError, ValueError):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+class PrefixMapError(MiliaKGError, ValueError):
+    """A prefix map (an SSSOM ``curie_map``) that cannot expand CURIEs one way: two prefixes for one
+    namespace, one prefix given twice, or not a prefix -> namespace mapping at all.
+
+    :param reason: what is wrong, naming the conflicting prefixes.
+    :param source: the file the map came from, when there is one.
+
+    >>> str(PrefixMapError("prefixes 'HP' and 'HPO' share the namespace 'http://x/'", "m.sssom.tsv"))
+    "m.sssom.tsv: curie_map: prefixes 'HP' and 'HPO' share the namespace 'http://x/'"
+    """
+
+    def __init__(self, reason: str, source: str = "") -> None:
+        self.reason = reason
+        self.source = source
+        super().__init__(reason, source)
+
+    def __str__(self) -> str:
+        return f"{self.source}: curie_map: {self.reason}" if self.source else f"curie_map: {self.reason}"
 
 
 class CaseProfileError(MiliaKGError, ValueError):

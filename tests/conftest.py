@@ -126,6 +126,23 @@ def write_mini_sources(root: Path) -> tuple[Path, Path]:
     return ontology, data
 
 
+def write_mini_mappings(data: Path, curie_map: str, rows: str = "") -> Path:
+    """Write ``data/mappings.sssom.tsv`` with the YAML ``curie_map`` block given (lines without ``#``).
+
+    The default row maps the mini graph's ``mkg:Milia`` to HP's "Milia" (HP:0001056).
+    """
+    header = "".join(f"#{line}\n" for line in ("curie_map:" + curie_map).splitlines())
+    rows = rows or "mkg:Milia\tskos:closeMatch\tHP:0001056\tsemapv:ManualMappingCuration\n"
+    path = data / "mappings.sssom.tsv"
+    path.write_text(
+        header + "#mapping_set_id: https://example.org/m.sssom.tsv\n"
+        "#license: https://creativecommons.org/licenses/by/4.0/\n#mapping_date: 2026-11-27\n"
+        "subject_id\tpredicate_id\tobject_id\tmapping_justification\n" + rows,
+        encoding="utf-8",
+    )
+    return path
+
+
 def copy_real_sources(root: Path) -> tuple[Path, Path]:
     """Copy the packaged ontology/ and data/ folders under ``root``; return (ontology_dir, data_dir)."""
     ontology, data = root / "ontology", root / "data"

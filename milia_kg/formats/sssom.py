@@ -4,7 +4,8 @@
 ``skos:exactMatch``/``closeMatch``/... triples are made from it when the graph is loaded, each with an
 ``owl:Axiom`` carrying the justification, the object label and the verification comment, so the file
 and the graph cannot disagree. sssom-py (a heavy dependency) validates the file in the tests; this
-module needs only the ``curies`` library.
+module reads it with rdflib's namespace manager (a build never imports ``curies`` and its pydantic,
+~0.09 s of CPU); :attr:`MappingSet.converter` builds the ``curies.Converter`` for those who ask.
 
 >>> mapping_set = read_sssom_text('''#curie_map:
 ... #  mkg: https://w3id.org/milia-kg/
@@ -26,21 +27,25 @@ module needs only the ``curies`` library.
 from __future__ import annotations
 
 import csv
+import functools
 import io
+from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rdflib
 import yaml
-from curies import Converter
 from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from milia_kg import vocab
 from milia_kg.base import files
-from milia_kg.errors import InputFileError, MiliaKGError
+from milia_kg.errors import InputFileError, MiliaKGError, PrefixMapError
+
+if TYPE_CHECKING:
+    from curies import Converter
 
 __all__ = [
     "CODING_PREDICATES",
@@ -51,6 +56,7 @@ __all__ = [
     "MappingError",
     "MappingSet",
     "add_to_graph",
+    "check_prefix_map",
     "codings",
     "read_sssom",
     "read_sssom_text",
@@ -117,9 +123,15 @@ class MappingSet:
 
     source: str
     metadata: dict[str, Any]
-    converter: Converter
+    #: the ``curie_map``, checked by :func:`check_prefix_map`, sorted by prefix (as curies lists it)
+    prefix_map: dict[str, str]
     mappings: list[Mapping] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+
+    @functools.cached_property
+    def converter(self) -> Converter:
+        """A ``curies.Converter`` over :attr:`prefix_map`, built (and curies imported) on first use."""
+        return vocab.converter(self.prefix_map)
 
     def check_subjects(self, graph: rdflib.Graph) -> list[str]:
         """Problems for rows whose subject the graph never declares (a mapping of nothing)."""
@@ -141,6 +153,66 @@ class Coding:
     match: str
 
 
+class _DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A header key given twice in one mapping."""
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping (PyYAML keeps the last silently,
+    so a second ``HP:`` in ``curie_map`` would quietly replace the first namespace)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise _DuplicateKeyError(None, None, f"{key!r} given twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def check_prefix_map(curie_map: object, source: str) -> dict[str, str]:
+    """An SSSOM ``curie_map`` as a prefix -> namespace dict sorted by prefix, refused in one line when
+    curies would refuse it.
+
+    :raises PrefixMapError: if ``curie_map`` is not a prefix -> namespace mapping, or two prefixes share
+        a namespace (curies' ``DuplicateURIPrefixes`` would escape as a traceback).
+
+    >>> check_prefix_map({"HP": "http://x/", "HPO": "http://x/"}, "m.tsv")
+    Traceback (most recent call last):
+    milia_kg.errors.PrefixMapError: m.tsv: curie_map: prefixes 'HP' and 'HPO' share the namespace 'http://x/'
+    """
+    if not isinstance(curie_map, MappingABC):
+        raise PrefixMapError(f"not a mapping of prefixes to namespaces but {type(curie_map).__name__}", source)
+    bad = [str(k) for k, v in curie_map.items() if not isinstance(v, str) or not v.strip()]
+    if bad:
+        raise PrefixMapError(f"no namespace IRI for prefix {', '.join(map(repr, bad))}", source)
+    table = {str(k): v for k, v in curie_map.items()}
+    by_namespace: dict[str, list[str]] = {}
+    for prefix, namespace in table.items():
+        by_namespace.setdefault(namespace, []).append(prefix)
+    shared = [(ns, prefixes) for ns, prefixes in by_namespace.items() if len(prefixes) > 1]
+    if shared:
+        raise PrefixMapError("; ".join(
+            f"prefixes {' and '.join(map(repr, prefixes))} share the namespace {ns!r}" for ns, prefixes in shared
+        ), source)
+    return dict(sorted(table.items()))
+
+
+def _namespaces(prefix_map: dict[str, str]) -> rdflib.namespace.NamespaceManager:
+    """The namespace manager that expands the rows' CURIEs (rdflib is loaded anyway; curies is not).
+
+    Only prefixes a row's CURIE can have are bound (:data:`milia_kg.vocab.CURIE`; rdflib refuses some
+    others, a prefix with a space for one).
+    """
+    manager = rdflib.Graph(bind_namespaces="none").namespace_manager
+    for prefix, namespace in prefix_map.items():
+        match = vocab.CURIE.match(f"{prefix}:")
+        if prefix[:1].isalpha() and match is not None and match["prefix"] == prefix:
+            manager.bind(prefix, namespace, override=True, replace=True)
+    return manager
+
+
 def _split(text: str) -> tuple[str, str]:
     header: list[str] = []
     body: list[str] = []
@@ -149,20 +221,23 @@ def _split(text: str) -> tuple[str, str]:
     return "".join(line[1:] for line in header), "".join(body)
 
 
-def _expand(converter: Converter, curie: str, what: str, where: str, problems: list[str]) -> str | None:
+def _expand(namespaces: rdflib.namespace.NamespaceManager, curie: str, what: str, where: str,
+            problems: list[str]) -> str | None:
     match = vocab.CURIE.match(curie)
     # a CURIE with a prefix that starts with a letter and a local part that does not start with ':'
     if match is None or not (match["prefix"] or "")[:1].isalpha() or match["local"][:1] in ("", ":"):
         problems.append(f"{where}: malformed CURIE in {what}: {curie!r}")
         return None
-    iri = converter.expand(curie)
-    if iri is None:
+    try:
+        return str(namespaces.expand_curie(curie))
+    except ValueError:
         problems.append(f"{where}: undeclared prefix {curie.split(':', 1)[0]!r} in {what} {curie}")
-    return iri
+        return None
 
 
 def _read_row(
-    number: int, row: dict[str, str], converter: Converter, where: str, problems: list[str]
+    number: int, row: dict[str, str], namespaces: rdflib.namespace.NamespaceManager, where: str,
+    problems: list[str],
 ) -> Mapping | None:
     before = len(problems)
     cells = {key: (value or "").strip() for key, value in row.items() if key is not None}
@@ -174,9 +249,9 @@ def _read_row(
     if cells["predicate_id"] not in MAPPING_PREDICATES:
         allowed = ", ".join(sorted(MAPPING_PREDICATES))
         problems.append(f"{where}: unknown predicate {cells['predicate_id']!r} (use one of {allowed})")
-    subject = _expand(converter, cells["subject_id"], "subject_id", where, problems)
-    obj = _expand(converter, cells["object_id"], "object_id", where, problems)
-    justification = _expand(converter, cells["mapping_justification"], "mapping_justification", where, problems)
+    subject = _expand(namespaces, cells["subject_id"], "subject_id", where, problems)
+    obj = _expand(namespaces, cells["object_id"], "object_id", where, problems)
+    justification = _expand(namespaces, cells["mapping_justification"], "mapping_justification", where, problems)
     if justification and not cells["mapping_justification"].startswith("semapv:"):
         problems.append(f"{where}: mapping_justification must be a semapv: term, not {cells['mapping_justification']}")
     if subject is not None and subject == obj:  # a term reused as itself (the UBERON sites) maps to nothing
@@ -202,10 +277,14 @@ def read_sssom_text(text: str, source: str) -> MappingSet:
     header_text, body = _split(text)
     problems: list[str] = []
     try:
-        metadata = yaml.safe_load(header_text) or {}
-    except yaml.YAMLError as error:
-        metadata = {}
-        problems.append(f"{source}: header: not YAML ({str(error).splitlines()[0]})")
+        metadata = yaml.load(header_text, Loader=_UniqueKeyLoader) or {}
+    except yaml.YAMLError as error:  # no row can be read without the header's prefix map
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        if not isinstance(error, _DuplicateKeyError):
+            reason = f"not YAML ({reason})"
+        return MappingSet(source, {}, {}, problems=[f"{source}: header{where}: {reason}"])
     if not isinstance(metadata, dict):
         metadata = {}
         problems.append(f"{source}: header: not a YAML mapping")
@@ -214,9 +293,13 @@ def read_sssom_text(text: str, source: str) -> MappingSet:
         missing.insert(0, "curie_map")
     if missing:
         problems.append(f"{source}: header: missing {', '.join(missing)}")
-    curie_map = metadata.get("curie_map") or {}
-    converter = vocab.converter({str(k): str(v) for k, v in curie_map.items()})
-    mapping_set = MappingSet(source, metadata, converter, problems=problems)
+    try:
+        prefix_map = check_prefix_map(metadata.get("curie_map") or {}, source)
+    except PrefixMapError as error:  # no row can be read without a prefix map
+        problems.append(str(error))
+        return MappingSet(source, metadata, {}, problems=problems)
+    mapping_set = MappingSet(source, metadata, prefix_map, problems=problems)
+    namespaces = _namespaces(prefix_map)
     reader = csv.DictReader(io.StringIO(body), delimiter="\t")
     absent = [c for c in _REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if absent:
@@ -224,7 +307,7 @@ def read_sssom_text(text: str, source: str) -> MappingSet:
         return mapping_set
     header_lines = header_text.count("\n") + 1  # the column line follows the header
     for offset, row in enumerate(reader, start=1):
-        mapping = _read_row(header_lines + offset, row, converter, f"{source} row {header_lines + offset}", problems)
+        mapping = _read_row(header_lines + offset, row, namespaces, f"{source} row {header_lines + offset}", problems)
         if mapping is not None:
             mapping_set.mappings.append(mapping)
     return mapping_set

@@ -124,17 +124,28 @@ def _bioregistry_prefixes(
 ) -> dict[str, str]:
     """Every prefix the release uses: the serialisations' own (``prefixes``), the SSSOM file's
     ``curie_map`` (``SNOMEDCT``, ``semapv``...), and ``obo:`` split into per-ontology prefixes
-    (``RO``, ``BFO``, ``UBERON``...) as the Bioregistry does; checked with :mod:`curies`."""
+    (``RO``, ``BFO``, ``UBERON``...) as the Bioregistry does.
+
+    The first prefix of a namespace wins (an SSSOM ``HPO:`` keeps ``obo:HP_`` from becoming ``HP`` too),
+    so the map is one-to-one as curies wants (tests/release/test_build.py loads it with curies; the
+    build does not import curies and its pydantic for that).
+    """
     obo = vocab.OBO
-    result = dict(prefixes)
-    for prefix, namespace in curie_map.items():
-        result.setdefault(prefix, namespace)
+    result: dict[str, str] = {}
+    taken: set[str] = set()
+
+    def add(prefix: str, namespace: str) -> None:
+        if prefix not in result and namespace not in taken:
+            result[prefix] = namespace
+            taken.add(namespace)
+
+    for prefix, namespace in (*prefixes.items(), *curie_map.items()):
+        add(prefix, namespace)
     for term in {t for triple in triples for t in triple if isinstance(t, URIRef)}:
         local = str(term).removeprefix(obo)
         if local != str(term) and "_" in local:
-            result.setdefault(local.split("_", 1)[0], f"{obo}{local.split('_', 1)[0]}_")
-    converter = vocab.converter(result)
-    return dict(sorted(converter.prefix_map.items()))
+            add(local.split("_", 1)[0], f"{obo}{local.split('_', 1)[0]}_")
+    return dict(sorted(result.items()))
 
 
 def entities_by_type(asserted: Graph, reasoned: Graph) -> dict[str, int]:
@@ -408,7 +419,7 @@ def build(
         forked.start(_check_and_write, tmp, release, asserted, inferred, sources, result.mapping_set) as checking,
     ):
         entities = entities_by_type(asserted, reasoned)
-        curie_map = {} if result.mapping_set is None else dict(result.mapping_set.converter.prefix_map)
+        curie_map = {} if result.mapping_set is None else dict(result.mapping_set.prefix_map)
         try:
             files = _write(tmp, release, asserted, inferred, sources, curie_map)
         except Exception:

@@ -24,9 +24,10 @@ from the SKOS, so the sources keep one wording:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import rdflib
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Literal, URIRef
@@ -84,12 +85,33 @@ def is_number_variant(alternative: str, label: str) -> bool:
 
 
 def curie(iri: str, curie_map: Mapping[str, str]) -> str:
-    """An OBO-style CURIE for ``iri`` (``HP:0001056``), by ``curie_map`` otherwise, else the IRI."""
+    """An OBO-style CURIE for ``iri`` (``HP:0001056``), by ``curie_map`` otherwise, else the IRI.
+
+    The ``curie_map`` prefix of the longest namespace wins, as in ``curies.Converter.compress``; the
+    one shortener (:func:`milia_kg.vocab.shorten`) writes it, so a build never imports curies (and
+    pydantic) for a few cross-references.  A local part outside ``[\\w.-]*`` stays an IRI.
+
+    >>> curie("http://snomed.info/id/37719003", {"SNOMEDCT": "http://snomed.info/id/", "sn": "http://snomed.info/"})
+    'SNOMEDCT:37719003'
+    """
     short = vocab.shorten(iri, {})
     if not short.startswith("<"):
         return short
-    compressed = vocab.converter(dict(curie_map)).compress(iri) if curie_map else None
-    return compressed or iri
+    if not curie_map:
+        return iri
+    return _shortener(tuple(curie_map.items()))(iri)
+
+
+@functools.cache
+def _shortener(curie_map: tuple[tuple[str, str], ...]) -> Callable[[str], str]:
+    """``iri`` -> CURIE by ``curie_map``, longest namespace first (one table per map, not per call)."""
+    table = dict(sorted(curie_map, key=lambda item: -len(item[1])))
+
+    def shorten(iri: str) -> str:
+        short = vocab.shorten(iri, table, style="report")
+        return iri if short.startswith("<") else short
+
+    return shorten
 
 
 def _bnode(*parts: object) -> BNode:

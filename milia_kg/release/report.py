@@ -322,7 +322,7 @@ def release_report(files: Iterable[str | Path] = (), ontology_dir: str | Path | 
     from milia_kg.release.folders import Sources
 
     asserted, mapping_set = pipeline.load_sources(Sources(ontology_dir, data_dir))
-    curie_map = {} if mapping_set is None else dict(mapping_set.converter.prefix_map)
+    curie_map = {} if mapping_set is None else dict(mapping_set.prefix_map)
     owl = owl_product.owl_triples(list(asserted), curie_map)
     ontology = owl_product.main_ontology(owl)
     triples: list[Triple] = list(from_rdflib(owl))

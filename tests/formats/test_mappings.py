@@ -290,3 +290,55 @@ def test_validate_reports_a_missing_justification(tmp_path: Path) -> None:
     sssom.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = validate_sources(data_dir=data)
     assert [r.message for r in report.results] == [f"mappings.sssom.tsv row {index + 1}: missing mapping_justification"]
+
+
+# ---------------------------------------------------------------- a curie_map curies refuses
+CURIE_MAP = """
+  mkg: https://w3id.org/milia-kg/
+  HP: http://purl.obolibrary.org/obo/HP_
+  skos: http://www.w3.org/2004/02/skos/core#
+  semapv: https://w3id.org/semapv/vocab/"""
+
+
+@pytest.mark.parametrize(
+    ("curie_map", "problem"),
+    [
+        (CURIE_MAP + "\n  HPO: http://purl.obolibrary.org/obo/HP_",
+         "m.tsv: curie_map: prefixes 'HP' and 'HPO' share the namespace 'http://purl.obolibrary.org/obo/HP_'"),
+        (CURIE_MAP + "\n  HP: http://example.org/HP_", "m.tsv: header line 6: 'HP' given twice"),
+        (" [mkg, HP, skos, semapv]", "m.tsv: curie_map: not a mapping of prefixes to namespaces but list"),
+        (CURIE_MAP + "\n  MONDO:", "m.tsv: curie_map: no namespace IRI for prefix 'MONDO'"),
+    ],
+    ids=["two-prefixes-one-namespace", "one-prefix-twice", "not-a-mapping", "no-namespace"],
+)
+def test_a_curie_map_curies_refuses_is_one_problem(curie_map: str, problem: str, tmp_path: Path) -> None:
+    from conftest import write_mini_mappings
+
+    path = write_mini_mappings(tmp_path, curie_map)
+    assert read_sssom_text(path.read_text(encoding="utf-8"), "m.tsv").problems == [problem]
+
+
+def test_validate_names_two_prefixes_of_one_namespace(mini_sources: tuple[Path, Path]) -> None:
+    from click.testing import CliRunner
+    from conftest import write_mini_mappings
+
+    from milia_kg.cli import main
+
+    ontology, data = mini_sources
+    write_mini_mappings(data, CURIE_MAP + "\n  HPO: http://purl.obolibrary.org/obo/HP_")
+    result = CliRunner().invoke(main, ["validate", "--ontology-dir", str(ontology), "--data-dir", str(data)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert result.stderr.splitlines() == [
+        "validation failed: 1 problem",
+        "  mappings.sssom.tsv: mappings.sssom.tsv: curie_map: prefixes 'HP' and 'HPO' share the namespace "
+        "'http://purl.obolibrary.org/obo/HP_' [rule sssom-mapping-set]",
+        "milia-kg: error: validation failed: 1 problem (rules: sssom-mapping-set)",
+    ]
+
+
+def test_the_converter_is_curies_over_the_prefix_map(mapping_set) -> None:
+    """Rows are read without curies; the converter (built on first use) expands them the same way."""
+    assert list(mapping_set.prefix_map) == sorted(mapping_set.metadata["curie_map"])
+    assert [(m.subject_iri, m.object_iri, m.justification_iri) for m in mapping_set.mappings] == [
+        (mapping_set.converter.expand(m.subject_id), mapping_set.converter.expand(m.object_id),
+         mapping_set.converter.expand(m.mapping_justification)) for m in mapping_set.mappings]

@@ -341,3 +341,43 @@ def test_products_written_beside_validation_only_after_it_passes(
         build(out, ontology_dir=ontology, data_dir=data, reuse=False)
     assert "JSON-LD writer failed" in str(caught.value) if valid else "mkg:Nose" in caught.value.report.text()  # type: ignore[attr-defined]
     assert not out.exists() and not list(tmp_path.glob(".out.tmp-*"))
+
+
+def test_a_curie_map_curies_refuses_fails_the_build_in_one_line(
+    tmp_path: Path, mini_sources: tuple[Path, Path]
+) -> None:
+    from click.testing import CliRunner
+    from conftest import write_mini_mappings
+
+    from milia_kg.cli import main
+
+    ontology, data = mini_sources
+    write_mini_mappings(data, """
+  mkg: https://w3id.org/milia-kg/
+  HP: http://purl.obolibrary.org/obo/HP_
+  HPO: http://purl.obolibrary.org/obo/HP_
+  skos: http://www.w3.org/2004/02/skos/core#
+  semapv: https://w3id.org/semapv/vocab/""")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--fresh", "--out", str(out),
+                                       "--ontology-dir", str(ontology), "--data-dir", str(data)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    assert result.stderr.splitlines()[-1] == "milia-kg: error: validation failed: 1 problem (rules: sssom-mapping-set)"
+    assert not out.exists()
+
+
+def test_a_curie_map_prefix_for_an_obo_namespace_wins(tmp_path: Path, mini_sources: tuple[Path, Path]) -> None:
+    """``HPO:`` for HP's namespace is a valid SSSOM prefix; the build's obo split must not add ``HP`` too
+    (curies refuses two prefixes for one namespace)."""
+    from conftest import write_mini_mappings
+
+    ontology, data = mini_sources
+    write_mini_mappings(data, """
+  mkg: https://w3id.org/milia-kg/
+  HPO: http://purl.obolibrary.org/obo/HP_
+  skos: http://www.w3.org/2004/02/skos/core#
+  semapv: https://w3id.org/semapv/vocab/""", "mkg:Milia\tskos:closeMatch\tHPO:0001056\tsemapv:ManualMappingCuration\n")
+    build(tmp_path / "out", ontology_dir=ontology, data_dir=data)
+    prefixes = json.loads((tmp_path / "out" / "prefixes.json").read_text(encoding="utf-8"))
+    assert prefixes["HPO"] == "http://purl.obolibrary.org/obo/HP_" and "HP" not in prefixes

@@ -105,3 +105,25 @@ def test_annotations_are_deterministic_and_leave_the_input_alone() -> None:
     first = obo_annotations(triples)
     assert first == obo_annotations(list(triples)) and len(triples) == 2
     assert (s, DEFINITION, o) in first
+
+
+def test_cross_reference_curies_are_those_curies_writes() -> None:
+    """``curie`` shortens without curies (a build does not import it); it must agree with
+    ``curies.Converter.compress`` on every object of the packaged mapping set and pick the longest
+    namespace of nested ones."""
+    import curies
+
+    from milia_kg.base import resources
+    from milia_kg.formats.sssom import read_sssom
+    from milia_kg.release.obo_vocab import curie
+
+    mapping_set = read_sssom(resources.mappings_file())
+    converter = curies.Converter.from_prefix_map(mapping_set.prefix_map)
+    objects = sorted({m.object_iri for m in mapping_set.mappings})
+    assert len(objects) > 30
+    assert {iri: curie(iri, mapping_set.prefix_map) for iri in objects} == {
+        iri: converter.compress(iri) for iri in objects}
+    # a local part outside [\w.-]* (d/4) stays an IRI where curies would write a:d/4
+    nested = {"a": "http://x.org/", "ab": "http://x.org/b/", "abc": "http://x.org/b/c/"}
+    assert [curie(f"http://x.org/{local}", nested) for local in ("1", "b/2", "b/c/3", "d/4")] == [
+        "a:1", "ab:2", "abc:3", "http://x.org/d/4"]

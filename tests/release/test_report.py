@@ -139,3 +139,26 @@ def test_report_on_the_merge_with_the_real_hpo() -> None:
         ("duplicate_label", "HP:0009620"), ("duplicate_label", "HP:0040021"),
         ("duplicate_definition", "HP:0012004"), ("duplicate_definition", "HP:0032697"),
     }
+
+
+@pytest.mark.parametrize(
+    ("curie_map", "message"),
+    [
+        ("\n  HP: http://purl.obolibrary.org/obo/HP_\n  HPO: http://purl.obolibrary.org/obo/HP_",
+         "curie_map: prefixes 'HP' and 'HPO' share the namespace 'http://purl.obolibrary.org/obo/HP_'"),
+        ("\n  HP: http://purl.obolibrary.org/obo/HP_\n  HP: http://example.org/HP_", "header line 3: 'HP' given twice"),
+        (" [HP]", "curie_map: not a mapping of prefixes to namespaces but list"),
+    ],
+    ids=["two-prefixes-one-namespace", "one-prefix-twice", "not-a-mapping"],
+)
+def test_cli_report_refuses_a_bad_curie_map_in_one_line(
+    curie_map: str, message: str, tmp_path: Path, mini_sources: tuple[Path, Path]
+) -> None:
+    from conftest import write_mini_mappings
+
+    ontology, data = mini_sources
+    write_mini_mappings(data, curie_map)
+    result = CliRunner().invoke(main, ["report", "--out", str(tmp_path / "r.tsv"),
+                                       "--ontology-dir", str(ontology), "--data-dir", str(data)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert result.stderr.splitlines() == [f"milia-kg: error: mappings.sssom.tsv: {message}"]

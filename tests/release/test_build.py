@@ -295,12 +295,15 @@ def test_void_media_types_by_suffix(release: tuple[Path, BuildSummary]) -> None:
     assert declared == {name: EXPECTED_MEDIA_TYPES[Path(name).suffix] for name in declared}
 
 
+@pytest.mark.parametrize("writer", ["_write", "_write_jsonld"])
 @pytest.mark.parametrize("valid", [True, False])
 def test_validation_beside_writing_wins_over_a_writer_error(
-    valid: bool, tmp_path: Path, mini_sources: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+    valid: bool, writer: str, tmp_path: Path, mini_sources: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Validation runs in a forked child while the products are written: when both fail, the build
-    reports the validation failure; when only a writer fails, its error; nothing is left behind."""
+    """Validation runs in a forked child while the parent writes the products (``_write``); the child
+    writes the JSON-LD products (``_write_jsonld``) only once validation passes. When validation and a
+    writer both fail, the build reports the validation failure; when only a writer fails, its error;
+    either way nothing is left behind."""
     from milia_kg.release import build as build_module
 
     ontology, data = mini_sources
@@ -309,37 +312,16 @@ def test_validation_beside_writing_wins_over_a_writer_error(
             f.write('mkg:Nose a owl:Class ; skos:definition "no label"@en .\n')
 
     def broken_writer(*args: object) -> list[str]:
-        raise OSError("disk full")
+        raise OSError(f"{writer} failed")
 
-    monkeypatch.setattr(build_module, "_write", broken_writer)
+    monkeypatch.setattr(build_module, writer, broken_writer)
     out = tmp_path / "out"
     with pytest.raises(OSError if valid else ValidationError) as caught:
         build(out, ontology_dir=ontology, data_dir=data, reuse=False)
-    assert valid or "mkg:Nose" in caught.value.report.text()  # type: ignore[attr-defined]
-    assert not out.exists() and not list(tmp_path.glob(".out.tmp-*"))
-
-
-@pytest.mark.parametrize("valid", [True, False])
-def test_products_written_beside_validation_only_after_it_passes(
-    valid: bool, tmp_path: Path, mini_sources: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The forked child writes the JSON-LD products once validation passes: its writer's error reaches the
-    caller; with a failed validation the writer is never called; either way nothing is left behind."""
-    from milia_kg.release import build as build_module
-
-    ontology, data = mini_sources
-    if not valid:
-        with (data / "facts.ttl").open("a", encoding="utf-8") as f:
-            f.write('mkg:Nose a owl:Class ; skos:definition "no label"@en .\n')
-
-    def broken_writer(*args: object) -> list[str]:
-        raise OSError("JSON-LD writer failed")
-
-    monkeypatch.setattr(build_module, "_write_jsonld", broken_writer)
-    out = tmp_path / "out"
-    with pytest.raises(OSError if valid else ValidationError) as caught:
-        build(out, ontology_dir=ontology, data_dir=data, reuse=False)
-    assert "JSON-LD writer failed" in str(caught.value) if valid else "mkg:Nose" in caught.value.report.text()  # type: ignore[attr-defined]
+    if valid:
+        assert f"{writer} failed" in str(caught.value)
+    else:
+        assert "mkg:Nose" in caught.value.report.text()  # type: ignore[attr-defined]
     assert not out.exists() and not list(tmp_path.glob(".out.tmp-*"))
 
 

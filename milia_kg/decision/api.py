@@ -20,7 +20,7 @@ from milia_kg.decision.classifier import Classifier
 from milia_kg.decision.deadline import Deadline
 from milia_kg.decision.profile import check_profile
 from milia_kg.errors import CaseProfileError, MiliaKGError
-from milia_kg.query.kg import KnowledgeGraph
+from milia_kg.query.kg import KnowledgeGraph, packaged_graph_file
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.vocab import shorten
 
@@ -78,11 +78,12 @@ class _Context:
 
     def __init__(self, reasoner: str) -> None:
         self.kg = KnowledgeGraph.open(reasoner=reasoner)
-        module = schema_module.load(reasoner)
+        graph_file = packaged_graph_file(reasoner)  # the file self.kg was read from (found once)
+        module = schema_module.load(reasoner, graph_file)
         self.classifier = Classifier(module.prepared, self.kg.backend.labels)
         self.codings = module.codings
         #: the catalogue answers of the graph alone, kept in the cache (issue 22: a cold classify ran them)
-        self.queries = kept_queries.load(self.kg, self.classifier, self.classifier.iris, reasoner)
+        self.queries = kept_queries.load(self.kg, self.classifier, self.classifier.iris, reasoner, graph_file)
         self.classifier.remember_labels(self.queries.labels)
         self.resolve = graph_resolver(
             lambda category, text: self.kg.resolve(*_RESOLVE_BY[category], text), self.classifier.holds

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,9 +43,20 @@ Row = dict[str, Any]
 def queries_digest(queries: str | Path | None = None) -> str:
     """The SHA-256 over the names and texts of the catalogue's ``*.rq`` files (``None``: the packaged
     ones): the part of a kept answer's key that the source key leaves out."""
+    folder = resources.queries_dir(queries)
+    if isinstance(folder, Path):  # on disk: read with os.scandir (importlib's objects cost a cold command)
+        with os.scandir(folder) as found:
+            entries: list[tuple[str, Any]] = sorted((e.name.removesuffix(".rq"), e.path) for e in found
+                                                    if e.name.endswith(".rq") and e.is_file())
+    else:
+        entries = list(resources.query_files(queries).items())
     digest = hashlib.sha256()
-    for name, entry in resources.query_files(queries).items():
-        data = entry.read_bytes()
+    for name, entry in entries:
+        if isinstance(entry, str):
+            with open(entry, "rb") as stream:
+                data = stream.read()
+        else:
+            data = entry.read_bytes()
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
@@ -119,17 +131,20 @@ def _build(kg: KnowledgeGraph, classifier: Classifier, iris: list[str]) -> bytes
 
 
 def kept_file(build: Callable[[Path], bytes], reasoner: str, queries: str | Path | None = None,
-              directory: str | Path | None = None) -> Path:
-    """The kept file of the packaged graph and the query texts of ``queries``, built by ``build``
-    when missing, damaged, or of another source key or query text."""
-    return cache.derived_file(_KIND, "json", build, reasoner, directory=directory, salt=queries_digest(queries))
+              directory: str | Path | None = None, graph: Path | None = None) -> Path:
+    """The kept file of the packaged graph (``graph``, if already found) and the query texts of
+    ``queries``, built by ``build`` when missing, damaged, or of another source key or query text."""
+    return cache.derived_file(_KIND, "json", build, reasoner, directory=directory, salt=queries_digest(queries),
+                              graph=graph)
 
 
-def load(kg: KnowledgeGraph, classifier: Classifier, iris: Callable[[], list[str]], reasoner: str) -> KeptQueries:
-    """The kept answers of the packaged graph ``kg`` (built on first use, with the labels of ``iris()``).
+def load(kg: KnowledgeGraph, classifier: Classifier, iris: Callable[[], list[str]], reasoner: str,
+         graph: Path | None = None) -> KeptQueries:
+    """The kept answers of the packaged graph ``kg`` (read from ``graph``; built on first use, with the
+    labels of ``iris()``).
 
     :raises MiliaKGError: as :func:`milia_kg.release.cache.reasoned_graph_file`.
     """
-    path = kept_file(lambda _graph: _build(kg, classifier, iris()), reasoner)
+    path = kept_file(lambda _graph: _build(kg, classifier, iris()), reasoner, graph=graph)
     data = files.read_json(files.read_owned(path, files.MAX_RDF_FILE_BYTES), path)  # bounded, as checked
     return KeptQueries(kg, data["rows"], data["labels"])

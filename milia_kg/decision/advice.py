@@ -14,11 +14,18 @@ adults); without an age all are kept, each naming its population.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
-
-from milia_kg.query.kg import KnowledgeGraph
+from typing import Any, Protocol
 
 Row = dict[str, Any]
+
+
+class Queries(Protocol):
+    """What answers the catalogue queries: the graph, or its kept answers
+    (:class:`~milia_kg.decision.kept_queries.KeptQueries`)."""
+
+    def query(self, name: str, /, **params: str) -> list[Row]:
+        """The rows of the catalogue query ``name`` with these parameters."""
+        ...
 #: section -> (query, column of the item, extra columns kept)
 CONDITION_SECTIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "course": ("course", "course", ("qualifier", "population")),
@@ -30,7 +37,7 @@ CONDITION_SECTIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 
 
 def gather(
-    kg: KnowledgeGraph, conditions: list[str], milia: str, in_population: Callable[[str | None], bool],
+    kg: Queries, conditions: list[str], milia: str, in_population: Callable[[str | None], bool],
 ) -> dict[str, list[Row]]:
     """The advice sections for ``conditions`` (subtype IRIs; empty: ``milia`` in general).
 
@@ -87,7 +94,7 @@ def gather(
     return merged
 
 
-def _rows(kg: KnowledgeGraph, query: str, **params: str) -> list[Row]:
+def _rows(kg: Queries, query: str, **params: str) -> list[Row]:
     """The rows of a catalogue query, as plain dicts (values are IRIs and strings here)."""
     return [dict(row) for row in kg.query(query, **params)]
 
@@ -118,7 +125,7 @@ def _merge(rows: Iterable[Row]) -> list[Row]:
 class _Sources:
     """The ``evidence`` query per subject, kept: (object, quote) -> source."""
 
-    def __init__(self, kg: KnowledgeGraph) -> None:
+    def __init__(self, kg: Queries) -> None:
         self._kg = kg
         self._rows: dict[str, list[Row]] = {}
 

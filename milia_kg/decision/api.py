@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from milia_kg import vocab
 from milia_kg.base.records import FrozenRecord
-from milia_kg.decision import advice, documents, inherited, json_input, schema_module
+from milia_kg.decision import advice, documents, inherited, json_input, kept_queries, schema_module
 from milia_kg.decision.case_graph import MKG, case_graph, graph_resolver
 from milia_kg.decision.classifier import Classifier
 from milia_kg.decision.deadline import Deadline
 from milia_kg.decision.profile import check_profile
 from milia_kg.errors import CaseProfileError, MiliaKGError
-from milia_kg.query.kg import KnowledgeGraph
+from milia_kg.query.kg import KnowledgeGraph, packaged_graph_file
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.vocab import shorten
 
@@ -78,18 +78,23 @@ class _Context:
 
     def __init__(self, reasoner: str) -> None:
         self.kg = KnowledgeGraph.open(reasoner=reasoner)
-        module = schema_module.load(reasoner)
+        graph_file = packaged_graph_file(reasoner)  # the file self.kg was read from (found once)
+        module = schema_module.load(reasoner, graph_file)
         self.classifier = Classifier(module.prepared, self.kg.backend.labels)
         self.codings = module.codings
+        #: the catalogue answers of the graph alone, kept in the cache (issue 22: a cold classify ran them)
+        self.queries = kept_queries.load(self.kg, self.classifier, self.classifier.iris, reasoner, graph_file)
+        self.classifier.remember_labels(self.queries.labels)
         self.resolve = graph_resolver(
             lambda category, text: self.kg.resolve(*_RESOLVE_BY[category], text), self.classifier.holds
         )
         self.source_rows: dict[str, dict[str, Any]] = {
-            str(row["source"]): dict(row) for row in self.kg.query("sources")
+            str(row["source"]): dict(row) for row in self.queries.query("sources")
         }
         #: (class of cases, subtype) -> the subtypes_to_consider row (qualifier, quote, source).
         self.consider_rows: dict[tuple[str, str], dict[str, Any]] = {
-            (str(row["case_class"]), str(row["subtype"])): dict(row) for row in self.kg.query("subtypes_to_consider")
+            (str(row["case_class"]), str(row["subtype"])): dict(row)
+            for row in self.queries.query("subtypes_to_consider")
         }
         #: the ``sources`` entry of each cited source, by CURIE (first IRI of that CURIE, as listed)
         self.source_by_curie: dict[str, dict[str, Any]] = {}
@@ -125,7 +130,7 @@ class _Context:
             return population is None or not populations or any(
                 self.classifier.holds(p, vocab.RDFS + "subClassOf", population) for p in populations)
 
-        sections = advice.gather(self.kg, subtypes, MKG.Milia, in_population)
+        sections = advice.gather(self.queries, subtypes, MKG.Milia, in_population)
         for rows in sections.values():
             for row in rows:
                 row["said_of"] = self._said_of(row)

@@ -119,6 +119,15 @@ class Classifier:
         disjoint with it: primary milia are not suggested for a case that met secondary milia)."""
         return self.holds(a, _DISJOINT, b) or self.holds(b, _DISJOINT, a)
 
+    def remember_labels(self, labels: dict[str, str]) -> None:
+        """Take these labels (an IRI without one mapped to itself) as already looked up: the kept
+        labels of the schema module's IRIs (:mod:`~milia_kg.decision.kept_queries`)."""
+        self._label_memo.update(labels)
+
+    def iris(self) -> list[str]:
+        """Every IRI of the schema module's closure, sorted (those whose labels are kept)."""
+        return sorted({t.value for t in self.prepared.engine.terms if isinstance(t, ox.NamedNode)})
+
     def label(self, iri: str) -> str:
         """The English label of ``iri`` (the IRI itself if it has none)."""
         if iri not in self._label_memo:

@@ -92,12 +92,13 @@ class SchemaModule(FrozenRecord):
         self._set(prepared=prepared, codings=codings)
 
 
-def load(reasoner: str = DEFAULT_REASONER) -> SchemaModule:
-    """The cached module of the packaged graph reasoned by ``reasoner`` (built on first use).
+def load(reasoner: str = DEFAULT_REASONER, graph: Path | None = None) -> SchemaModule:
+    """The cached module of the packaged graph reasoned by ``reasoner`` (built on first use), beside
+    ``graph`` if given (the reasoned graph file already found).
 
     :raises MiliaKGError: as :func:`milia_kg.release.cache.reasoned_graph_file`.
     """
-    path = cache.derived_file(_KIND, "json", _build, reasoner)
+    path = cache.derived_file(_KIND, "json", _build, reasoner, graph=graph)
     data = files.read_json(files.read_owned(path, files.MAX_RDF_FILE_BYTES), path)  # bounded, as checked
     quads = ox.parse(data["closure"], format=ox.RdfFormat.N_TRIPLES)
     prepared = Prepared(((q.subject, q.predicate, q.object) for q in quads), terms="oxigraph")

@@ -48,7 +48,7 @@ from milia_kg.reasoner import DEFAULT_REASONER
 if TYPE_CHECKING:
     import rdflib
 
-__all__ = ["ENGINES", "KnowledgeGraph", "Result", "check_engine"]
+__all__ = ["ENGINES", "KnowledgeGraph", "Result", "check_engine", "packaged_graph_file"]
 
 #: The embedded engines; the first is the default.
 ENGINES = ("oxigraph", "rdflib")
@@ -554,8 +554,19 @@ def _warm_rdflib() -> None:
 
 
 @functools.cache
-def _open(engine: str, reasoner: str) -> KnowledgeGraph:
+def packaged_graph_file(reasoner: str = DEFAULT_REASONER) -> Path:
+    """The reasoned graph file of the packaged sources that this process's graphs are opened from,
+    found once: what is derived from it (the classifier's schema module and kept answers) is read
+    beside the graph the process holds, without stamping the sources again (issue 22).
+
+    :raises MiliaKGError: as :func:`milia_kg.release.cache.reasoned_graph_file`.
+    """
     from milia_kg.release import cache
 
-    path = cache.reasoned_graph_file(reasoner)  # named by the sources' cache key, checked against its record
+    return cache.reasoned_graph_file(reasoner)  # named by the sources' cache key, checked against its record
+
+
+@functools.cache
+def _open(engine: str, reasoner: str) -> KnowledgeGraph:
+    path = packaged_graph_file(reasoner)
     return KnowledgeGraph.from_file(path, engine=engine, content_key=f"{engine}:{path.name}", trusted=True)

@@ -410,20 +410,23 @@ def unused(path: Path) -> bool:
 
 def derived_file(
     kind: str, suffix: str, build: Callable[[Path], bytes], reasoner: str = DEFAULT_REASONER,
-    directory: str | Path | None = None,
+    directory: str | Path | None = None, salt: str = "", graph: Path | None = None,
 ) -> Path:
     """Return the file of what ``build(reasoned graph file)`` computes, building it if needed.
 
     It lies beside the reasoned graph of the packaged sources as ``<kind>-<reasoner>-<key>.<suffix>``
     (the graph's key, so it is rebuilt whenever the graph is), with a checksum record; a damaged
-    file is rebuilt with the same warning as the graph.
+    file is rebuilt with the same warning as the graph.  ``salt`` names what else the file depends
+    on that the key does not cover (the digest of the query texts of a cached query output), as
+    ``<kind>-<reasoner>-<key>-<salt>.<suffix>``.  ``graph`` is the reasoned graph file when the
+    caller already found it (:func:`reasoned_graph_file` of these arguments), else it is found here.
 
     :raises MiliaKGError: as :func:`reasoned_graph_file`, or as ``build`` does.
     """
-    graph = reasoned_graph_file(reasoner, directory=directory)
+    graph = graph or reasoned_graph_file(reasoner, directory=directory)
     key = graph.name.removeprefix(f"reasoned-{reasoner}-").removesuffix(".nt")
     stem = f"{kind}-{reasoner}-"
-    target = graph.parent / f"{stem}{key}.{suffix}"
+    target = graph.parent / f"{stem}{key}{'-' + salt if salt else ''}.{suffix}"
     problem = _problem(target, counted=False) if _present(target) else None
     if _present(target) and problem is None:
         return used(target)

@@ -259,8 +259,8 @@ class _Translator:
             add((subject, v.REPLACED_BY, self.iri(clause.term)))
         elif tag == "consider":
             add((subject, v.oio_consider, self.literal(str(clause.term))))
-        elif tag == "creation_date":
-            add((subject, v.oio_creation_date, self.literal(str(clause.date))))
+        elif tag == "creation_date":  # as written: ``str(clause.date)`` would be Python's "... 12:37:32+00:00"
+            add((subject, v.oio_creation_date, self.literal(clause.raw_value())))
         elif tag == "property_value":
             self.property_value(subject, clause.property_value)
         else:

@@ -40,3 +40,15 @@ def test_an_hpo_ancestor_reaches_them_too() -> None:
     found = {(r["phenotype_label"], r["stated_for_label"], r["descendant_label"]) for r in rows}
     assert found == {("Milia", "milia", label) for label in SUBTYPES} | {
         ("itching", "multiple eruptive milia", "multiple eruptive milia")}
+
+
+@pytest.mark.slow
+def test_creation_dates_are_kept_as_hp_obo_writes_them(tmp_path: Path) -> None:
+    """hp.obo's ``creation_date: 2012-03-01T02:37:43Z`` on HP:0011355 (Localized skin lesion, Milia's parent) is
+    that plain string in the merged store, not Python's text of a datetime ("2012-03-01 02:37:43+00:00")."""
+    query = tmp_path / "dates.rq"
+    query.write_text("SELECT ?date WHERE { <http://purl.obolibrary.org/obo/HP_0011355> "
+                     "<http://www.geneontology.org/formats/oboInOwl#creation_date> ?date }", encoding="utf-8")
+    result = CliRunner().invoke(main, ["sparql", str(query), "--merge", str(HP), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == [{"date": "2012-03-01T02:37:43Z"}]

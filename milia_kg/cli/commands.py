@@ -8,14 +8,15 @@ group's boundary; commands raise, they never exit):
 code  meaning (exception types, first match wins)
 ====  ==========================================================================================
 0     success
-1     a check failed: :class:`~milia_kg.errors.CheckFailedError` (``ValidationError``: SHACL or a
-      QC check; ``InconsistencyError``: the reasoned graph, or a ``--merge`` union, is
-      inconsistent)
+1     a check failed: :class:`~milia_kg.errors.CheckFailedError` (``ValidationError``: SHACL, a
+      QC check, or the SSSOM file in ``validate``/``build``; ``InconsistencyError``: the reasoned
+      graph, or a ``--merge`` union, is inconsistent)
 2     bad input or usage: ``click.ClickException`` (unknown command, option or choice such as
       ``--engine``/``--reasoner``/``--format``, a missing file argument), any other
       :class:`~milia_kg.errors.MiliaKGError` (unknown query, parameter or value, invalid SPARQL,
-      malformed or unsupported RDF in the sources or ``--merge``, a bad SSSOM file, an
-      unreachable endpoint, an unusable ``--out``), ``OSError`` (a file that cannot be read)
+      malformed or unsupported RDF in the sources or ``--merge``, a bad SSSOM file read by
+      ``report``, an unreachable endpoint, an unusable ``--out``), ``OSError`` (a file that cannot
+      be read)
 130   interrupted (Ctrl-C)
 ====  ==========================================================================================
 

@@ -133,6 +133,20 @@ class MappingSet:
         """A ``curies.Converter`` over :attr:`prefix_map`, built (and curies imported) on first use."""
         return vocab.converter(self.prefix_map)
 
+    def locate(self, problem: str) -> tuple[str, str]:
+        """Split a problem into where it is (the file, and its row if any) and what is wrong, so a report
+        that names the place once (a validation result's entity) does not name the file twice.
+
+        >>> MappingSet("m.tsv", {}, {}).locate("m.tsv row 7: missing object_id")
+        ('m.tsv row 7', 'missing object_id')
+        >>> MappingSet("m.tsv", {}, {}).locate("m.tsv: curie_map: not a mapping")
+        ('m.tsv', 'curie_map: not a mapping')
+        """
+        if not problem.startswith(self.source):
+            return self.source, problem
+        row, _, reason = problem[len(self.source):].partition(": ")
+        return self.source + row, reason
+
     def check_subjects(self, graph: rdflib.Graph) -> list[str]:
         """Problems for rows whose subject the graph never declares (a mapping of nothing)."""
         return [

@@ -418,7 +418,7 @@ def _mapping_rule(given: RuleInput) -> list[ValidationResult]:
     if mapping_set is None:
         return []
     problems = [*mapping_set.problems, *mapping_set.check_subjects(given.asserted)]
-    return [ValidationResult(MAPPING_RULE, mapping_set.source, problem) for problem in problems]
+    return [ValidationResult(MAPPING_RULE, *mapping_set.locate(problem)) for problem in problems]
 
 
 #: Every validation rule, by family, in one table (as sssom-py's validators): ``milia-kg build`` and

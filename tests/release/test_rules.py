@@ -131,13 +131,13 @@ def test_a_bad_sssom_row_fails_build_as_validate(tmp_path: Path) -> None:
     lines = sssom.read_text(encoding="utf-8").splitlines()
     index = next(i for i, line in enumerate(lines) if line.startswith("mkg:Jaw\t"))
     cells = lines[index].split("\t")
-    cells[2] = "NOPE:" + cells[2].split(":", 1)[1]
+    cells[3] = "NOPE:" + cells[3].split(":", 1)[1]  # object_id (subject_id, subject_label, predicate_id, ...)
     lines[index] = "\t".join(cells)
     sssom.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    expected = f"mappings.sssom.tsv row {index + 1}: "
+    expected = (MAPPING_RULE, f"mappings.sssom.tsv row {index + 1}", f"undeclared prefix 'NOPE' in object_id {cells[3]}")
 
     report = validate_sources(ontology, data)
-    assert [(r.rule, r.message.startswith(expected)) for r in report.results] == [(MAPPING_RULE, True)]
+    assert [(r.rule, r.entity, r.message) for r in report.results] == [expected]
     with pytest.raises(ValidationError) as error:
         build(tmp_path / "out", ontology_dir=ontology, data_dir=data)
     assert error.value.report.results == report.results
@@ -146,3 +146,67 @@ def test_a_bad_sssom_row_fails_build_as_validate(tmp_path: Path) -> None:
         assert result.exit_code == 1, (command, result.output)
     assert not (tmp_path / "out").exists()
     shutil.rmtree(tmp_path / "src")
+
+
+#: The mini mapping file's curie_map (:func:`conftest.write_mini_mappings`): five header lines, three
+#: more of metadata and the column line put its first row on line 10 of the file.
+MINI_CURIE_MAP = """
+  mkg: https://w3id.org/milia-kg/
+  HP: http://purl.obolibrary.org/obo/HP_
+  skos: http://www.w3.org/2004/02/skos/core#
+  semapv: https://w3id.org/semapv/vocab/"""
+
+
+@pytest.mark.parametrize(
+    ("curie_map", "row", "line"),
+    [
+        ("\n  HP: http://purl.obolibrary.org/obo/HP_\n  HPO: http://purl.obolibrary.org/obo/HP_", "",
+         "mappings.sssom.tsv: curie_map: prefixes 'HP' and 'HPO' share the namespace "
+         "'http://purl.obolibrary.org/obo/HP_'"),
+        (MINI_CURIE_MAP, "mkg:Milia\tskos:closeMatch\tNOPE:0001056\tsemapv:ManualMappingCuration\n",
+         "mappings.sssom.tsv row 10: undeclared prefix 'NOPE' in object_id NOPE:0001056"),
+        ("\n  HP: http://purl.obolibrary.org/obo/HP_\n  HP: http://example.org/HP_", "",
+         "mappings.sssom.tsv: header line 3: 'HP' given twice"),
+    ],
+    ids=["bad-curie-map", "bad-row", "prefix-twice"],
+)
+def test_an_sssom_problem_names_the_file_once(
+    curie_map: str, row: str, line: str, tmp_path: Path, mini_sources: tuple[Path, Path]
+) -> None:
+    """Each SSSOM problem is one report line naming the file once (not ``m.tsv: m.tsv: ...``), the
+    same from ``validate`` and ``build``, both a failed check (exit 1)."""
+    from click.testing import CliRunner
+    from conftest import write_mini_mappings
+
+    from milia_kg.cli import main
+
+    ontology, data = mini_sources
+    write_mini_mappings(data, curie_map, row)
+    for command in (["validate"], ["build", "--fresh", "--out", str(tmp_path / "out")]):
+        result = CliRunner().invoke(main, [*command, "--ontology-dir", str(ontology), "--data-dir", str(data)])
+        assert (result.exit_code, result.stderr.splitlines()) == (1, [
+            "validation failed: 1 problem",
+            f"  {line} [rule {MAPPING_RULE}]",
+            f"milia-kg: error: validation failed: 1 problem (rules: {MAPPING_RULE})",
+        ]), command
+    assert not (tmp_path / "out").exists()
+
+
+def test_report_refuses_a_bad_mapping_file_as_bad_input(tmp_path: Path, mini_sources: tuple[Path, Path]) -> None:
+    """``report`` does not validate: it reads the data folder as input, so the file ``validate`` fails as
+    a check (exit 1) is bad input to it (exit 2), in one line naming the same place (docs/cli.md)."""
+    from click.testing import CliRunner
+    from conftest import write_mini_mappings
+
+    from milia_kg.cli import main
+
+    ontology, data = mini_sources
+    write_mini_mappings(data, MINI_CURIE_MAP, "mkg:Milia\tskos:closeMatch\tNOPE:0001056\tsemapv:ManualMappingCuration\n")
+    sources = ["--ontology-dir", str(ontology), "--data-dir", str(data)]
+    checked = CliRunner().invoke(main, ["validate", *sources])
+    read = CliRunner().invoke(main, ["report", "--out", str(tmp_path / "r.tsv"), *sources])
+    assert (checked.exit_code, read.exit_code) == (1, 2)
+    assert read.stderr.splitlines() == [
+        "milia-kg: error: mappings.sssom.tsv row 10: undeclared prefix 'NOPE' in object_id NOPE:0001056"
+    ]
+    assert not (tmp_path / "r.tsv").exists()

@@ -275,6 +275,17 @@ def comunica_server(tmp_path_factory: pytest.TempPathFactory, reasoned_file: Pat
         yield server
 
 
+@pytest.fixture(scope="session")
+def served_graph() -> Any:  # -> Iterator[benchmarks.serve_load.Server]
+    """``milia-kg serve`` of the packaged graph with default options, started once for the tests that
+    only read it (tests/serve/: browser, headers, oaklib, W3C protocol), not once per module or test
+    (about 1.5 s each). A test that checks its log reads only the lines after its own start."""
+    from benchmarks.serve_load import served
+
+    with served() as server:
+        yield server
+
+
 def load_script(name: str) -> Any:
     """The maintenance program ``scripts/NAME.py`` of the source checkout, imported as a module."""
     import importlib.util

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 pytest.importorskip("fastapi", reason="milia-kg serve needs the 'serve' extra (FastAPI, uvicorn)")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium (test extra) is not installed")
 
-from benchmarks.serve_load import Server, served  # noqa: E402
+from benchmarks.serve_load import Server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -58,12 +57,11 @@ def _chrome(tmp_path: Path, *flags: str) -> Any:
     return driver
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    """One ``milia-kg serve`` for the module (each page only reads it): about 1.5 s per test saved.
-    A test that checks the log reads only the lines after its own start (``server.log[mark:]``)."""
-    with served() as running:
-        yield running
+@pytest.fixture()
+def server(served_graph: Server) -> Server:
+    """The session's ``milia-kg serve`` (tests/conftest.py): each page only reads it. A test that checks
+    the log reads only the lines after its own start (``server.log[mark:]``)."""
+    return served_graph
 
 
 @pytest.fixture

@@ -494,7 +494,9 @@ b = importlib.import_module("milia_kg.release.build")
 original = b._write
 def slow(tmp, *args, **kwargs):
     files = original(tmp, *args, **kwargs)
-    Path(sys.argv[2]).write_text(str(tmp))
+    ready = Path(sys.argv[2])
+    ready.with_name(ready.name + ".part").write_text(str(tmp))
+    ready.with_name(ready.name + ".part").rename(ready)  # whole when it appears: the parent polls for it
     time.sleep(60)
     return files
 b._write = slow
@@ -657,17 +659,33 @@ READ_BACK = {
 }
 
 
+@pytest.fixture(scope="module")
+def read_back(cached: tuple[Path, bytes], tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]]:
+    """Per kind, a cache folder where a child process wrote (or checked) the file, and the file's name.
+
+    One child per kind, not per damage: each test damages its own copy of the folder, so the
+    undamaged first read (the same input every time) runs once instead of 24 times."""
+    primed: dict[str, tuple[Path, str]] = {}
+    for kind in ("reasoned", "classifier"):
+        folder = _copy(cached[0], tmp_path_factory.mktemp(f"read-back-{kind}") / "cache")
+        first = subprocess.run([PYTHON, "-c", _READ_BACK, str(folder), kind], capture_output=True, text=True,
+                               timeout=BOUND * 4, env=subprocess_env())
+        assert first.returncode == 0, first.stderr
+        path = Path(first.stdout.strip())
+        assert path.parent == folder and path.is_file(), first.stdout
+        primed[kind] = folder, path.name
+    return primed
+
+
 @pytest.mark.parametrize("kind", ["reasoned", "classifier"])
 @pytest.mark.parametrize("damage", sorted(READ_BACK))
-def test_cache_files_read_back_bounded_and_owned(damage: str, kind: str, cached: tuple[Path, bytes],
+def test_cache_files_read_back_bounded_and_owned(damage: str, kind: str, read_back: dict[str, tuple[Path, str]],
                                                  tmp_path: Path) -> None:
     if "owner" in damage and os.geteuid() != 0:
         pytest.skip("chown to another user needs root")
-    folder = _copy(cached[0], tmp_path / "cache")
-    first = subprocess.run([PYTHON, "-c", _READ_BACK, str(folder), kind], capture_output=True, text=True,
-                           timeout=BOUND * 4, env=subprocess_env())
-    assert first.returncode == 0, first.stderr
-    path = Path(first.stdout.strip())
+    primed, name = read_back[kind]
+    folder = _copy(primed, tmp_path / "cache")
+    path = folder / name
     good = path.read_bytes()
     action, reason = READ_BACK[damage]
     action(path)

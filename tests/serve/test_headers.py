@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 pytest.importorskip("fastapi", reason="milia-kg serve needs the 'serve' extra (FastAPI, uvicorn)")
@@ -92,24 +94,23 @@ def test_html_has_a_content_security_policy(client: TestClient) -> None:
     assert "frame-ancestors 'none'" in client.get("/docs").headers["content-security-policy"]
 
 
-def test_head_on_a_real_server_keeps_the_connection_usable() -> None:
+def test_head_on_a_real_server_keeps_the_connection_usable(served_graph: Any) -> None:
     """HEAD then GET on one keep-alive connection to uvicorn: no body after HEAD, the same length."""
     import http.client
     import urllib.parse
 
-    from benchmarks.serve_load import served
-
-    with served() as server:
-        address = urllib.parse.urlsplit(server.url)
-        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
-        for path in ("/health", "/sparql?query=ASK%7B%7D", "/PrimaryMilia"):
-            connection.request("HEAD", path)
-            head = connection.getresponse()
-            head_body = head.read()
-            connection.request("GET", path)
-            get = connection.getresponse()
-            get_body = get.read()
-            assert (head.status, get.status, head_body) == (200, 200, b""), path
-            assert head.getheader("content-length") == get.getheader("content-length") == str(len(get_body))
-        connection.close()
-        assert any(line.startswith("milia-kg serve: HEAD /PrimaryMilia 200 ") for line in server.log)
+    server = served_graph  # the session's (tests/conftest.py): its log read from here on
+    mark = len(server.log)
+    address = urllib.parse.urlsplit(server.url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    for path in ("/health", "/sparql?query=ASK%7B%7D", "/PrimaryMilia"):
+        connection.request("HEAD", path)
+        head = connection.getresponse()
+        head_body = head.read()
+        connection.request("GET", path)
+        get = connection.getresponse()
+        get_body = get.read()
+        assert (head.status, get.status, head_body) == (200, 200, b""), path
+        assert head.getheader("content-length") == get.getheader("content-length") == str(len(get_body))
+    connection.close()
+    assert any(line.startswith("milia-kg serve: HEAD /PrimaryMilia 200 ") for line in server.log[mark:])

@@ -14,15 +14,13 @@ import warnings
 
 import pytest
 
-from benchmarks.serve_load import served
-
 MKG = "mkg=https://w3id.org/milia-kg/"
 
 
-@pytest.fixture(scope="module")
-def endpoint():  # -> str, the SPARQL URL of a running milia-kg serve
-    with served() as server:
-        yield f"{server.url}/sparql"
+@pytest.fixture()
+def endpoint(served_graph) -> str:
+    """The SPARQL URL of the session's running milia-kg serve (tests/conftest.py)."""
+    return f"{served_graph.url}/sparql"
 
 
 def runoak(endpoint: str, *args: str) -> str:

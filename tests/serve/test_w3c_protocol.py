@@ -226,12 +226,10 @@ WRAPPER_QUERIES = {
 }
 
 
-@pytest.fixture(scope="module")
-def server() -> Any:
-    from benchmarks.serve_load import served
-
-    with served() as running:
-        yield running
+@pytest.fixture()
+def server(served_graph: Any) -> Any:
+    """The session's running milia-kg serve (tests/conftest.py)."""
+    return served_graph
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])

@@ -131,6 +131,15 @@ def write_mini_sources(root: Path) -> tuple[Path, Path]:
     return ontology, data
 
 
+#: The mini mapping file's ``curie_map`` block (for :func:`write_mini_mappings`): its four prefixes
+#: on the header's lines 2-5, so a prefix appended to it is on line 6.
+MINI_CURIE_MAP = """
+  mkg: https://w3id.org/milia-kg/
+  HP: http://purl.obolibrary.org/obo/HP_
+  skos: http://www.w3.org/2004/02/skos/core#
+  semapv: https://w3id.org/semapv/vocab/"""
+
+
 def write_mini_mappings(data: Path, curie_map: str, rows: str = "") -> Path:
     """Write ``data/mappings.sssom.tsv`` with the YAML ``curie_map`` block given (lines without ``#``).
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import MINI_CURIE_MAP
 from rdflib import RDFS, SKOS, Graph, URIRef
 
 from milia_kg.base import resources
@@ -295,21 +296,14 @@ def test_validate_reports_a_missing_justification(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- a curie_map curies refuses
-CURIE_MAP = """
-  mkg: https://w3id.org/milia-kg/
-  HP: http://purl.obolibrary.org/obo/HP_
-  skos: http://www.w3.org/2004/02/skos/core#
-  semapv: https://w3id.org/semapv/vocab/"""
-
-
 @pytest.mark.parametrize(
     ("curie_map", "problem"),
     [
-        (CURIE_MAP + "\n  HPO: http://purl.obolibrary.org/obo/HP_",
+        (MINI_CURIE_MAP + "\n  HPO: http://purl.obolibrary.org/obo/HP_",
          "m.tsv: curie_map: prefixes 'HP' and 'HPO' share the namespace 'http://purl.obolibrary.org/obo/HP_'"),
-        (CURIE_MAP + "\n  HP: http://example.org/HP_", "m.tsv: header line 6: 'HP' given twice"),
+        (MINI_CURIE_MAP + "\n  HP: http://example.org/HP_", "m.tsv: header line 6: 'HP' given twice"),
         (" [mkg, HP, skos, semapv]", "m.tsv: curie_map: not a mapping of prefixes to namespaces but list"),
-        (CURIE_MAP + "\n  MONDO:", "m.tsv: curie_map: no namespace IRI for prefix 'MONDO'"),
+        (MINI_CURIE_MAP + "\n  MONDO:", "m.tsv: curie_map: no namespace IRI for prefix 'MONDO'"),
     ],
     ids=["two-prefixes-one-namespace", "one-prefix-twice", "not-a-mapping", "no-namespace"],
 )

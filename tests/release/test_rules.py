@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from conftest import copy_real_sources
+from conftest import MINI_CURIE_MAP, copy_real_sources
 from test_checks import BROKEN_CHECKS, BROKEN_SHAPES, PREFIXES
 
 from milia_kg.base import resources
@@ -146,15 +146,6 @@ def test_a_bad_sssom_row_fails_build_as_validate(tmp_path: Path) -> None:
         assert result.exit_code == 1, (command, result.output)
     assert not (tmp_path / "out").exists()
     shutil.rmtree(tmp_path / "src")
-
-
-#: The mini mapping file's curie_map (:func:`conftest.write_mini_mappings`): five header lines, three
-#: more of metadata and the column line put its first row on line 10 of the file.
-MINI_CURIE_MAP = """
-  mkg: https://w3id.org/milia-kg/
-  HP: http://purl.obolibrary.org/obo/HP_
-  skos: http://www.w3.org/2004/02/skos/core#
-  semapv: https://w3id.org/semapv/vocab/"""
 
 
 @pytest.mark.parametrize(

@@ -487,9 +487,12 @@ def test_build_accepts_missing_empty_or_release_folder(state: str, tmp_path: Pat
 
 
 _SLOW_BUILD = """
-import sys, time
+import signal, sys, time
 from pathlib import Path
 import importlib
+# Ctrl-C as a terminal delivers it: a test run started in the background (nohup, '&' without job
+# control) passes SIGINT on ignored, and Python keeps an inherited SIG_IGN
+signal.signal(signal.SIGINT, signal.default_int_handler)
 b = importlib.import_module("milia_kg.release.build")
 original = b._write
 def slow(tmp, *args, **kwargs):

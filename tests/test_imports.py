@@ -70,7 +70,8 @@ def test_classify_needs_no_rdflib_nor_jsonschema(tmp_path: Path) -> None:
     owlrl, pyshacl or jsonschema (issue 11: cold ``classify`` close to a cold query), nor
     importlib.resources for the shipped tables, nor click (issue 22: the quick path), nor the readers of
     Phenopackets and FHIR documents (a plain profile is none), nor dataclasses (issue 22: it imports
-    inspect, about 9 ms)."""
+    inspect, about 9 ms), nor decimal and csv (issue 22: only a decimal typed as an integer, or HPO's
+    tables, need them; about 3 ms)."""
     profile = '{"age_years": 0.02, "sites": ["nose"], "present_at_birth": true}'
     cache = tmp_path / "cache"
     subprocess.run([PYTHON, "-m", "milia_kg", "classify", "-"], input=profile, capture_output=True, text=True,
@@ -78,7 +79,8 @@ def test_classify_needs_no_rdflib_nor_jsonschema(tmp_path: Path) -> None:
     done = subprocess.run(
         [PYTHON, "-c", SCRIPT.format(heavy=(*HEAVY, "jsonschema", "importlib.resources", "click",
                                                    "milia_kg.decision.phenopacket", "milia_kg.decision.fhir",
-                                                   "dataclasses", "inspect")), "classify", "-"], input=profile,
+                                                   "dataclasses", "inspect", "decimal", "csv")), "classify", "-"],
+        input=profile,
         capture_output=True, text=True, env=subprocess_env(MILIA_KG_CACHE_DIR=str(cache)), check=True,
     )
     # a newborn: neonatal milia to consider (the page defines no neonatal milia, issue 18)

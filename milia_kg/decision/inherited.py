@@ -11,7 +11,6 @@ annotations (``data/hpo/phenotype-milia.hpoa``) say of the same disease.
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 from typing import Any
@@ -59,6 +58,8 @@ def is_disease_id(value: str) -> bool:
 
 
 def _hpoa_rows(name: str) -> list[dict[str, str]]:
+    import csv  # here, not at the top: a plain profile never reads HPO's tables (a cold classify's import)
+
     text = resources.data_dir().joinpath("hpo", name).read_text("utf-8")
     body = "".join(line for line in text.splitlines(True) if not line.startswith("#"))
     header = next(line for line in text.splitlines() if line.startswith("database_id"))
@@ -67,6 +68,8 @@ def _hpoa_rows(name: str) -> list[dict[str, str]]:
 
 @functools.cache
 def _modes() -> dict[str, tuple[str, bool]]:
+    import csv  # as in _hpoa_rows
+
     text = resources.decision_table("inheritance-modes.tsv")
     rows = csv.DictReader(io.StringIO("".join(line for line in text.splitlines(True) if not line.startswith("#"))),
                           delimiter="\t")

@@ -102,7 +102,7 @@ class Fact:
     question: str
     quote: str = ""
     qualifier: str = ""
-    population: Link | None = None
+    populations: tuple[Link, ...] = ()  # every population the axiom names ("older children and adults")
     when: str = ""
     source: Link | None = None
     source_url: str = ""
@@ -175,10 +175,25 @@ def is_described(kg: KnowledgeGraph, iri: str) -> bool:
     return kg.backend.ask("ASK WHERE { ?s ?p ?o }", {"s": node})
 
 
+def _local_graph(kg: KnowledgeGraph) -> Any:
+    """What the pages read one term's neighbourhood from: the Oxigraph store itself on that engine
+    (:class:`~milia_kg.query.store_view.StoreView`, no rdflib copy of a whole kept store), else the
+    rdflib graph.
+
+    :raises MiliaKGError: for a remote endpoint (no local graph).
+    """
+    store = getattr(kg.backend, "store", None)
+    if store is None:
+        return kg.graph
+    from milia_kg.query.store_view import StoreView
+
+    return StoreView(store)
+
+
 class _Reader:
     """Label and link lookups over one rdflib graph."""
 
-    def __init__(self, graph: rdflib.Graph) -> None:
+    def __init__(self, graph: Any) -> None:
         import rdflib
 
         self.graph, self.rdflib = graph, rdflib
@@ -208,21 +223,24 @@ class _Reader:
 
 def _direct(reader: _Reader, term: Any, up: bool) -> list[Link]:
     """The direct named super- (``up``) or subclasses of ``term`` in a reasoned (transitively
-    closed) graph: those with no other one in between; equivalents and ``owl:Thing`` left out."""
+    closed) graph: those with no other one in between; equivalents and ``owl:Thing`` left out.
+
+    Each related class's own superclasses are read once (not every pair compared): the HPO's root has
+    about 19,000 subclasses, whose pairs would be 360 million lookups."""
     sub = reader.ref(_SUBCLASS)
     graph = reader.graph
     related = set(reader.named(graph.objects(term, sub) if up else graph.subjects(sub, term)))
     related -= {term, reader.ref(vocab.OWL + "Thing"), reader.ref(vocab.OWL + "Nothing")}
     # equivalent (mutual subclass) terms are not above or below
     related = {r for r in related if not ((r, sub, term) in graph and (term, sub, r) in graph)}
-
-    def below(a: Any, b: Any) -> bool:  # a strictly under b
-        return (a, sub, b) in graph and (b, sub, a) not in graph
-
-    if up:
-        direct = [r for r in related if not any(o != r and below(o, r) for o in related)]
-    else:
-        direct = [r for r in related if not any(o != r and below(r, o) for o in related)]
+    # strictly_above[r]: the related classes r is strictly under (an equivalent of r is not above it)
+    above = {r: {o for o in graph.objects(r, sub) if o in related and o != r} for r in related}
+    strictly_above = {r: {o for o in found if r not in above.get(o, ())} for r, found in above.items()}
+    if up:  # a superclass with another related class strictly under it is not direct
+        indirect = {o for found in strictly_above.values() for o in found}
+        direct = [r for r in related if r not in indirect]
+    else:  # a subclass strictly under another related class is not direct
+        direct = [r for r in related if not strictly_above[r]]
     return sorted((reader.link(d) for d in direct), key=lambda link: (link.label.lower(), link.iri))
 
 
@@ -240,7 +258,8 @@ def _facts(reader: _Reader, term: Any, as_subject: bool) -> tuple[list[Fact], se
         if not quote or predicate is None or str(predicate) in _NOT_FACTS or subject is None or target is None:
             continue
         covered.add((subject, predicate, target))
-        population = graph.value(axiom, reader.ref(vocab.MKG + "inPopulation"))
+        named = reader.named(graph.objects(axiom, reader.ref(vocab.MKG + "inPopulation")))
+        populations = sorted((reader.link(p) for p in named), key=lambda link: (link.label, link.iri))
         source = graph.value(axiom, reader.ref(vocab.DCTERMS + "source"))
         local = str(predicate)[len(vocab.MKG):] if str(predicate).startswith(vocab.MKG) else ""
         facts.append(Fact(
@@ -248,7 +267,7 @@ def _facts(reader: _Reader, term: Any, as_subject: bool) -> tuple[list[Fact], se
             object=reader.link(target) if isinstance(target, rdflib.URIRef) else None,
             value=reader.label(target), question=QUESTION_OF.get(local, ""), quote=quote,
             qualifier=reader.text(axiom, vocab.MKG + "qualifier"),
-            population=reader.link(population) if isinstance(population, rdflib.URIRef) else None,
+            populations=tuple(populations),
             when=reader.text(axiom, vocab.MKG + "applicableWhen"),
             source=reader.link(source) if isinstance(source, rdflib.URIRef) else None,
             source_url=reader.text(source, f"{vocab.BIBO}uri") if source is not None else "",
@@ -262,7 +281,7 @@ def describe(kg: KnowledgeGraph, iri: str) -> Entity | None:
 
     :raises MiliaKGError: for a remote endpoint (no local graph).
     """
-    reader = _Reader(kg.graph)
+    reader = _Reader(_local_graph(kg))
     graph, rdflib = reader.graph, reader.rdflib
     term = reader.ref(iri)
     if (term, None, None) not in graph:
@@ -303,7 +322,7 @@ def bounded_description(kg: KnowledgeGraph, iri: str) -> rdflib.Graph:
     the ``rdfs:label`` of every IRI these name. Empty if the term is the subject of nothing."""
     import rdflib
 
-    graph = kg.graph
+    graph = _local_graph(kg)
     term = rdflib.URIRef(iri)
     out = rdflib.Graph()
     for prefix, namespace in vocab.QUERY_PREFIXES.items():

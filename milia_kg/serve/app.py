@@ -55,6 +55,7 @@ from starlette.concurrency import run_in_threadpool
 from milia_kg.errors import AnswerSizeError, MiliaKGError, ParameterError
 from milia_kg.query.isolate import can_fork
 from milia_kg.query.pool import WorkerPool
+from milia_kg.query.store_view import rdflib_term
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.serve.answers import Answer, AnswerCache, etag_of, not_modified
 from milia_kg.serve.direct import DirectRoutes
@@ -74,7 +75,6 @@ from milia_kg.serve.protocol import (
     serialize_ask,
     serialize_graph,
     serialize_select,
-    term,
     warm_up,
 )
 
@@ -196,7 +196,7 @@ def _sparql_body(wanted: Wanted, form: str, answer: Any, max_bytes: int) -> tupl
         variables, cells = answer
         fmt = SELECT_TYPES[media]
         body = select_json(variables, cells) if fmt == "json" else serialize_select(
-            variables, [tuple(term(c) for c in row) for row in cells], fmt)
+            variables, [tuple(rdflib_term(c) for c in row) for row in cells], fmt)
     elif form == "ASK":
         media = _negotiate(wanted, ASK_TYPES)
         body = serialize_ask(answer, ASK_TYPES[media])

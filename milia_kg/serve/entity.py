@@ -101,7 +101,7 @@ class _Page:
             for fact in members:
                 cells = [_e(fact.predicate_label),
                          self.a(fact.object, fact.value) if fact.object else _e(fact.value),
-                         _e(fact.qualifier), self.a(fact.population), _e(fact.when),
+                         _e(fact.qualifier), ", ".join(self.a(p) for p in fact.populations), _e(fact.when),
                          f'<td class="quote">{_e(fact.quote)}</td>', self.source(fact.source, fact.source_url)]
                 if with_subject:
                     cells.insert(0, self.a(fact.subject))

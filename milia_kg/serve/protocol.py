@@ -44,7 +44,6 @@ __all__ = [
     "serialize_ask",
     "serialize_graph",
     "serialize_select",
-    "term",
     "tsv_term",
     "warm_up",
 ]
@@ -178,28 +177,6 @@ def _preferred(accept: str | None, types: tuple[str, ...]) -> str | None:
                 if best is None or key < best:
                     best, chosen = key, offer
     return chosen
-
-
-def term(cell: Sequence[str] | None) -> rdflib.term.Node | None:
-    """An rdflib term from ``(kind, value[, datatype, language])`` as :mod:`milia_kg.serve.app` sends
-    it across the process boundary; ``None`` stays unbound.
-
-    >>> term(("literal", "milk spots", None, "en")).n3()
-    '"milk spots"@en'
-    """
-    if cell is None:
-        return None
-    kind, value = cell[0], cell[1]
-    if kind == "uri":
-        return rdflib.URIRef(value)
-    if kind == "bnode":
-        return rdflib.BNode(value)
-    datatype, language = cell[2], cell[3]
-    if language:
-        return rdflib.Literal(value, lang=language)
-    if datatype in (None, f"{vocab.XSD}string"):
-        return rdflib.Literal(value)
-    return rdflib.Literal(value, datatype=rdflib.URIRef(datatype))
 
 
 _XSD_STRING = f"{vocab.XSD}string"

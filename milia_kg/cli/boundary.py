@@ -12,13 +12,13 @@ import errno
 import gc
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from milia_kg.errors import CheckFailedError, MiliaKGError, OutputError
+from milia_kg.errors import CheckFailedError, MiliaKGError, OutputError, ValidationError
 
 __all__ = [
     "BUILD_GC_THRESHOLDS", "EXIT_BAD_INPUT", "EXIT_CHECK_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "OWN_EXIT_CODES",
-    "PROG", "collecting_less", "echo", "error_line", "flush_stdout", "read_text", "stdout_failed",
+    "PROG", "collecting_less", "echo", "error_line", "failure", "flush_stdout", "read_text", "stdout_failed",
 ]
 
 EXIT_OK = 0
@@ -71,6 +71,20 @@ def collecting_less() -> Iterator[None]:
 def error_line(message: str) -> str:
     """The one line a failed command prints to stderr."""
     return f"{PROG}: error: {' '.join(message.split())}"
+
+
+def failure(error: Exception, codes: Sequence[tuple[type[BaseException], int]]) -> tuple[Exception, int] | None:
+    """The error a failed command reports and its exit code under ``codes`` (first match wins), or
+    ``None`` for a bug; a failed write to standard output becomes an :class:`OutputError`, and a failed
+    validation's report is written to stderr here, before the caller's one error line."""
+    if isinstance(error, OSError) and not isinstance(error, MiliaKGError) and stdout_failed(error):
+        error = OutputError(f"cannot write to standard output ({error.strerror or error})")
+    status = next((code for kind, code in codes if isinstance(error, kind)), None)
+    if status is None:
+        return None
+    if isinstance(error, ValidationError) and error.report is not None:
+        echo(error.report.text(), err=True)
+    return error, status
 
 
 def flush_stdout() -> None:

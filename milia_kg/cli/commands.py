@@ -49,9 +49,9 @@ from milia_kg.cli.boundary import (
     PROG,
     collecting_less,
     error_line,
+    failure,
     flush_stdout,
     read_text,
-    stdout_failed,
 )
 from milia_kg.cli.quick import CLASSIFY_FORMATS, CLASSIFY_TIMEOUT, QUERY_MAX_ROWS, QUERY_TIMEOUT, read_params
 from milia_kg.errors import CaseProfileError, MiliaKGError, OutputError, ValidationError
@@ -108,16 +108,13 @@ class _Group(click.Group):
             code = super().main(args, prog_name or PROG, complete_var, standalone_mode=False, **extra)
             flush_stdout()
         except Exception as error:
-            if isinstance(error, OSError) and not isinstance(error, MiliaKGError) and stdout_failed(error):
-                error = OutputError(f"cannot write to standard output ({error.strerror or error})")
-            status = exit_code(error)
-            if status is None:
+            failed = failure(error, EXIT_CODES)
+            if failed is None:
                 raise
-            if isinstance(error, ValidationError) and error.report is not None:
-                click.echo(error.report.text(), err=True)
-            if isinstance(error, click.exceptions.NoArgsIsHelpError):
-                click.echo(error.ctx.get_help(), err=True)
-            click.echo(error_line(_message(error)), err=True)
+            reported, status = failed
+            if isinstance(reported, click.exceptions.NoArgsIsHelpError):
+                click.echo(reported.ctx.get_help(), err=True)
+            click.echo(error_line(_message(reported)), err=True)
             sys.exit(status)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 

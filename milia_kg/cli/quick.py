@@ -29,11 +29,12 @@ from milia_kg.cli.boundary import (
     collecting_less,
     echo,
     error_line,
+    failure,
     flush_stdout,
     read_text,
     stdout_failed,
 )
-from milia_kg.errors import MiliaKGError, OutputError, ValidationError
+from milia_kg.errors import OutputError
 
 __all__ = ["CLASSIFY_FORMATS", "CLASSIFY_TIMEOUT", "QUERY_MAX_ROWS", "QUERY_TIMEOUT", "Plan", "plan", "read_params",
            "run"]
@@ -236,13 +237,10 @@ def run(plan: Plan) -> NoReturn:
             sys.exit(1)
         flush_stdout()
     except Exception as error:
-        if isinstance(error, OSError) and not isinstance(error, MiliaKGError) and stdout_failed(error):
-            error = OutputError(f"cannot write to standard output ({error.strerror or error})")
-        status = next((code for kind, code in OWN_EXIT_CODES if isinstance(error, kind)), None)
-        if status is None:
+        failed = failure(error, OWN_EXIT_CODES)
+        if failed is None:
             raise
-        if isinstance(error, ValidationError) and error.report is not None:  # build: the report first
-            echo(error.report.text(), err=True)
-        echo(error_line(str(error) or type(error).__name__), err=True)
+        reported, status = failed
+        echo(error_line(str(reported) or type(reported).__name__), err=True)
         sys.exit(status)
     sys.exit(EXIT_OK)

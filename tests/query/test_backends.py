@@ -266,6 +266,36 @@ def test_labels_prefer_english(small_backends: list[Backend]) -> None:
         assert backend.labels([]) == {}
 
 
+def test_rdflib_parses_a_query_text_once_and_reads_the_graph_each_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The kept parse is of the text, not an answer: a graph that changed is read again, and a
+    text with another bound value is parsed on its own."""
+    import rdflib.plugins.sparql as rdflib_sparql
+
+    parsed: list[str] = []
+    prepare = rdflib_sparql.prepareQuery
+
+    def counting(text: str, *args: object, **kwargs: object) -> object:
+        parsed.append(text)
+        return prepare(text, *args, **kwargs)
+
+    monkeypatch.setattr(rdflib_sparql, "prepareQuery", counting)
+    graph = rdflib.Graph().parse(data=BACKEND_GRAPH, format="turtle")
+    backend = RdflibBackend(graph)
+    # A text no other test runs, so that nothing kept by an earlier test is found.
+    query = (f"# {os.getpid()} {time.monotonic_ns()}\n"
+             "SELECT ?n WHERE { ?s <https://example.org/n> ?n }")
+    a, b = rdflib.URIRef("https://example.org/a"), rdflib.URIRef("https://example.org/b")
+    assert backend.select(query, {"s": a}) == (["n"], [(3,)])
+    graph.add((b, rdflib.URIRef("https://example.org/n"), rdflib.Literal(4)))
+    assert backend.select(query, {"s": a}) == (["n"], [(3,)])
+    assert backend.select(query, {"s": b}) == (["n"], [(4,)])
+    graph.add((a, rdflib.URIRef("https://example.org/n"), rdflib.Literal(5)))
+    assert sorted(backend.select(query, {"s": a})[1]) == [(3,), (5,)]
+    assert len(parsed) == 2 and len(set(parsed)) == 2
+
+
 def test_unreachable_endpoint_is_one_clean_error() -> None:
     backend = SparqlEndpointBackend("http://127.0.0.1:9/sparql", timeout=2)
     with pytest.raises(EndpointError) as info:

@@ -69,13 +69,13 @@ def _key(name: str, params: dict[str, str]) -> str:
 class KeptQueries:
     """Catalogue answers read from the kept rows, or from the graph for a query not kept.
 
-    :param kg: the graph that answers what was not kept.
+    :param kg: gives the graph that answers what was not kept (asked only then: opening it loads the store).
     :param rows: kept rows by :func:`_key`, values as JSON (an IRI as ``{"iri": value}``, a date as ``{"date": iso}``).
     :param labels: English labels of the schema module's IRIs (an IRI without one maps to itself).
     """
 
-    def __init__(self, kg: KnowledgeGraph, rows: dict[str, list[Row]], labels: dict[str, str]) -> None:
-        self.kg = kg
+    def __init__(self, kg: Callable[[], KnowledgeGraph], rows: dict[str, list[Row]], labels: dict[str, str]) -> None:
+        self._kg = kg
         self._rows = rows
         self.labels = labels
 
@@ -83,7 +83,7 @@ class KeptQueries:
         """The rows of the catalogue query ``name``, as :meth:`KnowledgeGraph.query` gives them."""
         kept = self._rows.get(_key(name, params))
         if kept is None:
-            return self.kg.query(name, **params)
+            return self._kg().query(name, **params)
         return [{k: _decode(v) for k, v in row.items()} for row in kept]
 
 
@@ -138,13 +138,13 @@ def kept_file(build: Callable[[Path], bytes], reasoner: str, queries: str | Path
                               graph=graph)
 
 
-def load(kg: KnowledgeGraph, classifier: Classifier, iris: Callable[[], list[str]], reasoner: str,
+def load(kg: Callable[[], KnowledgeGraph], classifier: Classifier, iris: Callable[[], list[str]], reasoner: str,
          graph: Path | None = None) -> KeptQueries:
-    """The kept answers of the packaged graph ``kg`` (read from ``graph``; built on first use, with the
-    labels of ``iris()``).
+    """The kept answers of the packaged graph ``kg()`` (read from ``graph``; built on first use, with the
+    labels of ``iris()``; the graph is opened only to build them or answer what was not kept).
 
     :raises MiliaKGError: as :func:`milia_kg.release.cache.reasoned_graph_file`.
     """
-    path = kept_file(lambda _graph: _build(kg, classifier, iris()), reasoner, graph=graph)
+    path = kept_file(lambda _graph: _build(kg(), classifier, iris()), reasoner, graph=graph)
     data = files.read_json(files.read_owned(path, files.MAX_RDF_FILE_BYTES), path)  # bounded, as checked
     return KeptQueries(kg, data["rows"], data["labels"])

@@ -42,13 +42,13 @@ from milia_kg.query.backends.oxigraph_store import OxigraphBackend, declared_pre
 from milia_kg.query.catalogue import Query
 from milia_kg.query.isolate import can_fork, run_isolated
 from milia_kg.query.limits import Limits, check_query, check_text
-from milia_kg.query.params import Resolver
+from milia_kg.query.params import Resolver, kept_value
 from milia_kg.reasoner import DEFAULT_REASONER
 
 if TYPE_CHECKING:
     import rdflib
 
-__all__ = ["ENGINES", "KnowledgeGraph", "Result", "check_engine", "packaged_graph_file"]
+__all__ = ["ENGINES", "KnowledgeGraph", "Result", "check_engine", "kept_resolution", "packaged_graph_file"]
 
 #: The embedded engines; the first is the default.
 ENGINES = ("oxigraph", "rdflib")
@@ -569,4 +569,20 @@ def packaged_graph_file(reasoner: str = DEFAULT_REASONER) -> Path:
 @functools.cache
 def _open(engine: str, reasoner: str) -> KnowledgeGraph:
     path = packaged_graph_file(reasoner)
-    return KnowledgeGraph.from_file(path, engine=engine, content_key=f"{engine}:{path.name}", trusted=True)
+    return KnowledgeGraph.from_file(path, engine=engine, content_key=_content_key(engine, path), trusted=True)
+
+
+def _content_key(engine: str, path: Path) -> str:
+    """What the packaged graph's resolved values are kept under: its file's name is the sources' key."""
+    return f"{engine}:{path.name}"
+
+
+def kept_resolution(value: object, reasoner: str = DEFAULT_REASONER) -> str | None:
+    """The IRI an entity parameter's ``value`` was resolved to on the packaged graph (on Oxigraph, as
+    :meth:`KnowledgeGraph.open` gives it), if a resolution was kept; read without loading the graph
+    (issue 22: a cold classify whose values were all resolved before never needs the store).
+
+    :raises MiliaKGError: as :func:`packaged_graph_file`.
+    """
+    path = packaged_graph_file(reasoner)
+    return kept_value(_content_key("oxigraph", path), declared_prefixes(str(path)), value)

@@ -45,6 +45,7 @@ __all__ = [
     "MULTI_FOLDING",
     "Resolver",
     "Term",
+    "kept_value",
     "multi_folding",
     "parse_boolean",
     "plain_literal",
@@ -178,6 +179,27 @@ _REPLACED_QUERY = f"""SELECT DISTINCT ?by WHERE {{
 }}"""
 
 
+def _bijective(prefixes: Mapping[str, str] | None) -> dict[str, str]:
+    """The query prefixes and ``prefixes``, each namespace under its first prefix (curies wants a bijection)."""
+    found: dict[str, str] = {}
+    for prefix, ns in {**QUERY_PREFIXES, **(prefixes or {})}.items():
+        if prefix and ns not in found.values():
+            found[prefix] = ns
+    return found
+
+
+def _kept_key(content_key: str, prefixes: dict[str, str]) -> str:
+    return json.dumps([content_key, sorted(prefixes.items())])
+
+
+def kept_value(content_key: str, prefixes: Mapping[str, str] | None, value: object) -> str | None:
+    """The IRI an entity parameter's ``value`` was resolved to on the graph of ``content_key`` (with
+    these extra ``prefixes``), as a :class:`Resolver` of that key keeps it; ``None`` if it was not kept.
+    Read without the graph: a caller holding the answer need not load it (issue 22: a cold classify)."""
+    text = value if isinstance(value, str) else str(value)
+    return resolved_cache.lookup(_kept_key(content_key, _bijective(prefixes)), text.strip())
+
+
 class Resolver:
     """Resolve parameter values against one graph, reached through a backend.
 
@@ -199,15 +221,12 @@ class Resolver:
     def __init__(self, backend: Backend, prefixes: Mapping[str, str] | None = None,
                  content_key: str | None = None) -> None:
         self._backend = backend
-        self._prefixes: dict[str, str] = {}
-        for prefix, ns in {**QUERY_PREFIXES, **(prefixes or {})}.items():
-            if prefix and ns not in self._prefixes.values():  # curies wants a bijection
-                self._prefixes[prefix] = ns
+        self._prefixes = _bijective(prefixes)
         self._index: _Index | None = None
         self._converter: Any = None
         self._categories = Categories(backend)
         #: the content key and prefixes a resolved value is kept under (:mod:`milia_kg.query.resolved_cache`)
-        self._kept = None if content_key is None else json.dumps([content_key, sorted(self._prefixes.items())])
+        self._kept = None if content_key is None else _kept_key(content_key, self._prefixes)
 
     # -- public ---------------------------------------------------------------------------
 

@@ -134,3 +134,17 @@ def test_a_hostile_kept_file_is_ignored_never_read_whole(damage: str, resolved_f
     assert resolved_cache.lookup(key, "face") is None
     header_cache.forget()
     assert header_cache._KEPT.entries() == {}
+
+
+def test_a_kept_value_is_read_without_the_graph(mini_sources: tuple[Path, Path], tmp_path: Path) -> None:
+    """params.kept_value gives what a resolver of the same content key kept, and nothing for another key."""
+    from milia_kg.query import params
+
+    kg = _open(mini_sources, tmp_path / "cache")
+    key = f"oxigraph:{cache.reasoned_graph_file('fast', Sources(*mini_sources), directory=tmp_path / 'cache').name}"
+    assert params.kept_value(key, {}, "face") is None  # nothing resolved yet
+    assert kg.resolve("conditions_at_site", "site", "face") == MKG + "Face"
+    resolved_cache.forget()  # as a new process
+    assert params.kept_value(key, {}, "  face ") == MKG + "Face"
+    assert params.kept_value(key, {"ex": "http://example.org/"}, "face") is None  # other prefixes, other key
+    assert params.kept_value("oxigraph:reasoned-fast-" + "0" * 64 + ".nt", {}, "face") is None  # other content

@@ -42,7 +42,7 @@ from milia_kg.query.backends.oxigraph_store import OxigraphBackend, declared_pre
 from milia_kg.query.catalogue import Query
 from milia_kg.query.isolate import can_fork, run_isolated
 from milia_kg.query.limits import Limits, check_query, check_text
-from milia_kg.query.params import Resolver, kept_value
+from milia_kg.query.params import Resolver, kept_key, kept_value
 from milia_kg.reasoner import DEFAULT_REASONER
 
 if TYPE_CHECKING:
@@ -584,5 +584,11 @@ def kept_resolution(value: object, reasoner: str = DEFAULT_REASONER) -> str | No
 
     :raises MiliaKGError: as :func:`packaged_graph_file`.
     """
+    return kept_value(_packaged_kept_key(reasoner), value)
+
+
+@functools.cache
+def _packaged_kept_key(reasoner: str) -> str:
+    """What the packaged graph's resolver keeps its values under (found once, as the graph file is)."""
     path = packaged_graph_file(reasoner)
-    return kept_value(_content_key("oxigraph", path), declared_prefixes(str(path)), value)
+    return kept_key(_content_key("oxigraph", path), declared_prefixes(str(path)))

@@ -45,6 +45,7 @@ __all__ = [
     "MULTI_FOLDING",
     "Resolver",
     "Term",
+    "kept_key",
     "kept_value",
     "multi_folding",
     "parse_boolean",
@@ -188,16 +189,18 @@ def _bijective(prefixes: Mapping[str, str] | None) -> dict[str, str]:
     return found
 
 
-def _kept_key(content_key: str, prefixes: dict[str, str]) -> str:
-    return json.dumps([content_key, sorted(prefixes.items())])
+def kept_key(content_key: str, prefixes: Mapping[str, str] | None) -> str:
+    """What a :class:`Resolver` of ``content_key`` and these extra ``prefixes`` keeps its values under
+    (:mod:`milia_kg.query.resolved_cache`)."""
+    return json.dumps([content_key, sorted(_bijective(prefixes).items())])
 
 
-def kept_value(content_key: str, prefixes: Mapping[str, str] | None, value: object) -> str | None:
-    """The IRI an entity parameter's ``value`` was resolved to on the graph of ``content_key`` (with
-    these extra ``prefixes``), as a :class:`Resolver` of that key keeps it; ``None`` if it was not kept.
-    Read without the graph: a caller holding the answer need not load it (issue 22: a cold classify)."""
+def kept_value(key: str, value: object) -> str | None:
+    """The IRI an entity parameter's ``value`` was resolved to by a resolver of :func:`kept_key` ``key``,
+    ``None`` if it was not kept. Read without the graph: a caller holding the answer need not load it
+    (issue 22: a cold classify)."""
     text = value if isinstance(value, str) else str(value)
-    return resolved_cache.lookup(_kept_key(content_key, _bijective(prefixes)), text.strip())
+    return resolved_cache.lookup(key, text.strip())
 
 
 class Resolver:
@@ -226,7 +229,7 @@ class Resolver:
         self._converter: Any = None
         self._categories = Categories(backend)
         #: the content key and prefixes a resolved value is kept under (:mod:`milia_kg.query.resolved_cache`)
-        self._kept = None if content_key is None else _kept_key(content_key, self._prefixes)
+        self._kept = None if content_key is None else kept_key(content_key, prefixes)
 
     # -- public ---------------------------------------------------------------------------
 

@@ -142,9 +142,10 @@ def test_a_kept_value_is_read_without_the_graph(mini_sources: tuple[Path, Path],
 
     kg = _open(mini_sources, tmp_path / "cache")
     key = f"oxigraph:{cache.reasoned_graph_file('fast', Sources(*mini_sources), directory=tmp_path / 'cache').name}"
-    assert params.kept_value(key, {}, "face") is None  # nothing resolved yet
+    assert params.kept_value(params.kept_key(key, {}), "face") is None  # nothing resolved yet
     assert kg.resolve("conditions_at_site", "site", "face") == MKG + "Face"
     resolved_cache.forget()  # as a new process
-    assert params.kept_value(key, {}, "  face ") == MKG + "Face"
-    assert params.kept_value(key, {"ex": "http://example.org/"}, "face") is None  # other prefixes, other key
-    assert params.kept_value("oxigraph:reasoned-fast-" + "0" * 64 + ".nt", {}, "face") is None  # other content
+    assert params.kept_value(params.kept_key(key, {}), "  face ") == MKG + "Face"
+    assert params.kept_value(params.kept_key(key, {"ex": "http://example.org/"}), "face") is None  # other prefixes
+    other = "oxigraph:reasoned-fast-" + "0" * 64 + ".nt"
+    assert params.kept_value(params.kept_key(other, {}), "face") is None  # other content

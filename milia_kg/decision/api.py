@@ -20,12 +20,13 @@ from milia_kg.decision.classifier import Classifier
 from milia_kg.decision.deadline import Deadline
 from milia_kg.decision.profile import check_profile
 from milia_kg.errors import CaseProfileError, MiliaKGError
-from milia_kg.query.kg import KnowledgeGraph, kept_resolution, packaged_graph_file
+from milia_kg.query.packaged import kept_resolution, packaged_graph_file
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.vocab import shorten
 
 if TYPE_CHECKING:  # imported for a Phenopacket or FHIR document only (start-up time of a plain profile)
     from milia_kg.decision import phenopacket
+    from milia_kg.query.kg import KnowledgeGraph  # imported when the graph is opened: the store's engine
 
 DISCLAIMER = (
     "Decision support derived from one patient-education page (Cleveland Clinic: Milia, last reviewed"
@@ -109,6 +110,8 @@ class _Context:
         """The packaged graph, opened on first need: a case whose values were all resolved before and
         whose answers and labels are kept never loads it (issue 22: the store's load was a seventh of a
         cold classify)."""
+        from milia_kg.query.kg import KnowledgeGraph
+
         return KnowledgeGraph.open(reasoner=self.reasoner)
 
     def _resolve(self, category: str, text: str) -> str:

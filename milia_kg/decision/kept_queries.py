@@ -19,15 +19,17 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from milia_kg.base import files, resources
 from milia_kg.decision import advice
 from milia_kg.decision.case_graph import MKG
 from milia_kg.decision.classifier import Classifier
 from milia_kg.query.backends.base import IRI
-from milia_kg.query.kg import KnowledgeGraph
 from milia_kg.release import cache
+
+if TYPE_CHECKING:  # the graph is opened only for what was not kept (its module imports the store's engine)
+    from milia_kg.query.kg import KnowledgeGraph
 
 __all__ = ["CONTEXT_QUERIES", "KeptQueries", "kept_file", "load", "queries_digest"]
 

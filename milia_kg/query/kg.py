@@ -36,19 +36,20 @@ from typing import TYPE_CHECKING, Any
 
 from milia_kg.base.records import Record
 from milia_kg.errors import MiliaKGError, ParameterError, RowLimitError
-from milia_kg.query import catalogue
+from milia_kg.query import catalogue, packaged
 from milia_kg.query.backends.base import IRI, Backend, Row, Value
 from milia_kg.query.backends.oxigraph_store import OxigraphBackend, declared_prefixes, term_cell
 from milia_kg.query.catalogue import Query
 from milia_kg.query.isolate import can_fork, run_isolated
 from milia_kg.query.limits import Limits, check_query, check_text
-from milia_kg.query.params import Resolver, kept_key, kept_value
+from milia_kg.query.packaged import packaged_graph_file
+from milia_kg.query.params import Resolver
 from milia_kg.reasoner import DEFAULT_REASONER
 
 if TYPE_CHECKING:
     import rdflib
 
-__all__ = ["ENGINES", "KnowledgeGraph", "Result", "check_engine", "kept_resolution", "packaged_graph_file"]
+__all__ = ["ENGINES", "KnowledgeGraph", "Result", "check_engine", "packaged_graph_file"]
 
 #: The embedded engines; the first is the default.
 ENGINES = ("oxigraph", "rdflib")
@@ -554,41 +555,7 @@ def _warm_rdflib() -> None:
 
 
 @functools.cache
-def packaged_graph_file(reasoner: str = DEFAULT_REASONER) -> Path:
-    """The reasoned graph file of the packaged sources that this process's graphs are opened from,
-    found once: what is derived from it (the classifier's schema module and kept answers) is read
-    beside the graph the process holds, without stamping the sources again (issue 22).
-
-    :raises MiliaKGError: as :func:`milia_kg.release.cache.reasoned_graph_file`.
-    """
-    from milia_kg.release import cache
-
-    return cache.reasoned_graph_file(reasoner)  # named by the sources' cache key, checked against its record
-
-
-@functools.cache
 def _open(engine: str, reasoner: str) -> KnowledgeGraph:
     path = packaged_graph_file(reasoner)
-    return KnowledgeGraph.from_file(path, engine=engine, content_key=_content_key(engine, path), trusted=True)
+    return KnowledgeGraph.from_file(path, engine=engine, content_key=packaged.content_key(engine, path), trusted=True)
 
-
-def _content_key(engine: str, path: Path) -> str:
-    """What the packaged graph's resolved values are kept under: its file's name is the sources' key."""
-    return f"{engine}:{path.name}"
-
-
-def kept_resolution(value: object, reasoner: str = DEFAULT_REASONER) -> str | None:
-    """The IRI an entity parameter's ``value`` was resolved to on the packaged graph (on Oxigraph, as
-    :meth:`KnowledgeGraph.open` gives it), if a resolution was kept; read without loading the graph
-    (issue 22: a cold classify whose values were all resolved before never needs the store).
-
-    :raises MiliaKGError: as :func:`packaged_graph_file`.
-    """
-    return kept_value(_packaged_kept_key(reasoner), value)
-
-
-@functools.cache
-def _packaged_kept_key(reasoner: str) -> str:
-    """What the packaged graph's resolver keeps its values under (found once, as the graph file is)."""
-    path = packaged_graph_file(reasoner)
-    return kept_key(_content_key("oxigraph", path), declared_prefixes(str(path)))

@@ -21,7 +21,6 @@ SELECT ?s WHERE { BIND("say \\"}\\" # DROP" AS ?o) ?s ?p ?o }
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -33,7 +32,7 @@ from milia_kg.query import resolved_cache
 from milia_kg.query.catalogue import Param, Query
 from milia_kg.query.discovery import Categories
 from milia_kg.query.sparql_text import sparql_term
-from milia_kg.vocab import CURIE, MKG, OBO, OBO_ID, QUERY_PREFIXES, converter, shorten
+from milia_kg.vocab import CURIE, MKG, OBO, OBO_ID, converter, shorten
 from milia_kg.vocab import RDFS as _RDFS
 from milia_kg.vocab import SKOS as _SKOS
 from milia_kg.vocab import XSD as _XSD
@@ -45,8 +44,6 @@ __all__ = [
     "MULTI_FOLDING",
     "Resolver",
     "Term",
-    "kept_key",
-    "kept_value",
     "multi_folding",
     "parse_boolean",
     "plain_literal",
@@ -180,29 +177,6 @@ _REPLACED_QUERY = f"""SELECT DISTINCT ?by WHERE {{
 }}"""
 
 
-def _bijective(prefixes: Mapping[str, str] | None) -> dict[str, str]:
-    """The query prefixes and ``prefixes``, each namespace under its first prefix (curies wants a bijection)."""
-    found: dict[str, str] = {}
-    for prefix, ns in {**QUERY_PREFIXES, **(prefixes or {})}.items():
-        if prefix and ns not in found.values():
-            found[prefix] = ns
-    return found
-
-
-def kept_key(content_key: str, prefixes: Mapping[str, str] | None) -> str:
-    """What a :class:`Resolver` of ``content_key`` and these extra ``prefixes`` keeps its values under
-    (:mod:`milia_kg.query.resolved_cache`)."""
-    return json.dumps([content_key, sorted(_bijective(prefixes).items())])
-
-
-def kept_value(key: str, value: object) -> str | None:
-    """The IRI an entity parameter's ``value`` was resolved to by a resolver of :func:`kept_key` ``key``,
-    ``None`` if it was not kept. Read without the graph: a caller holding the answer need not load it
-    (issue 22: a cold classify)."""
-    text = value if isinstance(value, str) else str(value)
-    return resolved_cache.lookup(key, text.strip())
-
-
 class Resolver:
     """Resolve parameter values against one graph, reached through a backend.
 
@@ -224,12 +198,12 @@ class Resolver:
     def __init__(self, backend: Backend, prefixes: Mapping[str, str] | None = None,
                  content_key: str | None = None) -> None:
         self._backend = backend
-        self._prefixes = _bijective(prefixes)
+        self._prefixes = resolved_cache.query_prefixes(prefixes)
         self._index: _Index | None = None
         self._converter: Any = None
         self._categories = Categories(backend)
         #: the content key and prefixes a resolved value is kept under (:mod:`milia_kg.query.resolved_cache`)
-        self._kept = None if content_key is None else kept_key(content_key, prefixes)
+        self._kept = None if content_key is None else resolved_cache.kept_key(content_key, prefixes)
 
     # -- public ---------------------------------------------------------------------------
 

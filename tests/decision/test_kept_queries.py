@@ -78,10 +78,12 @@ def test_a_case_of_kept_values_never_opens_the_graph(monkeypatch: pytest.MonkeyP
     """A fresh context (as a new process holds) classifies a case whose site was resolved before, from
     the kept answers, labels and resolution alone, into the same result (issue 22: loading the store
     was a seventh of a cold classify)."""
+    from milia_kg.query.kg import KnowledgeGraph
+
     expected = api.classify(PROFILE).to_dict()  # this process's context: resolves the site and keeps it
     fresh = api._Context("fast")
     monkeypatch.setattr(api, "_context", lambda reasoner="fast": fresh)
-    monkeypatch.setattr(api.KnowledgeGraph, "open", lambda *args, **kwargs: pytest.fail("the graph was opened"))
+    monkeypatch.setattr(KnowledgeGraph, "open", lambda *args, **kwargs: pytest.fail("the graph was opened"))
     assert api.classify(PROFILE).to_dict() == expected
     assert expected["subtypes"][0]["id"] == "mkg:MiliaEnPlaque"
     assert "kg" not in vars(fresh)
@@ -89,7 +91,8 @@ def test_a_case_of_kept_values_never_opens_the_graph(monkeypatch: pytest.MonkeyP
 
 def test_a_value_not_kept_is_resolved_on_the_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from milia_kg.query import resolved_cache
-    from milia_kg.query.kg import KnowledgeGraph, kept_resolution
+    from milia_kg.query.kg import KnowledgeGraph
+    from milia_kg.query.packaged import kept_resolution
 
     graph_kg = KnowledgeGraph.open()
     monkeypatch.setenv("MILIA_KG_CACHE_DIR", str(tmp_path))  # a cache folder without kept resolutions

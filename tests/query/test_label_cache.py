@@ -137,15 +137,15 @@ def test_a_hostile_kept_file_is_ignored_never_read_whole(damage: str, resolved_f
 
 
 def test_a_kept_value_is_read_without_the_graph(mini_sources: tuple[Path, Path], tmp_path: Path) -> None:
-    """params.kept_value gives what a resolver of the same content key kept, and nothing for another key."""
-    from milia_kg.query import params
+    """resolved_cache.kept_value gives what a resolver of the same content key kept, nothing for another key."""
+    kept_key, kept_value = resolved_cache.kept_key, resolved_cache.kept_value
 
     kg = _open(mini_sources, tmp_path / "cache")
     key = f"oxigraph:{cache.reasoned_graph_file('fast', Sources(*mini_sources), directory=tmp_path / 'cache').name}"
-    assert params.kept_value(params.kept_key(key, {}), "face") is None  # nothing resolved yet
+    assert kept_value(kept_key(key, {}), "face") is None  # nothing resolved yet
     assert kg.resolve("conditions_at_site", "site", "face") == MKG + "Face"
     resolved_cache.forget()  # as a new process
-    assert params.kept_value(params.kept_key(key, {}), "  face ") == MKG + "Face"
-    assert params.kept_value(params.kept_key(key, {"ex": "http://example.org/"}), "face") is None  # other prefixes
+    assert kept_value(kept_key(key, {}), "  face ") == MKG + "Face"
+    assert kept_value(kept_key(key, {"ex": "http://example.org/"}), "face") is None  # other prefixes
     other = "oxigraph:reasoned-fast-" + "0" * 64 + ".nt"
-    assert params.kept_value(params.kept_key(other, {}), "face") is None  # other content
+    assert kept_value(kept_key(other, {}), "face") is None  # other content

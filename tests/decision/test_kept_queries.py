@@ -106,3 +106,19 @@ def test_a_value_not_kept_is_resolved_on_the_graph(tmp_path: Path, monkeypatch: 
         assert kept_resolution("behind the ear") == site  # and kept for the next process
     finally:
         resolved_cache.forget()
+
+
+def test_a_kept_file_of_another_layout_leaves_the_answers_to_the_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept file on disk is of layout 2; read as another, it is set aside and the graph answers."""
+    ctx = api._context()
+    monkeypatch.setattr(kept_queries, "FORMAT", 99)
+    asked: list[str] = []
+
+    class Graph:
+        def query(self, name: str, /, **params: str) -> list[dict[str, object]]:
+            asked.append(name)
+            return ctx.kg.query(name, **params)
+
+    kept = kept_queries.load(Graph, ctx.classifier, ctx.classifier.iris, "fast")
+    assert kept.labels == {}
+    assert kept.query("sources") == ctx.queries.query("sources") and asked == ["sources"]

@@ -16,7 +16,9 @@ A process reads neither: the engine's state after that closure, its terms and th
 format is the interpreter's, hence its tag in the name) and the engine restored from them
 (:meth:`~milia_kg.reasoner.fast.Prepared.from_state`), not built by running the closure's ~1,700
 triples through the schema handlers (issue 22: about 5 ms of a cold classify's 85).  The file is read
-once its checksum record matches; one that cannot be restored is set aside for the JSON file.
+once its checksum record matches (marshal trusts its input, so it reads only the cache's own files,
+in a folder no other user can write, as every cache file is); one that cannot be restored is set
+aside for the JSON file.
 """
 
 from __future__ import annotations

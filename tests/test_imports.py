@@ -71,7 +71,8 @@ def test_classify_needs_no_rdflib_nor_jsonschema(tmp_path: Path) -> None:
     importlib.resources for the shipped tables, nor click (issue 22: the quick path), nor the readers of
     Phenopackets and FHIR documents (a plain profile is none), nor dataclasses (issue 22: it imports
     inspect, about 9 ms), nor decimal and csv (issue 22: only a decimal typed as an integer, or HPO's
-    tables, need them; about 3 ms)."""
+    tables, need them; about 3 ms), nor the graph's query engine (issue 22: its answers, labels and the
+    case's resolved site are kept, so the store is never loaded)."""
     profile = '{"age_years": 0.02, "sites": ["nose"], "present_at_birth": true}'
     cache = tmp_path / "cache"
     subprocess.run([PYTHON, "-m", "milia_kg", "classify", "-"], input=profile, capture_output=True, text=True,
@@ -79,7 +80,8 @@ def test_classify_needs_no_rdflib_nor_jsonschema(tmp_path: Path) -> None:
     done = subprocess.run(
         [PYTHON, "-c", SCRIPT.format(heavy=(*HEAVY, "jsonschema", "importlib.resources", "click",
                                                    "milia_kg.decision.phenopacket", "milia_kg.decision.fhir",
-                                                   "dataclasses", "inspect", "decimal", "csv")), "classify", "-"],
+                                                   "dataclasses", "inspect", "decimal", "csv", "milia_kg.query.kg",
+                                                   "milia_kg.query.backends.oxigraph_store")), "classify", "-"],
         input=profile,
         capture_output=True, text=True, env=subprocess_env(MILIA_KG_CACHE_DIR=str(cache)), check=True,
     )

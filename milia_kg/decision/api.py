@@ -20,12 +20,13 @@ from milia_kg.decision.classifier import Classifier
 from milia_kg.decision.deadline import Deadline
 from milia_kg.decision.profile import check_profile
 from milia_kg.errors import CaseProfileError, MiliaKGError
-from milia_kg.query.kg import KnowledgeGraph, packaged_graph_file
+from milia_kg.query.packaged import kept_resolution, packaged_graph_file
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.vocab import shorten
 
 if TYPE_CHECKING:  # imported for a Phenopacket or FHIR document only (start-up time of a plain profile)
     from milia_kg.decision import phenopacket
+    from milia_kg.query.kg import KnowledgeGraph  # imported when the graph is opened: the store's engine
 
 DISCLAIMER = (
     "Decision support derived from one patient-education page (Cleveland Clinic: Milia, last reviewed"
@@ -77,17 +78,15 @@ class _Context:
     """What every case needs, loaded once: the graph, its schema module and the codings."""
 
     def __init__(self, reasoner: str) -> None:
-        self.kg = KnowledgeGraph.open(reasoner=reasoner)
-        graph_file = packaged_graph_file(reasoner)  # the file self.kg was read from (found once)
+        self.reasoner = reasoner
+        graph_file = packaged_graph_file(reasoner)  # the file self.kg is read from (found once)
         module = schema_module.load(reasoner, graph_file)
-        self.classifier = Classifier(module.prepared, self.kg.backend.labels)
+        self.classifier = Classifier(module.prepared, lambda iris: self.kg.backend.labels(iris))
         self.codings = module.codings
         #: the catalogue answers of the graph alone, kept in the cache (issue 22: a cold classify ran them)
-        self.queries = kept_queries.load(self.kg, self.classifier, self.classifier.iris, reasoner, graph_file)
+        self.queries = kept_queries.load(lambda: self.kg, self.classifier, self.classifier.iris, reasoner, graph_file)
         self.classifier.remember_labels(self.queries.labels)
-        self.resolve = graph_resolver(
-            lambda category, text: self.kg.resolve(*_RESOLVE_BY[category], text), self.classifier.holds
-        )
+        self.resolve = graph_resolver(self._resolve, self.classifier.holds)
         self.source_rows: dict[str, dict[str, Any]] = {
             str(row["source"]): dict(row) for row in self.queries.query("sources")
         }
@@ -105,6 +104,21 @@ class _Context:
         self._advice: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, list[dict[str, Any]]]] = {}
         #: the sources the advice of each key quotes (what every case with that key cites, kept with it)
         self._cited: dict[tuple[tuple[str, ...], tuple[str, ...]], frozenset[str]] = {}
+
+    @functools.cached_property
+    def kg(self) -> KnowledgeGraph:
+        """The packaged graph, opened on first need: a case whose values were all resolved before and
+        whose answers and labels are kept never loads it (issue 22: the store's load was a seventh of a
+        cold classify)."""
+        from milia_kg.query.kg import KnowledgeGraph
+
+        return KnowledgeGraph.open(reasoner=self.reasoner)
+
+    def _resolve(self, category: str, text: str) -> str:
+        """The IRI ``text`` denotes as a value of ``category``, resolved as the query parameter would be
+        (the kept resolution if there is one, read without the graph)."""
+        kept = kept_resolution(text, self.reasoner)
+        return kept if kept is not None else self.kg.resolve(*_RESOLVE_BY[category], text)
 
     @functools.cached_property
     def graph(self) -> phenopacket.Graph:

@@ -4,11 +4,15 @@ A cold ``milia-kg classify`` ran a dozen catalogue queries whose answers depend 
 alone (the sources, the subtypes to consider, the advice of each subtype and their evidence): each
 read its file, checked its header and looked up labels, which made the cold command about twice a
 cold ``milia-kg query`` (issue 22).  :func:`load` keeps their rows, and the labels of the schema
-module's IRIs, in ``queries-<reasoner>-<key>-<digest>.json`` beside the reasoned graph
+module's IRIs, in ``queries-<reasoner>-<key>-<digest>-<interpreter>.marshal`` beside the reasoned graph
 (:func:`milia_kg.release.cache.derived_file`): ``<key>`` is the graph's source key (sources and
 code), ``<digest>`` the SHA-256 of the catalogue's query texts, which the source key does not cover.
 A changed source or query text names another file, so kept rows are never served stale.  Only what
 the graph alone decides is kept, never a case's answer; a query not kept is run on the graph.
+Each query's rows are kept as marshal bytes of their own, read when that query is asked: a case asks
+a few of the 40 (issue 22: parsing them all as JSON was 1.3 ms of a cold classify).  marshal's format
+is the interpreter's, hence its tag in the name; a file that cannot be read leaves every query to the
+graph.
 """
 
 from __future__ import annotations
@@ -16,23 +20,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import marshal
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from milia_kg.base import files, resources
 from milia_kg.decision import advice
 from milia_kg.decision.case_graph import MKG
 from milia_kg.decision.classifier import Classifier
 from milia_kg.query.backends.base import IRI
-from milia_kg.query.kg import KnowledgeGraph
 from milia_kg.release import cache
+
+if TYPE_CHECKING:  # the graph is opened only for what was not kept (its module imports the store's engine)
+    from milia_kg.query.kg import KnowledgeGraph
 
 __all__ = ["CONTEXT_QUERIES", "KeptQueries", "kept_file", "load", "queries_digest"]
 
 #: Bumped when the file's layout changes.
-FORMAT = 1
+FORMAT = 2
 _KIND = "queries"
 #: The case-independent queries the context reads whole (advice's queries are kept as it runs them).
 CONTEXT_QUERIES = ("sources", "subtypes_to_consider")
@@ -69,13 +77,14 @@ def _key(name: str, params: dict[str, str]) -> str:
 class KeptQueries:
     """Catalogue answers read from the kept rows, or from the graph for a query not kept.
 
-    :param kg: the graph that answers what was not kept.
-    :param rows: kept rows by :func:`_key`, values as JSON (an IRI as ``{"iri": value}``, a date as ``{"date": iso}``).
+    :param kg: gives the graph that answers what was not kept (asked only then: opening it loads the store).
+    :param rows: each kept query's rows by :func:`_key`, as marshal bytes of values as JSON has them (an IRI
+        as ``{"iri": value}``, a date as ``{"date": iso}``).
     :param labels: English labels of the schema module's IRIs (an IRI without one maps to itself).
     """
 
-    def __init__(self, kg: KnowledgeGraph, rows: dict[str, list[Row]], labels: dict[str, str]) -> None:
-        self.kg = kg
+    def __init__(self, kg: Callable[[], KnowledgeGraph], rows: dict[str, bytes], labels: dict[str, str]) -> None:
+        self._kg = kg
         self._rows = rows
         self.labels = labels
 
@@ -83,8 +92,8 @@ class KeptQueries:
         """The rows of the catalogue query ``name``, as :meth:`KnowledgeGraph.query` gives them."""
         kept = self._rows.get(_key(name, params))
         if kept is None:
-            return self.kg.query(name, **params)
-        return [{k: _decode(v) for k, v in row.items()} for row in kept]
+            return self._kg().query(name, **params)
+        return [{k: _decode(v) for k, v in row.items()} for row in marshal.loads(kept)]
 
 
 class _Recorder:
@@ -126,25 +135,30 @@ def _build(kg: KnowledgeGraph, classifier: Classifier, iris: list[str]) -> bytes
     for subtype in [*sorted(classifier.subtypes), None]:
         advice.gather(recorder, [subtype] if subtype else [], MKG.Milia, lambda population: True)
     labels = kg.backend.labels(iris)
-    data = {"format": FORMAT, "rows": recorder.rows, "labels": {iri: labels.get(iri, iri) for iri in iris}}
-    return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    rows = {key: marshal.dumps(recorder.rows[key]) for key in sorted(recorder.rows)}
+    return marshal.dumps({"format": FORMAT, "rows": rows, "labels": {iri: labels.get(iri, iri) for iri in iris}})
 
 
 def kept_file(build: Callable[[Path], bytes], reasoner: str, queries: str | Path | None = None,
               directory: str | Path | None = None, graph: Path | None = None) -> Path:
     """The kept file of the packaged graph (``graph``, if already found) and the query texts of
     ``queries``, built by ``build`` when missing, damaged, or of another source key or query text."""
-    return cache.derived_file(_KIND, "json", build, reasoner, directory=directory, salt=queries_digest(queries),
-                              graph=graph)
+    salt = f"{queries_digest(queries)}-{sys.implementation.cache_tag}-{marshal.version}"
+    return cache.derived_file(_KIND, "marshal", build, reasoner, directory=directory, salt=salt, graph=graph)
 
 
-def load(kg: KnowledgeGraph, classifier: Classifier, iris: Callable[[], list[str]], reasoner: str,
+def load(kg: Callable[[], KnowledgeGraph], classifier: Classifier, iris: Callable[[], list[str]], reasoner: str,
          graph: Path | None = None) -> KeptQueries:
-    """The kept answers of the packaged graph ``kg`` (read from ``graph``; built on first use, with the
-    labels of ``iris()``).
+    """The kept answers of the packaged graph ``kg()`` (read from ``graph``; built on first use, with the
+    labels of ``iris()``; the graph is opened only to build them or answer what was not kept).
 
     :raises MiliaKGError: as :func:`milia_kg.release.cache.reasoned_graph_file`.
     """
-    path = kept_file(lambda _graph: _build(kg, classifier, iris()), reasoner, graph=graph)
-    data = files.read_json(files.read_owned(path, files.MAX_RDF_FILE_BYTES), path)  # bounded, as checked
+    path = kept_file(lambda _graph: _build(kg(), classifier, iris()), reasoner, graph=graph)
+    try:
+        data = marshal.loads(files.read_owned(path, files.MAX_RDF_FILE_BYTES))  # bounded, as checked
+        if data["format"] != FORMAT or not isinstance(data["rows"], dict) or not isinstance(data["labels"], dict):
+            raise ValueError("a kept file of another layout")
+    except (ValueError, EOFError, TypeError, KeyError):
+        return KeptQueries(kg, {}, {})  # every answer and label from the graph: slower, the same
     return KeptQueries(kg, data["rows"], data["labels"])

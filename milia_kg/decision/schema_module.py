@@ -8,13 +8,24 @@ process then loads that file with pyoxigraph alone, without rdflib, owlrl or the
 parse, into a :class:`~milia_kg.reasoner.fast.Prepared` engine that reasons each case against it.
 The file keeps the closure twice: as N-Triples (``closure``, for people and checks) and as plain
 data, its distinct terms and the triples as indexes into them (``terms``, ``triples``), which is what
-a process reads: building 424 terms from JSON costs a tenth of parsing the N-Triples (issue 22: the
-parse was 31M of a cold classify's 423M instructions).
+what the engine's state is built from: building 424 terms from JSON costs a tenth of parsing the
+N-Triples (issue 22: the parse was 31M of a cold classify's 423M instructions).
+
+A process reads neither: the engine's state after that closure, its terms and the codings are kept in
+``engine-<reasoner>-<key>-<interpreter>.marshal`` beside it (built from the JSON file; marshal's
+format is the interpreter's, hence its tag in the name) and the engine restored from them
+(:meth:`~milia_kg.reasoner.fast.Prepared.from_state`), not built by running the closure's ~1,700
+triples through the schema handlers (issue 22: about 5 ms of a cold classify's 85).  The file is read
+once its checksum record matches (marshal trusts its input, so it reads only the cache's own files,
+in a folder no other user can write, as every cache file is); one that cannot be restored is set
+aside for the JSON file.
 """
 
 from __future__ import annotations
 
 import json
+import marshal
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,6 +44,8 @@ __all__ = ["SchemaModule", "load", "module_triples", "read_triples"]
 #: Bumped when the file's layout changes (the cache key covers the code, so this is belt and braces).
 FORMAT = 2
 _KIND = "classifier"
+#: The kept engine's file: its kind and layout (the interpreter's marshal format is in its name).
+_ENGINE_KIND, _ENGINE_FORMAT = "engine", 1
 #: Predicates whose triples are annotations or reifications, never premises of a rule on a case.
 _NOT_SCHEMA = {
     vocab.OWL + name for name in ("annotatedSource", "annotatedProperty", "annotatedTarget", "versionInfo",
@@ -100,14 +113,18 @@ def _plain(triples: Iterable[Triple]) -> tuple[list[list[str]], list[int]]:
             index = ids.get(term)
             if index is None:
                 index = ids[term] = len(terms)
-                if isinstance(term, ox.NamedNode):
-                    terms.append(["i", term.value])
-                elif isinstance(term, ox.BlankNode):
-                    terms.append(["b", term.value])
-                else:
-                    terms.append(["l", term.value, term.datatype.value, term.language or ""])
+                terms.append(_item(term))
             indexes.append(index)
     return terms, indexes
+
+
+def _item(term: Any) -> list[str]:
+    """One term as plain data (read back by :func:`_term`)."""
+    if isinstance(term, ox.NamedNode):
+        return ["i", term.value]
+    if isinstance(term, ox.BlankNode):
+        return ["b", term.value]
+    return ["l", term.value, term.datatype.value, term.language or ""]
 
 
 def _term(item: list[str]) -> Any:
@@ -146,7 +163,43 @@ def load(reasoner: str = DEFAULT_REASONER, graph: Path | None = None) -> SchemaM
 
     :raises MiliaKGError: as :func:`milia_kg.release.cache.reasoned_graph_file`.
     """
+    kept = cache.derived_file(_ENGINE_KIND, "marshal", lambda graph_file: _build_engine(reasoner, graph_file),
+                              reasoner, salt=_interpreter(), graph=graph)
+    try:
+        return _restore(files.read_owned(kept, files.MAX_RDF_FILE_BYTES))  # bounded, as checked
+    except (ValueError, EOFError, TypeError, KeyError, IndexError):
+        return _from_closure(reasoner, graph)  # a state this code cannot restore: the slower way, same answer
+
+
+def _from_closure(reasoner: str, graph: Path | None) -> SchemaModule:
+    """The module built by running the cached closure through the engine."""
     path = cache.derived_file(_KIND, "json", _build, reasoner, graph=graph)
     data = files.read_json(files.read_owned(path, files.MAX_RDF_FILE_BYTES), path)  # bounded, as checked
-    prepared = Prepared(read_triples(data), terms="oxigraph")
-    return SchemaModule(prepared, data["codings"])
+    return SchemaModule(Prepared(read_triples(data), terms="oxigraph"), data["codings"])
+
+
+def _interpreter() -> str:
+    """What the kept engine's name says it was written by: marshal's format is the interpreter's."""
+    return f"{sys.implementation.cache_tag}-{marshal.version}"
+
+
+def _build_engine(reasoner: str, graph_file: Path) -> bytes:
+    """The kept engine's bytes: its terms, its state over the closure, and the codings."""
+    module = _from_closure(reasoner, graph_file)
+    terms, state = module.prepared.state()
+    return marshal.dumps({"format": _ENGINE_FORMAT, "terms": [_item(t) for t in terms],
+                          "state": marshal.dumps(state), "codings": module.codings})
+
+
+def _restore(data: bytes) -> SchemaModule:
+    """The module from a kept engine's bytes.
+
+    :raises ValueError, EOFError, TypeError, KeyError, IndexError: for bytes of another layout.
+    """
+    kept = marshal.loads(data)
+    if kept["format"] != _ENGINE_FORMAT:
+        raise ValueError("a kept engine of another layout")
+    state = kept["state"]
+    prepared = Prepared.from_state([_term(item) for item in kept["terms"]], lambda: marshal.loads(state),
+                                   terms="oxigraph")
+    return SchemaModule(prepared, kept["codings"])

@@ -36,12 +36,13 @@ from typing import TYPE_CHECKING, Any
 
 from milia_kg.base.records import Record
 from milia_kg.errors import MiliaKGError, ParameterError, RowLimitError
-from milia_kg.query import catalogue
+from milia_kg.query import catalogue, packaged
 from milia_kg.query.backends.base import IRI, Backend, Row, Value
 from milia_kg.query.backends.oxigraph_store import OxigraphBackend, declared_prefixes, term_cell
 from milia_kg.query.catalogue import Query
 from milia_kg.query.isolate import can_fork, run_isolated
 from milia_kg.query.limits import Limits, check_query, check_text
+from milia_kg.query.packaged import packaged_graph_file
 from milia_kg.query.params import Resolver
 from milia_kg.reasoner import DEFAULT_REASONER
 
@@ -554,19 +555,7 @@ def _warm_rdflib() -> None:
 
 
 @functools.cache
-def packaged_graph_file(reasoner: str = DEFAULT_REASONER) -> Path:
-    """The reasoned graph file of the packaged sources that this process's graphs are opened from,
-    found once: what is derived from it (the classifier's schema module and kept answers) is read
-    beside the graph the process holds, without stamping the sources again (issue 22).
-
-    :raises MiliaKGError: as :func:`milia_kg.release.cache.reasoned_graph_file`.
-    """
-    from milia_kg.release import cache
-
-    return cache.reasoned_graph_file(reasoner)  # named by the sources' cache key, checked against its record
-
-
-@functools.cache
 def _open(engine: str, reasoner: str) -> KnowledgeGraph:
     path = packaged_graph_file(reasoner)
-    return KnowledgeGraph.from_file(path, engine=engine, content_key=f"{engine}:{path.name}", trusted=True)
+    return KnowledgeGraph.from_file(path, engine=engine, content_key=packaged.content_key(engine, path), trusted=True)
+

@@ -21,7 +21,6 @@ SELECT ?s WHERE { BIND("say \\"}\\" # DROP" AS ?o) ?s ?p ?o }
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -33,7 +32,7 @@ from milia_kg.query import resolved_cache
 from milia_kg.query.catalogue import Param, Query
 from milia_kg.query.discovery import Categories
 from milia_kg.query.sparql_text import sparql_term
-from milia_kg.vocab import CURIE, MKG, OBO, OBO_ID, QUERY_PREFIXES, converter, shorten
+from milia_kg.vocab import CURIE, MKG, OBO, OBO_ID, converter, shorten
 from milia_kg.vocab import RDFS as _RDFS
 from milia_kg.vocab import SKOS as _SKOS
 from milia_kg.vocab import XSD as _XSD
@@ -199,15 +198,12 @@ class Resolver:
     def __init__(self, backend: Backend, prefixes: Mapping[str, str] | None = None,
                  content_key: str | None = None) -> None:
         self._backend = backend
-        self._prefixes: dict[str, str] = {}
-        for prefix, ns in {**QUERY_PREFIXES, **(prefixes or {})}.items():
-            if prefix and ns not in self._prefixes.values():  # curies wants a bijection
-                self._prefixes[prefix] = ns
+        self._prefixes = resolved_cache.query_prefixes(prefixes)
         self._index: _Index | None = None
         self._converter: Any = None
         self._categories = Categories(backend)
         #: the content key and prefixes a resolved value is kept under (:mod:`milia_kg.query.resolved_cache`)
-        self._kept = None if content_key is None else json.dumps([content_key, sorted(self._prefixes.items())])
+        self._kept = None if content_key is None else resolved_cache.kept_key(content_key, prefixes)
 
     # -- public ---------------------------------------------------------------------------
 

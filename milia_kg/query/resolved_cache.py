@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from milia_kg.base.kept_records import KeptRecords
+from milia_kg.vocab import QUERY_PREFIXES
 
-__all__ = ["MAX_KEPT", "forget", "lookup", "remember"]
+__all__ = ["MAX_KEPT", "forget", "kept_key", "kept_value", "lookup", "query_prefixes", "remember"]
 
 #: Values kept per content key at most (in memory and in its file); the oldest are dropped first.
 MAX_KEPT = 4096
@@ -39,6 +42,29 @@ def _file(content: str) -> Path:
 def _kept(content: str) -> KeptRecords:
     """The values kept under ``content`` (their file is read once per process)."""
     return KeptRecords(functools.partial(_file, content), MAX_KEPT, valid=lambda value: isinstance(value, str))
+
+
+def query_prefixes(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The prefixes a resolver reads CURIEs with: the query prefixes and ``extra``, each namespace
+    under its first prefix (curies wants a bijection)."""
+    found: dict[str, str] = {}
+    for prefix, ns in {**QUERY_PREFIXES, **(extra or {})}.items():
+        if prefix and ns not in found.values():
+            found[prefix] = ns
+    return found
+
+
+def kept_key(content_key: str, extra: Mapping[str, str] | None = None) -> str:
+    """What a resolver of the graph of ``content_key``, reading CURIEs with :func:`query_prefixes`
+    of ``extra``, keeps its values under (the ``content`` of :func:`lookup` and :func:`remember`)."""
+    return json.dumps([content_key, sorted(query_prefixes(extra).items())])
+
+
+def kept_value(content: str, value: object) -> str | None:
+    """The IRI an entity parameter's ``value`` was resolved to under ``content`` (as a resolver
+    looks it up: its text, stripped), ``None`` if it was not kept."""
+    text = value if isinstance(value, str) else str(value)
+    return lookup(content, text.strip())
 
 
 def lookup(content: str, text: str) -> str | None:

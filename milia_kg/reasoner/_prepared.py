@@ -9,15 +9,19 @@ base is a fixpoint).  Afterwards the store is put back as it was: the new triple
 the terms they interned forgotten.  If a new triple changed the engine's schema indexes (a new
 axiom, a ``owl:sameAs``), the base is reloaded instead, so the next call starts from the base again.
 Calls are serialised by a lock, so threads (a served endpoint) can share one instance.
+
+The engine's state after the base can be kept (:meth:`Prepared.state`, plain data) and a later process
+started from it (:meth:`Prepared.from_state`) instead of running the base's schema handlers again
+(:mod:`~milia_kg.reasoner._snapshot`).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
-from milia_kg.reasoner import _checks, _datatypes, _terms
+from milia_kg.reasoner import _checks, _datatypes, _snapshot, _terms
 from milia_kg.reasoner._engine import Engine
 from milia_kg.reasoner._terms import ADAPTERS, BNODE, LITERAL
 
@@ -40,14 +44,44 @@ class Prepared:
             raise ValueError(f"unknown term library {terms!r}; choose one of {', '.join(ADAPTERS)}")
         self._terms = terms
         self._base = list(base)
+        self._kept: tuple[list[Any], Callable[[], dict[str, Any]]] | None = None
         self._lock = threading.Lock()
         self._load()
 
+    @classmethod
+    def from_state(cls, base_terms: list[Any], state: Callable[[], dict[str, Any]], *,
+                   terms: Literal["rdflib", "oxigraph"] = "oxigraph") -> Prepared:
+        """The engine over a base whose :meth:`state` was kept: ``base_terms`` are the engine's terms
+        then (in order), ``state()`` gives a fresh copy of that state at each call (a case that changes
+        the schema restores it again).
+
+        :raises ValueError: for an unknown ``terms`` name, or a state of another engine layout.
+        """
+        if terms not in ADAPTERS:
+            raise ValueError(f"unknown term library {terms!r}; choose one of {', '.join(ADAPTERS)}")
+        prepared = cls.__new__(cls)
+        prepared._terms = terms
+        prepared._base = []
+        prepared._kept = (base_terms, state)
+        prepared._lock = threading.Lock()
+        prepared._load()
+        return prepared
+
+    def state(self) -> tuple[list[Any], dict[str, Any]]:
+        """The engine's terms and its plain state over the base alone, for :meth:`from_state`."""
+        with self._lock:
+            self._load()  # as the base left it (a case may have built plans or grown an index's tuple)
+            return list(self.engine.terms), _snapshot.state(self.engine)
+
     def _load(self) -> None:
         engine = self.engine = Engine(ADAPTERS[self._terms]())
-        asserted = engine.load(self._base)
-        engine.agenda.extend(reversed(asserted))  # builds the schema indexes; derives nothing new
-        engine.run_agenda()
+        if self._kept is not None:
+            base_terms, state = self._kept
+            _snapshot.restore(engine, base_terms, state())
+        else:
+            asserted = engine.load(self._base)
+            engine.agenda.extend(reversed(asserted))  # builds the schema indexes; derives nothing new
+            engine.run_agenda()
         self.errors = tuple(_checks.inconsistencies(engine))
         self._mark = (len(engine.terms), len(engine.derived), len(engine.errors))
         self._schema_predicates = set(engine.pred_handlers)

@@ -69,3 +69,56 @@ def test_a_changed_query_text_or_source_builds_them_anew(tmp_path: Path, stand_i
     third = kept_queries.kept_file(build, "fast", queries, tmp_path)
     assert third not in (first, second) and json.loads(third.read_bytes()) == {"build": 3}
     assert built[-1] == f"reasoned-fast-{'b' * 64}.nt" and third.name.startswith(f"queries-fast-{'b' * 64}-")
+
+
+PROFILE = {"age_years": 52, "sex": "female", "sites": ["behind the ear"], "arrangement": "clustered on a raised patch"}
+
+
+def test_a_case_of_kept_values_never_opens_the_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh context (as a new process holds) classifies a case whose site was resolved before, from
+    the kept answers, labels and resolution alone, into the same result (issue 22: loading the store
+    was a seventh of a cold classify)."""
+    from milia_kg.query.kg import KnowledgeGraph
+
+    expected = api.classify(PROFILE).to_dict()  # this process's context: resolves the site and keeps it
+    fresh = api._Context("fast")
+    monkeypatch.setattr(api, "_context", lambda reasoner="fast": fresh)
+    monkeypatch.setattr(KnowledgeGraph, "open", lambda *args, **kwargs: pytest.fail("the graph was opened"))
+    assert api.classify(PROFILE).to_dict() == expected
+    assert expected["subtypes"][0]["id"] == "mkg:MiliaEnPlaque"
+    assert "kg" not in vars(fresh)
+
+
+def test_a_value_not_kept_is_resolved_on_the_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from milia_kg.query import resolved_cache
+    from milia_kg.query.kg import KnowledgeGraph
+    from milia_kg.query.packaged import kept_resolution
+
+    graph_kg = KnowledgeGraph.open()
+    monkeypatch.setenv("MILIA_KG_CACHE_DIR", str(tmp_path))  # a cache folder without kept resolutions
+    resolved_cache.forget()
+    try:
+        assert kept_resolution("behind the ear") is None
+        fresh = api._Context("fast")
+        site = fresh.resolve("sites[0]", "behind the ear", "AnatomicalSite")
+        assert "kg" in vars(fresh)  # opened to resolve it
+        assert site == graph_kg.resolve("conditions_at_site", "site", "behind the ear")
+        assert kept_resolution("behind the ear") == site  # and kept for the next process
+    finally:
+        resolved_cache.forget()
+
+
+def test_a_kept_file_of_another_layout_leaves_the_answers_to_the_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept file on disk is of layout 2; read as another, it is set aside and the graph answers."""
+    ctx = api._context()
+    monkeypatch.setattr(kept_queries, "FORMAT", 99)
+    asked: list[str] = []
+
+    class Graph:
+        def query(self, name: str, /, **params: str) -> list[dict[str, object]]:
+            asked.append(name)
+            return ctx.kg.query(name, **params)
+
+    kept = kept_queries.load(Graph, ctx.classifier, ctx.classifier.iris, "fast")
+    assert kept.labels == {}
+    assert kept.query("sources") == ctx.queries.query("sources") and asked == ["sources"]

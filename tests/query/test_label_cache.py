@@ -134,3 +134,18 @@ def test_a_hostile_kept_file_is_ignored_never_read_whole(damage: str, resolved_f
     assert resolved_cache.lookup(key, "face") is None
     header_cache.forget()
     assert header_cache._KEPT.entries() == {}
+
+
+def test_a_kept_value_is_read_without_the_graph(mini_sources: tuple[Path, Path], tmp_path: Path) -> None:
+    """resolved_cache.kept_value gives what a resolver of the same content key kept, nothing for another key."""
+    kept_key, kept_value = resolved_cache.kept_key, resolved_cache.kept_value
+
+    kg = _open(mini_sources, tmp_path / "cache")
+    key = f"oxigraph:{cache.reasoned_graph_file('fast', Sources(*mini_sources), directory=tmp_path / 'cache').name}"
+    assert kept_value(kept_key(key, {}), "face") is None  # nothing resolved yet
+    assert kg.resolve("conditions_at_site", "site", "face") == MKG + "Face"
+    resolved_cache.forget()  # as a new process
+    assert kept_value(kept_key(key, {}), "  face ") == MKG + "Face"
+    assert kept_value(kept_key(key, {"ex": "http://example.org/"}), "face") is None  # other prefixes
+    other = "oxigraph:reasoned-fast-" + "0" * 64 + ".nt"
+    assert kept_value(kept_key(other, {}), "face") is None  # other content

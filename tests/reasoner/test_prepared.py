@@ -1,11 +1,14 @@
 """The fast engine's prepared base (milia_kg.reasoner.fast.Prepared): a few triples reasoned against
 a closed base give exactly what a from-scratch run over base + triples gives, and the base is left
 as it was, also after triples that add axioms, literals or owl:sameAs (the paths that reload the
-base or run owlrl's one-time rules)."""
+base or run owlrl's one-time rules).  Every test runs on an engine built from the base and on one
+restored from its kept state (:meth:`Prepared.from_state`, through marshal as the classifier's cache)."""
 
 from __future__ import annotations
 
 import functools
+import marshal
+from collections import defaultdict
 from typing import Any
 
 import pyoxigraph as ox
@@ -55,9 +58,47 @@ def _state(prepared: Prepared) -> tuple[Any, ...]:
     return flat(e.spo), flat(e.pos), list(e.terms), dict(e.ids), bytes(e.kinds), len(e.derived), list(e.errors)
 
 
-@pytest.fixture(scope="module")
-def prepared() -> Prepared:
-    return Prepared(_base(), terms="oxigraph")
+def _restored() -> Prepared:
+    """An engine started from the kept state of one built over the base (written and read by marshal)."""
+    terms, state = Prepared(_base(), terms="oxigraph").state()
+    kept = marshal.dumps(state)
+    return Prepared.from_state(terms, lambda: marshal.loads(kept), terms="oxigraph")
+
+
+@pytest.fixture(scope="module", params=["built", "restored"])
+def prepared(request: pytest.FixtureRequest) -> Prepared:
+    return Prepared(_base(), terms="oxigraph") if request.param == "built" else _restored()
+
+
+def _everything(prepared: Prepared) -> dict[str, Any]:
+    """Every attribute of the engine that is data (property plans as their properties; defaultdicts as dicts)."""
+    def plain(value: Any) -> Any:
+        return {k: plain(v) for k, v in value.items()} if isinstance(value, dict) else value
+
+    skip = {"adapter", "v", "insert", "add", "pred_handlers", "class_handlers"}
+    found = {name: plain(value) for name, value in vars(prepared.engine).items() if name not in skip}
+    found["watched"] = sorted(found["watched"])
+    return found
+
+
+def test_a_restored_engine_holds_what_the_built_one_does() -> None:
+    built, restored = Prepared(_base(), terms="oxigraph"), _restored()
+    assert _everything(restored) == _everything(built)
+    assert set(_everything(built)) > {"spo", "pos", "svf_index", "int_lists", "sco_base", "kinds", "terms", "ids"}
+    assert isinstance(restored.engine.svf_index, defaultdict) and all(
+        isinstance(by_filler, defaultdict) for by_filler in restored.engine.svf_index.values())
+    assert restored.engine.add.__closure__ is not None and any(  # the inserter holds the restored store
+        cell.cell_contents is restored.engine.spo for cell in restored.engine.add.__closure__)
+
+
+def test_a_state_of_another_layout_is_refused() -> None:
+    terms, state = Prepared(_base(), terms="oxigraph").state()
+    with pytest.raises(ValueError, match="another layout"):
+        Prepared.from_state(terms, lambda: {**state, "format": 0})
+    with pytest.raises(ValueError, match="another layout"):
+        Prepared.from_state(terms, lambda: {k: v for k, v in state.items() if k != "spo"})
+    with pytest.raises(ValueError, match="vocabulary"):
+        Prepared.from_state(terms[1:], lambda: state)
 
 
 @pytest.mark.parametrize("name", list(EXTRAS))

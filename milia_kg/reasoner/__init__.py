@@ -31,7 +31,7 @@ cax-adc       _checks.inconsistencies
 cax-dw        _checks.inconsistencies
 cax-eqc1      _engine.Engine._on_type, _schema._equivalent_class
 cax-eqc2      _engine.Engine._on_type, _schema._equivalent_class
-cax-sco       _engine.Engine._on_type, _schema._subclass
+cax-sco       _engine.Engine._on_type, _schema._subclass_handler
 cls-avf       _engine.Engine._on_property, _engine.Engine._on_special_type,
               _schema._restriction_instances
 cls-com       _checks.inconsistencies
@@ -86,24 +86,24 @@ prp-spo2      _engine.Engine._on_property, _engine.Engine.extend_chain,
               _schema._chain_axiom
 prp-symp      _engine.Engine.apply_characteristics
 prp-trp       _engine.Engine.apply_characteristics, _engine.Engine._transitive
-scm-avf1      _schema._restriction_subsumptions, _schema._subclass
+scm-avf1      _schema._restriction_subsumptions, _schema._subclass_handler
 scm-avf2      _schema._restriction_subsumptions, _schema._subproperty
 scm-cls       _schema._declared_class
-scm-dom1      _schema._domain_range, _schema._subclass
+scm-dom1      _schema._domain_range, _schema._subclass_handler
 scm-dom2      _schema._domain_range, _schema._subproperty
 scm-dp        _schema._declared_property
 scm-eqc1      _schema._equivalent_class
-scm-eqc2      _schema._subclass
+scm-eqc2      _schema._subclass_handler
 scm-eqp1      _schema._equivalent_property
 scm-eqp2      _schema._subproperty
 scm-hv        _schema._restriction_subsumptions, _schema._subproperty
 scm-int       _schema._intersection
 scm-op        _schema._declared_property
-scm-rng1      _schema._domain_range, _schema._subclass
+scm-rng1      _schema._domain_range, _schema._subclass_handler
 scm-rng2      _schema._domain_range, _schema._subproperty
-scm-sco       _schema._subclass
+scm-sco       _schema._subclass_handler
 scm-spo       _schema._subproperty
-scm-svf1      _schema._restriction_subsumptions, _schema._subclass
+scm-svf1      _schema._restriction_subsumptions, _schema._subclass_handler
 scm-svf2      _schema._restriction_subsumptions, _schema._subproperty
 scm-uni       _schema._union
 ============  ===============================================================

@@ -72,7 +72,7 @@ class Engine:
         self.v = _Vocab(self)
         self.characteristic_metas = (self.v.SYMMETRIC, self.v.TRANSITIVE, self.v.FUNCTIONAL, self.v.INVERSE_FUNCTIONAL)
         #: rdfs:subClassOf triples the transitivity rule derived and has not yet evaluated, and the ones it did
-        #: not derive, by subclass (see ``_schema._subclass``).
+        #: not derive, by subclass (see ``_schema._subclass_handler``).
         self.sco_extended: set[tuple[int, int]] = set()
         self.sco_base: dict[int, set[int]] = {}
         #: the same split for rdfs:subPropertyOf (see ``_schema._subproperty``).
@@ -473,7 +473,7 @@ class Engine:
         return True
 
     def _transitive(self, s: int, p: int, o: int) -> None:
-        """prp-trp, evaluated right-linearly as the subclass rule is (``_schema._subclass``): a triple this rule
+        """prp-trp, evaluated right-linearly as the subclass rule is (``_schema._subclass_handler``): a triple this rule
         made is joined only with the ``base`` triples (those any other way gave) after it; a base
         triple is also joined with every triple before it.  Every pair of the closure is still reached
         (a path of base triples is extended one link at a time), but a chain of n terms costs n^2/2

@@ -54,7 +54,7 @@ class Engine:
         self.agenda: list[tuple[int, int, int]] = []
         self.derived: list[tuple[int, int, int]] = []
         self.errors: list[str] = []
-        #: properties with some property axiom, whose triples go through :meth:`_on_property`, each with its
+        #: properties with some property axiom, whose triples go through :meth:`_property_rules`, each with its
         #: :class:`_Plan` (``None`` until built, and again whenever a handler changes the property's axioms).
         self.watched: dict[int, _Plan | None] = {}
         #: classes whose members need more than (equivalent) superclass propagation.
@@ -298,13 +298,19 @@ class Engine:
                 break
 
     def _drain(self) -> None:
+        """Pop the agenda to its end.  The typing rules (cax-sco, cax-eqc1/2: a fifth of a generated
+        graph's agenda) are evaluated here, and the property and special-class rules by closures built
+        once per drain: per popped triple, reading the engine's attributes cost more than the rules."""
         agenda = self.agenda
         pop = agenda.pop
-        type_ = self.v.TYPE
+        v, add = self.v, self.add
+        type_ = v.TYPE
         handlers = self.pred_handlers
         watched = self.watched
         same = self.same_terms
-        on_type, on_property, on_same = self._on_type, self._on_property, self._replace_same
+        special = self.special_classes
+        types, supers_of, eqc_up, eqc_down = self.spo[type_], self.spo[v.SCO], self.spo[v.EQC], self.pos[v.EQC]
+        on_special, on_property, on_same = self._special_type_rules(), self._property_rules(), self._replace_same
         budget, clock = self.budget, _CLOCK_EVERY
         while agenda:
             if budget is not None:
@@ -314,7 +320,25 @@ class Engine:
                     budget.check_time()
             s, p, o = pop()
             if p == type_:
-                on_type(s, o)
+                # ``s rdf:type o`` holds, so the rules' guards c2 != o are met by skipping what is known
+                known = types[s]
+                supers = supers_of.get(o)
+                if supers:
+                    for c2 in supers:  # cax-sco
+                        if c2 not in known:
+                            add(s, type_, c2)
+                equivalents = eqc_up.get(o)
+                if equivalents:
+                    for c2 in equivalents:  # cax-eqc1
+                        if c2 not in known:
+                            add(s, type_, c2)
+                equivalents = eqc_down.get(o)
+                if equivalents:
+                    for c1 in equivalents:  # cax-eqc2
+                        if c1 not in known:
+                            add(s, type_, c1)
+                if o in special:
+                    on_special(s, o)
             else:
                 handler = handlers.get(p)
                 if handler is not None:
@@ -325,52 +349,45 @@ class Engine:
                 on_same(s, p, o)
 
     # ------------------------------------------------------------------ instance rules
-    def _on_type(self, x: int, c: int) -> None:
-        """``x rdf:type c`` arrived: cax-sco, cax-eqc1/2 and, for special classes, the rest."""
-        v, add, type_ = self.v, self.add, self.v.TYPE
-        known = self.spo[type_][x]  # holds c: the guards c2 != c of the rules are met by skipping what is known
-        supers = self.spo[v.SCO].get(c)
-        if supers:
-            for c2 in supers:
-                if c2 not in known:
-                    add(x, type_, c2)
-        for c2 in self.spo[v.EQC].get(c, _EMPTY):
-            if c2 not in known:
-                add(x, type_, c2)
-        for c1 in self.pos[v.EQC].get(c, _EMPTY):
-            if c1 not in known:
-                add(x, type_, c1)
-        if c in self.special_classes:
-            self._on_special_type(x, c)
-
-    def _on_special_type(self, x: int, c: int) -> None:
+    def _special_type_rules(self) -> Callable[[int, int], None]:
+        """The rules on ``x rdf:type c`` for a class with more than superclasses: the class axioms'
+        handlers and cls-int1/2, cls-uni, cls-svf1, cls-avf, cls-hv1 (a closure over the indexes)."""
         v, add, type_, spo, pos = self.v, self.add, self.v.TYPE, self.spo, self.pos
-        handler = self.class_handlers.get(c)
-        if handler is not None:
-            handler(x)
-        types = spo[type_].get(x, _EMPTY)
-        for klass, members in self.int_by_member.get(c, ()):  # cls-int1
-            if all(m in types for m in members):
+        handlers, types, subjects = self.class_handlers, spo[type_], self.subjects
+        int_by_member, int_lists, uni_by_member = self.int_by_member, self.int_lists, self.uni_by_member
+        by_filler, onp, every, value = pos[v.SVF], spo[v.ONP], spo[v.AVF], spo[v.HV]
+
+        def on_special(x: int, c: int) -> None:
+            handler = handlers.get(c)
+            if handler is not None:
+                handler(x)
+            known = types.get(x, _EMPTY)
+            for klass, members in int_by_member.get(c, ()):  # cls-int1
+                if all(m in known for m in members):
+                    add(x, type_, klass)
+            for members in int_lists.get(c, ()):  # cls-int2
+                for m in members:
+                    if m not in known:  # (a snapshot: a typing made since is dropped by add)
+                        add(x, type_, m)
+            for klass in uni_by_member.get(c, ()):  # cls-uni
                 add(x, type_, klass)
-        for members in self.int_lists.get(c, ()):  # cls-int2
-            for m in members:
-                if m not in types:  # (a snapshot: a typing made since is dropped by add)
-                    add(x, type_, m)
-        for klass in self.uni_by_member.get(c, ()):  # cls-uni
-            add(x, type_, klass)
-        for r in tuple(pos[v.SVF].get(c, ())):  # cls-svf1, x as the filler's member
-            for p in tuple(spo[v.ONP].get(r, ())):
-                for u in tuple(self.subjects(p, x)):
-                    add(u, type_, r)
-        onp = spo[v.ONP].get(c)
-        if onp:
-            for y in tuple(spo[v.AVF].get(c, ())):  # cls-avf, x as the restriction's member
-                for p in tuple(onp):
-                    for value in tuple(self.objects(x, p)):
-                        add(value, type_, y)
-            for y in tuple(spo[v.HV].get(c, ())):  # cls-hv1
-                for p in tuple(onp):
-                    add(x, p, y)
+            restrictions = by_filler.get(c)
+            if restrictions:
+                for r in tuple(restrictions):  # cls-svf1, x as the filler's member
+                    for p in tuple(onp.get(r, ())):
+                        for u in tuple(subjects(p, x)):
+                            add(u, type_, r)
+            props = onp.get(c)
+            if props:
+                for y in tuple(every.get(c, ())):  # cls-avf, x as the restriction's member
+                    for p in tuple(props):
+                        for found in tuple(self.objects(x, p)):
+                            add(found, type_, y)
+                for y in tuple(value.get(c, ())):  # cls-hv1
+                    for p in tuple(props):
+                        add(x, p, y)
+
+        return on_special
 
     def _plan(self, p: int) -> _Plan:
         """What the property rules need to know about ``p``, read once from the store (see :class:`_Plan`)."""
@@ -389,63 +406,70 @@ class Engine:
         self.watched[p] = plan
         return plan
 
-    def _on_property(self, s: int, p: int, o: int) -> None:
-        """``s p o`` arrived and ``p`` has property axioms: the prp-* and cls-* rules on it.
+    def _property_rules(self) -> Callable[[int, int, int], None]:
+        """The rules on ``s p o`` for a property with axioms: prp-* and cls-* (a closure over the indexes).
 
         A derived triple already in the store is skipped before the call to :attr:`add` (most are:
         a subject's domain typing is re-derived from each of its triples)."""
-        domains, ranges, copies, inverses, characteristics, chains, some, value, every = (
-            self.watched[p] or self._plan(p))  # unpacked at once: nine attribute reads cost more
-        add, type_ = self.add, self.v.TYPE
-        types = self.spo[type_]
-        if domains:  # prp-dom
-            known = types.get(s, _EMPTY)
-            for c in domains:
-                if c not in known:
-                    add(s, type_, c)
-        if ranges:  # prp-rng
-            known = types.get(o, _EMPTY)
-            for c in ranges:
-                if c not in known:
-                    add(o, type_, c)
-        if copies or inverses:
-            # a copy of a triple that transitivity made is itself a path of base triples of the copy's property
-            # (the copies of that path's links): marked so, a transitive inverse (has part of part of) is
-            # closed right-linearly too (see _transitive), not joined on both sides for every copy
-            # (only a transitive property's triples are marked, and a plan is rebuilt when p becomes transitive)
-            made = (self._made_by_trp if characteristics and self.trp_extended and (s, p, o) in self.trp_extended
-                    else add)
-            spo = self.spo
-            for p2 in copies:  # prp-spo1, prp-eqp1, prp-eqp2
-                by_s = spo.get(p2)
-                if by_s is None or o not in by_s.get(s, _EMPTY):
-                    made(s, p2, o)
-            for p2 in inverses:  # prp-inv1, prp-inv2
-                by_s = spo.get(p2)
-                if by_s is None or s not in by_s.get(o, _EMPTY):
-                    made(o, p2, s)
-        if characteristics:
-            self.apply_characteristics(s, p, o, characteristics)
-        if chains:
-            made_by_chain = (s, p, o) in self.chain_made
-            if made_by_chain:
-                self.chain_made.discard((s, p, o))
-            for target, chain, index in chains:  # prp-spo2
-                if not (made_by_chain and index == 0 and self._right_linear(chain)):
-                    self.extend_chain(target, chain, index, s, o)
-        if some:  # cls-svf1/2
-            for y in tuple(types.get(o, _EMPTY)):
-                for r in tuple(some.get(y, _EMPTY)):
+        add, type_, thing, spo = self.add, self.v.TYPE, self.v.THING, self.spo
+        watched, plan_of, types = self.watched, self._plan, spo[type_]
+        trp_extended, chain_made = self.trp_extended, self.chain_made
+        made_by_trp, characterise = self._made_by_trp, self.apply_characteristics
+        extend_chain, right_linear = self.extend_chain, self._right_linear
+
+        def on_property(s: int, p: int, o: int) -> None:
+            domains, ranges, copies, inverses, characteristics, chains, some, value, every = (
+                watched[p] or plan_of(p))  # unpacked at once: nine attribute reads cost more
+            if domains:  # prp-dom
+                known = types.get(s, _EMPTY)
+                for c in domains:
+                    if c not in known:
+                        add(s, type_, c)
+            if ranges:  # prp-rng
+                known = types.get(o, _EMPTY)
+                for c in ranges:
+                    if c not in known:
+                        add(o, type_, c)
+            if copies or inverses:
+                # a copy of a triple that transitivity made is itself a path of base triples of the copy's
+                # property (the copies of that path's links): marked so, a transitive inverse (has part of
+                # part of) is closed right-linearly too (see _transitive), not joined on both sides for every
+                # copy (only a transitive property's triples are marked, and a plan is rebuilt when p becomes
+                # transitive)
+                made = made_by_trp if characteristics and trp_extended and (s, p, o) in trp_extended else add
+                for p2 in copies:  # prp-spo1, prp-eqp1, prp-eqp2
+                    by_s = spo.get(p2)
+                    if by_s is None or o not in by_s.get(s, _EMPTY):
+                        made(s, p2, o)
+                for p2 in inverses:  # prp-inv1, prp-inv2
+                    by_s = spo.get(p2)
+                    if by_s is None or s not in by_s.get(o, _EMPTY):
+                        made(o, p2, s)
+            if characteristics:
+                characterise(s, p, o, characteristics)
+            if chains:
+                triple = (s, p, o)
+                made_by_chain = triple in chain_made
+                if made_by_chain:
+                    chain_made.discard(triple)
+                for target, chain, index in chains:  # prp-spo2
+                    if not (made_by_chain and index == 0 and right_linear(chain)):
+                        extend_chain(target, chain, index, s, o)
+            if some:  # cls-svf1/2
+                for y in tuple(types.get(o, _EMPTY)):
+                    for r in tuple(some.get(y, _EMPTY)):
+                        add(s, type_, r)
+                for r in tuple(some.get(thing, _EMPTY)):
                     add(s, type_, r)
-            for r in tuple(some.get(self.v.THING, _EMPTY)):
-                add(s, type_, r)
-        if value:  # cls-hv2
-            for r in tuple(value.get(o, _EMPTY)):
-                add(s, type_, r)
-        if every:  # cls-avf
-            for r in tuple(types.get(s, _EMPTY)):
-                for y in tuple(every.get(r, _EMPTY)):
-                    add(o, type_, y)
+            if value:  # cls-hv2
+                for r in tuple(value.get(o, _EMPTY)):
+                    add(s, type_, r)
+            if every:  # cls-avf
+                for r in tuple(types.get(s, _EMPTY)):
+                    for y in tuple(every.get(r, _EMPTY)):
+                        add(o, type_, y)
+
+        return on_property
 
     def apply_characteristics(self, s: int, p: int, o: int, chars: Values) -> None:
         v, add = self.v, self.add

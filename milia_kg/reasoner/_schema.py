@@ -143,7 +143,7 @@ def _equivalent_class(e: Engine, c1: int, c2: int) -> None:
     v, add = e.v, e.add
     if c1 == c2:
         return
-    types = e.spo[v.TYPE]  # a typing known is skipped before the call (most are: _on_type made it)
+    types = e.spo[v.TYPE]  # a typing known is skipped before the call (most are: Engine._drain made it)
     for x in _members(e, c1):  # cax-eqc1
         if c2 not in types[x]:
             add(x, v.TYPE, c2)

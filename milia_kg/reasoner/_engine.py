@@ -82,7 +82,8 @@ class Engine:
         #: and, by transitive property and subject, the objects of the others (see :meth:`_transitive`).
         self.trp_extended: set[tuple[int, int, int]] = set()
         self.trp_base: dict[int, dict[int, set[int]]] = {}
-        #: triples a two-link chain ``p o q -> p`` derived and that have not been popped (see :meth:`_right_linear`).
+        #: triples a two-link chain ``p o q -> p`` derived and that have not been popped
+        #: (see :meth:`_property_rules`).
         self.chain_made: set[tuple[int, int, int]] = set()
         #: (property, characteristic) asserted: the property is watched from the start of :meth:`run`.
         self.characterised: set[tuple[int, int]] = set()
@@ -163,6 +164,7 @@ class Engine:
         spo, pos, kinds = self.spo, self.pos, self.kinds
         push, record, derived = self.agenda.append, self.derived.append, self.derived
         most, over = limit if limit is not None else (sys.maxsize, _unlimited)
+        limited = limit is not None  # the count is read only under a limit: a tenth of an insert's work
 
         def insert(s: int, p: int, o: int) -> bool:
             by_s = spo.get(p)
@@ -192,7 +194,7 @@ class Engine:
                 triple = (s, p, o)
                 push(triple)
                 record(triple)
-                if len(derived) > most:
+                if limited and len(derived) > most:
                     raise over()
             return True
 
@@ -415,7 +417,7 @@ class Engine:
         watched, plan_of, types = self.watched, self._plan, spo[type_]
         trp_extended, chain_made = self.trp_extended, self.chain_made
         made_by_trp, characterise = self._made_by_trp, self.apply_characteristics
-        extend_chain, right_linear = self.extend_chain, self._right_linear
+        extend_chain, transitive = self.extend_chain, self.v.TRANSITIVE
 
         def on_property(s: int, p: int, o: int) -> None:
             domains, ranges, copies, inverses, characteristics, chains, some, value, every = (
@@ -452,8 +454,14 @@ class Engine:
                 made_by_chain = triple in chain_made
                 if made_by_chain:
                     chain_made.discard(triple)
+                # a triple that the chain ``p o q -> p`` made needs no extension as its first link when ``q``
+                # is transitive (right-linear): ``a p c`` made from ``a p b`` and ``b q c`` reaches each ``d``
+                # of ``c q d`` through ``b q d`` and ``a p b`` already (joined when the later of the two is
+                # popped), as ``_transitive`` skips its own triples.  A chain of n sites on a site's m
+                # ancestors costs m joins, not m^2/2.
                 for target, chain, index in chains:  # prp-spo2
-                    if not (made_by_chain and index == 0 and right_linear(chain)):
+                    if not (made_by_chain and index == 0 and len(chain) == 2
+                            and transitive in types.get(chain[1], _EMPTY)):
                         extend_chain(target, chain, index, s, o)
             if some:  # cls-svf1/2
                 for y in tuple(types.get(o, _EMPTY)):
@@ -497,8 +505,8 @@ class Engine:
         return True
 
     def _transitive(self, s: int, p: int, o: int) -> None:
-        """prp-trp, evaluated right-linearly as the subclass rule is (``_schema._subclass_handler``): a triple this rule
-        made is joined only with the ``base`` triples (those any other way gave) after it; a base
+        """prp-trp, evaluated right-linearly as the subclass rule is (``_schema._subclass_handler``): a
+        triple this rule made is joined only with the ``base`` triples (those any other way gave) after it; a base
         triple is also joined with every triple before it.  Every pair of the closure is still reached
         (a path of base triples is extended one link at a time), but a chain of n terms costs n^2/2
         joins, not n^3/6 (a 600-term ``part_of`` chain took 21 s)."""
@@ -541,13 +549,6 @@ class Engine:
             for c in ends:
                 if c not in known and add(a, target, c) and marks is not None:
                     marks.add((a, target, c))
-
-    def _right_linear(self, chain: tuple[int, ...]) -> bool:
-        """Whether a triple that the chain ``p o q -> p`` made needs no extension as its first link: with ``q``
-        transitive, ``a p c`` made from ``a p b`` and ``b q c`` reaches each ``d`` of ``c q d`` through
-        ``b q d`` and ``a p b`` already (joined when the later of the two is popped), as ``_transitive``
-        skips its own triples.  A chain of n sites on a site's m ancestors costs m joins, not m^2/2."""
-        return len(chain) == 2 and self.v.TRANSITIVE in self.spo[self.v.TYPE].get(chain[1], _EMPTY)
 
     def _replace_same(self, s: int, p: int, o: int) -> None:
         """eq-rep-s/p/o for a triple mentioning a term with owl:sameAs partners."""

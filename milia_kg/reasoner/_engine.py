@@ -156,7 +156,8 @@ class Engine:
                        ) -> Callable[[int, int, int], bool]:
         """A closure inserting a triple (and, if ``schedule``, putting it on the agenda).
 
-        The closure returns ``False`` if the triple was already stored.  It is the
+        The closure returns ``False`` if the triple was already stored.  A tuple grows by concatenation
+        (``t + (o,)`` builds one tuple; ``(*t, o)`` builds a list first: 56 against 88 ns).  It is the
         engine's innermost operation, hence a closure over local names.  With ``limit``
         (the derived triples allowed, the error past them) it raises that error when
         one more is derived.
@@ -179,7 +180,7 @@ class Engine:
             elif o in objects:
                 return False
             elif type(objects) is tuple:
-                by_s[s] = objects + (o,) if len(objects) < _SMALL else {*objects, o}
+                by_s[s] = objects + (o,) if len(objects) < _SMALL else {*objects, o}  # noqa: RUF005
             else:  # a set: the frozenset in Values is only the shared empty default, never stored
                 objects.add(o)  # type: ignore[union-attr]  # a set: type() is tuple does not narrow the else
             by_o = pos[p]
@@ -187,7 +188,7 @@ class Engine:
             if subjects is None:
                 by_o[o] = (s,)
             elif type(subjects) is tuple:
-                by_o[o] = subjects + (s,) if len(subjects) < _SMALL else {*subjects, s}
+                by_o[o] = subjects + (s,) if len(subjects) < _SMALL else {*subjects, s}  # noqa: RUF005
             else:
                 subjects.add(s)  # type: ignore[union-attr]  # a set, as above
             if schedule:
@@ -249,13 +250,13 @@ class Engine:
             # the common cases of insert(), inlined: a known predicate, and a new subject or a small tuple
             if by_s is not None and (objects is None or (
                     type(objects) is tuple and len(objects) < _SMALL and oi not in objects)):
-                by_s[si] = (oi,) if objects is None else objects + (oi,)
+                by_s[si] = (oi,) if objects is None else objects + (oi,)  # noqa: RUF005
                 by_o = self.pos[pi]
                 subjects = by_o.get(oi)
                 if subjects is None:
                     by_o[oi] = (si,)
                 elif type(subjects) is tuple:
-                    by_o[oi] = subjects + (si,) if len(subjects) < _SMALL else {*subjects, si}
+                    by_o[oi] = subjects + (si,) if len(subjects) < _SMALL else {*subjects, si}  # noqa: RUF005
                 else:
                     subjects.add(si)  # type: ignore[union-attr]  # a set, as in insert()
                 append((si, pi, oi))

@@ -226,7 +226,7 @@ class Engine:
     def load(self, triples: Iterable[tuple[Any, Any, Any]]) -> list[tuple[int, int, int]]:
         """Intern and insert the asserted triples; return them as ids (duplicates dropped)."""
         insert, ids, terms, kinds, kind = self.insert, self.ids, self.terms, self.kinds, self.adapter.kind
-        get, spo = ids.get, self.spo
+        get, spo, pos = ids.get, self.spo, self.pos
         asserted: list[tuple[int, int, int]] = []
         append = asserted.append
         for s, p, o in triples:  # encode() inlined: three calls per triple were a fifth of loading
@@ -251,7 +251,7 @@ class Engine:
             if by_s is not None and (objects is None or (
                     type(objects) is tuple and len(objects) < _SMALL and oi not in objects)):
                 by_s[si] = (oi,) if objects is None else objects + (oi,)  # noqa: RUF005
-                by_o = self.pos[pi]
+                by_o = pos[pi]
                 subjects = by_o.get(oi)
                 if subjects is None:
                     by_o[oi] = (si,)

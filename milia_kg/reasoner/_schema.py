@@ -156,9 +156,12 @@ def _equivalent_class(e: Engine, c1: int, c2: int) -> None:
 
 def _copy_extension(e: Engine, source: int, target: int, swap: bool) -> None:
     add, spo = e.add, e.spo
+    by_s = spo.get(target)  # read again only while None: the first add creates it
     for s, objects in list(spo.get(source, {}).items()):
         for o in tuple(objects):
-            by_s = spo.get(target)  # a copy known is skipped before the call (an inverse's copy back)
+            if by_s is None:
+                by_s = spo.get(target)
+            # a copy known is skipped before the call (an inverse's copy back)
             if swap:
                 if by_s is None or s not in by_s.get(o, _NONE):
                     add(o, target, s)

@@ -29,16 +29,16 @@ rule          implemented in (module.function)
 ============  ===============================================================
 cax-adc       _checks.inconsistencies
 cax-dw        _checks.inconsistencies
-cax-eqc1      _engine.Engine._on_type, _schema._equivalent_class
-cax-eqc2      _engine.Engine._on_type, _schema._equivalent_class
-cax-sco       _engine.Engine._on_type, _schema._subclass
-cls-avf       _engine.Engine._on_property, _engine.Engine._on_special_type,
+cax-eqc1      _engine.Engine._drain, _schema._equivalent_class
+cax-eqc2      _engine.Engine._drain, _schema._equivalent_class
+cax-sco       _engine.Engine._drain, _schema._subclass_handler
+cls-avf       _engine.Engine._property_rules, _engine.Engine._special_type_rules,
               _schema._restriction_instances
 cls-com       _checks.inconsistencies
-cls-hv1       _engine.Engine._on_special_type, _schema._restriction_instances
-cls-hv2       _engine.Engine._on_property, _schema._restriction_instances
-cls-int1      _engine.Engine._on_special_type, _schema._intersection
-cls-int2      _engine.Engine._on_special_type, _schema._intersection
+cls-hv1       _engine.Engine._special_type_rules, _schema._restriction_instances
+cls-hv2       _engine.Engine._property_rules, _schema._restriction_instances
+cls-int1      _engine.Engine._special_type_rules, _schema._intersection
+cls-int2      _engine.Engine._special_type_rules, _schema._intersection
 cls-maxc1     _checks.inconsistencies
 cls-maxc2     _checks.slow_rules
 cls-maxqc1    _checks.inconsistencies
@@ -48,11 +48,11 @@ cls-maxqc4    _checks.slow_rules
 cls-nothing1  _datatypes.one_time_triples
 cls-nothing2  _checks.inconsistencies
 cls-oo        _schema._one_of
-cls-svf1      _engine.Engine._on_property, _engine.Engine._on_special_type,
+cls-svf1      _engine.Engine._property_rules, _engine.Engine._special_type_rules,
               _schema._restriction_instances
-cls-svf2      _engine.Engine._on_property, _schema._restriction_instances
+cls-svf2      _engine.Engine._property_rules, _schema._restriction_instances
 cls-thing     _datatypes.one_time_triples
-cls-uni       _engine.Engine._on_special_type, _schema._union
+cls-uni       _engine.Engine._special_type_rules, _schema._union
 dt-not-type   _checks.inconsistencies, _datatypes.one_time_triples,
               _infer._datatype_clashes, _valuespace._in_value_space
 dt-type1      _datatypes.one_time_triples
@@ -68,42 +68,42 @@ eq-trans      _schema._same_as
 prp-adp       _checks.inconsistencies
 prp-ap        _datatypes.one_time_triples
 prp-asyp      _checks.inconsistencies
-prp-dom       _engine.Engine._on_property, _schema._domain_range
-prp-eqp1      _engine.Engine._on_property, _schema._equivalent_property
-prp-eqp2      _engine.Engine._on_property, _schema._equivalent_property
+prp-dom       _engine.Engine._property_rules, _schema._domain_range
+prp-eqp1      _engine.Engine._property_rules, _schema._equivalent_property
+prp-eqp2      _engine.Engine._property_rules, _schema._equivalent_property
 prp-fp        _engine.Engine.apply_characteristics
 prp-ifp       _engine.Engine.apply_characteristics
-prp-inv1      _engine.Engine._on_property, _schema._inverse
-prp-inv2      _engine.Engine._on_property, _schema._inverse
+prp-inv1      _engine.Engine._property_rules, _schema._inverse
+prp-inv2      _engine.Engine._property_rules, _schema._inverse
 prp-irp       _checks.inconsistencies
 prp-key       _checks.slow_rules
 prp-npa1      _checks.inconsistencies
 prp-npa2      _checks.inconsistencies
 prp-pdw       _checks.inconsistencies
-prp-rng       _engine.Engine._on_property, _schema._domain_range
-prp-spo1      _engine.Engine._on_property, _schema._subproperty
-prp-spo2      _engine.Engine._on_property, _engine.Engine.extend_chain,
+prp-rng       _engine.Engine._property_rules, _schema._domain_range
+prp-spo1      _engine.Engine._property_rules, _schema._subproperty
+prp-spo2      _engine.Engine._property_rules, _engine.Engine.extend_chain,
               _schema._chain_axiom
 prp-symp      _engine.Engine.apply_characteristics
 prp-trp       _engine.Engine.apply_characteristics, _engine.Engine._transitive
-scm-avf1      _schema._restriction_subsumptions, _schema._subclass
+scm-avf1      _schema._restriction_subsumptions, _schema._subclass_handler
 scm-avf2      _schema._restriction_subsumptions, _schema._subproperty
 scm-cls       _schema._declared_class
-scm-dom1      _schema._domain_range, _schema._subclass
+scm-dom1      _schema._domain_range, _schema._subclass_handler
 scm-dom2      _schema._domain_range, _schema._subproperty
 scm-dp        _schema._declared_property
 scm-eqc1      _schema._equivalent_class
-scm-eqc2      _schema._subclass
+scm-eqc2      _schema._subclass_handler
 scm-eqp1      _schema._equivalent_property
 scm-eqp2      _schema._subproperty
 scm-hv        _schema._restriction_subsumptions, _schema._subproperty
 scm-int       _schema._intersection
 scm-op        _schema._declared_property
-scm-rng1      _schema._domain_range, _schema._subclass
+scm-rng1      _schema._domain_range, _schema._subclass_handler
 scm-rng2      _schema._domain_range, _schema._subproperty
-scm-sco       _schema._subclass
+scm-sco       _schema._subclass_handler
 scm-spo       _schema._subproperty
-scm-svf1      _schema._restriction_subsumptions, _schema._subclass
+scm-svf1      _schema._restriction_subsumptions, _schema._subclass_handler
 scm-svf2      _schema._restriction_subsumptions, _schema._subproperty
 scm-uni       _schema._union
 ============  ===============================================================

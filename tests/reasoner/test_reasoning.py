@@ -396,6 +396,15 @@ def test_fast_engine_on_pyoxigraph_terms() -> None:
     assert result.errors == () and result.asserted_count == 3
 
 
+def test_fast_engine_uses_then_drops_triples_with_a_blank_node_predicate() -> None:
+    """``a _:p b`` (a generalised triple, from ``q <= _:p``) gives ``_:p``'s domain to ``a`` but is not output."""
+    ex, p = rdflib.Namespace("http://example.org/"), BNode()
+    result = reason([(ex.a, ex.q, ex.b), (ex.q, RDFS.subPropertyOf, p), (p, RDFS.domain, ex.C)])
+    assert (ex.a, RDF.type, ex.C) in result.inferred  # prp-dom on a _:p b
+    assert (ex.q, RDFS.domain, ex.C) in result.inferred  # scm-dom2
+    assert [t for t in result.inferred if isinstance(t[1], BNode)] == []
+
+
 # ---------------------------------------------------------------------------------- (c) noise
 
 

@@ -64,6 +64,8 @@ class Loader:
         self._chunks: deque[Any] = deque()
         self._changed = threading.Condition()
         self._error: BaseException | None = None
+        #: set by :meth:`close`: the chunks still queued are dropped
+        self.abandoned = threading.Event()
         self._thread = threading.Thread(target=self._run, name="milia-kg-load", daemon=False)
         self._thread.start()
 
@@ -113,12 +115,14 @@ class Loader:
                 self._changed.notify_all()
             if item is None:
                 return
-            if self._error is None:
+            if self._error is None and not self.abandoned.is_set():
                 try:
                     if item is _HELD:
                         item = "".join(self._held + self._held_here).encode()
                     elif isinstance(item, Iterator):
                         for chunk in item:
+                            if self.abandoned.is_set():  # a failed merge: millions of triples may be left
+                                break
                             self.store.bulk_load(chunk, format=self._format)
                         continue
                     elif not isinstance(item, bytes):
@@ -135,12 +139,18 @@ class Loader:
         :raises StoreError: if Oxigraph refused a chunk.
         """
         self._put(_HELD)
-        self.close()
+        self._end(abandon=False)
         self._raise()
 
     def close(self) -> None:
-        """Wait for the chunks handed over (the merge failed, or :meth:`finish`)."""
+        """Drop the chunks not yet loaded and wait for the thread to leave the one it is loading
+        (the merge failed; after :meth:`finish`, nothing is left)."""
+        self._end(abandon=True)
+
+    def _end(self, abandon: bool) -> None:
         if self._thread.is_alive():
+            if abandon:
+                self.abandoned.set()
             with self._changed:
                 self._chunks.append(None)
                 self._changed.notify_all()

@@ -196,7 +196,7 @@ def fill_merged(store: Any, files: Sequence[str | Path], folder: object = "the s
         del closure, rest, sent[:], foreseen[:]
         loader.finish()
     finally:
-        loader.close()  # the thread cannot be stopped; the folder is removed after it
+        loader.close()  # drops the chunks not loaded; the folder is removed once the thread has left its chunk
         if collecting:
             gc.enable()
     return prefixes

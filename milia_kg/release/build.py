@@ -282,7 +282,7 @@ def _write_in_child(tmp: Path, prefixes: dict[str, str], inferred: list[tuple], 
 
 
 def _graph(triples: list[tuple]) -> Graph:
-    graph = Graph()
+    graph = Graph(store="SimpleMemory")  # read by the rules, never written out
     graph.addN((s, p, o, graph) for s, p, o in triples)
     return graph
 

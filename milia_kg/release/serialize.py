@@ -86,7 +86,9 @@ def sorted_graph(triples: Iterable[tuple], prefixes: Mapping[str, str], *, preso
     :param presorted: ``triples`` are in that order already (from :func:`sort_triples` or
         :func:`canonical_split`): not sorted again (the sort keys cost more than the sort).
     """
-    graph = Graph(bind_namespaces="core")
+    # rdflib's store without named-graph bookkeeping: half the time per triple added, and its writers
+    # read it a little faster; the products are the same bytes (tests/release/test_build.py)
+    graph = Graph(store="SimpleMemory", bind_namespaces="core")
     for prefix, namespace in sorted(prefixes.items()):
         graph.bind(prefix, namespace, override=True, replace=True)
     graph.addN((s, p, o, graph) for s, p, o in (triples if presorted else _sorted(triples)))

@@ -6,6 +6,10 @@ the graph already in memory (nothing is pickled on the way in), so the two run o
 result comes back pickled through a pipe; an exception raised in the child is raised again by
 :meth:`Pending.result`. Where ``os.fork`` does not exist, the function runs on the spot.
 
+:func:`start_fed` forks before the inputs exist: the child prepares (imports, reads files) while the
+parent computes, then reads what the parent sends (:meth:`Fed.send`, pickled, in order) from its
+:class:`Inbox`. ``build`` starts validation so, and pyshacl's import overlaps the parse and reasoning.
+
 >>> with start(sum, [1, 2, 3]) as pending:
 ...     pending.result()
 6
@@ -19,11 +23,11 @@ import pickle
 import signal
 import sys
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from milia_kg.errors import MiliaKGError
 
-__all__ = ["Pending", "start"]
+__all__ = ["Fed", "Inbox", "Pending", "start", "start_fed"]
 
 T = TypeVar("T")
 
@@ -41,7 +45,7 @@ class Pending(Generic[T]):
         """The child's process id while it is not reaped (``None`` after, or when nothing was forked)."""
         return self._pid
 
-    def __enter__(self) -> Pending[T]:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -117,6 +121,11 @@ def start(function: Callable[..., T], *args: Any) -> Pending[T]:
             return Pending(None, None, (True, function(*args)))
         except Exception as error:  # raised by result(), as in a child
             return Pending(None, None, (False, error))
+    return Pending(*_fork(function, args))
+
+
+def _fork(function: Callable[..., Any], args: tuple[Any, ...]) -> tuple[int, int]:
+    """Fork a child that sends back :func:`_answer` and exits; return its pid and the pipe to read."""
     reader, writer = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -133,4 +142,102 @@ def start(function: Callable[..., T], *args: Any) -> Pending[T]:
         finally:
             os._exit(code)
     os.close(writer)
-    return Pending(pid, reader)
+    return pid, reader
+
+
+#: Bytes asked for the pipe to a fed child, so that :meth:`Fed.send` returns at once while the child
+#: still prepares (Linux's default is 64 KiB; a larger message waits for the child to read it).
+PIPE_BYTES = 1 << 20
+
+
+class Inbox:
+    """What the parent sends a child of :func:`start_fed`: :meth:`get` returns one sent tuple, in order."""
+
+    def __init__(self, reader: int | None = None, queued: list[tuple[Any, ...]] | None = None) -> None:
+        self._pipe = os.fdopen(reader, "rb") if reader is not None else None
+        self._queued = queued if queued is not None else []
+
+    def get(self) -> tuple[Any, ...]:
+        """The next tuple the parent sent (waiting for it).
+
+        :raises EOFError: if the parent closed the pipe first (it stopped, or is collecting the result).
+        """
+        if self._pipe is None:
+            if not self._queued:
+                raise EOFError("nothing more was sent")
+            return self._queued.pop(0)
+        header = self._pipe.read(8)
+        if len(header) < 8:
+            raise EOFError("the parent stopped sending")
+        data = self._pipe.read(int.from_bytes(header, "big"))
+        values: tuple[Any, ...] = pickle.loads(data)  # the tuple the parent pickled
+        return values
+
+
+class Fed(Pending[T]):
+    """A child of :func:`start_fed`: :meth:`send` passes it inputs, :meth:`result` waits for its answer."""
+
+    def __init__(self, pid: int | None, reader: int | None, writer: int | None,
+                 function: Callable[..., T] | None = None, args: tuple[Any, ...] = ()) -> None:
+        super().__init__(pid, reader)
+        self._writer = writer
+        self._function = function  # only where nothing was forked: run by result() on what was sent
+        self._args = args
+        self._queued: list[tuple[Any, ...]] = []
+
+    def send(self, *values: Any) -> None:
+        """Pickle ``values`` to the child, which reads them with :meth:`Inbox.get`. A child that already
+        ended is not an error here: :meth:`result` says how it ended."""
+        if self._function is not None:
+            self._queued.append(values)
+            return
+        if self._writer is None:
+            return
+        data = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+        with contextlib.suppress(BrokenPipeError):
+            view = memoryview(len(data).to_bytes(8, "big") + data)
+            while view:
+                view = view[os.write(self._writer, view):]
+
+    def _close_writer(self) -> None:
+        if self._writer is not None:
+            os.close(self._writer)
+            self._writer = None
+
+    def cancel(self) -> None:
+        self._close_writer()
+        super().cancel()
+
+    def result(self) -> T:
+        """As :meth:`Pending.result`; the child reads no more input once this is called."""
+        self._close_writer()
+        if self._function is not None:
+            function, self._function = self._function, None
+            try:
+                self._value = (True, function(Inbox(queued=self._queued), *self._args))
+            except Exception as error:  # raised below, as from a child
+                self._value = (False, error)
+        return super().result()
+
+
+def start_fed(function: Callable[..., T], *args: Any) -> Fed[T]:
+    """Call ``function(inbox, *args)`` in a forked child that reads its later inputs from ``inbox``
+    (an :class:`Inbox`) as the parent sends them. Where ``os.fork`` does not exist, :meth:`Fed.result`
+    calls it in this process with what was sent."""
+    if not hasattr(os, "fork"):
+        return Fed(None, None, None, function, args)
+    import fcntl  # with os.fork: a POSIX system
+
+    feed_reader, feed_writer = os.pipe()
+    with contextlib.suppress(OSError, AttributeError):  # F_SETPIPE_SZ: Linux only; elsewhere the default
+        fcntl.fcntl(feed_writer, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+
+    def fed(*args: Any) -> T:
+        os.close(feed_writer)
+        return function(Inbox(feed_reader), *args)
+
+    try:
+        pid, reader = _fork(fed, args)
+    finally:
+        os.close(feed_reader)
+    return Fed(pid, reader, feed_writer)

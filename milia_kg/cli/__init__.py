@@ -33,7 +33,7 @@ class Entry:
     def __call__(self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any) -> NoReturn:
         plan = quick.plan(sys.argv[1:] if args is None else list(args)) if not extra else None
         if plan is not None:
-            quick.run(plan)
+            quick.run(plan, whole_process=args is None)  # no arguments given: this is the program
         self.group.main(args, prog_name, **extra)
         raise AssertionError("the click group always exits")  # pragma: no cover
 

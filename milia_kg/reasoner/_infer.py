@@ -59,6 +59,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
 from rdflib.namespace import Namespace
 
+from milia_kg.base.graph_store import STORE
 from milia_kg.errors import InconsistencyError, ParameterError
 from milia_kg.reasoner._edges import EDGE_IRIS
 from milia_kg.reasoner._names import DEFAULT_REASONER, REASONERS, Reasoner
@@ -156,7 +157,7 @@ def infer(asserted: rdflib.Graph, reasoner: Reasoner = DEFAULT_REASONER) -> rdfl
     """
     engine = _owlrl_inferred if _checked(reasoner) == "owlrl" else _fast_inferred
     triples, errors = engine(asserted)
-    inferred = rdflib.Graph()
+    inferred = rdflib.Graph(store=STORE)
     for prefix, namespace in asserted.namespaces():
         inferred.bind(prefix, namespace, override=False)
     inferred.addN((s, p, o, inferred) for s, p, o in triples if not is_noise(s, p, o))
@@ -258,7 +259,7 @@ def restriction_edges(graph: rdflib.Graph, relations: tuple[URIRef, ...] = EDGE_
     """
     from milia_kg.reasoner._edges import edge_triples
 
-    edges = rdflib.Graph()
+    edges = rdflib.Graph(store=STORE)
     found = edge_triples(graph.triples((None, None, None)), URIRef, lambda t: isinstance(t, URIRef),
                          lambda t: isinstance(t, BNode), [str(r) for r in relations])
     edges.addN((s, p, o, edges) for s, p, o in found)
@@ -294,7 +295,7 @@ def reason(asserted: rdflib.Graph, reasoner: Reasoner = DEFAULT_REASONER) -> Rea
 def _union(first: rdflib.Graph, second: rdflib.Graph) -> rdflib.Graph:
     """A new graph of both graphs' triples and prefixes, as ``first + second`` makes it, but with one bulk
     insert (``Graph.__add__`` adds triple by triple; reason() used to copy the graph twice, issue 22)."""
-    union = rdflib.Graph()
+    union = rdflib.Graph(store=STORE)
     for prefix, namespace in set(list(first.namespaces()) + list(second.namespaces())):
         union.bind(prefix, namespace)
     for graph in (first, second):

@@ -29,7 +29,7 @@ from milia_kg.release.folders import Sources
 from milia_kg.release.validate import ValidationReport, short
 
 if TYPE_CHECKING:
-    from milia_kg.formats.sssom import MappingSet
+    pass
 
 __all__ = ["ARTIFACTS", "MEDIA_TYPES", "RELEASE_MARKER", "BuildSummary", "build", "entities_by_type", "prefix_map"]
 
@@ -244,20 +244,19 @@ def _void(asserted: Graph, inferred: Graph, reasoned: list[tuple], files: list[s
 
 #: The products written beside validation, in the forked child (:func:`_check_and_write`), once the
 #: rules pass: the two cores then finish together (issue 22; the rest is :func:`_write`).
-CHILD_PRODUCTS = ("context.jsonld", "milia-kg.jsonld")
+CHILD_PRODUCTS = ("context.jsonld", "milia-kg-inferred.ttl", "milia-kg.jsonld", "milia-kg.nt")
 
 
 @dataclass(frozen=True)
 class _Release:
-    """What every product is written from: the prefixes, the canonically labelled, sorted triples and
-    the reasoned ones as a graph, computed once before the work is split between two processes (one
-    blank-node labelling; the reasoned graph serves the Turtle and N-Triples here, the JSON-LD there)."""
+    """What every product is written from: the prefixes and the canonically labelled, sorted triples,
+    computed once (one blank-node labelling; the validation child gets the prefixes and the inferred and
+    reasoned triples for :data:`CHILD_PRODUCTS`)."""
 
     prefixes: dict[str, str]
     asserted: list[tuple]
     inferred: list[tuple]
     reasoned: list[tuple]
-    reasoned_graph: Graph
 
 
 def _release(asserted: Graph, inferred: Graph) -> _Release:
@@ -265,28 +264,47 @@ def _release(asserted: Graph, inferred: Graph) -> _Release:
     # one set, as in an rdflib graph: each product lists a triple once
     reasoned_triples = serialize.sort_triples(set(asserted_triples).union(inferred_triples))
     prefixes = prefix_map(asserted)
-    return _Release(prefixes, asserted_triples, inferred_triples, reasoned_triples,
-                    serialize.sorted_graph(reasoned_triples, prefixes))
+    return _Release(prefixes, asserted_triples, inferred_triples, reasoned_triples)
 
 
-def _write_jsonld(tmp: Path, release: _Release) -> list[str]:
-    """Write :data:`CHILD_PRODUCTS` (the reasoned triples as JSON-LD, and its context)."""
-    context = dict(release.prefixes)
-    serialize.write_jsonld(release.reasoned_graph, context, tmp / "milia-kg.jsonld")
+def _write_in_child(tmp: Path, prefixes: dict[str, str], inferred: list[tuple], reasoned: list[tuple]) -> list[str]:
+    """Write :data:`CHILD_PRODUCTS`: the reasoned triples as JSON-LD (and its context) and N-Triples, the
+    inferred ones as Turtle."""
+    context = dict(prefixes)
+    reasoned_graph = serialize.sorted_graph(reasoned, prefixes, presorted=True)
+    serialize.write_jsonld(reasoned_graph, context, tmp / "milia-kg.jsonld")
     (tmp / "context.jsonld").write_text(
         json.dumps({"@context": context}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
+    serialize.write_ntriples(reasoned_graph, tmp / "milia-kg.nt")
+    serialize.write_turtle(serialize.sorted_graph(inferred, prefixes, presorted=True), tmp / "milia-kg-inferred.ttl")
     return sorted(CHILD_PRODUCTS)
 
 
-def _check_and_write(
-    tmp: Path, release: _Release, asserted: Graph, inferred: Graph, sources: Sources, mapping_set: MappingSet | None
-) -> ValidationReport:
-    """Run every validation rule; only if they pass, write :data:`CHILD_PRODUCTS` into ``tmp`` (a failed
-    build discards ``tmp`` anyway). ``build`` runs this in a forked child while it writes the rest."""
-    report = pipeline.validation_report(asserted, inferred, sources, mapping_set)
+def _graph(triples: list[tuple]) -> Graph:
+    graph = Graph(store="SimpleMemory")  # read by the rules, never written out
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    return graph
+
+
+def _check_and_write(inbox: forked.Inbox, sources: Sources) -> ValidationReport:
+    """Run every validation rule; only if they pass, write :data:`CHILD_PRODUCTS`. ``build`` runs this in
+    a child forked before the sources are read: pyshacl's import and the shapes' parse overlap the
+    parent's parse and reasoning. The child then receives the asserted and inferred triples and the
+    mapping set, and later the temporary folder, the prefixes and the release's inferred and reasoned
+    triples (a failed build discards the folder anyway)."""
+    from milia_kg.release import validate
+
+    validate.prepare_shacl()
+    side = validate.side_inputs(sources)
+    asserted, inferred, mapping_set = inbox.get()
+    report = pipeline.validation_report(_graph(asserted), _graph(inferred), sources, mapping_set, side)
     if report.conforms:
-        _write_jsonld(tmp, release)
+        try:
+            tmp, prefixes, inferred, reasoned = inbox.get()
+        except EOFError:  # the parent failed before its products: it raises its own error
+            return report
+        _write_in_child(tmp, prefixes, inferred, reasoned)
     return report
 
 
@@ -305,12 +323,10 @@ def _write(
 
     prefixes = release.prefixes
     owl_prefixes = {**prefixes, "oboInOwl": vocab.OBOINOWL}  # the OBO vocabulary of milia-kg.owl
-    asserted_triples, inferred_triples, reasoned_triples = release.asserted, release.inferred, release.reasoned
+    asserted_triples, reasoned_triples = release.asserted, release.reasoned
 
-    serialize.write_turtle(serialize.sorted_graph(asserted_triples, prefixes), tmp / "milia-kg-asserted.ttl")
-    serialize.write_turtle(serialize.sorted_graph(inferred_triples, prefixes), tmp / "milia-kg-inferred.ttl")
-    serialize.write_turtle(release.reasoned_graph, tmp / "milia-kg-reasoned.ttl")
-    serialize.write_ntriples(release.reasoned_graph, tmp / "milia-kg.nt")
+    for name, triples in (("asserted", asserted_triples), ("reasoned", reasoned_triples)):
+        serialize.write_turtle(serialize.sorted_graph(triples, prefixes, presorted=True), tmp / f"milia-kg-{name}.ttl")
     owl_triples = owl_product.owl_triples(asserted_triples, curie_map)
     serialize.write_rdfxml(owl_triples, owl_prefixes, tmp / "milia-kg.owl", owl_product.TYPED_NODES)
     obo_products.write_products(owl_triples, tmp, curie_map)
@@ -341,7 +357,7 @@ def _write(
     files = sorted([*ARTIFACTS, *extra])
     void = _void(asserted, inferred, reasoned_triples, files)
     void_triples, _ = serialize.canonical_split(void, Graph())
-    serialize.write_turtle(serialize.sorted_graph(void_triples, prefixes), tmp / "void.ttl")
+    serialize.write_turtle(serialize.sorted_graph(void_triples, prefixes, presorted=True), tmp / "void.ttl")
     return files
 
 
@@ -409,28 +425,28 @@ def build(
             files=kept.files,
             reused=True,
         )
-    result = pipeline.run(sources, reasoner=reasoner, validate_later=True)
-    asserted, inferred, reasoned = result.asserted, result.inferred, result.closure
-    release = _release(asserted, inferred)
     # Validation (pyshacl, the QC checks) runs in a forked child, which then writes CHILD_PRODUCTS, while
     # this process writes the others; a failed validation discards them all (the temporary folder).
-    with (
-        atomic.folder_beside(out) as tmp,
-        forked.start(_check_and_write, tmp, release, asserted, inferred, sources, result.mapping_set) as checking,
-    ):
-        entities = entities_by_type(asserted, reasoned)
-        curie_map = {} if result.mapping_set is None else dict(result.mapping_set.prefix_map)
-        try:
-            files = _write(tmp, release, asserted, inferred, sources, curie_map)
-        except Exception:
-            _raise_if_invalid(checking.result())  # a validation failure explains more than a writer's error
-            raise
-        report = checking.result()
-        _raise_if_invalid(report)
-        kept_release.keep(tmp, kept_release.KeptRelease(len(asserted), len(inferred), entities,
-                                                        tuple(report.rules_run), tuple(files)), reasoner, key)
-        (tmp / RELEASE_MARKER).write_text(f"milia-kg {__version__}\n", encoding="utf-8")
-        _check_replaceable(out)  # again: the folder may have been filled while we reasoned
+    with forked.start_fed(_check_and_write, sources) as checking:
+        result = pipeline.run(sources, reasoner=reasoner, validate_later=True)
+        asserted, inferred, reasoned = result.asserted, result.inferred, result.closure
+        checking.send(list(asserted), list(inferred), result.mapping_set)
+        release = _release(asserted, inferred)
+        with atomic.folder_beside(out) as tmp:
+            checking.send(tmp, release.prefixes, release.inferred, release.reasoned)
+            entities = entities_by_type(asserted, reasoned)
+            curie_map = {} if result.mapping_set is None else dict(result.mapping_set.prefix_map)
+            try:
+                files = _write(tmp, release, asserted, inferred, sources, curie_map)
+            except Exception:
+                _raise_if_invalid(checking.result())  # a validation failure explains more than a writer's error
+                raise
+            report = checking.result()
+            _raise_if_invalid(report)
+            kept_release.keep(tmp, kept_release.KeptRelease(len(asserted), len(inferred), entities,
+                                                            tuple(report.rules_run), tuple(files)), reasoner, key)
+            (tmp / RELEASE_MARKER).write_text(f"milia-kg {__version__}\n", encoding="utf-8")
+            _check_replaceable(out)  # again: the folder may have been filled while we reasoned
     return BuildSummary(
         out_dir=out,
         triples_asserted=len(asserted),

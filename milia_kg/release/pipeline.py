@@ -33,7 +33,7 @@ from milia_kg.release.sources import ASSERTED_GRAPH, INFERRED_GRAPH, load_assert
 
 if TYPE_CHECKING:
     from milia_kg.formats.sssom import MappingSet
-    from milia_kg.release.validate import ValidationReport
+    from milia_kg.release.validate import SideInputs, ValidationReport
 
 __all__ = [
     "PipelineRun", "load_dataset", "load_sources", "make_dataset", "run", "validate_sources", "validation_report",
@@ -110,13 +110,21 @@ def run(
 
 
 def validation_report(
-    asserted: rdflib.Graph, inferred: rdflib.Graph, sources: Sources, mapping_set: MappingSet | None
+    asserted: rdflib.Graph,
+    inferred: rdflib.Graph,
+    sources: Sources,
+    mapping_set: MappingSet | None,
+    side: SideInputs | None = None,
 ) -> ValidationReport:
     """Every validation rule over a reasoned graph, as :func:`run` runs them (``build`` calls it apart,
-    beside writing the products); the report is returned, never raised."""
+    beside writing the products, with the ``side`` inputs it read from ``sources`` ahead of the graph);
+    the report is returned, never raised."""
     from milia_kg.release.validate import validate as run_rules
 
-    return run_rules(asserted, inferred, sources=sources, mapping_set=mapping_set)
+    if side is None:
+        return run_rules(asserted, inferred, sources=sources, mapping_set=mapping_set)
+    return run_rules(asserted, inferred, sources=sources, shapes=side.shapes, seed=side.seed, checks=side.checks,
+                     mapping_set=mapping_set)
 
 
 def make_dataset(asserted: rdflib.Graph, inferred: rdflib.Graph) -> rdflib.Dataset:

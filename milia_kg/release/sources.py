@@ -10,6 +10,7 @@ import rdflib
 
 from milia_kg import vocab
 from milia_kg.base import resources
+from milia_kg.base.graph_store import STORE
 from milia_kg.formats.turtle import parse_turtle
 
 __all__ = ["ASSERTED_GRAPH", "INFERRED_GRAPH", "load_asserted"]
@@ -42,7 +43,7 @@ def load_asserted(
     >>> (MKG.Condition, rdflib.RDF.type, rdflib.OWL.Class) in g
     True
     """
-    graph = rdflib.Graph(bind_namespaces="core")
+    graph = rdflib.Graph(store=STORE, bind_namespaces="core")
     graph.bind("mkg", MKG)
     for source in (*resources.ontology_files(ontology_dir), *resources.data_files(data_dir)):
         parse_turtle(source, graph)

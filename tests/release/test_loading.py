@@ -28,6 +28,23 @@ def test_asserted_graph_has_ontology_imports_and_data(asserted_graph: rdflib.Gra
     assert (None, rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/shacl#NodeShape")) not in asserted_graph
 
 
+def test_asserted_graph_in_the_plain_store_holds_what_rdflib_default_store_does() -> None:
+    """The pipeline's graphs live in rdflib's SimpleMemory store (milia_kg.base.graph_store, issue 22):
+    the packaged sources give the same triples and the same prefixes as in rdflib's default store."""
+    from rdflib.compare import isomorphic
+
+    from milia_kg.formats.turtle import parse_turtle
+
+    plain = load_asserted(mappings=False)
+    default = rdflib.Graph(bind_namespaces="core")
+    default.bind("mkg", MKG)
+    for source in (*resources.ontology_files(), *resources.data_files()):
+        parse_turtle(source, default)
+    assert type(plain.store).__name__ == "SimpleMemory" and type(default.store).__name__ == "Memory"
+    assert len(plain) == len(default) and isomorphic(plain, default)
+    assert sorted(plain.namespaces()) == sorted(default.namespaces())
+
+
 def test_resources_listing() -> None:
     names = [f.name for f in resources.ontology_files()]
     assert names[0] == resources.ONTOLOGY_FILE and resources.SHAPES_FILE not in names

@@ -241,7 +241,10 @@ def write_jsonld(graph: Graph, context: Mapping[str, str], path: Path) -> None:
     """
     from rdflib.plugins.serializers.jsonld import from_rdf
 
-    document = from_rdf(graph, dict(context), None, (False,), False, auto_compact=True)
+    # ``use_native_types=(False,)`` is what rdflib's serializer passes (a one-item tuple, so true):
+    # the same document, hence the same bytes, as before
+    document = from_rdf(graph, context_data=dict(context), base=None, use_native_types=(False,),
+                        use_rdf_type=False, auto_compact=True)
     if isinstance(document, dict) and "@graph" not in document:  # a single node: wrap it
         ctx = document.pop("@context", dict(context))
         document = {"@context": ctx, "@graph": [document]}

@@ -7,7 +7,8 @@ otherwise.
 
 The HTML is built here with every value escaped, no script and no remote asset (the page's CSP,
 :data:`~milia_kg.serve.headers.HTML_CSP`, forbids both); the drawing is SVG made on the server
-(:mod:`milia_kg.serve.drawing`).
+(:mod:`milia_kg.serve.drawing`). A term's description is made once and kept
+(:mod:`milia_kg.serve.described`): the widest classes of a served merge take seconds to describe.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from fastapi.responses import RedirectResponse
 from milia_kg import vocab
 from milia_kg.query.describe import Entity, Fact, Link, bounded_description, describe, is_described, term_iri
 from milia_kg.query.replaced import replaced_by
+from milia_kg.serve.described import Described
 from milia_kg.serve.drawing import draw
 from milia_kg.serve.http import HTTPError, detached, error_body
 from milia_kg.serve.protocol import GRAPH_TYPES, pick, serialize_graph
@@ -196,6 +198,7 @@ def add_entity_routes(app: FastAPI, kg: KnowledgeGraph) -> None:
     """Register ``GET /entity/{ref}`` and ``GET /{local name}`` (register it last: it matches any
     one-segment path the routes before it did not)."""
     questions = {q.name: q.summary for q in kg.queries()}
+    described: Described[Entity | None] = Described(lambda iri: detached(describe, kg, iri))
 
     def known(iri: str) -> bool:
         return bool(detached(is_described, kg, iri))
@@ -208,7 +211,7 @@ def add_entity_routes(app: FastAPI, kg: KnowledgeGraph) -> None:
             target = f"{_root(request.url.path)}entity/{urllib.parse.quote(vocab.shorten(replacement), safe=':')}"
             return RedirectResponse(target + query, status_code=301)
         if media == "text/html":
-            entity = detached(describe, kg, iri)
+            entity = described.get(iri)
             root = _root(request.url.path)
             if entity is None:
                 return Response(_not_found_html(reference, root).encode(), status_code=404,

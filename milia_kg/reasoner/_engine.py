@@ -276,9 +276,10 @@ class Engine:
         # an asserted characteristic is in the store from the start, so its property's triples go through
         # apply_characteristics from the start: its typing, when popped, need not replay them (a replay
         # takes every triple as a base one: cubic for a transitive chain closed before the typing popped)
-        v = self.v
-        type_, metas = v.TYPE, (v.SYMMETRIC, v.TRANSITIVE, v.FUNCTIONAL, v.INVERSE_FUNCTIONAL)
-        self.characterised.update((s, o) for s, p, o in asserted if p == type_ and o in metas)
+        # (read from the index, not by a pass over the asserted triples: the store holds only those and the
+        # one-time triples, none of which has a characteristic as its object)
+        type_, members_of = self.v.TYPE, self.pos[self.v.TYPE]
+        self.characterised.update((s, meta) for meta in self.characteristic_metas for s in members_of.get(meta, ()))
         for s, _ in self.characterised:
             self.watch(s)
         # only the asserted triples that a rule can start from are popped: each handler that makes a property

@@ -30,7 +30,10 @@ if TYPE_CHECKING:
 __all__ = ["Engine"]
 
 _EMPTY: frozenset[int] = frozenset()
-#: Up to this many objects (subjects) per key are kept in a tuple, beyond in a set.
+#: Up to this many objects (subjects) per key are kept in a tuple, beyond in a set.  Measured on the
+#: generated 100k graph (issue 22): 78 % of the spo keys and 68 % of the pos keys hold one id, 3-5 % more
+#: than eight; 4 costs 1.9 % fewer instructions than 8 but 10 % more peak memory (6: 0.9 %, 4 %), 16 costs
+#: 0.7 % more instructions.
 _SMALL = 8
 #: The deadline of a :class:`~milia_kg.reasoner.budget.Budget` is read once per this many agenda triples.
 _CLOCK_EVERY = 4096

@@ -49,12 +49,23 @@ def one_time_triples(e: Engine, asserted: list[tuple[int, int, int]]) -> list[tu
     subsumptions = {e.iri(dt): [e.iri(sup) for sup in sups] for dt, sups in DATATYPE_SUBSUMPTIONS.items()}
 
     implicit: dict[int, int] = {}  # literal -> its datatype (dt-type2)
+    checked: set[int] = set()  # literals read: most objects repeat, most datatypes are not RL's
+    typed: list[tuple[int, int]] = []  # resources typed with an RL datatype, read once all literals are
+    explicit: dict[int, set[int]] = defaultdict(set)  # resources typed with a datatype
+    equalities: list[tuple[int, int]] = []  # the owl:sameAs triples, read after all typings
     kinds, terms, datatype_of = e.kinds, e.terms, e.adapter.datatype
-    for _, _, o in asserted:
-        if kinds[o] == LITERAL and o not in implicit:
+    type_, same = v.TYPE, v.SAME
+    for s, p, o in asserted:  # one pass: the asserted triples are most of a run's reading
+        if kinds[o] == LITERAL and o not in checked:
+            checked.add(o)
             name = datatype_of(terms[o])
             if name in rl_datatypes:
                 implicit[o] = e.iri(name)
+        if p == type_:
+            if o in rl_ids:
+                typed.append((s, o))
+        elif p == same:
+            equalities.append((s, o))
     used = set(implicit.values())
     for literal, datatype in implicit.items():
         out.append((literal, v.TYPE, datatype))
@@ -73,17 +84,10 @@ def one_time_triples(e: Engine, asserted: list[tuple[int, int, int]]) -> list[tu
                 f"Lexical value of the literal '{lexical}' does not match its datatype ({rl_names[datatype]})"
             )
 
-    explicit: dict[int, set[int]] = defaultdict(set)  # resources typed with a datatype
-    type_, same = v.TYPE, v.SAME
-    equalities: list[tuple[int, int]] = []  # the owl:sameAs triples, read after all typings
-    for s, p, o in asserted:
-        if p == type_:
-            if o in rl_ids:
-                used.add(o)
-                if s not in implicit:
-                    explicit[s].add(o)
-        elif p == same:
-            equalities.append((s, o))
+    for s, o in typed:
+        used.add(o)
+        if s not in implicit:
+            explicit[s].add(o)
     for s, o in equalities:  # as owlrl does, including its use of the resource itself
         if o in implicit:
             explicit[s].add(implicit[o])

@@ -295,7 +295,9 @@ def _check_and_write(inbox: forked.Inbox, sources: Sources) -> ValidationReport:
     The child then receives the asserted and inferred triples and the mapping set, and later the
     temporary folder, the prefixes and the release's reasoned triples (a failed build discards the
     folder anyway)."""
-    from milia_kg.release import validate
+    import rdflib.plugins.serializers.jsonld  # noqa: F401  # write_jsonld's, imported while the parent parses
+
+    from milia_kg.formats import sssom  # noqa: F401  # the mapping set it is sent unpickles into sssom's classes
 
     validate.prepare_shacl()
     side = validate.side_inputs(sources)

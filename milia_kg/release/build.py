@@ -244,10 +244,10 @@ def _void(asserted: Graph, inferred: Graph, reasoned: list[tuple], files: list[s
 
 #: The products written beside validation, in the forked child (:func:`_check_and_write`), once the
 #: rules pass: the two cores then finish together (issue 22; the rest is :func:`_write`).
-CHILD_PRODUCTS = ("context.jsonld", "milia-kg.jsonld")
+CHILD_PRODUCTS = ("context.jsonld", "milia-kg-inferred.ttl", "milia-kg.jsonld")
 
 #: The rule family the parent runs itself (the QC checks, on its own asserted graph) while the child runs
-#: the others: with the N-Triples and inferred Turtle back in the parent, both processes end together.
+#: the others: with the N-Triples back in the parent, both processes end together.
 PARENT_RULES = ("qc-checks",)
 
 
@@ -271,14 +271,16 @@ def _release(asserted: Graph, inferred: Graph) -> _Release:
     return _Release(prefixes, asserted_triples, inferred_triples, reasoned_triples)
 
 
-def _write_in_child(tmp: Path, prefixes: dict[str, str], reasoned: list[tuple]) -> list[str]:
-    """Write :data:`CHILD_PRODUCTS`: the reasoned triples as JSON-LD and its context."""
+def _write_in_child(tmp: Path, prefixes: dict[str, str], inferred: list[tuple], reasoned: list[tuple]) -> list[str]:
+    """Write :data:`CHILD_PRODUCTS`: the reasoned triples as JSON-LD (and its context), the inferred ones
+    as Turtle."""
     context = dict(prefixes)
     reasoned_graph = serialize.sorted_graph(reasoned, prefixes, presorted=True)
     serialize.write_jsonld(reasoned_graph, context, tmp / "milia-kg.jsonld")
     (tmp / "context.jsonld").write_text(
         json.dumps({"@context": context}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
+    serialize.write_turtle(serialize.sorted_graph(inferred, prefixes, presorted=True), tmp / "milia-kg-inferred.ttl")
     return sorted(CHILD_PRODUCTS)
 
 
@@ -293,7 +295,7 @@ def _check_and_write(inbox: forked.Inbox, sources: Sources) -> ValidationReport:
     only if they pass, write :data:`CHILD_PRODUCTS`. ``build`` runs this in a child forked before the
     sources are read: pyshacl's import and the shapes' parse overlap the parent's parse and reasoning.
     The child then receives the asserted and inferred triples and the mapping set, and later the
-    temporary folder, the prefixes and the release's reasoned triples (a failed build discards the
+    temporary folder, the prefixes and the release's inferred and reasoned triples (a failed build discards the
     folder anyway)."""
     import rdflib.plugins.serializers.jsonld  # noqa: F401  # write_jsonld's, imported while the parent parses
 
@@ -306,10 +308,10 @@ def _check_and_write(inbox: forked.Inbox, sources: Sources) -> ValidationReport:
                                         defer=PARENT_RULES)
     if report.conforms:
         try:
-            tmp, prefixes, reasoned = inbox.get()
+            tmp, prefixes, inferred, reasoned = inbox.get()
         except EOFError:  # the parent failed before its products: it raises its own error
             return report
-        _write_in_child(tmp, prefixes, reasoned)
+        _write_in_child(tmp, prefixes, inferred, reasoned)
     return report
 
 
@@ -330,8 +332,8 @@ def _write(
     owl_prefixes = {**prefixes, "oboInOwl": vocab.OBOINOWL}  # the OBO vocabulary of milia-kg.owl
     asserted_triples, reasoned_triples = release.asserted, release.reasoned
 
-    for name, triples in (("asserted", asserted_triples), ("inferred", release.inferred)):
-        serialize.write_turtle(serialize.sorted_graph(triples, prefixes, presorted=True), tmp / f"milia-kg-{name}.ttl")
+    serialize.write_turtle(serialize.sorted_graph(asserted_triples, prefixes, presorted=True),
+                           tmp / "milia-kg-asserted.ttl")
     reasoned_graph = serialize.sorted_graph(reasoned_triples, prefixes, presorted=True)
     serialize.write_turtle(reasoned_graph, tmp / "milia-kg-reasoned.ttl")
     serialize.write_ntriples(reasoned_graph, tmp / "milia-kg.nt")
@@ -442,7 +444,7 @@ def build(
         checked = validate.run_checks(asserted)  # PARENT_RULES, the packaged checks as side_inputs reads them
         release = _release(asserted, inferred)
         with atomic.folder_beside(out) as tmp:
-            checking.send(tmp, release.prefixes, release.reasoned)
+            checking.send(tmp, release.prefixes, release.inferred, release.reasoned)
             entities = entities_by_type(asserted, reasoned)
             curie_map = {} if result.mapping_set is None else dict(result.mapping_set.prefix_map)
             try:

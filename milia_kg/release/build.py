@@ -24,7 +24,7 @@ from milia_kg import __version__, vocab
 from milia_kg.base import atomic, forked, resources
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.reasoner import DEFAULT_REASONER
-from milia_kg.release import kept_release, pipeline, serialize
+from milia_kg.release import kept_release, pipeline, serialize, validate
 from milia_kg.release.folders import Sources
 from milia_kg.release.validate import ValidationReport, short
 
@@ -244,7 +244,11 @@ def _void(asserted: Graph, inferred: Graph, reasoned: list[tuple], files: list[s
 
 #: The products written beside validation, in the forked child (:func:`_check_and_write`), once the
 #: rules pass: the two cores then finish together (issue 22; the rest is :func:`_write`).
-CHILD_PRODUCTS = ("context.jsonld", "milia-kg-inferred.ttl", "milia-kg.jsonld", "milia-kg.nt")
+CHILD_PRODUCTS = ("context.jsonld", "milia-kg-inferred.ttl", "milia-kg.jsonld")
+
+#: The rule family the parent runs itself (the QC checks, on its own asserted graph) while the child runs
+#: the others: with the N-Triples back in the parent, both processes end together.
+PARENT_RULES = ("qc-checks",)
 
 
 @dataclass(frozen=True)
@@ -268,15 +272,14 @@ def _release(asserted: Graph, inferred: Graph) -> _Release:
 
 
 def _write_in_child(tmp: Path, prefixes: dict[str, str], inferred: list[tuple], reasoned: list[tuple]) -> list[str]:
-    """Write :data:`CHILD_PRODUCTS`: the reasoned triples as JSON-LD (and its context) and N-Triples, the
-    inferred ones as Turtle."""
+    """Write :data:`CHILD_PRODUCTS`: the reasoned triples as JSON-LD (and its context), the inferred ones
+    as Turtle."""
     context = dict(prefixes)
     reasoned_graph = serialize.sorted_graph(reasoned, prefixes, presorted=True)
     serialize.write_jsonld(reasoned_graph, context, tmp / "milia-kg.jsonld")
     (tmp / "context.jsonld").write_text(
         json.dumps({"@context": context}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
-    serialize.write_ntriples(reasoned_graph, tmp / "milia-kg.nt")
     serialize.write_turtle(serialize.sorted_graph(inferred, prefixes, presorted=True), tmp / "milia-kg-inferred.ttl")
     return sorted(CHILD_PRODUCTS)
 
@@ -288,17 +291,21 @@ def _graph(triples: list[tuple]) -> Graph:
 
 
 def _check_and_write(inbox: forked.Inbox, sources: Sources) -> ValidationReport:
-    """Run every validation rule; only if they pass, write :data:`CHILD_PRODUCTS`. ``build`` runs this in
-    a child forked before the sources are read: pyshacl's import and the shapes' parse overlap the
-    parent's parse and reasoning. The child then receives the asserted and inferred triples and the
-    mapping set, and later the temporary folder, the prefixes and the release's inferred and reasoned
-    triples (a failed build discards the folder anyway)."""
-    from milia_kg.release import validate
+    """Run every validation rule but :data:`PARENT_RULES` (listed as run: the parent adds their results);
+    only if they pass, write :data:`CHILD_PRODUCTS`. ``build`` runs this in a child forked before the
+    sources are read: pyshacl's import and the shapes' parse overlap the parent's parse and reasoning.
+    The child then receives the asserted and inferred triples and the mapping set, and later the
+    temporary folder, the prefixes and the release's inferred and reasoned triples (a failed build discards the
+    folder anyway)."""
+    import rdflib.plugins.serializers.jsonld  # noqa: F401  # write_jsonld's, imported while the parent parses
+
+    from milia_kg.formats import sssom  # noqa: F401  # the mapping set it is sent unpickles into sssom's classes
 
     validate.prepare_shacl()
     side = validate.side_inputs(sources)
     asserted, inferred, mapping_set = inbox.get()
-    report = pipeline.validation_report(_graph(asserted), _graph(inferred), sources, mapping_set, side)
+    report = pipeline.validation_report(_graph(asserted), _graph(inferred), sources, mapping_set, side,
+                                        defer=PARENT_RULES)
     if report.conforms:
         try:
             tmp, prefixes, inferred, reasoned = inbox.get()
@@ -325,8 +332,11 @@ def _write(
     owl_prefixes = {**prefixes, "oboInOwl": vocab.OBOINOWL}  # the OBO vocabulary of milia-kg.owl
     asserted_triples, reasoned_triples = release.asserted, release.reasoned
 
-    for name, triples in (("asserted", asserted_triples), ("reasoned", reasoned_triples)):
-        serialize.write_turtle(serialize.sorted_graph(triples, prefixes, presorted=True), tmp / f"milia-kg-{name}.ttl")
+    serialize.write_turtle(serialize.sorted_graph(asserted_triples, prefixes, presorted=True),
+                           tmp / "milia-kg-asserted.ttl")
+    reasoned_graph = serialize.sorted_graph(reasoned_triples, prefixes, presorted=True)
+    serialize.write_turtle(reasoned_graph, tmp / "milia-kg-reasoned.ttl")
+    serialize.write_ntriples(reasoned_graph, tmp / "milia-kg.nt")
     owl_triples = owl_product.owl_triples(asserted_triples, curie_map)
     serialize.write_rdfxml(owl_triples, owl_prefixes, tmp / "milia-kg.owl", owl_product.TYPED_NODES)
     obo_products.write_products(owl_triples, tmp, curie_map)
@@ -431,6 +441,7 @@ def build(
         result = pipeline.run(sources, reasoner=reasoner, validate_later=True)
         asserted, inferred, reasoned = result.asserted, result.inferred, result.closure
         checking.send(list(asserted), list(inferred), result.mapping_set)
+        checked = validate.run_checks(asserted)  # PARENT_RULES, the packaged checks as side_inputs reads them
         release = _release(asserted, inferred)
         with atomic.folder_beside(out) as tmp:
             checking.send(tmp, release.prefixes, release.inferred, release.reasoned)
@@ -439,9 +450,10 @@ def build(
             try:
                 files = _write(tmp, release, asserted, inferred, sources, curie_map)
             except Exception:
-                _raise_if_invalid(checking.result())  # a validation failure explains more than a writer's error
+                # a validation failure explains more than a writer's error
+                _raise_if_invalid(checking.result().adding(checked))
                 raise
-            report = checking.result()
+            report = checking.result().adding(checked)
             _raise_if_invalid(report)
             kept_release.keep(tmp, kept_release.KeptRelease(len(asserted), len(inferred), entities,
                                                             tuple(report.rules_run), tuple(files)), reasoner, key)

@@ -17,7 +17,7 @@ raises :class:`~milia_kg.formats.sssom.MappingError`, so a broken file never hal
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,16 +115,17 @@ def validation_report(
     sources: Sources,
     mapping_set: MappingSet | None,
     side: SideInputs | None = None,
+    defer: Collection[str] = (),
 ) -> ValidationReport:
     """Every validation rule over a reasoned graph, as :func:`run` runs them (``build`` calls it apart,
     beside writing the products, with the ``side`` inputs it read from ``sources`` ahead of the graph);
-    the report is returned, never raised."""
+    the report is returned, never raised. ``defer``: as :func:`milia_kg.release.validate.validate`'s."""
     from milia_kg.release.validate import validate as run_rules
 
     if side is None:
-        return run_rules(asserted, inferred, sources=sources, mapping_set=mapping_set)
+        return run_rules(asserted, inferred, sources=sources, mapping_set=mapping_set, defer=defer)
     return run_rules(asserted, inferred, sources=sources, shapes=side.shapes, seed=side.seed, checks=side.checks,
-                     mapping_set=mapping_set)
+                     mapping_set=mapping_set, defer=defer)
 
 
 def make_dataset(asserted: rdflib.Graph, inferred: rdflib.Graph) -> rdflib.Dataset:

@@ -11,7 +11,7 @@ import rdflib
 from milia_kg import vocab
 from milia_kg.base import resources
 from milia_kg.base.graph_store import STORE
-from milia_kg.formats.turtle import parse_turtle
+from milia_kg.formats.oxigraph_turtle import parse_into
 
 __all__ = ["ASSERTED_GRAPH", "INFERRED_GRAPH", "load_asserted"]
 
@@ -46,7 +46,7 @@ def load_asserted(
     graph = rdflib.Graph(store=STORE, bind_namespaces="core")
     graph.bind("mkg", MKG)
     for source in (*resources.ontology_files(ontology_dir), *resources.data_files(data_dir)):
-        parse_turtle(source, graph)
+        parse_into(source, graph)  # Oxigraph's parser where it reads as rdflib's does (issue 22)
     sssom = resources.mappings_file(data_dir) if mappings else None
     if sssom is not None:
         from milia_kg.formats import sssom as sssom_mappings

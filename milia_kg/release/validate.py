@@ -33,7 +33,7 @@ checks, same report; about a hundred times faster.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -155,6 +155,10 @@ class ValidationReport:
         return "\n".join(lines)
 
     __str__ = text
+
+    def adding(self, results: Sequence[ValidationResult]) -> ValidationReport:
+        """This report with ``results`` of rules it lists (run apart, see :func:`validate`'s ``defer``)."""
+        return ValidationReport([*self.results, *results], self.rules_run)
 
 
 # ---------------------------------------------------------------- SHACL
@@ -494,6 +498,7 @@ def validate(
     seed: str | None = None,
     checks: dict[str, Traversable | Path] | None = None,
     mapping_set: MappingSet | None = None,
+    defer: Collection[str] = (),
 ) -> ValidationReport:
     """Validate a reasoned graph with every rule of :data:`RULES`: SHACL over asserted + inferred,
     QC checks and quotes over asserted, the SSSOM rule over ``mapping_set``.
@@ -504,6 +509,9 @@ def validate(
     :param seed: the seed text (default: from ``sources``).
     :param checks: QC check files by name (default: the packaged ones).
     :param mapping_set: the mapping set the asserted graph was loaded with (none: nothing to check).
+    :param defer: families of :data:`RULES` (``"qc-checks"``) that the caller runs itself and adds to
+        the report (:meth:`ValidationReport.adding`): their rules are listed as run, their results are
+        not here. ``build`` runs the QC checks in its parent process so that both processes end together.
     :returns: the report; it never raises on a violation.
     :raises RDFSyntaxError: if the shapes file is not valid Turtle.
     """
@@ -511,5 +519,8 @@ def validate(
     seed = _seed(sources) if seed is None else seed
     checks = resources.check_files() if checks is None else checks
     given = RuleInput(asserted, inferred, shapes, seed, checks, mapping_set)
-    results = [result for family in RULES.values() for result in family.run(given)]
+    unknown = set(defer) - set(RULES)
+    if unknown:
+        raise ValueError(f"no rule family {sorted(unknown)}")
+    results = [result for name, family in RULES.items() if name not in defer for result in family.run(given)]
     return ValidationReport(results, rules_run=rule_names(given))

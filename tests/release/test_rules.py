@@ -201,3 +201,24 @@ def test_report_refuses_a_bad_mapping_file_as_bad_input(tmp_path: Path, mini_sou
         "milia-kg: error: mappings.sssom.tsv row 10: undeclared prefix 'NOPE' in object_id NOPE:0001056"
     ]
     assert not (tmp_path / "r.tsv").exists()
+
+
+def test_a_deferred_family_is_listed_and_its_results_added_by_the_caller(mini_sources: tuple[Path, Path]) -> None:
+    """``build`` runs the QC checks in its parent (``defer``) and adds their results: the same report."""
+    from milia_kg.release import pipeline
+    from milia_kg.release.folders import Sources
+    from milia_kg.release.validate import run_checks, validate
+
+    ontology, data = mini_sources
+    (data / "broken.ttl").write_text(PREFIXES + 'mkg:Nose a owl:Class ; skos:definition "A nose."@en .\n',
+                                     encoding="utf-8")
+    sources = Sources(ontology, data)
+    result = pipeline.run(sources, validate=False)
+    full = validate(result.asserted, result.inferred, sources=sources)
+    assert "mkg:Nose" in {r.entity for r in full.results if r.rule == "missing-label"}
+    deferred = validate(result.asserted, result.inferred, sources=sources, defer=("qc-checks",))
+    assert deferred.rules_run == full.rules_run
+    assert [r for r in deferred.results if r.rule == "missing-label"] == []
+    assert deferred.adding(run_checks(result.asserted)) == full
+    with pytest.raises(ValueError, match="no rule family"):
+        validate(result.asserted, result.inferred, sources=sources, defer=("qc",))

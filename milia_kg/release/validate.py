@@ -488,7 +488,6 @@ def _seed(sources: Sources) -> str:
     return resources.seed_text(sources.data_dir if has_seed else None)
 
 
-
 def validate(
     asserted: rdflib.Graph,
     inferred: rdflib.Graph,

@@ -1,4 +1,5 @@
-"""The rdflib store of the graphs the pipeline makes (the asserted graph, the inferred one, the closure).
+"""The rdflib store of the graphs the pipeline makes (the asserted graph, the inferred one, the closure)
+and of those the release is written from and validated on.
 
 Why: each of these graphs is one plain graph, never a named graph of a dataset, so rdflib's
 ``SimpleMemory`` (no named-graph bookkeeping) holds them as well as its default ``Memory`` does: the

@@ -22,7 +22,6 @@ import hashlib
 import json
 import marshal
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,8 +77,8 @@ class KeptQueries:
     """Catalogue answers read from the kept rows, or from the graph for a query not kept.
 
     :param kg: gives the graph that answers what was not kept (asked only then: opening it loads the store).
-    :param rows: each kept query's rows by :func:`_key`, as marshal bytes of values as JSON has them (an IRI
-        as ``{"iri": value}``, a date as ``{"date": iso}``).
+    :param rows: each kept query's rows by :func:`_key`, as marshal bytes of plain values (an IRI as
+        ``{"iri": value}``, a date as ``{"date": iso}``).
     :param labels: English labels of the schema module's IRIs (an IRI without one maps to itself).
     """
 
@@ -110,14 +109,14 @@ class _Recorder:
 
 
 def _encode(value: object) -> object:
-    """A row's value as JSON that :func:`_decode` gives back as it was (type included)."""
+    """A row's value as plain data that :func:`_decode` gives back as it was (type included)."""
     if isinstance(value, IRI):
         return {"iri": str(value)}
     if value is None or isinstance(value, str | bool | int | float):
         return value
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return {"date": value.isoformat()}
-    raise TypeError(f"a kept row holds a {type(value).__name__}, which JSON would not give back")
+    raise TypeError(f"a kept row holds a {type(value).__name__}, which the kept file would not give back")
 
 
 def _decode(value: Any) -> Any:
@@ -143,7 +142,7 @@ def kept_file(build: Callable[[Path], bytes], reasoner: str, queries: str | Path
               directory: str | Path | None = None, graph: Path | None = None) -> Path:
     """The kept file of the packaged graph (``graph``, if already found) and the query texts of
     ``queries``, built by ``build`` when missing, damaged, or of another source key or query text."""
-    salt = f"{queries_digest(queries)}-{sys.implementation.cache_tag}-{marshal.version}"
+    salt = f"{queries_digest(queries)}-{cache.marshal_salt()}"
     return cache.derived_file(_KIND, "marshal", build, reasoner, directory=directory, salt=salt, graph=graph)
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import marshal
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -164,7 +163,7 @@ def load(reasoner: str = DEFAULT_REASONER, graph: Path | None = None) -> SchemaM
     :raises MiliaKGError: as :func:`milia_kg.release.cache.reasoned_graph_file`.
     """
     kept = cache.derived_file(_ENGINE_KIND, "marshal", lambda graph_file: _build_engine(reasoner, graph_file),
-                              reasoner, salt=_interpreter(), graph=graph)
+                              reasoner, salt=cache.marshal_salt(), graph=graph)
     try:
         return _restore(files.read_owned(kept, files.MAX_RDF_FILE_BYTES))  # bounded, as checked
     except (ValueError, EOFError, TypeError, KeyError, IndexError):
@@ -176,11 +175,6 @@ def _from_closure(reasoner: str, graph: Path | None) -> SchemaModule:
     path = cache.derived_file(_KIND, "json", _build, reasoner, graph=graph)
     data = files.read_json(files.read_owned(path, files.MAX_RDF_FILE_BYTES), path)  # bounded, as checked
     return SchemaModule(Prepared(read_triples(data), terms="oxigraph"), data["codings"])
-
-
-def _interpreter() -> str:
-    """What the kept engine's name says it was written by: marshal's format is the interpreter's."""
-    return f"{sys.implementation.cache_tag}-{marshal.version}"
 
 
 def _build_engine(reasoner: str, graph_file: Path) -> bytes:

@@ -257,7 +257,7 @@ class Resolver:
             return plain_literal(text)
         if self._kept is None:
             return self._resolve_entity(param.name, text.strip())
-        iri = resolved_cache.lookup(self._kept, text.strip())
+        iri = resolved_cache.kept_value(self._kept, text)
         if iri is None:  # failures are not kept: they raise, naming the parameter, each time
             iri = self._resolve_entity(param.name, text.strip()).value
             resolved_cache.remember(self._kept, text.strip(), iri)

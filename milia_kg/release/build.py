@@ -15,21 +15,18 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import rdflib
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 from milia_kg import __version__, vocab
 from milia_kg.base import atomic, forked, resources
+from milia_kg.base.graph_store import STORE
 from milia_kg.errors import MiliaKGError, ValidationError
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.release import kept_release, pipeline, serialize, validate
 from milia_kg.release.folders import Sources
 from milia_kg.release.validate import ValidationReport, short
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["ARTIFACTS", "MEDIA_TYPES", "RELEASE_MARKER", "BuildSummary", "build", "entities_by_type", "prefix_map"]
 
@@ -285,7 +282,7 @@ def _write_in_child(tmp: Path, prefixes: dict[str, str], inferred: list[tuple], 
 
 
 def _graph(triples: list[tuple]) -> Graph:
-    graph = Graph(store="SimpleMemory")  # read by the rules, never written out
+    graph = Graph(store=STORE)  # read by the rules, never written out
     graph.addN((s, p, o, graph) for s, p, o in triples)
     return graph
 

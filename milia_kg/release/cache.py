@@ -37,6 +37,7 @@ import hashlib
 import json
 import os
 import stat
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -406,6 +407,14 @@ def unused(path: Path) -> bool:
         return time.time() - path.stat().st_mtime > UNUSED_GRACE_S
     except OSError:
         return True
+
+
+def marshal_salt() -> str:
+    """The ``salt`` of a :func:`derived_file` written with :mod:`marshal`, whose format is the
+    interpreter's own: its cache tag and marshal's version, so another Python never reads the file."""
+    import marshal
+
+    return f"{sys.implementation.cache_tag}-{marshal.version}"
 
 
 def derived_file(

@@ -23,6 +23,7 @@ import rdflib
 from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
+from milia_kg.base.graph_store import STORE
 from milia_kg.release.canonical import bnode_labels
 
 __all__ = [
@@ -88,7 +89,7 @@ def sorted_graph(triples: Iterable[tuple], prefixes: Mapping[str, str], *, preso
     """
     # rdflib's store without named-graph bookkeeping: half the time per triple added, and its writers
     # read it a little faster; the products are the same bytes (tests/release/test_build.py)
-    graph = Graph(store="SimpleMemory", bind_namespaces="core")
+    graph = Graph(store=STORE, bind_namespaces="core")
     for prefix, namespace in sorted(prefixes.items()):
         graph.bind(prefix, namespace, override=True, replace=True)
     graph.addN((s, p, o, graph) for s, p, o in (triples if presorted else _sorted(triples)))

@@ -159,8 +159,8 @@ def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str, b
 def fill_merged(store: Any, files: Sequence[str | Path], folder: object = "the store",
                 step: Callable[[str], None] | None = None, budget: Budget | None = None) -> dict[str, str]:
     """Load the merge of the packaged graph with ``files``, reasoned with the fast engine
-    (:func:`milia_kg.merge.union.merged_triples`), into the empty Oxigraph ``store`` kept in
-    ``folder``; return the merge's CURIE prefixes.
+    (:func:`milia_kg.merge.union.merged_asserted`, :func:`milia_kg.reasoner.on_oxigraph.beyond`), into
+    the empty Oxigraph ``store`` kept in ``folder``; return the merge's CURIE prefixes.
 
     The asserted triples and the class hierarchy's closure (:mod:`milia_kg.merge.foreseen`) load in a
     thread while the merge reasons (:mod:`milia_kg.merge.loading`), the other inferred ones after;
@@ -171,29 +171,24 @@ def fill_merged(store: Any, files: Sequence[str | Path], folder: object = "the s
         :func:`milia_kg.merge.union.merged_triples`.
     """
     from milia_kg.merge.foreseen import Foreseen
-    from milia_kg.merge.union import merged_triples
+    from milia_kg.merge.union import merged_asserted
+    from milia_kg.reasoner import on_oxigraph
 
     loader = loading.Loader(store, folder)
-    sent: list[list[tuple[Any, Any, Any]]] = []
-    foreseen: list[Foreseen] = []
-
-    def start(triples: list[tuple[Any, Any, Any]]) -> None:
-        sent.append(triples)
-        loader.load(triples)
-        foreseen.append(Foreseen(triples, budget))  # most of the inferred triples: loaded while the engine reasons
-        loader.load_lines(foreseen[0].chunks(loading.CHUNK))
-
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic tuples and terms: collections only cost time (0.3 s of the HPO's)
     try:
-        closure, prefixes = merged_triples(files, step=step, budget=budget, on_asserted=start)
+        asserted, prefixes = merged_asserted(files, step=step, budget=budget)
+        loader.load(asserted)
+        seen = Foreseen(asserted, budget)  # most of the inferred triples: loaded while the engine reasons
+        loader.load_lines(seen.chunks(loading.CHUNK))
+        rest = on_oxigraph.beyond(asserted, seen.known(), budget)
         if step is not None:
             step("loading the store")
         if budget is not None:
             budget.check_time()
-        rest = loading.remaining(closure, sent[0] if sent else [])
-        loader.load(foreseen[0].unforeseen(rest) if foreseen else rest, ahead=2)
-        del closure, rest, sent[:], foreseen[:]
+        loader.load(rest, ahead=2)
+        del asserted, rest
         loader.finish()
     finally:
         loader.close()  # drops the chunks not loaded; the folder is removed once the thread has left its chunk

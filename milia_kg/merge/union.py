@@ -6,10 +6,11 @@ them into class-level edges before OWL 2 RL closes them, so the merged part-of h
 queryable with the same patterns as milia-kg's own facts.
 
 :func:`merged_graph` returns an rdflib graph (the API, the ``owlrl`` reasoner).  The kept stores of
-``--merge`` (:mod:`milia_kg.merge.store`) are filled from :func:`merged_triples` instead: the same
-union and reasoning step on pyoxigraph terms end to end (OBO read by fastobo straight into
-pyoxigraph terms, :mod:`milia_kg.reasoner.on_oxigraph`), with no rdflib graph of the union, which
-with a real release (the HPO) took most of the time and memory of a first merge.
+``--merge`` (:mod:`milia_kg.merge.store`) are filled from :func:`merged_asserted` instead
+(:func:`merged_triples` adds the reasoning, for exports): the same union and reasoning step on
+pyoxigraph terms end to end (OBO read by fastobo straight into pyoxigraph terms,
+:mod:`milia_kg.reasoner.on_oxigraph`), with no rdflib graph of the union, which with a real
+release (the HPO) took most of the time and memory of a first merge.
 
 >>> merged = merged_graph([])            # no external file: the project graph alone
 >>> (MKG.NeonatalMilia, MKG.hasSite, rdflib.URIRef(vocab.OBO + "UBERON_0001456")) in merged  # the face
@@ -32,7 +33,7 @@ from milia_kg.release import pipeline
 if TYPE_CHECKING:
     from milia_kg.reasoner.budget import Budget
 
-__all__ = ["MKG", "merged_graph", "merged_triples", "parse_external"]
+__all__ = ["MKG", "merged_asserted", "merged_graph", "merged_triples", "parse_external"]
 
 MKG = rdflib.Namespace(vocab.MKG)
 
@@ -83,21 +84,30 @@ def merged_graph(external: Iterable[str | Path], reasoner: str = DEFAULT_REASONE
 
 
 def merged_triples(external: Iterable[str | Path], step: Callable[[str], None] | None = None,
-                   budget: Budget | None = None,
-                   on_asserted: Callable[[list[tuple[Any, Any, Any]]], None] | None = None,
-                   ) -> tuple[list[tuple[Any, Any, Any]], dict[str, str]]:
-    """:func:`merged_graph` with the fast reasoner, as pyoxigraph triples (duplicates possible),
-    and the CURIE prefixes the merged graph binds.
+                   budget: Budget | None = None) -> tuple[list[tuple[Any, Any, Any]], dict[str, str]]:
+    """:func:`merged_graph` with the fast reasoner, as pyoxigraph triples (duplicates possible; the
+    asserted ones first), and the CURIE prefixes the merged graph binds.
 
     :param budget: the merge's limits, checked between files and while reasoning.
-    :param on_asserted: called with the asserted triples before reasoning (a kept store starts
-        loading them, :mod:`milia_kg.merge.loading`); the closure returned starts with them.
     :raises RDFSyntaxError: if a file cannot be parsed.
     :raises InconsistencyError: if the union is inconsistent.
     :raises MergeSizeError, MergeTimeoutError: past the ``budget``.
     """
-    from milia_kg.formats.terms import TermMap
     from milia_kg.reasoner import on_oxigraph
+
+    triples, prefixes = merged_asserted(external, step, budget)
+    return on_oxigraph.closure(triples, budget), prefixes
+
+
+def merged_asserted(external: Iterable[str | Path], step: Callable[[str], None] | None = None,
+                    budget: Budget | None = None) -> tuple[list[tuple[Any, Any, Any]], dict[str, str]]:
+    """The asserted triples of :func:`merged_triples` (the packaged sources', then each file's), and
+    the CURIE prefixes; ``step("reasoning")`` is called last, as the reasoning is next.
+
+    :raises RDFSyntaxError: if a file cannot be parsed.
+    :raises MergeTimeoutError: past the ``budget``'s deadline.
+    """
+    from milia_kg.formats.terms import TermMap
 
     asserted, _ = pipeline.load_sources(validate=False)
     convert = TermMap().to_ox
@@ -125,6 +135,4 @@ def merged_triples(external: Iterable[str | Path], step: Callable[[str], None] |
     prefixes = {str(p): str(n) for p, n in bindings.namespaces() if p}
     if budget is not None:
         budget.check_time()
-    if on_asserted is not None:
-        on_asserted(triples)
-    return on_oxigraph.closure(triples, budget), prefixes
+    return triples, prefixes

@@ -44,8 +44,8 @@ resources on graphs without the constructs named:
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from milia_kg.base.records import FrozenRecord
 from milia_kg.reasoner._engine import Engine
@@ -55,7 +55,9 @@ from milia_kg.reasoner._terms import ADAPTERS, BNODE
 if TYPE_CHECKING:
     from milia_kg.reasoner.budget import Budget
 
-__all__ = ["Inference", "Prepared", "reason"]
+__all__ = ["Engine", "Inference", "Prepared", "has_blank_predicates", "reason", "run"]
+
+T = TypeVar("T")
 
 
 class Inference(FrozenRecord):
@@ -99,6 +101,27 @@ def reason(
     >>> reason([(EX.a, RDF.type, OWL.Nothing)]).errors
     ("http://example.org/a is defined of type 'Nothing'",)
     """
+    return run(triples, _inference, terms=terms, budget=budget)
+
+
+def run(
+    triples: Iterable[tuple[Any, Any, Any]],
+    collect: Callable[[Engine, int], T],
+    *,
+    terms: Literal["rdflib", "oxigraph"] = "rdflib",
+    budget: Budget | None = None,
+) -> T:
+    """Reason over ``triples`` and return what ``collect`` reads from the engine at the fixpoint
+    (its integer indexes, :attr:`Engine.derived`, :attr:`Engine.errors`; called with the count of
+    distinct asserted triples), before the engine is freed.
+
+    Why: a caller that needs only part of the closure (a merge that loaded most of it already)
+    filters the integer triples instead of building and then dropping hundreds of thousands of
+    term tuples. Collection stays off while ``collect`` runs.
+
+    :raises ValueError: for an unknown ``terms`` name.
+    :raises MergeSizeError, MergeTimeoutError: past the ``budget``.
+    """
     if terms not in ADAPTERS:
         raise ValueError(f"unknown term library {terms!r}; choose one of {', '.join(ADAPTERS)}")
     engine = Engine(ADAPTERS[terms]())
@@ -110,16 +133,26 @@ def reason(
         if budget is not None:
             engine.limit(budget, count)
         engine.run(asserted)  # empties the list, so that the asserted triples left off the agenda are freed
-        # built with collection still off: each tuple of the output would otherwise count towards
-        # a collection that scans every container of the engine (1.5x the whole run at 100k)
-        decode, kinds = engine.terms, engine.kinds
-        if any(kinds[p] == BNODE for p in engine.spo):  # generalised triples to drop (rare): filtered
-            inferred = [(decode[s], decode[p], decode[o]) for s, p, o in engine.derived if kinds[p] != BNODE]
-        else:
-            inferred = [(decode[s], decode[p], decode[o]) for s, p, o in engine.derived]
-        errors = tuple(engine.errors)
+        return collect(engine, count)
     finally:
         engine.close()  # freed now, not at the next full collection
         if collecting:
             gc.enable()
-    return Inference(inferred, errors, count)
+
+
+def has_blank_predicates(engine: Engine) -> bool:
+    """Whether the engine derived generalised triples (a blank node as predicate, rare), which the
+    closure drops as owlrl does."""
+    kinds = engine.kinds
+    return any(kinds[p] == BNODE for p in engine.spo)
+
+
+def _inference(engine: Engine, count: int) -> Inference:
+    # built with collection still off: each tuple of the output would otherwise count towards
+    # a collection that scans every container of the engine (1.5x the whole run at 100k)
+    decode, kinds = engine.terms, engine.kinds
+    if has_blank_predicates(engine):  # generalised triples to drop: filtered
+        inferred = [(decode[s], decode[p], decode[o]) for s, p, o in engine.derived if kinds[p] != BNODE]
+    else:
+        inferred = [(decode[s], decode[p], decode[o]) for s, p, o in engine.derived]
+    return Inference(inferred, tuple(engine.errors), count)

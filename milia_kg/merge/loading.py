@@ -54,7 +54,9 @@ class Loader:
 
     The asserted triples are queued as they are and written out by the thread, one chunk at a time,
     so their bytes never all wait beside the reasoning's peak; the inferred ones are written by the
-    caller (idle by then) while the thread loads, at most ``ahead`` chunks in advance.
+    caller (idle by then) while the thread loads, at most ``ahead`` chunks in advance. In
+    :meth:`finish` the caller loads chunks too: Oxigraph's bulk loads run side by side (each writes
+    its own files), so the chunks left when the reasoning ends load on both cores.
 
     :meth:`finish` (or :meth:`close`, when the merge failed) must be called before the store is
     closed or its folder removed: the thread cannot be stopped part-way through a chunk.
@@ -69,10 +71,12 @@ class Loader:
         self._bnode, self._format = ox.BlankNode, ox.RdfFormat.N_TRIPLES
         self._chunks: deque[Any] = deque()
         self._changed = threading.Condition()
+        self._busy = 0  # chunks being written or loaded
         self._error: BaseException | None = None
         #: set by :meth:`close`: the chunks still queued are dropped
         self.abandoned = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="milia-kg-load", daemon=False)
+        self._thread = threading.Thread(target=self._work, args=(self._held_here, True), name="milia-kg-load",
+                                        daemon=False)
         self._thread.start()
 
     def load(self, triples: Sequence[tuple[Any, Any, Any]], ahead: int | None = None) -> None:
@@ -87,8 +91,8 @@ class Loader:
             self._put(part if ahead is None else self._encode(part, self._held), ahead)
 
     def load_lines(self, chunks: Iterable[bytes]) -> None:
-        """Hand the thread N-Triples ``chunks`` without blank nodes, read by the thread as it gets
-        to them (so they need not all wait in memory: the HPO's foreseen triples are 35 MB).
+        """Hand the thread N-Triples ``chunks`` without blank nodes, read as they are loaded (so
+        they need not all wait in memory: the HPO's foreseen triples are 35 MB).
 
         :raises StoreError: if Oxigraph refused a chunk.
         """
@@ -112,39 +116,61 @@ class Loader:
             self.close()
             self._raise()
 
-    def _run(self) -> None:
-        while True:
-            with self._changed:
-                while not self._chunks:
-                    self._changed.wait()
-                item = self._chunks.popleft()
-                self._changed.notify_all()
-            if item is None:
-                return
-            if self._error is None and not self.abandoned.is_set():
-                try:
+    def _take(self, wait: bool) -> Any:
+        """The next chunk to write or load (``None``: stop; with ``wait`` false, also when none is
+        queued). The blank nodes' chunk is taken only once no other is busy: every line is in."""
+        with self._changed:
+            while True:
+                if self._chunks:
+                    item = self._chunks[0]
+                    if item is None:
+                        return None  # left for the other worker
+                    if item is _HELD and self._busy:
+                        self._changed.wait()
+                        continue
+                    if isinstance(item, Iterator):
+                        chunk = None if self.abandoned.is_set() else next(item, None)
+                        if chunk is None:  # done, or a failed merge (millions of triples may be left)
+                            self._chunks.popleft()
+                            self._changed.notify_all()
+                            continue
+                        item = chunk
+                    else:
+                        self._chunks.popleft()
+                        self._changed.notify_all()
+                    self._busy += 1
+                    return item
+                if not wait:
+                    return None
+                self._changed.wait()
+
+    def _work(self, held: list[str], wait: bool) -> None:
+        """Write and load chunks until told to stop (``wait`` false: until none is queued)."""
+        while (item := self._take(wait)) is not None:
+            try:
+                if self._error is None and not self.abandoned.is_set():
                     if item is _HELD:
                         item = "".join(self._held + self._held_here).encode()
-                    elif isinstance(item, Iterator):
-                        for chunk in item:
-                            if self.abandoned.is_set():  # a failed merge: millions of triples may be left
-                                break
-                            self.store.bulk_load(chunk, format=self._format, lenient=True)
-                        continue
                     elif not isinstance(item, bytes):
-                        item = self._encode(item, self._held_here)
+                        item = self._encode(item, held)
                     if item:
                         self.store.bulk_load(item, format=self._format, lenient=True)
-                except BaseException as error:  # handed to the merge's thread
-                    self._error = error
+            except BaseException as error:  # handed to the merge's thread
+                self._error = error
+            finally:
+                with self._changed:
+                    self._busy -= 1
+                    self._changed.notify_all()
 
     def finish(self) -> None:
-        """Load the triples with a blank node in one last chunk (Oxigraph names a document's blank
-        nodes anew, so those of two chunks would never meet) and wait for every chunk.
+        """Load the chunks left, beside the thread, then the triples with a blank node in one last
+        chunk (Oxigraph names a document's blank nodes anew, so those of two chunks would never
+        meet), and wait for every chunk.
 
         :raises StoreError: if Oxigraph refused a chunk.
         """
         self._put(_HELD)
+        self._work(self._held, wait=False)
         self._end(abandon=False)
         self._raise()
 

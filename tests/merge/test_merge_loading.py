@@ -120,3 +120,39 @@ def test_a_failed_merge_drops_the_chunks_not_loaded() -> None:
     assert started.wait(10)
     loader.close()
     assert calls == [b"chunk\n"] and not loader._thread.is_alive()
+
+
+class _Waiting:
+    """A store whose bulk loader, in the loader's thread, waits until the caller has loaded a chunk:
+    the chunks left at ``finish`` are shared between the two."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.calls: list[tuple[str, bytes]] = []
+        self.caller_loaded, self.thread_waits = threading.Event(), threading.Event()
+
+    def bulk_load(self, data: bytes, format: object, lenient: bool = False) -> None:
+        import threading
+
+        name = threading.current_thread().name
+        if name == "milia-kg-load" and b"_:" not in data:
+            self.thread_waits.set()
+            assert self.caller_loaded.wait(10), "the caller never loaded a chunk beside the thread"
+        else:
+            self.caller_loaded.set()
+        self.calls.append((name, data))
+
+
+def test_the_caller_loads_the_last_chunks_beside_the_thread_then_the_blank_nodes() -> None:
+    store = _Waiting()
+    loader = loading.Loader(store)
+    a = ox.NamedNode("http://example.org/a")
+    loader.load([(a, a, ox.BlankNode("b1"))])
+    loader.load_lines(iter([f"<http://example.org/{i}> <http://example.org/p> \"{i}\" .\n".encode() for i in range(3)]))
+    assert store.thread_waits.wait(10)  # the thread is loading the first chunk
+    loader.finish()
+    loaders = {name for name, data in store.calls if b"_:" not in data}
+    assert loaders == {"milia-kg-load", "MainThread"}
+    assert len(store.calls) == 4 and b"_:" in store.calls[-1][1]  # three chunks, then the blank nodes' last
+    assert not loader._thread.is_alive()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -58,27 +59,46 @@ def manifest(folder: Path, marker: str = "", remember_as: Path | None = None) ->
 
     :param remember_as: where the builder moves ``folder`` (a move keeps its files' stamps): the
         files are remembered as a whole store there (:mod:`milia_kg.merge.stamps`), so neither the
-        builder's own query nor the next process hashes them again (0.05 s of the HPO's kept store).
-        Their quiet time is waited out first (at most :data:`stamps.FINE_QUIET_NS`).
+        builder's own query nor the next process hashes them again (0.05 s of the HPO's kept store):
+        at once in this process, and for the others by a thread once the files have been quiet long
+        enough (:data:`stamps.FINE_QUIET_NS` after they were written: the first ``--merge`` query
+        used to wait that out, 0.1 s, before it could open the store).
     """
     paths = [path for path in sorted(folder.iterdir())
              if path.is_file() and not path.is_symlink() and _listed(path.name, marker)]
-    before = _settled_stamp(paths) if remember_as is not None else None
+    before = stamps.stamp(paths) if remember_as is not None else None  # before hashing: a later write shows
     out = {path.name: {"bytes": path.stat().st_size, "sha256": _digest(path)} for path in paths}
-    if remember_as is not None:
-        stamps.remember(_slot(remember_as), before, _whole(out))
+    if remember_as is not None and before is not None:
+        slot, whole = _slot(remember_as), _whole(out)
+        _BUILT[slot] = (before.digest, whole)
+        if before.quiet > stamps.FINE_QUIET_NS:
+            return out  # whole-second file times (2 s to wait): the next process will remember them
+        threading.Thread(target=_remember_when_settled, args=(slot, Path(remember_as), [p.name for p in paths],
+                                                               before, whole),
+                         name="milia-kg-settle", daemon=False).start()  # the process waits for it to end
     return out
 
 
-def _settled_stamp(paths: list[Path]) -> stamps.Stamp | None:
-    """The stamp of ``paths`` once none changed within a fine quiet time (waited for if needed)."""
-    first = stamps.stamp(paths)
-    if first is None or first.quiet > stamps.FINE_QUIET_NS:
-        return None  # whole-second file times: the next process will remember them
-    wait = first.newest + first.quiet - first.taken
+#: The stores this process built: slot -> (the stamp digest of their files when hashed, the result).
+_BUILT: dict[str, tuple[str, str]] = {}
+
+
+def _remember_when_settled(slot: str, folder: Path, names: list[str], before: stamps.Stamp, result: str) -> None:
+    """Remember ``result`` for the files ``names`` of ``folder`` once their quiet time has passed,
+    if their stamp is still the one taken before they were hashed (nothing, if the folder was not
+    moved there or a file changed)."""
+    wait = before.newest + before.quiet - time.time_ns()
     if wait > 0:
         time.sleep(wait / 1e9 + 0.001)
-    return stamps.stamp(paths) if wait > 0 else first
+    now = stamps.stamp([folder / name for name in names])
+    if now is not None and now.digest == before.digest:
+        stamps.remember(slot, now, result)
+
+
+def _built_here(slot: str, now: stamps.Stamp) -> str | None:
+    """The result for a store this process built, while its files keep the stamp they were hashed with."""
+    built = _BUILT.get(slot)
+    return built[1] if built is not None and built[0] == now.digest else None
 
 
 def _slot(folder: Path) -> str:
@@ -97,17 +117,18 @@ def _names(folder: Path, listed: dict[Any, Any]) -> list[Path]:
 
 def check(folder: Path, listed: object) -> str | None:
     """Why ``folder`` does not hold the files of ``listed`` (a :func:`manifest`), or ``None``; a store
-    found whole before (by any process, :mod:`milia_kg.merge.stamps`) is not hashed again while no
-    file of it changed.
+    found whole before (by any process, :mod:`milia_kg.merge.stamps`), or built by this one, is not
+    hashed again while no file of it changed.
 
     Sizes first, for every file; then the hashes.
     """
     before = stamps.stamp(_names(folder, listed)) if isinstance(listed, dict) and listed else None
-    if before is not None and stamps.recall(_slot(folder), before) == _whole(listed):
+    slot = _slot(folder)
+    if before is not None and _whole(listed) in (stamps.recall(slot, before), _built_here(slot, before)):
         return None
     problem = _check(folder, listed)
     if problem is None:
-        stamps.remember(_slot(folder), before, _whole(listed))
+        stamps.remember(slot, before, _whole(listed))
     return problem
 
 

@@ -5,6 +5,7 @@ change to one of the files is still found."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -105,19 +106,55 @@ def test_files_changed_just_before_are_hashed_again(store: tuple[Path, Listed], 
     assert calls == ["000009.sst", "CURRENT"] * 2 and not memo.exists()
 
 
+def _settle() -> None:
+    """Wait for the builder's thread that remembers its store once the files are quiet."""
+    for thread in threading.enumerate():
+        if thread.name == "milia-kg-settle":
+            thread.join(10)
+
+
+def _sleeps(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The threads that sleep in the manifest module."""
+    who: list[str] = []
+    real = time.sleep
+
+    def counted(seconds: float) -> None:
+        who.append(threading.current_thread().name)
+        real(seconds)
+
+    monkeypatch.setattr(manifest.time, "sleep", counted)
+    return who
+
+
 def test_the_builder_remembers_the_store_where_it_moves_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     built, target = tmp_path / "tmp-store", tmp_path / "store"
     built.mkdir()
     (built / "000009.sst").write_bytes(b"data" * 100)
-    started = time.monotonic()
+    sleeping = _sleeps(monkeypatch)
     listed = manifest.manifest(built, remember_as=target)
-    assert time.monotonic() - started >= 0.05  # the quiet time waited out, once
     built.rename(target)
     calls = _hashes(monkeypatch)
+    assert manifest.check(target, listed) is None and calls == []  # the builder's own query: not hashed again
+    _settle()
+    assert sleeping == ["milia-kg-settle"]  # the quiet time waited out in the thread, not before the query
     _new_process()
-    assert manifest.check(target, listed) is None and calls == []
+    monkeypatch.setattr(manifest, "_BUILT", {})
+    assert manifest.check(target, listed) is None and calls == []  # another process: remembered on disk
     _flip_keeping_size_and_time(target / "000009.sst")
     assert manifest.check(target, listed) == "000009.sst does not match its checksum"
+
+
+def test_a_store_changed_before_it_settled_is_not_remembered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             memo: Path) -> None:
+    built, target = tmp_path / "tmp-store", tmp_path / "store"
+    built.mkdir()
+    (built / "000009.sst").write_bytes(b"data" * 100)
+    listed = manifest.manifest(built, remember_as=target)
+    built.rename(target)
+    (target / "000009.sst").write_bytes(b"date" * 100)  # same size, a new change time
+    _settle()
+    assert not memo.exists()
+    assert manifest.check(target, listed) == "000009.sst does not match its checksum"  # this process too
 
 
 @pytest.mark.parametrize(("times", "quiet"), [

@@ -491,7 +491,7 @@ def _mkg(term_id: str, where: str, path: str, value: Any, terms_of: _Vocabulary,
 @functools.cache
 def _milia_annotations() -> dict[str, tuple[str, bool]]:
     """Disease id -> (name, annotated NOT) from HPO's milia annotations (``data/hpo/phenotype-milia.hpoa``)."""
-    from milia_kg.formats.hpoa import split_header
+    from milia_kg.formats.hpoa_table import split_header
 
     text = resources.data_dir().joinpath("hpo", "phenotype-milia.hpoa").read_text("utf-8")
     rows = csv.DictReader(io.StringIO(split_header(text)[1]), delimiter="\t")

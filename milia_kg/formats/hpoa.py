@@ -42,6 +42,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 from milia_kg import vocab
 from milia_kg.base import files
 from milia_kg.errors import RDFSyntaxError
+from milia_kg.formats.hpoa_table import COLUMNS, is_hpoa, split_header
 
 __all__ = [
     "COLUMNS",
@@ -57,9 +58,6 @@ __all__ = [
 
 MKG = rdflib.Namespace(vocab.MKG)
 
-#: The columns of ``phenotype.hpoa``, in order (HPO annotation format, 2021 onwards).
-COLUMNS = ("database_id", "disease_name", "qualifier", "hpo_id", "reference", "evidence",
-           "onset", "frequency", "sex", "modifier", "aspect", "biocuration")
 #: Disease prefixes whose IRI pattern was read in a published file: OMIM in the ``curie_map`` of
 #: MONDO's ``mondo_exactmatch_omim.sssom.tsv``; ORPHA as Orphanet's ORDO class IRIs (the ``ordo``
 #: file MONDO names as ``object_source_version``).
@@ -77,7 +75,6 @@ _PROPERTIES = {
     ),
     HPOA_ONSET: ("HPO onset", "The onset column of phenotype.hpoa: an HPO onset term."),
 }
-_HEAD = 4096
 
 
 @dataclass
@@ -89,33 +86,6 @@ class Conversion:
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
-
-
-def split_header(text: str) -> tuple[dict[str, str], str, int]:
-    """Header ``#key: value`` pairs, the table text, and how many lines the header took."""
-    header: dict[str, str] = {}
-    lines = text.splitlines(keepends=True)
-    count = 0
-    for line in lines:
-        if not line.startswith("#"):
-            break
-        key, _, value = line[1:].partition(":")
-        header.setdefault(key.strip(), value.strip())
-        count += 1
-    return header, "".join(lines[count:]), count
-
-
-def is_hpoa(path: Path) -> bool:
-    """Whether ``path`` is an HPO annotation file: named ``.hpoa`` or its table starts with HPO's columns."""
-    if path.suffix == ".hpoa":
-        return True
-    files.check_regular(path, files.MAX_RDF_FILE_BYTES)  # a FIFO or /dev/zero must not block or hang
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(_HEAD).decode("utf-8", "replace")
-    except OSError:
-        return False
-    return split_header(head)[1].startswith("\t".join(COLUMNS[:4]))
 
 
 def _iri(curie: str) -> str | None:

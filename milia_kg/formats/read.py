@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
-
-import rdflib
+from typing import TYPE_CHECKING, Any
 
 from milia_kg.errors import RDFSyntaxError
-from milia_kg.formats import guards, sniff, turtle
+from milia_kg.formats import guards, sniff
+
+if TYPE_CHECKING:  # rdflib only for the formats it reads: OBO goes from fastobo to pyoxigraph
+    import rdflib
 
 __all__ = ["read", "read_oxigraph"]
 
@@ -53,12 +54,15 @@ def read_oxigraph(path: str | Path) -> tuple[list[tuple[Any, Any, Any]], dict[st
     :raises RDFSyntaxError: as :func:`read`.
     """
     from milia_kg.formats.obo import PREFIXES, translate_oxigraph
-    from milia_kg.formats.terms import TermMap
 
     path = Path(path)
     fmt, data = sniff.read_source(path)
     if fmt in _OBO_FORMATS:
         return translate_oxigraph(_fastobo(path, fmt, data)), dict(PREFIXES)
+    import rdflib
+
+    from milia_kg.formats.terms import TermMap
+
     graph = rdflib.Graph()
     _read_data(path, fmt, data, graph)
     convert = TermMap().to_ox
@@ -96,6 +100,8 @@ def _read_data(path: Path, fmt: str, data: bytes, graph: rdflib.Graph) -> str:
         _obo(path, fmt, data, graph)
         return fmt
     if fmt == "Turtle":
+        from milia_kg.formats import turtle
+
         turtle.parse_turtle_text(data, str(path), graph)
         return fmt
     if fmt in ("RDF/XML", "OWL/XML"):  # before any XML parser expands or fetches anything

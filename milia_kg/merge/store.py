@@ -132,13 +132,13 @@ def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str, b
     write the marker last."""
     import pyoxigraph as ox
 
-    from milia_kg.merge.union import merged_graph
-
     with progress.steps(len(files) + 2, "merge") as step:
         store = ox.Store(str(folder))
         if reasoner == "fast":  # on pyoxigraph terms end to end (see milia_kg.merge.union)
             prefixes = fill_merged(store, files, folder, step=step, budget=budget)
         else:
+            from milia_kg.merge.union import merged_graph  # rdflib: not for the fast path
+
             graph = merged_graph(files, reasoner=reasoner, step=step, budget=budget)
             step("loading the store")
             store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
@@ -159,7 +159,7 @@ def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str, b
 def fill_merged(store: Any, files: Sequence[str | Path], folder: object = "the store",
                 step: Callable[[str], None] | None = None, budget: Budget | None = None) -> dict[str, str]:
     """Load the merge of the packaged graph with ``files``, reasoned with the fast engine
-    (:func:`milia_kg.merge.union.merged_asserted`, :func:`milia_kg.reasoner.on_oxigraph.beyond`), into
+    (:func:`milia_kg.merge.asserted.merged_asserted`, :func:`milia_kg.reasoner.on_oxigraph.beyond`), into
     the empty Oxigraph ``store`` kept in ``folder``; return the merge's CURIE prefixes.
 
     The asserted triples and the class hierarchy's closure (:mod:`milia_kg.merge.foreseen`) load in a
@@ -170,8 +170,8 @@ def fill_merged(store: Any, files: Sequence[str | Path], folder: object = "the s
     :raises RDFSyntaxError, InconsistencyError, MergeSizeError, MergeTimeoutError: as
         :func:`milia_kg.merge.union.merged_triples`.
     """
+    from milia_kg.merge.asserted import merged_asserted
     from milia_kg.merge.foreseen import Foreseen
-    from milia_kg.merge.union import merged_asserted
     from milia_kg.reasoner import on_oxigraph
 
     loader = loading.Loader(store, folder)

@@ -6,8 +6,9 @@ them into class-level edges before OWL 2 RL closes them, so the merged part-of h
 queryable with the same patterns as milia-kg's own facts.
 
 :func:`merged_graph` returns an rdflib graph (the API, the ``owlrl`` reasoner).  The kept stores of
-``--merge`` (:mod:`milia_kg.merge.store`) are filled from :func:`merged_asserted` instead
-(:func:`merged_triples` adds the reasoning, for exports): the same union and reasoning step on
+``--merge`` (:mod:`milia_kg.merge.store`) are filled from
+:func:`milia_kg.merge.asserted.merged_asserted` instead (:func:`merged_triples` adds the reasoning,
+for exports): the same union and reasoning step on
 pyoxigraph terms end to end (OBO read by fastobo straight into pyoxigraph terms,
 :mod:`milia_kg.reasoner.on_oxigraph`), with no rdflib graph of the union, which with a real
 release (the HPO) took most of the time and memory of a first merge.
@@ -33,7 +34,7 @@ from milia_kg.release import pipeline
 if TYPE_CHECKING:
     from milia_kg.reasoner.budget import Budget
 
-__all__ = ["MKG", "merged_asserted", "merged_graph", "merged_triples", "parse_external"]
+__all__ = ["MKG", "merged_graph", "merged_triples", "parse_external"]
 
 MKG = rdflib.Namespace(vocab.MKG)
 
@@ -93,46 +94,8 @@ def merged_triples(external: Iterable[str | Path], step: Callable[[str], None] |
     :raises InconsistencyError: if the union is inconsistent.
     :raises MergeSizeError, MergeTimeoutError: past the ``budget``.
     """
+    from milia_kg.merge.asserted import merged_asserted
     from milia_kg.reasoner import on_oxigraph
 
     triples, prefixes = merged_asserted(external, step, budget)
     return on_oxigraph.closure(triples, budget), prefixes
-
-
-def merged_asserted(external: Iterable[str | Path], step: Callable[[str], None] | None = None,
-                    budget: Budget | None = None) -> tuple[list[tuple[Any, Any, Any]], dict[str, str]]:
-    """The asserted triples of :func:`merged_triples` (the packaged sources', then each file's), and
-    the CURIE prefixes; ``step("reasoning")`` is called last, as the reasoning is next.
-
-    :raises RDFSyntaxError: if a file cannot be parsed.
-    :raises MergeTimeoutError: past the ``budget``'s deadline.
-    """
-    from milia_kg.formats.terms import TermMap
-
-    asserted, _ = pipeline.load_sources(validate=False)
-    convert = TermMap().to_ox
-    triples = [(convert(s), convert(p), convert(o)) for s, p, o in asserted]
-    for path in external:
-        if budget is not None:
-            budget.check_time()
-        if step is not None:
-            step(f"parsing {Path(path).name}")
-        if hpoa.is_hpoa(Path(path)):
-            graph = rdflib.Graph()
-            hpoa.parse_hpoa(Path(path), graph)
-            triples.extend((convert(s), convert(p), convert(o)) for s, p, o in graph)
-            bound = {str(p): str(n) for p, n in graph.namespaces()}
-        else:
-            found, bound = read.read_oxigraph(path)
-            triples.extend(found)
-        for prefix, namespace in bound.items():  # as pipeline.run binds an extra graph's prefixes
-            asserted.bind(prefix, namespace, override=False)
-    if step is not None:
-        step("reasoning")
-    bindings = rdflib.Graph()  # rdflib's default prefixes, then the union's, as merged_graph's closure binds them
-    for prefix, namespace in asserted.namespaces():
-        bindings.bind(prefix, namespace)
-    prefixes = {str(p): str(n) for p, n in bindings.namespaces() if p}
-    if budget is not None:
-        budget.check_time()
-    return triples, prefixes

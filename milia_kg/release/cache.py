@@ -52,7 +52,8 @@ from milia_kg.release.folders import PACKAGED, Sources
 if TYPE_CHECKING:  # importlib.resources and logging are not for a cold command that only reads
     from importlib.resources.abc import Traversable
 
-__all__ = ["cache_dir", "derived_file", "queried_obo_vocabulary", "reasoned_graph_file", "sidecar", "source_key"]
+__all__ = ["cache_dir", "derived_file", "queried_obo_vocabulary", "reasoned_graph_file", "sidecar", "source_file",
+           "source_key"]
 
 #: Seconds a cached file of another key must go unused before it is removed.
 UNUSED_GRACE_S = 7 * 24 * 3600
@@ -366,6 +367,23 @@ def reasoned_graph_file(
         return used(target)
     data, triples = _reason(reasoner, sources)
     return _settle(folder, f"{stem}*.nt*", target, problem, data, triples)
+
+
+def source_file(kind: str, suffix: str, build: Callable[[], bytes], reasoner: str = DEFAULT_REASONER) -> Path:
+    """Return the file of what ``build()`` computes from the packaged sources alone, building it if
+    needed: ``<kind>-<reasoner>-<key>.<suffix>`` under the sources' key, with a checksum record and
+    the reasoned graph's treatment of a damaged file, but never reasoning (a merge needs the asserted
+    triples, not the closure).
+
+    :raises MiliaKGError: as ``build`` does.
+    """
+    folder = _trusted_folder(cache_dir())
+    stem = f"{kind}-{reasoner}-"
+    target = folder / f"{stem}{source_key(reasoner)}.{suffix}"
+    problem = _problem(target, counted=False) if _present(target) else None
+    if _present(target) and problem is None:
+        return used(target)
+    return _settle(folder, f"{stem}*.{suffix}*", target, problem, build(), None)
 
 
 def _present(target: Path) -> bool:

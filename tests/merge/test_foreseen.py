@@ -11,8 +11,8 @@ import pytest
 from milia_kg import vocab
 from milia_kg.errors import MergeSizeError, MergeTimeoutError
 from milia_kg.merge import loading
+from milia_kg.merge.asserted import merged_asserted
 from milia_kg.merge.foreseen import Foreseen
-from milia_kg.merge.union import merged_asserted
 from milia_kg.reasoner import on_oxigraph
 from milia_kg.reasoner.budget import Budget
 

@@ -55,10 +55,12 @@ def test_second_merge_opens_the_kept_store(tmp_path: Path, monkeypatch: pytest.M
 
 def _stores(folder: Path) -> list[str]:
     """What the cache folder holds besides the query layer's small files (parsed headers, resolved
-    parameter values, remembered source keys, remembered checks: issue 22)."""
+    parameter values, remembered source keys, remembered checks: issue 22) and the packaged sources'
+    asserted triples (:mod:`milia_kg.merge.asserted`)."""
     return [p.name for p in folder.iterdir()
             if p.name not in (header_cache.CACHE_FILE, "source-keys.json", stamps.MEMO_FILE)
-            and not (p.name.startswith("resolved-") and p.suffix == ".json")]
+            and not (p.name.startswith("resolved-") and p.suffix == ".json")
+            and not p.name.startswith("asserted-fast-")]
 
 
 @pytest.mark.parametrize("idle_days, removed", [(8, True), (1, False)])
@@ -100,7 +102,8 @@ def test_merge_out_then_store(tmp_path: Path, eyelid: list[dict[str, object]]) -
         result = cli(*QUERY, "--store", str(out), "--engine", engine, cache=tmp_path / "cache")
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout) == eyelid
-    assert [p.name for p in tmp_path.iterdir()] == ["hp-merge"]  # nothing built in the cache, no temp folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "hp-merge"]
+    assert _stores(tmp_path / "cache") == []  # only the packaged sources' record in the cache, no temp folder
     assert len(open_store(out).graph) == meta["triples"]
 
 
@@ -145,7 +148,8 @@ def test_merge_and_store_bad_use(args: list[str], message: str, tmp_path: Path) 
     result = cli(*(a.replace("{tmp}", str(tmp_path)) for a in args), cache=tmp_path / "cache")
     assert result.exit_code == 2, result.output
     assert result.stdout == "" and len(result.stderr.splitlines()) == 1 and message in result.stderr, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.obo"]  # no store, no temporary folder left
+    assert {p.name for p in tmp_path.iterdir()} <= {"broken.obo", "cache"}  # no store, no temporary folder left
+    assert not (tmp_path / "cache").exists() or _stores(tmp_path / "cache") == []
 
 
 def test_api(tmp_path: Path, eyelid: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -158,7 +162,7 @@ def test_api(tmp_path: Path, eyelid: list[dict[str, object]], monkeypatch: pytes
         open_store(tmp_path)
     monkeypatch.setenv("MILIA_KG_CACHE_DIR", str(tmp_path / "cache"))
     assert json.loads(json.dumps(open_merged([OBO], engine="rdflib").query("external_ancestors", entity="eyelid"))) == eyelid
-    assert [p.name for p in (tmp_path / "cache").iterdir()] == [path.name]
+    assert _stores(tmp_path / "cache") == [path.name]
 
 
 @pytest.mark.slow

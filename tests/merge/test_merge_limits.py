@@ -103,7 +103,8 @@ def test_query_merge_has_its_own_limits_and_keeps_nothing(tmp_path: Path) -> Non
     assert done.stderr.strip().splitlines()[-1] == (
         "milia-kg: error: merge stopped: the reasoned merge would hold more than 200000 triples "
         "(--merge-max-triples)")
-    done, _ = run_limited("query", "subtypes", "--merge", str(source), "--merge-timeout", "0.2", env=env)
+    done, _ = run_limited("query", "subtypes", "--merge", str(source), "--merge-timeout", "0.2",
+                          "--merge-max-triples", "0", env=env)
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines()[-1] == (
         "milia-kg: error: merge stopped: not finished within the time limit of 0.2 s (--merge-timeout)")

@@ -7,9 +7,10 @@ order), the packaged sources, the package's code and the reasoner (:func:`milia_
 The next query on the same merge opens that store read-only: no parsing, no reasoning, no loading.
 Building a store removes the kept stores of older sources or code (as the packaged graph's cache does).
 
-A kept store is a folder holding Oxigraph's files and ``milia-kg-store.json`` (the key, the
-reasoner, the inputs, the triple count, the CURIE prefixes of the merge and the size and SHA-256 of
-each of Oxigraph's files, :mod:`milia_kg.merge.manifest`); a folder without that file, or whose files
+A kept store is a folder holding Oxigraph's files, the merge's labels (:mod:`milia_kg.merge.labels`,
+fast merges) and ``milia-kg-store.json`` (the key, the reasoner, the inputs, the triple count, the
+CURIE prefixes of the merge and the size and SHA-256 of each of the other files,
+:mod:`milia_kg.merge.manifest`); a folder without that file, or whose files
 do not match it, is not opened: ``--store DIR`` refuses it in one line, a kept store of the cache is
 rebuilt with a warning.  The marker is read bounded (:mod:`milia_kg.base.files`); a kept store of the
 cache must also be a real folder (no link) of this user that others cannot write, as ssh and pip
@@ -26,6 +27,7 @@ import contextlib
 import fcntl
 import gc
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -38,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from milia_kg.base import atomic, progress
 from milia_kg.base import files as user_files
 from milia_kg.errors import InputFileError, RDFSyntaxError, StoreError
-from milia_kg.merge import loading, manifest, stamps
+from milia_kg.merge import labels, loading, manifest, stamps
 from milia_kg.reasoner import DEFAULT_REASONER
 from milia_kg.release import cache
 
@@ -135,7 +137,8 @@ def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str, b
     with progress.steps(len(files) + 2, "merge") as step:
         store = ox.Store(str(folder))
         if reasoner == "fast":  # on pyoxigraph terms end to end (see milia_kg.merge.union)
-            prefixes = fill_merged(store, files, folder, step=step, budget=budget)
+            prefixes, rows = fill_merged(store, files, folder, step=step, budget=budget)
+            labels.write(folder, rows)
         else:
             from milia_kg.merge.union import merged_graph  # rdflib: not for the fast path
 
@@ -157,10 +160,12 @@ def _write(files: Sequence[str | Path], reasoner: str, folder: Path, key: str, b
 
 
 def fill_merged(store: Any, files: Sequence[str | Path], folder: object = "the store",
-                step: Callable[[str], None] | None = None, budget: Budget | None = None) -> dict[str, str]:
+                step: Callable[[str], None] | None = None, budget: Budget | None = None,
+                ) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     """Load the merge of the packaged graph with ``files``, reasoned with the fast engine
     (:func:`milia_kg.merge.asserted.merged_asserted`, :func:`milia_kg.reasoner.on_oxigraph.beyond`), into
-    the empty Oxigraph ``store`` kept in ``folder``; return the merge's CURIE prefixes.
+    the empty Oxigraph ``store`` kept in ``folder``; return the merge's CURIE prefixes and the store's
+    label rows (:func:`milia_kg.merge.labels.label_rows`, read while the last chunks load).
 
     The asserted triples and the class hierarchy's closure (:mod:`milia_kg.merge.foreseen`) load in a
     thread while the merge reasons (:mod:`milia_kg.merge.loading`), the other inferred ones after;
@@ -188,13 +193,14 @@ def fill_merged(store: Any, files: Sequence[str | Path], folder: object = "the s
         if budget is not None:
             budget.check_time()
         loader.load(rest, ahead=2)
+        rows = labels.label_rows(itertools.chain(asserted, rest))  # the hierarchy foreseen holds none
         del asserted, rest
         loader.finish()
     finally:
         loader.close()  # drops the chunks not loaded; the folder is removed once the thread has left its chunk
         if collecting:
             gc.enable()
-    return prefixes
+    return prefixes, rows
 
 
 def _build_beside(files: Sequence[str | Path], reasoner: str, target: Path, key: str,
@@ -345,7 +351,8 @@ def open_store(path: str | Path, engine: str = "oxigraph") -> KnowledgeGraph:
         return KnowledgeGraph.from_graph(graph(), engine="rdflib")
     key = meta.get("key")  # over the content of every input: a kept store is never changed
     return KnowledgeGraph(OxigraphBackend(store), graph=graph, prefixes=prefixes,
-                          content_key=f"store:{key}" if isinstance(key, str) and key else None)
+                          content_key=f"store:{key}" if isinstance(key, str) and key else None,
+                          labels=labels.reader(folder, meta.get("files") or {}))
 
 
 def open_merged(

@@ -43,7 +43,7 @@ from milia_kg.query.catalogue import Query
 from milia_kg.query.isolate import can_fork, run_isolated
 from milia_kg.query.limits import Limits, check_query, check_text
 from milia_kg.query.packaged import packaged_graph_file
-from milia_kg.query.params import Resolver
+from milia_kg.query.params import LabelRows, Resolver
 from milia_kg.reasoner import DEFAULT_REASONER
 
 if TYPE_CHECKING:
@@ -91,6 +91,8 @@ class KnowledgeGraph:
     :param content_key: names the graph's content, which must not change while it is in use (the
         packaged graph's sources' cache key, a kept store's key); resolved parameter values are then
         kept across calls and instances (see :class:`~milia_kg.query.params.Resolver`).
+    :param labels: the graph's labels and synonyms (:data:`~milia_kg.query.params.LABELS_QUERY`'s rows),
+        when they are kept beside it: label parameters are then looked up in them, not asked of the graph.
     """
 
     def __init__(
@@ -102,11 +104,12 @@ class KnowledgeGraph:
         prefixes: Mapping[str, str] | None = None,
         limits: Limits | None = None,
         content_key: str | None = None,
+        labels: Callable[[], LabelRows] | None = None,
     ) -> None:
         self.backend = backend
         self._graph = graph
         self._queries_dir = queries_dir
-        self._resolver = Resolver(backend, prefixes, content_key)
+        self._resolver = Resolver(backend, prefixes, content_key, labels)
         self.limits = limits or Limits()
 
     def with_limits(

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     from milia_kg.query.backends.base import Backend
 
 __all__ = [
+    "LABELS_QUERY",
     "MULTI_FOLDING",
+    "LabelRows",
     "Resolver",
     "Term",
     "multi_folding",
@@ -51,6 +53,8 @@ __all__ = [
 
 #: An RDF term a parameter resolves to.
 Term = ox.NamedNode | ox.Literal
+#: ``(subject IRI, predicate IRI, lexical form)`` of each label and synonym: :data:`LABELS_QUERY`'s rows.
+LabelRows = Iterable[tuple[str, str, str]]
 
 _IRI = re.compile(r"(?:https?|ftp|file|urn|tag):\S+\Z", re.IGNORECASE)
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
@@ -145,7 +149,8 @@ class _Index:
         self.label_of: dict[str, str] = {}  # IRI -> a primary label
 
 
-_LABELS_QUERY = f"""SELECT ?s ?p ?l WHERE {{
+#: Every label and synonym of the graph: what a :class:`Resolver` indexes (or is given, ``labels``).
+LABELS_QUERY = f"""SELECT ?s ?p ?l WHERE {{
   VALUES ?p {{ <{_RDFS}label> <{_SKOS}prefLabel> <{_SKOS}altLabel> }}
   ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l))
 }}"""
@@ -196,10 +201,12 @@ class Resolver:
     """
 
     def __init__(self, backend: Backend, prefixes: Mapping[str, str] | None = None,
-                 content_key: str | None = None) -> None:
+                 content_key: str | None = None, labels: Callable[[], LabelRows] | None = None) -> None:
         self._backend = backend
         self._prefixes = resolved_cache.query_prefixes(prefixes)
         self._index: _Index | None = None
+        #: the graph's label rows, when kept beside it (:data:`LABELS_QUERY`'s, read instead of asking it)
+        self._label_rows = labels
         self._converter: Any = None
         self._categories = Categories(backend)
         #: the content key and prefixes a resolved value is kept under (:mod:`milia_kg.query.resolved_cache`)
@@ -272,7 +279,7 @@ class Resolver:
             if found is not None:
                 return found
         key = _normalise(text)
-        tables = self._lookup(key) if self._index is None else None
+        tables = self._lookup(key) if self._index is None and self._label_rows is None else None
         if tables is None or not any(tables):  # nothing found: the whole index decides (and lists candidates)
             index = self._labels()
             tables = (index.primary.get(key, set()), index.synonym.get(key, set()))
@@ -376,7 +383,7 @@ class Resolver:
     def _labels(self) -> _Index:
         if self._index is None:
             index = _Index()
-            _, rows = self._backend.select(_LABELS_QUERY, {})
+            rows = self._label_rows() if self._label_rows is not None else self._backend.select(LABELS_QUERY, {})[1]
             for s, p, label in sorted(rows, key=lambda r: (str(r[0]), str(r[1]), str(r[2]))):
                 key = _normalise(str(label))
                 table = index.synonym if p == _SKOS + "altLabel" else index.primary

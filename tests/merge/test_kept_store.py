@@ -180,7 +180,8 @@ def test_concurrent_first_calls_build_one_whole_store(tmp_path: Path, eyelid: li
     store = folder / f"merged-fast-{merge_key([OBO])}"
     assert _stores(folder) == [store.name]  # no temporary folder, lock removed
     meta = json.loads((store / MARKER).read_text(encoding="utf-8"))
-    assert len(open_store(store).graph) == meta["triples"]
+    assert meta["triples"] is None  # a store of the cache is not counted (merge --out's is)
+    assert len(open_store(store).graph) > 0
 
 
 def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

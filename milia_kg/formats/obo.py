@@ -77,10 +77,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import fastobo
 
+from milia_kg import vocab
+
 if TYPE_CHECKING:
     from rdflib import Graph
-
-from milia_kg import vocab
 
 __all__ = ["OBO", "OBO_IN_OWL", "PREFIXES", "translate", "translate_oxigraph"]
 
@@ -134,8 +134,6 @@ def _oxigraph_library() -> _Library:
         return ox.Literal(text) if datatype is None else ox.Literal(text, datatype=ox.NamedNode(datatype))
 
     return _Library(ox.NamedNode, ox.BlankNode, literal)
-
-
 
 
 class _Vocab:

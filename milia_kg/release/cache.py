@@ -361,12 +361,8 @@ def reasoned_graph_file(
     key = source_key(reasoner, sources)
     folder = _trusted_folder(Path(directory) if directory is not None else cache_dir())
     stem = f"reasoned-{reasoner}-"
-    target = folder / f"{stem}{key}.nt"
-    problem = _problem(target) if _present(target) else None
-    if _present(target) and problem is None:
-        return used(target)
-    data, triples = _reason(reasoner, sources)
-    return _settle(folder, f"{stem}*.nt*", target, problem, data, triples)
+    return _kept_or_built(folder / f"{stem}{key}.nt", f"{stem}*.nt*", lambda: _reason(reasoner, sources),
+                          counted=True)
 
 
 def source_file(kind: str, suffix: str, build: Callable[[], bytes], reasoner: str = DEFAULT_REASONER) -> Path:
@@ -377,13 +373,20 @@ def source_file(kind: str, suffix: str, build: Callable[[], bytes], reasoner: st
 
     :raises MiliaKGError: as ``build`` does.
     """
-    folder = _trusted_folder(cache_dir())
     stem = f"{kind}-{reasoner}-"
-    target = folder / f"{stem}{source_key(reasoner)}.{suffix}"
-    problem = _problem(target, counted=False) if _present(target) else None
+    target = _trusted_folder(cache_dir()) / f"{stem}{source_key(reasoner)}.{suffix}"
+    return _kept_or_built(target, f"{stem}*.{suffix}*", lambda: (build(), None), counted=False)
+
+
+def _kept_or_built(target: Path, stale_pattern: str, build: Callable[[], tuple[bytes, int | None]],
+                   counted: bool) -> Path:
+    """``target`` if it is there and matches its checksum record (marked as used), else what ``build``
+    returns (its bytes and, if ``counted``, its triple count) stored there by :func:`_settle`."""
+    problem = _problem(target, counted) if _present(target) else None
     if _present(target) and problem is None:
         return used(target)
-    return _settle(folder, f"{stem}*.{suffix}*", target, problem, build(), None)
+    data, triples = build()
+    return _settle(target.parent, stale_pattern, target, problem, data, triples)
 
 
 def _present(target: Path) -> bool:
@@ -454,8 +457,5 @@ def derived_file(
     key = graph.name.removeprefix(f"reasoned-{reasoner}-").removesuffix(".nt")
     stem = f"{kind}-{reasoner}-"
     target = graph.parent / f"{stem}{key}{'-' + salt if salt else ''}.{suffix}"
-    problem = _problem(target, counted=False) if _present(target) else None
-    if _present(target) and problem is None:
-        return used(target)
-    return _settle(graph.parent, f"{stem}*.{suffix}*", target, problem, build(graph), None)
+    return _kept_or_built(target, f"{stem}*.{suffix}*", lambda: (build(graph), None), counted=False)
 

@@ -34,12 +34,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from milia_kg import vocab
+from milia_kg.formats.terms import to_rdflib
 from milia_kg.formats.turtle import BASE_IRI, parse_turtle
 
 __all__ = ["parse_into"]
 
-_XSD_STRING = f"{vocab.XSD}string"
 #: A datatype that may be xsd:string (``^^xsd:string``, ``^^<...#string>``, any prefix): rdflib's then.
 _MAYBE_STRING_TYPE = re.compile(rb"\^\^\s*\S*string")
 #: A language tag with a capital letter after a closing quote: rdflib's then.
@@ -75,7 +74,7 @@ def parse_into(source: Traversable | Path, graph: rdflib.Graph) -> rdflib.Graph:
     def term(node: object) -> rdflib.term.Node:
         found = terms.get(node)
         if found is None:
-            found = terms[node] = _to_rdflib(node)
+            found = terms[node] = to_rdflib(node)  # blank nodes keep the labels Oxigraph gave them anew
         return found
 
     graph.addN((term(q.subject), term(q.predicate), term(q.object), graph) for q in quads)
@@ -97,16 +96,3 @@ def _declared_in_order(data: bytes, prefixes: dict[str, str], graph: rdflib.Grap
                for prefix, namespace in prefixes.items()):
         return None
     return [(name, prefixes[name]) for name in names]
-
-
-def _to_rdflib(node: object) -> rdflib.term.Node:
-    if isinstance(node, ox.NamedNode):
-        return rdflib.URIRef(node.value)
-    if isinstance(node, ox.BlankNode):
-        return rdflib.BNode()
-    if isinstance(node, ox.Literal):
-        if node.language:
-            return rdflib.Literal(node.value, lang=node.language)
-        datatype = node.datatype.value
-        return rdflib.Literal(node.value, datatype=None if datatype == _XSD_STRING else rdflib.URIRef(datatype))
-    raise TypeError(f"not a triple's term: {node!r}")  # a quoted triple: the parser refuses RDF-star here

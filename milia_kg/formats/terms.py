@@ -27,9 +27,27 @@ import rdflib
 from milia_kg import vocab
 from milia_kg.errors import MiliaKGError
 
-__all__ = ["TermMap"]
+__all__ = ["TermMap", "to_rdflib"]
 
 _XSD_STRING = f"{vocab.XSD}string"
+
+
+def to_rdflib(term: object) -> rdflib.term.Node:
+    """The rdflib term of a pyoxigraph IRI, blank node (its label kept) or literal; a plain or
+    ``xsd:string`` literal has no datatype, as rdflib parses it.
+
+    :raises TypeError: for anything else (a quoted triple).
+    """
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return rdflib.Literal(term.value, datatype=None if datatype == _XSD_STRING else datatype)
+    raise TypeError(f"cannot convert {term!r} to rdflib")
 
 
 class TermMap:
@@ -89,16 +107,7 @@ class TermMap:
         found = self._back.get(term)  # type: ignore[call-overload]  # any object may be looked up
         if found is not None:
             return found
-        if isinstance(term, ox.NamedNode):
-            return rdflib.URIRef(term.value)
-        if isinstance(term, ox.BlankNode):
-            return rdflib.BNode(term.value)
-        if isinstance(term, ox.Literal):
-            if term.language:
-                return rdflib.Literal(term.value, lang=term.language)
-            datatype = term.datatype.value
-            return rdflib.Literal(term.value, datatype=None if datatype == _XSD_STRING else datatype)
-        raise TypeError(f"cannot convert {term!r} to rdflib")
+        return to_rdflib(term)
 
     def add(self, store: ox.Store, triples: Iterable[tuple[rdflib.term.Node, ...]]) -> ox.Store:
         """Add rdflib triples to the default graph of ``store``; return the store."""

@@ -9,7 +9,7 @@ it is checked with Oxigraph's own files (:mod:`milia_kg.merge.manifest`); a stor
 owlrl merge, an older store) is asked as before.
 
 >>> import pyoxigraph as ox
->>> a, label = ox.NamedNode("http://example.org/a"), ox.NamedNode(vocab.RDFS + "label")
+>>> a, label = ox.NamedNode("http://example.org/a"), ox.NamedNode(LABEL_PREDICATES[0])  # rdfs:label
 >>> label_rows([(a, label, ox.Literal("A", language="en")), (a, label, ox.Literal("A")), (a, a, ox.Literal("x"))])
 [('http://example.org/a', 'http://www.w3.org/2000/01/rdf-schema#label', 'A')]
 """
@@ -23,16 +23,16 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from milia_kg import vocab
 from milia_kg.base import files
 from milia_kg.errors import InputFileError, StoreError
+from milia_kg.query.params import LABEL_PREDICATES
 
 __all__ = ["FILE", "label_rows", "reader", "write"]
 
 #: The file beside a kept store's own.
 FILE = "milia-kg-labels.json"
 #: What :data:`milia_kg.query.params.LABELS_QUERY` reads.
-_PREDICATES = frozenset({vocab.RDFS + "label", vocab.SKOS + "prefLabel", vocab.SKOS + "altLabel"})
+_PREDICATES = frozenset(LABEL_PREDICATES)
 
 
 def label_rows(triples: Iterable[tuple[Any, Any, Any]]) -> list[tuple[str, str, str]]:

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LABELS_QUERY",
+    "LABEL_PREDICATES",
     "MULTI_FOLDING",
     "LabelRows",
     "Resolver",
@@ -149,9 +150,12 @@ class _Index:
         self.label_of: dict[str, str] = {}  # IRI -> a primary label
 
 
+#: The predicates of a label (the first two) or a synonym (the last) that a value may name.
+LABEL_PREDICATES = (_RDFS + "label", _SKOS + "prefLabel", _SKOS + "altLabel")
+_LABEL_VALUES = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
 #: Every label and synonym of the graph: what a :class:`Resolver` indexes (or is given, ``labels``).
 LABELS_QUERY = f"""SELECT ?s ?p ?l WHERE {{
-  VALUES ?p {{ <{_RDFS}label> <{_SKOS}prefLabel> <{_SKOS}altLabel> }}
+  VALUES ?p {{ {_LABEL_VALUES} }}
   ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l))
 }}"""
 #: The labels and synonyms that may normalise to one key (:func:`_label_pattern`, or holding a
@@ -159,7 +163,7 @@ LABELS_QUERY = f"""SELECT ?s ?p ?l WHERE {{
 #: literals) because Oxigraph compiles a regular expression bound with ``VALUES`` again for every
 #: row: 1.5 s instead of 0.05 s over the 20,000 labels of the HPO.
 _LOOKUP_QUERY = f"""SELECT ?s ?p ?l WHERE {{{{
-  VALUES ?p {{{{ <{_RDFS}label> <{_SKOS}prefLabel> <{_SKOS}altLabel> }}}}
+  VALUES ?p {{{{ {_LABEL_VALUES} }}}}
   ?s ?p ?l .
   FILTER(isIRI(?s) && isLiteral(?l) && (REGEX(STR(?l), {{pattern}}, "i") || REGEX(STR(?l), {{folding}})))
 }}}}"""

@@ -20,7 +20,6 @@ Each group measures commands or in-process work in fresh processes started throu
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import statistics
@@ -29,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks._spawn import launch
+from benchmarks._spawn import child_env, launch
 from benchmarks.generate import write_turtle
 
 __all__ = ["GROUPS", "Context", "cli_command", "run_build", "run_catalogue", "run_classify", "run_cli", "run_merged"]
@@ -53,11 +52,10 @@ class Context:
 
     @property
     def env(self) -> dict[str, str]:
-        """The children's environment: the repository importable, a cache folder of this run, and
-        bytecode written as an installed package has it (PYTHONDONTWRITEBYTECODE would make every cold
-        command compile milia_kg's modules again, which a user never waits for)."""
-        path = os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))
-        env = dict(os.environ, PYTHONPATH=path, MILIA_KG_CACHE_DIR=str(self.workdir / "cache"))
+        """The children's environment (:func:`benchmarks._spawn.child_env`: milia_kg as installed), a cache
+        folder of this run, and bytecode written as an installed package has it (PYTHONDONTWRITEBYTECODE
+        would make every cold command compile milia_kg's modules again, which a user never waits for)."""
+        env = child_env(MILIA_KG_CACHE_DIR=str(self.workdir / "cache"))
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         return env
 

@@ -18,17 +18,49 @@ includes starting the interpreter: that is what a user waits for. ``peak_mb`` co
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from importlib import metadata
+from pathlib import Path
 
-__all__ = ["launch", "main", "run"]
+__all__ = ["child_env", "launch", "main", "run"]
 
 _KEEP = 200_000  # characters of stdout kept in the report
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+@functools.cache
+def _benchmarks_only() -> str:
+    """A folder holding only a link to the ``benchmarks`` package (removed at exit)."""
+    folder = Path(tempfile.mkdtemp(prefix="milia-kg-bench-path-"))
+    (folder / "benchmarks").symlink_to(_ROOT / "benchmarks", target_is_directory=True)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return str(folder)
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a measured child: ``benchmarks`` importable, and milia_kg as installed.
+
+    Why: a user runs the installed package, whose wheel holds compiled modules (setup.py); the source
+    tree on the path would shadow them. So the children see the ``benchmarks`` package alone (a link)
+    and not the folder they start in (``PYTHONSAFEPATH``). Where milia-kg is not installed at all, the
+    repository is on the path instead, as before. An editable install runs the source either way.
+    """
+    try:
+        metadata.distribution("milia-kg")
+        first = _benchmarks_only()
+    except metadata.PackageNotFoundError:
+        first = str(_ROOT)
+    path = os.pathsep.join(filter(None, (first, os.environ.get("PYTHONPATH"))))
+    return dict(os.environ, PYTHONPATH=path, PYTHONSAFEPATH="1", **extra)
 
 
 def run(command: list[str], timeout: float | None = None) -> dict[str, object]:

@@ -45,6 +45,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -54,7 +55,7 @@ if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import _groups, _hpo, _report, _speed
-from benchmarks._spawn import launch
+from benchmarks._spawn import child_env, launch
 from benchmarks.generate import generate_turtle, parse_size
 
 __all__ = [
@@ -97,8 +98,18 @@ def machine_description() -> dict[str, str]:
         "memory": memory,
         "python": f"{platform.python_implementation()} {platform.python_version()} ({platform.system()})",
         "libraries": libraries,
+        "milia_kg": _measured_package(),
         "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
+
+
+def _measured_package() -> str:
+    """Where the measured children import milia_kg from, and how many of its modules are compiled."""
+    probe = ("import importlib.machinery as m, pathlib, milia_kg; root = pathlib.Path(milia_kg.__file__).parent; "
+             "print(root, sum(p.name.endswith(tuple(m.EXTENSION_SUFFIXES)) for p in root.rglob('*')))")
+    done = subprocess.run([sys.executable, "-c", probe], env=child_env(), capture_output=True, text=True, check=True)
+    root, compiled = done.stdout.split()
+    return f"{root} ({compiled} modules compiled)"
 
 
 def _merge_lines(path: Path) -> str:
@@ -135,7 +146,7 @@ def prepare_graph(size: str, workdir: Path, seed: int, merge: Path | None) -> tu
 
 
 def _measure(task: str, path: Path, lookup: str, timeout: float) -> dict[str, Any] | None:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH")))))
+    env = child_env()
     command = [sys.executable, "-m", "benchmarks._measure", task, str(path), lookup]
     try:
         record = launch(command, cwd=ROOT, env=env, timeout=timeout)

@@ -450,6 +450,11 @@ def build(
                 # a validation failure explains more than a writer's error
                 _raise_if_invalid(checking.result().adding(checked))
                 raise
+            except BaseException:
+                # Ctrl-C, SIGTERM: the child writes into tmp too, so it stops before tmp is removed
+                # (a file it made during the removal left the folder behind, 2 interrupted builds in 30)
+                checking.cancel()
+                raise
             report = checking.result().adding(checked)
             _raise_if_invalid(report)
             kept_release.keep(tmp, kept_release.KeptRelease(len(asserted), len(inferred), entities,

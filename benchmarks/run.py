@@ -108,7 +108,7 @@ def _measured_package() -> str:
     probe = ("import importlib.machinery as m, pathlib, milia_kg; root = pathlib.Path(milia_kg.__file__).parent; "
              "print(root, sum(p.name.endswith(tuple(m.EXTENSION_SUFFIXES)) for p in root.rglob('*')))")
     done = subprocess.run([sys.executable, "-c", probe], env=child_env(), capture_output=True, text=True, check=True)
-    root, compiled = done.stdout.split()
+    root, compiled = done.stdout.rsplit(maxsplit=1)
     return f"{root} ({compiled} modules compiled)"
 
 

@@ -78,6 +78,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import fastobo
 
 from milia_kg import vocab
+from milia_kg.base.interrupt import interruptible
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -367,11 +368,13 @@ class _Translator:
     def document(self, doc: Any) -> None:
         if any(c.raw_tag() == "ontology" for c in doc.header):
             self.header(doc)
-        for frame in doc:
+        for count, frame in enumerate(doc, 1):
             if isinstance(frame, fastobo.term.TermFrame):
                 self.term(frame)
             elif isinstance(frame, fastobo.typedef.TypedefFrame):
                 self.typedef(frame)
+            if not count % 1024:  # compiled, this loop would hold Ctrl-C and other threads to its end
+                interruptible()
 
 
 #: The prefixes a translated document binds.

@@ -20,8 +20,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from milia_kg.base.interrupt import interruptible
 from milia_kg.reasoner import _checks, _datatypes
-from milia_kg.reasoner._interrupt import interruptible
 from milia_kg.reasoner._schema import class_handlers, predicate_handlers
 from milia_kg.reasoner._terms import LITERAL, TermAdapter, V
 
@@ -326,7 +326,7 @@ class Engine:
         types, supers_of, eqc_up, eqc_down = self.spo[type_], self.spo[v.SCO], self.spo[v.EQC], self.pos[v.EQC]
         on_special, on_property, on_same = self._special_type_rules(), self._property_rules(), self._replace_same
         # every few thousand triples: the budget's deadline, or, without one, a call into the interpreter,
-        # where Ctrl-C is handled (a compiled engine never enters it otherwise: milia_kg.reasoner._interrupt)
+        # where Ctrl-C is handled (a compiled engine never enters it otherwise: milia_kg.base.interrupt)
         check, clock = interruptible if self.budget is None else self.budget.check_time, _CLOCK_EVERY
         while agenda:
             clock -= 1

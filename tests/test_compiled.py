@@ -45,12 +45,14 @@ from pathlib import Path
 import pyoxigraph as ox, rdflib
 from milia_kg.reasoner.fast import reason
 modules, folder = json.loads(sys.argv[1]), Path(sys.argv[2])
-print(json.dumps({"origins": {name: importlib.util.find_spec(name).origin for name in modules},
-                  "closures": {path.stem: {
-    "rdflib": sorted(" ".join(t.n3() for t in triple) for triple in reason(rdflib.Graph().parse(path)).inferred),
-    "oxigraph": sorted(" ".join(map(str, triple)) for triple in reason(
-        [(q.subject, q.predicate, q.object) for q in ox.parse(path=path)], terms="oxigraph").inferred),
-    "errors": sorted(reason(rdflib.Graph().parse(path)).errors)} for path in sorted(folder.glob("*.nt"))}}))
+closures = {}
+for path in sorted(folder.glob("*.nt")):
+    on_rdflib = reason(rdflib.Graph().parse(path))
+    on_oxigraph = reason([(q.subject, q.predicate, q.object) for q in ox.parse(path=path)], terms="oxigraph")
+    closures[path.stem] = {"rdflib": sorted(" ".join(t.n3() for t in triple) for triple in on_rdflib.inferred),
+                           "oxigraph": sorted(" ".join(map(str, triple)) for triple in on_oxigraph.inferred),
+                           "errors": sorted(on_rdflib.errors), "oxigraph errors": sorted(on_oxigraph.errors)}
+print(json.dumps({"origins": {name: importlib.util.find_spec(name).origin for name in modules}, "closures": closures}))
 """
 
 
@@ -96,7 +98,7 @@ def _graphs(folder: Path) -> None:
     """The inputs, as N-Triples with blank nodes made IRIs (so both processes name every term alike)."""
     graphs: dict[str, rdflib.Graph] = {
         "project": load_asserted(),
-        "generated-20k": rdflib.Graph().parse(data=generate_turtle(20_000, seed=7), format="turtle"),
+        "generated-10k": rdflib.Graph().parse(data=generate_turtle(10_000, seed=7), format="turtle"),
     }
     graphs.update({f"random-{seed}": _random_graph(seed) for seed in RANDOM_SEEDS})
     for name, asserted, *_ in [*CASES, *INCONSISTENT]:
@@ -115,7 +117,7 @@ def test_compiled_reasoner_derives_what_the_source_does(installed: Path, tmp_pat
     assert len(compiled["closures"]) == 2 + len(RANDOM_SEEDS) + len(CASES) + len(INCONSISTENT)
     for name, closure in source["closures"].items():
         assert compiled["closures"][name] == closure, name
-    assert len(compiled["closures"]["generated-20k"]["rdflib"]) > 10_000  # the inputs reached the engine
+    assert len(compiled["closures"]["generated-10k"]["rdflib"]) > 5_000  # the inputs reached the engine
     assert any(closure["errors"] for closure in compiled["closures"].values())
 
 

@@ -173,6 +173,13 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def installed_env(**extra: str) -> dict[str, str]:
+    """Environment for a child process that imports milia_kg as installed, not from the source tree."""
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"}}
+    env.update(extra)
+    return env
+
+
 PYTHON = sys.executable
 
 

@@ -11,18 +11,19 @@ built and a C compiler exists, a module left uncompiled fails them.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 import sysconfig
 import tomllib
 from collections import Counter
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 from typing import Any
 
 import pytest
 import rdflib
+from conftest import installed_env, subprocess_env
 from rdflib import RDFS, BNode, Namespace
 
 from benchmarks.generate import generate_turtle
@@ -60,11 +61,6 @@ print(json.dumps({"origins": {name: importlib.util.find_spec(name).origin for na
 EVERYTHING = "CONSTRUCT WHERE { ?s ?p ?o }"
 
 
-def _installed_env() -> dict[str, str]:
-    """The environment of a child that imports the installed milia_kg, not the source tree."""
-    return {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME"}}
-
-
 def _run(args: list[str], cwd: Path, env: dict[str, str]) -> str:
     done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, f"{' '.join(args)}\n{done.stdout}\n{done.stderr}"
@@ -82,9 +78,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder outside the source tree, after checking that the installed package is compiled."""
     elsewhere = tmp_path_factory.mktemp("installed")
     probe = "import importlib.util, json, sys; print(json.dumps([importlib.util.find_spec(m).origin for m in sys.argv[1:]]))"
-    origins = json.loads(_run([sys.executable, "-c", probe, *MODULES], elsewhere, _installed_env()))
-    suffixes = tuple(sysconfig.get_config_var("EXT_SUFFIX").split())
-    compiled = [origin for origin in origins if origin.endswith(suffixes)]
+    origins = json.loads(_run([sys.executable, "-c", probe, *MODULES], elsewhere, installed_env()))
+    compiled = [origin for origin in origins if origin.endswith(tuple(EXTENSION_SUFFIXES))]
     if not compiled:
         if not all(_in_site_packages(origin) for origin in origins):
             pytest.skip(f"milia_kg is imported from a source tree ({origins[0]}), as an editable install does")
@@ -110,8 +105,8 @@ def _graphs(folder: Path) -> None:
 def test_compiled_reasoner_derives_what_the_source_does(installed: Path, tmp_path: Path) -> None:
     _graphs(tmp_path)
     args = [sys.executable, "-c", CLOSURES, json.dumps(MODULES), str(tmp_path)]
-    compiled: dict[str, Any] = json.loads(_run(args, installed, _installed_env()))
-    source: dict[str, Any] = json.loads(_run(args, installed, {**_installed_env(), "PYTHONPATH": str(REPO)}))
+    compiled: dict[str, Any] = json.loads(_run(args, installed, installed_env()))
+    source: dict[str, Any] = json.loads(_run(args, installed, subprocess_env()))
     assert all(not origin.endswith(".py") for origin in compiled["origins"].values()), compiled["origins"]
     assert all(origin.endswith(".py") for origin in source["origins"].values()), source["origins"]
     assert len(compiled["closures"]) == 2 + len(RANDOM_SEEDS) + len(CASES) + len(INCONSISTENT)
@@ -133,7 +128,7 @@ def test_compiled_merge_gives_what_the_source_does(fixture: str, installed: Path
     """The OBO translation, the reasoning and the loading of the kept store a ``--merge`` query builds:
     the whole store, read back."""
     stores = {}
-    for side, env in (("compiled", _installed_env()), ("source", {**_installed_env(), "PYTHONPATH": str(REPO)})):
+    for side, env in (("compiled", installed_env()), ("source", subprocess_env())):
         folder = installed / side / fixture
         folder.mkdir(parents=True)
         (folder / "everything.rq").write_text(EVERYTHING, encoding="utf-8")
@@ -188,6 +183,6 @@ def test_ctrl_c_interrupts_the_compiled_engine(installed: Path, tmp_path: Path) 
     loading (1.6 s for the 1M graph) or of translating."""
     graph = tmp_path / "generated-300k.ttl"
     graph.write_text(generate_turtle(300_000, seed=3), encoding="utf-8")
-    late = json.loads(_run([sys.executable, "-c", INTERRUPTED, str(graph)], installed, _installed_env()))
+    late = json.loads(_run([sys.executable, "-c", INTERRUPTED, str(graph)], installed, installed_env()))
     assert set(late) == {"load", "rules", "translate"} and None not in late.values(), late
     assert max(late.values()) < 0.5, late  # each takes a second or more uninterrupted

@@ -12,7 +12,6 @@ into the source tree.
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
 import site
 import subprocess
@@ -22,6 +21,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import installed_env
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ["pyproject.toml", "setup.py", "README.md", "milia_kg", "ontology", "data", "queries"]
@@ -43,9 +43,7 @@ def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 
 def _clean_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"}}
-    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    return env
+    return installed_env(PIP_DISABLE_PIP_VERSION_CHECK="1")
 
 
 @pytest.fixture(scope="module")

@@ -55,7 +55,7 @@ from milia_kg.reasoner._terms import ADAPTERS, BNODE
 if TYPE_CHECKING:
     from milia_kg.reasoner.budget import Budget
 
-__all__ = ["Engine", "Inference", "Prepared", "has_blank_predicates", "reason", "run"]
+__all__ = ["Engine", "Inference", "Prepared", "has_blank_predicates", "inference", "reason", "run"]
 
 T = TypeVar("T")
 
@@ -101,7 +101,7 @@ def reason(
     >>> reason([(EX.a, RDF.type, OWL.Nothing)]).errors
     ("http://example.org/a is defined of type 'Nothing'",)
     """
-    return run(triples, _inference, terms=terms, budget=budget)
+    return run(triples, inference, terms=terms, budget=budget)
 
 
 def run(
@@ -110,6 +110,7 @@ def run(
     *,
     terms: Literal["rdflib", "oxigraph"] = "rdflib",
     budget: Budget | None = None,
+    set_aside: int = 0,
 ) -> T:
     """Reason over ``triples`` and return what ``collect`` reads from the engine at the fixpoint
     (its integer indexes, :attr:`Engine.derived`, :attr:`Engine.errors`; called with the count of
@@ -119,6 +120,8 @@ def run(
     filters the integer triples instead of building and then dropping hundreds of thousands of
     term tuples. Collection stays off while ``collect`` runs.
 
+    :param set_aside: how many asserted triples the caller kept from the engine (no rule reads them,
+        :func:`milia_kg.reasoner.on_oxigraph.unread`): counted in the ``budget``'s cap.
     :raises ValueError: for an unknown ``terms`` name.
     :raises MergeSizeError, MergeTimeoutError: past the ``budget``.
     """
@@ -129,7 +132,7 @@ def run(
     gc.disable()  # the engine allocates millions of acyclic containers; collections only cost time
     try:
         asserted = engine.load(triples)
-        count = len(asserted)
+        count = len(asserted) + set_aside
         if budget is not None:
             engine.limit(budget, count)
         engine.run(asserted)  # empties the list, so that the asserted triples left off the agenda are freed
@@ -147,7 +150,8 @@ def has_blank_predicates(engine: Engine) -> bool:
     return any(kinds[p] == BNODE for p in engine.spo)
 
 
-def _inference(engine: Engine, count: int) -> Inference:
+def inference(engine: Engine, count: int) -> Inference:
+    """The inferred triples (as terms) and errors of ``engine`` at its fixpoint (``count`` asserted)."""
     # built with collection still off: each tuple of the output would otherwise count towards
     # a collection that scans every container of the engine (1.5x the whole run at 100k)
     decode, kinds = engine.terms, engine.kinds

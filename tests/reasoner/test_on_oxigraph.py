@@ -8,10 +8,13 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 
 from milia_kg import vocab
 from milia_kg.errors import InconsistencyError
-from milia_kg.reasoner.on_oxigraph import beyond, closure
+from milia_kg.formats.terms import TermMap, to_rdflib
+from milia_kg.reasoner import reason
+from milia_kg.reasoner.on_oxigraph import beyond, closure, unread
 
 EX = "http://example.org/"
 TYPE, SCO, SAME = (ox.NamedNode(vocab.RDF + "type"), ox.NamedNode(vocab.RDFS + "subClassOf"),
@@ -70,3 +73,68 @@ def _messages(run: Any, triples: list[tuple[Any, Any, Any]]) -> list[str]:
 def test_the_same_consistency_messages(triples: list[tuple[Any, Any, Any]], expected: list[str]) -> None:
     assert _messages(closure, triples) == expected
     assert _messages(lambda t: beyond(t, {}), triples) == expected
+
+
+# Annotations the engine need not read (on_oxigraph.unread), and those it must.
+LABEL, COMMENT = ox.NamedNode(vocab.RDFS + "label"), ox.NamedNode(vocab.RDFS + "comment")
+ANNOTATION = ox.NamedNode(vocab.OWL + "AnnotationProperty")
+SYNONYM, XREF, QUOTE, SIZE = n("synonym"), n("xref"), n("quote"), n("size")
+ANNOTATED = [
+    (SYNONYM, TYPE, ANNOTATION), (SYNONYM, LABEL, ox.Literal("synonym", language="en")),
+    (n("x"), LABEL, ox.Literal("x")), (n("x"), COMMENT, ox.Literal("about x", language="en")),
+    (n("x"), SYNONYM, ox.Literal("ex")), (n("x"), XREF, ox.Literal("EX:1")),
+    # read: a super-property, a domain, a functional one, a typed value, a restriction's property
+    (QUOTE, ox.NamedNode(vocab.RDFS + "subPropertyOf"), n("value")), (n("x"), QUOTE, ox.Literal("said")),
+    (n("tagged"), ox.NamedNode(vocab.RDFS + "domain"), n("d")), (n("y"), n("tagged"), ox.Literal("t")),
+    (n("key"), TYPE, ox.NamedNode(vocab.OWL + "FunctionalProperty")), (n("y"), n("key"), ox.Literal("k")),
+    (n("x"), SIZE, ox.Literal("12", datatype=ox.NamedNode(vocab.XSD + "integer"))),
+    (n("x"), XREF, n("y")),
+    (RESTRICTION, ON, n("flag")), (RESTRICTION, ox.NamedNode(vocab.OWL + "hasValue"), ox.Literal("on")),
+    (n("z"), n("flag"), ox.Literal("on")),
+]
+SET_ASIDE = {(SYNONYM, LABEL, ox.Literal("synonym", language="en")), (n("x"), LABEL, ox.Literal("x")),
+             (n("x"), COMMENT, ox.Literal("about x", language="en")), (n("x"), SYNONYM, ox.Literal("ex")),
+             (n("x"), XREF, ox.Literal("EX:1"))}
+
+
+def test_unread_sets_aside_string_annotations_no_rule_reads() -> None:
+    read, aside = unread(ANNOTATED)
+    assert set(aside) == SET_ASIDE
+    assert sorted(map(str, read + aside)) == sorted(map(str, ANNOTATED))
+
+
+def _owlrl_closure(triples: list[tuple[Any, Any, Any]]) -> set[tuple[Any, Any, Any]]:
+    """The reference: the triples and what owlrl infers from them (rdflib), noise stripped, as pyoxigraph terms."""
+    graph = rdflib.Graph()
+    for triple in triples:
+        graph.add(tuple(map(to_rdflib, triple)))  # type: ignore[arg-type]
+    inferred = reason(graph, reasoner="owlrl").closure
+    convert = TermMap().to_ox
+    return {(convert(s), convert(p), convert(o)) for s, p, o in inferred if not isinstance(s, rdflib.BNode)}
+
+
+@pytest.mark.parametrize("extra", [
+    [],
+    [(n("x"), SAME, n("w"))],  # eq-rep-s carries x's annotations to w
+    [(n("y"), n("key"), n("x")), (n("y"), n("key"), n("v"))],  # a functional property makes x and v the same
+    [(n("w"), SAME, n("x"))],  # the other way round (eq-sym)
+], ids=["no-same-as", "same-as", "inferred-same-as", "same-as-reversed"])
+def test_the_closure_with_annotations_set_aside_is_owlrl_s(extra: list[tuple[Any, Any, Any]]) -> None:
+    triples = ANNOTATED + extra
+    named = {t for t in closure(triples) if not isinstance(t[0], ox.BlankNode)}
+    assert named == _owlrl_closure(triples)
+    if extra and extra[0][1] == SAME:
+        assert (n("w"), SYNONYM, ox.Literal("ex")) in named
+    whole = set(closure(ANNOTATED + extra))
+    assert set(beyond(triples, {})) == whole - set(triples)
+
+
+def test_an_ill_typed_value_of_an_annotation_is_still_found() -> None:
+    """A typed literal is never set aside: owlrl's dt-not-type reads it."""
+    triples = [*ANNOTATED, (n("x"), SIZE, ox.Literal("twelve", datatype=ox.NamedNode(vocab.XSD + "integer")))]
+    expected = ["Lexical value of the literal 'twelve' does not match its datatype "
+                "(http://www.w3.org/2001/XMLSchema#integer)"]
+    assert _messages(closure, triples) == expected
+    assert _messages(lambda t: beyond(t, {}), triples) == expected
+    with pytest.raises(InconsistencyError):
+        _owlrl_closure(triples)

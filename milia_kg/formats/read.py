@@ -12,6 +12,7 @@ DTD, no remote context), so reading never expands without end nor fetches.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,28 +25,58 @@ if TYPE_CHECKING:  # rdflib only for the formats it reads: OBO goes from fastobo
 __all__ = ["read", "read_oxigraph"]
 
 _OBO_FORMATS = ("OBO", "OBO Graphs JSON")
+#: What fastobo raises on a bad document: SyntaxError, and ValueError, TypeError or OSError for
+#: bytes that are no OBO graph or no UTF-8.
+_FASTOBO_ERRORS = (SyntaxError, ValueError, TypeError, OSError)
 
 
-def _fastobo(path: Path, fmt: str, data: bytes) -> Any:
-    """The fastobo document of an OBO or OBO Graphs JSON file."""
-    import fastobo
+class _FastoboDocument:
+    """An OBO file as fastobo reads it: its header, then its frames as they are parsed
+    (:func:`fastobo.iter` on other threads) or, for OBO Graphs JSON, from the loaded document;
+    fastobo's errors, at any frame, become :class:`RDFSyntaxError`."""
 
-    try:
-        return fastobo.load(io.BytesIO(data)) if fmt == "OBO" else fastobo.load_graph(io.BytesIO(data))
-    except SyntaxError as error:
-        raise RDFSyntaxError(path, error.lineno, f"not valid {fmt}: {' '.join(str(error.msg).split())}") from error
-    except (ValueError, TypeError, OSError) as error:  # fastobo: not an OBO graph, or bad bytes
-        raise RDFSyntaxError(path, None, f"not valid {fmt}: {' '.join(str(error).split())}") from error
+    def __init__(self, path: Path, fmt: str, data: bytes) -> None:
+        import fastobo
+
+        self.path, self.fmt = path, fmt
+        try:
+            if fmt == "OBO":
+                self._frames = fastobo.iter(io.BytesIO(data))
+                self.header = self._frames.header()
+            else:
+                doc = fastobo.load_graph(io.BytesIO(data))
+                self._frames, self.header = iter(doc), doc.header
+        except _FASTOBO_ERRORS as error:
+            raise self._error(error) from error
+
+    def _error(self, error: Exception) -> RDFSyntaxError:
+        if isinstance(error, SyntaxError):
+            return RDFSyntaxError(self.path, error.lineno, f"not valid {self.fmt}: {' '.join(str(error.msg).split())}")
+        return RDFSyntaxError(self.path, None, f"not valid {self.fmt}: {' '.join(str(error).split())}")
+
+    def __iter__(self) -> Iterator[Any]:
+        frames = self._frames
+        while True:
+            try:
+                frame = next(frames, None)
+            except _FASTOBO_ERRORS as error:
+                raise self._error(error) from error
+            if frame is None:
+                return
+            yield frame
 
 
 def _obo(path: Path, fmt: str, data: bytes, graph: rdflib.Graph) -> None:
     from milia_kg.formats.obo import translate
 
-    translate(_fastobo(path, fmt, data), graph)
+    translate(_FastoboDocument(path, fmt, data), graph)
 
 
-def read_oxigraph(path: str | Path) -> tuple[list[tuple[Any, Any, Any]], dict[str, str]]:
-    """The triples of the ontology file ``path`` as pyoxigraph terms, and the prefixes it binds.
+def read_oxigraph(path: str | Path, sink: Callable[[list[tuple[Any, Any, Any]]], object] | None = None,
+                  ) -> tuple[list[tuple[Any, Any, Any]], dict[str, str]]:
+    """The triples of the ontology file ``path`` as pyoxigraph terms, and the prefixes it binds;
+    ``sink`` is handed the triples too (a chunk at a time as an OBO file is translated, all at once
+    for the other formats), never a triple the returned list lacks.
 
     OBO goes from fastobo straight to pyoxigraph terms (:func:`milia_kg.formats.obo.translate_oxigraph`);
     the other formats are read by :func:`read` and copied over.
@@ -58,7 +89,7 @@ def read_oxigraph(path: str | Path) -> tuple[list[tuple[Any, Any, Any]], dict[st
     path = Path(path)
     fmt, data = sniff.read_source(path)
     if fmt in _OBO_FORMATS:
-        return translate_oxigraph(_fastobo(path, fmt, data)), dict(PREFIXES)
+        return translate_oxigraph(_FastoboDocument(path, fmt, data), sink), dict(PREFIXES)
     import rdflib
 
     from milia_kg.formats.terms import TermMap
@@ -66,7 +97,10 @@ def read_oxigraph(path: str | Path) -> tuple[list[tuple[Any, Any, Any]], dict[st
     graph = rdflib.Graph()
     _read_data(path, fmt, data, graph)
     convert = TermMap().to_ox
-    return [(convert(s), convert(p), convert(o)) for s, p, o in graph], {str(p): str(n) for p, n in graph.namespaces()}
+    triples = [(convert(s), convert(p), convert(o)) for s, p, o in graph]
+    if sink is not None:
+        sink(triples)
+    return triples, {str(p): str(n) for p, n in graph.namespaces()}
 
 
 def _horned(path: Path, fmt: str, data: bytes) -> bytes:

@@ -30,10 +30,12 @@ __all__ = ["merged_asserted"]
 
 
 def merged_asserted(external: Iterable[str | Path], step: Callable[[str], None] | None = None,
-                    budget: Budget | None = None) -> tuple[list[tuple[Any, Any, Any]], dict[str, str]]:
+                    budget: Budget | None = None, sink: Callable[[list[tuple[Any, Any, Any]]], object] | None = None,
+                    ) -> tuple[list[tuple[Any, Any, Any]], dict[str, str]]:
     """The asserted triples of :func:`milia_kg.merge.union.merged_triples` (the packaged sources',
     then each file's), and the CURIE prefixes the merged graph binds; ``step("reasoning")`` is
-    called last, as the reasoning is next.
+    called last, as the reasoning is next. ``sink`` is handed every triple too, as soon as read: a
+    kept store loads the packaged ones and an OBO file's first frames while the file is parsed.
 
     :raises RDFSyntaxError: if a file cannot be parsed.
     :raises MergeTimeoutError: past the ``budget``'s deadline.
@@ -43,6 +45,8 @@ def merged_asserted(external: Iterable[str | Path], step: Callable[[str], None] 
     kept = _packaged()
     triples = [(t.subject, t.predicate, t.object)
                for t in ox.parse(kept["ntriples"].encode(), format=ox.RdfFormat.N_TRIPLES)]
+    if sink is not None:
+        sink(triples)
     bound_by_file: list[dict[str, str]] = []
     for path in external:
         if budget is not None:
@@ -51,8 +55,10 @@ def merged_asserted(external: Iterable[str | Path], step: Callable[[str], None] 
             step(f"parsing {Path(path).name}")
         if is_hpoa(Path(path)):
             found, bound = _hpoa(Path(path))
+            if sink is not None:
+                sink(found)
         else:
-            found, bound = read.read_oxigraph(path)
+            found, bound = read.read_oxigraph(path, sink)
         triples.extend(found)
         bound_by_file.append(bound)
     if step is not None:

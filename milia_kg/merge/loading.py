@@ -1,10 +1,11 @@
-"""Filling a kept store on the second core while the merge reasons.
+"""Filling a kept store on the second core while the merge reads and reasons.
 
 Why: pyoxigraph's ``Store.bulk_extend`` holds the interpreter lock while it loads (a thread spinning
 beside it got 1% of its turns), so the HPO's 406,000 triples (about 2 s) could only follow the
 reasoning. ``Store.bulk_load`` of N-Triples bytes releases the lock while it parses and writes. So a
-merge hands its asserted triples to :class:`Loader` before it reasons and the inferred ones after:
-the first load runs in a thread, beside the reasoning. The terms are written as N-Triples by
+merge hands its asserted triples to :class:`Loader` as they are read (an OBO file's as its frames
+are translated) and the inferred ones after reasoning: the loads run in a thread, beside the
+reading and the reasoning. The terms are written as N-Triples by
 pyoxigraph's own ``str`` (which escapes as N-Triples requires), so the store holds the same terms as
 one filled with ``bulk_extend``. Oxigraph names the blank nodes of each document it loads anew, so
 every triple with a blank node waits for one last batch (2,036 of the HPO merge's triples).

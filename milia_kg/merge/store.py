@@ -169,8 +169,9 @@ def fill_merged(store: Any, files: Sequence[str | Path], folder: object = "the s
     the empty Oxigraph ``store`` kept in ``folder``; return the merge's CURIE prefixes and the store's
     label rows (:func:`milia_kg.merge.labels.label_rows`, read while the last chunks load).
 
-    The asserted triples and the class hierarchy's closure (:mod:`milia_kg.merge.foreseen`) load in a
-    thread while the merge reasons (:mod:`milia_kg.merge.loading`), the other inferred ones after;
+    The asserted triples (as they are read) and the class hierarchy's closure
+    (:mod:`milia_kg.merge.foreseen`) load in a thread while the merge reads and reasons
+    (:mod:`milia_kg.merge.loading`), the other inferred ones after;
     ``step`` is called as each stage starts. The store holds what the thread loaded when this
     returns or raises.
 
@@ -185,8 +186,7 @@ def fill_merged(store: Any, files: Sequence[str | Path], folder: object = "the s
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic tuples and terms: collections only cost time (0.3 s of the HPO's)
     try:
-        asserted, prefixes = merged_asserted(files, step=step, budget=budget)
-        loader.load(asserted)
+        asserted, prefixes = merged_asserted(files, step=step, budget=budget, sink=loader.load)
         seen = Foreseen(asserted, budget)  # most of the inferred triples: loaded while the engine reasons
         loader.load_lines(seen.chunks(loading.CHUNK))
         rest = on_oxigraph.beyond(asserted, seen.known(), budget)

@@ -16,7 +16,9 @@ from rdflib.compare import isomorphic
 
 from milia_kg import KnowledgeGraph
 from milia_kg.cli import main
-from milia_kg.formats.obo import translate
+from milia_kg.formats.obo import translate, translate_oxigraph
+from milia_kg.formats.read import read, read_oxigraph
+from milia_kg.formats.terms import to_rdflib
 from milia_kg.merge.union import merged_graph, parse_external
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -137,10 +139,60 @@ MAPPING = {
 }
 
 
-@pytest.mark.parametrize(("obo", "owl"), MAPPING.values(), ids=MAPPING.keys())
-def test_obo_to_owl_mapping(obo: str, owl: str) -> None:
+#: A Term naming Typedefs by their unprefixed ids before, between and after the Typedefs that give
+#: them an IRI (a file is translated as fastobo parses it: such a Term waits for the Typedefs).
+TYPEDEFS_AROUND = (
+    "[Term]\nid: UBERON:0000004\nrelationship: part_of UBERON:0001456\n\n"
+    "[Typedef]\nid: part_of\nxref: BFO:0000050\n\n"
+    "[Term]\nid: UBERON:0001711\nrelationship: part_of UBERON:0004088\nrelationship: adjacent_to UBERON:0000004\n\n"
+    "[Typedef]\nid: adjacent_to\nxref: RO:0002220\n\n"
+    "[Term]\nid: UBERON:0004088\nrelationship: located_in UBERON:0000004\n",
+    """obo:UBERON_0000004 a owl:Class ; oio:id "UBERON:0000004" ;
+        rdfs:subClassOf [ a owl:Restriction ; owl:onProperty obo:BFO_0000050 ; owl:someValuesFrom obo:UBERON_0001456 ] .
+    obo:UBERON_0001711 a owl:Class ; oio:id "UBERON:0001711" ;
+        rdfs:subClassOf [ a owl:Restriction ; owl:onProperty obo:BFO_0000050 ; owl:someValuesFrom obo:UBERON_0004088 ],
+            [ a owl:Restriction ; owl:onProperty obo:RO_0002220 ; owl:someValuesFrom obo:UBERON_0000004 ] .
+    obo:UBERON_0004088 a owl:Class ; oio:id "UBERON:0004088" ;
+        rdfs:subClassOf [ a owl:Restriction ; owl:onProperty <http://purl.obolibrary.org/obo/unknown#located_in> ;
+            owl:someValuesFrom obo:UBERON_0000004 ] .
+    obo:BFO_0000050 a owl:ObjectProperty ; oio:id "BFO:0000050" ; oio:shorthand "part_of" ; oio:hasDbXref "BFO:0000050" .
+    obo:RO_0002220 a owl:ObjectProperty ; oio:id "RO:0002220" ; oio:shorthand "adjacent_to" ;
+        oio:hasDbXref "RO:0002220" .""",
+)
+READINGS = {
+    "loaded": lambda path: _translated(fastobo.load(str(path))),
+    "read": lambda path: _read(path),
+    "read-oxigraph": lambda path: _from_ox(read_oxigraph(path)[0]),
+}
+
+
+def _translated(doc: object) -> rdflib.Graph:
     graph = rdflib.Graph()
-    translate(fastobo.loads(obo), graph)
+    translate(doc, graph)
+    return graph
+
+
+def _read(path: Path) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    read(path, graph)
+    return graph
+
+
+def _from_ox(triples: list[tuple[object, object, object]]) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for triple in triples:
+        graph.add(tuple(map(to_rdflib, triple)))  # type: ignore[arg-type]
+    return graph
+
+
+@pytest.mark.parametrize("reading", READINGS)
+@pytest.mark.parametrize(("obo", "owl"), [*MAPPING.values(), TYPEDEFS_AROUND], ids=[*MAPPING, "typedefs-around"])
+def test_obo_to_owl_mapping(obo: str, owl: str, reading: str, tmp_path: Path) -> None:
+    """Loaded whole (fastobo.load), or read from a file frame by frame as fastobo parses it, into
+    rdflib or pyoxigraph terms: the same OWL."""
+    path = tmp_path / "mapping.obo"
+    path.write_text(obo, encoding="utf-8")
+    graph = READINGS[reading](path)
     wanted = rdflib.Graph().parse(data=PREFIXES + owl, format="turtle")
     assert isomorphic(graph, wanted), graph.serialize(format="turtle")
 
@@ -155,3 +207,15 @@ def test_obo_part_of_is_reasoned_like_owl(tmp_path: Path) -> None:
     obo = rdflib.Namespace("http://purl.obolibrary.org/obo/")
     assert (obo.UBERON_0001711, obo.BFO_0000050, obo.UBERON_0004088) in closure  # eyelid part of orbital region
     assert (obo.UBERON_0001711, obo.BFO_0000050, obo.UBERON_0004088) not in graph
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1000])
+def test_translated_triples_reach_the_sink_once_each(chunk: int) -> None:
+    """A merge loads an OBO file's triples while the file is translated: the sink gets every triple
+    once, in order, and none of a frame that waited for the Typedefs before it was redone."""
+    handed: list[list[object]] = []
+    triples = translate_oxigraph(fastobo.loads(TYPEDEFS_AROUND[0]), handed.append, chunk)
+    assert [t for part in handed for t in part] == triples
+    assert all(len(part) == chunk for part in handed[:-1]) and 0 < len(handed[-1]) <= chunk
+    wanted = rdflib.Graph().parse(data=PREFIXES + TYPEDEFS_AROUND[1], format="turtle")
+    assert isomorphic(_from_ox(triples), wanted)

@@ -440,5 +440,5 @@ def translate_oxigraph(doc: Any, sink: Callable[[list[tuple[Any, Any, Any]]], ob
     """The OWL triples of the fastobo document ``doc`` (loaded, or the reader of
     :func:`fastobo.iter`, whose frames are translated as they are parsed) as pyoxigraph terms (the
     same triples as :func:`translate`, blank-node labels aside); handed to ``sink`` too, ``chunk``
-    at a time as they are translated, the rest at the end."""
+    at a time (the last fewer) as they are translated."""
     return _Translator(_header(doc), _oxigraph_library()).document(doc, sink, chunk)

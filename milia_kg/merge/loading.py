@@ -5,13 +5,13 @@ beside it got 1% of its turns), so the HPO's 406,000 triples (about 2 s) could o
 reasoning. ``Store.bulk_load`` of N-Triples bytes releases the lock while it parses and writes. So a
 merge hands its asserted triples to :class:`Loader` as they are read (an OBO file's as its frames
 are translated) and the inferred ones after reasoning: the loads run in a thread, beside the
-reading and the reasoning. The terms are written as N-Triples by
-pyoxigraph's own ``str`` (which escapes as N-Triples requires), so the store holds the same terms as
-one filled with ``bulk_extend``. Oxigraph names the blank nodes of each document it loads anew, so
-every triple with a blank node waits for one last batch (2,036 of the HPO merge's triples).
-Oxigraph reads the chunks leniently (its IRIs are not checked again): every line is written by
-pyoxigraph from terms it checked when they were made (or from their ``value``), and the check cost
-a tenth of the load's CPU.
+reading and the reasoning. The terms are written as N-Triples by pyoxigraph's own ``str`` (which
+escapes as N-Triples requires), so the store holds the same terms as one filled with
+``bulk_extend``. Oxigraph names the blank nodes of each document it loads anew, so every triple
+with a blank node waits for one last batch (2,036 of the HPO merge's triples). Oxigraph reads the
+chunks leniently (its IRIs are not checked again): every line is written by pyoxigraph from terms
+it checked when they were made (or from their ``value``), and the check cost a tenth of the load's
+CPU.
 
 >>> import pyoxigraph as ox
 >>> store = ox.Store()

@@ -104,7 +104,8 @@ def beyond(asserted: Sequence[tuple[Any, Any, Any]], known: Known,
 
 def _run(base: list[tuple[Any, Any, Any]], collect: Callable[[Engine, int], T], budget: Budget | None) -> T:
     """:func:`milia_kg.reasoner.fast.run` over ``base``, its unread annotations (:func:`unread`) set
-    aside; if a ``owl:sameAs`` reaches the subject of one (eq-rep-s would read it), over all of ``base``."""
+    aside; if a ``owl:sameAs`` reaches the subject or object of one (eq-rep-s or eq-rep-o would read
+    it), over all of ``base``."""
     read, aside = unread(base)
     if aside:
         def collect_unless_reached(engine: Engine, count: int) -> T | None:
@@ -129,7 +130,7 @@ def unread(triples: Sequence[tuple[Any, Any, Any]]) -> tuple[list[tuple[Any, Any
     ``owl:AnnotationProperty``, ``owl:DatatypeProperty``, ``owl:ObjectProperty`` or ``rdf:Property``) and
     annotations with a literal value. Every OWL 2 RL rule that reads ``s p o`` for such a ``p`` needs a
     triple naming ``p`` otherwise (a domain, a range, a characteristic, a super-property...), but
-    eq-rep-s and eq-rep-o: a ``owl:sameAs`` of ``s`` (literals have none), which only the fixpoint tells
+    eq-rep-s and eq-rep-o: a ``owl:sameAs`` of ``s`` or of the literal, which only the fixpoint tells
     (:func:`_run` reasons again with them then).
     """
     predicates = {p for _, p, _ in triples}
@@ -160,9 +161,10 @@ def unread(triples: Sequence[tuple[Any, Any, Any]]) -> tuple[list[tuple[Any, Any
 
 
 def _same_as_reaches(engine: Engine, aside: Sequence[tuple[Any, Any, Any]]) -> bool:
-    """Whether the engine's fixpoint holds a ``owl:sameAs`` of a subject of ``aside``."""
+    """Whether the engine's fixpoint holds a ``owl:sameAs`` of a subject or an object of ``aside``
+    (a functional property's two values make two literals the same)."""
     same, ids = engine.same_terms, engine.ids  # those with a partner other than themselves
-    return bool(same) and any(ids.get(s) in same for s, _, _ in aside)
+    return bool(same) and any(ids.get(s) in same or ids.get(o) in same for s, _, o in aside)
 
 
 def _beyond(engine: Engine, known: Known) -> list[tuple[Any, Any, Any]]:

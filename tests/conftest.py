@@ -180,6 +180,15 @@ def installed_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def rdflib_graph(triples: Any) -> rdflib.Graph:
+    """pyoxigraph triples as an rdflib graph (blank nodes keep their labels), to compare with rdflib's."""
+    from milia_kg.formats.terms import to_rdflib
+
+    graph = rdflib.Graph()
+    graph.addN((*map(to_rdflib, triple), graph) for triple in triples)
+    return graph
+
+
 PYTHON = sys.executable
 
 

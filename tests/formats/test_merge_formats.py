@@ -12,13 +12,13 @@ import pyhornedowl
 import pytest
 import rdflib
 from click.testing import CliRunner
+from conftest import rdflib_graph
 from rdflib.compare import isomorphic
 
 from milia_kg import KnowledgeGraph
 from milia_kg.cli import main
 from milia_kg.formats.obo import translate, translate_oxigraph
 from milia_kg.formats.read import read, read_oxigraph
-from milia_kg.formats.terms import to_rdflib
 from milia_kg.merge.union import merged_graph, parse_external
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -162,7 +162,7 @@ TYPEDEFS_AROUND = (
 READINGS = {
     "loaded": lambda path: _translated(fastobo.load(str(path))),
     "read": lambda path: _read(path),
-    "read-oxigraph": lambda path: _from_ox(read_oxigraph(path)[0]),
+    "read-oxigraph": lambda path: rdflib_graph(read_oxigraph(path)[0]),
 }
 
 
@@ -175,13 +175,6 @@ def _translated(doc: object) -> rdflib.Graph:
 def _read(path: Path) -> rdflib.Graph:
     graph = rdflib.Graph()
     read(path, graph)
-    return graph
-
-
-def _from_ox(triples: list[tuple[object, object, object]]) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for triple in triples:
-        graph.add(tuple(map(to_rdflib, triple)))  # type: ignore[arg-type]
     return graph
 
 
@@ -218,4 +211,4 @@ def test_translated_triples_reach_the_sink_once_each(chunk: int) -> None:
     assert [t for part in handed for t in part] == triples
     assert all(len(part) == chunk for part in handed[:-1]) and 0 < len(handed[-1]) <= chunk
     wanted = rdflib.Graph().parse(data=PREFIXES + TYPEDEFS_AROUND[1], format="turtle")
-    assert isomorphic(_from_ox(triples), wanted)
+    assert isomorphic(rdflib_graph(triples), wanted)

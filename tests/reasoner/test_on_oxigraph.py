@@ -9,10 +9,11 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 import rdflib
+from conftest import rdflib_graph
 
 from milia_kg import vocab
 from milia_kg.errors import InconsistencyError
-from milia_kg.formats.terms import TermMap, to_rdflib
+from milia_kg.formats.terms import TermMap
 from milia_kg.reasoner import reason
 from milia_kg.reasoner.on_oxigraph import beyond, closure, unread
 
@@ -105,10 +106,7 @@ def test_unread_sets_aside_string_annotations_no_rule_reads() -> None:
 
 def _owlrl_closure(triples: list[tuple[Any, Any, Any]]) -> set[tuple[Any, Any, Any]]:
     """The reference: the triples and what owlrl infers from them (rdflib), noise stripped, as pyoxigraph terms."""
-    graph = rdflib.Graph()
-    for triple in triples:
-        graph.add(tuple(map(to_rdflib, triple)))  # type: ignore[arg-type]
-    inferred = reason(graph, reasoner="owlrl").closure
+    inferred = reason(rdflib_graph(triples), reasoner="owlrl").closure
     convert = TermMap().to_ox
     return {(convert(s), convert(p), convert(o)) for s, p, o in inferred if not isinstance(s, rdflib.BNode)}
 

@@ -422,23 +422,18 @@ class _Translator:
 PREFIXES = {"obo": vocab.OBO, "oboInOwl": vocab.OBOINOWL}
 
 
-def _header(doc: Any) -> Any:
-    """The header frame of a loaded document, or of the reader of :func:`fastobo.iter`."""
-    return doc.header() if callable(doc.header) else doc.header
-
-
 def translate(doc: Any, graph: Graph) -> None:
-    """Add the OWL triples of the fastobo document ``doc`` (loaded, or the reader of
-    :func:`fastobo.iter`) to ``graph``."""
+    """Add the OWL triples of the fastobo document ``doc`` (a ``header`` and its frames: loaded, or
+    read as fastobo parses them by :mod:`milia_kg.formats.read`) to ``graph``."""
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    graph.addN((s, p, o, graph) for s, p, o in _Translator(_header(doc), _rdflib_library()).document(doc))
+    graph.addN((s, p, o, graph) for s, p, o in _Translator(doc.header, _rdflib_library()).document(doc))
 
 
 def translate_oxigraph(doc: Any, sink: Callable[[list[tuple[Any, Any, Any]]], object] | None = None,
                        chunk: int = 25_000) -> list[tuple[Any, Any, Any]]:
-    """The OWL triples of the fastobo document ``doc`` (loaded, or the reader of
-    :func:`fastobo.iter`, whose frames are translated as they are parsed) as pyoxigraph terms (the
-    same triples as :func:`translate`, blank-node labels aside); handed to ``sink`` too, ``chunk``
-    at a time (the last fewer) as they are translated."""
-    return _Translator(_header(doc), _oxigraph_library()).document(doc, sink, chunk)
+    """The OWL triples of the fastobo document ``doc`` (as for :func:`translate`; frames read as they
+    are parsed are translated as they come) as pyoxigraph terms (the same triples as
+    :func:`translate`, blank-node labels aside); handed to ``sink`` too, ``chunk`` at a time (the
+    last fewer) as they are translated."""
+    return _Translator(doc.header, _oxigraph_library()).document(doc, sink, chunk)

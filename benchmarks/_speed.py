@@ -188,6 +188,11 @@ def render_targets(report: dict[str, Any]) -> str:
         rows.append(("5. a later cold `--merge hp.obo` query <= 0.15 s (peer: the same query on the plain graph)",
                      _s(plain), _s(later["seconds"]), f"{later['seconds'] / plain:.2f}x",
                      _verdict(later["seconds"] <= TARGETS["later_merge_s"]), load("hpo")))
+        if "later_curie" in hpo:  # a CURIE the kept store has not resolved before
+            curie, plain_curie = hpo["later_curie"]["seconds"], hpo["plain_curie"]["seconds"]
+            rows.append(("5. the same with a CURIE parameter new to the kept store <= 0.15 s (peer: the same on "
+                         "the plain graph)", _s(plain_curie), _s(curie), f"{curie / plain_curie:.2f}x",
+                         _verdict(curie <= TARGETS["later_merge_s"]), load("hpo")))
         rows.append(("5. the first `--merge hp.obo` query <= 3 s and <= 300 MB (peer: the plain query)", _s(plain),
                      f"{_s(first['seconds'])} (CPU {_s(first['cpu_seconds'])}), {first['peak_mb']:,.0f} MB",
                      f"{first['seconds'] / plain:.0f}x", _verdict(first["seconds"] <= TARGETS["first_merge_s"]

@@ -38,6 +38,22 @@ def test_endpoint_target_needs_both_throughput_and_tail_latency() -> None:
     assert rendered.count("\n| sparql |") == 2 and "load average 0.40 before and 1.60 after" in rendered
 
 
+def test_merge_targets_judge_a_label_and_a_curie_parameter_alike() -> None:
+    """Target 5: a later merged query <= 0.15 s with a label and with a CURIE new to the kept store;
+    the first <= 3 s and <= 300 MB."""
+    from benchmarks import _speed
+
+    def side(seconds: float, peak_mb: float = 40.0) -> dict[str, float]:
+        return {"seconds": seconds, "cpu_seconds": seconds, "peak_mb": peak_mb, "runs": 3}
+
+    hpo = {"first": side(2.9, 301.0), "later": side(0.15), "plain": side(0.06),
+           "later_curie": side(0.16), "plain_curie": side(0.06)}
+    report = {"loads": {"hpo": [1.0, 1.2]}, "hpo": {"hpo": hpo}}
+    lines = [line for line in _speed.render_targets(report).splitlines() if line.startswith("| 5.")]
+    assert [line.split(" | ")[4] for line in lines] == ["met", "missed", "missed"]  # 301 MB > 300
+    assert "CURIE parameter" in lines[1] and "2.67x" in lines[1]
+
+
 def test_endpoint_group_is_part_of_the_one_benchmark_command() -> None:
     """`python -m benchmarks.run` runs the endpoint group with every other group by default."""
     from benchmarks import _groups

@@ -63,3 +63,35 @@ def test_shorten(iri: str, table: dict[str, str], style: str, expected: str) -> 
 def test_converter_is_built_once() -> None:
     assert vocab.converter() is vocab.converter()
     assert vocab.converter().compress(vocab.SSSOM + "MappingSet") == "sssom:MappingSet"
+
+
+@pytest.mark.parametrize(
+    ("curie", "expected"),
+    [
+        ("mkg:Milia", vocab.MKG + "Milia"),
+        ("skos:altLabel", vocab.SKOS + "altLabel"),
+        ("mkg:", vocab.MKG),  # an empty local part names the namespace itself
+        ("mkg:a:b", vocab.MKG + "a:b"),  # split at the first colon only
+        ("MKG:Milia", None),  # prefixes match exactly
+        ("nosuchprefix:1", None),
+        ("mkg", None),  # no colon: not a CURIE
+    ],
+)
+def test_expand(curie: str, expected: str | None) -> None:
+    assert vocab.expand(curie) == expected
+
+
+def test_expand_agrees_with_curies() -> None:
+    """``vocab.expand`` stands in for curies' ``Converter.expand`` on a plain prefix map: the same IRI,
+    or ``None``, for every prefix of the project's table and of the packaged mapping set."""
+    import curies
+
+    from milia_kg.query.params import _mapping_set_prefixes
+
+    mapping_set = _mapping_set_prefixes()
+    assert {"MESH", "SNOMEDCT", "UMLS"} <= set(mapping_set)  # the set's curie_map is read
+    for table in (vocab.PREFIXES, mapping_set):
+        converter = curies.Converter.from_prefix_map(table)
+        for prefix in [*table, "unknown"]:
+            for curie in (f"{prefix}:0001456", f"{prefix}:", f"{prefix}:a:b", f"{prefix.swapcase()}:x"):
+                assert vocab.expand(curie, table) == converter.expand(curie), curie

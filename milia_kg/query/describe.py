@@ -149,12 +149,9 @@ def term_iri(reference: str) -> str:
     if re.match(r"[A-Za-z][A-Za-z0-9_-]*\Z", text):
         return vocab.MKG + text
     if vocab.CURIE.match(text) and ":" in text:
-        try:
-            expanded = vocab.converter().expand(text)
-        except Exception:  # curies raises its own errors for malformed CURIEs
-            expanded = None
+        expanded = vocab.expand(text)
         if expanded:
-            return str(expanded)
+            return expanded
         obo = vocab.OBO_ID.match(text)
         if obo:  # an OBO library CURIE (HP:0001056) -> its PURL
             return f"{vocab.OBO}{obo.group(1)}_{obo.group(2)}"

@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -32,7 +32,7 @@ from milia_kg.query import resolved_cache
 from milia_kg.query.catalogue import Param, Query
 from milia_kg.query.discovery import Categories
 from milia_kg.query.sparql_text import sparql_term
-from milia_kg.vocab import CURIE, MKG, OBO, OBO_ID, converter, shorten
+from milia_kg.vocab import CURIE, MKG, OBO, OBO_ID, expand, shorten
 from milia_kg.vocab import RDFS as _RDFS
 from milia_kg.vocab import SKOS as _SKOS
 from milia_kg.vocab import XSD as _XSD
@@ -211,7 +211,7 @@ class Resolver:
         self._index: _Index | None = None
         #: the graph's label rows, when kept beside it (:data:`LABELS_QUERY`'s, read instead of asking it)
         self._label_rows = labels
-        self._converter: Any = None
+        self._expansions: dict[str, str] | None = None  # the prefixes a CURIE is expanded with
         self._categories = Categories(backend)
         #: the content key and prefixes a resolved value is kept under (:mod:`milia_kg.query.resolved_cache`)
         self._kept = None if content_key is None else resolved_cache.kept_key(content_key, prefixes)
@@ -320,13 +320,13 @@ class Resolver:
         return expanded
 
     def _expand(self, curie: str) -> str | None:
-        if self._converter is None:
+        if self._expansions is None:
             prefixes = dict(self._prefixes)
             for prefix, ns in _mapping_set_prefixes().items():
                 if prefix not in prefixes and ns not in prefixes.values():
                     prefixes[prefix] = ns
-            self._converter = converter(prefixes)
-        return self._converter.expand(curie)
+            self._expansions = prefixes
+        return expand(curie, self._expansions)
 
     def _resolve_iri(self, name: str, text: str, iri: str) -> ox.NamedNode | None:
         try:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -211,6 +211,7 @@ class Resolver:
         self._index: _Index | None = None
         #: the graph's label rows, when kept beside it (:data:`LABELS_QUERY`'s, read instead of asking it)
         self._label_rows = labels
+        self._rows: list[tuple[str, str, str]] | None = None  # those rows, once read
         self._expansions: dict[str, str] | None = None  # the prefixes a CURIE is expanded with
         self._categories = Categories(backend)
         #: the content key and prefixes a resolved value is kept under (:mod:`milia_kg.query.resolved_cache`)
@@ -283,7 +284,9 @@ class Resolver:
             if found is not None:
                 return found
         key = _normalise(text)
-        tables = self._lookup(key) if self._index is None and self._label_rows is None else None
+        # the kept label rows are scanned for the first look-up, indexed for the next (a server's)
+        first = self._index is None and (self._label_rows is None or self._rows is None)
+        tables = self._lookup(key) if first else None
         if tables is None or not any(tables):  # nothing found: the whole index decides (and lists candidates)
             index = self._labels()
             tables = (index.primary.get(key, set()), index.synonym.get(key, set()))
@@ -360,19 +363,31 @@ class Resolver:
         return matches
 
     def _lookup(self, key: str) -> tuple[set[str], set[str]] | None:
-        """The IRIs whose label (primary) or synonym normalises to ``key``, asked of the graph with
-        one query instead of indexing every label (19,800 with the HPO merged); ``None`` if the key
-        is empty."""
+        """The IRIs whose label (primary) or synonym normalises to ``key``, read in one pass over the
+        label rows kept beside the graph, else asked of the graph with one query, instead of indexing
+        every label (19,800 with the HPO merged: 0.11 s of a first query with a new label, against
+        0.03 s read in one pass); ``None`` if the key is empty."""
         if not key:
             return None
-        query = _LOOKUP_QUERY.format(pattern=sparql_term(ox.Literal(_label_pattern(key))),
-                                     folding=sparql_term(ox.Literal(f"[{multi_folding()}]")))
+        if self._label_rows is not None:
+            rows: Iterable[Sequence[object]] = self._kept_rows(self._label_rows)
+        else:
+            query = _LOOKUP_QUERY.format(pattern=sparql_term(ox.Literal(_label_pattern(key))),
+                                         folding=sparql_term(ox.Literal(f"[{multi_folding()}]")))
+            rows = self._backend.select(query, {})[1]
         primary: set[str] = set()
         synonym: set[str] = set()
-        for s, p, label in self._backend.select(query, {})[1]:
+        for s, p, label in rows:
             if _normalise(str(label)) == key:
                 (synonym if p == _SKOS + "altLabel" else primary).add(str(s))
         return primary, synonym
+
+    def _kept_rows(self, read: Callable[[], LabelRows]) -> list[tuple[str, str, str]]:
+        """The label rows kept beside the graph (``read`` reads them), read once: a look-up that finds
+        nothing goes on to index them."""
+        if self._rows is None:
+            self._rows = list(read())
+        return self._rows
 
     def _label_of(self, iris: set[str]) -> dict[str, str]:
         """A primary label of each of ``iris`` (the least, as the index keeps it)."""
@@ -387,7 +402,8 @@ class Resolver:
     def _labels(self) -> _Index:
         if self._index is None:
             index = _Index()
-            rows = self._label_rows() if self._label_rows is not None else self._backend.select(LABELS_QUERY, {})[1]
+            rows = (self._kept_rows(self._label_rows) if self._label_rows is not None
+                    else self._backend.select(LABELS_QUERY, {})[1])
             for s, p, label in sorted(rows, key=lambda r: (str(r[0]), str(r[1]), str(r[2]))):
                 key = _normalise(str(label))
                 table = index.synonym if p == _SKOS + "altLabel" else index.primary
